@@ -1,0 +1,44 @@
+//! What the person wants: keys map to these (see `keymap`), `App::update` carries them out.
+
+use crate::state::Pane;
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Action {
+    Quit,
+    Focus(Pane),
+    FocusNext,
+    FocusPrev,
+    Up,
+    Down,
+    PageUp,
+    PageDown,
+    Top,
+    Bottom,
+    /// Enter: tail the selected topic, open the selected record, ...
+    Select,
+    /// Esc: close the innermost thing that is open.
+    Back,
+    Help,
+    /// `/`: filter the topic list, search the logs.
+    Filter,
+    /// `:`: the command prompt.
+    Command,
+    ToggleInternal,
+    Refresh,
+    CycleFormat,
+    ToggleTimestamps,
+    /// Pause/resume following in the tail or the logs.
+    ToggleFollow,
+    ClearTail,
+    NextSource,
+    PrevSource,
+    SearchNext,
+    SearchPrev,
+    ToggleWrap,
+    /// Start editing the producer.
+    Edit,
+    Publish,
+    ProducerNextField,
+    ProducerPrevField,
+    ClearProducer,
+}

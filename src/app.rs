@@ -1,0 +1,576 @@
+//! The application state and `update`: keys become actions, actions and background events
+//! change state and send commands to the Kafka task. Nothing here draws or waits on I/O.
+
+use std::time::{Duration, Instant, SystemTime};
+
+use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers, MouseButton, MouseEvent, MouseEventKind};
+use ratatui::layout::{Position, Rect};
+
+use crate::action::Action;
+use crate::broker::Capabilities;
+use crate::event::{Event, KafkaEvent, LogEvent};
+use crate::kafka::codec::Format;
+use crate::kafka::model::Delivery;
+use crate::kafka::producer::ProduceRequest;
+use crate::kafka::service::{KafkaCommand, KafkaHandle};
+use crate::kafka::start::StartFrom;
+use crate::kafka::consumer::TailRequest;
+use crate::keymap::{self, Context};
+use crate::state::logs::LogsState;
+use crate::state::producer::{Draft, Field, ProduceStatus, ProducerState};
+use crate::state::tail::{TailState, TailStatus, TimeFormat};
+use crate::state::topics::TopicsState;
+use crate::state::Pane;
+use crate::theme::Theme;
+use crate::ui;
+
+/// How long a status-line message stays.
+const MESSAGE_TTL: Duration = Duration::from_secs(6);
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PromptKind {
+    /// Topics filter or logs search, depending on the focused pane.
+    Filter,
+    Command,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Mode {
+    Normal,
+    Prompt { kind: PromptKind, input: String },
+    Help { scroll: u16 },
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Connection {
+    Connecting,
+    Connected { brokers: usize },
+    /// The last attempt failed; the background refresh keeps retrying.
+    Unreachable(String),
+}
+
+/// What the header says about the cluster.
+#[derive(Debug, Clone)]
+pub struct ClusterView {
+    /// "embedded broker" or the bootstrap list.
+    pub label: String,
+    pub address: String,
+    /// Set when the cluster is our embedded broker: its engine and what it cannot do.
+    pub embedded: Option<(String, Capabilities)>,
+    pub connection: Connection,
+    /// The latest error librdkafka reported, shown while not connected.
+    pub last_error: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StatusMessage {
+    pub text: String,
+    pub error: bool,
+    pub at: Instant,
+}
+
+pub struct App {
+    pub focus: Pane,
+    pub mode: Mode,
+    pub topics: TopicsState,
+    pub tail: TailState,
+    pub producer: ProducerState,
+    pub logs: LogsState,
+    pub cluster: ClusterView,
+    pub theme: Theme,
+    pub message: Option<StatusMessage>,
+    pub quit: bool,
+    /// The clock relative timestamps are drawn against; the run loop advances it.
+    pub now: SystemTime,
+    /// The terminal size, for mouse hit-testing and page sizes.
+    pub size: (u16, u16),
+    /// The topic to tail as soon as it is listed (`-t`).
+    pub pending_topic: Option<String>,
+    /// The start position for tails started from the topics pane (`--from`).
+    pub default_start: StartFrom,
+    /// A publish waiting for the tail on its topic to be in place, so the record shows up.
+    pending_publish: Option<ProduceRequest>,
+    /// The value that was sent, so a delivery clears the editor only if it still holds it.
+    in_flight_value: Option<Vec<u8>>,
+    kafka: KafkaHandle,
+}
+
+impl App {
+    pub fn new(kafka: KafkaHandle, cluster: ClusterView, logs: LogsState, tail: TailState, theme: Theme) -> Self {
+        Self {
+            focus: Pane::Topics,
+            mode: Mode::Normal,
+            topics: TopicsState::default(),
+            tail,
+            producer: ProducerState::default(),
+            logs,
+            cluster,
+            theme,
+            message: None,
+            quit: false,
+            now: SystemTime::now(),
+            size: (80, 24),
+            pending_topic: None,
+            default_start: StartFrom::End,
+            pending_publish: None,
+            in_flight_value: None,
+            kafka,
+        }
+    }
+
+    /// The key context: which table of keys applies right now.
+    pub fn context(&self) -> Context {
+        match self.focus {
+            Pane::Producer if self.producer.editing => Context::Editing,
+            Pane::Tail if self.tail.detail => Context::Record,
+            p => Context::of_pane(p),
+        }
+    }
+
+    /// Topic the producer publishes to: the one being tailed, else the one selected.
+    pub fn target_topic(&self) -> Option<String> {
+        self.tail.topic.clone().or_else(|| self.topics.selected_name().map(str::to_string))
+    }
+
+    pub fn say(&mut self, text: impl Into<String>) {
+        self.message = Some(StatusMessage { text: text.into(), error: false, at: Instant::now() });
+    }
+
+    pub fn warn(&mut self, text: impl Into<String>) {
+        self.message = Some(StatusMessage { text: text.into(), error: true, at: Instant::now() });
+    }
+
+    /// Drops an expired status message; returns whether anything changed.
+    pub fn expire_message(&mut self) -> bool {
+        if self.message.as_ref().is_some_and(|m| m.at.elapsed() > MESSAGE_TTL) {
+            self.message = None;
+            return true;
+        }
+        false
+    }
+
+    pub fn handle_event(&mut self, event: Event) {
+        match event {
+            Event::Key(k) => self.handle_key(k),
+            Event::Mouse(m) => self.handle_mouse(m),
+            Event::Resize(w, h) => self.size = (w, h),
+            Event::Kafka(k) => self.handle_kafka(k),
+            Event::Log(LogEvent::Lines { source, lines }) => self.logs.push_lines(source, lines),
+            Event::Log(LogEvent::Status { source, text }) => self.logs.set_status(source, text),
+        }
+    }
+
+    fn handle_mouse(&mut self, m: MouseEvent) {
+        match m.kind {
+            MouseEventKind::Down(MouseButton::Left) => {
+                let areas = ui::pane_areas(Rect::new(0, 0, self.size.0, self.size.1));
+                let pos = Position::new(m.column, m.row);
+                if let Some((pane, _)) = areas.iter().find(|(_, r)| r.contains(pos)) {
+                    self.update(Action::Focus(*pane));
+                }
+            }
+            MouseEventKind::ScrollUp => self.update(Action::Up),
+            MouseEventKind::ScrollDown => self.update(Action::Down),
+            _ => {}
+        }
+    }
+
+    pub fn handle_key(&mut self, key: KeyEvent) {
+        if key.kind == KeyEventKind::Release {
+            return;
+        }
+        match self.mode.clone() {
+            Mode::Help { scroll } => match key.code {
+                KeyCode::Esc | KeyCode::Char('q') | KeyCode::Char('?') | KeyCode::Enter => self.mode = Mode::Normal,
+                KeyCode::Down | KeyCode::Char('j') => self.mode = Mode::Help { scroll: scroll.saturating_add(1) },
+                KeyCode::Up | KeyCode::Char('k') => self.mode = Mode::Help { scroll: scroll.saturating_sub(1) },
+                KeyCode::PageDown => self.mode = Mode::Help { scroll: scroll.saturating_add(10) },
+                KeyCode::PageUp => self.mode = Mode::Help { scroll: scroll.saturating_sub(10) },
+                KeyCode::Char('c') if key.modifiers == KeyModifiers::CONTROL => self.quit = true,
+                _ => {}
+            },
+            Mode::Prompt { kind, input } => self.prompt_key(kind, input, key),
+            Mode::Normal => {
+                let ctx = self.context();
+                match keymap::lookup(ctx, &key) {
+                    Some(action) => self.update(action),
+                    None if ctx == Context::Editing => self.edit_key(key),
+                    None => {}
+                }
+            }
+        }
+    }
+
+    fn edit_key(&mut self, key: KeyEvent) {
+        // The key is one line: Enter moves on instead of breaking it.
+        if key.code == KeyCode::Enter && self.producer.field == Field::Key {
+            self.producer.field = Field::Headers;
+            return;
+        }
+        self.producer.editor_mut().input(key);
+    }
+
+    fn prompt_key(&mut self, kind: PromptKind, mut input: String, key: KeyEvent) {
+        match key.code {
+            KeyCode::Esc => {
+                self.mode = Mode::Normal;
+                if kind == PromptKind::Filter {
+                    self.apply_filter(String::new());
+                }
+            }
+            KeyCode::Enter => {
+                self.mode = Mode::Normal;
+                match kind {
+                    PromptKind::Filter => {
+                        self.apply_filter(input);
+                        if self.focus == Pane::Logs && !self.logs.search.is_empty() && !self.logs.jump_to_match(false) {
+                            self.warn(format!("no line matches {:?}", self.logs.search));
+                        }
+                    }
+                    PromptKind::Command => self.run_command(&input),
+                }
+            }
+            KeyCode::Backspace => {
+                input.pop();
+                if kind == PromptKind::Filter {
+                    self.apply_filter(input.clone());
+                }
+                self.mode = Mode::Prompt { kind, input };
+            }
+            KeyCode::Char('c') if key.modifiers == KeyModifiers::CONTROL => self.quit = true,
+            KeyCode::Char(c) if !key.modifiers.contains(KeyModifiers::CONTROL) => {
+                input.push(c);
+                if kind == PromptKind::Filter {
+                    self.apply_filter(input.clone());
+                }
+                self.mode = Mode::Prompt { kind, input };
+            }
+            _ => {}
+        }
+    }
+
+    fn apply_filter(&mut self, text: String) {
+        match self.focus {
+            Pane::Logs => self.logs.search = text,
+            _ => self.topics.set_filter(text),
+        }
+    }
+
+    fn page(&self) -> i64 {
+        i64::from(self.size.1 / 2).max(1)
+    }
+
+    pub fn update(&mut self, action: Action) {
+        match action {
+            Action::Quit => self.quit = true,
+            Action::Focus(p) => self.focus_pane(p),
+            Action::FocusNext => self.focus_pane(self.focus.next()),
+            Action::FocusPrev => self.focus_pane(self.focus.prev()),
+            Action::Help => self.mode = Mode::Help { scroll: 0 },
+            Action::Command => self.mode = Mode::Prompt { kind: PromptKind::Command, input: String::new() },
+            Action::Filter => {
+                let input = match self.focus {
+                    Pane::Logs => self.logs.search.clone(),
+                    _ => self.topics.filter.clone(),
+                };
+                if matches!(self.focus, Pane::Topics | Pane::Logs) {
+                    self.mode = Mode::Prompt { kind: PromptKind::Filter, input };
+                }
+            }
+            Action::Back => self.back(),
+            Action::Up => self.scroll(-1),
+            Action::Down => self.scroll(1),
+            Action::PageUp => self.scroll(-self.page()),
+            Action::PageDown => self.scroll(self.page()),
+            Action::Top => match self.focus {
+                Pane::Topics => self.topics.top(),
+                Pane::Tail => self.tail.scroll.top(self.tail.records.first_seq()),
+                Pane::Logs => {
+                    if let Some(s) = self.logs.current_mut() {
+                        s.scroll.top(s.lines.first_seq());
+                    }
+                }
+                Pane::Producer => {}
+            },
+            Action::Bottom => match self.focus {
+                Pane::Topics => self.topics.bottom(),
+                Pane::Tail => self.tail.scroll.bottom(),
+                Pane::Logs => {
+                    if let Some(s) = self.logs.current_mut() {
+                        s.scroll.bottom();
+                    }
+                }
+                Pane::Producer => {}
+            },
+            Action::ToggleFollow => match self.focus {
+                Pane::Tail => {
+                    let (first, end) = (self.tail.records.first_seq(), self.tail.records.end_seq());
+                    let s = &mut self.tail.scroll;
+                    if s.follow {
+                        s.selected = end.saturating_sub(1).max(first);
+                        s.follow = false;
+                    } else {
+                        s.follow = true;
+                    }
+                }
+                Pane::Logs => {
+                    if let Some(s) = self.logs.current_mut() {
+                        let (first, end) = (s.lines.first_seq(), s.lines.end_seq());
+                        if s.scroll.follow {
+                            s.scroll.selected = end.saturating_sub(1).max(first);
+                            s.scroll.follow = false;
+                        } else {
+                            s.scroll.follow = true;
+                        }
+                    }
+                }
+                _ => {}
+            },
+            Action::Select => match self.focus {
+                Pane::Topics => {
+                    if let Some(name) = self.topics.selected_name().map(str::to_string) {
+                        self.start_tail(name, self.default_start);
+                        self.focus = Pane::Tail;
+                    }
+                }
+                Pane::Tail => {
+                    if self.tail.selected().is_some() {
+                        if self.tail.scroll.follow {
+                            // Opening a record pins it, so new arrivals do not swap it out.
+                            self.tail.scroll.selected = self.tail.records.end_seq() - 1;
+                            self.tail.scroll.follow = false;
+                        }
+                        self.tail.detail = true;
+                        self.tail.detail_scroll = 0;
+                    }
+                }
+                _ => {}
+            },
+            Action::ToggleInternal => {
+                self.topics.toggle_internal();
+                let what = if self.topics.show_internal { "shown" } else { "hidden" };
+                self.say(format!("internal topics {what}"));
+            }
+            Action::Refresh => {
+                self.kafka.send(KafkaCommand::RefreshTopics);
+                self.say("refreshing topics…");
+            }
+            Action::CycleFormat => {
+                self.tail.format = self.tail.format.next();
+                self.say(format!("format: {}", self.tail.format.label()));
+            }
+            Action::ToggleTimestamps => {
+                self.tail.time_format = match self.tail.time_format {
+                    TimeFormat::Relative => TimeFormat::Absolute,
+                    TimeFormat::Absolute => TimeFormat::Relative,
+                };
+            }
+            Action::ClearTail => {
+                self.tail.records.clear();
+                self.tail.scroll = Default::default();
+                self.say("tail buffer cleared");
+            }
+            Action::NextSource => self.logs.next_source(),
+            Action::PrevSource => self.logs.prev_source(),
+            Action::SearchNext | Action::SearchPrev => {
+                let forward = action == Action::SearchNext;
+                if self.logs.search.is_empty() {
+                    self.warn("no search: press / to search the logs");
+                } else if !self.logs.jump_to_match(forward) {
+                    self.warn(format!("no more matches for {:?}", self.logs.search));
+                }
+            }
+            Action::ToggleWrap => self.logs.wrap = !self.logs.wrap,
+            Action::Edit => {
+                self.producer.editing = true;
+            }
+            Action::Publish => self.publish(),
+            Action::ProducerNextField => self.producer.field = self.producer.field.next(),
+            Action::ProducerPrevField => self.producer.field = self.producer.field.prev(),
+            Action::ClearProducer => {
+                self.producer.clear_all();
+                self.say("producer cleared");
+            }
+        }
+    }
+
+    fn focus_pane(&mut self, p: Pane) {
+        self.focus = p;
+        // Focusing the producer puts the cursor in the value field, ready to type.
+        if p == Pane::Producer {
+            self.producer.editing = true;
+            self.producer.field = Field::Value;
+        }
+    }
+
+    fn back(&mut self) {
+        if self.focus == Pane::Producer && self.producer.editing {
+            self.producer.editing = false;
+        } else if self.focus == Pane::Tail && self.tail.detail {
+            self.tail.detail = false;
+        } else if self.focus == Pane::Topics && !self.topics.filter.is_empty() {
+            self.topics.set_filter(String::new());
+        } else if self.focus == Pane::Logs && !self.logs.search.is_empty() {
+            self.logs.search.clear();
+        } else if self.message.is_some() {
+            self.message = None;
+        }
+    }
+
+    fn scroll(&mut self, delta: i64) {
+        match self.focus {
+            Pane::Topics => self.topics.move_by(delta),
+            Pane::Tail if self.tail.detail => {
+                let v = i64::from(self.tail.detail_scroll) + delta;
+                self.tail.detail_scroll = v.clamp(0, i64::from(u16::MAX)) as u16;
+            }
+            Pane::Tail => self.tail.move_by(delta),
+            Pane::Logs => self.logs.move_by(delta),
+            Pane::Producer => {}
+        }
+    }
+
+    pub fn start_tail(&mut self, topic: String, start: StartFrom) {
+        let generation = self.tail.restart(topic.clone(), start);
+        self.kafka.send(KafkaCommand::Tail(TailRequest { topic: topic.clone(), start, generation }));
+        self.say(format!("tailing {topic} from {start}"));
+    }
+
+    fn publish(&mut self) {
+        let Some(topic) = self.target_topic() else {
+            self.producer.status = ProduceStatus::Invalid("no topic selected: pick one in Topics (1) first".into());
+            return;
+        };
+        let draft: Draft = match self.producer.draft() {
+            Ok(d) => d,
+            Err(e) => {
+                self.producer.status = ProduceStatus::Invalid(e.to_string());
+                self.producer.field = Field::Headers;
+                return;
+            }
+        };
+        let req = ProduceRequest { topic: topic.clone(), key: draft.key, value: draft.value, headers: draft.headers };
+        self.in_flight_value = Some(req.value.clone());
+        self.producer.status = ProduceStatus::Sending { topic: topic.clone() };
+        if self.tail.topic.as_deref() != Some(topic.as_str()) {
+            // Tail the topic first, so the record shows up in Tail once it is delivered.
+            self.start_tail(topic, StartFrom::End);
+            self.pending_publish = Some(req);
+        } else {
+            self.kafka.send(KafkaCommand::Produce(req));
+        }
+    }
+
+    fn handle_kafka(&mut self, ev: KafkaEvent) {
+        match ev {
+            KafkaEvent::Topics(Ok(snap)) => {
+                self.cluster.connection = Connection::Connected { brokers: snap.brokers };
+                self.cluster.last_error = None;
+                self.topics.set_topics(snap.topics);
+                if let Some(t) = self.pending_topic.take() {
+                    if !self.topics.select_name(&t) {
+                        self.warn(format!("topic {t:?} is not on this cluster (yet); tailing it anyway"));
+                    }
+                    self.start_tail(t, self.default_start);
+                    self.focus = Pane::Tail;
+                }
+            }
+            KafkaEvent::Topics(Err(e)) => {
+                self.cluster.connection = Connection::Unreachable(e);
+            }
+            KafkaEvent::Records { generation, records } => {
+                self.tail.push_batch(generation, records);
+            }
+            KafkaEvent::TailStarted { generation, partitions, notice } => {
+                if generation == self.tail.generation {
+                    self.tail.status = TailStatus::Live { partitions };
+                    self.tail.notice = notice;
+                    if let Some(req) = self.pending_publish.take() {
+                        self.kafka.send(KafkaCommand::Produce(req));
+                    }
+                }
+            }
+            KafkaEvent::TailStatus { generation, status, error } => {
+                if generation == self.tail.generation {
+                    self.tail.status = TailStatus::Problem { text: status, error };
+                    // A tail that waits for its topic would hold a publish forever: the
+                    // publish itself creates the topic (auto-create), so send it now.
+                    if let Some(req) = self.pending_publish.take() {
+                        self.kafka.send(KafkaCommand::Produce(req));
+                    }
+                }
+            }
+            KafkaEvent::Delivery(d) => {
+                if let Delivery::Delivered { .. } = &d {
+                    self.producer.sent += 1;
+                    let sent = self.in_flight_value.take();
+                    let current = self.producer.value.lines().join("\n").into_bytes();
+                    if sent.as_deref() == Some(current.as_slice()) {
+                        self.producer.clear_value();
+                    }
+                }
+                self.producer.status = ProduceStatus::Done(d);
+            }
+            KafkaEvent::ClientError(e) => {
+                if !matches!(self.cluster.connection, Connection::Connected { .. }) {
+                    self.cluster.last_error = Some(e);
+                } else {
+                    self.warn(e);
+                }
+            }
+        }
+    }
+
+    fn run_command(&mut self, line: &str) {
+        let mut words = line.split_whitespace();
+        let Some(cmd) = words.next() else { return };
+        let rest: Vec<&str> = words.collect();
+        let arg = rest.join(" ");
+        match cmd {
+            "q" | "q!" | "quit" | "exit" => self.quit = true,
+            "help" | "h" => self.mode = Mode::Help { scroll: 0 },
+            "topics" | "t" => self.focus_pane(Pane::Topics),
+            "tail" if arg.is_empty() => self.focus_pane(Pane::Tail),
+            "tail" => {
+                let topic = rest[0].to_string();
+                let start = match rest.get(1..).map(|r| r.join(" ")).filter(|s| !s.is_empty()) {
+                    Some(s) => match s.parse() {
+                        Ok(st) => st,
+                        Err(e) => return self.warn(format!("{e}")),
+                    },
+                    None => self.default_start,
+                };
+                self.topics.select_name(&topic);
+                self.start_tail(topic, start);
+                self.focus = Pane::Tail;
+            }
+            "from" => match arg.parse::<StartFrom>() {
+                Ok(start) => match self.tail.topic.clone().or_else(|| self.topics.selected_name().map(String::from)) {
+                    Some(topic) => {
+                        self.default_start = start;
+                        self.start_tail(topic, start);
+                        self.focus = Pane::Tail;
+                    }
+                    None => self.warn("no topic to tail: select one in Topics first"),
+                },
+                Err(e) => self.warn(e.to_string()),
+            },
+            "format" | "fmt" => {
+                let f = match arg.as_str() {
+                    "auto" => Format::Auto,
+                    "text" => Format::Text,
+                    "json" => Format::Json,
+                    "hex" => Format::Hex,
+                    _ => return self.warn("format takes auto, text, json or hex"),
+                };
+                self.tail.format = f;
+                self.say(format!("format: {}", f.label()));
+            }
+            "producer" | "produce" | "p" => self.focus_pane(Pane::Producer),
+            "logs" | "log" | "l" => self.focus_pane(Pane::Logs),
+            other => self.warn(format!(
+                "unknown command :{other}; try :tail TOPIC [FROM], :from POS, :format FMT, :topics, :logs, :q"
+            )),
+        }
+    }
+}

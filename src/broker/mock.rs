@@ -1,0 +1,256 @@
+//! The embedded broker: librdkafka's in-process mock cluster, reachable at `--listen`.
+//!
+//! The mock cluster is created by a client configured with `test.mock.num.brokers`, so its
+//! configuration and its `mock`/`broker` debug lines are ours: they become the "broker" log.
+//! `MockCluster` is not `Send`, so one thread owns that client and obeys commands.
+
+use std::net::SocketAddr;
+use std::sync::mpsc as std_mpsc;
+use std::thread::JoinHandle;
+use std::time::{Duration, SystemTime};
+
+use anyhow::{anyhow, Context as _};
+use rdkafka::client::ClientContext;
+use rdkafka::config::RDKafkaLogLevel;
+use rdkafka::producer::{BaseProducer, BaseRecord, Producer, ProducerContext};
+use rdkafka::ClientConfig;
+use tokio::sync::{mpsc, oneshot};
+use tokio_util::sync::CancellationToken;
+
+use super::{demo, ffi, forwarder, Capabilities, EmbeddedBroker};
+use crate::kafka::client::log_to_tracing;
+
+/// The only broker id: one broker keeps one forwarded port.
+const BROKER_ID: i32 = 1;
+
+pub struct MockOptions {
+    pub listen: SocketAddr,
+    /// True when `listen` is our default, so a taken port falls back to a free one.
+    pub listen_is_default: bool,
+    /// Where the broker's log lines go (the Logs pane's "broker" source).
+    pub log_lines: Option<mpsc::Sender<String>>,
+    /// Seed the `demo` topic with sample records.
+    pub demo: bool,
+}
+
+enum Command {
+    Advertise { port: u16, reply: oneshot::Sender<bool> },
+    CreateTopic { name: String, partitions: i32, reply: oneshot::Sender<anyhow::Result<()>> },
+    Seed { reply: oneshot::Sender<anyhow::Result<usize>> },
+    SetUp { up: bool, reply: oneshot::Sender<anyhow::Result<()>> },
+}
+
+pub struct MockBroker {
+    address: SocketAddr,
+    commands: Option<std_mpsc::Sender<Command>>,
+    thread: Option<JoinHandle<()>>,
+    cancel: CancellationToken,
+}
+
+/// Sends the owning client's log lines to the Logs pane, formatted like a broker's log.
+struct BrokerLog {
+    lines: Option<mpsc::Sender<String>>,
+}
+
+impl ClientContext for BrokerLog {
+    fn log(&self, level: RDKafkaLogLevel, fac: &str, msg: &str) {
+        if !matches!(level, RDKafkaLogLevel::Debug | RDKafkaLogLevel::Info | RDKafkaLogLevel::Notice) {
+            log_to_tracing(level, fac, msg);
+        }
+        if let Some(tx) = &self.lines {
+            let lvl = match level {
+                RDKafkaLogLevel::Debug => "DEBUG",
+                RDKafkaLogLevel::Info | RDKafkaLogLevel::Notice => "INFO",
+                RDKafkaLogLevel::Warning => "WARN",
+                _ => "ERROR",
+            };
+            let ts = humantime::format_rfc3339_millis(SystemTime::now());
+            // Dropping a debug line when the pane is flooded beats blocking librdkafka.
+            let _ = tx.try_send(format!("[{ts}] {lvl} [{fac}] {msg}"));
+        }
+    }
+}
+
+impl ProducerContext for BrokerLog {
+    type DeliveryOpaque = ();
+    fn delivery(&self, _: &rdkafka::message::DeliveryResult<'_>, _: Self::DeliveryOpaque) {}
+}
+
+impl MockBroker {
+    /// Starts the mock cluster and the forwarder. Must run inside a tokio runtime.
+    pub async fn start(opts: MockOptions) -> anyhow::Result<Self> {
+        let listener = forwarder::bind(opts.listen, opts.listen_is_default)
+            .await
+            .with_context(|| format!("cannot listen on {}", opts.listen))?;
+        let address = listener.local_addr()?;
+
+        let (ready_tx, ready_rx) = oneshot::channel::<anyhow::Result<SocketAddr>>();
+        let (cmd_tx, cmd_rx) = std_mpsc::channel::<Command>();
+        let log_lines = opts.log_lines.clone();
+        let thread = std::thread::Builder::new()
+            .name("embedded-broker".into())
+            .spawn(move || owner_thread(log_lines, ready_tx, cmd_rx))?;
+        let mock_addr = ready_rx.await.map_err(|_| anyhow!("embedded broker thread died"))??;
+
+        let cancel = CancellationToken::new();
+        tokio::spawn(forwarder::forward(listener, mock_addr, cancel.clone()));
+        let broker = MockBroker { address, commands: Some(cmd_tx), thread: Some(thread), cancel };
+
+        let advertised = broker.request(|reply| Command::Advertise { port: address.port(), reply }).await?;
+        if !advertised {
+            anyhow::bail!("the mock cluster did not accept the advertised address");
+        }
+        if opts.demo {
+            broker.create_topic_async(demo::TOPIC, demo::PARTITIONS).await?;
+            broker.request(|reply| Command::Seed { reply }).await??;
+        }
+        Ok(broker)
+    }
+
+    async fn request<T>(&self, make: impl FnOnce(oneshot::Sender<T>) -> Command) -> anyhow::Result<T> {
+        let (tx, rx) = oneshot::channel();
+        self.commands
+            .as_ref()
+            .ok_or_else(|| anyhow!("embedded broker is stopped"))?
+            .send(make(tx))
+            .map_err(|_| anyhow!("embedded broker thread is gone"))?;
+        rx.await.map_err(|_| anyhow!("embedded broker thread is gone"))
+    }
+
+    fn request_blocking<T>(&self, make: impl FnOnce(oneshot::Sender<T>) -> Command) -> anyhow::Result<T> {
+        let (tx, rx) = oneshot::channel();
+        self.commands
+            .as_ref()
+            .ok_or_else(|| anyhow!("embedded broker is stopped"))?
+            .send(make(tx))
+            .map_err(|_| anyhow!("embedded broker thread is gone"))?;
+        rx.blocking_recv().map_err(|_| anyhow!("embedded broker thread is gone"))
+    }
+
+    pub async fn create_topic_async(&self, name: &str, partitions: i32) -> anyhow::Result<()> {
+        let name = name.to_string();
+        self.request(|reply| Command::CreateTopic { name, partitions, reply }).await?
+    }
+
+    /// Fault injection: takes the broker down (connections drop, requests fail) or back up.
+    pub async fn set_up(&self, up: bool) -> anyhow::Result<()> {
+        self.request(|reply| Command::SetUp { up, reply }).await?
+    }
+}
+
+impl EmbeddedBroker for MockBroker {
+    fn address(&self) -> SocketAddr {
+        self.address
+    }
+
+    fn engine(&self) -> &'static str {
+        "librdkafka mock cluster"
+    }
+
+    fn capabilities(&self) -> Capabilities {
+        Capabilities {
+            create_topics_api: false,
+            delete_topics: false,
+            list_groups: false,
+            describe_configs: false,
+            time_lookup: false,
+            zookeeper: false,
+        }
+    }
+
+    fn create_topic(&self, name: &str, partitions: i32) -> anyhow::Result<()> {
+        let name = name.to_string();
+        self.request_blocking(|reply| Command::CreateTopic { name, partitions, reply })?
+    }
+
+    fn shutdown(&mut self) {
+        self.cancel.cancel();
+        // Closing the channel ends the owner thread, which destroys the mock cluster.
+        self.commands = None;
+        if let Some(t) = self.thread.take() {
+            let _ = t.join();
+        }
+    }
+}
+
+impl Drop for MockBroker {
+    fn drop(&mut self) {
+        self.shutdown();
+    }
+}
+
+fn owner_thread(
+    log_lines: Option<mpsc::Sender<String>>,
+    ready: oneshot::Sender<anyhow::Result<SocketAddr>>,
+    commands: std_mpsc::Receiver<Command>,
+) {
+    let created: anyhow::Result<BaseProducer<BrokerLog>> = ClientConfig::new()
+        .set("test.mock.num.brokers", "1")
+        .set("debug", "mock,broker")
+        .set("client.id", "kafka-tui-embedded-broker")
+        .set("log.connection.close", "false")
+        .create_with_context(BrokerLog { lines: log_lines })
+        .context("cannot create the embedded mock cluster");
+    let producer = match created {
+        Ok(p) => p,
+        Err(e) => {
+            let _ = ready.send(Err(e));
+            return;
+        }
+    };
+    let Some(mock) = producer.client().mock_cluster() else {
+        let _ = ready.send(Err(anyhow!("librdkafka did not create a mock cluster")));
+        return;
+    };
+    let bootstrap = mock.bootstrap_servers();
+    let addr = bootstrap
+        .split(',')
+        .next()
+        .and_then(|a| a.parse::<SocketAddr>().ok())
+        .ok_or_else(|| anyhow!("unexpected mock bootstrap address {bootstrap:?}"));
+    let _ = ready.send(addr);
+
+    loop {
+        match commands.recv_timeout(Duration::from_millis(100)) {
+            Ok(Command::Advertise { port, reply }) => {
+                let ok = ffi::set_advertised_address(producer.client(), BROKER_ID, "127.0.0.1", port);
+                let _ = reply.send(ok);
+            }
+            Ok(Command::CreateTopic { name, partitions, reply }) => {
+                let r = mock
+                    .create_topic(&name, partitions, 1)
+                    .with_context(|| format!("cannot create topic {name:?}"));
+                let _ = reply.send(r);
+            }
+            Ok(Command::Seed { reply }) => {
+                let _ = reply.send(seed(&producer));
+            }
+            Ok(Command::SetUp { up, reply }) => {
+                let r = if up { mock.broker_up(BROKER_ID) } else { mock.broker_down(BROKER_ID) };
+                let _ = reply.send(r.context("mock broker state change failed"));
+            }
+            Err(std_mpsc::RecvTimeoutError::Timeout) => {}
+            Err(std_mpsc::RecvTimeoutError::Disconnected) => break,
+        }
+        // Logs arrive on the client's main queue: polling delivers them to `BrokerLog`.
+        producer.poll(Duration::ZERO);
+    }
+    drop(mock);
+    drop(producer);
+}
+
+fn seed(producer: &BaseProducer<BrokerLog>) -> anyhow::Result<usize> {
+    let samples = demo::samples(SystemTime::now());
+    for s in &samples {
+        let mut rec = BaseRecord::to(demo::TOPIC)
+            .payload(&s.value[..])
+            .partition(s.partition)
+            .headers(s.headers());
+        if let Some(k) = &s.key {
+            rec = rec.key(&k[..]);
+        }
+        producer.send(rec).map_err(|(e, _)| anyhow!("cannot seed the demo topic: {e}"))?;
+    }
+    producer.flush(Duration::from_secs(10)).context("demo records were not delivered")?;
+    Ok(samples.len())
+}

@@ -1,0 +1,34 @@
+//! The embedded broker (behind a small interface, so a fuller engine can replace librdkafka's
+//! mock cluster without touching the panes) and the log sources the Logs pane follows.
+
+pub mod demo;
+mod ffi;
+pub mod forwarder;
+pub mod logs;
+pub mod mock;
+
+use std::net::SocketAddr;
+
+/// What an embedded engine can and cannot do, so the UI can say so instead of failing.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Capabilities {
+    pub create_topics_api: bool,
+    pub delete_topics: bool,
+    pub list_groups: bool,
+    pub describe_configs: bool,
+    pub time_lookup: bool,
+    pub zookeeper: bool,
+}
+
+/// A broker kafka-tui runs in-process.
+pub trait EmbeddedBroker: Send {
+    /// Where clients (ours and other programs) reach it.
+    fn address(&self) -> SocketAddr;
+    /// A short name of the engine, for the header.
+    fn engine(&self) -> &'static str;
+    fn capabilities(&self) -> Capabilities;
+    /// Creates a topic through the engine's own API (the mock has no CreateTopics handler).
+    fn create_topic(&self, name: &str, partitions: i32) -> anyhow::Result<()>;
+    /// Stops the engine and frees its port.
+    fn shutdown(&mut self);
+}

@@ -1,0 +1,106 @@
+//! Command-line flags.
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+
+use clap::Parser;
+
+use crate::kafka::start::StartFrom;
+use crate::state::tail::DEFAULT_MAX_RECORDS;
+
+pub const DEFAULT_LISTEN: &str = "127.0.0.1:9092";
+
+/// A full-screen terminal explorer for Apache Kafka: topics, a live tail, a producer and the
+/// broker's logs on one screen. With no -b it runs an embedded broker, so it works anywhere.
+#[derive(Debug, Parser)]
+#[command(name = "kafka-tui", version, about, long_about = None)]
+pub struct Cli {
+    /// Connect to this cluster (host:port[,host:port]) instead of running the embedded broker.
+    #[arg(short = 'b', long = "bootstrap", value_name = "HOST:PORT[,...]")]
+    pub bootstrap: Option<String>,
+
+    /// A librdkafka property for every client, as with kcat (repeatable): -X security.protocol=SSL
+    #[arg(short = 'X', value_name = "KEY=VALUE", value_parser = parse_property)]
+    pub properties: Vec<(String, String)>,
+
+    /// Open with this topic already tailing.
+    #[arg(short = 't', long = "topic", value_name = "NAME")]
+    pub topic: Option<String>,
+
+    /// Where tails start: beginning, end, an offset (42), the last N records (-10), or a time ago (15m).
+    #[arg(long = "from", value_name = "POS", default_value = "end", allow_hyphen_values = true)]
+    pub from: StartFrom,
+
+    /// Embedded broker: the address other programs (kcat, your app) reach it at. If the default
+    /// port is taken, a free one is used; the header shows which. Port 0 picks a free port.
+    #[arg(long = "listen", value_name = "ADDR", default_value = DEFAULT_LISTEN)]
+    pub listen: SocketAddr,
+
+    /// Embedded broker: start empty, without the `demo` topic and its sample records.
+    #[arg(long = "no-demo")]
+    pub no_demo: bool,
+
+    /// Records the tail keeps in memory (older ones are dropped from the view, not the topic).
+    #[arg(long = "buffer", value_name = "N", default_value_t = DEFAULT_MAX_RECORDS, value_parser = clap::value_parser!(usize))]
+    pub buffer: usize,
+
+    /// Follow this file as the "broker" log (like tail -F).
+    #[arg(long = "broker-log", value_name = "PATH", conflicts_with = "broker_log_cmd")]
+    pub broker_log: Option<PathBuf>,
+
+    /// Stream this command's output as the "broker" log, e.g. 'docker logs -f broker'.
+    #[arg(long = "broker-log-cmd", value_name = "CMD")]
+    pub broker_log_cmd: Option<String>,
+
+    /// Follow this file as the "zookeeper" log.
+    #[arg(long = "zookeeper-log", value_name = "PATH", conflicts_with = "zookeeper_log_cmd")]
+    pub zookeeper_log: Option<PathBuf>,
+
+    /// Stream this command's output as the "zookeeper" log, e.g. 'docker logs -f zookeeper'.
+    #[arg(long = "zookeeper-log-cmd", value_name = "CMD")]
+    pub zookeeper_log_cmd: Option<String>,
+
+    /// Colour theme: dark, light, default (16 ANSI colours), or a path to a theme .toml file.
+    #[arg(long = "theme", value_name = "NAME", default_value = "dark")]
+    pub theme: String,
+
+    /// Where kafka-tui writes its own log (default: $XDG_STATE_HOME/kafka-tui/kafka-tui.log).
+    #[arg(long = "log-file", value_name = "PATH")]
+    pub log_file: Option<PathBuf>,
+}
+
+fn parse_property(s: &str) -> Result<(String, String), String> {
+    match s.split_once('=') {
+        Some((k, v)) if !k.trim().is_empty() => Ok((k.trim().to_string(), v.to_string())),
+        _ => Err(format!("{s:?} is not KEY=VALUE")),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_kcat_style_flags() {
+        let cli = Cli::try_parse_from([
+            "kafka-tui", "-b", "localhost:9092", "-X", "security.protocol=SASL_SSL", "-X", "sasl.password=a=b",
+            "-t", "orders", "--from", "-5",
+        ])
+        .unwrap();
+        assert_eq!(cli.bootstrap.as_deref(), Some("localhost:9092"));
+        assert_eq!(cli.properties[1], ("sasl.password".into(), "a=b".into()));
+        assert_eq!(cli.topic.as_deref(), Some("orders"));
+        assert_eq!(cli.from, StartFrom::Tail(5));
+    }
+
+    #[test]
+    fn defaults_and_errors() {
+        let cli = Cli::try_parse_from(["kafka-tui"]).unwrap();
+        assert_eq!(cli.listen.to_string(), DEFAULT_LISTEN);
+        assert_eq!(cli.from, StartFrom::End);
+        assert_eq!(cli.buffer, DEFAULT_MAX_RECORDS);
+        assert!(Cli::try_parse_from(["kafka-tui", "--from", "soon"]).is_err());
+        assert!(Cli::try_parse_from(["kafka-tui", "-X", "novalue"]).is_err());
+        assert!(Cli::try_parse_from(["kafka-tui", "--broker-log", "a", "--broker-log-cmd", "b"]).is_err());
+    }
+}

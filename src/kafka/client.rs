@@ -1,0 +1,91 @@
+//! Client configuration shared by every Kafka client kafka-tui creates, and the context that
+//! routes librdkafka's logs and errors to `tracing` and to the UI.
+
+use rdkafka::client::ClientContext;
+use rdkafka::config::RDKafkaLogLevel;
+use rdkafka::consumer::ConsumerContext;
+use rdkafka::error::KafkaError;
+use rdkafka::ClientConfig;
+use tokio::sync::mpsc;
+
+use crate::event::{Event, KafkaEvent};
+
+/// Which cluster we talk to and how: what every client needs to connect.
+#[derive(Debug, Clone)]
+pub struct ClientSettings {
+    /// `bootstrap.servers`.
+    pub bootstrap: String,
+    /// Extra librdkafka properties (`-X key=value`), applied last.
+    pub properties: Vec<(String, String)>,
+    /// True when the cluster is our embedded broker, whose limits the UI must explain.
+    pub embedded: bool,
+}
+
+impl ClientSettings {
+    pub fn new(bootstrap: impl Into<String>) -> Self {
+        Self { bootstrap: bootstrap.into(), properties: Vec::new(), embedded: false }
+    }
+
+    /// A base config: bootstrap, a client id, quick failure on unreachable brokers, then the
+    /// person's own properties so they can override any of ours.
+    pub fn client_config(&self) -> ClientConfig {
+        let mut cfg = ClientConfig::new();
+        cfg.set("bootstrap.servers", &self.bootstrap)
+            .set("client.id", "kafka-tui")
+            .set("socket.connection.setup.timeout.ms", "5000")
+            .set("reconnect.backoff.max.ms", "2000")
+            .set("log.connection.close", "false");
+        for (k, v) in &self.properties {
+            cfg.set(k, v);
+        }
+        cfg
+    }
+}
+
+/// Routes librdkafka's log lines to `tracing` (the log file) and its errors to the UI.
+#[derive(Clone)]
+pub struct UiContext {
+    events: Option<mpsc::Sender<Event>>,
+}
+
+impl UiContext {
+    pub fn new(events: mpsc::Sender<Event>) -> Self {
+        Self { events: Some(events) }
+    }
+
+    /// A context that only logs, for clients that have no UI to tell (benchmarks, tests).
+    pub fn silent() -> Self {
+        Self { events: None }
+    }
+}
+
+pub fn log_to_tracing(level: RDKafkaLogLevel, fac: &str, msg: &str) {
+    match level {
+        RDKafkaLogLevel::Emerg
+        | RDKafkaLogLevel::Alert
+        | RDKafkaLogLevel::Critical
+        | RDKafkaLogLevel::Error => tracing::error!(target: "librdkafka", "{fac} {msg}"),
+        RDKafkaLogLevel::Warning => tracing::warn!(target: "librdkafka", "{fac} {msg}"),
+        RDKafkaLogLevel::Notice | RDKafkaLogLevel::Info => {
+            tracing::info!(target: "librdkafka", "{fac} {msg}")
+        }
+        RDKafkaLogLevel::Debug => tracing::debug!(target: "librdkafka", "{fac} {msg}"),
+    }
+}
+
+impl ClientContext for UiContext {
+    fn log(&self, level: RDKafkaLogLevel, fac: &str, msg: &str) {
+        log_to_tracing(level, fac, msg);
+    }
+
+    fn error(&self, error: KafkaError, reason: &str) {
+        tracing::warn!(target: "librdkafka", "client error: {error}: {reason}");
+        if let Some(tx) = &self.events {
+            // A full channel means the UI is already flooded with news; dropping one error
+            // line is better than blocking a librdkafka thread.
+            let _ = tx.try_send(Event::Kafka(KafkaEvent::ClientError(reason.to_string())));
+        }
+    }
+}
+
+impl ConsumerContext for UiContext {}

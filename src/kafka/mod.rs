@@ -1,0 +1,11 @@
+//! The only place rdkafka appears: clients, tail, producer, metadata, and the codec that makes
+//! record bytes safe to show.
+
+pub mod admin;
+pub mod client;
+pub mod codec;
+pub mod consumer;
+pub mod model;
+pub mod producer;
+pub mod service;
+pub mod start;

@@ -1,0 +1,93 @@
+//! Owned data that crosses from the Kafka tasks to the UI. No rdkafka types here.
+
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+/// One consumed (or produced) record, owned so it can outlive librdkafka's buffers.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Record {
+    pub topic: String,
+    pub partition: i32,
+    pub offset: i64,
+    /// Milliseconds since the Unix epoch, when the broker or producer gave one.
+    pub timestamp_ms: Option<i64>,
+    pub key: Option<Vec<u8>>,
+    pub value: Option<Vec<u8>>,
+    pub headers: Vec<Header>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Header {
+    pub name: String,
+    pub value: Option<Vec<u8>>,
+}
+
+impl Record {
+    /// Approximate heap footprint, used to bound the tail buffer by bytes.
+    pub fn approx_size(&self) -> usize {
+        let headers: usize = self
+            .headers
+            .iter()
+            .map(|h| h.name.len() + h.value.as_ref().map_or(0, Vec::len) + 48)
+            .sum();
+        std::mem::size_of::<Self>()
+            + self.topic.len()
+            + self.key.as_ref().map_or(0, Vec::len)
+            + self.value.as_ref().map_or(0, Vec::len)
+            + headers
+    }
+
+    pub fn timestamp(&self) -> Option<SystemTime> {
+        let ms = u64::try_from(self.timestamp_ms?).ok()?;
+        Some(UNIX_EPOCH + Duration::from_millis(ms))
+    }
+}
+
+/// What the topics pane shows about one topic.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TopicInfo {
+    pub name: String,
+    pub partitions: Vec<PartitionInfo>,
+    /// Metadata error for this topic, if the broker reported one.
+    pub error: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PartitionInfo {
+    pub id: i32,
+    pub leader: i32,
+    /// (low, high) watermarks; `None` until fetched or when the fetch failed.
+    pub watermarks: Option<(i64, i64)>,
+}
+
+impl TopicInfo {
+    pub fn is_internal(&self) -> bool {
+        self.name.starts_with("__") || self.name.starts_with("_confluent")
+    }
+
+    /// Records currently held: sum of high - low over partitions whose watermarks are known.
+    pub fn record_count(&self) -> Option<i64> {
+        let mut total = 0i64;
+        let mut known = false;
+        for p in &self.partitions {
+            if let Some((lo, hi)) = p.watermarks {
+                total += (hi - lo).max(0);
+                known = true;
+            }
+        }
+        known.then_some(total)
+    }
+}
+
+/// Result of a publish, as the broker reported it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Delivery {
+    Delivered { topic: String, partition: i32, offset: i64 },
+    Failed { topic: String, error: String },
+}
+
+/// One metadata refresh: what the topics pane and the header show.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ClusterSnapshot {
+    pub brokers: usize,
+    pub topics: Vec<TopicInfo>,
+}

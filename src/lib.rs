@@ -1,0 +1,18 @@
+//! kafka-tui: a terminal explorer for Apache Kafka. The binary is a thin shell around this
+//! library so that tests and benchmarks drive the same code paths as the person at the keyboard.
+#![deny(unsafe_code)]
+
+pub mod action;
+pub mod app;
+pub mod broker;
+pub mod cli;
+pub mod event;
+pub mod kafka;
+pub mod keymap;
+pub mod logging;
+pub mod run;
+pub mod session;
+pub mod state;
+pub mod theme;
+pub mod tui;
+pub mod ui;

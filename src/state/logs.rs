@@ -1,0 +1,211 @@
+//! The logs pane's data: one bounded buffer per source, search and scroll.
+
+use super::ring::Ring;
+use super::Scroll;
+use crate::kafka::codec::sanitize_inline;
+
+pub const DEFAULT_MAX_LINES: usize = 20_000;
+const MAX_LINE_BYTES: usize = 8 * 1024;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Level {
+    Error,
+    Warn,
+    Info,
+    Debug,
+    Other,
+}
+
+/// Finds the level word an operator's eye looks for (log4j, librdkafka, logback ...), in the
+/// first part of the line where the level usually is.
+pub fn detect_level(line: &str) -> Level {
+    let head: String = line.chars().take(160).collect();
+    let mut found = Level::Other;
+    for word in head.split(|c: char| !c.is_ascii_alphabetic()) {
+        let level = match word {
+            "ERROR" | "FATAL" | "SEVERE" | "CRIT" | "CRITICAL" | "ERR" => Level::Error,
+            "WARN" | "WARNING" => Level::Warn,
+            "INFO" | "NOTICE" => Level::Info,
+            "DEBUG" | "TRACE" => Level::Debug,
+            _ => continue,
+        };
+        found = level;
+        break;
+    }
+    found
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LogLine {
+    /// Already made terminal-safe.
+    pub text: String,
+    pub level: Level,
+}
+
+impl LogLine {
+    pub fn new(raw: &str) -> Self {
+        let mut end = raw.len().min(MAX_LINE_BYTES);
+        while !raw.is_char_boundary(end) {
+            end -= 1;
+        }
+        let mut text = sanitize_inline(&raw[..end]);
+        if end < raw.len() {
+            text.push_str(" …(line cut)");
+        }
+        Self { level: detect_level(&text), text }
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct LogSource {
+    pub name: String,
+    /// What the source is (a file, a command, ...).
+    pub description: String,
+    /// Its latest state: running, exited, rotated, or why there is nothing to show.
+    pub status: Option<String>,
+    pub lines: Ring<LogLine>,
+    pub scroll: Scroll,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct LogsState {
+    pub sources: Vec<LogSource>,
+    pub active: usize,
+    /// Case-insensitive search; matches are highlighted, `n`/`N` jump.
+    pub search: String,
+    pub wrap: bool,
+}
+
+impl LogsState {
+    pub fn new(sources: Vec<(String, String)>, max_lines: usize) -> Self {
+        Self {
+            sources: sources
+                .into_iter()
+                .map(|(name, description)| LogSource {
+                    name,
+                    description,
+                    status: None,
+                    lines: Ring::new(max_lines, max_lines.saturating_mul(512)),
+                    scroll: Scroll::default(),
+                })
+                .collect(),
+            active: 0,
+            search: String::new(),
+            wrap: false,
+        }
+    }
+
+    pub fn push_lines(&mut self, source: usize, lines: Vec<String>) {
+        if let Some(s) = self.sources.get_mut(source) {
+            for l in lines {
+                let line = LogLine::new(&l);
+                let size = line.text.len() + 32;
+                s.lines.push(line, size);
+            }
+        }
+    }
+
+    pub fn set_status(&mut self, source: usize, text: String) {
+        if let Some(s) = self.sources.get_mut(source) {
+            s.status = Some(sanitize_inline(&text));
+        }
+    }
+
+    pub fn current(&self) -> Option<&LogSource> {
+        self.sources.get(self.active)
+    }
+
+    pub fn current_mut(&mut self) -> Option<&mut LogSource> {
+        self.sources.get_mut(self.active)
+    }
+
+    pub fn next_source(&mut self) {
+        if !self.sources.is_empty() {
+            self.active = (self.active + 1) % self.sources.len();
+        }
+    }
+
+    pub fn prev_source(&mut self) {
+        if !self.sources.is_empty() {
+            self.active = (self.active + self.sources.len() - 1) % self.sources.len();
+        }
+    }
+
+    pub fn move_by(&mut self, delta: i64) {
+        if let Some(s) = self.current_mut() {
+            s.scroll.move_by(delta, s.lines.first_seq(), s.lines.end_seq());
+        }
+    }
+
+    /// Jumps to the next (or previous) line matching the search; returns whether one exists.
+    pub fn jump_to_match(&mut self, forward: bool) -> bool {
+        let needle = self.search.to_lowercase();
+        let Some(s) = self.sources.get_mut(self.active) else { return false };
+        if needle.is_empty() || s.lines.is_empty() {
+            return false;
+        }
+        let (first, end) = (s.lines.first_seq(), s.lines.end_seq());
+        let cur = s.scroll.current(first, end).unwrap_or(end - 1);
+        let hit = |seq: u64| s.lines.get_seq(seq).is_some_and(|l| l.text.to_lowercase().contains(&needle));
+        let found = if forward {
+            (cur + 1..end).find(|&q| hit(q))
+        } else {
+            (first..cur).rev().find(|&q| hit(q))
+        };
+        match found {
+            Some(seq) => {
+                s.scroll.follow = false;
+                s.scroll.selected = seq;
+                true
+            }
+            None => false,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn levels_from_common_formats() {
+        assert_eq!(detect_level("[2024-01-01 10:00:00,123] INFO [KafkaServer id=1] started"), Level::Info);
+        assert_eq!(detect_level("[2024] WARN Session 0x0 for server null"), Level::Warn);
+        assert_eq!(detect_level("2024-01-01 ERROR something broke"), Level::Error);
+        assert_eq!(detect_level("[ts] DEBUG [MOCK] Broker 1: listening"), Level::Debug);
+        assert_eq!(detect_level("plain line with information"), Level::Other);
+        // Level words later in the message do not recolour a line that has its own level.
+        assert_eq!(detect_level("INFO retrying after ERROR"), Level::Info);
+    }
+
+    #[test]
+    fn lines_are_sanitized_and_bounded() {
+        let l = LogLine::new("INFO \x1b]0;pwned\x07 done");
+        assert_eq!(l.text, "INFO ␛]0;pwned␇ done");
+        let long = "x".repeat(100_000);
+        let l = LogLine::new(&long);
+        assert!(l.text.len() < 9000 && l.text.ends_with("(line cut)"));
+    }
+
+    #[test]
+    fn search_jumps_between_matches() {
+        let mut s = LogsState::new(vec![("broker".into(), "test".into())], 100);
+        s.push_lines(0, ["a", "needle 1", "b", "NEEDLE 2", "c"].map(String::from).to_vec());
+        s.search = "needle".into();
+        assert!(s.jump_to_match(false));
+        assert_eq!(s.sources[0].scroll.selected, 3);
+        assert!(s.jump_to_match(false));
+        assert_eq!(s.sources[0].scroll.selected, 1);
+        assert!(!s.jump_to_match(false));
+        assert!(s.jump_to_match(true));
+        assert_eq!(s.sources[0].scroll.selected, 3);
+    }
+
+    #[test]
+    fn memory_is_bounded_per_source() {
+        let mut s = LogsState::new(vec![("broker".into(), "t".into())], 10);
+        s.push_lines(0, (0..1000).map(|i| format!("line {i}")).collect());
+        assert_eq!(s.sources[0].lines.len(), 10);
+        assert_eq!(s.sources[0].lines.iter().last().unwrap().text, "line 999");
+    }
+}

@@ -1,0 +1,91 @@
+//! Plain data for each pane: what is shown and where the cursor is. No drawing, no I/O.
+
+pub mod logs;
+pub mod producer;
+pub mod ring;
+pub mod tail;
+pub mod topics;
+
+/// The four panes, in focus order (`1`-`4`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Pane {
+    Topics,
+    Tail,
+    Producer,
+    Logs,
+}
+
+impl Pane {
+    pub const ALL: [Pane; 4] = [Pane::Topics, Pane::Tail, Pane::Producer, Pane::Logs];
+
+    pub fn index(self) -> usize {
+        Pane::ALL.iter().position(|p| *p == self).unwrap_or(0)
+    }
+
+    pub fn next(self) -> Pane {
+        Pane::ALL[(self.index() + 1) % 4]
+    }
+
+    pub fn prev(self) -> Pane {
+        Pane::ALL[(self.index() + 3) % 4]
+    }
+
+    pub fn title(self) -> &'static str {
+        match self {
+            Pane::Topics => "Topics",
+            Pane::Tail => "Tail",
+            Pane::Producer => "Producer",
+            Pane::Logs => "Logs",
+        }
+    }
+}
+
+/// A scrollable view over a growing list: following the end, or parked at an absolute
+/// sequence number so that new items and evictions do not move what the person looks at.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Scroll {
+    pub follow: bool,
+    /// Sequence number of the selected item when not following.
+    pub selected: u64,
+}
+
+impl Default for Scroll {
+    fn default() -> Self {
+        Self { follow: true, selected: 0 }
+    }
+}
+
+impl Scroll {
+    /// The selected sequence number given the live range `[first, end)`.
+    pub fn current(&self, first: u64, end: u64) -> Option<u64> {
+        if end == first {
+            return None;
+        }
+        if self.follow {
+            Some(end - 1)
+        } else {
+            Some(self.selected.clamp(first, end - 1))
+        }
+    }
+
+    /// Moves by `delta` items; moving past the end resumes following.
+    pub fn move_by(&mut self, delta: i64, first: u64, end: u64) {
+        let Some(cur) = self.current(first, end) else { return };
+        let target = (cur as i64 + delta).max(first as i64) as u64;
+        if target >= end - 1 && delta > 0 {
+            self.follow = true;
+        } else {
+            self.follow = false;
+            self.selected = target.min(end - 1);
+        }
+    }
+
+    pub fn top(&mut self, first: u64) {
+        self.follow = false;
+        self.selected = first;
+    }
+
+    pub fn bottom(&mut self) {
+        self.follow = true;
+    }
+}

@@ -1,0 +1,224 @@
+//! The producer pane's data: three editors (key, headers, value) and the last delivery.
+//!
+//! The editors are `tui_textarea::TextArea`s: they hold text and cursor, which is state, even
+//! though the type comes from a widget crate.
+
+use tui_textarea::TextArea;
+
+use crate::kafka::model::{Delivery, Header};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Field {
+    Key,
+    Headers,
+    Value,
+}
+
+impl Field {
+    pub fn next(self) -> Field {
+        match self {
+            Field::Key => Field::Headers,
+            Field::Headers => Field::Value,
+            Field::Value => Field::Key,
+        }
+    }
+
+    pub fn prev(self) -> Field {
+        self.next().next()
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Field::Key => "Key (optional)",
+            Field::Headers => "Headers (name=value per line)",
+            Field::Value => "Value",
+        }
+    }
+}
+
+/// What the person typed, parsed and ready to send (topic chosen by the app).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Draft {
+    pub key: Option<Vec<u8>>,
+    pub headers: Vec<Header>,
+    pub value: Vec<u8>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum DraftError {
+    #[error("header line {line}: {text:?} has no '=' (write name=value)")]
+    HeaderWithoutEquals { line: usize, text: String },
+    #[error("header line {line}: the name is empty")]
+    EmptyHeaderName { line: usize },
+}
+
+/// Parses the headers field: one `name=value` per line; blank lines are skipped; `name=` is an
+/// empty value; the first `=` splits, so values may contain `=`.
+pub fn parse_headers(text: &str) -> Result<Vec<Header>, DraftError> {
+    let mut out = Vec::new();
+    for (i, raw) in text.lines().enumerate() {
+        let line = raw.trim();
+        if line.is_empty() {
+            continue;
+        }
+        let Some((name, value)) = line.split_once('=') else {
+            return Err(DraftError::HeaderWithoutEquals { line: i + 1, text: line.to_string() });
+        };
+        let name = name.trim();
+        if name.is_empty() {
+            return Err(DraftError::EmptyHeaderName { line: i + 1 });
+        }
+        out.push(Header { name: name.to_string(), value: Some(value.trim_start().as_bytes().to_vec()) });
+    }
+    Ok(out)
+}
+
+/// Builds a draft from the three fields' text. An empty key means no key.
+pub fn parse_draft(key: &str, headers: &str, value: &str) -> Result<Draft, DraftError> {
+    let key = key.trim_end_matches(['\n', '\r']);
+    Ok(Draft {
+        key: (!key.is_empty()).then(|| key.as_bytes().to_vec()),
+        headers: parse_headers(headers)?,
+        value: value.as_bytes().to_vec(),
+    })
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ProduceStatus {
+    Idle,
+    Sending { topic: String },
+    Done(Delivery),
+    /// The input could not be parsed; nothing was sent.
+    Invalid(String),
+    Refused(String),
+}
+
+pub struct ProducerState {
+    pub key: TextArea<'static>,
+    pub headers: TextArea<'static>,
+    pub value: TextArea<'static>,
+    pub field: Field,
+    /// Keys go to the editor (Esc leaves it).
+    pub editing: bool,
+    pub status: ProduceStatus,
+    /// Records published this session (delivered ones).
+    pub sent: u64,
+}
+
+impl std::fmt::Debug for ProducerState {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ProducerState")
+            .field("field", &self.field)
+            .field("editing", &self.editing)
+            .field("status", &self.status)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Default for ProducerState {
+    fn default() -> Self {
+        Self {
+            key: TextArea::default(),
+            headers: TextArea::default(),
+            value: TextArea::default(),
+            field: Field::Value,
+            editing: false,
+            status: ProduceStatus::Idle,
+            sent: 0,
+        }
+    }
+}
+
+impl ProducerState {
+    pub fn editor(&self, field: Field) -> &TextArea<'static> {
+        match field {
+            Field::Key => &self.key,
+            Field::Headers => &self.headers,
+            Field::Value => &self.value,
+        }
+    }
+
+    pub fn editor_mut(&mut self) -> &mut TextArea<'static> {
+        match self.field {
+            Field::Key => &mut self.key,
+            Field::Headers => &mut self.headers,
+            Field::Value => &mut self.value,
+        }
+    }
+
+    pub fn draft(&self) -> Result<Draft, DraftError> {
+        parse_draft(&self.key.lines().join("\n"), &self.headers.lines().join("\n"), &self.value.lines().join("\n"))
+    }
+
+    /// After a delivery: the value is cleared so the next record starts fresh; key and headers
+    /// stay, since people usually send several records with the same ones.
+    pub fn clear_value(&mut self) {
+        self.value = TextArea::default();
+    }
+
+    pub fn clear_all(&mut self) {
+        self.key = TextArea::default();
+        self.headers = TextArea::default();
+        self.value = TextArea::default();
+    }
+
+    pub fn set_text(&mut self, field: Field, text: &str) {
+        let ta = TextArea::new(text.split('\n').map(str::to_string).collect());
+        match field {
+            Field::Key => self.key = ta,
+            Field::Headers => self.headers = ta,
+            Field::Value => self.value = ta,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn h(name: &str, value: &str) -> Header {
+        Header { name: name.into(), value: Some(value.as_bytes().to_vec()) }
+    }
+
+    #[test]
+    fn headers_parse_name_value_lines() {
+        let hs = parse_headers("a=1\n\n  b = x=y \nempty=").unwrap();
+        assert_eq!(hs, vec![h("a", "1"), h("b", "x=y"), h("empty", "")]);
+    }
+
+    #[test]
+    fn headers_errors_name_the_line() {
+        assert_eq!(
+            parse_headers("a=1\nnope"),
+            Err(DraftError::HeaderWithoutEquals { line: 2, text: "nope".into() })
+        );
+        assert_eq!(parse_headers("=v"), Err(DraftError::EmptyHeaderName { line: 1 }));
+        let msg = parse_headers("oops").unwrap_err().to_string();
+        assert!(msg.contains("line 1") && msg.contains("name=value"));
+    }
+
+    #[test]
+    fn empty_key_is_no_key_and_value_keeps_newlines() {
+        let d = parse_draft("", "", "line1\nline2").unwrap();
+        assert_eq!(d.key, None);
+        assert_eq!(d.value, b"line1\nline2");
+        let d = parse_draft("k1", "", "").unwrap();
+        assert_eq!(d.key, Some(b"k1".to_vec()));
+        assert!(d.value.is_empty());
+    }
+
+    #[test]
+    fn draft_reads_the_editors() {
+        let mut p = ProducerState::default();
+        p.set_text(Field::Key, "user-1");
+        p.set_text(Field::Headers, "trace=abc");
+        p.set_text(Field::Value, "{\"a\":1}\n{\"b\":2}");
+        let d = p.draft().unwrap();
+        assert_eq!(d.key.as_deref(), Some(&b"user-1"[..]));
+        assert_eq!(d.headers, vec![h("trace", "abc")]);
+        assert_eq!(d.value, b"{\"a\":1}\n{\"b\":2}");
+        p.clear_value();
+        assert_eq!(p.draft().unwrap().key.as_deref(), Some(&b"user-1"[..]));
+        assert!(p.draft().unwrap().value.is_empty());
+    }
+}

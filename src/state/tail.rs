@@ -1,0 +1,107 @@
+//! The tail pane's data: a bounded buffer of records and how they are shown.
+
+use super::ring::Ring;
+use super::Scroll;
+use crate::kafka::codec::Format;
+use crate::kafka::model::Record;
+use crate::kafka::start::StartFrom;
+
+pub const DEFAULT_MAX_RECORDS: usize = 10_000;
+pub const DEFAULT_MAX_BYTES: usize = 64 * 1024 * 1024;
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum TailStatus {
+    /// No topic chosen yet.
+    Idle,
+    Starting,
+    Live { partitions: usize },
+    /// Waiting or failing: the text says why.
+    Problem { text: String, error: bool },
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum TimeFormat {
+    /// "3s ago"
+    #[default]
+    Relative,
+    /// RFC 3339
+    Absolute,
+}
+
+#[derive(Debug, Clone)]
+pub struct TailState {
+    pub records: Ring<Record>,
+    pub topic: Option<String>,
+    pub start: StartFrom,
+    /// Which tail the records belong to; batches from older tails are ignored.
+    pub generation: u64,
+    pub status: TailStatus,
+    /// Something the tail could not do as asked (e.g. seek by time on the mock).
+    pub notice: Option<String>,
+    pub scroll: Scroll,
+    pub format: Format,
+    pub time_format: TimeFormat,
+    /// The record detail view is open on the selected record.
+    pub detail: bool,
+    pub detail_scroll: u16,
+    /// Records received since the tail started.
+    pub received: u64,
+}
+
+impl TailState {
+    pub fn new(max_records: usize, max_bytes: usize) -> Self {
+        Self {
+            records: Ring::new(max_records, max_bytes),
+            topic: None,
+            start: StartFrom::End,
+            generation: 0,
+            status: TailStatus::Idle,
+            notice: None,
+            scroll: Scroll::default(),
+            format: Format::Auto,
+            time_format: TimeFormat::Relative,
+            detail: false,
+            detail_scroll: 0,
+            received: 0,
+        }
+    }
+
+    /// Begins a new tail: forgets the old records and returns the new generation.
+    pub fn restart(&mut self, topic: String, start: StartFrom) -> u64 {
+        self.generation += 1;
+        self.topic = Some(topic);
+        self.start = start;
+        self.records.clear();
+        self.status = TailStatus::Starting;
+        self.notice = None;
+        self.scroll = Scroll::default();
+        self.detail = false;
+        self.received = 0;
+        self.generation
+    }
+
+    pub fn push_batch(&mut self, generation: u64, records: Vec<Record>) -> bool {
+        if generation != self.generation {
+            return false;
+        }
+        self.received += records.len() as u64;
+        for r in records {
+            let size = r.approx_size();
+            self.records.push(r, size);
+        }
+        true
+    }
+
+    pub fn selected(&self) -> Option<&Record> {
+        let seq = self.scroll.current(self.records.first_seq(), self.records.end_seq())?;
+        self.records.get_seq(seq)
+    }
+
+    pub fn move_by(&mut self, delta: i64) {
+        self.scroll.move_by(delta, self.records.first_seq(), self.records.end_seq());
+    }
+
+    pub fn paused(&self) -> bool {
+        !self.scroll.follow
+    }
+}

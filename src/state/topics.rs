@@ -1,0 +1,163 @@
+//! The topics pane's data: the listing, the filter and the selection.
+
+use crate::kafka::model::TopicInfo;
+
+#[derive(Debug, Clone, Default)]
+pub struct TopicsState {
+    topics: Vec<TopicInfo>,
+    /// Indices into `topics` that pass the filter, kept up to date so drawing is cheap.
+    visible: Vec<usize>,
+    pub filter: String,
+    pub show_internal: bool,
+    /// Index into the visible list.
+    pub selected: usize,
+    /// True once the first listing arrived.
+    pub loaded: bool,
+}
+
+impl TopicsState {
+    pub fn set_topics(&mut self, topics: Vec<TopicInfo>) {
+        let keep = self.selected_name().map(str::to_string);
+        self.topics = topics;
+        self.loaded = true;
+        self.refilter();
+        if let Some(name) = keep {
+            self.select_name(&name);
+        }
+    }
+
+    pub fn all(&self) -> &[TopicInfo] {
+        &self.topics
+    }
+
+    pub fn visible(&self) -> impl ExactSizeIterator<Item = &TopicInfo> + '_ {
+        self.visible.iter().map(|&i| &self.topics[i])
+    }
+
+    pub fn visible_len(&self) -> usize {
+        self.visible.len()
+    }
+
+    pub fn set_filter(&mut self, filter: String) {
+        let keep = self.selected_name().map(str::to_string);
+        self.filter = filter;
+        self.refilter();
+        match keep {
+            Some(name) if self.select_name(&name) => {}
+            _ => self.selected = 0,
+        }
+    }
+
+    pub fn toggle_internal(&mut self) {
+        self.show_internal = !self.show_internal;
+        let keep = self.selected_name().map(str::to_string);
+        self.refilter();
+        if let Some(name) = keep {
+            self.select_name(&name);
+        }
+    }
+
+    fn refilter(&mut self) {
+        let needle = self.filter.to_lowercase();
+        self.visible = self
+            .topics
+            .iter()
+            .enumerate()
+            .filter(|(_, t)| self.show_internal || !t.is_internal())
+            .filter(|(_, t)| needle.is_empty() || t.name.to_lowercase().contains(&needle))
+            .map(|(i, _)| i)
+            .collect();
+        self.selected = self.selected.min(self.visible.len().saturating_sub(1));
+    }
+
+    pub fn selected_topic(&self) -> Option<&TopicInfo> {
+        self.visible.get(self.selected).map(|&i| &self.topics[i])
+    }
+
+    pub fn selected_name(&self) -> Option<&str> {
+        self.selected_topic().map(|t| t.name.as_str())
+    }
+
+    /// Selects `name` if it is visible; returns whether it was.
+    pub fn select_name(&mut self, name: &str) -> bool {
+        match self.visible.iter().position(|&i| self.topics[i].name == name) {
+            Some(pos) => {
+                self.selected = pos;
+                true
+            }
+            None => false,
+        }
+    }
+
+    pub fn move_by(&mut self, delta: i64) {
+        if self.visible.is_empty() {
+            return;
+        }
+        let max = self.visible.len() as i64 - 1;
+        self.selected = (self.selected as i64 + delta).clamp(0, max) as usize;
+    }
+
+    pub fn top(&mut self) {
+        self.selected = 0;
+    }
+
+    pub fn bottom(&mut self) {
+        self.selected = self.visible.len().saturating_sub(1);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn topic(name: &str) -> TopicInfo {
+        TopicInfo { name: name.into(), partitions: vec![], error: None }
+    }
+
+    fn state() -> TopicsState {
+        let mut s = TopicsState::default();
+        s.set_topics(vec![topic("orders"), topic("__consumer_offsets"), topic("payments"), topic("Orders-DLQ")]);
+        s
+    }
+
+    fn names(s: &TopicsState) -> Vec<&str> {
+        s.visible().map(|t| t.name.as_str()).collect()
+    }
+
+    #[test]
+    fn hides_internal_topics_until_toggled() {
+        let mut s = state();
+        assert_eq!(names(&s), vec!["orders", "payments", "Orders-DLQ"]);
+        s.toggle_internal();
+        assert_eq!(names(&s).len(), 4);
+    }
+
+    #[test]
+    fn filter_is_case_insensitive_substring() {
+        let mut s = state();
+        s.set_filter("order".into());
+        assert_eq!(names(&s), vec!["orders", "Orders-DLQ"]);
+        s.set_filter("zzz".into());
+        assert!(names(&s).is_empty());
+        assert_eq!(s.selected_name(), None);
+    }
+
+    #[test]
+    fn selection_survives_refresh_and_filter() {
+        let mut s = state();
+        s.select_name("payments");
+        s.set_topics(vec![topic("a"), topic("payments"), topic("z")]);
+        assert_eq!(s.selected_name(), Some("payments"));
+        s.set_filter("pay".into());
+        assert_eq!(s.selected_name(), Some("payments"));
+    }
+
+    #[test]
+    fn moves_are_clamped() {
+        let mut s = state();
+        s.move_by(-5);
+        assert_eq!(s.selected, 0);
+        s.move_by(50);
+        assert_eq!(s.selected_name(), Some("Orders-DLQ"));
+    }
+}

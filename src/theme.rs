@@ -1,0 +1,227 @@
+//! Themes: small TOML files of named styles (see `themes/`), turned into ratatui `Style`s.
+//!
+//! A theme has an optional `[palette]` of named colours (used as `"$name"`), then sections
+//! `[base]`, `[header]`, `[status]`, `[tail]`, `[logs]` whose entries are style tables such as
+//! `title = { fg = "$accent", bold = true }`. Entries a theme leaves out keep the defaults.
+
+use std::collections::BTreeMap;
+use std::path::Path;
+use std::str::FromStr;
+
+use ratatui::style::{Color, Modifier, Style};
+use serde::Deserialize;
+
+pub const BUILTIN: &[(&str, &str)] = &[
+    ("dark", include_str!("../themes/dark.toml")),
+    ("light", include_str!("../themes/light.toml")),
+    ("default", include_str!("../themes/default.toml")),
+];
+
+#[derive(Debug, thiserror::Error)]
+pub enum ThemeError {
+    #[error("theme {name:?}: {source}")]
+    Toml { name: String, source: toml::de::Error },
+    #[error("theme {name:?}: unknown style {key:?} (known: {known})")]
+    UnknownKey { name: String, key: String, known: String },
+    #[error("theme {name:?}: style {key:?}: {msg}")]
+    BadColor { name: String, key: String, msg: String },
+    #[error("no theme named {0:?}: built-in themes are dark, light and default; or give a path to a .toml file")]
+    NotFound(String),
+    #[error("cannot read theme file {path}: {source}")]
+    Io { path: String, source: std::io::Error },
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Theme {
+    pub name: String,
+    styles: BTreeMap<String, Style>,
+}
+
+#[derive(Debug, Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+struct StyleSpec {
+    fg: Option<String>,
+    bg: Option<String>,
+    #[serde(default)]
+    bold: bool,
+    #[serde(default)]
+    italic: bool,
+    #[serde(default)]
+    dim: bool,
+    #[serde(default)]
+    underlined: bool,
+    #[serde(default)]
+    reversed: bool,
+}
+
+#[derive(Debug, Deserialize)]
+struct ThemeFile {
+    #[serde(default)]
+    palette: BTreeMap<String, String>,
+    #[serde(flatten)]
+    sections: BTreeMap<String, BTreeMap<String, StyleSpec>>,
+}
+
+/// Every style a theme may set, with the fallback used when it does not.
+const KEYS: &[&str] = &[
+    "base.text",
+    "base.muted",
+    "base.border",
+    "base.border_focused",
+    "base.title",
+    "base.title_focused",
+    "base.selected",
+    "base.highlight",
+    "header.bar",
+    "header.ok",
+    "header.warn",
+    "header.error",
+    "status.bar",
+    "status.key",
+    "status.info",
+    "status.error",
+    "tail.partition",
+    "tail.offset",
+    "tail.timestamp",
+    "tail.key",
+    "tail.value",
+    "tail.headers",
+    "tail.paused",
+    "logs.error",
+    "logs.warn",
+    "logs.info",
+    "logs.debug",
+    "logs.other",
+];
+
+fn parse_color(s: &str, palette: &BTreeMap<String, String>) -> Result<Color, String> {
+    let resolved = match s.strip_prefix('$') {
+        Some(name) => palette.get(name).ok_or_else(|| format!("no palette colour named {name:?}"))?,
+        None => s,
+    };
+    Color::from_str(resolved).map_err(|_| format!("{resolved:?} is not a colour (use a name like \"red\", \"#rrggbb\" or 0-255)"))
+}
+
+impl Theme {
+    pub fn parse(name: &str, text: &str) -> Result<Theme, ThemeError> {
+        let file: ThemeFile =
+            toml::from_str(text).map_err(|source| ThemeError::Toml { name: name.into(), source })?;
+        let mut styles = BTreeMap::new();
+        for (section, entries) in file.sections {
+            for (key, spec) in entries {
+                let full = format!("{section}.{key}");
+                if !KEYS.contains(&full.as_str()) {
+                    return Err(ThemeError::UnknownKey { name: name.into(), key: full, known: KEYS.join(", ") });
+                }
+                let bad = |msg| ThemeError::BadColor { name: name.into(), key: full.clone(), msg };
+                let mut style = Style::default();
+                if let Some(fg) = &spec.fg {
+                    style = style.fg(parse_color(fg, &file.palette).map_err(bad)?);
+                }
+                if let Some(bg) = &spec.bg {
+                    style = style.bg(parse_color(bg, &file.palette).map_err(bad)?);
+                }
+                let mods = [
+                    (spec.bold, Modifier::BOLD),
+                    (spec.italic, Modifier::ITALIC),
+                    (spec.dim, Modifier::DIM),
+                    (spec.underlined, Modifier::UNDERLINED),
+                    (spec.reversed, Modifier::REVERSED),
+                ];
+                for (on, m) in mods {
+                    if on {
+                        style = style.add_modifier(m);
+                    }
+                }
+                styles.insert(full, style);
+            }
+        }
+        Ok(Theme { name: name.into(), styles })
+    }
+
+    /// A built-in theme by name, a user theme `<config dir>/themes/NAME.toml`, or a path.
+    pub fn load(name_or_path: &str, config_dir: Option<&Path>) -> Result<Theme, ThemeError> {
+        if let Some((_, text)) = BUILTIN.iter().find(|(n, _)| *n == name_or_path) {
+            return Theme::parse(name_or_path, text);
+        }
+        let candidates = [
+            Some(Path::new(name_or_path).to_path_buf()).filter(|p| p.extension().is_some()),
+            config_dir.map(|d| d.join("themes").join(format!("{name_or_path}.toml"))),
+        ];
+        for path in candidates.into_iter().flatten() {
+            if path.exists() {
+                let text = std::fs::read_to_string(&path)
+                    .map_err(|source| ThemeError::Io { path: path.display().to_string(), source })?;
+                return Theme::parse(&path.display().to_string(), &text);
+            }
+        }
+        Err(ThemeError::NotFound(name_or_path.into()))
+    }
+
+    pub fn builtin(name: &str) -> Theme {
+        Theme::load(name, None).expect("built-in themes are valid (tested)")
+    }
+
+    /// Removes every colour, keeping bold/reverse etc.: for `NO_COLOR`.
+    pub fn without_colors(mut self) -> Theme {
+        for s in self.styles.values_mut() {
+            s.fg = None;
+            s.bg = None;
+        }
+        self
+    }
+
+    /// The style for `key` (one of the documented keys); unset keys are plain.
+    pub fn style(&self, key: &str) -> Style {
+        debug_assert!(KEYS.contains(&key), "unknown theme key {key}");
+        self.styles.get(key).copied().unwrap_or_default()
+    }
+}
+
+impl Default for Theme {
+    fn default() -> Self {
+        Theme::builtin("dark")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_builtin_theme_parses_and_sets_every_key() {
+        for (name, text) in BUILTIN {
+            let t = Theme::parse(name, text).unwrap_or_else(|e| panic!("{e}"));
+            for key in KEYS {
+                assert!(t.styles.contains_key(*key), "theme {name} does not set {key}");
+            }
+        }
+    }
+
+    #[test]
+    fn palette_and_modifiers() {
+        let t = Theme::parse("t", "[palette]\npink = \"#ff79c6\"\n[base]\ntitle = { fg = \"$pink\", bold = true }\n").unwrap();
+        let s = t.style("base.title");
+        assert_eq!(s.fg, Some(Color::Rgb(0xff, 0x79, 0xc6)));
+        assert!(s.add_modifier.contains(Modifier::BOLD));
+    }
+
+    #[test]
+    fn errors_are_specific() {
+        let e = Theme::parse("t", "[tail]\nofset = { fg = \"red\" }\n").unwrap_err().to_string();
+        assert!(e.contains("tail.ofset"), "{e}");
+        let e = Theme::parse("t", "[tail]\noffset = { fg = \"$nope\" }\n").unwrap_err().to_string();
+        assert!(e.contains("nope"), "{e}");
+        let e = Theme::parse("t", "[tail]\noffset = { fg = \"blurple\" }\n").unwrap_err().to_string();
+        assert!(e.contains("blurple"), "{e}");
+        let e = Theme::parse("t", "[tail\n").unwrap_err().to_string();
+        assert!(e.contains("line 1"), "{e}");
+        assert!(matches!(Theme::load("nosuch", None), Err(ThemeError::NotFound(_))));
+    }
+
+    #[test]
+    fn no_color_strips_colours_only() {
+        let t = Theme::builtin("dark").without_colors();
+        assert!(t.styles.values().all(|s| s.fg.is_none() && s.bg.is_none()));
+    }
+}

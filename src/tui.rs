@@ -1,0 +1,38 @@
+//! Terminal set-up and tear-down, and a panic hook that always gives the terminal back.
+
+use std::io::{stdout, Stdout};
+
+use crossterm::event::{DisableMouseCapture, EnableMouseCapture};
+use crossterm::terminal::{disable_raw_mode, enable_raw_mode, EnterAlternateScreen, LeaveAlternateScreen};
+use crossterm::{cursor, execute};
+use ratatui::backend::CrosstermBackend;
+use ratatui::Terminal;
+
+pub type Term = Terminal<CrosstermBackend<Stdout>>;
+
+pub fn init() -> anyhow::Result<Term> {
+    enable_raw_mode()?;
+    execute!(stdout(), EnterAlternateScreen, EnableMouseCapture)?;
+    let mut term = Terminal::new(CrosstermBackend::new(stdout()))?;
+    term.clear()?;
+    Ok(term)
+}
+
+/// Leaves raw mode and the alternate screen and shows the cursor. Safe to call twice.
+pub fn restore() {
+    let _ = execute!(stdout(), DisableMouseCapture, LeaveAlternateScreen, cursor::Show);
+    let _ = disable_raw_mode();
+}
+
+/// On panic: restore the terminal first, so the message is readable, then say where the log is.
+pub fn install_panic_hook(log_path: Option<String>) {
+    let original = std::panic::take_hook();
+    std::panic::set_hook(Box::new(move |info| {
+        restore();
+        original(info);
+        tracing::error!("panic: {info}");
+        if let Some(p) = &log_path {
+            eprintln!("kafka-tui crashed; its log is at {p}");
+        }
+    }));
+}

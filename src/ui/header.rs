@@ -1,0 +1,61 @@
+//! The top line: which cluster, and whether we can reach it.
+
+use ratatui::layout::Rect;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::Paragraph;
+use ratatui::Frame;
+
+use super::widgets::truncate;
+use crate::app::{App, Connection};
+
+pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
+    let t = &app.theme;
+    let bar = t.style("header.bar");
+    let c = &app.cluster;
+    let mut spans = vec![
+        Span::styled(" kafka-tui ", t.style("header.ok")),
+        Span::styled("│ ", bar),
+        Span::styled(format!("{} {}", c.label, c.address), bar),
+    ];
+    if let Some((engine, caps)) = &c.embedded {
+        let zk = if caps.zookeeper { "" } else { ", no ZooKeeper" };
+        spans.push(Span::styled(format!(" ({engine}{zk})"), t.style("base.muted").patch(bar)));
+    }
+    spans.push(Span::styled(" │ ", bar));
+    match &c.connection {
+        Connection::Connecting => {
+            let text = match &c.last_error {
+                Some(e) => format!("connecting… {e}"),
+                None => "connecting…".into(),
+            };
+            spans.push(Span::styled(text, t.style("header.warn")));
+        }
+        Connection::Connected { brokers } => {
+            let plural = if *brokers == 1 { "" } else { "s" };
+            spans.push(Span::styled(format!("● connected, {brokers} broker{plural}"), t.style("header.ok")));
+            spans.push(Span::styled(format!(" │ {} topics", app.topics.all().len()), bar));
+        }
+        Connection::Unreachable(e) => {
+            let detail = c.last_error.as_deref().unwrap_or("");
+            spans.push(Span::styled(format!("✖ {e} {detail} (retrying)"), t.style("header.error")));
+        }
+    }
+    let width = area.width as usize;
+    // Cut span by span so the line never overflows into a wrap.
+    let mut used = 0;
+    let mut fitted = Vec::new();
+    for s in spans {
+        let w = unicode_width::UnicodeWidthStr::width(s.content.as_ref());
+        if used + w <= width {
+            used += w;
+            fitted.push(s);
+        } else {
+            let room = width.saturating_sub(used);
+            if room > 1 {
+                fitted.push(Span::styled(truncate(&s.content, room), s.style));
+            }
+            break;
+        }
+    }
+    frame.render_widget(Paragraph::new(Line::from(fitted)).style(bar), area);
+}

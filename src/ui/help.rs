@@ -1,0 +1,61 @@
+//! The `?` screen, generated from the key table so it can never disagree with it.
+
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, BorderType, Borders, Clear, Paragraph};
+use ratatui::Frame;
+
+use crate::app::App;
+use crate::keymap::{keys_label, Context, BINDINGS};
+
+pub fn lines(app: &App) -> Vec<Line<'static>> {
+    let t = &app.theme;
+    let mut out = Vec::new();
+    let contexts = [
+        Context::Global,
+        Context::Topics,
+        Context::Tail,
+        Context::Record,
+        Context::Producer,
+        Context::Editing,
+        Context::Logs,
+    ];
+    for ctx in contexts {
+        out.push(Line::from(Span::styled(ctx.title().to_string(), t.style("base.title_focused"))));
+        for b in BINDINGS.iter().filter(|b| b.context == ctx) {
+            out.push(Line::from(vec![
+                Span::styled(format!("  {:<16}", keys_label(b)), t.style("status.key")),
+                Span::styled(b.desc.to_string(), t.style("base.text")),
+            ]));
+        }
+        out.push(Line::default());
+    }
+    out.push(Line::from(Span::styled("Commands (:)", t.style("base.title_focused"))));
+    for (cmd, desc) in [
+        (":tail TOPIC [FROM]", "tail a topic (FROM: beginning, end, 42, -10, 15m)"),
+        (":from FROM", "restart the tail at another position"),
+        (":format FMT", "auto, text, json or hex"),
+        (":topics :logs :producer", "focus a pane"),
+        (":q", "quit"),
+    ] {
+        out.push(Line::from(vec![
+            Span::styled(format!("  {cmd:<24}"), t.style("status.key")),
+            Span::styled(desc.to_string(), t.style("base.text")),
+        ]));
+    }
+    out
+}
+
+pub fn draw(frame: &mut Frame, area: Rect, app: &App, scroll: u16) {
+    let w = area.width.saturating_sub(4).min(84);
+    let h = area.height.saturating_sub(2);
+    let [_, mid, _] = Layout::horizontal([Constraint::Fill(1), Constraint::Length(w), Constraint::Fill(1)]).areas(area);
+    let [_, popup, _] = Layout::vertical([Constraint::Fill(1), Constraint::Length(h), Constraint::Fill(1)]).areas(mid);
+    frame.render_widget(Clear, popup);
+    let block = Block::default()
+        .borders(Borders::ALL)
+        .border_type(BorderType::Rounded)
+        .border_style(app.theme.style("base.border_focused"))
+        .title(Span::styled(" Keys (Esc closes, ↑↓ scroll) ", app.theme.style("base.title_focused")));
+    frame.render_widget(Paragraph::new(lines(app)).block(block).scroll((scroll, 0)).style(app.theme.style("base.text")), popup);
+}

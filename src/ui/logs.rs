@@ -1,0 +1,64 @@
+//! The logs pane: the active source's lines, coloured by level, search matches highlighted.
+
+use ratatui::layout::Rect;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Paragraph, Wrap};
+use ratatui::Frame;
+
+use super::widgets::{highlight, pane_block};
+use crate::app::App;
+use crate::state::logs::Level;
+use crate::state::Pane;
+
+pub fn draw(frame: &mut Frame, area: Rect, app: &App, focused: bool) {
+    let t = &app.theme;
+    let logs = &app.logs;
+    let mut extra = Vec::new();
+    for (i, s) in logs.sources.iter().enumerate() {
+        let style = if i == logs.active { t.style("base.title_focused") } else { t.style("base.muted") };
+        let name = if i == logs.active { format!("[{}]", s.name) } else { s.name.clone() };
+        extra.push(Span::styled(format!("{name} "), style));
+    }
+    if !logs.search.is_empty() {
+        extra.push(Span::styled(format!("/{} ", logs.search), t.style("base.highlight")));
+    }
+    let Some(src) = logs.current() else {
+        frame.render_widget(Paragraph::new("no log sources").block(pane_block(app, Pane::Logs, focused, extra)), area);
+        return;
+    };
+    if !src.scroll.follow {
+        extra.push(Span::styled(" PAUSED: End/G follows ", t.style("tail.paused")));
+    }
+    let block = pane_block(app, Pane::Logs, focused, extra);
+    let inner = block.inner(area);
+    frame.render_widget(block, area);
+    if inner.height == 0 {
+        return;
+    }
+    let mut lines: Vec<Line> = Vec::new();
+    let status = src.status.clone().unwrap_or_else(|| src.description.clone());
+    lines.push(Line::from(Span::styled(format!("· {status}"), t.style("base.muted"))));
+    let rows = inner.height.saturating_sub(1) as u64;
+    let (first, end) = (src.lines.first_seq(), src.lines.end_seq());
+    if let Some(selected) = src.scroll.current(first, end) {
+        let start = (selected + 1).saturating_sub(rows).max(first);
+        for (seq, l) in src.lines.range(start, start + rows) {
+            let style = match l.level {
+                Level::Error => t.style("logs.error"),
+                Level::Warn => t.style("logs.warn"),
+                Level::Info => t.style("logs.info"),
+                Level::Debug => t.style("logs.debug"),
+                Level::Other => t.style("logs.other"),
+            };
+            let style = if !src.scroll.follow && seq == selected { style.patch(t.style("base.selected")) } else { style };
+            lines.push(Line::from(highlight(&l.text, &logs.search, style, t.style("base.highlight"))));
+        }
+    } else if src.status.is_none() {
+        lines.push(Line::from(Span::styled("no lines yet", t.style("base.muted"))));
+    }
+    let mut para = Paragraph::new(lines);
+    if logs.wrap {
+        para = para.wrap(Wrap { trim: false });
+    }
+    frame.render_widget(para, inner);
+}

@@ -1,0 +1,102 @@
+//! Drawing only: every function here reads `&App` and paints a frame.
+
+mod header;
+mod help;
+mod logs;
+mod producer;
+mod record;
+mod status;
+mod tail;
+mod topics;
+pub mod widgets;
+
+use ratatui::layout::{Constraint, Direction, Layout, Rect};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::Paragraph;
+use ratatui::Frame;
+
+use crate::app::{App, Mode};
+use crate::state::Pane;
+
+/// Below this the screen says it is too small instead of drawing squashed panes.
+pub const MIN_WIDTH: u16 = 24;
+pub const MIN_HEIGHT: u16 = 6;
+/// Below this, one pane at a time with a tab bar instead of all four.
+const FULL_WIDTH: u16 = 60;
+const FULL_HEIGHT: u16 = 16;
+
+pub fn compact(area: Rect) -> bool {
+    area.width < FULL_WIDTH || area.height < FULL_HEIGHT
+}
+
+/// Where each pane is drawn. In compact mode only the focused pane has a body; the tab bar
+/// labels (row 1) are returned as the click targets of the others.
+pub fn pane_areas(area: Rect) -> Vec<(Pane, Rect)> {
+    let rows = Layout::vertical([Constraint::Length(1), Constraint::Min(1), Constraint::Length(1)]).split(area);
+    let body = rows[1];
+    if compact(area) {
+        let tabs = tab_labels();
+        let mut x = body.x;
+        return tabs
+            .iter()
+            .map(|(pane, label)| {
+                let w = label.chars().count() as u16;
+                let r = Rect::new(x, body.y, w.min(body.right().saturating_sub(x)), 1);
+                x = x.saturating_add(w + 1);
+                (*pane, r)
+            })
+            .collect();
+    }
+    let halves = Layout::vertical([Constraint::Percentage(58), Constraint::Percentage(42)]).split(body);
+    let top = Layout::horizontal([Constraint::Percentage(28), Constraint::Percentage(72)]).split(halves[0]);
+    let bottom = Layout::horizontal([Constraint::Percentage(42), Constraint::Percentage(58)]).split(halves[1]);
+    vec![(Pane::Topics, top[0]), (Pane::Tail, top[1]), (Pane::Producer, bottom[0]), (Pane::Logs, bottom[1])]
+}
+
+fn tab_labels() -> Vec<(Pane, String)> {
+    Pane::ALL.iter().map(|p| (*p, format!("{} {}", p.index() + 1, p.title()))).collect()
+}
+
+pub fn draw(frame: &mut Frame, app: &App) {
+    let area = frame.area();
+    let base = app.theme.style("base.text");
+    frame.buffer_mut().set_style(area, base);
+    if area.width < MIN_WIDTH || area.height < MIN_HEIGHT {
+        let msg = format!("terminal too small ({}x{}): kafka-tui needs {MIN_WIDTH}x{MIN_HEIGHT}; q quits", area.width, area.height);
+        frame.render_widget(Paragraph::new(msg).wrap(ratatui::widgets::Wrap { trim: true }), area);
+        return;
+    }
+    let rows = Layout::vertical([Constraint::Length(1), Constraint::Min(1), Constraint::Length(1)]).split(area);
+    header::draw(frame, rows[0], app);
+    status::draw(frame, rows[2], app);
+    if compact(area) {
+        let parts = Layout::new(Direction::Vertical, [Constraint::Length(1), Constraint::Min(1)]).split(rows[1]);
+        let tabs: Vec<Span> = tab_labels()
+            .into_iter()
+            .flat_map(|(p, label)| {
+                let style = if p == app.focus { app.theme.style("base.title_focused") } else { app.theme.style("base.muted") };
+                [Span::styled(label, style), Span::raw(" ")]
+            })
+            .collect();
+        frame.render_widget(Paragraph::new(Line::from(tabs)), parts[0]);
+        draw_pane(frame, app.focus, parts[1], app);
+    } else {
+        for (pane, r) in pane_areas(area) {
+            draw_pane(frame, pane, r, app);
+        }
+    }
+    if let Mode::Help { scroll } = app.mode {
+        help::draw(frame, area, app, scroll);
+    }
+}
+
+fn draw_pane(frame: &mut Frame, pane: Pane, area: Rect, app: &App) {
+    let focused = app.focus == pane;
+    match pane {
+        Pane::Topics => topics::draw(frame, area, app, focused),
+        Pane::Tail if app.tail.detail => record::draw(frame, area, app, focused),
+        Pane::Tail => tail::draw(frame, area, app, focused),
+        Pane::Producer => producer::draw(frame, area, app, focused),
+        Pane::Logs => logs::draw(frame, area, app, focused),
+    }
+}

@@ -1,0 +1,78 @@
+//! The producer pane: key, headers and value editors, and the last delivery report.
+
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::style::{Modifier, Style};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::Paragraph;
+use ratatui::Frame;
+
+use super::widgets::{pane_block, truncate};
+use crate::app::App;
+use crate::kafka::model::Delivery;
+use crate::state::producer::{Field, ProduceStatus};
+use crate::state::Pane;
+
+pub fn draw(frame: &mut Frame, area: Rect, app: &App, focused: bool) {
+    let t = &app.theme;
+    let p = &app.producer;
+    let target = match app.target_topic() {
+        Some(topic) => Span::styled(format!("→ {topic} "), t.style("base.title_focused")),
+        None => Span::styled("→ (no topic selected) ", t.style("status.error")),
+    };
+    let block = pane_block(app, Pane::Producer, focused, vec![target]);
+    let inner = block.inner(area);
+    frame.render_widget(block, area);
+    if inner.height == 0 {
+        return;
+    }
+    // Key 1 row, headers 2, value the rest, report 1; squeezed panes drop headers first.
+    let (key_h, hdr_h) = if inner.height >= 6 { (1, 2) } else if inner.height >= 4 { (1, 1) } else { (0, 0) };
+    let [key_a, hdr_a, val_a, report_a] = Layout::vertical([
+        Constraint::Length(key_h),
+        Constraint::Length(hdr_h),
+        Constraint::Min(1),
+        Constraint::Length(1),
+    ])
+    .areas(inner);
+    let label_w = 8u16.min(inner.width / 3);
+    for (field, a, label) in [(Field::Key, key_a, "key"), (Field::Headers, hdr_a, "headers"), (Field::Value, val_a, "value")] {
+        if a.height == 0 {
+            continue;
+        }
+        let [label_a, edit_a] = Layout::horizontal([Constraint::Length(label_w), Constraint::Min(1)]).areas(a);
+        let active = focused && p.editing && p.field == field;
+        let label_style = if active { t.style("base.title_focused") } else { t.style("base.muted") };
+        frame.render_widget(Paragraph::new(truncate(label, label_w as usize)).style(label_style), label_a);
+        let mut ta = p.editor(field).clone();
+        ta.set_cursor_line_style(Style::default());
+        let cursor = if active { Style::default().add_modifier(Modifier::REVERSED) } else { Style::default() };
+        ta.set_cursor_style(cursor);
+        ta.set_style(t.style("base.text"));
+        if p.editor(field).is_empty() && !active {
+            let hint = match field {
+                Field::Key => "(none)",
+                Field::Headers => "name=value, one per line",
+                Field::Value => "type a value; Ctrl+S publishes",
+            };
+            frame.render_widget(Paragraph::new(hint).style(t.style("base.muted")), edit_a);
+        } else {
+            frame.render_widget(&ta, edit_a);
+        }
+    }
+    let report: Line = match &p.status {
+        ProduceStatus::Idle if !p.editing && focused => Line::from(Span::styled("Enter to type · Ctrl+S publishes", t.style("base.muted"))),
+        ProduceStatus::Idle => Line::from(Span::styled(format!("{} sent", p.sent), t.style("base.muted"))),
+        ProduceStatus::Sending { topic } => Line::from(Span::styled(format!("sending to {topic}…"), t.style("base.muted"))),
+        ProduceStatus::Done(Delivery::Delivered { topic, partition, offset }) => Line::from(Span::styled(
+            format!("✔ delivered to {topic} partition {partition} offset {offset}"),
+            t.style("status.info"),
+        )),
+        ProduceStatus::Done(Delivery::Failed { topic, error }) => Line::from(Span::styled(
+            format!("✖ not delivered to {topic}: {error} (your text is kept)"),
+            t.style("status.error"),
+        )),
+        ProduceStatus::Invalid(e) => Line::from(Span::styled(format!("✖ {e}"), t.style("status.error"))),
+        ProduceStatus::Refused(e) => Line::from(Span::styled(format!("✖ {e}"), t.style("status.error"))),
+    };
+    frame.render_widget(Paragraph::new(report), report_a);
+}

@@ -1,0 +1,47 @@
+//! The bottom line: the prompt while typing one, else a message, else the focused pane's keys.
+
+use ratatui::layout::Rect;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::Paragraph;
+use ratatui::Frame;
+
+use super::widgets::truncate;
+use crate::app::{App, Mode, PromptKind};
+use crate::keymap;
+use crate::state::Pane;
+
+pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
+    let t = &app.theme;
+    let bar = t.style("status.bar");
+    let width = area.width as usize;
+    let line = match &app.mode {
+        Mode::Prompt { kind, input } => {
+            let prefix = match (kind, app.focus) {
+                (PromptKind::Command, _) => ":",
+                (PromptKind::Filter, Pane::Logs) => "search /",
+                (PromptKind::Filter, _) => "filter /",
+            };
+            Line::from(vec![
+                Span::styled(prefix.to_string(), t.style("status.key")),
+                Span::styled(truncate(&format!("{input}█"), width.saturating_sub(prefix.len())), bar),
+                Span::styled("  Enter apply · Esc cancel", t.style("base.muted").patch(bar)),
+            ])
+        }
+        Mode::Help { .. } => Line::from(Span::styled("↑↓ scroll · Esc close help", bar)),
+        Mode::Normal => match &app.message {
+            Some(m) => {
+                let style = if m.error { t.style("status.error") } else { t.style("status.info") };
+                Line::from(Span::styled(truncate(&m.text, width), style))
+            }
+            None => {
+                let mut spans = Vec::new();
+                for (key, desc) in keymap::hints(app.context()) {
+                    spans.push(Span::styled(key, t.style("status.key")));
+                    spans.push(Span::styled(format!(" {desc}  "), bar));
+                }
+                Line::from(spans)
+            }
+        },
+    };
+    frame.render_widget(Paragraph::new(line).style(bar), area);
+}

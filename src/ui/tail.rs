@@ -1,0 +1,122 @@
+//! The tail pane: one record per row, newest at the bottom.
+
+use ratatui::layout::{Constraint, Rect};
+use ratatui::text::Span;
+use ratatui::widgets::{Cell, Paragraph, Row, Table, TableState, Wrap};
+use ratatui::Frame;
+
+use super::widgets::{ago, fit, pane_block, thousands};
+use crate::app::App;
+use crate::kafka::codec::preview;
+use crate::kafka::model::Record;
+use crate::state::tail::{TailStatus, TimeFormat};
+use crate::state::Pane;
+
+pub fn timestamp_text(app: &App, r: &Record) -> String {
+    match (r.timestamp(), app.tail.time_format) {
+        (None, _) => "-".into(),
+        (Some(ts), TimeFormat::Relative) => ago(app.now, ts),
+        (Some(ts), TimeFormat::Absolute) => humantime::format_rfc3339_millis(ts).to_string(),
+    }
+}
+
+fn title_extra(app: &App) -> Vec<Span<'static>> {
+    let t = &app.theme;
+    let tail = &app.tail;
+    let mut spans = Vec::new();
+    if let Some(topic) = &tail.topic {
+        spans.push(Span::styled(format!("{topic} "), t.style("base.title_focused")));
+        spans.push(Span::styled(format!("from {} ", tail.start), t.style("base.muted")));
+    }
+    spans.push(Span::styled(
+        format!("{} held · {} ", thousands(tail.records.len() as i64), tail.format.label()),
+        t.style("base.muted"),
+    ));
+    if tail.paused() && tail.topic.is_some() {
+        spans.push(Span::styled(" PAUSED: End/G follows ", t.style("tail.paused")));
+    }
+    spans
+}
+
+pub fn draw(frame: &mut Frame, area: Rect, app: &App, focused: bool) {
+    let t = &app.theme;
+    let tail = &app.tail;
+    let block = pane_block(app, Pane::Tail, focused, title_extra(app));
+    let inner = block.inner(area);
+    frame.render_widget(block, area);
+    if inner.height == 0 || inner.width == 0 {
+        return;
+    }
+
+    // A status line on top when there is something to say about the tail itself.
+    let status: Option<(String, bool)> = match &tail.status {
+        TailStatus::Idle => Some(("no topic: select one in Topics (1) and press Enter, or :tail TOPIC".into(), false)),
+        TailStatus::Starting => Some(("starting…".into(), false)),
+        TailStatus::Problem { text, error } => Some((text.clone(), *error)),
+        TailStatus::Live { .. } => tail.notice.clone().map(|n| (n, false)),
+    };
+    let mut body = inner;
+    if let Some((text, error)) = status {
+        let style = if error { t.style("status.error") } else { t.style("base.muted") };
+        let line_area = Rect { height: 1, ..inner };
+        frame.render_widget(Paragraph::new(text).style(style), line_area);
+        body.y += 1;
+        body.height = body.height.saturating_sub(1);
+    }
+    if body.height == 0 {
+        return;
+    }
+    if tail.records.is_empty() {
+        if matches!(tail.status, TailStatus::Live { .. }) {
+            let text = format!(
+                "waiting for records (started from {}). Publish one in Producer (3), or :from beginning",
+                tail.start
+            );
+            frame.render_widget(Paragraph::new(text).style(t.style("base.muted")).wrap(Wrap { trim: true }), body);
+        }
+        return;
+    }
+
+    let rows_visible = body.height.saturating_sub(1).max(1) as u64;
+    let (first, end) = (tail.records.first_seq(), tail.records.end_seq());
+    let selected = tail.scroll.current(first, end).unwrap_or(first);
+    let window_start = (selected + 1).saturating_sub(rows_visible).max(first);
+    let time_w = match tail.time_format {
+        TimeFormat::Relative => 12,
+        TimeFormat::Absolute => 24,
+    };
+    let key_w: u16 = if body.width >= 70 { 16 } else { 8 };
+    let widths = [
+        Constraint::Length(3),
+        Constraint::Length(8),
+        Constraint::Length(time_w),
+        Constraint::Length(key_w),
+        Constraint::Min(4),
+    ];
+    // Only the visible rows are formatted; the value preview looks at a bounded prefix.
+    let value_w = body.width.saturating_sub(3 + 8 + time_w + key_w + 4) as usize;
+    let rows: Vec<Row> = tail
+        .records
+        .range(window_start, window_start + rows_visible)
+        .map(|(_, r)| {
+            let mut value = preview(r.value.as_deref(), tail.format);
+            if !r.headers.is_empty() {
+                value = format!("[{}h] {value}", r.headers.len());
+            }
+            Row::new(vec![
+                Cell::from(Span::styled(r.partition.to_string(), t.style("tail.partition"))),
+                Cell::from(Span::styled(r.offset.to_string(), t.style("tail.offset"))),
+                Cell::from(Span::styled(timestamp_text(app, r), t.style("tail.timestamp"))),
+                Cell::from(Span::styled(fit(&preview(r.key.as_deref(), tail.format), key_w as usize), t.style("tail.key"))),
+                Cell::from(Span::styled(fit(&value, value_w), t.style("tail.value"))),
+            ])
+        })
+        .collect();
+    let header = Row::new(vec!["P", "Offset", "Time", "Key", "Value"]).style(t.style("base.muted"));
+    let table = Table::new(rows, widths).header(header).row_highlight_style(t.style("base.selected"));
+    let mut state = TableState::default();
+    if !tail.scroll.follow || focused {
+        state.select(Some((selected - window_start) as usize));
+    }
+    frame.render_stateful_widget(table, body, &mut state);
+}

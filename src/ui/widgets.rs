@@ -1,0 +1,151 @@
+//! Small drawing helpers shared by the panes.
+
+use std::time::{Duration, SystemTime};
+
+use ratatui::style::Style;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, BorderType, Borders};
+use unicode_width::UnicodeWidthStr;
+
+use crate::app::App;
+use crate::state::Pane;
+
+/// A pane's frame: rounded border, "N Title" on top, brighter when focused.
+pub fn pane_block<'a>(app: &App, pane: Pane, focused: bool, extra: Vec<Span<'a>>) -> Block<'a> {
+    let (border, title) = if focused {
+        (app.theme.style("base.border_focused"), app.theme.style("base.title_focused"))
+    } else {
+        (app.theme.style("base.border"), app.theme.style("base.title"))
+    };
+    let mut spans = vec![Span::styled(format!(" {} {} ", pane.index() + 1, pane.title()), title)];
+    spans.extend(extra);
+    Block::default()
+        .borders(Borders::ALL)
+        .border_type(BorderType::Rounded)
+        .border_style(border)
+        .title(Line::from(spans))
+}
+
+/// Cuts `s` to at most `width` columns, marking the cut with `…`.
+pub fn truncate(s: &str, width: usize) -> String {
+    if s.width() <= width {
+        return s.to_string();
+    }
+    if width == 0 {
+        return String::new();
+    }
+    let mut out = String::new();
+    let mut used = 0;
+    for c in s.chars() {
+        let w = unicode_width::UnicodeWidthChar::width(c).unwrap_or(0);
+        if used + w + 1 > width {
+            break;
+        }
+        out.push(c);
+        used += w;
+    }
+    out.push('…');
+    out
+}
+
+/// Pads or cuts `s` to exactly `width` columns.
+pub fn fit(s: &str, width: usize) -> String {
+    let t = truncate(s, width);
+    let pad = width.saturating_sub(t.width());
+    format!("{t}{}", " ".repeat(pad))
+}
+
+/// "3s ago", "12m 5s ago", "in 2s" (clock skew): whole seconds, humantime's words.
+pub fn ago(now: SystemTime, then: SystemTime) -> String {
+    match now.duration_since(then) {
+        Ok(d) if d < Duration::from_secs(1) => "now".to_string(),
+        Ok(d) => format!("{} ago", humantime::format_duration(round(d))),
+        Err(e) => format!("in {}", humantime::format_duration(round(e.duration()))),
+    }
+}
+
+fn round(d: Duration) -> Duration {
+    // Seconds below a day, minutes beyond: "2days 3h 4m ago" is precise enough.
+    let s = d.as_secs();
+    Duration::from_secs(if s >= 86_400 { s - s % 60 } else { s })
+}
+
+/// Thousands separators: 1234567 -> "1,234,567".
+pub fn thousands(n: i64) -> String {
+    let s = n.unsigned_abs().to_string();
+    let mut out = String::new();
+    for (i, c) in s.chars().enumerate() {
+        if i > 0 && (s.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    if n < 0 {
+        format!("-{out}")
+    } else {
+        out
+    }
+}
+
+/// Splits `text` into spans, styling every case-insensitive occurrence of `needle`.
+pub fn highlight<'a>(text: &str, needle: &str, base: Style, hit: Style) -> Vec<Span<'a>> {
+    if needle.is_empty() {
+        return vec![Span::styled(text.to_string(), base)];
+    }
+    let lower = text.to_lowercase();
+    let n = needle.to_lowercase();
+    // Lowercasing can change byte lengths outside ASCII; fall back to no highlight then.
+    if lower.len() != text.len() {
+        return vec![Span::styled(text.to_string(), base)];
+    }
+    let mut spans = Vec::new();
+    let mut pos = 0;
+    while let Some(i) = lower[pos..].find(&n) {
+        let start = pos + i;
+        if start > pos {
+            spans.push(Span::styled(text[pos..start].to_string(), base));
+        }
+        spans.push(Span::styled(text[start..start + n.len()].to_string(), hit));
+        pos = start + n.len();
+    }
+    if pos < text.len() {
+        spans.push(Span::styled(text[pos..].to_string(), base));
+    }
+    spans
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn truncate_and_fit() {
+        assert_eq!(truncate("hello", 10), "hello");
+        assert_eq!(truncate("hello world", 6), "hello…");
+        assert_eq!(truncate("日本語テキスト", 5), "日本…");
+        assert_eq!(fit("ab", 4), "ab  ");
+    }
+
+    #[test]
+    fn ago_is_humane() {
+        let t0 = SystemTime::UNIX_EPOCH + Duration::from_secs(1_000_000);
+        assert_eq!(ago(t0, t0), "now");
+        assert_eq!(ago(t0 + Duration::from_millis(3400), t0), "3s ago");
+        assert_eq!(ago(t0 + Duration::from_secs(725), t0), "12m 5s ago");
+        assert_eq!(ago(t0, t0 + Duration::from_secs(2)), "in 2s");
+    }
+
+    #[test]
+    fn thousands_separators() {
+        assert_eq!(thousands(0), "0");
+        assert_eq!(thousands(1234567), "1,234,567");
+        assert_eq!(thousands(-1000), "-1,000");
+    }
+
+    #[test]
+    fn highlight_splits_matches() {
+        let spans = highlight("Error and ERROR", "error", Style::default(), Style::default().add_modifier(ratatui::style::Modifier::BOLD));
+        let texts: Vec<_> = spans.iter().map(|s| s.content.to_string()).collect();
+        assert_eq!(texts, vec!["Error", " and ", "ERROR"]);
+    }
+}
