@@ -19,7 +19,7 @@ pub const BUILTIN: &[(&str, &str)] = &[
 
 #[derive(Debug, thiserror::Error)]
 pub enum ThemeError {
-    #[error("theme {name:?}: {source}")]
+    #[error("theme {name:?} is not valid")]
     Toml { name: String, source: toml::de::Error },
     #[error("theme {name:?}: unknown style {key:?} (known: {known})")]
     UnknownKey { name: String, key: String, known: String },
@@ -27,7 +27,7 @@ pub enum ThemeError {
     BadColor { name: String, key: String, msg: String },
     #[error("no theme named {0:?}: built-in themes are dark, light and default; or give a path to a .toml file")]
     NotFound(String),
-    #[error("cannot read theme file {path}: {source}")]
+    #[error("cannot read theme file {path}")]
     Io { path: String, source: std::io::Error },
 }
 
@@ -214,7 +214,7 @@ mod tests {
         assert!(e.contains("nope"), "{e}");
         let e = Theme::parse("t", "[tail]\noffset = { fg = \"blurple\" }\n").unwrap_err().to_string();
         assert!(e.contains("blurple"), "{e}");
-        let e = Theme::parse("t", "[tail\n").unwrap_err().to_string();
+        let e = format!("{:#}", anyhow::Error::from(Theme::parse("t", "[tail\n").unwrap_err()));
         assert!(e.contains("line 1"), "{e}");
         assert!(matches!(Theme::load("nosuch", None), Err(ThemeError::NotFound(_))));
     }

@@ -189,6 +189,8 @@ fn owner_thread(
         .set("debug", "mock,broker")
         .set("client.id", "kafka-tui-embedded-broker")
         .set("log.connection.close", "false")
+        // rdkafka derives the level from the `log` crate, which we do not use: be explicit.
+        .set_log_level(RDKafkaLogLevel::Debug)
         .create_with_context(BrokerLog { lines: log_lines })
         .context("cannot create the embedded mock cluster");
     let producer = match created {
@@ -211,7 +213,7 @@ fn owner_thread(
     let _ = ready.send(addr);
 
     loop {
-        match commands.recv_timeout(Duration::from_millis(100)) {
+        match commands.try_recv() {
             Ok(Command::Advertise { port, reply }) => {
                 let ok = ffi::set_advertised_address(producer.client(), BROKER_ID, "127.0.0.1", port);
                 let _ = reply.send(ok);
@@ -229,11 +231,13 @@ fn owner_thread(
                 let r = if up { mock.broker_up(BROKER_ID) } else { mock.broker_down(BROKER_ID) };
                 let _ = reply.send(r.context("mock broker state change failed"));
             }
-            Err(std_mpsc::RecvTimeoutError::Timeout) => {}
-            Err(std_mpsc::RecvTimeoutError::Disconnected) => break,
+            Err(std_mpsc::TryRecvError::Empty) => {
+                // Logs arrive on the client's main queue: polling delivers them to `BrokerLog`.
+                // poll() serves every event until its deadline (with a zero deadline, only one).
+                producer.poll(Duration::from_millis(50));
+            }
+            Err(std_mpsc::TryRecvError::Disconnected) => break,
         }
-        // Logs arrive on the client's main queue: polling delivers them to `BrokerLog`.
-        producer.poll(Duration::ZERO);
     }
     drop(mock);
     drop(producer);

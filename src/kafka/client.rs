@@ -38,6 +38,10 @@ impl ClientSettings {
         for (k, v) in &self.properties {
             cfg.set(k, v);
         }
+        // rdkafka derives the level from the `log` crate, which we do not use: be explicit.
+        // `-X debug=...` asks for librdkafka's debug lines, so let them through to the log file.
+        let debug = self.properties.iter().any(|(k, _)| k == "debug");
+        cfg.set_log_level(if debug { RDKafkaLogLevel::Debug } else { RDKafkaLogLevel::Info });
         cfg
     }
 }
