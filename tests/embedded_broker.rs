@@ -1,0 +1,209 @@
+//! Integration tests on the embedded broker: the app's own producer and tail code paths, and
+//! plain rdkafka clients reaching the broker at its `--listen` address like any other program.
+
+use std::time::{Duration, Instant};
+
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use kafka_tui::action::Action;
+use kafka_tui::app::{App, ClusterView, Connection};
+use kafka_tui::broker::mock::{MockBroker, MockOptions};
+use kafka_tui::broker::{demo, EmbeddedBroker};
+use kafka_tui::event::{Event, KafkaEvent};
+use kafka_tui::kafka::client::{ClientSettings, UiContext};
+use kafka_tui::kafka::consumer::{spawn_tail, TailRequest};
+use kafka_tui::kafka::model::{Delivery, Header, Record};
+use kafka_tui::kafka::producer::{create_producer, publish, ProduceRequest};
+use kafka_tui::kafka::service;
+use kafka_tui::kafka::start::StartFrom;
+use kafka_tui::state::logs::LogsState;
+use kafka_tui::state::producer::ProduceStatus;
+use kafka_tui::state::tail::TailState;
+use kafka_tui::state::Pane;
+use kafka_tui::theme::Theme;
+use rdkafka::consumer::{BaseConsumer, Consumer};
+use rdkafka::producer::{FutureProducer, FutureRecord};
+use rdkafka::{ClientConfig, Message, Offset, TopicPartitionList};
+use tokio::sync::mpsc;
+
+const WAIT: Duration = Duration::from_secs(20);
+
+async fn broker(demo: bool) -> MockBroker {
+    MockBroker::start(MockOptions {
+        listen: "127.0.0.1:0".parse().unwrap(),
+        listen_is_default: false,
+        log_lines: None,
+        demo,
+    })
+    .await
+    .expect("embedded broker starts")
+}
+
+fn settings(b: &MockBroker) -> ClientSettings {
+    let mut s = ClientSettings::new(b.address().to_string());
+    s.embedded = true;
+    s
+}
+
+/// Collects tailed records until `want` of them arrived (or fails after WAIT).
+async fn collect(rx: &mut mpsc::Receiver<Event>, want: usize) -> Vec<Record> {
+    let deadline = Instant::now() + WAIT;
+    let mut got = Vec::new();
+    while got.len() < want {
+        let left = deadline.saturating_duration_since(Instant::now());
+        match tokio::time::timeout(left, rx.recv()).await {
+            Ok(Some(Event::Kafka(KafkaEvent::Records { records, .. }))) => got.extend(records),
+            Ok(Some(_)) => {}
+            Ok(None) => panic!("event channel closed"),
+            Err(_) => panic!("timed out with {} of {want} records: {got:?}", got.len()),
+        }
+    }
+    got
+}
+
+/// Waits until the tail reports it is assigned, so records produced next are seen from `end`.
+async fn wait_started(rx: &mut mpsc::Receiver<Event>) {
+    let deadline = Instant::now() + WAIT;
+    loop {
+        let left = deadline.saturating_duration_since(Instant::now());
+        match tokio::time::timeout(left, rx.recv()).await {
+            Ok(Some(Event::Kafka(KafkaEvent::TailStarted { .. }))) => return,
+            Ok(Some(Event::Kafka(KafkaEvent::TailStatus { status, error: true, .. }))) => panic!("tail failed: {status}"),
+            Ok(Some(_)) => {}
+            other => panic!("tail did not start: {other:?}"),
+        }
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn app_producer_path_to_app_tail_path_keeps_key_value_headers() {
+    let b = broker(false).await;
+    b.create_topic_async("roundtrip", 2).await.unwrap();
+    let s = settings(&b);
+    let (tx, mut rx) = mpsc::channel(64);
+    let tail = spawn_tail(&s, TailRequest { topic: "roundtrip".into(), start: StartFrom::End, generation: 1 }, tx).unwrap();
+    wait_started(&mut rx).await;
+
+    let producer = create_producer(&s, UiContext::silent()).unwrap();
+    let headers = vec![
+        Header { name: "trace-id".into(), value: Some(b"abc=123".to_vec()) },
+        Header { name: "empty".into(), value: Some(Vec::new()) },
+    ];
+    let req = ProduceRequest {
+        topic: "roundtrip".into(),
+        key: Some(b"user-42".to_vec()),
+        value: b"{\"hello\":\"world\"}\nsecond line".to_vec(),
+        headers: headers.clone(),
+    };
+    let delivery = publish(&producer, &req).await;
+    let Delivery::Delivered { partition, offset, .. } = delivery else { panic!("not delivered: {delivery:?}") };
+
+    let got = collect(&mut rx, 1).await;
+    let r = &got[0];
+    assert_eq!((r.partition, r.offset), (partition, offset));
+    assert_eq!(r.key.as_deref(), Some(&b"user-42"[..]));
+    assert_eq!(r.value.as_deref(), Some(&req.value[..]));
+    assert_eq!(r.headers, headers);
+    assert!(r.timestamp_ms.is_some());
+    tail.stop();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn plain_rdkafka_producer_at_listen_address_is_tailed() {
+    let b = broker(false).await;
+    let s = settings(&b);
+    let (tx, mut rx) = mpsc::channel(64);
+    // Tail from the beginning: the topic is auto-created by the first produce, as in Kafka.
+    let tail = spawn_tail(&s, TailRequest { topic: "external".into(), start: StartFrom::Beginning, generation: 7 }, tx).unwrap();
+
+    let p: FutureProducer = ClientConfig::new().set("bootstrap.servers", b.address().to_string()).create().unwrap();
+    for i in 0..5 {
+        let key = format!("k{i}");
+        let value = format!("external record {i}");
+        p.send(FutureRecord::to("external").key(&key).payload(&value), Duration::from_secs(10))
+            .await
+            .unwrap_or_else(|(e, _)| panic!("plain producer failed: {e}"));
+    }
+    let mut got = collect(&mut rx, 5).await;
+    got.sort_by_key(|r| r.key.clone());
+    let values: Vec<_> = got.iter().map(|r| String::from_utf8(r.value.clone().unwrap()).unwrap()).collect();
+    assert_eq!(values, (0..5).map(|i| format!("external record {i}")).collect::<Vec<_>>());
+    tail.stop();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn plain_rdkafka_consumer_reads_demo_topic_through_listen_address() {
+    let b = broker(true).await;
+    let c: BaseConsumer = ClientConfig::new()
+        .set("bootstrap.servers", b.address().to_string())
+        .set("group.id", "external-reader")
+        .create()
+        .unwrap();
+    let md = c.fetch_metadata(None, Duration::from_secs(10)).unwrap();
+    // The broker advertises the listen address, so other programs never see the mock's own port.
+    let advertised: Vec<_> = md.brokers().iter().map(|br| format!("{}:{}", br.host(), br.port())).collect();
+    assert_eq!(advertised, vec![b.address().to_string()]);
+    let mut tpl = TopicPartitionList::new();
+    for p in 0..demo::PARTITIONS {
+        tpl.add_partition_offset(demo::TOPIC, p, Offset::Beginning).unwrap();
+    }
+    c.assign(&tpl).unwrap();
+    let want = demo::samples(std::time::SystemTime::now()).len();
+    let mut keys = Vec::new();
+    let deadline = Instant::now() + WAIT;
+    while keys.len() < want && Instant::now() < deadline {
+        if let Some(Ok(m)) = c.poll(Duration::from_millis(200)) {
+            keys.push(m.key().map(|k| String::from_utf8_lossy(k).into_owned()));
+        }
+    }
+    assert_eq!(keys.len(), want, "got {keys:?}");
+    assert!(keys.contains(&Some("order-1001".into())));
+}
+
+fn key(code: KeyCode) -> Event {
+    Event::Key(KeyEvent::new(code, KeyModifiers::NONE))
+}
+
+/// The whole app, headless: keys typed into the producer are published with Ctrl+S and the
+/// record shows up in the tail pane's buffer, through the same Kafka task the binary uses.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn app_flow_publish_then_see_it_in_tail() {
+    let b = broker(true).await;
+    let (tx, mut rx) = mpsc::channel(256);
+    let (kafka, _task) = service::spawn(settings(&b), tx).unwrap();
+    let cluster = ClusterView {
+        label: "embedded broker".into(),
+        address: b.address().to_string(),
+        embedded: Some((b.engine().into(), b.capabilities())),
+        connection: Connection::Connecting,
+        last_error: None,
+    };
+    let mut app = App::new(kafka, cluster, LogsState::new(vec![], 10), TailState::new(100, 1 << 20), Theme::builtin("dark"));
+    app.pending_topic = Some("demo".into());
+
+    let pump = |app: &mut App, rx: &mut mpsc::Receiver<Event>, until: &dyn Fn(&App) -> bool| {
+        let deadline = Instant::now() + WAIT;
+        while !until(app) {
+            assert!(Instant::now() < deadline, "timed out; tail {:?}, producer {:?}", app.tail.status, app.producer.status);
+            if let Ok(ev) = rx.try_recv() {
+                app.handle_event(ev);
+            } else {
+                std::thread::sleep(Duration::from_millis(10));
+            }
+        }
+    };
+    // -t demo: the tail starts once the topic is listed.
+    pump(&mut app, &mut rx, &|a| matches!(a.tail.status, kafka_tui::state::tail::TailStatus::Live { .. }));
+    assert!(matches!(app.cluster.connection, Connection::Connected { brokers: 1 }));
+    assert_eq!(app.focus, Pane::Tail);
+
+    app.update(Action::Focus(Pane::Producer));
+    assert!(app.producer.editing, "focusing the producer puts the cursor in the value field");
+    for c in "typed in the app".chars() {
+        app.handle_event(key(KeyCode::Char(c)));
+    }
+    app.handle_event(Event::Key(KeyEvent::new(KeyCode::Char('s'), KeyModifiers::CONTROL)));
+    pump(&mut app, &mut rx, &|a| a.tail.records.iter().any(|r| r.value.as_deref() == Some(&b"typed in the app"[..])));
+    pump(&mut app, &mut rx, &|a| matches!(a.producer.status, ProduceStatus::Done(_)));
+    assert!(matches!(app.producer.status, ProduceStatus::Done(Delivery::Delivered { .. })), "{:?}", app.producer.status);
+    assert!(app.producer.value.is_empty(), "a delivered value is cleared for the next record");
+}
