@@ -3,18 +3,20 @@
 
 use std::time::{Duration, Instant, SystemTime};
 
-use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers, MouseButton, MouseEvent, MouseEventKind};
+use crossterm::event::{
+    KeyCode, KeyEvent, KeyEventKind, KeyModifiers, MouseButton, MouseEvent, MouseEventKind,
+};
 use ratatui::layout::{Position, Rect};
 
 use crate::action::Action;
 use crate::broker::Capabilities;
 use crate::event::{Event, KafkaEvent, LogEvent};
 use crate::kafka::codec::Format;
+use crate::kafka::consumer::TailRequest;
 use crate::kafka::model::Delivery;
 use crate::kafka::producer::ProduceRequest;
 use crate::kafka::service::{KafkaCommand, KafkaHandle};
 use crate::kafka::start::StartFrom;
-use crate::kafka::consumer::TailRequest;
 use crate::keymap::{self, Context};
 use crate::state::logs::LogsState;
 use crate::state::producer::{Draft, Field, ProduceStatus, ProducerState};
@@ -44,7 +46,9 @@ pub enum Mode {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Connection {
     Connecting,
-    Connected { brokers: usize },
+    Connected {
+        brokers: usize,
+    },
     /// The last attempt failed; the background refresh keeps retrying.
     Unreachable(String),
 }
@@ -96,7 +100,13 @@ pub struct App {
 }
 
 impl App {
-    pub fn new(kafka: KafkaHandle, cluster: ClusterView, logs: LogsState, tail: TailState, theme: Theme) -> Self {
+    pub fn new(
+        kafka: KafkaHandle,
+        cluster: ClusterView,
+        logs: LogsState,
+        tail: TailState,
+        theme: Theme,
+    ) -> Self {
         Self {
             focus: Pane::Topics,
             mode: Mode::Normal,
@@ -129,20 +139,35 @@ impl App {
 
     /// Topic the producer publishes to: the one being tailed, else the one selected.
     pub fn target_topic(&self) -> Option<String> {
-        self.tail.topic.clone().or_else(|| self.topics.selected_name().map(str::to_string))
+        self.tail
+            .topic
+            .clone()
+            .or_else(|| self.topics.selected_name().map(str::to_string))
     }
 
     pub fn say(&mut self, text: impl Into<String>) {
-        self.message = Some(StatusMessage { text: text.into(), error: false, at: Instant::now() });
+        self.message = Some(StatusMessage {
+            text: text.into(),
+            error: false,
+            at: Instant::now(),
+        });
     }
 
     pub fn warn(&mut self, text: impl Into<String>) {
-        self.message = Some(StatusMessage { text: text.into(), error: true, at: Instant::now() });
+        self.message = Some(StatusMessage {
+            text: text.into(),
+            error: true,
+            at: Instant::now(),
+        });
     }
 
     /// Drops an expired status message; returns whether anything changed.
     pub fn expire_message(&mut self) -> bool {
-        if self.message.as_ref().is_some_and(|m| m.at.elapsed() > MESSAGE_TTL) {
+        if self
+            .message
+            .as_ref()
+            .is_some_and(|m| m.at.elapsed() > MESSAGE_TTL)
+        {
             self.message = None;
             return true;
         }
@@ -181,11 +206,29 @@ impl App {
         }
         match self.mode.clone() {
             Mode::Help { scroll } => match key.code {
-                KeyCode::Esc | KeyCode::Char('q') | KeyCode::Char('?') | KeyCode::Enter => self.mode = Mode::Normal,
-                KeyCode::Down | KeyCode::Char('j') => self.mode = Mode::Help { scroll: scroll.saturating_add(1) },
-                KeyCode::Up | KeyCode::Char('k') => self.mode = Mode::Help { scroll: scroll.saturating_sub(1) },
-                KeyCode::PageDown => self.mode = Mode::Help { scroll: scroll.saturating_add(10) },
-                KeyCode::PageUp => self.mode = Mode::Help { scroll: scroll.saturating_sub(10) },
+                KeyCode::Esc | KeyCode::Char('q') | KeyCode::Char('?') | KeyCode::Enter => {
+                    self.mode = Mode::Normal
+                }
+                KeyCode::Down | KeyCode::Char('j') => {
+                    self.mode = Mode::Help {
+                        scroll: scroll.saturating_add(1),
+                    }
+                }
+                KeyCode::Up | KeyCode::Char('k') => {
+                    self.mode = Mode::Help {
+                        scroll: scroll.saturating_sub(1),
+                    }
+                }
+                KeyCode::PageDown => {
+                    self.mode = Mode::Help {
+                        scroll: scroll.saturating_add(10),
+                    }
+                }
+                KeyCode::PageUp => {
+                    self.mode = Mode::Help {
+                        scroll: scroll.saturating_sub(10),
+                    }
+                }
                 KeyCode::Char('c') if key.modifiers == KeyModifiers::CONTROL => self.quit = true,
                 _ => {}
             },
@@ -223,7 +266,10 @@ impl App {
                 match kind {
                     PromptKind::Filter => {
                         self.apply_filter(input);
-                        if self.focus == Pane::Logs && !self.logs.search.is_empty() && !self.logs.jump_to_match(false) {
+                        if self.focus == Pane::Logs
+                            && !self.logs.search.is_empty()
+                            && !self.logs.jump_to_match(false)
+                        {
                             self.warn(format!("no line matches {:?}", self.logs.search));
                         }
                     }
@@ -267,14 +313,22 @@ impl App {
             Action::FocusNext => self.focus_pane(self.focus.next()),
             Action::FocusPrev => self.focus_pane(self.focus.prev()),
             Action::Help => self.mode = Mode::Help { scroll: 0 },
-            Action::Command => self.mode = Mode::Prompt { kind: PromptKind::Command, input: String::new() },
+            Action::Command => {
+                self.mode = Mode::Prompt {
+                    kind: PromptKind::Command,
+                    input: String::new(),
+                }
+            }
             Action::Filter => {
                 let input = match self.focus {
                     Pane::Logs => self.logs.search.clone(),
                     _ => self.topics.filter.clone(),
                 };
                 if matches!(self.focus, Pane::Topics | Pane::Logs) {
-                    self.mode = Mode::Prompt { kind: PromptKind::Filter, input };
+                    self.mode = Mode::Prompt {
+                        kind: PromptKind::Filter,
+                        input,
+                    };
                 }
             }
             Action::Back => self.back(),
@@ -333,22 +387,24 @@ impl App {
                         self.focus = Pane::Tail;
                     }
                 }
-                Pane::Tail => {
-                    if self.tail.selected().is_some() {
-                        if self.tail.scroll.follow {
-                            // Opening a record pins it, so new arrivals do not swap it out.
-                            self.tail.scroll.selected = self.tail.records.end_seq() - 1;
-                            self.tail.scroll.follow = false;
-                        }
-                        self.tail.detail = true;
-                        self.tail.detail_scroll = 0;
+                Pane::Tail if self.tail.selected().is_some() => {
+                    if self.tail.scroll.follow {
+                        // Opening a record pins it, so new arrivals do not swap it out.
+                        self.tail.scroll.selected = self.tail.records.end_seq() - 1;
+                        self.tail.scroll.follow = false;
                     }
+                    self.tail.detail = true;
+                    self.tail.detail_scroll = 0;
                 }
                 _ => {}
             },
             Action::ToggleInternal => {
                 self.topics.toggle_internal();
-                let what = if self.topics.show_internal { "shown" } else { "hidden" };
+                let what = if self.topics.show_internal {
+                    "shown"
+                } else {
+                    "hidden"
+                };
                 self.say(format!("internal topics {what}"));
             }
             Action::Refresh => {
@@ -432,13 +488,18 @@ impl App {
 
     pub fn start_tail(&mut self, topic: String, start: StartFrom) {
         let generation = self.tail.restart(topic.clone(), start);
-        self.kafka.send(KafkaCommand::Tail(TailRequest { topic: topic.clone(), start, generation }));
+        self.kafka.send(KafkaCommand::Tail(TailRequest {
+            topic: topic.clone(),
+            start,
+            generation,
+        }));
         self.say(format!("tailing {topic} from {start}"));
     }
 
     fn publish(&mut self) {
         let Some(topic) = self.target_topic() else {
-            self.producer.status = ProduceStatus::Invalid("no topic selected: pick one in Topics (1) first".into());
+            self.producer.status =
+                ProduceStatus::Invalid("no topic selected: pick one in Topics (1) first".into());
             return;
         };
         let draft: Draft = match self.producer.draft() {
@@ -449,9 +510,16 @@ impl App {
                 return;
             }
         };
-        let req = ProduceRequest { topic: topic.clone(), key: draft.key, value: draft.value, headers: draft.headers };
+        let req = ProduceRequest {
+            topic: topic.clone(),
+            key: draft.key,
+            value: draft.value,
+            headers: draft.headers,
+        };
         self.in_flight_value = Some(req.value.clone());
-        self.producer.status = ProduceStatus::Sending { topic: topic.clone() };
+        self.producer.status = ProduceStatus::Sending {
+            topic: topic.clone(),
+        };
         if self.tail.topic.as_deref() != Some(topic.as_str()) {
             // Tail the topic first, so the record shows up in Tail once it is delivered.
             self.start_tail(topic, StartFrom::End);
@@ -464,12 +532,16 @@ impl App {
     fn handle_kafka(&mut self, ev: KafkaEvent) {
         match ev {
             KafkaEvent::Topics(Ok(snap)) => {
-                self.cluster.connection = Connection::Connected { brokers: snap.brokers };
+                self.cluster.connection = Connection::Connected {
+                    brokers: snap.brokers,
+                };
                 self.cluster.last_error = None;
                 self.topics.set_topics(snap.topics);
                 if let Some(t) = self.pending_topic.take() {
                     if !self.topics.select_name(&t) {
-                        self.warn(format!("topic {t:?} is not on this cluster (yet); tailing it anyway"));
+                        self.warn(format!(
+                            "topic {t:?} is not on this cluster (yet); tailing it anyway"
+                        ));
                     }
                     self.start_tail(t, self.default_start);
                     self.focus = Pane::Tail;
@@ -478,10 +550,17 @@ impl App {
             KafkaEvent::Topics(Err(e)) => {
                 self.cluster.connection = Connection::Unreachable(e);
             }
-            KafkaEvent::Records { generation, records } => {
+            KafkaEvent::Records {
+                generation,
+                records,
+            } => {
                 self.tail.push_batch(generation, records);
             }
-            KafkaEvent::TailStarted { generation, partitions, notice } => {
+            KafkaEvent::TailStarted {
+                generation,
+                partitions,
+                notice,
+            } => {
                 if generation == self.tail.generation {
                     self.tail.status = TailStatus::Live { partitions };
                     self.tail.notice = notice;
@@ -490,9 +569,16 @@ impl App {
                     }
                 }
             }
-            KafkaEvent::TailStatus { generation, status, error } => {
+            KafkaEvent::TailStatus {
+                generation,
+                status,
+                error,
+            } => {
                 if generation == self.tail.generation {
-                    self.tail.status = TailStatus::Problem { text: status, error };
+                    self.tail.status = TailStatus::Problem {
+                        text: status,
+                        error,
+                    };
                     // A tail that waits for its topic would hold a publish forever: the
                     // publish itself creates the topic (auto-create), so send it now.
                     if let Some(req) = self.pending_publish.take() {

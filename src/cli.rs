@@ -28,7 +28,12 @@ pub struct Cli {
     pub topic: Option<String>,
 
     /// Where tails start: beginning, end, an offset (42), the last N records (-10), or a time ago (15m).
-    #[arg(long = "from", value_name = "POS", default_value = "end", allow_hyphen_values = true)]
+    #[arg(
+        long = "from",
+        value_name = "POS",
+        default_value = "end",
+        allow_hyphen_values = true
+    )]
     pub from: StartFrom,
 
     /// Embedded broker: the address other programs (kcat, your app) reach it at. If the default
@@ -45,7 +50,11 @@ pub struct Cli {
     pub buffer: usize,
 
     /// Follow this file as the "broker" log (like tail -F).
-    #[arg(long = "broker-log", value_name = "PATH", conflicts_with = "broker_log_cmd")]
+    #[arg(
+        long = "broker-log",
+        value_name = "PATH",
+        conflicts_with = "broker_log_cmd"
+    )]
     pub broker_log: Option<PathBuf>,
 
     /// Stream this command's output as the "broker" log, e.g. 'docker logs -f broker'.
@@ -53,7 +62,11 @@ pub struct Cli {
     pub broker_log_cmd: Option<String>,
 
     /// Follow this file as the "zookeeper" log.
-    #[arg(long = "zookeeper-log", value_name = "PATH", conflicts_with = "zookeeper_log_cmd")]
+    #[arg(
+        long = "zookeeper-log",
+        value_name = "PATH",
+        conflicts_with = "zookeeper_log_cmd"
+    )]
     pub zookeeper_log: Option<PathBuf>,
 
     /// Stream this command's output as the "zookeeper" log, e.g. 'docker logs -f zookeeper'.
@@ -83,8 +96,17 @@ mod tests {
     #[test]
     fn parses_kcat_style_flags() {
         let cli = Cli::try_parse_from([
-            "kafka-tui", "-b", "localhost:9092", "-X", "security.protocol=SASL_SSL", "-X", "sasl.password=a=b",
-            "-t", "orders", "--from", "-5",
+            "kafka-tui",
+            "-b",
+            "localhost:9092",
+            "-X",
+            "security.protocol=SASL_SSL",
+            "-X",
+            "sasl.password=a=b",
+            "-t",
+            "orders",
+            "--from",
+            "-5",
         ])
         .unwrap();
         assert_eq!(cli.bootstrap.as_deref(), Some("localhost:9092"));
@@ -101,6 +123,9 @@ mod tests {
         assert_eq!(cli.buffer, DEFAULT_MAX_RECORDS);
         assert!(Cli::try_parse_from(["kafka-tui", "--from", "soon"]).is_err());
         assert!(Cli::try_parse_from(["kafka-tui", "-X", "novalue"]).is_err());
-        assert!(Cli::try_parse_from(["kafka-tui", "--broker-log", "a", "--broker-log-cmd", "b"]).is_err());
+        assert!(
+            Cli::try_parse_from(["kafka-tui", "--broker-log", "a", "--broker-log-cmd", "b"])
+                .is_err()
+        );
     }
 }

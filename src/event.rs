@@ -19,11 +19,22 @@ pub enum KafkaEvent {
     /// A fresh topic listing (or why it could not be fetched).
     Topics(Result<ClusterSnapshot, String>),
     /// A batch of tailed records. `generation` tells stale batches from an old tail apart.
-    Records { generation: u64, records: Vec<Record> },
+    Records {
+        generation: u64,
+        records: Vec<Record>,
+    },
     /// The tail is assigned and reading; `notice` explains anything it could not do as asked.
-    TailStarted { generation: u64, partitions: usize, notice: Option<String> },
+    TailStarted {
+        generation: u64,
+        partitions: usize,
+        notice: Option<String>,
+    },
     /// The tail is waiting or failed; the text says why.
-    TailStatus { generation: u64, status: String, error: bool },
+    TailStatus {
+        generation: u64,
+        status: String,
+        error: bool,
+    },
     /// The broker's answer to a publish.
     Delivery(Delivery),
     /// An error reported by librdkafka (unreachable broker, authentication, ...).
@@ -33,7 +44,13 @@ pub enum KafkaEvent {
 /// News from a log source (see `broker::logs`).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum LogEvent {
-    Lines { source: usize, lines: Vec<String> },
+    Lines {
+        source: usize,
+        lines: Vec<String>,
+    },
     /// The source changed state: started, exited, file rotated, ...
-    Status { source: usize, text: String },
+    Status {
+        source: usize,
+        text: String,
+    },
 }

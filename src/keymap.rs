@@ -66,77 +66,314 @@ macro_rules! b {
 use KeyCode::{BackTab, Char, Down, End, Enter, Esc, Home, Left, PageDown, PageUp, Right, Tab, Up};
 
 pub static BINDINGS: &[Binding] = &[
-    b!(Global, [(Char('1'), NONE)], Action::Focus(Pane::Topics), "focus Topics"),
-    b!(Global, [(Char('2'), NONE)], Action::Focus(Pane::Tail), "focus Tail"),
-    b!(Global, [(Char('3'), NONE)], Action::Focus(Pane::Producer), "focus Producer"),
-    b!(Global, [(Char('4'), NONE)], Action::Focus(Pane::Logs), "focus Logs"),
+    b!(
+        Global,
+        [(Char('1'), NONE)],
+        Action::Focus(Pane::Topics),
+        "focus Topics"
+    ),
+    b!(
+        Global,
+        [(Char('2'), NONE)],
+        Action::Focus(Pane::Tail),
+        "focus Tail"
+    ),
+    b!(
+        Global,
+        [(Char('3'), NONE)],
+        Action::Focus(Pane::Producer),
+        "focus Producer"
+    ),
+    b!(
+        Global,
+        [(Char('4'), NONE)],
+        Action::Focus(Pane::Logs),
+        "focus Logs"
+    ),
     b!(Global, [(Tab, NONE)], Action::FocusNext, "next pane"),
-    b!(Global, [(BackTab, SHIFT), (BackTab, NONE)], Action::FocusPrev, "previous pane"),
-    b!(Global, [(Char('?'), NONE), (Char('?'), SHIFT)], Action::Help, "show all keys", hint),
-    b!(Global, [(Char(':'), NONE), (Char(':'), SHIFT)], Action::Command, "command (:tail, :from, :format, :q)"),
-    b!(Global, [(Esc, NONE)], Action::Back, "back out of whatever is open"),
+    b!(
+        Global,
+        [(BackTab, SHIFT), (BackTab, NONE)],
+        Action::FocusPrev,
+        "previous pane"
+    ),
+    b!(
+        Global,
+        [(Char('?'), NONE), (Char('?'), SHIFT)],
+        Action::Help,
+        "show all keys",
+        hint
+    ),
+    b!(
+        Global,
+        [(Char(':'), NONE), (Char(':'), SHIFT)],
+        Action::Command,
+        "command (:tail, :from, :format, :q)"
+    ),
+    b!(
+        Global,
+        [(Esc, NONE)],
+        Action::Back,
+        "back out of whatever is open"
+    ),
     b!(Global, [(Char('q'), NONE)], Action::Quit, "quit", hint),
-    b!(Global, [(Char('c'), CTRL)], Action::Quit, "quit, even while typing"),
-    b!(Topics, [(Enter, NONE)], Action::Select, "tail the selected topic", hint),
-    b!(Topics, [(Char('/'), NONE)], Action::Filter, "filter topics by name", hint),
-    b!(Topics, [(Char('i'), NONE)], Action::ToggleInternal, "show/hide internal topics", hint),
+    b!(
+        Global,
+        [(Char('c'), CTRL)],
+        Action::Quit,
+        "quit, even while typing"
+    ),
+    b!(
+        Topics,
+        [(Enter, NONE)],
+        Action::Select,
+        "tail the selected topic",
+        hint
+    ),
+    b!(
+        Topics,
+        [(Char('/'), NONE)],
+        Action::Filter,
+        "filter topics by name",
+        hint
+    ),
+    b!(
+        Topics,
+        [(Char('i'), NONE)],
+        Action::ToggleInternal,
+        "show/hide internal topics",
+        hint
+    ),
     b!(Topics, [(Char('r'), NONE)], Action::Refresh, "refresh now"),
     b!(Topics, [(Up, NONE), (Char('k'), NONE)], Action::Up, "up"),
-    b!(Topics, [(Down, NONE), (Char('j'), NONE)], Action::Down, "down"),
+    b!(
+        Topics,
+        [(Down, NONE), (Char('j'), NONE)],
+        Action::Down,
+        "down"
+    ),
     b!(Topics, [(PageUp, NONE)], Action::PageUp, "page up"),
     b!(Topics, [(PageDown, NONE)], Action::PageDown, "page down"),
-    b!(Topics, [(Home, NONE), (Char('g'), NONE)], Action::Top, "first topic"),
-    b!(Topics, [(End, NONE), (Char('G'), SHIFT), (Char('G'), NONE)], Action::Bottom, "last topic"),
-    b!(Tail, [(Enter, NONE)], Action::Select, "open the selected record", hint),
-    b!(Tail, [(Up, NONE), (Char('k'), NONE)], Action::Up, "scroll up (pauses following)", hint),
-    b!(Tail, [(Down, NONE), (Char('j'), NONE)], Action::Down, "scroll down"),
+    b!(
+        Topics,
+        [(Home, NONE), (Char('g'), NONE)],
+        Action::Top,
+        "first topic"
+    ),
+    b!(
+        Topics,
+        [(End, NONE), (Char('G'), SHIFT), (Char('G'), NONE)],
+        Action::Bottom,
+        "last topic"
+    ),
+    b!(
+        Tail,
+        [(Enter, NONE)],
+        Action::Select,
+        "open the selected record",
+        hint
+    ),
+    b!(
+        Tail,
+        [(Up, NONE), (Char('k'), NONE)],
+        Action::Up,
+        "scroll up (pauses following)",
+        hint
+    ),
+    b!(
+        Tail,
+        [(Down, NONE), (Char('j'), NONE)],
+        Action::Down,
+        "scroll down"
+    ),
     b!(Tail, [(PageUp, NONE)], Action::PageUp, "page up"),
     b!(Tail, [(PageDown, NONE)], Action::PageDown, "page down"),
-    b!(Tail, [(Home, NONE), (Char('g'), NONE)], Action::Top, "oldest record"),
-    b!(Tail, [(End, NONE), (Char('G'), SHIFT), (Char('G'), NONE)], Action::Bottom, "newest record, follow again", hint),
-    b!(Tail, [(Char(' '), NONE)], Action::ToggleFollow, "pause/follow"),
-    b!(Tail, [(Char('f'), NONE)], Action::CycleFormat, "format: auto, text, json, hex", hint),
-    b!(Tail, [(Char('t'), NONE)], Action::ToggleTimestamps, "timestamps: relative/RFC 3339", hint),
-    b!(Tail, [(Char('c'), NONE)], Action::ClearTail, "clear the buffer"),
-    b!(Record, [(Up, NONE), (Char('k'), NONE)], Action::Up, "scroll up"),
-    b!(Record, [(Down, NONE), (Char('j'), NONE)], Action::Down, "scroll down", hint),
+    b!(
+        Tail,
+        [(Home, NONE), (Char('g'), NONE)],
+        Action::Top,
+        "oldest record"
+    ),
+    b!(
+        Tail,
+        [(End, NONE), (Char('G'), SHIFT), (Char('G'), NONE)],
+        Action::Bottom,
+        "newest record, follow again",
+        hint
+    ),
+    b!(
+        Tail,
+        [(Char(' '), NONE)],
+        Action::ToggleFollow,
+        "pause/follow"
+    ),
+    b!(
+        Tail,
+        [(Char('f'), NONE)],
+        Action::CycleFormat,
+        "format: auto, text, json, hex",
+        hint
+    ),
+    b!(
+        Tail,
+        [(Char('t'), NONE)],
+        Action::ToggleTimestamps,
+        "timestamps: relative/RFC 3339",
+        hint
+    ),
+    b!(
+        Tail,
+        [(Char('c'), NONE)],
+        Action::ClearTail,
+        "clear the buffer"
+    ),
+    b!(
+        Record,
+        [(Up, NONE), (Char('k'), NONE)],
+        Action::Up,
+        "scroll up"
+    ),
+    b!(
+        Record,
+        [(Down, NONE), (Char('j'), NONE)],
+        Action::Down,
+        "scroll down",
+        hint
+    ),
     b!(Record, [(PageUp, NONE)], Action::PageUp, "page up"),
     b!(Record, [(PageDown, NONE)], Action::PageDown, "page down"),
-    b!(Record, [(Char('f'), NONE)], Action::CycleFormat, "format: auto, text, json, hex", hint),
+    b!(
+        Record,
+        [(Char('f'), NONE)],
+        Action::CycleFormat,
+        "format: auto, text, json, hex",
+        hint
+    ),
     b!(Record, [(Enter, NONE)], Action::Back, "close", hint),
-    b!(Producer, [(Enter, NONE), (Char('e'), NONE), (Char('i'), NONE)], Action::Edit, "start typing", hint),
-    b!(Producer, [(Char('s'), CTRL)], Action::Publish, "publish to the selected topic", hint),
-    b!(Producer, [(Char('x'), NONE)], Action::ClearProducer, "clear key, headers and value"),
-    b!(Editing, [(Char('s'), CTRL)], Action::Publish, "publish to the selected topic", hint),
-    b!(Editing, [(Tab, NONE)], Action::ProducerNextField, "next field (key, headers, value)", hint),
-    b!(Editing, [(BackTab, SHIFT), (BackTab, NONE)], Action::ProducerPrevField, "previous field"),
-    b!(Editing, [(Esc, NONE)], Action::Back, "stop typing (then 1-4, q work again)", hint),
-    b!(Logs, [(Char('s'), NONE), (Right, NONE)], Action::NextSource, "next source", hint),
-    b!(Logs, [(Char('S'), SHIFT), (Char('S'), NONE), (Left, NONE)], Action::PrevSource, "previous source"),
+    b!(
+        Producer,
+        [(Enter, NONE), (Char('e'), NONE), (Char('i'), NONE)],
+        Action::Edit,
+        "start typing",
+        hint
+    ),
+    b!(
+        Producer,
+        [(Char('s'), CTRL)],
+        Action::Publish,
+        "publish to the selected topic",
+        hint
+    ),
+    b!(
+        Producer,
+        [(Char('x'), NONE)],
+        Action::ClearProducer,
+        "clear key, headers and value"
+    ),
+    b!(
+        Editing,
+        [(Char('s'), CTRL)],
+        Action::Publish,
+        "publish to the selected topic",
+        hint
+    ),
+    b!(
+        Editing,
+        [(Tab, NONE)],
+        Action::ProducerNextField,
+        "next field (key, headers, value)",
+        hint
+    ),
+    b!(
+        Editing,
+        [(BackTab, SHIFT), (BackTab, NONE)],
+        Action::ProducerPrevField,
+        "previous field"
+    ),
+    b!(
+        Editing,
+        [(Esc, NONE)],
+        Action::Back,
+        "stop typing (then 1-4, q work again)",
+        hint
+    ),
+    b!(
+        Logs,
+        [(Char('s'), NONE), (Right, NONE)],
+        Action::NextSource,
+        "next source",
+        hint
+    ),
+    b!(
+        Logs,
+        [(Char('S'), SHIFT), (Char('S'), NONE), (Left, NONE)],
+        Action::PrevSource,
+        "previous source"
+    ),
     b!(Logs, [(Char('/'), NONE)], Action::Filter, "search", hint),
     b!(Logs, [(Char('n'), NONE)], Action::SearchNext, "next match"),
-    b!(Logs, [(Char('N'), SHIFT), (Char('N'), NONE)], Action::SearchPrev, "previous match"),
-    b!(Logs, [(Char('w'), NONE)], Action::ToggleWrap, "wrap long lines"),
-    b!(Logs, [(Char(' '), NONE)], Action::ToggleFollow, "pause/follow"),
-    b!(Logs, [(Up, NONE), (Char('k'), NONE)], Action::Up, "scroll up (pauses following)"),
-    b!(Logs, [(Down, NONE), (Char('j'), NONE)], Action::Down, "scroll down"),
+    b!(
+        Logs,
+        [(Char('N'), SHIFT), (Char('N'), NONE)],
+        Action::SearchPrev,
+        "previous match"
+    ),
+    b!(
+        Logs,
+        [(Char('w'), NONE)],
+        Action::ToggleWrap,
+        "wrap long lines"
+    ),
+    b!(
+        Logs,
+        [(Char(' '), NONE)],
+        Action::ToggleFollow,
+        "pause/follow"
+    ),
+    b!(
+        Logs,
+        [(Up, NONE), (Char('k'), NONE)],
+        Action::Up,
+        "scroll up (pauses following)"
+    ),
+    b!(
+        Logs,
+        [(Down, NONE), (Char('j'), NONE)],
+        Action::Down,
+        "scroll down"
+    ),
     b!(Logs, [(PageUp, NONE)], Action::PageUp, "page up"),
     b!(Logs, [(PageDown, NONE)], Action::PageDown, "page down"),
-    b!(Logs, [(Home, NONE), (Char('g'), NONE)], Action::Top, "oldest line"),
-    b!(Logs, [(End, NONE), (Char('G'), SHIFT), (Char('G'), NONE)], Action::Bottom, "newest line, follow again", hint),
+    b!(
+        Logs,
+        [(Home, NONE), (Char('g'), NONE)],
+        Action::Top,
+        "oldest line"
+    ),
+    b!(
+        Logs,
+        [(End, NONE), (Char('G'), SHIFT), (Char('G'), NONE)],
+        Action::Bottom,
+        "newest line, follow again",
+        hint
+    ),
 ];
 
 fn matches(b: &Binding, key: &KeyEvent) -> bool {
     b.keys.iter().any(|(code, mods)| {
         // Shifted characters arrive with or without SHIFT depending on the terminal.
-        *code == key.code && (*mods == key.modifiers || matches!(code, Char(_)) && key.modifiers == SHIFT && *mods == NONE)
+        *code == key.code
+            && (*mods == key.modifiers
+                || matches!(code, Char(_)) && key.modifiers == SHIFT && *mods == NONE)
     })
 }
 
 /// The action for `key` in `context`, falling back to the global keys (except while typing,
 /// where only the editing keys and Ctrl+C act; everything else goes to the editor).
 pub fn lookup(context: Context, key: &KeyEvent) -> Option<Action> {
-    let own = BINDINGS.iter().find(|b| b.context == context && matches(b, key));
+    let own = BINDINGS
+        .iter()
+        .find(|b| b.context == context && matches(b, key));
     if let Some(b) = own {
         return Some(b.action.clone());
     }
@@ -191,7 +428,11 @@ pub fn keys_label(b: &Binding) -> String {
 pub fn hints(context: Context) -> Vec<(String, &'static str)> {
     BINDINGS
         .iter()
-        .filter(|b| b.hint && (b.context == context || b.context == Context::Global && context != Context::Editing))
+        .filter(|b| {
+            b.hint
+                && (b.context == context
+                    || b.context == Context::Global && context != Context::Editing)
+        })
         .map(|b| (key_label(b.keys[0].0, b.keys[0].1), short(b.desc)))
         .collect()
 }
@@ -214,30 +455,64 @@ mod tests {
 
     #[test]
     fn pane_keys_win_over_global() {
-        assert_eq!(lookup(Context::Topics, &key(Enter, NONE)), Some(Action::Select));
-        assert_eq!(lookup(Context::Topics, &key(Char('2'), NONE)), Some(Action::Focus(Pane::Tail)));
-        assert_eq!(lookup(Context::Logs, &key(Char('q'), NONE)), Some(Action::Quit));
+        assert_eq!(
+            lookup(Context::Topics, &key(Enter, NONE)),
+            Some(Action::Select)
+        );
+        assert_eq!(
+            lookup(Context::Topics, &key(Char('2'), NONE)),
+            Some(Action::Focus(Pane::Tail))
+        );
+        assert_eq!(
+            lookup(Context::Logs, &key(Char('q'), NONE)),
+            Some(Action::Quit)
+        );
     }
 
     #[test]
     fn editing_swallows_plain_keys() {
         assert_eq!(lookup(Context::Editing, &key(Char('q'), NONE)), None);
         assert_eq!(lookup(Context::Editing, &key(Char('1'), NONE)), None);
-        assert_eq!(lookup(Context::Editing, &key(Char('s'), CTRL)), Some(Action::Publish));
-        assert_eq!(lookup(Context::Editing, &key(Esc, NONE)), Some(Action::Back));
-        assert_eq!(lookup(Context::Editing, &key(Char('c'), CTRL)), Some(Action::Quit));
+        assert_eq!(
+            lookup(Context::Editing, &key(Char('s'), CTRL)),
+            Some(Action::Publish)
+        );
+        assert_eq!(
+            lookup(Context::Editing, &key(Esc, NONE)),
+            Some(Action::Back)
+        );
+        assert_eq!(
+            lookup(Context::Editing, &key(Char('c'), CTRL)),
+            Some(Action::Quit)
+        );
     }
 
     #[test]
     fn shifted_chars_match_with_or_without_shift() {
-        assert_eq!(lookup(Context::Tail, &key(Char('G'), SHIFT)), Some(Action::Bottom));
-        assert_eq!(lookup(Context::Tail, &key(Char('G'), NONE)), Some(Action::Bottom));
-        assert_eq!(lookup(Context::Tail, &key(Char('?'), SHIFT)), Some(Action::Help));
+        assert_eq!(
+            lookup(Context::Tail, &key(Char('G'), SHIFT)),
+            Some(Action::Bottom)
+        );
+        assert_eq!(
+            lookup(Context::Tail, &key(Char('G'), NONE)),
+            Some(Action::Bottom)
+        );
+        assert_eq!(
+            lookup(Context::Tail, &key(Char('?'), SHIFT)),
+            Some(Action::Help)
+        );
     }
 
     #[test]
     fn every_context_has_hints_and_labels_are_readable() {
-        for ctx in [Context::Topics, Context::Tail, Context::Record, Context::Producer, Context::Editing, Context::Logs] {
+        for ctx in [
+            Context::Topics,
+            Context::Tail,
+            Context::Record,
+            Context::Producer,
+            Context::Editing,
+            Context::Logs,
+        ] {
             assert!(!hints(ctx).is_empty(), "{ctx:?}");
         }
         assert_eq!(key_label(Char('s'), CTRL), "Ctrl+S");

@@ -25,7 +25,10 @@ fn real_main(cli: Cli) -> anyhow::Result<()> {
     if std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty()) {
         theme = theme.without_colors();
     }
-    let rt = tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build()?;
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()?;
     rt.block_on(async {
         // The broker starts before the terminal is taken, so its errors print plainly.
         let mut session = session::start(&cli, theme).await?;

@@ -56,7 +56,10 @@ pub async fn start(cli: &Cli, theme: Theme) -> anyhow::Result<Session> {
             .context("cannot start the embedded broker")?;
             let addr = b.address();
             tracing::info!("embedded broker ({}) listening on {addr}", b.engine());
-            sources.push(LogSourceDef { name: "broker".into(), spec: LogSpec::Channel(log_rx) });
+            sources.push(LogSourceDef {
+                name: "broker".into(),
+                spec: LogSpec::Channel(log_rx),
+            });
             sources.push(LogSourceDef {
                 name: "zookeeper".into(),
                 spec: LogSpec::Note(
@@ -79,7 +82,10 @@ pub async fn start(cli: &Cli, theme: Theme) -> anyhow::Result<Session> {
             (settings, cluster)
         }
         Some(bootstrap) => {
-            sources.push(LogSourceDef { name: "broker".into(), spec: log_spec(&cli.broker_log, &cli.broker_log_cmd, "broker") });
+            sources.push(LogSourceDef {
+                name: "broker".into(),
+                spec: log_spec(&cli.broker_log, &cli.broker_log_cmd, "broker"),
+            });
             sources.push(LogSourceDef {
                 name: "zookeeper".into(),
                 spec: log_spec(&cli.zookeeper_log, &cli.zookeeper_log_cmd, "zookeeper"),
@@ -96,13 +102,32 @@ pub async fn start(cli: &Cli, theme: Theme) -> anyhow::Result<Session> {
             (settings, cluster)
         }
     };
-    let logs_state = LogsState::new(sources.iter().map(|s| (s.name.clone(), s.spec.describe())).collect(), DEFAULT_MAX_LINES);
+    let logs_state = LogsState::new(
+        sources
+            .iter()
+            .map(|s| (s.name.clone(), s.spec.describe()))
+            .collect(),
+        DEFAULT_MAX_LINES,
+    );
     logs::spawn_all(sources, tx.clone(), cancel.clone());
-    let (kafka, kafka_task) = service::spawn(settings, tx).context("cannot create Kafka clients")?;
-    let mut app = App::new(kafka, cluster, logs_state, TailState::new(cli.buffer, DEFAULT_MAX_BYTES), theme);
+    let (kafka, kafka_task) =
+        service::spawn(settings, tx).context("cannot create Kafka clients")?;
+    let mut app = App::new(
+        kafka,
+        cluster,
+        logs_state,
+        TailState::new(cli.buffer, DEFAULT_MAX_BYTES),
+        theme,
+    );
     app.pending_topic = cli.topic.clone();
     app.default_start = cli.from;
-    Ok(Session { app, events: rx, broker, cancel, kafka_task })
+    Ok(Session {
+        app,
+        events: rx,
+        broker,
+        cancel,
+        kafka_task,
+    })
 }
 
 fn log_spec(file: &Option<std::path::PathBuf>, cmd: &Option<String>, name: &str) -> LogSpec {

@@ -20,15 +20,29 @@ pub const BUILTIN: &[(&str, &str)] = &[
 #[derive(Debug, thiserror::Error)]
 pub enum ThemeError {
     #[error("theme {name:?} is not valid")]
-    Toml { name: String, source: toml::de::Error },
+    Toml {
+        name: String,
+        source: toml::de::Error,
+    },
     #[error("theme {name:?}: unknown style {key:?} (known: {known})")]
-    UnknownKey { name: String, key: String, known: String },
+    UnknownKey {
+        name: String,
+        key: String,
+        known: String,
+    },
     #[error("theme {name:?}: style {key:?}: {msg}")]
-    BadColor { name: String, key: String, msg: String },
+    BadColor {
+        name: String,
+        key: String,
+        msg: String,
+    },
     #[error("no theme named {0:?}: built-in themes are dark, light and default; or give a path to a .toml file")]
     NotFound(String),
     #[error("cannot read theme file {path}")]
-    Io { path: String, source: std::io::Error },
+    Io {
+        path: String,
+        source: std::io::Error,
+    },
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -96,24 +110,38 @@ const KEYS: &[&str] = &[
 
 fn parse_color(s: &str, palette: &BTreeMap<String, String>) -> Result<Color, String> {
     let resolved = match s.strip_prefix('$') {
-        Some(name) => palette.get(name).ok_or_else(|| format!("no palette colour named {name:?}"))?,
+        Some(name) => palette
+            .get(name)
+            .ok_or_else(|| format!("no palette colour named {name:?}"))?,
         None => s,
     };
-    Color::from_str(resolved).map_err(|_| format!("{resolved:?} is not a colour (use a name like \"red\", \"#rrggbb\" or 0-255)"))
+    Color::from_str(resolved).map_err(|_| {
+        format!("{resolved:?} is not a colour (use a name like \"red\", \"#rrggbb\" or 0-255)")
+    })
 }
 
 impl Theme {
     pub fn parse(name: &str, text: &str) -> Result<Theme, ThemeError> {
-        let file: ThemeFile =
-            toml::from_str(text).map_err(|source| ThemeError::Toml { name: name.into(), source })?;
+        let file: ThemeFile = toml::from_str(text).map_err(|source| ThemeError::Toml {
+            name: name.into(),
+            source,
+        })?;
         let mut styles = BTreeMap::new();
         for (section, entries) in file.sections {
             for (key, spec) in entries {
                 let full = format!("{section}.{key}");
                 if !KEYS.contains(&full.as_str()) {
-                    return Err(ThemeError::UnknownKey { name: name.into(), key: full, known: KEYS.join(", ") });
+                    return Err(ThemeError::UnknownKey {
+                        name: name.into(),
+                        key: full,
+                        known: KEYS.join(", "),
+                    });
                 }
-                let bad = |msg| ThemeError::BadColor { name: name.into(), key: full.clone(), msg };
+                let bad = |msg| ThemeError::BadColor {
+                    name: name.into(),
+                    key: full.clone(),
+                    msg,
+                };
                 let mut style = Style::default();
                 if let Some(fg) = &spec.fg {
                     style = style.fg(parse_color(fg, &file.palette).map_err(bad)?);
@@ -136,7 +164,10 @@ impl Theme {
                 styles.insert(full, style);
             }
         }
-        Ok(Theme { name: name.into(), styles })
+        Ok(Theme {
+            name: name.into(),
+            styles,
+        })
     }
 
     /// A built-in theme by name, a user theme `<config dir>/themes/NAME.toml`, or a path.
@@ -150,8 +181,10 @@ impl Theme {
         ];
         for path in candidates.into_iter().flatten() {
             if path.exists() {
-                let text = std::fs::read_to_string(&path)
-                    .map_err(|source| ThemeError::Io { path: path.display().to_string(), source })?;
+                let text = std::fs::read_to_string(&path).map_err(|source| ThemeError::Io {
+                    path: path.display().to_string(),
+                    source,
+                })?;
                 return Theme::parse(&path.display().to_string(), &text);
             }
         }
@@ -193,14 +226,21 @@ mod tests {
         for (name, text) in BUILTIN {
             let t = Theme::parse(name, text).unwrap_or_else(|e| panic!("{e}"));
             for key in KEYS {
-                assert!(t.styles.contains_key(*key), "theme {name} does not set {key}");
+                assert!(
+                    t.styles.contains_key(*key),
+                    "theme {name} does not set {key}"
+                );
             }
         }
     }
 
     #[test]
     fn palette_and_modifiers() {
-        let t = Theme::parse("t", "[palette]\npink = \"#ff79c6\"\n[base]\ntitle = { fg = \"$pink\", bold = true }\n").unwrap();
+        let t = Theme::parse(
+            "t",
+            "[palette]\npink = \"#ff79c6\"\n[base]\ntitle = { fg = \"$pink\", bold = true }\n",
+        )
+        .unwrap();
         let s = t.style("base.title");
         assert_eq!(s.fg, Some(Color::Rgb(0xff, 0x79, 0xc6)));
         assert!(s.add_modifier.contains(Modifier::BOLD));
@@ -208,15 +248,27 @@ mod tests {
 
     #[test]
     fn errors_are_specific() {
-        let e = Theme::parse("t", "[tail]\nofset = { fg = \"red\" }\n").unwrap_err().to_string();
+        let e = Theme::parse("t", "[tail]\nofset = { fg = \"red\" }\n")
+            .unwrap_err()
+            .to_string();
         assert!(e.contains("tail.ofset"), "{e}");
-        let e = Theme::parse("t", "[tail]\noffset = { fg = \"$nope\" }\n").unwrap_err().to_string();
+        let e = Theme::parse("t", "[tail]\noffset = { fg = \"$nope\" }\n")
+            .unwrap_err()
+            .to_string();
         assert!(e.contains("nope"), "{e}");
-        let e = Theme::parse("t", "[tail]\noffset = { fg = \"blurple\" }\n").unwrap_err().to_string();
+        let e = Theme::parse("t", "[tail]\noffset = { fg = \"blurple\" }\n")
+            .unwrap_err()
+            .to_string();
         assert!(e.contains("blurple"), "{e}");
-        let e = format!("{:#}", anyhow::Error::from(Theme::parse("t", "[tail\n").unwrap_err()));
+        let e = format!(
+            "{:#}",
+            anyhow::Error::from(Theme::parse("t", "[tail\n").unwrap_err())
+        );
         assert!(e.contains("line 1"), "{e}");
-        assert!(matches!(Theme::load("nosuch", None), Err(ThemeError::NotFound(_))));
+        assert!(matches!(
+            Theme::load("nosuch", None),
+            Err(ThemeError::NotFound(_))
+        ));
     }
 
     #[test]

@@ -12,13 +12,28 @@ struct Tmux {
 
 impl Tmux {
     fn available() -> bool {
-        Command::new("tmux").arg("-V").output().is_ok_and(|o| o.status.success())
+        Command::new("tmux")
+            .arg("-V")
+            .output()
+            .is_ok_and(|o| o.status.success())
     }
 
     fn start(name: &str, cmd: &str, width: u16, height: u16) -> Tmux {
-        let t = Tmux { socket: format!("kt-e2e-{}-{name}", std::process::id()), session: name.to_string() };
+        let t = Tmux {
+            socket: format!("kt-e2e-{}-{name}", std::process::id()),
+            session: name.to_string(),
+        };
         let status = Command::new("tmux")
-            .args(["-L", &t.socket, "-f", "/dev/null", "new-session", "-d", "-s", &t.session])
+            .args([
+                "-L",
+                &t.socket,
+                "-f",
+                "/dev/null",
+                "new-session",
+                "-d",
+                "-s",
+                &t.session,
+            ])
             .args(["-x", &width.to_string(), "-y", &height.to_string()])
             .arg(cmd)
             .env("TERM", "xterm-256color")
@@ -30,7 +45,14 @@ impl Tmux {
 
     fn capture(&self) -> String {
         let out = Command::new("tmux")
-            .args(["-L", &self.socket, "capture-pane", "-p", "-t", &self.session])
+            .args([
+                "-L",
+                &self.socket,
+                "capture-pane",
+                "-p",
+                "-t",
+                &self.session,
+            ])
             .output()
             .expect("capture-pane");
         String::from_utf8_lossy(&out.stdout).into_owned()
@@ -54,7 +76,15 @@ impl Tmux {
     /// Types text literally (no key-name interpretation).
     fn type_text(&self, text: &str) {
         let status = Command::new("tmux")
-            .args(["-L", &self.socket, "send-keys", "-l", "-t", &self.session, text])
+            .args([
+                "-L",
+                &self.socket,
+                "send-keys",
+                "-l",
+                "-t",
+                &self.session,
+                text,
+            ])
             .status()
             .expect("send-keys -l");
         assert!(status.success());
@@ -68,7 +98,10 @@ impl Tmux {
             if pred(&screen) {
                 return screen;
             }
-            assert!(Instant::now() < deadline, "timed out waiting for {what}; screen:\n{screen}");
+            assert!(
+                Instant::now() < deadline,
+                "timed out waiting for {what}; screen:\n{screen}"
+            );
             std::thread::sleep(Duration::from_millis(100));
         }
     }
@@ -76,7 +109,9 @@ impl Tmux {
 
 impl Drop for Tmux {
     fn drop(&mut self) {
-        let _ = Command::new("tmux").args(["-L", &self.socket, "kill-server"]).status();
+        let _ = Command::new("tmux")
+            .args(["-L", &self.socket, "kill-server"])
+            .status();
     }
 }
 
@@ -84,7 +119,10 @@ fn skip_without_tmux() -> bool {
     if Tmux::available() {
         return false;
     }
-    assert!(std::env::var_os("CI").is_none(), "tmux is required in CI (.ci/run installs it)");
+    assert!(
+        std::env::var_os("CI").is_none(),
+        "tmux is required in CI (.ci/run installs it)"
+    );
     eprintln!("SKIPPED: tmux is not installed (apt-get install tmux)");
     true
 }
@@ -111,16 +149,23 @@ fn newcomer_publishes_a_record_and_sees_it_in_the_tail() {
     }
     let (t, _dir) = launch("publish", "-t demo --from beginning", 120, 36);
     t.wait_for("the demo topic tailing", Duration::from_secs(30), |s| {
-        s.contains("connected, 1 broker") && s.contains("order-1001") && s.contains("hello from the embedded broker")
+        s.contains("connected, 1 broker")
+            && s.contains("order-1001")
+            && s.contains("hello from the embedded broker")
     });
 
     t.keys(&["3"]);
     let marker = format!("typed-by-e2e-{}", std::process::id());
     t.type_text(&format!("{{\"note\":\"{marker}\"}}"));
     t.keys(&["C-s"]);
-    let screen = t.wait_for("the delivery report and the record in the tail", Duration::from_secs(20), |s| {
-        s.contains("delivered to demo partition") && s.lines().filter(|l| l.contains(&marker)).count() >= 1
-    });
+    let screen = t.wait_for(
+        "the delivery report and the record in the tail",
+        Duration::from_secs(20),
+        |s| {
+            s.contains("delivered to demo partition")
+                && s.lines().filter(|l| l.contains(&marker)).count() >= 1
+        },
+    );
     // The record row sits in the tail pane (top half), not only in the editor.
     let row = screen.lines().position(|l| l.contains(&marker)).unwrap();
     assert!(row < 22, "record row should be in the tail pane:\n{screen}");
@@ -129,15 +174,21 @@ fn newcomer_publishes_a_record_and_sees_it_in_the_tail() {
     // its own: a terminal reads Esc followed at once by a key as Alt+key, as it would for a person.
     t.escape();
     t.keys(&["2", "End", "Enter"]);
-    t.wait_for("the record detail with pretty JSON", Duration::from_secs(10), |s| {
-        s.contains("\"note\": \"") && s.contains("record demo/")
-    });
+    t.wait_for(
+        "the record detail with pretty JSON",
+        Duration::from_secs(10),
+        |s| s.contains("\"note\": \"") && s.contains("record demo/"),
+    );
     t.escape();
     t.keys(&["?"]);
-    t.wait_for("the help screen", Duration::from_secs(10), |s| s.contains("Keys (Esc closes") && s.contains("focus Producer"));
+    t.wait_for("the help screen", Duration::from_secs(10), |s| {
+        s.contains("Keys (Esc closes") && s.contains("focus Producer")
+    });
     t.escape();
     t.keys(&["q"]);
-    t.wait_for("a clean exit", Duration::from_secs(15), |s| s.contains("kafka-tui-exited-0"));
+    t.wait_for("a clean exit", Duration::from_secs(15), |s| {
+        s.contains("kafka-tui-exited-0")
+    });
 }
 
 #[test]
@@ -146,13 +197,21 @@ fn logs_pane_shows_the_embedded_broker_log_and_says_there_is_no_zookeeper() {
         return;
     }
     let (t, _dir) = launch("logs", "", 120, 36);
-    t.wait_for("connected", Duration::from_secs(30), |s| s.contains("connected, 1 broker"));
+    t.wait_for("connected", Duration::from_secs(30), |s| {
+        s.contains("connected, 1 broker")
+    });
     t.keys(&["4"]);
-    t.wait_for("mock broker lines", Duration::from_secs(10), |s| s.contains("[MOCK]"));
+    t.wait_for("mock broker lines", Duration::from_secs(10), |s| {
+        s.contains("[MOCK]")
+    });
     t.keys(&["s"]);
-    t.wait_for("the zookeeper note", Duration::from_secs(10), |s| s.contains("without ZooKeeper") && s.contains("[zookeeper]"));
+    t.wait_for("the zookeeper note", Duration::from_secs(10), |s| {
+        s.contains("without ZooKeeper") && s.contains("[zookeeper]")
+    });
     t.keys(&["q"]);
-    t.wait_for("a clean exit", Duration::from_secs(15), |s| s.contains("kafka-tui-exited-0"));
+    t.wait_for("a clean exit", Duration::from_secs(15), |s| {
+        s.contains("kafka-tui-exited-0")
+    });
 }
 
 #[test]
@@ -161,10 +220,18 @@ fn unreachable_cluster_says_so_within_seconds_and_still_quits() {
         return;
     }
     // A port nothing listens on: find one by binding and closing it.
-    let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
     let (t, _dir) = launch("unreachable", &format!("-b 127.0.0.1:{port}"), 120, 30);
-    let screen = t.wait_for("an unreachable message", Duration::from_secs(15), |s| s.contains("cannot reach"));
+    let screen = t.wait_for("an unreachable message", Duration::from_secs(15), |s| {
+        s.contains("cannot reach")
+    });
     assert!(screen.contains(&format!("127.0.0.1:{port}")), "{screen}");
     t.keys(&["q"]);
-    t.wait_for("a clean exit", Duration::from_secs(15), |s| s.contains("kafka-tui-exited-0"));
+    t.wait_for("a clean exit", Duration::from_secs(15), |s| {
+        s.contains("kafka-tui-exited-0")
+    });
 }

@@ -67,7 +67,11 @@ async fn wait_started(rx: &mut mpsc::Receiver<Event>) {
         let left = deadline.saturating_duration_since(Instant::now());
         match tokio::time::timeout(left, rx.recv()).await {
             Ok(Some(Event::Kafka(KafkaEvent::TailStarted { .. }))) => return,
-            Ok(Some(Event::Kafka(KafkaEvent::TailStatus { status, error: true, .. }))) => panic!("tail failed: {status}"),
+            Ok(Some(Event::Kafka(KafkaEvent::TailStatus {
+                status,
+                error: true,
+                ..
+            }))) => panic!("tail failed: {status}"),
             Ok(Some(_)) => {}
             other => panic!("tail did not start: {other:?}"),
         }
@@ -80,13 +84,28 @@ async fn app_producer_path_to_app_tail_path_keeps_key_value_headers() {
     b.create_topic_async("roundtrip", 2).await.unwrap();
     let s = settings(&b);
     let (tx, mut rx) = mpsc::channel(64);
-    let tail = spawn_tail(&s, TailRequest { topic: "roundtrip".into(), start: StartFrom::End, generation: 1 }, tx).unwrap();
+    let tail = spawn_tail(
+        &s,
+        TailRequest {
+            topic: "roundtrip".into(),
+            start: StartFrom::End,
+            generation: 1,
+        },
+        tx,
+    )
+    .unwrap();
     wait_started(&mut rx).await;
 
     let producer = create_producer(&s, UiContext::silent()).unwrap();
     let headers = vec![
-        Header { name: "trace-id".into(), value: Some(b"abc=123".to_vec()) },
-        Header { name: "empty".into(), value: Some(Vec::new()) },
+        Header {
+            name: "trace-id".into(),
+            value: Some(b"abc=123".to_vec()),
+        },
+        Header {
+            name: "empty".into(),
+            value: Some(Vec::new()),
+        },
     ];
     let req = ProduceRequest {
         topic: "roundtrip".into(),
@@ -95,7 +114,12 @@ async fn app_producer_path_to_app_tail_path_keeps_key_value_headers() {
         headers: headers.clone(),
     };
     let delivery = publish(&producer, &req).await;
-    let Delivery::Delivered { partition, offset, .. } = delivery else { panic!("not delivered: {delivery:?}") };
+    let Delivery::Delivered {
+        partition, offset, ..
+    } = delivery
+    else {
+        panic!("not delivered: {delivery:?}")
+    };
 
     let got = collect(&mut rx, 1).await;
     let r = &got[0];
@@ -113,20 +137,43 @@ async fn plain_rdkafka_producer_at_listen_address_is_tailed() {
     let s = settings(&b);
     let (tx, mut rx) = mpsc::channel(64);
     // Tail from the beginning: the topic is auto-created by the first produce, as in Kafka.
-    let tail = spawn_tail(&s, TailRequest { topic: "external".into(), start: StartFrom::Beginning, generation: 7 }, tx).unwrap();
+    let tail = spawn_tail(
+        &s,
+        TailRequest {
+            topic: "external".into(),
+            start: StartFrom::Beginning,
+            generation: 7,
+        },
+        tx,
+    )
+    .unwrap();
 
-    let p: FutureProducer = ClientConfig::new().set("bootstrap.servers", b.address().to_string()).create().unwrap();
+    let p: FutureProducer = ClientConfig::new()
+        .set("bootstrap.servers", b.address().to_string())
+        .create()
+        .unwrap();
     for i in 0..5 {
         let key = format!("k{i}");
         let value = format!("external record {i}");
-        p.send(FutureRecord::to("external").key(&key).payload(&value), Duration::from_secs(10))
-            .await
-            .unwrap_or_else(|(e, _)| panic!("plain producer failed: {e}"));
+        p.send(
+            FutureRecord::to("external").key(&key).payload(&value),
+            Duration::from_secs(10),
+        )
+        .await
+        .unwrap_or_else(|(e, _)| panic!("plain producer failed: {e}"));
     }
     let mut got = collect(&mut rx, 5).await;
     got.sort_by_key(|r| r.key.clone());
-    let values: Vec<_> = got.iter().map(|r| String::from_utf8(r.value.clone().unwrap()).unwrap()).collect();
-    assert_eq!(values, (0..5).map(|i| format!("external record {i}")).collect::<Vec<_>>());
+    let values: Vec<_> = got
+        .iter()
+        .map(|r| String::from_utf8(r.value.clone().unwrap()).unwrap())
+        .collect();
+    assert_eq!(
+        values,
+        (0..5)
+            .map(|i| format!("external record {i}"))
+            .collect::<Vec<_>>()
+    );
     tail.stop();
 }
 
@@ -140,11 +187,16 @@ async fn plain_rdkafka_consumer_reads_demo_topic_through_listen_address() {
         .unwrap();
     let md = c.fetch_metadata(None, Duration::from_secs(10)).unwrap();
     // The broker advertises the listen address, so other programs never see the mock's own port.
-    let advertised: Vec<_> = md.brokers().iter().map(|br| format!("{}:{}", br.host(), br.port())).collect();
+    let advertised: Vec<_> = md
+        .brokers()
+        .iter()
+        .map(|br| format!("{}:{}", br.host(), br.port()))
+        .collect();
     assert_eq!(advertised, vec![b.address().to_string()]);
     let mut tpl = TopicPartitionList::new();
     for p in 0..demo::PARTITIONS {
-        tpl.add_partition_offset(demo::TOPIC, p, Offset::Beginning).unwrap();
+        tpl.add_partition_offset(demo::TOPIC, p, Offset::Beginning)
+            .unwrap();
     }
     c.assign(&tpl).unwrap();
     let want = demo::samples(std::time::SystemTime::now()).len();
@@ -177,13 +229,24 @@ async fn app_flow_publish_then_see_it_in_tail() {
         connection: Connection::Connecting,
         last_error: None,
     };
-    let mut app = App::new(kafka, cluster, LogsState::new(vec![], 10), TailState::new(100, 1 << 20), Theme::builtin("dark"));
+    let mut app = App::new(
+        kafka,
+        cluster,
+        LogsState::new(vec![], 10),
+        TailState::new(100, 1 << 20),
+        Theme::builtin("dark"),
+    );
     app.pending_topic = Some("demo".into());
 
     let pump = |app: &mut App, rx: &mut mpsc::Receiver<Event>, until: &dyn Fn(&App) -> bool| {
         let deadline = Instant::now() + WAIT;
         while !until(app) {
-            assert!(Instant::now() < deadline, "timed out; tail {:?}, producer {:?}", app.tail.status, app.producer.status);
+            assert!(
+                Instant::now() < deadline,
+                "timed out; tail {:?}, producer {:?}",
+                app.tail.status,
+                app.producer.status
+            );
             if let Ok(ev) = rx.try_recv() {
                 app.handle_event(ev);
             } else {
@@ -192,18 +255,49 @@ async fn app_flow_publish_then_see_it_in_tail() {
         }
     };
     // -t demo: the tail starts once the topic is listed.
-    pump(&mut app, &mut rx, &|a| matches!(a.tail.status, kafka_tui::state::tail::TailStatus::Live { .. }));
-    assert!(matches!(app.cluster.connection, Connection::Connected { brokers: 1 }));
+    pump(&mut app, &mut rx, &|a| {
+        matches!(
+            a.tail.status,
+            kafka_tui::state::tail::TailStatus::Live { .. }
+        )
+    });
+    assert!(matches!(
+        app.cluster.connection,
+        Connection::Connected { brokers: 1 }
+    ));
     assert_eq!(app.focus, Pane::Tail);
 
     app.update(Action::Focus(Pane::Producer));
-    assert!(app.producer.editing, "focusing the producer puts the cursor in the value field");
+    assert!(
+        app.producer.editing,
+        "focusing the producer puts the cursor in the value field"
+    );
     for c in "typed in the app".chars() {
         app.handle_event(key(KeyCode::Char(c)));
     }
-    app.handle_event(Event::Key(KeyEvent::new(KeyCode::Char('s'), KeyModifiers::CONTROL)));
-    pump(&mut app, &mut rx, &|a| a.tail.records.iter().any(|r| r.value.as_deref() == Some(&b"typed in the app"[..])));
-    pump(&mut app, &mut rx, &|a| matches!(a.producer.status, ProduceStatus::Done(_)));
-    assert!(matches!(app.producer.status, ProduceStatus::Done(Delivery::Delivered { .. })), "{:?}", app.producer.status);
-    assert!(app.producer.value.is_empty(), "a delivered value is cleared for the next record");
+    app.handle_event(Event::Key(KeyEvent::new(
+        KeyCode::Char('s'),
+        KeyModifiers::CONTROL,
+    )));
+    pump(&mut app, &mut rx, &|a| {
+        a.tail
+            .records
+            .iter()
+            .any(|r| r.value.as_deref() == Some(&b"typed in the app"[..]))
+    });
+    pump(&mut app, &mut rx, &|a| {
+        matches!(a.producer.status, ProduceStatus::Done(_))
+    });
+    assert!(
+        matches!(
+            app.producer.status,
+            ProduceStatus::Done(Delivery::Delivered { .. })
+        ),
+        "{:?}",
+        app.producer.status
+    );
+    assert!(
+        app.producer.value.is_empty(),
+        "a delivered value is cleared for the next record"
+    );
 }

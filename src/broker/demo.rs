@@ -17,7 +17,10 @@ pub struct Sample {
 impl Sample {
     pub fn headers(&self) -> OwnedHeaders {
         self.headers.iter().fold(OwnedHeaders::new(), |h, (k, v)| {
-            h.insert(Header { key: k, value: Some(v.as_bytes()) })
+            h.insert(Header {
+                key: k,
+                value: Some(v.as_bytes()),
+            })
         })
     }
 }
@@ -32,7 +35,10 @@ pub fn samples(now: SystemTime) -> Vec<Sample> {
             r#"{{"order_id":{id},"item":"{item}","quantity":{qty},"created_at":"{when}"}}"#
         )
         .into_bytes(),
-        headers: vec![("source", "kafka-tui-demo".into()), ("content-type", "application/json".into())],
+        headers: vec![
+            ("source", "kafka-tui-demo".into()),
+            ("content-type", "application/json".into()),
+        ],
     };
     vec![
         order(1001, "keyboard", 1, 0),

@@ -46,10 +46,8 @@ impl LogSpec {
     }
 }
 
-fn status(tx: &mpsc::Sender<Event>, source: usize, text: String) -> impl std::future::Future<Output = ()> + '_ {
-    async move {
-        let _ = tx.send(Event::Log(LogEvent::Status { source, text })).await;
-    }
+async fn status(tx: &mpsc::Sender<Event>, source: usize, text: String) {
+    let _ = tx.send(Event::Log(LogEvent::Status { source, text })).await;
 }
 
 /// Starts one task per source; all stop when `cancel` fires.
@@ -66,7 +64,12 @@ pub fn spawn_all(defs: Vec<LogSourceDef>, tx: mpsc::Sender<Event>, cancel: Cance
     }
 }
 
-async fn run_source(source: usize, spec: LogSpec, tx: &mpsc::Sender<Event>, cancel: &CancellationToken) {
+async fn run_source(
+    source: usize,
+    spec: LogSpec,
+    tx: &mpsc::Sender<Event>,
+    cancel: &CancellationToken,
+) {
     match spec {
         LogSpec::Channel(rx) => follow_channel(source, rx, tx).await,
         LogSpec::File(path) => follow_file(source, path, tx).await,
@@ -84,7 +87,11 @@ async fn follow_channel(source: usize, mut rx: mpsc::Receiver<String>, tx: &mpsc
                 Err(_) => break,
             }
         }
-        if tx.send(Event::Log(LogEvent::Lines { source, lines })).await.is_err() {
+        if tx
+            .send(Event::Log(LogEvent::Lines { source, lines }))
+            .await
+            .is_err()
+        {
             return;
         }
     }
@@ -106,7 +113,10 @@ pub fn take_lines(buf: &mut Vec<u8>) -> Vec<String> {
 
 async fn send_lines(tx: &mpsc::Sender<Event>, source: usize, lines: Vec<String>) -> bool {
     for chunk in lines.chunks(LINES_PER_EVENT) {
-        let ev = Event::Log(LogEvent::Lines { source, lines: chunk.to_vec() });
+        let ev = Event::Log(LogEvent::Lines {
+            source,
+            lines: chunk.to_vec(),
+        });
         if tx.send(ev).await.is_err() {
             return false;
         }
@@ -123,7 +133,12 @@ async fn follow_file(source: usize, path: PathBuf, tx: &mpsc::Sender<Event>) {
             Ok(f) => f,
             Err(e) => {
                 if !announced_missing {
-                    status(tx, source, format!("cannot open {shown}: {e}; waiting for it")).await;
+                    status(
+                        tx,
+                        source,
+                        format!("cannot open {shown}: {e}; waiting for it"),
+                    )
+                    .await;
                     announced_missing = true;
                 }
                 tokio::time::sleep(Duration::from_millis(500)).await;
@@ -131,7 +146,9 @@ async fn follow_file(source: usize, path: PathBuf, tx: &mpsc::Sender<Event>) {
             }
         };
         announced_missing = false;
-        let Ok(meta) = file.metadata().await else { continue };
+        let Ok(meta) = file.metadata().await else {
+            continue;
+        };
         let inode = meta.ino();
         let mut pos = meta.len().saturating_sub(FILE_BACKLOG_BYTES);
         let _ = file.seek(SeekFrom::Start(pos)).await;
@@ -166,14 +183,24 @@ async fn follow_file(source: usize, path: PathBuf, tx: &mpsc::Sender<Event>) {
                     break;
                 }
                 Ok(m) if m.len() < pos => {
-                    status(tx, source, format!("{shown} was truncated; reading from its start")).await;
+                    status(
+                        tx,
+                        source,
+                        format!("{shown} was truncated; reading from its start"),
+                    )
+                    .await;
                     pos = 0;
                     buf.clear();
                     let _ = file.seek(SeekFrom::Start(0)).await;
                 }
                 Ok(_) => {}
                 Err(_) => {
-                    status(tx, source, format!("{shown} was deleted; waiting for it to come back")).await;
+                    status(
+                        tx,
+                        source,
+                        format!("{shown} was deleted; waiting for it to come back"),
+                    )
+                    .await;
                     announced_missing = true;
                     break;
                 }
@@ -183,7 +210,12 @@ async fn follow_file(source: usize, path: PathBuf, tx: &mpsc::Sender<Event>) {
 }
 
 /// Streams a shell command's stdout and stderr, like `docker logs -f broker`.
-async fn follow_command(source: usize, cmd: &str, tx: &mpsc::Sender<Event>, cancel: &CancellationToken) {
+async fn follow_command(
+    source: usize,
+    cmd: &str,
+    tx: &mpsc::Sender<Event>,
+    cancel: &CancellationToken,
+) {
     let mut command = tokio::process::Command::new("sh");
     command
         .arg("-c")
@@ -220,7 +252,11 @@ async fn follow_command(source: usize, cmd: &str, tx: &mpsc::Sender<Event>, canc
                     Err(_) => break,
                 }
             }
-            if tx.send(Event::Log(LogEvent::Lines { source, lines })).await.is_err() {
+            if tx
+                .send(Event::Log(LogEvent::Lines { source, lines }))
+                .await
+                .is_err()
+            {
                 return;
             }
         }
@@ -259,7 +295,11 @@ async fn pipe_lines<R: tokio::io::AsyncRead + Unpin>(r: R, tx: mpsc::Sender<Stri
             Ok(_) => {
                 let l = line.strip_suffix(b"\n").unwrap_or(&line);
                 let l = l.strip_suffix(b"\r").unwrap_or(l);
-                if tx.send(String::from_utf8_lossy(l).into_owned()).await.is_err() {
+                if tx
+                    .send(String::from_utf8_lossy(l).into_owned())
+                    .await
+                    .is_err()
+                {
                     return;
                 }
             }

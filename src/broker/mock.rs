@@ -34,10 +34,22 @@ pub struct MockOptions {
 }
 
 enum Command {
-    Advertise { port: u16, reply: oneshot::Sender<bool> },
-    CreateTopic { name: String, partitions: i32, reply: oneshot::Sender<anyhow::Result<()>> },
-    Seed { reply: oneshot::Sender<anyhow::Result<usize>> },
-    SetUp { up: bool, reply: oneshot::Sender<anyhow::Result<()>> },
+    Advertise {
+        port: u16,
+        reply: oneshot::Sender<bool>,
+    },
+    CreateTopic {
+        name: String,
+        partitions: i32,
+        reply: oneshot::Sender<anyhow::Result<()>>,
+    },
+    Seed {
+        reply: oneshot::Sender<anyhow::Result<usize>>,
+    },
+    SetUp {
+        up: bool,
+        reply: oneshot::Sender<anyhow::Result<()>>,
+    },
 }
 
 pub struct MockBroker {
@@ -54,7 +66,10 @@ struct BrokerLog {
 
 impl ClientContext for BrokerLog {
     fn log(&self, level: RDKafkaLogLevel, fac: &str, msg: &str) {
-        if !matches!(level, RDKafkaLogLevel::Debug | RDKafkaLogLevel::Info | RDKafkaLogLevel::Notice) {
+        if !matches!(
+            level,
+            RDKafkaLogLevel::Debug | RDKafkaLogLevel::Info | RDKafkaLogLevel::Notice
+        ) {
             log_to_tracing(level, fac, msg);
         }
         if let Some(tx) = &self.lines {
@@ -90,46 +105,73 @@ impl MockBroker {
         let thread = std::thread::Builder::new()
             .name("embedded-broker".into())
             .spawn(move || owner_thread(log_lines, ready_tx, cmd_rx))?;
-        let mock_addr = ready_rx.await.map_err(|_| anyhow!("embedded broker thread died"))??;
+        let mock_addr = ready_rx
+            .await
+            .map_err(|_| anyhow!("embedded broker thread died"))??;
 
         let cancel = CancellationToken::new();
         tokio::spawn(forwarder::forward(listener, mock_addr, cancel.clone()));
-        let broker = MockBroker { address, commands: Some(cmd_tx), thread: Some(thread), cancel };
+        let broker = MockBroker {
+            address,
+            commands: Some(cmd_tx),
+            thread: Some(thread),
+            cancel,
+        };
 
-        let advertised = broker.request(|reply| Command::Advertise { port: address.port(), reply }).await?;
+        let advertised = broker
+            .request(|reply| Command::Advertise {
+                port: address.port(),
+                reply,
+            })
+            .await?;
         if !advertised {
             anyhow::bail!("the mock cluster did not accept the advertised address");
         }
         if opts.demo {
-            broker.create_topic_async(demo::TOPIC, demo::PARTITIONS).await?;
+            broker
+                .create_topic_async(demo::TOPIC, demo::PARTITIONS)
+                .await?;
             broker.request(|reply| Command::Seed { reply }).await??;
         }
         Ok(broker)
     }
 
-    async fn request<T>(&self, make: impl FnOnce(oneshot::Sender<T>) -> Command) -> anyhow::Result<T> {
+    async fn request<T>(
+        &self,
+        make: impl FnOnce(oneshot::Sender<T>) -> Command,
+    ) -> anyhow::Result<T> {
         let (tx, rx) = oneshot::channel();
         self.commands
             .as_ref()
             .ok_or_else(|| anyhow!("embedded broker is stopped"))?
             .send(make(tx))
             .map_err(|_| anyhow!("embedded broker thread is gone"))?;
-        rx.await.map_err(|_| anyhow!("embedded broker thread is gone"))
+        rx.await
+            .map_err(|_| anyhow!("embedded broker thread is gone"))
     }
 
-    fn request_blocking<T>(&self, make: impl FnOnce(oneshot::Sender<T>) -> Command) -> anyhow::Result<T> {
+    fn request_blocking<T>(
+        &self,
+        make: impl FnOnce(oneshot::Sender<T>) -> Command,
+    ) -> anyhow::Result<T> {
         let (tx, rx) = oneshot::channel();
         self.commands
             .as_ref()
             .ok_or_else(|| anyhow!("embedded broker is stopped"))?
             .send(make(tx))
             .map_err(|_| anyhow!("embedded broker thread is gone"))?;
-        rx.blocking_recv().map_err(|_| anyhow!("embedded broker thread is gone"))
+        rx.blocking_recv()
+            .map_err(|_| anyhow!("embedded broker thread is gone"))
     }
 
     pub async fn create_topic_async(&self, name: &str, partitions: i32) -> anyhow::Result<()> {
         let name = name.to_string();
-        self.request(|reply| Command::CreateTopic { name, partitions, reply }).await?
+        self.request(|reply| Command::CreateTopic {
+            name,
+            partitions,
+            reply,
+        })
+        .await?
     }
 
     /// Fault injection: takes the broker down (connections drop, requests fail) or back up.
@@ -160,7 +202,11 @@ impl EmbeddedBroker for MockBroker {
 
     fn create_topic(&self, name: &str, partitions: i32) -> anyhow::Result<()> {
         let name = name.to_string();
-        self.request_blocking(|reply| Command::CreateTopic { name, partitions, reply })?
+        self.request_blocking(|reply| Command::CreateTopic {
+            name,
+            partitions,
+            reply,
+        })?
     }
 
     fn shutdown(&mut self) {
@@ -215,10 +261,15 @@ fn owner_thread(
     loop {
         match commands.try_recv() {
             Ok(Command::Advertise { port, reply }) => {
-                let ok = ffi::set_advertised_address(producer.client(), BROKER_ID, "127.0.0.1", port);
+                let ok =
+                    ffi::set_advertised_address(producer.client(), BROKER_ID, "127.0.0.1", port);
                 let _ = reply.send(ok);
             }
-            Ok(Command::CreateTopic { name, partitions, reply }) => {
+            Ok(Command::CreateTopic {
+                name,
+                partitions,
+                reply,
+            }) => {
                 let r = mock
                     .create_topic(&name, partitions, 1)
                     .with_context(|| format!("cannot create topic {name:?}"));
@@ -228,7 +279,11 @@ fn owner_thread(
                 let _ = reply.send(seed(&producer));
             }
             Ok(Command::SetUp { up, reply }) => {
-                let r = if up { mock.broker_up(BROKER_ID) } else { mock.broker_down(BROKER_ID) };
+                let r = if up {
+                    mock.broker_up(BROKER_ID)
+                } else {
+                    mock.broker_down(BROKER_ID)
+                };
                 let _ = reply.send(r.context("mock broker state change failed"));
             }
             Err(std_mpsc::TryRecvError::Empty) => {
@@ -253,8 +308,12 @@ fn seed(producer: &BaseProducer<BrokerLog>) -> anyhow::Result<usize> {
         if let Some(k) = &s.key {
             rec = rec.key(&k[..]);
         }
-        producer.send(rec).map_err(|(e, _)| anyhow!("cannot seed the demo topic: {e}"))?;
+        producer
+            .send(rec)
+            .map_err(|(e, _)| anyhow!("cannot seed the demo topic: {e}"))?;
     }
-    producer.flush(Duration::from_secs(10)).context("demo records were not delivered")?;
+    producer
+        .flush(Duration::from_secs(10))
+        .context("demo records were not delivered")?;
     Ok(samples.len())
 }

@@ -17,7 +17,9 @@ pub fn fetch_topics(
     client: &BaseConsumer<UiContext>,
     timeout: Duration,
 ) -> Result<ClusterSnapshot, String> {
-    let md = client.fetch_metadata(None, timeout).map_err(describe_error)?;
+    let md = client
+        .fetch_metadata(None, timeout)
+        .map_err(describe_error)?;
     let mut topics: Vec<TopicInfo> = md
         .topics()
         .iter()
@@ -26,7 +28,11 @@ pub fn fetch_topics(
             partitions: t
                 .partitions()
                 .iter()
-                .map(|p| PartitionInfo { id: p.id(), leader: p.leader(), watermarks: None })
+                .map(|p| PartitionInfo {
+                    id: p.id(),
+                    leader: p.leader(),
+                    watermarks: None,
+                })
                 .collect(),
             error: t.error().map(|e| format!("{e:?}")),
         })
@@ -39,10 +45,15 @@ pub fn fetch_topics(
                 break 'outer;
             }
             lookups += 1;
-            p.watermarks = client.fetch_watermarks(&t.name, p.id, Duration::from_secs(2)).ok();
+            p.watermarks = client
+                .fetch_watermarks(&t.name, p.id, Duration::from_secs(2))
+                .ok();
         }
     }
-    Ok(ClusterSnapshot { brokers: md.brokers().len(), topics })
+    Ok(ClusterSnapshot {
+        brokers: md.brokers().len(),
+        topics,
+    })
 }
 
 /// A short, human explanation of a metadata failure.

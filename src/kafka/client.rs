@@ -23,7 +23,11 @@ pub struct ClientSettings {
 
 impl ClientSettings {
     pub fn new(bootstrap: impl Into<String>) -> Self {
-        Self { bootstrap: bootstrap.into(), properties: Vec::new(), embedded: false }
+        Self {
+            bootstrap: bootstrap.into(),
+            properties: Vec::new(),
+            embedded: false,
+        }
     }
 
     /// A base config: bootstrap, a client id, quick failure on unreachable brokers, then the
@@ -41,7 +45,11 @@ impl ClientSettings {
         // rdkafka derives the level from the `log` crate, which we do not use: be explicit.
         // `-X debug=...` asks for librdkafka's debug lines, so let them through to the log file.
         let debug = self.properties.iter().any(|(k, _)| k == "debug");
-        cfg.set_log_level(if debug { RDKafkaLogLevel::Debug } else { RDKafkaLogLevel::Info });
+        cfg.set_log_level(if debug {
+            RDKafkaLogLevel::Debug
+        } else {
+            RDKafkaLogLevel::Info
+        });
         cfg
     }
 }
@@ -54,7 +62,9 @@ pub struct UiContext {
 
 impl UiContext {
     pub fn new(events: mpsc::Sender<Event>) -> Self {
-        Self { events: Some(events) }
+        Self {
+            events: Some(events),
+        }
     }
 
     /// A context that only logs, for clients that have no UI to tell (benchmarks, tests).

@@ -178,7 +178,10 @@ pub fn preview(bytes: Option<&[u8]>, format: Format) -> String {
         Format::Auto | Format::Json => match kind_of(cut) {
             Kind::Empty => String::new(),
             Kind::Text => inline_text(cut),
-            Kind::Binary => format!("0x {}", hex_inline(&cut[..cut.len().min(PREVIEW_BYTES / 3)])),
+            Kind::Binary => format!(
+                "0x {}",
+                hex_inline(&cut[..cut.len().min(PREVIEW_BYTES / 3)])
+            ),
         },
     }
 }

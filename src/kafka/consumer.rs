@@ -62,7 +62,10 @@ pub fn spawn_tail(
     let thread = std::thread::Builder::new()
         .name(format!("tail-{}", req.topic))
         .spawn(move || run_tail(consumer, req, embedded, &flag, &tx))?;
-    Ok(TailHandle { cancel, thread: Some(thread) })
+    Ok(TailHandle {
+        cancel,
+        thread: Some(thread),
+    })
 }
 
 pub fn create_consumer(
@@ -84,7 +87,11 @@ pub fn create_consumer(
 }
 
 fn status(tx: &mpsc::Sender<Event>, generation: u64, status: String, error: bool) {
-    let _ = tx.blocking_send(Event::Kafka(KafkaEvent::TailStatus { generation, status, error }));
+    let _ = tx.blocking_send(Event::Kafka(KafkaEvent::TailStatus {
+        generation,
+        status,
+        error,
+    }));
 }
 
 /// Waits for the topic to exist, then assigns every partition at the requested start.
@@ -112,7 +119,10 @@ fn assign(
                             status(
                                 tx,
                                 req.generation,
-                                format!("topic {:?} does not exist (yet); waiting for it", req.topic),
+                                format!(
+                                    "topic {:?} does not exist (yet); waiting for it",
+                                    req.topic
+                                ),
                                 false,
                             );
                             waited = true;
@@ -120,7 +130,12 @@ fn assign(
                     }
                 }
             }
-            Err(e) => status(tx, req.generation, format!("cannot read metadata: {e}; retrying"), true),
+            Err(e) => status(
+                tx,
+                req.generation,
+                format!("cannot read metadata: {e}; retrying"),
+                true,
+            ),
         }
         std::thread::sleep(Duration::from_millis(1000));
     };
@@ -162,7 +177,12 @@ fn assign(
         }
     }
     if let Err(e) = consumer.assign(&tpl) {
-        status(tx, req.generation, format!("cannot assign partitions: {e}"), true);
+        status(
+            tx,
+            req.generation,
+            format!("cannot assign partitions: {e}"),
+            true,
+        );
         return None;
     }
     Some((partitions.len(), notice))
@@ -179,12 +199,20 @@ fn run_tail(
         return;
     };
     let generation = req.generation;
-    let _ = tx.blocking_send(Event::Kafka(KafkaEvent::TailStarted { generation, partitions, notice }));
+    let _ = tx.blocking_send(Event::Kafka(KafkaEvent::TailStarted {
+        generation,
+        partitions,
+        notice,
+    }));
 
     let mut batch: Vec<Record> = Vec::with_capacity(BATCH_MAX);
     let mut batch_started = Instant::now();
     while !cancel.load(Ordering::Relaxed) {
-        let timeout = if batch.is_empty() { Duration::from_millis(100) } else { Duration::ZERO };
+        let timeout = if batch.is_empty() {
+            Duration::from_millis(100)
+        } else {
+            Duration::ZERO
+        };
         let got = match consumer.poll(timeout) {
             Some(Ok(msg)) => {
                 if batch.is_empty() {
@@ -205,7 +233,13 @@ fn run_tail(
             && (batch.len() >= BATCH_MAX || !got || batch_started.elapsed() >= BATCH_WAIT);
         if flush {
             let records = std::mem::replace(&mut batch, Vec::with_capacity(BATCH_MAX));
-            if tx.blocking_send(Event::Kafka(KafkaEvent::Records { generation, records })).is_err() {
+            if tx
+                .blocking_send(Event::Kafka(KafkaEvent::Records {
+                    generation,
+                    records,
+                }))
+                .is_err()
+            {
                 return; // the app is gone
             }
         }
@@ -218,7 +252,10 @@ pub fn to_record(msg: &BorrowedMessage<'_>) -> Record {
         .headers()
         .map(|hs| {
             hs.iter()
-                .map(|h| Header { name: h.key.to_string(), value: h.value.map(<[u8]>::to_vec) })
+                .map(|h| Header {
+                    name: h.key.to_string(),
+                    value: h.value.map(<[u8]>::to_vec),
+                })
                 .collect()
         })
         .unwrap_or_default();

@@ -81,8 +81,15 @@ impl TopicInfo {
 /// Result of a publish, as the broker reported it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Delivery {
-    Delivered { topic: String, partition: i32, offset: i64 },
-    Failed { topic: String, error: String },
+    Delivered {
+        topic: String,
+        partition: i32,
+        offset: i64,
+    },
+    Failed {
+        topic: String,
+        error: String,
+    },
 }
 
 /// One metadata refresh: what the topics pane and the header show.

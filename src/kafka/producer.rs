@@ -25,8 +25,11 @@ pub fn create_producer(
     ctx: UiContext,
 ) -> anyhow::Result<FutureProducer<UiContext>> {
     let mut cfg = settings.client_config();
-    cfg.set("message.timeout.ms", DELIVERY_TIMEOUT.as_millis().to_string())
-        .set("linger.ms", "0");
+    cfg.set(
+        "message.timeout.ms",
+        DELIVERY_TIMEOUT.as_millis().to_string(),
+    )
+    .set("linger.ms", "0");
     for (k, v) in &settings.properties {
         cfg.set(k, v);
     }
@@ -37,10 +40,14 @@ pub fn create_producer(
 pub async fn publish(producer: &FutureProducer<UiContext>, req: &ProduceRequest) -> Delivery {
     let mut headers = OwnedHeaders::new_with_capacity(req.headers.len());
     for h in &req.headers {
-        headers = headers.insert(RdHeader { key: &h.name, value: h.value.as_deref() });
+        headers = headers.insert(RdHeader {
+            key: &h.name,
+            value: h.value.as_deref(),
+        });
     }
-    let mut record: FutureRecord<'_, [u8], [u8]> =
-        FutureRecord::to(&req.topic).payload(&req.value[..]).headers(headers);
+    let mut record: FutureRecord<'_, [u8], [u8]> = FutureRecord::to(&req.topic)
+        .payload(&req.value[..])
+        .headers(headers);
     if let Some(k) = &req.key {
         record = record.key(&k[..]);
     }
@@ -50,6 +57,9 @@ pub async fn publish(producer: &FutureProducer<UiContext>, req: &ProduceRequest)
             partition: d.partition,
             offset: d.offset,
         },
-        Err((e, _)) => Delivery::Failed { topic: req.topic.clone(), error: e.to_string() },
+        Err((e, _)) => Delivery::Failed {
+            topic: req.topic.clone(),
+            error: e.to_string(),
+        },
     }
 }

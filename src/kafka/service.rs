@@ -25,7 +25,11 @@ pub enum KafkaCommand {
 
 impl std::fmt::Debug for TailRequest {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "Tail({} from {} gen {})", self.topic, self.start, self.generation)
+        write!(
+            f,
+            "Tail({} from {} gen {})",
+            self.topic, self.start, self.generation
+        )
     }
 }
 
@@ -104,7 +108,11 @@ async fn run(
                     Ok(h) => tail = Some(h),
                     Err(e) => {
                         let status = format!("cannot start the tail: {e:#}");
-                        let ev = KafkaEvent::TailStatus { generation, status, error: true };
+                        let ev = KafkaEvent::TailStatus {
+                            generation,
+                            status,
+                            error: true,
+                        };
                         let _ = events.send(Event::Kafka(ev)).await;
                     }
                 }
@@ -115,7 +123,9 @@ async fn run(
                 let events = events.clone();
                 tokio::spawn(async move {
                     let delivery = producer::publish(&producer, &req).await;
-                    let _ = events.send(Event::Kafka(KafkaEvent::Delivery(delivery))).await;
+                    let _ = events
+                        .send(Event::Kafka(KafkaEvent::Delivery(delivery)))
+                        .await;
                 });
             }
         }

@@ -28,7 +28,9 @@ impl FromStr for StartFrom {
     type Err = StartFromError;
 
     fn from_str(s: &str) -> Result<Self, Self::Err> {
-        let err = || StartFromError { input: s.to_string() };
+        let err = || StartFromError {
+            input: s.to_string(),
+        };
         let t = s.trim();
         match t.to_ascii_lowercase().as_str() {
             "beginning" | "begin" | "earliest" | "start" => return Ok(StartFrom::Beginning),
@@ -37,7 +39,11 @@ impl FromStr for StartFrom {
         }
         if let Some(n) = t.strip_prefix('-') {
             let n: i64 = n.parse().map_err(|_| err())?;
-            return if n > 0 { Ok(StartFrom::Tail(n)) } else { Err(err()) };
+            return if n > 0 {
+                Ok(StartFrom::Tail(n))
+            } else {
+                Err(err())
+            };
         }
         if let Ok(n) = t.parse::<i64>() {
             return Ok(StartFrom::Offset(n));
@@ -89,14 +95,20 @@ mod tests {
         assert_eq!("0".parse(), Ok(StartFrom::Offset(0)));
         assert_eq!("-10".parse(), Ok(StartFrom::Tail(10)));
         assert_eq!("15m".parse(), Ok(StartFrom::Ago(Duration::from_secs(900))));
-        assert_eq!("2h ago".parse(), Ok(StartFrom::Ago(Duration::from_secs(7200))));
+        assert_eq!(
+            "2h ago".parse(),
+            Ok(StartFrom::Ago(Duration::from_secs(7200)))
+        );
         assert_eq!("1d".parse(), Ok(StartFrom::Ago(Duration::from_secs(86400))));
     }
 
     #[test]
     fn rejects_nonsense() {
         for bad in ["", "-0", "-x", "soon", "0s", "12q"] {
-            assert!(bad.parse::<StartFrom>().is_err(), "{bad:?} should be rejected");
+            assert!(
+                bad.parse::<StartFrom>().is_err(),
+                "{bad:?} should be rejected"
+            );
         }
         let msg = "soon".parse::<StartFrom>().unwrap_err().to_string();
         assert!(msg.contains("\"soon\"") && msg.contains("beginning"));
@@ -104,7 +116,10 @@ mod tests {
 
     #[test]
     fn display_round_trips_meaning() {
-        assert_eq!(StartFrom::Ago(Duration::from_secs(900)).to_string(), "15m ago");
+        assert_eq!(
+            StartFrom::Ago(Duration::from_secs(900)).to_string(),
+            "15m ago"
+        );
         assert_eq!(StartFrom::Tail(5).to_string(), "last 5");
     }
 

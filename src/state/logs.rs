@@ -52,7 +52,10 @@ impl LogLine {
         if end < raw.len() {
             text.push_str(" …(line cut)");
         }
-        Self { level: detect_level(&text), text }
+        Self {
+            level: detect_level(&text),
+            text,
+        }
     }
 }
 
@@ -133,20 +136,27 @@ impl LogsState {
 
     pub fn move_by(&mut self, delta: i64) {
         if let Some(s) = self.current_mut() {
-            s.scroll.move_by(delta, s.lines.first_seq(), s.lines.end_seq());
+            s.scroll
+                .move_by(delta, s.lines.first_seq(), s.lines.end_seq());
         }
     }
 
     /// Jumps to the next (or previous) line matching the search; returns whether one exists.
     pub fn jump_to_match(&mut self, forward: bool) -> bool {
         let needle = self.search.to_lowercase();
-        let Some(s) = self.sources.get_mut(self.active) else { return false };
+        let Some(s) = self.sources.get_mut(self.active) else {
+            return false;
+        };
         if needle.is_empty() || s.lines.is_empty() {
             return false;
         }
         let (first, end) = (s.lines.first_seq(), s.lines.end_seq());
         let cur = s.scroll.current(first, end).unwrap_or(end - 1);
-        let hit = |seq: u64| s.lines.get_seq(seq).is_some_and(|l| l.text.to_lowercase().contains(&needle));
+        let hit = |seq: u64| {
+            s.lines
+                .get_seq(seq)
+                .is_some_and(|l| l.text.to_lowercase().contains(&needle))
+        };
         let found = if forward {
             (cur + 1..end).find(|&q| hit(q))
         } else {
@@ -169,10 +179,22 @@ mod tests {
 
     #[test]
     fn levels_from_common_formats() {
-        assert_eq!(detect_level("[2024-01-01 10:00:00,123] INFO [KafkaServer id=1] started"), Level::Info);
-        assert_eq!(detect_level("[2024] WARN Session 0x0 for server null"), Level::Warn);
-        assert_eq!(detect_level("2024-01-01 ERROR something broke"), Level::Error);
-        assert_eq!(detect_level("[ts] DEBUG [MOCK] Broker 1: listening"), Level::Debug);
+        assert_eq!(
+            detect_level("[2024-01-01 10:00:00,123] INFO [KafkaServer id=1] started"),
+            Level::Info
+        );
+        assert_eq!(
+            detect_level("[2024] WARN Session 0x0 for server null"),
+            Level::Warn
+        );
+        assert_eq!(
+            detect_level("2024-01-01 ERROR something broke"),
+            Level::Error
+        );
+        assert_eq!(
+            detect_level("[ts] DEBUG [MOCK] Broker 1: listening"),
+            Level::Debug
+        );
         assert_eq!(detect_level("plain line with information"), Level::Other);
         // Level words later in the message do not recolour a line that has its own level.
         assert_eq!(detect_level("INFO retrying after ERROR"), Level::Info);
@@ -190,7 +212,12 @@ mod tests {
     #[test]
     fn search_jumps_between_matches() {
         let mut s = LogsState::new(vec![("broker".into(), "test".into())], 100);
-        s.push_lines(0, ["a", "needle 1", "b", "NEEDLE 2", "c"].map(String::from).to_vec());
+        s.push_lines(
+            0,
+            ["a", "needle 1", "b", "NEEDLE 2", "c"]
+                .map(String::from)
+                .to_vec(),
+        );
         s.search = "needle".into();
         assert!(s.jump_to_match(false));
         assert_eq!(s.sources[0].scroll.selected, 3);

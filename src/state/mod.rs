@@ -51,7 +51,10 @@ pub struct Scroll {
 
 impl Default for Scroll {
     fn default() -> Self {
-        Self { follow: true, selected: 0 }
+        Self {
+            follow: true,
+            selected: 0,
+        }
     }
 }
 
@@ -70,7 +73,9 @@ impl Scroll {
 
     /// Moves by `delta` items; moving past the end resumes following.
     pub fn move_by(&mut self, delta: i64, first: u64, end: u64) {
-        let Some(cur) = self.current(first, end) else { return };
+        let Some(cur) = self.current(first, end) else {
+            return;
+        };
         let target = (cur as i64 + delta).max(first as i64) as u64;
         if target >= end - 1 && delta > 0 {
             self.follow = true;

@@ -62,13 +62,19 @@ pub fn parse_headers(text: &str) -> Result<Vec<Header>, DraftError> {
             continue;
         }
         let Some((name, value)) = line.split_once('=') else {
-            return Err(DraftError::HeaderWithoutEquals { line: i + 1, text: line.to_string() });
+            return Err(DraftError::HeaderWithoutEquals {
+                line: i + 1,
+                text: line.to_string(),
+            });
         };
         let name = name.trim();
         if name.is_empty() {
             return Err(DraftError::EmptyHeaderName { line: i + 1 });
         }
-        out.push(Header { name: name.to_string(), value: Some(value.trim_start().as_bytes().to_vec()) });
+        out.push(Header {
+            name: name.to_string(),
+            value: Some(value.trim_start().as_bytes().to_vec()),
+        });
     }
     Ok(out)
 }
@@ -86,7 +92,9 @@ pub fn parse_draft(key: &str, headers: &str, value: &str) -> Result<Draft, Draft
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum ProduceStatus {
     Idle,
-    Sending { topic: String },
+    Sending {
+        topic: String,
+    },
     Done(Delivery),
     /// The input could not be parsed; nothing was sent.
     Invalid(String),
@@ -147,7 +155,11 @@ impl ProducerState {
     }
 
     pub fn draft(&self) -> Result<Draft, DraftError> {
-        parse_draft(&self.key.lines().join("\n"), &self.headers.lines().join("\n"), &self.value.lines().join("\n"))
+        parse_draft(
+            &self.key.lines().join("\n"),
+            &self.headers.lines().join("\n"),
+            &self.value.lines().join("\n"),
+        )
     }
 
     /// After a delivery: the value is cleared so the next record starts fresh; key and headers
@@ -177,7 +189,10 @@ mod tests {
     use super::*;
 
     fn h(name: &str, value: &str) -> Header {
-        Header { name: name.into(), value: Some(value.as_bytes().to_vec()) }
+        Header {
+            name: name.into(),
+            value: Some(value.as_bytes().to_vec()),
+        }
     }
 
     #[test]
@@ -190,9 +205,15 @@ mod tests {
     fn headers_errors_name_the_line() {
         assert_eq!(
             parse_headers("a=1\nnope"),
-            Err(DraftError::HeaderWithoutEquals { line: 2, text: "nope".into() })
+            Err(DraftError::HeaderWithoutEquals {
+                line: 2,
+                text: "nope".into()
+            })
         );
-        assert_eq!(parse_headers("=v"), Err(DraftError::EmptyHeaderName { line: 1 }));
+        assert_eq!(
+            parse_headers("=v"),
+            Err(DraftError::EmptyHeaderName { line: 1 })
+        );
         let msg = parse_headers("oops").unwrap_err().to_string();
         assert!(msg.contains("line 1") && msg.contains("name=value"));
     }

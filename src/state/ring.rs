@@ -34,7 +34,9 @@ impl<T> Ring<T> {
         self.sizes.push_back(size);
         self.bytes += size;
         // Always keep the newest item, even if it alone exceeds the byte budget.
-        while self.items.len() > 1 && (self.items.len() > self.max_items || self.bytes > self.max_bytes) {
+        while self.items.len() > 1
+            && (self.items.len() > self.max_items || self.bytes > self.max_bytes)
+        {
             self.items.pop_front();
             self.bytes -= self.sizes.pop_front().unwrap_or(0);
             self.first_seq += 1;
@@ -94,7 +96,10 @@ impl<T> Ring<T> {
         let to = to.min(self.end_seq()).max(from);
         let start = (from - self.first_seq) as usize;
         let end = (to - self.first_seq) as usize;
-        self.items.range(start..end).enumerate().map(move |(i, t)| (from + i as u64, t))
+        self.items
+            .range(start..end)
+            .enumerate()
+            .map(move |(i, t)| (from + i as u64, t))
     }
 }
 

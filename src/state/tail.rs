@@ -14,9 +14,14 @@ pub enum TailStatus {
     /// No topic chosen yet.
     Idle,
     Starting,
-    Live { partitions: usize },
+    Live {
+        partitions: usize,
+    },
     /// Waiting or failing: the text says why.
-    Problem { text: String, error: bool },
+    Problem {
+        text: String,
+        error: bool,
+    },
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -93,12 +98,15 @@ impl TailState {
     }
 
     pub fn selected(&self) -> Option<&Record> {
-        let seq = self.scroll.current(self.records.first_seq(), self.records.end_seq())?;
+        let seq = self
+            .scroll
+            .current(self.records.first_seq(), self.records.end_seq())?;
         self.records.get_seq(seq)
     }
 
     pub fn move_by(&mut self, delta: i64) {
-        self.scroll.move_by(delta, self.records.first_seq(), self.records.end_seq());
+        self.scroll
+            .move_by(delta, self.records.first_seq(), self.records.end_seq());
     }
 
     pub fn paused(&self) -> bool {

@@ -80,7 +80,11 @@ impl TopicsState {
 
     /// Selects `name` if it is visible; returns whether it was.
     pub fn select_name(&mut self, name: &str) -> bool {
-        match self.visible.iter().position(|&i| self.topics[i].name == name) {
+        match self
+            .visible
+            .iter()
+            .position(|&i| self.topics[i].name == name)
+        {
             Some(pos) => {
                 self.selected = pos;
                 true
@@ -111,12 +115,21 @@ mod tests {
     use super::*;
 
     fn topic(name: &str) -> TopicInfo {
-        TopicInfo { name: name.into(), partitions: vec![], error: None }
+        TopicInfo {
+            name: name.into(),
+            partitions: vec![],
+            error: None,
+        }
     }
 
     fn state() -> TopicsState {
         let mut s = TopicsState::default();
-        s.set_topics(vec![topic("orders"), topic("__consumer_offsets"), topic("payments"), topic("Orders-DLQ")]);
+        s.set_topics(vec![
+            topic("orders"),
+            topic("__consumer_offsets"),
+            topic("payments"),
+            topic("Orders-DLQ"),
+        ]);
         s
     }
 

@@ -19,7 +19,10 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
     ];
     if let Some((engine, caps)) = &c.embedded {
         let zk = if caps.zookeeper { "" } else { ", no ZooKeeper" };
-        spans.push(Span::styled(format!(" ({engine}{zk})"), t.style("base.muted").patch(bar)));
+        spans.push(Span::styled(
+            format!(" ({engine}{zk})"),
+            t.style("base.muted").patch(bar),
+        ));
     }
     spans.push(Span::styled(" │ ", bar));
     match &c.connection {
@@ -32,12 +35,21 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
         }
         Connection::Connected { brokers } => {
             let plural = if *brokers == 1 { "" } else { "s" };
-            spans.push(Span::styled(format!("● connected, {brokers} broker{plural}"), t.style("header.ok")));
-            spans.push(Span::styled(format!(" │ {} topics", app.topics.all().len()), bar));
+            spans.push(Span::styled(
+                format!("● connected, {brokers} broker{plural}"),
+                t.style("header.ok"),
+            ));
+            spans.push(Span::styled(
+                format!(" │ {} topics", app.topics.all().len()),
+                bar,
+            ));
         }
         Connection::Unreachable(e) => {
             let detail = c.last_error.as_deref().unwrap_or("");
-            spans.push(Span::styled(format!("✖ {e} {detail} (retrying)"), t.style("header.error")));
+            spans.push(Span::styled(
+                format!("✖ {e} {detail} (retrying)"),
+                t.style("header.error"),
+            ));
         }
     }
     let width = area.width as usize;

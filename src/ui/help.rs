@@ -21,7 +21,10 @@ pub fn lines(app: &App) -> Vec<Line<'static>> {
         Context::Logs,
     ];
     for ctx in contexts {
-        out.push(Line::from(Span::styled(ctx.title().to_string(), t.style("base.title_focused"))));
+        out.push(Line::from(Span::styled(
+            ctx.title().to_string(),
+            t.style("base.title_focused"),
+        )));
         for b in BINDINGS.iter().filter(|b| b.context == ctx) {
             out.push(Line::from(vec![
                 Span::styled(format!("  {:<16}", keys_label(b)), t.style("status.key")),
@@ -30,9 +33,15 @@ pub fn lines(app: &App) -> Vec<Line<'static>> {
         }
         out.push(Line::default());
     }
-    out.push(Line::from(Span::styled("Commands (:)", t.style("base.title_focused"))));
+    out.push(Line::from(Span::styled(
+        "Commands (:)",
+        t.style("base.title_focused"),
+    )));
     for (cmd, desc) in [
-        (":tail TOPIC [FROM]", "tail a topic (FROM: beginning, end, 42, -10, 15m)"),
+        (
+            ":tail TOPIC [FROM]",
+            "tail a topic (FROM: beginning, end, 42, -10, 15m)",
+        ),
         (":from FROM", "restart the tail at another position"),
         (":format FMT", "auto, text, json or hex"),
         (":topics :logs :producer", "focus a pane"),
@@ -49,13 +58,32 @@ pub fn lines(app: &App) -> Vec<Line<'static>> {
 pub fn draw(frame: &mut Frame, area: Rect, app: &App, scroll: u16) {
     let w = area.width.saturating_sub(4).min(84);
     let h = area.height.saturating_sub(2);
-    let [_, mid, _] = Layout::horizontal([Constraint::Fill(1), Constraint::Length(w), Constraint::Fill(1)]).areas(area);
-    let [_, popup, _] = Layout::vertical([Constraint::Fill(1), Constraint::Length(h), Constraint::Fill(1)]).areas(mid);
+    let [_, mid, _] = Layout::horizontal([
+        Constraint::Fill(1),
+        Constraint::Length(w),
+        Constraint::Fill(1),
+    ])
+    .areas(area);
+    let [_, popup, _] = Layout::vertical([
+        Constraint::Fill(1),
+        Constraint::Length(h),
+        Constraint::Fill(1),
+    ])
+    .areas(mid);
     frame.render_widget(Clear, popup);
     let block = Block::default()
         .borders(Borders::ALL)
         .border_type(BorderType::Rounded)
         .border_style(app.theme.style("base.border_focused"))
-        .title(Span::styled(" Keys (Esc closes, ↑↓ scroll) ", app.theme.style("base.title_focused")));
-    frame.render_widget(Paragraph::new(lines(app)).block(block).scroll((scroll, 0)).style(app.theme.style("base.text")), popup);
+        .title(Span::styled(
+            " Keys (Esc closes, ↑↓ scroll) ",
+            app.theme.style("base.title_focused"),
+        ));
+    frame.render_widget(
+        Paragraph::new(lines(app))
+            .block(block)
+            .scroll((scroll, 0))
+            .style(app.theme.style("base.text")),
+        popup,
+    );
 }

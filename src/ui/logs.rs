@@ -15,19 +15,36 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, focused: bool) {
     let logs = &app.logs;
     let mut extra = Vec::new();
     for (i, s) in logs.sources.iter().enumerate() {
-        let style = if i == logs.active { t.style("base.title_focused") } else { t.style("base.muted") };
-        let name = if i == logs.active { format!("[{}]", s.name) } else { s.name.clone() };
+        let style = if i == logs.active {
+            t.style("base.title_focused")
+        } else {
+            t.style("base.muted")
+        };
+        let name = if i == logs.active {
+            format!("[{}]", s.name)
+        } else {
+            s.name.clone()
+        };
         extra.push(Span::styled(format!("{name} "), style));
     }
     if !logs.search.is_empty() {
-        extra.push(Span::styled(format!("/{} ", logs.search), t.style("base.highlight")));
+        extra.push(Span::styled(
+            format!("/{} ", logs.search),
+            t.style("base.highlight"),
+        ));
     }
     let Some(src) = logs.current() else {
-        frame.render_widget(Paragraph::new("no log sources").block(pane_block(app, Pane::Logs, focused, extra)), area);
+        frame.render_widget(
+            Paragraph::new("no log sources").block(pane_block(app, Pane::Logs, focused, extra)),
+            area,
+        );
         return;
     };
     if !src.scroll.follow {
-        extra.push(Span::styled(" PAUSED: End/G follows ", t.style("tail.paused")));
+        extra.push(Span::styled(
+            " PAUSED: End/G follows ",
+            t.style("tail.paused"),
+        ));
     }
     let block = pane_block(app, Pane::Logs, focused, extra);
     let inner = block.inner(area);
@@ -36,8 +53,14 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, focused: bool) {
         return;
     }
     let mut lines: Vec<Line> = Vec::new();
-    let status = src.status.clone().unwrap_or_else(|| src.description.clone());
-    lines.push(Line::from(Span::styled(format!("· {status}"), t.style("base.muted"))));
+    let status = src
+        .status
+        .clone()
+        .unwrap_or_else(|| src.description.clone());
+    lines.push(Line::from(Span::styled(
+        format!("· {status}"),
+        t.style("base.muted"),
+    )));
     let rows = inner.height.saturating_sub(1) as u64;
     let (first, end) = (src.lines.first_seq(), src.lines.end_seq());
     if let Some(selected) = src.scroll.current(first, end) {
@@ -50,11 +73,23 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, focused: bool) {
                 Level::Debug => t.style("logs.debug"),
                 Level::Other => t.style("logs.other"),
             };
-            let style = if !src.scroll.follow && seq == selected { style.patch(t.style("base.selected")) } else { style };
-            lines.push(Line::from(highlight(&l.text, &logs.search, style, t.style("base.highlight"))));
+            let style = if !src.scroll.follow && seq == selected {
+                style.patch(t.style("base.selected"))
+            } else {
+                style
+            };
+            lines.push(Line::from(highlight(
+                &l.text,
+                &logs.search,
+                style,
+                t.style("base.highlight"),
+            )));
         }
     } else if src.status.is_none() {
-        lines.push(Line::from(Span::styled("no lines yet", t.style("base.muted"))));
+        lines.push(Line::from(Span::styled(
+            "no lines yet",
+            t.style("base.muted"),
+        )));
     }
     let mut para = Paragraph::new(lines);
     if logs.wrap {

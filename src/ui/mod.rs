@@ -32,7 +32,12 @@ pub fn compact(area: Rect) -> bool {
 /// Where each pane is drawn. In compact mode only the focused pane has a body; the tab bar
 /// labels (row 1) are returned as the click targets of the others.
 pub fn pane_areas(area: Rect) -> Vec<(Pane, Rect)> {
-    let rows = Layout::vertical([Constraint::Length(1), Constraint::Min(1), Constraint::Length(1)]).split(area);
+    let rows = Layout::vertical([
+        Constraint::Length(1),
+        Constraint::Min(1),
+        Constraint::Length(1),
+    ])
+    .split(area);
     let body = rows[1];
     if compact(area) {
         let tabs = tab_labels();
@@ -47,14 +52,25 @@ pub fn pane_areas(area: Rect) -> Vec<(Pane, Rect)> {
             })
             .collect();
     }
-    let halves = Layout::vertical([Constraint::Percentage(58), Constraint::Percentage(42)]).split(body);
-    let top = Layout::horizontal([Constraint::Percentage(28), Constraint::Percentage(72)]).split(halves[0]);
-    let bottom = Layout::horizontal([Constraint::Percentage(42), Constraint::Percentage(58)]).split(halves[1]);
-    vec![(Pane::Topics, top[0]), (Pane::Tail, top[1]), (Pane::Producer, bottom[0]), (Pane::Logs, bottom[1])]
+    let halves =
+        Layout::vertical([Constraint::Percentage(58), Constraint::Percentage(42)]).split(body);
+    let top = Layout::horizontal([Constraint::Percentage(28), Constraint::Percentage(72)])
+        .split(halves[0]);
+    let bottom = Layout::horizontal([Constraint::Percentage(42), Constraint::Percentage(58)])
+        .split(halves[1]);
+    vec![
+        (Pane::Topics, top[0]),
+        (Pane::Tail, top[1]),
+        (Pane::Producer, bottom[0]),
+        (Pane::Logs, bottom[1]),
+    ]
 }
 
 fn tab_labels() -> Vec<(Pane, String)> {
-    Pane::ALL.iter().map(|p| (*p, format!("{} {}", p.index() + 1, p.title()))).collect()
+    Pane::ALL
+        .iter()
+        .map(|p| (*p, format!("{} {}", p.index() + 1, p.title())))
+        .collect()
 }
 
 pub fn draw(frame: &mut Frame, app: &App) {
@@ -62,19 +78,38 @@ pub fn draw(frame: &mut Frame, app: &App) {
     let base = app.theme.style("base.text");
     frame.buffer_mut().set_style(area, base);
     if area.width < MIN_WIDTH || area.height < MIN_HEIGHT {
-        let msg = format!("terminal too small ({}x{}): kafka-tui needs {MIN_WIDTH}x{MIN_HEIGHT}; q quits", area.width, area.height);
-        frame.render_widget(Paragraph::new(msg).wrap(ratatui::widgets::Wrap { trim: true }), area);
+        let msg = format!(
+            "terminal too small ({}x{}): kafka-tui needs {MIN_WIDTH}x{MIN_HEIGHT}; q quits",
+            area.width, area.height
+        );
+        frame.render_widget(
+            Paragraph::new(msg).wrap(ratatui::widgets::Wrap { trim: true }),
+            area,
+        );
         return;
     }
-    let rows = Layout::vertical([Constraint::Length(1), Constraint::Min(1), Constraint::Length(1)]).split(area);
+    let rows = Layout::vertical([
+        Constraint::Length(1),
+        Constraint::Min(1),
+        Constraint::Length(1),
+    ])
+    .split(area);
     header::draw(frame, rows[0], app);
     status::draw(frame, rows[2], app);
     if compact(area) {
-        let parts = Layout::new(Direction::Vertical, [Constraint::Length(1), Constraint::Min(1)]).split(rows[1]);
+        let parts = Layout::new(
+            Direction::Vertical,
+            [Constraint::Length(1), Constraint::Min(1)],
+        )
+        .split(rows[1]);
         let tabs: Vec<Span> = tab_labels()
             .into_iter()
             .flat_map(|(p, label)| {
-                let style = if p == app.focus { app.theme.style("base.title_focused") } else { app.theme.style("base.muted") };
+                let style = if p == app.focus {
+                    app.theme.style("base.title_focused")
+                } else {
+                    app.theme.style("base.muted")
+                };
                 [Span::styled(label, style), Span::raw(" ")]
             })
             .collect();

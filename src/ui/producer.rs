@@ -26,7 +26,13 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, focused: bool) {
         return;
     }
     // Key 1 row, headers 2, value the rest, report 1; squeezed panes drop headers first.
-    let (key_h, hdr_h) = if inner.height >= 6 { (1, 2) } else if inner.height >= 4 { (1, 1) } else { (0, 0) };
+    let (key_h, hdr_h) = if inner.height >= 6 {
+        (1, 2)
+    } else if inner.height >= 4 {
+        (1, 1)
+    } else {
+        (0, 0)
+    };
     let [key_a, hdr_a, val_a, report_a] = Layout::vertical([
         Constraint::Length(key_h),
         Constraint::Length(hdr_h),
@@ -35,17 +41,33 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, focused: bool) {
     ])
     .areas(inner);
     let label_w = 8u16.min(inner.width / 3);
-    for (field, a, label) in [(Field::Key, key_a, "key"), (Field::Headers, hdr_a, "headers"), (Field::Value, val_a, "value")] {
+    for (field, a, label) in [
+        (Field::Key, key_a, "key"),
+        (Field::Headers, hdr_a, "headers"),
+        (Field::Value, val_a, "value"),
+    ] {
         if a.height == 0 {
             continue;
         }
-        let [label_a, edit_a] = Layout::horizontal([Constraint::Length(label_w), Constraint::Min(1)]).areas(a);
+        let [label_a, edit_a] =
+            Layout::horizontal([Constraint::Length(label_w), Constraint::Min(1)]).areas(a);
         let active = focused && p.editing && p.field == field;
-        let label_style = if active { t.style("base.title_focused") } else { t.style("base.muted") };
-        frame.render_widget(Paragraph::new(truncate(label, label_w as usize)).style(label_style), label_a);
+        let label_style = if active {
+            t.style("base.title_focused")
+        } else {
+            t.style("base.muted")
+        };
+        frame.render_widget(
+            Paragraph::new(truncate(label, label_w as usize)).style(label_style),
+            label_a,
+        );
         let mut ta = p.editor(field).clone();
         ta.set_cursor_line_style(Style::default());
-        let cursor = if active { Style::default().add_modifier(Modifier::REVERSED) } else { Style::default() };
+        let cursor = if active {
+            Style::default().add_modifier(Modifier::REVERSED)
+        } else {
+            Style::default()
+        };
         ta.set_cursor_style(cursor);
         ta.set_style(t.style("base.text"));
         if p.editor(field).is_empty() && !active {
@@ -60,10 +82,23 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, focused: bool) {
         }
     }
     let report: Line = match &p.status {
-        ProduceStatus::Idle if !p.editing && focused => Line::from(Span::styled("Enter to type · Ctrl+S publishes", t.style("base.muted"))),
-        ProduceStatus::Idle => Line::from(Span::styled(format!("{} sent", p.sent), t.style("base.muted"))),
-        ProduceStatus::Sending { topic } => Line::from(Span::styled(format!("sending to {topic}…"), t.style("base.muted"))),
-        ProduceStatus::Done(Delivery::Delivered { topic, partition, offset }) => Line::from(Span::styled(
+        ProduceStatus::Idle if !p.editing && focused => Line::from(Span::styled(
+            "Enter to type · Ctrl+S publishes",
+            t.style("base.muted"),
+        )),
+        ProduceStatus::Idle => Line::from(Span::styled(
+            format!("{} sent", p.sent),
+            t.style("base.muted"),
+        )),
+        ProduceStatus::Sending { topic } => Line::from(Span::styled(
+            format!("sending to {topic}…"),
+            t.style("base.muted"),
+        )),
+        ProduceStatus::Done(Delivery::Delivered {
+            topic,
+            partition,
+            offset,
+        }) => Line::from(Span::styled(
             format!("✔ delivered to {topic} partition {partition} offset {offset}"),
             t.style("status.info"),
         )),
@@ -71,8 +106,12 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, focused: bool) {
             format!("✖ not delivered to {topic}: {error} (your text is kept)"),
             t.style("status.error"),
         )),
-        ProduceStatus::Invalid(e) => Line::from(Span::styled(format!("✖ {e}"), t.style("status.error"))),
-        ProduceStatus::Refused(e) => Line::from(Span::styled(format!("✖ {e}"), t.style("status.error"))),
+        ProduceStatus::Invalid(e) => {
+            Line::from(Span::styled(format!("✖ {e}"), t.style("status.error")))
+        }
+        ProduceStatus::Refused(e) => {
+            Line::from(Span::styled(format!("✖ {e}"), t.style("status.error")))
+        }
     };
     frame.render_widget(Paragraph::new(report), report_a);
 }

@@ -17,12 +17,26 @@ pub const DETAIL_MAX_BYTES: usize = 256 * 1024;
 pub fn draw(frame: &mut Frame, area: Rect, app: &App, focused: bool) {
     let t = &app.theme;
     let Some(r) = app.tail.selected() else {
-        frame.render_widget(Paragraph::new("no record selected").block(pane_block(app, Pane::Tail, focused, vec![])), area);
+        frame.render_widget(
+            Paragraph::new("no record selected").block(pane_block(
+                app,
+                Pane::Tail,
+                focused,
+                vec![],
+            )),
+            area,
+        );
         return;
     };
     let format = app.tail.format;
     let label = t.style("base.muted");
-    let extra = vec![Span::styled(format!("record {}/{}@{} · Esc closes ", r.topic, r.partition, r.offset), label)];
+    let extra = vec![Span::styled(
+        format!(
+            "record {}/{}@{} · Esc closes ",
+            r.topic, r.partition, r.offset
+        ),
+        label,
+    )];
     let block = pane_block(app, Pane::Tail, focused, extra);
 
     let mut lines: Vec<Line> = vec![
@@ -32,7 +46,10 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, focused: bool) {
             Span::styled("  offset ", label),
             Span::styled(r.offset.to_string(), t.style("tail.offset")),
         ]),
-        Line::from(vec![Span::styled("timestamp ", label), Span::styled(timestamp_text(app, r), t.style("tail.timestamp"))]),
+        Line::from(vec![
+            Span::styled("timestamp ", label),
+            Span::styled(timestamp_text(app, r), t.style("tail.timestamp")),
+        ]),
         Line::from(vec![
             Span::styled("key       ", label),
             Span::styled(preview(r.key.as_deref(), format), t.style("tail.key")),
@@ -41,10 +58,16 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, focused: bool) {
     if r.headers.is_empty() {
         lines.push(Line::from(Span::styled("headers   (none)", label)));
     } else {
-        lines.push(Line::from(Span::styled(format!("headers   ({})", r.headers.len()), label)));
+        lines.push(Line::from(Span::styled(
+            format!("headers   ({})", r.headers.len()),
+            label,
+        )));
         for h in &r.headers {
             lines.push(Line::from(vec![
-                Span::styled(format!("  {}", crate::kafka::codec::sanitize_inline(&h.name)), t.style("tail.headers")),
+                Span::styled(
+                    format!("  {}", crate::kafka::codec::sanitize_inline(&h.name)),
+                    t.style("tail.headers"),
+                ),
                 Span::styled(" = ", label),
                 Span::styled(preview(h.value.as_deref(), format), t.style("tail.value")),
             ]));
@@ -57,15 +80,29 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, focused: bool) {
         Some(Kind::Text) => "text",
         Some(Kind::Binary) => "binary",
     };
-    lines.push(Line::from(Span::styled(format!("value     {size} bytes, {kind}, shown as {}", format.label()), label)));
+    lines.push(Line::from(Span::styled(
+        format!(
+            "value     {size} bytes, {kind}, shown as {}",
+            format.label()
+        ),
+        label,
+    )));
     // A frame must stay cheap even for a 10 MB record: decode a bounded prefix only.
-    let shown = r.value.as_deref().map(|v| &v[..v.len().min(DETAIL_MAX_BYTES)]);
+    let shown = r
+        .value
+        .as_deref()
+        .map(|v| &v[..v.len().min(DETAIL_MAX_BYTES)]);
     if size > DETAIL_MAX_BYTES {
-        lines.push(Line::from(Span::styled(format!("(showing the first {DETAIL_MAX_BYTES} bytes)"), label)));
+        lines.push(Line::from(Span::styled(
+            format!("(showing the first {DETAIL_MAX_BYTES} bytes)"),
+            label,
+        )));
     }
     for l in full(shown, format) {
         lines.push(Line::from(Span::styled(l, t.style("tail.value"))));
     }
-    let para = Paragraph::new(lines).block(block).scroll((app.tail.detail_scroll, 0));
+    let para = Paragraph::new(lines)
+        .block(block)
+        .scroll((app.tail.detail_scroll, 0));
     frame.render_widget(para, area);
 }

@@ -23,14 +23,24 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
             };
             Line::from(vec![
                 Span::styled(prefix.to_string(), t.style("status.key")),
-                Span::styled(truncate(&format!("{input}█"), width.saturating_sub(prefix.len())), bar),
-                Span::styled("  Enter apply · Esc cancel", t.style("base.muted").patch(bar)),
+                Span::styled(
+                    truncate(&format!("{input}█"), width.saturating_sub(prefix.len())),
+                    bar,
+                ),
+                Span::styled(
+                    "  Enter apply · Esc cancel",
+                    t.style("base.muted").patch(bar),
+                ),
             ])
         }
         Mode::Help { .. } => Line::from(Span::styled("↑↓ scroll · Esc close help", bar)),
         Mode::Normal => match &app.message {
             Some(m) => {
-                let style = if m.error { t.style("status.error") } else { t.style("status.info") };
+                let style = if m.error {
+                    t.style("status.error")
+                } else {
+                    t.style("status.info")
+                };
                 Line::from(Span::styled(truncate(&m.text, width), style))
             }
             None => {

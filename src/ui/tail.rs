@@ -25,15 +25,28 @@ fn title_extra(app: &App) -> Vec<Span<'static>> {
     let tail = &app.tail;
     let mut spans = Vec::new();
     if let Some(topic) = &tail.topic {
-        spans.push(Span::styled(format!("{topic} "), t.style("base.title_focused")));
-        spans.push(Span::styled(format!("from {} ", tail.start), t.style("base.muted")));
+        spans.push(Span::styled(
+            format!("{topic} "),
+            t.style("base.title_focused"),
+        ));
+        spans.push(Span::styled(
+            format!("from {} ", tail.start),
+            t.style("base.muted"),
+        ));
     }
     spans.push(Span::styled(
-        format!("{} held · {} ", thousands(tail.records.len() as i64), tail.format.label()),
+        format!(
+            "{} held · {} ",
+            thousands(tail.records.len() as i64),
+            tail.format.label()
+        ),
         t.style("base.muted"),
     ));
     if tail.paused() && tail.topic.is_some() {
-        spans.push(Span::styled(" PAUSED: End/G follows ", t.style("tail.paused")));
+        spans.push(Span::styled(
+            " PAUSED: End/G follows ",
+            t.style("tail.paused"),
+        ));
     }
     spans
 }
@@ -50,14 +63,21 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, focused: bool) {
 
     // A status line on top when there is something to say about the tail itself.
     let status: Option<(String, bool)> = match &tail.status {
-        TailStatus::Idle => Some(("no topic: select one in Topics (1) and press Enter, or :tail TOPIC".into(), false)),
+        TailStatus::Idle => Some((
+            "no topic: select one in Topics (1) and press Enter, or :tail TOPIC".into(),
+            false,
+        )),
         TailStatus::Starting => Some(("starting…".into(), false)),
         TailStatus::Problem { text, error } => Some((text.clone(), *error)),
         TailStatus::Live { .. } => tail.notice.clone().map(|n| (n, false)),
     };
     let mut body = inner;
     if let Some((text, error)) = status {
-        let style = if error { t.style("status.error") } else { t.style("base.muted") };
+        let style = if error {
+            t.style("status.error")
+        } else {
+            t.style("base.muted")
+        };
         let line_area = Rect { height: 1, ..inner };
         frame.render_widget(Paragraph::new(text).style(style), line_area);
         body.y += 1;
@@ -72,7 +92,12 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, focused: bool) {
                 "waiting for records (started from {}). Publish one in Producer (3), or :from beginning",
                 tail.start
             );
-            frame.render_widget(Paragraph::new(text).style(t.style("base.muted")).wrap(Wrap { trim: true }), body);
+            frame.render_widget(
+                Paragraph::new(text)
+                    .style(t.style("base.muted"))
+                    .wrap(Wrap { trim: true }),
+                body,
+            );
         }
         return;
     }
@@ -104,16 +129,27 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, focused: bool) {
                 value = format!("[{}h] {value}", r.headers.len());
             }
             Row::new(vec![
-                Cell::from(Span::styled(r.partition.to_string(), t.style("tail.partition"))),
+                Cell::from(Span::styled(
+                    r.partition.to_string(),
+                    t.style("tail.partition"),
+                )),
                 Cell::from(Span::styled(r.offset.to_string(), t.style("tail.offset"))),
-                Cell::from(Span::styled(timestamp_text(app, r), t.style("tail.timestamp"))),
-                Cell::from(Span::styled(fit(&preview(r.key.as_deref(), tail.format), key_w as usize), t.style("tail.key"))),
+                Cell::from(Span::styled(
+                    timestamp_text(app, r),
+                    t.style("tail.timestamp"),
+                )),
+                Cell::from(Span::styled(
+                    fit(&preview(r.key.as_deref(), tail.format), key_w as usize),
+                    t.style("tail.key"),
+                )),
                 Cell::from(Span::styled(fit(&value, value_w), t.style("tail.value"))),
             ])
         })
         .collect();
     let header = Row::new(vec!["P", "Offset", "Time", "Key", "Value"]).style(t.style("base.muted"));
-    let table = Table::new(rows, widths).header(header).row_highlight_style(t.style("base.selected"));
+    let table = Table::new(rows, widths)
+        .header(header)
+        .row_highlight_style(t.style("base.selected"));
     let mut state = TableState::default();
     if !tail.scroll.follow || focused {
         state.select(Some((selected - window_start) as usize));

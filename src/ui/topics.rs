@@ -12,9 +12,15 @@ use crate::state::Pane;
 pub fn draw(frame: &mut Frame, area: Rect, app: &App, focused: bool) {
     let t = &app.theme;
     let s = &app.topics;
-    let mut extra = vec![Span::styled(format!("{}/{} ", s.visible_len(), s.all().len()), t.style("base.muted"))];
+    let mut extra = vec![Span::styled(
+        format!("{}/{} ", s.visible_len(), s.all().len()),
+        t.style("base.muted"),
+    )];
     if !s.filter.is_empty() {
-        extra.push(Span::styled(format!("/{} ", s.filter), t.style("base.highlight")));
+        extra.push(Span::styled(
+            format!("/{} ", s.filter),
+            t.style("base.highlight"),
+        ));
     }
     if s.show_internal {
         extra.push(Span::styled("+internal ", t.style("base.muted")));
@@ -25,7 +31,13 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, focused: bool) {
             Connection::Unreachable(e) => format!("cannot list topics: {e}"),
             _ => "loading topics…".to_string(),
         };
-        frame.render_widget(Paragraph::new(text).style(t.style("base.muted")).wrap(Wrap { trim: true }).block(block), area);
+        frame.render_widget(
+            Paragraph::new(text)
+                .style(t.style("base.muted"))
+                .wrap(Wrap { trim: true })
+                .block(block),
+            area,
+        );
         return;
     }
     if s.visible_len() == 0 {
@@ -34,7 +46,13 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, focused: bool) {
         } else {
             format!("no topic matches {:?} (Esc clears the filter)", s.filter)
         };
-        frame.render_widget(Paragraph::new(text).style(t.style("base.muted")).wrap(Wrap { trim: true }).block(block), area);
+        frame.render_widget(
+            Paragraph::new(text)
+                .style(t.style("base.muted"))
+                .wrap(Wrap { trim: true })
+                .block(block),
+            area,
+        );
         return;
     }
     let inner_height = area.height.saturating_sub(3) as usize;
@@ -46,7 +64,11 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, focused: bool) {
         .skip(start)
         .take(inner_height.max(1))
         .map(|topic| {
-            let mark = if Some(topic.name.as_str()) == tailing { "▶ " } else { "  " };
+            let mark = if Some(topic.name.as_str()) == tailing {
+                "▶ "
+            } else {
+                "  "
+            };
             let records = match topic.record_count() {
                 Some(n) => thousands(n),
                 None if topic.error.is_some() => "error".into(),
@@ -59,10 +81,18 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, focused: bool) {
             ])
         })
         .collect();
-    let widths = [Constraint::Min(8), Constraint::Length(5), Constraint::Length(9)];
+    let widths = [
+        Constraint::Min(8),
+        Constraint::Length(5),
+        Constraint::Length(9),
+    ];
     let table = Table::new(rows, widths)
         .header(Row::new(vec!["  Name", "Parts", "  Records"]).style(t.style("base.muted")))
-        .row_highlight_style(if focused { t.style("base.selected") } else { t.style("base.muted") })
+        .row_highlight_style(if focused {
+            t.style("base.selected")
+        } else {
+            t.style("base.muted")
+        })
         .block(block);
     let mut state = TableState::default().with_selected(Some(s.selected - start));
     frame.render_stateful_widget(table, area, &mut state);

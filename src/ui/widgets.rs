@@ -13,11 +13,20 @@ use crate::state::Pane;
 /// A pane's frame: rounded border, "N Title" on top, brighter when focused.
 pub fn pane_block<'a>(app: &App, pane: Pane, focused: bool, extra: Vec<Span<'a>>) -> Block<'a> {
     let (border, title) = if focused {
-        (app.theme.style("base.border_focused"), app.theme.style("base.title_focused"))
+        (
+            app.theme.style("base.border_focused"),
+            app.theme.style("base.title_focused"),
+        )
     } else {
-        (app.theme.style("base.border"), app.theme.style("base.title"))
+        (
+            app.theme.style("base.border"),
+            app.theme.style("base.title"),
+        )
     };
-    let mut spans = vec![Span::styled(format!(" {} {} ", pane.index() + 1, pane.title()), title)];
+    let mut spans = vec![Span::styled(
+        format!(" {} {} ", pane.index() + 1, pane.title()),
+        title,
+    )];
     spans.extend(extra);
     Block::default()
         .borders(Borders::ALL)
@@ -144,7 +153,12 @@ mod tests {
 
     #[test]
     fn highlight_splits_matches() {
-        let spans = highlight("Error and ERROR", "error", Style::default(), Style::default().add_modifier(ratatui::style::Modifier::BOLD));
+        let spans = highlight(
+            "Error and ERROR",
+            "error",
+            Style::default(),
+            Style::default().add_modifier(ratatui::style::Modifier::BOLD),
+        );
         let texts: Vec<_> = spans.iter().map(|s| s.content.to_string()).collect();
         assert_eq!(texts, vec!["Error", " and ", "ERROR"]);
     }
