@@ -35,6 +35,8 @@ pub enum Action {
     SearchNext,
     SearchPrev,
     ToggleWrap,
+    /// Logs: show more or fewer levels.
+    CycleVerbosity,
     /// Start editing the producer.
     Edit,
     Publish,

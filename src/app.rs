@@ -437,6 +437,13 @@ impl App {
                 }
             }
             Action::ToggleWrap => self.logs.wrap = !self.logs.wrap,
+            Action::CycleVerbosity => {
+                self.logs.cycle_verbosity();
+                self.say(format!(
+                    "logs: showing {} and above",
+                    self.logs.verbosity.label()
+                ));
+            }
             Action::Edit => {
                 self.producer.editing = true;
             }

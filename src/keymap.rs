@@ -326,6 +326,12 @@ pub static BINDINGS: &[Binding] = &[
     ),
     b!(
         Logs,
+        [(Char('v'), NONE)],
+        Action::CycleVerbosity,
+        "levels shown: error, warn, info, debug, trace"
+    ),
+    b!(
+        Logs,
         [(Char(' '), NONE)],
         Action::ToggleFollow,
         "pause/follow"

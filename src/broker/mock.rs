@@ -74,6 +74,9 @@ impl ClientContext for BrokerLog {
         }
         if let Some(tx) = &self.lines {
             let lvl = match level {
+                // Every request and response is logged by the mock; a real broker keeps such
+                // lines at TRACE, hidden until the person asks for them (`v`).
+                RDKafkaLogLevel::Debug if is_request_chatter(msg) => "TRACE",
                 RDKafkaLogLevel::Debug => "DEBUG",
                 RDKafkaLogLevel::Info | RDKafkaLogLevel::Notice => "INFO",
                 RDKafkaLogLevel::Warning => "WARN",
@@ -84,6 +87,11 @@ impl ClientContext for BrokerLog {
             let _ = tx.try_send(format!("[{ts}] {lvl} [{fac}] {msg}"));
         }
     }
+}
+
+fn is_request_chatter(msg: &str) -> bool {
+    (msg.contains(": Received ") && msg.contains("Request"))
+        || (msg.contains(": Sending ") && msg.contains("Response"))
 }
 
 impl ProducerContext for BrokerLog {

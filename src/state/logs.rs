@@ -13,7 +13,22 @@ pub enum Level {
     Warn,
     Info,
     Debug,
+    Trace,
+    /// No level word found: always shown.
     Other,
+}
+
+impl Level {
+    pub fn label(self) -> &'static str {
+        match self {
+            Level::Error => "error",
+            Level::Warn => "warn",
+            Level::Info => "info",
+            Level::Debug => "debug",
+            Level::Trace => "trace",
+            Level::Other => "all",
+        }
+    }
 }
 
 /// Finds the level word an operator's eye looks for (log4j, librdkafka, logback ...), in the
@@ -26,7 +41,8 @@ pub fn detect_level(line: &str) -> Level {
             "ERROR" | "FATAL" | "SEVERE" | "CRIT" | "CRITICAL" | "ERR" => Level::Error,
             "WARN" | "WARNING" => Level::Warn,
             "INFO" | "NOTICE" => Level::Info,
-            "DEBUG" | "TRACE" => Level::Debug,
+            "DEBUG" => Level::Debug,
+            "TRACE" => Level::Trace,
             _ => continue,
         };
         found = level;
@@ -70,10 +86,12 @@ pub struct LogSource {
     pub scroll: Scroll,
 }
 
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone)]
 pub struct LogsState {
     pub sources: Vec<LogSource>,
     pub active: usize,
+    /// The most verbose level shown (`v` cycles): lines below it are kept but hidden.
+    pub verbosity: Level,
     /// Case-insensitive search; matches are highlighted, `n`/`N` jump.
     pub search: String,
     pub wrap: bool,
@@ -93,6 +111,7 @@ impl LogsState {
                 })
                 .collect(),
             active: 0,
+            verbosity: Level::Debug,
             search: String::new(),
             wrap: false,
         }
@@ -134,16 +153,80 @@ impl LogsState {
         }
     }
 
-    pub fn move_by(&mut self, delta: i64) {
-        if let Some(s) = self.current_mut() {
-            s.scroll
-                .move_by(delta, s.lines.first_seq(), s.lines.end_seq());
+    pub fn shows(&self, line: &LogLine) -> bool {
+        line.level == Level::Other || line.level <= self.verbosity
+    }
+
+    /// Cycles how verbose the pane is: error, warn, info, debug, trace.
+    pub fn cycle_verbosity(&mut self) {
+        self.verbosity = match self.verbosity {
+            Level::Error => Level::Warn,
+            Level::Warn => Level::Info,
+            Level::Info => Level::Debug,
+            Level::Debug => Level::Trace,
+            Level::Trace | Level::Other => Level::Error,
+        };
+    }
+
+    /// The shown lines of the active source ending at its selected line, newest last: what
+    /// a view of `rows` lines displays.
+    pub fn window(&self, rows: usize) -> Vec<(u64, &LogLine)> {
+        let Some(s) = self.current() else {
+            return Vec::new();
+        };
+        let Some(sel) = s.scroll.current(s.lines.first_seq(), s.lines.end_seq()) else {
+            return Vec::new();
+        };
+        let mut out: Vec<(u64, &LogLine)> = Vec::with_capacity(rows);
+        let mut seq = sel + 1;
+        while out.len() < rows && seq > s.lines.first_seq() {
+            seq -= 1;
+            if let Some(l) = s.lines.get_seq(seq) {
+                if self.shows(l) {
+                    out.push((seq, l));
+                }
+            }
         }
+        out.reverse();
+        out
+    }
+
+    /// Moves over shown lines only; moving past the newest follows again.
+    pub fn move_by(&mut self, delta: i64) {
+        let verbosity = self.verbosity;
+        let Some(s) = self.sources.get_mut(self.active) else {
+            return;
+        };
+        let (first, end) = (s.lines.first_seq(), s.lines.end_seq());
+        let Some(mut cur) = s.scroll.current(first, end) else {
+            return;
+        };
+        let shown = |l: &LogLine| l.level == Level::Other || l.level <= verbosity;
+        for _ in 0..delta.unsigned_abs() {
+            let next = if delta > 0 {
+                (cur + 1..end).find(|&q| s.lines.get_seq(q).is_some_and(shown))
+            } else {
+                (first..cur)
+                    .rev()
+                    .find(|&q| s.lines.get_seq(q).is_some_and(shown))
+            };
+            match next {
+                Some(n) => cur = n,
+                None if delta > 0 => {
+                    s.scroll.follow = true;
+                    return;
+                }
+                None => break,
+            }
+        }
+        s.scroll.follow = false;
+        s.scroll.selected = cur;
     }
 
     /// Jumps to the next (or previous) line matching the search; returns whether one exists.
     pub fn jump_to_match(&mut self, forward: bool) -> bool {
         let needle = self.search.to_lowercase();
+        let verbosity = self.verbosity;
         let Some(s) = self.sources.get_mut(self.active) else {
             return false;
         };
@@ -153,9 +236,10 @@ impl LogsState {
         let (first, end) = (s.lines.first_seq(), s.lines.end_seq());
         let cur = s.scroll.current(first, end).unwrap_or(end - 1);
         let hit = |seq: u64| {
-            s.lines
-                .get_seq(seq)
-                .is_some_and(|l| l.text.to_lowercase().contains(&needle))
+            s.lines.get_seq(seq).is_some_and(|l| {
+                (l.level == Level::Other || l.level <= verbosity)
+                    && l.text.to_lowercase().contains(&needle)
+            })
         };
         let found = if forward {
             (cur + 1..end).find(|&q| hit(q))
@@ -226,6 +310,34 @@ mod tests {
         assert!(!s.jump_to_match(false));
         assert!(s.jump_to_match(true));
         assert_eq!(s.sources[0].scroll.selected, 3);
+    }
+
+    #[test]
+    fn verbosity_hides_lines_and_scrolling_skips_them() {
+        let mut s = LogsState::new(vec![("broker".into(), "t".into())], 100);
+        let lines = [
+            "INFO a", "TRACE x", "DEBUG b", "TRACE y", "plain", "ERROR c",
+        ];
+        s.push_lines(0, lines.map(String::from).to_vec());
+        let texts = |s: &LogsState| {
+            s.window(10)
+                .iter()
+                .map(|(_, l)| l.text.clone())
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(texts(&s), vec!["INFO a", "DEBUG b", "plain", "ERROR c"]);
+        s.move_by(-2);
+        assert_eq!(
+            s.sources[0].scroll.selected, 2,
+            "skips the hidden TRACE line"
+        );
+        s.verbosity = Level::Trace;
+        assert_eq!(texts(&s).len(), 3, "window ends at the selected line");
+        s.verbosity = Level::Warn;
+        s.sources[0].scroll.follow = true;
+        assert_eq!(texts(&s), vec!["plain", "ERROR c"]);
+        s.cycle_verbosity();
+        assert_eq!(s.verbosity, Level::Info);
     }
 
     #[test]

@@ -61,35 +61,41 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, focused: bool) {
         format!("· {status}"),
         t.style("base.muted"),
     )));
-    let rows = inner.height.saturating_sub(1) as u64;
-    let (first, end) = (src.lines.first_seq(), src.lines.end_seq());
-    if let Some(selected) = src.scroll.current(first, end) {
-        let start = (selected + 1).saturating_sub(rows).max(first);
-        for (seq, l) in src.lines.range(start, start + rows) {
-            let style = match l.level {
-                Level::Error => t.style("logs.error"),
-                Level::Warn => t.style("logs.warn"),
-                Level::Info => t.style("logs.info"),
-                Level::Debug => t.style("logs.debug"),
-                Level::Other => t.style("logs.other"),
-            };
-            let style = if !src.scroll.follow && seq == selected {
-                style.patch(t.style("base.selected"))
-            } else {
-                style
-            };
-            lines.push(Line::from(highlight(
-                &l.text,
-                &logs.search,
-                style,
-                t.style("base.highlight"),
-            )));
-        }
-    } else if src.status.is_none() {
-        lines.push(Line::from(Span::styled(
-            "no lines yet",
-            t.style("base.muted"),
+    let rows = inner.height.saturating_sub(1) as usize;
+    let window = logs.window(rows);
+    let selected = src
+        .scroll
+        .current(src.lines.first_seq(), src.lines.end_seq());
+    for (seq, l) in &window {
+        let style = match l.level {
+            Level::Error => t.style("logs.error"),
+            Level::Warn => t.style("logs.warn"),
+            Level::Info => t.style("logs.info"),
+            Level::Debug | Level::Trace => t.style("logs.debug"),
+            Level::Other => t.style("logs.other"),
+        };
+        let style = if !src.scroll.follow && Some(*seq) == selected {
+            style.patch(t.style("base.selected"))
+        } else {
+            style
+        };
+        lines.push(Line::from(highlight(
+            &l.text,
+            &logs.search,
+            style,
+            t.style("base.highlight"),
         )));
+    }
+    if window.is_empty() && src.status.is_none() {
+        let text = if src.lines.is_empty() {
+            "no lines yet".to_string()
+        } else {
+            format!(
+                "no lines at {} or above (v shows more)",
+                logs.verbosity.label()
+            )
+        };
+        lines.push(Line::from(Span::styled(text, t.style("base.muted"))));
     }
     let mut para = Paragraph::new(lines);
     if logs.wrap {
