@@ -1,0 +1,354 @@
+//! Headless app flows: keys in, state and Kafka commands out, with a detached Kafka handle so
+//! every command the app would send to the cluster can be inspected.
+
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers, MouseButton, MouseEvent, MouseEventKind};
+use kafka_tui::app::{App, ClusterView, Connection, Mode};
+use kafka_tui::event::{Event, KafkaEvent};
+use kafka_tui::kafka::model::{ClusterSnapshot, Delivery, PartitionInfo, TopicInfo};
+use kafka_tui::kafka::service::{KafkaCommand, KafkaHandle};
+use kafka_tui::kafka::start::StartFrom;
+use kafka_tui::state::logs::LogsState;
+use kafka_tui::state::producer::{Field, ProduceStatus};
+use kafka_tui::state::tail::TailState;
+use kafka_tui::state::Pane;
+use kafka_tui::theme::Theme;
+use tokio::sync::mpsc::UnboundedReceiver;
+
+fn topic(name: &str, parts: i32) -> TopicInfo {
+    TopicInfo {
+        name: name.into(),
+        partitions: (0..parts)
+            .map(|id| PartitionInfo {
+                id,
+                leader: 1,
+                watermarks: Some((0, 10)),
+            })
+            .collect(),
+        error: None,
+    }
+}
+
+fn app() -> (App, UnboundedReceiver<KafkaCommand>) {
+    let (kafka, rx) = KafkaHandle::detached();
+    let cluster = ClusterView {
+        label: "cluster".into(),
+        address: "localhost:9092".into(),
+        embedded: None,
+        connection: Connection::Connecting,
+        last_error: None,
+    };
+    let logs = LogsState::new(
+        vec![
+            ("broker".into(), "b".into()),
+            ("zookeeper".into(), "z".into()),
+        ],
+        100,
+    );
+    let mut app = App::new(
+        kafka,
+        cluster,
+        logs,
+        TailState::new(100, 1 << 20),
+        Theme::builtin("dark"),
+    );
+    app.size = (120, 36);
+    let snap = ClusterSnapshot {
+        brokers: 3,
+        topics: vec![
+            topic("orders", 3),
+            topic("payments", 1),
+            topic("__consumer_offsets", 50),
+        ],
+    };
+    app.handle_event(Event::Kafka(KafkaEvent::Topics(Ok(snap))));
+    (app, rx)
+}
+
+fn press(app: &mut App, code: KeyCode) {
+    app.handle_event(Event::Key(KeyEvent::new(code, KeyModifiers::NONE)));
+}
+
+fn ctrl(app: &mut App, c: char) {
+    app.handle_event(Event::Key(KeyEvent::new(
+        KeyCode::Char(c),
+        KeyModifiers::CONTROL,
+    )));
+}
+
+fn type_text(app: &mut App, text: &str) {
+    for c in text.chars() {
+        press(app, KeyCode::Char(c));
+    }
+}
+
+fn commands(rx: &mut UnboundedReceiver<KafkaCommand>) -> Vec<KafkaCommand> {
+    let mut out = Vec::new();
+    while let Ok(c) = rx.try_recv() {
+        out.push(c);
+    }
+    out
+}
+
+#[test]
+fn connection_and_topics_arrive() {
+    let (app, _) = app();
+    assert_eq!(app.cluster.connection, Connection::Connected { brokers: 3 });
+    let names: Vec<_> = app.topics.visible().map(|t| t.name.clone()).collect();
+    assert_eq!(names, vec!["orders", "payments"], "internal topics hidden");
+}
+
+#[test]
+fn number_keys_tab_and_mouse_move_focus() {
+    let (mut app, _) = app();
+    press(&mut app, KeyCode::Char('2'));
+    assert_eq!(app.focus, Pane::Tail);
+    press(&mut app, KeyCode::Char('4'));
+    assert_eq!(app.focus, Pane::Logs);
+    press(&mut app, KeyCode::Tab);
+    assert_eq!(app.focus, Pane::Topics);
+    press(&mut app, KeyCode::BackTab);
+    assert_eq!(app.focus, Pane::Logs);
+    // A click in the lower left quarter of a 120x36 screen lands in the producer.
+    app.handle_event(Event::Mouse(MouseEvent {
+        kind: MouseEventKind::Down(MouseButton::Left),
+        column: 10,
+        row: 30,
+        modifiers: KeyModifiers::NONE,
+    }));
+    assert_eq!(app.focus, Pane::Producer);
+}
+
+#[test]
+fn enter_on_a_topic_tails_it_from_the_default_start() {
+    let (mut app, mut rx) = app();
+    app.default_start = StartFrom::Beginning;
+    press(&mut app, KeyCode::Down);
+    press(&mut app, KeyCode::Enter);
+    assert_eq!(app.focus, Pane::Tail);
+    assert_eq!(app.tail.topic.as_deref(), Some("payments"));
+    match commands(&mut rx).as_slice() {
+        [KafkaCommand::Tail(req)] => {
+            assert_eq!(req.topic, "payments");
+            assert_eq!(req.start, StartFrom::Beginning);
+            assert_eq!(req.generation, app.tail.generation);
+        }
+        other => panic!("expected one tail command, got {other:?}"),
+    }
+}
+
+#[test]
+fn filter_prompt_filters_live_and_esc_clears() {
+    let (mut app, _) = app();
+    press(&mut app, KeyCode::Char('/'));
+    type_text(&mut app, "pay");
+    assert!(matches!(app.mode, Mode::Prompt { .. }));
+    assert_eq!(app.topics.visible_len(), 1);
+    press(&mut app, KeyCode::Enter);
+    assert_eq!(app.mode, Mode::Normal);
+    assert_eq!(app.topics.selected_name(), Some("payments"));
+    press(&mut app, KeyCode::Esc);
+    assert_eq!(app.topics.visible_len(), 2);
+}
+
+#[test]
+fn typing_in_the_producer_does_not_trigger_pane_keys_and_esc_leaves_first() {
+    let (mut app, _) = app();
+    press(&mut app, KeyCode::Char('3'));
+    assert!(app.producer.editing);
+    assert_eq!(app.producer.field, Field::Value);
+    type_text(&mut app, "q1/?");
+    assert!(!app.quit, "q typed into the editor does not quit");
+    assert_eq!(app.focus, Pane::Producer);
+    assert_eq!(app.producer.value.lines().join("\n"), "q1/?");
+    press(&mut app, KeyCode::Esc);
+    assert!(!app.producer.editing);
+    press(&mut app, KeyCode::Char('q'));
+    assert!(app.quit);
+}
+
+#[test]
+fn publish_sends_key_headers_value_and_delivery_clears_only_the_value() {
+    let (mut app, mut rx) = app();
+    app.start_tail("orders".into(), StartFrom::End);
+    app.handle_event(Event::Kafka(KafkaEvent::TailStarted {
+        generation: app.tail.generation,
+        partitions: 3,
+        notice: None,
+    }));
+    commands(&mut rx);
+    press(&mut app, KeyCode::Char('3'));
+    press(&mut app, KeyCode::Tab); // value -> key
+    type_text(&mut app, "user-7");
+    press(&mut app, KeyCode::Enter); // key is one line: Enter moves on to headers
+    assert_eq!(app.producer.field, Field::Headers);
+    type_text(&mut app, "trace=1");
+    press(&mut app, KeyCode::Tab);
+    type_text(&mut app, "hello");
+    press(&mut app, KeyCode::Enter);
+    type_text(&mut app, "world");
+    ctrl(&mut app, 's');
+    let cmds = commands(&mut rx);
+    let [KafkaCommand::Produce(req)] = cmds.as_slice() else {
+        panic!("expected a produce, got {cmds:?}")
+    };
+    assert_eq!(req.topic, "orders");
+    assert_eq!(req.key.as_deref(), Some(&b"user-7"[..]));
+    assert_eq!(req.headers.len(), 1);
+    assert_eq!(req.value, b"hello\nworld");
+    assert!(matches!(app.producer.status, ProduceStatus::Sending { .. }));
+
+    app.handle_event(Event::Kafka(KafkaEvent::Delivery(Delivery::Delivered {
+        topic: "orders".into(),
+        partition: 1,
+        offset: 41,
+    })));
+    assert!(app.producer.value.is_empty());
+    assert_eq!(
+        app.producer.key.lines().join(""),
+        "user-7",
+        "key stays for the next record"
+    );
+}
+
+#[test]
+fn failed_delivery_keeps_everything_typed() {
+    let (mut app, mut rx) = app();
+    app.start_tail("orders".into(), StartFrom::End);
+    press(&mut app, KeyCode::Char('3'));
+    type_text(&mut app, "precious");
+    ctrl(&mut app, 's');
+    commands(&mut rx);
+    app.handle_event(Event::Kafka(KafkaEvent::Delivery(Delivery::Failed {
+        topic: "orders".into(),
+        error: "Broker: Message size too large".into(),
+    })));
+    assert_eq!(app.producer.value.lines().join(""), "precious");
+    assert!(matches!(
+        app.producer.status,
+        ProduceStatus::Done(Delivery::Failed { .. })
+    ));
+}
+
+#[test]
+fn bad_headers_are_refused_before_sending() {
+    let (mut app, mut rx) = app();
+    app.start_tail("orders".into(), StartFrom::End);
+    commands(&mut rx);
+    press(&mut app, KeyCode::Char('3'));
+    press(&mut app, KeyCode::BackTab); // value -> headers
+    type_text(&mut app, "no-equals-sign");
+    ctrl(&mut app, 's');
+    assert!(commands(&mut rx).is_empty());
+    match &app.producer.status {
+        ProduceStatus::Invalid(e) => assert!(e.contains("line 1"), "{e}"),
+        other => panic!("{other:?}"),
+    }
+}
+
+#[test]
+fn publishing_to_an_untailed_topic_tails_it_first_then_sends() {
+    let (mut app, mut rx) = app();
+    press(&mut app, KeyCode::Char('3'));
+    type_text(&mut app, "x");
+    ctrl(&mut app, 's');
+    let cmds = commands(&mut rx);
+    assert!(
+        matches!(cmds.as_slice(), [KafkaCommand::Tail(t)] if t.topic == "orders"),
+        "{cmds:?}"
+    );
+    app.handle_event(Event::Kafka(KafkaEvent::TailStarted {
+        generation: app.tail.generation,
+        partitions: 3,
+        notice: None,
+    }));
+    let cmds = commands(&mut rx);
+    assert!(
+        matches!(cmds.as_slice(), [KafkaCommand::Produce(p)] if p.topic == "orders"),
+        "{cmds:?}"
+    );
+}
+
+#[test]
+fn stale_tail_batches_are_ignored() {
+    let (mut app, _rx) = app();
+    app.start_tail("orders".into(), StartFrom::End);
+    let old = app.tail.generation;
+    app.start_tail("payments".into(), StartFrom::End);
+    let rec = kafka_tui::kafka::model::Record {
+        topic: "orders".into(),
+        partition: 0,
+        offset: 1,
+        timestamp_ms: None,
+        key: None,
+        value: Some(b"late".to_vec()),
+        headers: vec![],
+    };
+    app.handle_event(Event::Kafka(KafkaEvent::Records {
+        generation: old,
+        records: vec![rec],
+    }));
+    assert!(app.tail.records.is_empty());
+}
+
+#[test]
+fn command_mode() {
+    let (mut app, mut rx) = app();
+    press(&mut app, KeyCode::Char(':'));
+    type_text(&mut app, "tail payments -5");
+    press(&mut app, KeyCode::Enter);
+    match commands(&mut rx).as_slice() {
+        [KafkaCommand::Tail(t)] => assert_eq!(
+            (t.topic.as_str(), t.start),
+            ("payments", StartFrom::Tail(5))
+        ),
+        other => panic!("{other:?}"),
+    }
+    press(&mut app, KeyCode::Char(':'));
+    type_text(&mut app, "from 15m");
+    press(&mut app, KeyCode::Enter);
+    assert!(matches!(app.tail.start, StartFrom::Ago(_)));
+    press(&mut app, KeyCode::Char(':'));
+    type_text(&mut app, "bogus");
+    press(&mut app, KeyCode::Enter);
+    assert!(app
+        .message
+        .as_ref()
+        .is_some_and(|m| m.error && m.text.contains("unknown command")));
+    press(&mut app, KeyCode::Char(':'));
+    type_text(&mut app, "q");
+    press(&mut app, KeyCode::Enter);
+    assert!(app.quit);
+}
+
+#[test]
+fn unreachable_cluster_is_reported_with_librdkafka_reason() {
+    let (kafka, _rx) = KafkaHandle::detached();
+    let cluster = ClusterView {
+        label: "cluster".into(),
+        address: "nowhere:9092".into(),
+        embedded: None,
+        connection: Connection::Connecting,
+        last_error: None,
+    };
+    let mut app = App::new(
+        kafka,
+        cluster,
+        LogsState::new(vec![], 10),
+        TailState::new(10, 1 << 20),
+        Theme::builtin("dark"),
+    );
+    app.handle_event(Event::Kafka(KafkaEvent::ClientError(
+        "nowhere:9092/bootstrap: Failed to resolve 'nowhere:9092'".into(),
+    )));
+    app.handle_event(Event::Kafka(KafkaEvent::Topics(Err(
+        "cannot reach the cluster (timed out)".into(),
+    ))));
+    assert!(
+        matches!(&app.cluster.connection, Connection::Unreachable(e) if e.contains("cannot reach"))
+    );
+    assert!(app
+        .cluster
+        .last_error
+        .as_deref()
+        .is_some_and(|e| e.contains("Failed to resolve")));
+}
