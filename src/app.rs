@@ -527,7 +527,10 @@ impl App {
         self.producer.status = ProduceStatus::Sending {
             topic: topic.clone(),
         };
-        if self.tail.topic.as_deref() != Some(topic.as_str()) {
+        if self.tail.topic.as_deref() == Some(topic.as_str()) && self.tail.status == TailStatus::Starting {
+            // The tail is not assigned yet: publishing now could land before its start.
+            self.pending_publish = Some(req);
+        } else if self.tail.topic.as_deref() != Some(topic.as_str()) {
             // Tail the topic first, so the record shows up in Tail once it is delivered.
             self.start_tail(topic, StartFrom::End);
             self.pending_publish = Some(req);

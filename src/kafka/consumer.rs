@@ -142,23 +142,23 @@ fn assign(
 
     let mut notice = None;
     let mut tpl = TopicPartitionList::new();
-    let offset = |p: i32| -> Offset {
-        match req.start {
-            StartFrom::Beginning => Offset::Beginning,
-            StartFrom::End => Offset::End,
-            StartFrom::Offset(n) => Offset::Offset(n),
-            StartFrom::Tail(n) => Offset::OffsetTail(n),
-            // Replaced below by a timestamp lookup.
-            StartFrom::Ago(_) => {
-                let _ = p;
-                Offset::End
-            }
-        }
+    // A topic created after the tail began holds only records newer than the tail: reading it
+    // from the beginning is what "from the end" meant, and catches a record that created it.
+    let start = match req.start {
+        StartFrom::End | StartFrom::Ago(_) if waited => StartFrom::Beginning,
+        s => s,
+    };
+    let offset = match start {
+        StartFrom::Beginning => Offset::Beginning,
+        StartFrom::Offset(n) => Offset::Offset(n),
+        StartFrom::Tail(n) => Offset::OffsetTail(n),
+        // `Ago` is replaced below by a timestamp lookup.
+        StartFrom::End | StartFrom::Ago(_) => Offset::End,
     };
     for &p in &partitions {
-        let _ = tpl.add_partition_offset(&req.topic, p, offset(p));
+        let _ = tpl.add_partition_offset(&req.topic, p, offset);
     }
-    if let Some(ts) = req.start.timestamp_ms(SystemTime::now()) {
+    if let Some(ts) = start.timestamp_ms(SystemTime::now()) {
         if embedded {
             notice = Some(
                 "the embedded broker cannot look up offsets by time: starting from the end".into(),
