@@ -43,4 +43,12 @@ pub enum Action {
     ProducerNextField,
     ProducerPrevField,
     ClearProducer,
+    /// Topic detail: partitions, replicas, ISR, watermarks, configs.
+    Describe,
+    CreateTopic,
+    DeleteTopic,
+    AddPartitions,
+    EditConfig,
+    ResetOffsets,
+    DeleteGroup,
 }

@@ -15,6 +15,9 @@ pub const DEFAULT_LISTEN: &str = "127.0.0.1:9092";
 #[derive(Debug, Parser)]
 #[command(name = "kafka-tui", version, about, long_about = None)]
 pub struct Cli {
+    #[command(subcommand)]
+    pub command: Option<Command>,
+
     /// Connect to this cluster (host:port[,host:port]) instead of running the embedded broker.
     #[arg(short = 'b', long = "bootstrap", value_name = "HOST:PORT[,...]")]
     pub bootstrap: Option<String>,
@@ -22,6 +25,18 @@ pub struct Cli {
     /// A librdkafka property for every client, as with kcat (repeatable): -X security.protocol=SSL
     #[arg(short = 'X', value_name = "KEY=VALUE", value_parser = parse_property)]
     pub properties: Vec<(String, String)>,
+
+    /// Read librdkafka properties from this file (key=value lines), as with kcat -F.
+    #[arg(short = 'F', value_name = "FILE")]
+    pub properties_file: Option<PathBuf>,
+
+    /// Use this named cluster from the config file (see `kafka-tui config`).
+    #[arg(long = "cluster", value_name = "NAME", conflicts_with = "bootstrap")]
+    pub cluster: Option<String>,
+
+    /// Refuse every write: producing, creating, deleting, editing configs, resetting offsets.
+    #[arg(long = "read-only")]
+    pub read_only: bool,
 
     /// Open with this topic already tailing.
     #[arg(short = 't', long = "topic", value_name = "NAME")]
@@ -73,13 +88,20 @@ pub struct Cli {
     #[arg(long = "zookeeper-log-cmd", value_name = "CMD")]
     pub zookeeper_log_cmd: Option<String>,
 
-    /// Colour theme: dark, light, default (16 ANSI colours), or a path to a theme .toml file.
-    #[arg(long = "theme", value_name = "NAME", default_value = "dark")]
-    pub theme: String,
+    /// Colour theme: dark, light, default (16 ANSI colours), or a path to a theme .toml file
+    /// [default: the config file's `theme`, else dark].
+    #[arg(long = "theme", value_name = "NAME")]
+    pub theme: Option<String>,
 
     /// Where kafka-tui writes its own log (default: $XDG_STATE_HOME/kafka-tui/kafka-tui.log).
     #[arg(long = "log-file", value_name = "PATH")]
     pub log_file: Option<PathBuf>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, clap::Subcommand)]
+pub enum Command {
+    /// Print the config file paths and the effective settings (secrets masked), then exit.
+    Config,
 }
 
 fn parse_property(s: &str) -> Result<(String, String), String> {

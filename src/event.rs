@@ -1,7 +1,10 @@
 //! Everything that can happen to the app, from the terminal or from background tasks.
 
+use crate::kafka::model::TopicWatermarks;
 use crossterm::event::{KeyEvent, MouseEvent};
 
+use crate::kafka::admin::{ClusterOverview, ConfigItem, TopicDetail};
+use crate::kafka::groups::{GroupDetail, GroupSummary, ResetPlan};
 use crate::kafka::model::{ClusterSnapshot, Delivery, Record};
 
 #[derive(Debug)]
@@ -39,6 +42,22 @@ pub enum KafkaEvent {
     Delivery(Delivery),
     /// An error reported by librdkafka (unreachable broker, authentication, ...).
     ClientError(String),
+    /// Watermarks of the topics on screen: (topic, [(partition, low, high)]).
+    Watermarks(TopicWatermarks),
+    TopicDetail(Result<TopicDetail, String>),
+    Configs {
+        topic: String,
+        result: Result<Vec<ConfigItem>, String>,
+    },
+    Groups(Result<Vec<GroupSummary>, String>),
+    GroupDetail(Result<GroupDetail, String>),
+    ResetPlan(Result<ResetPlan, String>),
+    Overview(Result<ClusterOverview, String>),
+    /// A write finished: what was asked, and the outcome in words.
+    AdminDone {
+        what: String,
+        result: Result<String, String>,
+    },
 }
 
 /// News from a log source (see `broker::logs`).

@@ -16,6 +16,11 @@ pub enum Context {
     Producer,
     Editing,
     Logs,
+    TopicView,
+    GroupsView,
+    GroupView,
+    BrokersView,
+    ContextsView,
 }
 
 impl Context {
@@ -28,6 +33,11 @@ impl Context {
             Context::Producer => "Producer",
             Context::Editing => "Producer, while typing",
             Context::Logs => "Logs",
+            Context::TopicView => "Topic detail (d on a topic, :describe)",
+            Context::GroupsView => "Consumer groups (:groups)",
+            Context::GroupView => "One group (Enter in :groups, :group NAME)",
+            Context::BrokersView => "Cluster (:brokers)",
+            Context::ContextsView => "Contexts (:ctx)",
         }
     }
 
@@ -363,6 +373,192 @@ pub static BINDINGS: &[Binding] = &[
         "newest line, follow again",
         hint
     ),
+    b!(
+        Topics,
+        [(Char('d'), NONE)],
+        Action::Describe,
+        "describe: partitions, replicas, ISR, configs",
+        hint
+    ),
+    b!(
+        Topics,
+        [(Char('n'), NONE)],
+        Action::CreateTopic,
+        "new topic"
+    ),
+    b!(
+        Topics,
+        [(Char('d'), CTRL)],
+        Action::DeleteTopic,
+        "delete the topic (asks for its name)"
+    ),
+    b!(
+        Topics,
+        [(Char('p'), NONE)],
+        Action::AddPartitions,
+        "add partitions"
+    ),
+    b!(
+        TopicView,
+        [(Up, NONE), (Char('k'), NONE)],
+        Action::Up,
+        "scroll up"
+    ),
+    b!(
+        TopicView,
+        [(Down, NONE), (Char('j'), NONE)],
+        Action::Down,
+        "scroll down"
+    ),
+    b!(TopicView, [(PageUp, NONE)], Action::PageUp, "page up"),
+    b!(TopicView, [(PageDown, NONE)], Action::PageDown, "page down"),
+    b!(
+        TopicView,
+        [(Char('e'), NONE)],
+        Action::EditConfig,
+        "set a config (key=value)",
+        hint
+    ),
+    b!(
+        TopicView,
+        [(Char('p'), NONE)],
+        Action::AddPartitions,
+        "add partitions",
+        hint
+    ),
+    b!(
+        TopicView,
+        [(Char('d'), CTRL)],
+        Action::DeleteTopic,
+        "delete the topic",
+        hint
+    ),
+    b!(
+        TopicView,
+        [(Char('r'), NONE)],
+        Action::Refresh,
+        "refresh",
+        hint
+    ),
+    b!(
+        GroupsView,
+        [(Up, NONE), (Char('k'), NONE)],
+        Action::Up,
+        "up"
+    ),
+    b!(
+        GroupsView,
+        [(Down, NONE), (Char('j'), NONE)],
+        Action::Down,
+        "down"
+    ),
+    b!(GroupsView, [(PageUp, NONE)], Action::PageUp, "page up"),
+    b!(
+        GroupsView,
+        [(PageDown, NONE)],
+        Action::PageDown,
+        "page down"
+    ),
+    b!(
+        GroupsView,
+        [(Home, NONE), (Char('g'), NONE)],
+        Action::Top,
+        "first group"
+    ),
+    b!(
+        GroupsView,
+        [(End, NONE), (Char('G'), SHIFT), (Char('G'), NONE)],
+        Action::Bottom,
+        "last group"
+    ),
+    b!(
+        GroupsView,
+        [(Enter, NONE)],
+        Action::Select,
+        "members, offsets and lag",
+        hint
+    ),
+    b!(
+        GroupsView,
+        [(Char('/'), NONE)],
+        Action::Filter,
+        "filter groups",
+        hint
+    ),
+    b!(
+        GroupsView,
+        [(Char('d'), CTRL)],
+        Action::DeleteGroup,
+        "delete the group (asks for its name)"
+    ),
+    b!(
+        GroupsView,
+        [(Char('r'), NONE)],
+        Action::Refresh,
+        "refresh",
+        hint
+    ),
+    b!(
+        GroupView,
+        [(Up, NONE), (Char('k'), NONE)],
+        Action::Up,
+        "scroll up"
+    ),
+    b!(
+        GroupView,
+        [(Down, NONE), (Char('j'), NONE)],
+        Action::Down,
+        "scroll down"
+    ),
+    b!(GroupView, [(PageUp, NONE)], Action::PageUp, "page up"),
+    b!(GroupView, [(PageDown, NONE)], Action::PageDown, "page down"),
+    b!(
+        GroupView,
+        [(Char('R'), SHIFT), (Char('R'), NONE)],
+        Action::ResetOffsets,
+        "reset offsets (inactive groups)",
+        hint
+    ),
+    b!(
+        GroupView,
+        [(Char('d'), CTRL)],
+        Action::DeleteGroup,
+        "delete the group",
+        hint
+    ),
+    b!(
+        GroupView,
+        [(Char('r'), NONE)],
+        Action::Refresh,
+        "refresh",
+        hint
+    ),
+    b!(
+        BrokersView,
+        [(Char('r'), NONE)],
+        Action::Refresh,
+        "refresh",
+        hint
+    ),
+    b!(
+        ContextsView,
+        [(Up, NONE), (Char('k'), NONE)],
+        Action::Up,
+        "up"
+    ),
+    b!(
+        ContextsView,
+        [(Down, NONE), (Char('j'), NONE)],
+        Action::Down,
+        "down"
+    ),
+    b!(
+        ContextsView,
+        [(Enter, NONE)],
+        Action::Select,
+        "switch to this cluster",
+        hint
+    ),
 ];
 
 fn matches(b: &Binding, key: &KeyEvent) -> bool {
@@ -373,6 +569,21 @@ fn matches(b: &Binding, key: &KeyEvent) -> bool {
                 || matches!(code, Char(_)) && key.modifiers == SHIFT && *mods == NONE)
     })
 }
+
+pub const ALL_CONTEXTS: [Context; 12] = [
+    Context::Global,
+    Context::Topics,
+    Context::Tail,
+    Context::Record,
+    Context::Producer,
+    Context::Editing,
+    Context::Logs,
+    Context::TopicView,
+    Context::GroupsView,
+    Context::GroupView,
+    Context::BrokersView,
+    Context::ContextsView,
+];
 
 /// The action for `key` in `context`, falling back to the global keys (except while typing,
 /// where only the editing keys and Ctrl+C act; everything else goes to the editor).
@@ -511,14 +722,7 @@ mod tests {
 
     #[test]
     fn every_context_has_hints_and_labels_are_readable() {
-        for ctx in [
-            Context::Topics,
-            Context::Tail,
-            Context::Record,
-            Context::Producer,
-            Context::Editing,
-            Context::Logs,
-        ] {
+        for ctx in ALL_CONTEXTS {
             assert!(!hints(ctx).is_empty(), "{ctx:?}");
         }
         assert_eq!(key_label(Char('s'), CTRL), "Ctrl+S");

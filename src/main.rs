@@ -1,8 +1,14 @@
+use std::path::PathBuf;
+
+use anyhow::Context as _;
 use clap::Parser;
 
-use kafka_tui::cli::Cli;
+use kafka_tui::cli::{Cli, Command};
+use kafka_tui::config::ConfigFile;
+use kafka_tui::run::Exit;
+use kafka_tui::session::{self, Options};
 use kafka_tui::theme::Theme;
-use kafka_tui::{logging, run, session, tui};
+use kafka_tui::{config, logging, report, run, target, tui};
 
 fn main() -> std::process::ExitCode {
     let cli = Cli::parse();
@@ -16,24 +22,104 @@ fn main() -> std::process::ExitCode {
     }
 }
 
+/// Loads the config file, warning (as ssh does) when one holding secrets is readable by others.
+fn load_config() -> anyhow::Result<(ConfigFile, Option<PathBuf>)> {
+    let Some(path) = config::locate()? else {
+        return Ok((ConfigFile::default(), None));
+    };
+    let file = ConfigFile::load(&path)?;
+    if file.has_literal_secrets() {
+        use std::os::unix::fs::PermissionsExt;
+        if let Ok(meta) = std::fs::metadata(&path) {
+            if meta.permissions().mode() & 0o077 != 0 {
+                eprintln!(
+                    "kafka-tui: warning: {} holds passwords and is readable by other users; run: chmod 600 {}",
+                    path.display(),
+                    path.display()
+                );
+            }
+        }
+    }
+    Ok((file, Some(path)))
+}
+
 fn real_main(cli: Cli) -> anyhow::Result<()> {
     let log_path = cli.log_file.clone().unwrap_or_else(logging::default_path);
+    let (file, file_path) = load_config()?;
+    if cli.command == Some(Command::Config) {
+        print!(
+            "{}",
+            report::config_report(&cli, &file, file_path.as_deref(), &log_path)
+        );
+        match target::resolve_initial(&cli, &file, file_path.as_deref()) {
+            Ok(t) => print!("{}", report::target_report(&t)),
+            Err(e) => println!("\nselected: cannot resolve: {e}"),
+        }
+        return Ok(());
+    }
+    let initial = target::resolve_initial(&cli, &file, file_path.as_deref())?;
     logging::init(&log_path)?;
     tui::install_panic_hook(Some(log_path.display().to_string()));
     let config_dir = dirs::config_dir().map(|d| d.join("kafka-tui"));
-    let mut theme = Theme::load(&cli.theme, config_dir.as_deref())?;
+    let theme_name = cli
+        .theme
+        .clone()
+        .or_else(|| file.theme.clone())
+        .unwrap_or_else(|| "dark".into());
+    let mut theme = Theme::load(&theme_name, config_dir.as_deref())?;
     if std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty()) {
         theme = theme.without_colors();
     }
+    let opts = Options::from_cli(&cli);
+    let contexts = target::context_names(&cli, &file);
     let rt = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .enable_all()
         .build()?;
     rt.block_on(async {
-        // The broker starts before the terminal is taken, so its errors print plainly.
-        let mut session = session::start(&cli, theme).await?;
+        // The first session starts before the terminal is taken, so its errors print plainly.
+        let mut session = session::start(&initial, &opts, theme.clone()).await?;
+        session.app.contexts = contexts.clone();
         let mut term = tui::init()?;
-        let result = run::event_loop(&mut term, &mut session).await;
+        let result = loop {
+            match run::event_loop(&mut term, &mut session).await {
+                Ok(Exit::Quit) => break Ok(()),
+                Err(e) => break Err(e),
+                Ok(Exit::Switch(name)) => {
+                    // The old session keeps running until the new one is up, so a failed
+                    // switch leaves the person where they were, with the reason.
+                    let next = match target::resolve_named(&name, &cli, &file, file_path.as_deref())
+                    {
+                        Ok(t) => session::start(
+                            &t,
+                            &Options {
+                                topic: None,
+                                ..opts.clone()
+                            },
+                            theme.clone(),
+                        )
+                        .await
+                        .with_context(|| format!("cannot switch to {name}")),
+                        Err(e) => Err(anyhow::Error::from(e)),
+                    };
+                    match next {
+                        Ok(mut new) => {
+                            new.app.contexts = contexts.clone();
+                            new.app.focus = session.app.focus;
+                            new.app.say(format!("switched to {name}"));
+                            let old = std::mem::replace(&mut session, new);
+                            old.shutdown().await;
+                        }
+                        Err(e) => {
+                            session.app.views.retain(|v| {
+                                !matches!(v, kafka_tui::state::views::View::Contexts { .. })
+                            });
+                            session.app.warn(format!("{e:#}"));
+                        }
+                    }
+                }
+            }
+        };
         tui::restore();
         session.shutdown().await;
         result

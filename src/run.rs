@@ -15,7 +15,15 @@ const FRAME: Duration = Duration::from_millis(16);
 /// Background events handled per wake-up at most, so a flood cannot starve the keyboard.
 const DRAIN: usize = 512;
 
-pub async fn event_loop(term: &mut Term, session: &mut Session) -> anyhow::Result<()> {
+/// Why the loop ended.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Exit {
+    Quit,
+    /// `:ctx NAME`: rebuild the session for that cluster.
+    Switch(String),
+}
+
+pub async fn event_loop(term: &mut Term, session: &mut Session) -> anyhow::Result<Exit> {
     let app = &mut session.app;
     let size = term.size()?;
     app.size = (size.width, size.height);
@@ -31,7 +39,10 @@ pub async fn event_loop(term: &mut Term, session: &mut Session) -> anyhow::Resul
             dirty = false;
         }
         if app.quit {
-            return Ok(());
+            return Ok(Exit::Quit);
+        }
+        if let Some(name) = app.switch_to.take() {
+            return Ok(Exit::Switch(name));
         }
         let next_frame = tokio::time::Instant::from_std(last_draw + FRAME);
         tokio::select! {
@@ -42,7 +53,7 @@ pub async fn event_loop(term: &mut Term, session: &mut Session) -> anyhow::Resul
                 Some(Ok(TermEvent::Resize(w, h))) => { app.handle_event(Event::Resize(w, h)); dirty = true; }
                 Some(Ok(_)) => {}
                 Some(Err(e)) => return Err(anyhow::anyhow!("terminal input failed: {e}")),
-                None => return Ok(()),
+                None => return Ok(Exit::Quit),
             },
             ev = session.events.recv() => {
                 if let Some(ev) = ev {

@@ -1,5 +1,7 @@
-//! Builds a session from the flags: the cluster (embedded or connected), the log sources, the
+//! Builds a session for a target: the cluster (embedded or connected), the log sources, the
 //! Kafka task and the App. No terminal involved, so tests and benchmarks can use it too.
+
+use std::net::SocketAddr;
 
 use anyhow::Context as _;
 use tokio::sync::mpsc;
@@ -13,12 +15,38 @@ use crate::cli::{Cli, DEFAULT_LISTEN};
 use crate::event::Event;
 use crate::kafka::client::ClientSettings;
 use crate::kafka::service;
+use crate::kafka::start::StartFrom;
 use crate::state::logs::{LogsState, DEFAULT_MAX_LINES};
 use crate::state::tail::{TailState, DEFAULT_MAX_BYTES};
+use crate::target::{LogSources, Target};
 use crate::theme::Theme;
 
 /// Events from background tasks queue here at most; senders wait beyond it (back-pressure).
 pub const EVENT_QUEUE: usize = 256;
+
+/// What the flags say about any session, whichever cluster it talks to.
+#[derive(Debug, Clone)]
+pub struct Options {
+    pub listen: SocketAddr,
+    pub listen_is_default: bool,
+    pub demo: bool,
+    pub buffer: usize,
+    pub topic: Option<String>,
+    pub from: StartFrom,
+}
+
+impl Options {
+    pub fn from_cli(cli: &Cli) -> Options {
+        Options {
+            listen: cli.listen,
+            listen_is_default: cli.listen.to_string() == DEFAULT_LISTEN,
+            demo: !cli.no_demo,
+            buffer: cli.buffer,
+            topic: cli.topic.clone(),
+            from: cli.from,
+        }
+    }
+}
 
 pub struct Session {
     pub app: App,
@@ -32,25 +60,28 @@ impl Session {
     pub async fn shutdown(mut self) {
         self.cancel.cancel();
         self.kafka_task.abort();
+        let _ = (&mut self.kafka_task).await;
         if let Some(mut b) = self.broker.take() {
             let _ = tokio::task::spawn_blocking(move || b.shutdown()).await;
         }
     }
 }
 
-pub async fn start(cli: &Cli, theme: Theme) -> anyhow::Result<Session> {
+pub async fn start(target: &Target, opts: &Options, theme: Theme) -> anyhow::Result<Session> {
     let (tx, rx) = mpsc::channel::<Event>(EVENT_QUEUE);
     let cancel = CancellationToken::new();
     let mut sources = Vec::new();
     let mut broker = None;
-    let (settings, cluster) = match &cli.bootstrap {
+    let mut settings;
+    let cluster;
+    match &target.bootstrap {
         None => {
             let (log_tx, log_rx) = mpsc::channel::<String>(8192);
             let b = MockBroker::start(MockOptions {
-                listen: cli.listen,
-                listen_is_default: cli.listen.to_string() == DEFAULT_LISTEN,
+                listen: opts.listen,
+                listen_is_default: opts.listen_is_default,
                 log_lines: Some(log_tx),
-                demo: !cli.no_demo,
+                demo: opts.demo,
             })
             .await
             .context("cannot start the embedded broker")?;
@@ -68,10 +99,10 @@ pub async fn start(cli: &Cli, theme: Theme) -> anyhow::Result<Session> {
                         .into(),
                 ),
             });
-            let mut settings = ClientSettings::new(addr.to_string());
+            settings = ClientSettings::new(addr.to_string());
             settings.embedded = true;
-            settings.properties = cli.properties.clone();
-            let cluster = ClusterView {
+            settings.embedded_admin = Some(b.admin());
+            cluster = ClusterView {
                 label: "embedded broker".into(),
                 address: addr.to_string(),
                 embedded: Some((b.engine().to_string(), b.capabilities())),
@@ -79,29 +110,25 @@ pub async fn start(cli: &Cli, theme: Theme) -> anyhow::Result<Session> {
                 last_error: None,
             };
             broker = Some(b);
-            (settings, cluster)
         }
         Some(bootstrap) => {
-            sources.push(LogSourceDef {
-                name: "broker".into(),
-                spec: log_spec(&cli.broker_log, &cli.broker_log_cmd, "broker"),
-            });
-            sources.push(LogSourceDef {
-                name: "zookeeper".into(),
-                spec: log_spec(&cli.zookeeper_log, &cli.zookeeper_log_cmd, "zookeeper"),
-            });
-            let mut settings = ClientSettings::new(bootstrap.clone());
-            settings.properties = cli.properties.clone();
-            let cluster = ClusterView {
-                label: "cluster".into(),
+            sources.extend(log_sources(&target.logs));
+            settings = ClientSettings::new(bootstrap.clone());
+            cluster = ClusterView {
+                label: if target.name == crate::target::COMMAND_LINE {
+                    "cluster".into()
+                } else {
+                    format!("cluster {}", target.name)
+                },
                 address: bootstrap.clone(),
                 embedded: None,
                 connection: Connection::Connecting,
                 last_error: None,
             };
-            (settings, cluster)
         }
-    };
+    }
+    settings.properties = target.properties.clone();
+    settings.read_only = target.read_only;
     let logs_state = LogsState::new(
         sources
             .iter()
@@ -116,11 +143,14 @@ pub async fn start(cli: &Cli, theme: Theme) -> anyhow::Result<Session> {
         kafka,
         cluster,
         logs_state,
-        TailState::new(cli.buffer, DEFAULT_MAX_BYTES),
+        TailState::new(opts.buffer, DEFAULT_MAX_BYTES),
         theme,
     );
-    app.pending_topic = cli.topic.clone();
-    app.default_start = cli.from;
+    app.pending_topic = opts.topic.clone();
+    app.default_start = opts.from;
+    app.read_only = target.read_only;
+    app.context = target.name.clone();
+    app.cluster_color = target.color.clone();
     Ok(Session {
         app,
         events: rx,
@@ -130,12 +160,26 @@ pub async fn start(cli: &Cli, theme: Theme) -> anyhow::Result<Session> {
     })
 }
 
+fn log_sources(l: &LogSources) -> Vec<LogSourceDef> {
+    vec![
+        LogSourceDef {
+            name: "broker".into(),
+            spec: log_spec(&l.broker_file, &l.broker_cmd, "broker"),
+        },
+        LogSourceDef {
+            name: "zookeeper".into(),
+            spec: log_spec(&l.zookeeper_file, &l.zookeeper_cmd, "zookeeper"),
+        },
+    ]
+}
+
 fn log_spec(file: &Option<std::path::PathBuf>, cmd: &Option<String>, name: &str) -> LogSpec {
     match (file, cmd) {
         (Some(p), _) => LogSpec::File(p.clone()),
         (None, Some(c)) => LogSpec::Command(c.clone()),
         (None, None) => LogSpec::Note(format!(
-            "no {name} log configured: start kafka-tui with --{name}-log PATH or --{name}-log-cmd 'docker logs -f {name}'"
+            "no {name} log configured: start kafka-tui with --{name}-log PATH or --{name}-log-cmd 'docker logs -f {name}', \
+             or set {name}_log_cmd in the config file"
         )),
     }
 }

@@ -81,10 +81,13 @@ fn type_text(app: &mut App, text: &str) {
     }
 }
 
+/// The commands the app sent, leaving out background watermark reads (rows on screen).
 fn commands(rx: &mut UnboundedReceiver<KafkaCommand>) -> Vec<KafkaCommand> {
     let mut out = Vec::new();
     while let Ok(c) = rx.try_recv() {
-        out.push(c);
+        if !matches!(c, KafkaCommand::Watermarks(_)) {
+            out.push(c);
+        }
     }
     out
 }

@@ -17,8 +17,9 @@ use rdkafka::ClientConfig;
 use tokio::sync::{mpsc, oneshot};
 use tokio_util::sync::CancellationToken;
 
-use super::{demo, ffi, forwarder, Capabilities, EmbeddedBroker};
+use super::{demo, forwarder, Capabilities, EmbeddedAdmin, EmbeddedBroker};
 use crate::kafka::client::log_to_tracing;
+use crate::kafka::ffi;
 
 /// The only broker id: one broker keeps one forwarded port.
 const BROKER_ID: i32 = 1;
@@ -46,11 +47,55 @@ enum Command {
     Seed {
         reply: oneshot::Sender<anyhow::Result<usize>>,
     },
+    Shutdown,
     SetUp {
         up: bool,
         reply: oneshot::Sender<anyhow::Result<()>>,
     },
 }
+
+/// The Kafka task's handle on the mock cluster, for topic creation (no CreateTopics handler).
+#[derive(Clone)]
+pub struct MockAdmin {
+    commands: std_mpsc::Sender<Command>,
+}
+
+impl std::fmt::Debug for MockAdmin {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("MockAdmin")
+    }
+}
+
+impl EmbeddedAdmin for MockAdmin {
+    fn create_topic(&self, name: &str, partitions: i32) -> anyhow::Result<()> {
+        let (tx, rx) = oneshot::channel();
+        let cmd = Command::CreateTopic {
+            name: name.to_string(),
+            partitions,
+            reply: tx,
+        };
+        self.commands
+            .send(cmd)
+            .map_err(|_| anyhow!("embedded broker is stopped"))?;
+        rx.blocking_recv()
+            .map_err(|_| anyhow!("embedded broker thread is gone"))?
+    }
+
+    fn capabilities(&self) -> Capabilities {
+        MOCK_CAPABILITIES
+    }
+}
+
+/// What librdkafka's mock cluster has no handlers for.
+const MOCK_CAPABILITIES: Capabilities = Capabilities {
+    create_topics_api: false,
+    delete_topics: false,
+    create_partitions: false,
+    list_groups: false,
+    describe_configs: false,
+    time_lookup: false,
+    zookeeper: false,
+};
 
 pub struct MockBroker {
     address: SocketAddr,
@@ -182,6 +227,15 @@ impl MockBroker {
         .await?
     }
 
+    /// A handle for the Kafka task, which creates topics through it.
+    pub fn admin(&self) -> std::sync::Arc<dyn EmbeddedAdmin> {
+        let commands = self
+            .commands
+            .clone()
+            .expect("admin() is called on a running broker");
+        std::sync::Arc::new(MockAdmin { commands })
+    }
+
     /// Fault injection: takes the broker down (connections drop, requests fail) or back up.
     pub async fn set_up(&self, up: bool) -> anyhow::Result<()> {
         self.request(|reply| Command::SetUp { up, reply }).await?
@@ -198,14 +252,7 @@ impl EmbeddedBroker for MockBroker {
     }
 
     fn capabilities(&self) -> Capabilities {
-        Capabilities {
-            create_topics_api: false,
-            delete_topics: false,
-            list_groups: false,
-            describe_configs: false,
-            time_lookup: false,
-            zookeeper: false,
-        }
+        MOCK_CAPABILITIES
     }
 
     fn create_topic(&self, name: &str, partitions: i32) -> anyhow::Result<()> {
@@ -219,8 +266,10 @@ impl EmbeddedBroker for MockBroker {
 
     fn shutdown(&mut self) {
         self.cancel.cancel();
-        // Closing the channel ends the owner thread, which destroys the mock cluster.
-        self.commands = None;
+        // The owner thread destroys the mock cluster (and frees its port) when told to stop.
+        if let Some(c) = self.commands.take() {
+            let _ = c.send(Command::Shutdown);
+        }
         if let Some(t) = self.thread.take() {
             let _ = t.join();
         }
@@ -286,6 +335,7 @@ fn owner_thread(
             Ok(Command::Seed { reply }) => {
                 let _ = reply.send(seed(&producer));
             }
+            Ok(Command::Shutdown) => break,
             Ok(Command::SetUp { up, reply }) => {
                 let r = if up {
                     mock.broker_up(BROKER_ID)

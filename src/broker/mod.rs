@@ -2,7 +2,6 @@
 //! mock cluster without touching the panes) and the log sources the Logs pane follows.
 
 pub mod demo;
-mod ffi;
 pub mod forwarder;
 pub mod logs;
 pub mod mock;
@@ -14,6 +13,7 @@ use std::net::SocketAddr;
 pub struct Capabilities {
     pub create_topics_api: bool,
     pub delete_topics: bool,
+    pub create_partitions: bool,
     pub list_groups: bool,
     pub describe_configs: bool,
     pub time_lookup: bool,
@@ -31,4 +31,11 @@ pub trait EmbeddedBroker: Send {
     fn create_topic(&self, name: &str, partitions: i32) -> anyhow::Result<()>;
     /// Stops the engine and frees its port.
     fn shutdown(&mut self);
+}
+
+/// What the Kafka task may ask of an embedded engine directly (for what it has no Kafka API
+/// for). Cheap to clone and safe to share across threads.
+pub trait EmbeddedAdmin: Send + Sync + std::fmt::Debug {
+    fn create_topic(&self, name: &str, partitions: i32) -> anyhow::Result<()>;
+    fn capabilities(&self) -> Capabilities;
 }

@@ -6,12 +6,16 @@ use rdkafka::config::RDKafkaLogLevel;
 use rdkafka::consumer::ConsumerContext;
 use rdkafka::error::KafkaError;
 use rdkafka::ClientConfig;
+use std::sync::Arc;
+
 use tokio::sync::mpsc;
+
+use crate::broker::EmbeddedAdmin;
 
 use crate::event::{Event, KafkaEvent};
 
 /// Which cluster we talk to and how: what every client needs to connect.
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 pub struct ClientSettings {
     /// `bootstrap.servers`.
     pub bootstrap: String,
@@ -19,6 +23,23 @@ pub struct ClientSettings {
     pub properties: Vec<(String, String)>,
     /// True when the cluster is our embedded broker, whose limits the UI must explain.
     pub embedded: bool,
+    /// The embedded engine's own admin handle (topic creation without CreateTopics).
+    pub embedded_admin: Option<Arc<dyn EmbeddedAdmin>>,
+    /// Refuse every write, whatever the UI asks.
+    pub read_only: bool,
+}
+
+impl std::fmt::Debug for ClientSettings {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        // Properties may hold secrets: show their names only.
+        let keys: Vec<&str> = self.properties.iter().map(|(k, _)| k.as_str()).collect();
+        f.debug_struct("ClientSettings")
+            .field("bootstrap", &self.bootstrap)
+            .field("properties", &keys)
+            .field("embedded", &self.embedded)
+            .field("read_only", &self.read_only)
+            .finish()
+    }
 }
 
 impl ClientSettings {
@@ -27,6 +48,8 @@ impl ClientSettings {
             bootstrap: bootstrap.into(),
             properties: Vec::new(),
             embedded: false,
+            embedded_admin: None,
+            read_only: false,
         }
     }
 

@@ -5,6 +5,8 @@ pub mod admin;
 pub mod client;
 pub mod codec;
 pub mod consumer;
+pub mod ffi;
+pub mod groups;
 pub mod model;
 pub mod producer;
 pub mod service;

@@ -98,3 +98,6 @@ pub struct ClusterSnapshot {
     pub brokers: usize,
     pub topics: Vec<TopicInfo>,
 }
+
+/// Watermarks of some topics: (topic, [(partition, low, high)]).
+pub type TopicWatermarks = Vec<(String, Vec<(i32, i64, i64)>)>;

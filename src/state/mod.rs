@@ -5,6 +5,7 @@ pub mod producer;
 pub mod ring;
 pub mod tail;
 pub mod topics;
+pub mod views;
 
 /// The four panes, in focus order (`1`-`4`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]

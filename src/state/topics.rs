@@ -1,6 +1,7 @@
 //! The topics pane's data: the listing, the filter and the selection.
 
 use crate::kafka::model::TopicInfo;
+use crate::kafka::model::TopicWatermarks;
 
 #[derive(Debug, Clone, Default)]
 pub struct TopicsState {
@@ -16,13 +17,45 @@ pub struct TopicsState {
 }
 
 impl TopicsState {
-    pub fn set_topics(&mut self, topics: Vec<TopicInfo>) {
+    pub fn set_topics(&mut self, mut topics: Vec<TopicInfo>) {
         let keep = self.selected_name().map(str::to_string);
+        // A refresh lists names and partitions only: keep the watermarks already known, so
+        // record counts do not blink to "?" every few seconds.
+        let old: std::collections::HashMap<&str, &TopicInfo> =
+            self.topics.iter().map(|t| (t.name.as_str(), t)).collect();
+        for t in &mut topics {
+            if let Some(prev) = old.get(t.name.as_str()) {
+                for p in &mut t.partitions {
+                    if p.watermarks.is_none() {
+                        p.watermarks = prev
+                            .partitions
+                            .iter()
+                            .find(|q| q.id == p.id)
+                            .and_then(|q| q.watermarks);
+                    }
+                }
+            }
+        }
         self.topics = topics;
         self.loaded = true;
         self.refilter();
         if let Some(name) = keep {
             self.select_name(&name);
+        }
+    }
+
+    /// Merges fetched watermarks: (topic, [(partition, low, high)]).
+    pub fn set_watermarks(&mut self, marks: TopicWatermarks) {
+        for (name, parts) in marks {
+            // Sorted by name (see `fetch_topics`): binary search keeps 10,000 topics cheap.
+            let Ok(i) = self.topics.binary_search_by(|t| t.name.as_str().cmp(&name)) else {
+                continue;
+            };
+            for (id, lo, hi) in parts {
+                if let Some(p) = self.topics[i].partitions.iter_mut().find(|p| p.id == id) {
+                    p.watermarks = Some((lo, hi));
+                }
+            }
         }
     }
 
@@ -163,6 +196,29 @@ mod tests {
         assert_eq!(s.selected_name(), Some("payments"));
         s.set_filter("pay".into());
         assert_eq!(s.selected_name(), Some("payments"));
+    }
+
+    #[test]
+    fn watermarks_merge_and_survive_refresh() {
+        let mut s = TopicsState::default();
+        let t = |n: &str| TopicInfo {
+            name: n.into(),
+            partitions: vec![crate::kafka::model::PartitionInfo {
+                id: 0,
+                leader: 1,
+                watermarks: None,
+            }],
+            error: None,
+        };
+        s.set_topics(vec![t("a"), t("b")]);
+        s.set_watermarks(vec![
+            ("b".into(), vec![(0, 2, 7)]),
+            ("zzz".into(), vec![(0, 0, 1)]),
+        ]);
+        assert_eq!(s.all()[1].record_count(), Some(5));
+        s.set_topics(vec![t("a"), t("b"), t("c")]);
+        assert_eq!(s.all()[1].record_count(), Some(5), "kept across a refresh");
+        assert_eq!(s.all()[0].record_count(), None);
     }
 
     #[test]

@@ -12,11 +12,22 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
     let t = &app.theme;
     let bar = t.style("header.bar");
     let c = &app.cluster;
+    let label_style = match app
+        .cluster_color
+        .as_deref()
+        .map(str::parse::<ratatui::style::Color>)
+    {
+        Some(Ok(color)) => bar.fg(color).add_modifier(ratatui::style::Modifier::BOLD),
+        _ => bar,
+    };
     let mut spans = vec![
         Span::styled(" kafka-tui ", t.style("header.ok")),
         Span::styled("│ ", bar),
-        Span::styled(format!("{} {}", c.label, c.address), bar),
+        Span::styled(format!("{} {}", c.label, c.address), label_style),
     ];
+    if app.read_only {
+        spans.push(Span::styled(" READ-ONLY", t.style("header.warn")));
+    }
     if let Some((engine, caps)) = &c.embedded {
         let zk = if caps.zookeeper { "" } else { ", no ZooKeeper" };
         spans.push(Span::styled(

@@ -6,21 +6,12 @@ use ratatui::widgets::{Block, BorderType, Borders, Clear, Paragraph};
 use ratatui::Frame;
 
 use crate::app::App;
-use crate::keymap::{keys_label, Context, BINDINGS};
+use crate::keymap::{keys_label, ALL_CONTEXTS, BINDINGS};
 
 pub fn lines(app: &App) -> Vec<Line<'static>> {
     let t = &app.theme;
     let mut out = Vec::new();
-    let contexts = [
-        Context::Global,
-        Context::Topics,
-        Context::Tail,
-        Context::Record,
-        Context::Producer,
-        Context::Editing,
-        Context::Logs,
-    ];
-    for ctx in contexts {
+    for ctx in ALL_CONTEXTS {
         out.push(Line::from(Span::styled(
             ctx.title().to_string(),
             t.style("base.title_focused"),

@@ -1,5 +1,6 @@
 //! Drawing only: every function here reads `&App` and paints a frame.
 
+mod dialog;
 mod header;
 mod help;
 mod logs;
@@ -8,6 +9,7 @@ mod record;
 mod status;
 mod tail;
 mod topics;
+mod views;
 pub mod widgets;
 
 use ratatui::layout::{Constraint, Direction, Layout, Rect};
@@ -120,9 +122,30 @@ pub fn draw(frame: &mut Frame, app: &App) {
             draw_pane(frame, pane, r, app);
         }
     }
+    if let Some(view) = app.views.last() {
+        views::draw(frame, view_area(area), app, view);
+    }
+    if let Some(d) = &app.dialog {
+        dialog::draw(frame, area, app, d);
+    }
     if let Mode::Help { scroll } = app.mode {
         help::draw(frame, area, app, scroll);
     }
+}
+
+/// Where views are drawn: over the Topics and Tail panes, or the whole body when compact.
+pub fn view_area(area: Rect) -> Rect {
+    let rows = Layout::vertical([
+        Constraint::Length(1),
+        Constraint::Min(1),
+        Constraint::Length(1),
+    ])
+    .split(area);
+    if compact(area) {
+        return rows[1];
+    }
+    let panes = pane_areas(area);
+    panes[0].1.union(panes[1].1)
 }
 
 fn draw_pane(frame: &mut Frame, pane: Pane, area: Rect, app: &App) {

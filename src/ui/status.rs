@@ -45,7 +45,7 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
             }
             None => {
                 let mut spans = Vec::new();
-                for (key, desc) in keymap::hints(app.context()) {
+                for (key, desc) in keymap::hints(app.keys_context()) {
                     spans.push(Span::styled(key, t.style("status.key")));
                     spans.push(Span::styled(format!(" {desc}  "), bar));
                 }

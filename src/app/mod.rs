@@ -1,6 +1,7 @@
 //! The application state and `update`: keys become actions, actions and background events
 //! change state and send commands to the Kafka task. Nothing here draws or waits on I/O.
 
+use std::collections::HashMap;
 use std::time::{Duration, Instant, SystemTime};
 
 use crossterm::event::{
@@ -22,9 +23,14 @@ use crate::state::logs::LogsState;
 use crate::state::producer::{Draft, Field, ProduceStatus, ProducerState};
 use crate::state::tail::{TailState, TailStatus, TimeFormat};
 use crate::state::topics::TopicsState;
+use crate::state::views::{Dialog, View};
 use crate::state::Pane;
 use crate::theme::Theme;
 use crate::ui;
+
+mod command;
+mod kafka_events;
+mod views;
 
 /// How long a status-line message stays.
 const MESSAGE_TTL: Duration = Duration::from_secs(6);
@@ -96,6 +102,24 @@ pub struct App {
     pending_publish: Option<ProduceRequest>,
     /// The value that was sent, so a delivery clears the editor only if it still holds it.
     in_flight_value: Option<Vec<u8>>,
+    /// Refuse writes (the Kafka task refuses them too).
+    pub read_only: bool,
+    /// The context (cluster) name, and the others `:ctx` can switch to.
+    pub context: String,
+    pub contexts: Vec<String>,
+    /// Set by `:ctx NAME`: the run loop rebuilds the session for that cluster.
+    pub switch_to: Option<String>,
+    /// A colour for the header (per-cluster `color`).
+    pub cluster_color: Option<String>,
+    /// Full-width views over the top of the screen; Esc pops the last.
+    pub views: Vec<View>,
+    /// A dialog confirming a write; it takes every key while open.
+    pub dialog: Option<Dialog>,
+    /// Command-line history, oldest first, and where Up/Down are in it.
+    pub history: Vec<String>,
+    history_pos: Option<usize>,
+    /// When watermarks were last asked for, per topic: only rows on screen are fetched.
+    watermarks_asked: HashMap<String, Instant>,
     kafka: KafkaHandle,
 }
 
@@ -124,12 +148,31 @@ impl App {
             default_start: StartFrom::End,
             pending_publish: None,
             in_flight_value: None,
+            read_only: false,
+            context: String::new(),
+            contexts: Vec::new(),
+            switch_to: None,
+            cluster_color: None,
+            views: Vec::new(),
+            dialog: None,
+            history: Vec::new(),
+            history_pos: None,
+            watermarks_asked: HashMap::new(),
             kafka,
         }
     }
 
     /// The key context: which table of keys applies right now.
-    pub fn context(&self) -> Context {
+    pub fn keys_context(&self) -> Context {
+        if let Some(v) = self.views.last() {
+            return match v {
+                View::TopicDetail { .. } => Context::TopicView,
+                View::Groups { .. } => Context::GroupsView,
+                View::GroupDetail { .. } => Context::GroupView,
+                View::Brokers { .. } => Context::BrokersView,
+                View::Contexts { .. } => Context::ContextsView,
+            };
+        }
         match self.focus {
             Pane::Producer if self.producer.editing => Context::Editing,
             Pane::Tail if self.tail.detail => Context::Record,
@@ -233,8 +276,9 @@ impl App {
                 _ => {}
             },
             Mode::Prompt { kind, input } => self.prompt_key(kind, input, key),
+            Mode::Normal if self.dialog.is_some() => self.dialog_key(key),
             Mode::Normal => {
-                let ctx = self.context();
+                let ctx = self.keys_context();
                 match keymap::lookup(ctx, &key) {
                     Some(action) => self.update(action),
                     None if ctx == Context::Editing => self.edit_key(key),
@@ -273,8 +317,25 @@ impl App {
                             self.warn(format!("no line matches {:?}", self.logs.search));
                         }
                     }
-                    PromptKind::Command => self.run_command(&input),
+                    PromptKind::Command => {
+                        self.remember(&input);
+                        self.run_command(&input);
+                    }
                 }
+            }
+            KeyCode::Tab if kind == PromptKind::Command => {
+                let completed = self.complete(&input);
+                self.mode = Mode::Prompt {
+                    kind,
+                    input: completed,
+                };
+            }
+            KeyCode::Up | KeyCode::Down if kind == PromptKind::Command => {
+                let recalled = self.recall(key.code == KeyCode::Up).unwrap_or(input);
+                self.mode = Mode::Prompt {
+                    kind,
+                    input: recalled,
+                };
             }
             KeyCode::Backspace => {
                 input.pop();
@@ -296,9 +357,20 @@ impl App {
     }
 
     fn apply_filter(&mut self, text: String) {
+        if let Some(View::Groups {
+            filter, selected, ..
+        }) = self.views.last_mut()
+        {
+            *filter = text;
+            *selected = 0;
+            return;
+        }
         match self.focus {
             Pane::Logs => self.logs.search = text,
-            _ => self.topics.set_filter(text),
+            _ => {
+                self.topics.set_filter(text);
+                self.request_watermarks();
+            }
         }
     }
 
@@ -319,6 +391,16 @@ impl App {
                     input: String::new(),
                 }
             }
+            Action::Filter if matches!(self.views.last(), Some(View::Groups { .. })) => {
+                let input = match self.views.last() {
+                    Some(View::Groups { filter, .. }) => filter.clone(),
+                    _ => String::new(),
+                };
+                self.mode = Mode::Prompt {
+                    kind: PromptKind::Filter,
+                    input,
+                };
+            }
             Action::Filter => {
                 let input = match self.focus {
                     Pane::Logs => self.logs.search.clone(),
@@ -336,6 +418,12 @@ impl App {
             Action::Down => self.scroll(1),
             Action::PageUp => self.scroll(-self.page()),
             Action::PageDown => self.scroll(self.page()),
+            Action::Top if !self.views.is_empty() => {
+                self.scroll_view(-1_000_000);
+            }
+            Action::Bottom if !self.views.is_empty() => {
+                self.scroll_view(1_000_000);
+            }
             Action::Top => match self.focus {
                 Pane::Topics => self.topics.top(),
                 Pane::Tail => self.tail.scroll.top(self.tail.records.first_seq()),
@@ -380,6 +468,7 @@ impl App {
                 }
                 _ => {}
             },
+            Action::Select if !self.views.is_empty() => self.select_in_view(),
             Action::Select => match self.focus {
                 Pane::Topics => {
                     if let Some(name) = self.topics.selected_name().map(str::to_string) {
@@ -407,10 +496,19 @@ impl App {
                 };
                 self.say(format!("internal topics {what}"));
             }
+            Action::Refresh if !self.views.is_empty() => self.refresh_view(),
             Action::Refresh => {
                 self.kafka.send(KafkaCommand::RefreshTopics);
+                self.watermarks_asked.clear();
                 self.say("refreshing topics…");
             }
+            Action::Describe => self.open_topic_detail(),
+            Action::CreateTopic => self.open_dialog_create(),
+            Action::DeleteTopic => self.open_dialog_delete_topic(),
+            Action::AddPartitions => self.open_dialog_partitions(),
+            Action::EditConfig => self.open_dialog_config(),
+            Action::ResetOffsets => self.open_dialog_reset(),
+            Action::DeleteGroup => self.open_dialog_delete_group(),
             Action::CycleFormat => {
                 self.tail.format = self.tail.format.next();
                 self.say(format!("format: {}", self.tail.format.label()));
@@ -467,6 +565,15 @@ impl App {
     }
 
     fn back(&mut self) {
+        if let Some(View::Groups { filter, .. }) = self.views.last_mut() {
+            if !filter.is_empty() {
+                filter.clear();
+                return;
+            }
+        }
+        if self.views.pop().is_some() {
+            return;
+        }
         if self.focus == Pane::Producer && self.producer.editing {
             self.producer.editing = false;
         } else if self.focus == Pane::Tail && self.tail.detail {
@@ -481,8 +588,14 @@ impl App {
     }
 
     fn scroll(&mut self, delta: i64) {
+        if self.scroll_view(delta) {
+            return;
+        }
         match self.focus {
-            Pane::Topics => self.topics.move_by(delta),
+            Pane::Topics => {
+                self.topics.move_by(delta);
+                self.request_watermarks();
+            }
             Pane::Tail if self.tail.detail => {
                 let v = i64::from(self.tail.detail_scroll) + delta;
                 self.tail.detail_scroll = v.clamp(0, i64::from(u16::MAX)) as u16;
@@ -504,6 +617,12 @@ impl App {
     }
 
     fn publish(&mut self) {
+        if self.read_only {
+            self.producer.status = ProduceStatus::Refused(
+                "read-only: publishing is disabled (--read-only / read_only = true)".into(),
+            );
+            return;
+        }
         let Some(topic) = self.target_topic() else {
             self.producer.status =
                 ProduceStatus::Invalid("no topic selected: pick one in Topics (1) first".into());
@@ -527,7 +646,9 @@ impl App {
         self.producer.status = ProduceStatus::Sending {
             topic: topic.clone(),
         };
-        if self.tail.topic.as_deref() == Some(topic.as_str()) && self.tail.status == TailStatus::Starting {
+        if self.tail.topic.as_deref() == Some(topic.as_str())
+            && self.tail.status == TailStatus::Starting
+        {
             // The tail is not assigned yet: publishing now could land before its start.
             self.pending_publish = Some(req);
         } else if self.tail.topic.as_deref() != Some(topic.as_str()) {
@@ -536,137 +657,6 @@ impl App {
             self.pending_publish = Some(req);
         } else {
             self.kafka.send(KafkaCommand::Produce(req));
-        }
-    }
-
-    fn handle_kafka(&mut self, ev: KafkaEvent) {
-        match ev {
-            KafkaEvent::Topics(Ok(snap)) => {
-                self.cluster.connection = Connection::Connected {
-                    brokers: snap.brokers,
-                };
-                self.cluster.last_error = None;
-                self.topics.set_topics(snap.topics);
-                if let Some(t) = self.pending_topic.take() {
-                    if !self.topics.select_name(&t) {
-                        self.warn(format!(
-                            "topic {t:?} is not on this cluster (yet); tailing it anyway"
-                        ));
-                    }
-                    self.start_tail(t, self.default_start);
-                    self.focus = Pane::Tail;
-                }
-            }
-            KafkaEvent::Topics(Err(e)) => {
-                self.cluster.connection = Connection::Unreachable(e);
-            }
-            KafkaEvent::Records {
-                generation,
-                records,
-            } => {
-                self.tail.push_batch(generation, records);
-            }
-            KafkaEvent::TailStarted {
-                generation,
-                partitions,
-                notice,
-            } => {
-                if generation == self.tail.generation {
-                    self.tail.status = TailStatus::Live { partitions };
-                    self.tail.notice = notice;
-                    if let Some(req) = self.pending_publish.take() {
-                        self.kafka.send(KafkaCommand::Produce(req));
-                    }
-                }
-            }
-            KafkaEvent::TailStatus {
-                generation,
-                status,
-                error,
-            } => {
-                if generation == self.tail.generation {
-                    self.tail.status = TailStatus::Problem {
-                        text: status,
-                        error,
-                    };
-                    // A tail that waits for its topic would hold a publish forever: the
-                    // publish itself creates the topic (auto-create), so send it now.
-                    if let Some(req) = self.pending_publish.take() {
-                        self.kafka.send(KafkaCommand::Produce(req));
-                    }
-                }
-            }
-            KafkaEvent::Delivery(d) => {
-                if let Delivery::Delivered { .. } = &d {
-                    self.producer.sent += 1;
-                    let sent = self.in_flight_value.take();
-                    let current = self.producer.value.lines().join("\n").into_bytes();
-                    if sent.as_deref() == Some(current.as_slice()) {
-                        self.producer.clear_value();
-                    }
-                }
-                self.producer.status = ProduceStatus::Done(d);
-            }
-            KafkaEvent::ClientError(e) => {
-                if !matches!(self.cluster.connection, Connection::Connected { .. }) {
-                    self.cluster.last_error = Some(e);
-                } else {
-                    self.warn(e);
-                }
-            }
-        }
-    }
-
-    fn run_command(&mut self, line: &str) {
-        let mut words = line.split_whitespace();
-        let Some(cmd) = words.next() else { return };
-        let rest: Vec<&str> = words.collect();
-        let arg = rest.join(" ");
-        match cmd {
-            "q" | "q!" | "quit" | "exit" => self.quit = true,
-            "help" | "h" => self.mode = Mode::Help { scroll: 0 },
-            "topics" | "t" => self.focus_pane(Pane::Topics),
-            "tail" if arg.is_empty() => self.focus_pane(Pane::Tail),
-            "tail" => {
-                let topic = rest[0].to_string();
-                let start = match rest.get(1..).map(|r| r.join(" ")).filter(|s| !s.is_empty()) {
-                    Some(s) => match s.parse() {
-                        Ok(st) => st,
-                        Err(e) => return self.warn(format!("{e}")),
-                    },
-                    None => self.default_start,
-                };
-                self.topics.select_name(&topic);
-                self.start_tail(topic, start);
-                self.focus = Pane::Tail;
-            }
-            "from" => match arg.parse::<StartFrom>() {
-                Ok(start) => match self.tail.topic.clone().or_else(|| self.topics.selected_name().map(String::from)) {
-                    Some(topic) => {
-                        self.default_start = start;
-                        self.start_tail(topic, start);
-                        self.focus = Pane::Tail;
-                    }
-                    None => self.warn("no topic to tail: select one in Topics first"),
-                },
-                Err(e) => self.warn(e.to_string()),
-            },
-            "format" | "fmt" => {
-                let f = match arg.as_str() {
-                    "auto" => Format::Auto,
-                    "text" => Format::Text,
-                    "json" => Format::Json,
-                    "hex" => Format::Hex,
-                    _ => return self.warn("format takes auto, text, json or hex"),
-                };
-                self.tail.format = f;
-                self.say(format!("format: {}", f.label()));
-            }
-            "producer" | "produce" | "p" => self.focus_pane(Pane::Producer),
-            "logs" | "log" | "l" => self.focus_pane(Pane::Logs),
-            other => self.warn(format!(
-                "unknown command :{other}; try :tail TOPIC [FROM], :from POS, :format FMT, :topics, :logs, :q"
-            )),
         }
     }
 }

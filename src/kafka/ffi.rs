@@ -1,6 +1,7 @@
-//! The one place kafka-tui calls librdkafka directly: the rdkafka crate does not wrap
-//! `rd_kafka_mock_broker_set_host_port`, which lets the mock broker advertise the address
-//! that other programs reach it at (our forwarder on `--listen`).
+//! The one place kafka-tui calls librdkafka directly, for two functions the rdkafka crate does
+//! not wrap: `rd_kafka_mock_broker_set_host_port`, which lets the mock broker advertise the
+//! address other programs reach it at (our forwarder on `--listen`), and
+//! `rd_kafka_controllerid`, for the cluster overview.
 #![allow(unsafe_code)]
 
 use std::ffi::CString;
@@ -34,4 +35,12 @@ pub fn set_advertised_address<C: ClientContext>(
         );
     }
     true
+}
+
+/// The id of the cluster's controller broker, if known within `timeout_ms`.
+pub fn controller_id<C: ClientContext>(client: &Client<C>, timeout_ms: i32) -> Option<i32> {
+    // SAFETY: `client.native_ptr()` is a live rd_kafka_t while `client` is borrowed; the call
+    // only reads cached metadata (waiting at most `timeout_ms`) and returns an integer.
+    let id = unsafe { rdkafka::bindings::rd_kafka_controllerid(client.native_ptr(), timeout_ms) };
+    (id >= 0).then_some(id)
 }

@@ -1,0 +1,151 @@
+//! How news from the Kafka task changes the app.
+
+use super::*;
+
+impl App {
+    pub(super) fn handle_kafka(&mut self, ev: KafkaEvent) {
+        match ev {
+            KafkaEvent::Topics(Ok(snap)) => {
+                self.cluster.connection = Connection::Connected {
+                    brokers: snap.brokers,
+                };
+                self.cluster.last_error = None;
+                self.topics.set_topics(snap.topics);
+                self.request_watermarks();
+                if let Some(t) = self.pending_topic.take() {
+                    if !self.topics.select_name(&t) {
+                        self.warn(format!(
+                            "topic {t:?} is not on this cluster (yet); tailing it anyway"
+                        ));
+                    }
+                    self.start_tail(t, self.default_start);
+                    self.focus = Pane::Tail;
+                }
+            }
+            KafkaEvent::Topics(Err(e)) => {
+                self.cluster.connection = Connection::Unreachable(e);
+            }
+            KafkaEvent::Records {
+                generation,
+                records,
+            } => {
+                self.tail.push_batch(generation, records);
+            }
+            KafkaEvent::TailStarted {
+                generation,
+                partitions,
+                notice,
+            } => {
+                if generation == self.tail.generation {
+                    self.tail.status = TailStatus::Live { partitions };
+                    self.tail.notice = notice;
+                    if let Some(req) = self.pending_publish.take() {
+                        self.kafka.send(KafkaCommand::Produce(req));
+                    }
+                }
+            }
+            KafkaEvent::TailStatus {
+                generation,
+                status,
+                error,
+            } => {
+                if generation == self.tail.generation {
+                    self.tail.status = TailStatus::Problem {
+                        text: status,
+                        error,
+                    };
+                    // A tail that waits for its topic would hold a publish forever: the
+                    // publish itself creates the topic (auto-create), so send it now.
+                    if let Some(req) = self.pending_publish.take() {
+                        self.kafka.send(KafkaCommand::Produce(req));
+                    }
+                }
+            }
+            KafkaEvent::Delivery(d) => {
+                if let Delivery::Delivered { .. } = &d {
+                    self.producer.sent += 1;
+                    let sent = self.in_flight_value.take();
+                    let current = self.producer.value.lines().join("\n").into_bytes();
+                    if sent.as_deref() == Some(current.as_slice()) {
+                        self.producer.clear_value();
+                    }
+                }
+                self.producer.status = ProduceStatus::Done(d);
+            }
+            KafkaEvent::ClientError(e) => {
+                if !matches!(self.cluster.connection, Connection::Connected { .. }) {
+                    self.cluster.last_error = Some(e);
+                } else {
+                    self.warn(e);
+                }
+            }
+            KafkaEvent::Watermarks(marks) => self.topics.set_watermarks(marks),
+            KafkaEvent::TopicDetail(r) => {
+                let name = r.as_ref().ok().map(|d| d.name.clone());
+                for v in &mut self.views {
+                    if let View::TopicDetail { topic, detail, .. } = v {
+                        if name.is_none() || name.as_ref() == Some(topic) {
+                            *detail = Some(r.clone());
+                        }
+                    }
+                }
+            }
+            KafkaEvent::Configs { topic, result } => {
+                for v in &mut self.views {
+                    if let View::TopicDetail {
+                        topic: t, configs, ..
+                    } = v
+                    {
+                        if *t == topic {
+                            *configs = Some(result.clone());
+                        }
+                    }
+                }
+            }
+            KafkaEvent::Groups(r) => {
+                for v in &mut self.views {
+                    if let View::Groups { list, selected, .. } = v {
+                        *selected =
+                            (*selected).min(r.as_ref().map_or(0, |l| l.len().saturating_sub(1)));
+                        *list = Some(r.clone());
+                    }
+                }
+            }
+            KafkaEvent::GroupDetail(r) => {
+                let name = r.as_ref().ok().map(|d| d.name.clone());
+                for v in &mut self.views {
+                    if let View::GroupDetail {
+                        name: n, detail, ..
+                    } = v
+                    {
+                        if name.is_none() || name.as_ref() == Some(n) {
+                            *detail = Some(r.clone());
+                        }
+                    }
+                }
+            }
+            KafkaEvent::ResetPlan(r) => {
+                if let Some(Dialog::ResetOffsets { plan, .. }) = &mut self.dialog {
+                    *plan = Some(r);
+                }
+            }
+            KafkaEvent::Overview(r) => {
+                for v in &mut self.views {
+                    if let View::Brokers { overview } = v {
+                        *overview = Some(r.clone());
+                    }
+                }
+            }
+            KafkaEvent::AdminDone { what, result } => {
+                match result {
+                    Ok(text) => self.say(text),
+                    Err(e) => self.warn(format!("{what}: {e}")),
+                }
+                // Whatever changed, the lists should show it.
+                self.kafka.send(KafkaCommand::RefreshTopics);
+                self.watermarks_asked.clear();
+                self.refresh_view();
+            }
+        }
+    }
+}

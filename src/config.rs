@@ -1,0 +1,407 @@
+//! The config file: named clusters with their bootstrap, librdkafka properties, log sources,
+//! colour and read-only flag. Secrets may come from the file, `${ENV}` or a command, and are
+//! never printed (see `mask`).
+//!
+//! ```toml
+//! default_cluster = "dev"      # optional: used when no -b / --cluster is given
+//! [clusters.dev]
+//! bootstrap = "localhost:9092"
+//! broker_log_cmd = "docker logs -f broker"
+//! [clusters.prod]
+//! bootstrap = "kafka-1.example:9093"
+//! read_only = true
+//! color = "red"
+//! password_cmd = "pass show kafka/prod"     # its output becomes sasl.password
+//! [clusters.prod.properties]
+//! "security.protocol" = "SASL_SSL"
+//! "sasl.password" = "${KAFKA_PASSWORD}"
+//! ```
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use serde::Deserialize;
+
+#[derive(Debug, thiserror::Error)]
+pub enum ConfigError {
+    #[error("{path}:{line}:{column}: {message}")]
+    Parse {
+        path: String,
+        line: usize,
+        column: usize,
+        message: String,
+    },
+    #[error("cannot read {path}: {source}")]
+    Io {
+        path: String,
+        source: std::io::Error,
+    },
+    #[error("{path}:{line}: {message}")]
+    Properties {
+        path: String,
+        line: usize,
+        message: String,
+    },
+    #[error("no cluster named {name:?} in {path} (known: {known})")]
+    UnknownCluster {
+        name: String,
+        path: String,
+        known: String,
+    },
+    #[error("cluster {cluster:?}: property {key}: environment variable {var} is not set")]
+    MissingEnv {
+        cluster: String,
+        key: String,
+        var: String,
+    },
+    #[error("cluster {cluster:?}: password_cmd failed: {reason}")]
+    PasswordCmd { cluster: String, reason: String },
+    #[error(
+        "cluster {cluster:?} has no bootstrap (set bootstrap = \"host:port\" or embedded = true)"
+    )]
+    NoBootstrap { cluster: String },
+}
+
+#[derive(Debug, Clone, Default, Deserialize, PartialEq, Eq)]
+#[serde(deny_unknown_fields)]
+pub struct ConfigFile {
+    pub default_cluster: Option<String>,
+    pub theme: Option<String>,
+    #[serde(default)]
+    pub clusters: BTreeMap<String, ClusterConfig>,
+}
+
+#[derive(Debug, Clone, Default, Deserialize, PartialEq, Eq)]
+#[serde(deny_unknown_fields)]
+pub struct ClusterConfig {
+    pub bootstrap: Option<String>,
+    /// This context is the embedded broker.
+    #[serde(default)]
+    pub embedded: bool,
+    #[serde(default)]
+    pub properties: BTreeMap<String, String>,
+    /// A librdkafka properties file (`key=value` lines), like kcat's -F.
+    pub properties_file: Option<PathBuf>,
+    /// A command whose output (trimmed) is the SASL password.
+    pub password_cmd: Option<String>,
+    /// Kept for the schema-registry support to come.
+    pub schema_registry: Option<String>,
+    pub broker_log: Option<PathBuf>,
+    pub broker_log_cmd: Option<String>,
+    pub zookeeper_log: Option<PathBuf>,
+    pub zookeeper_log_cmd: Option<String>,
+    /// A colour for the header, so production looks different (`red`, `#ff0000`).
+    pub color: Option<String>,
+    #[serde(default)]
+    pub read_only: bool,
+}
+
+/// Where the config file is looked for, in order.
+pub fn search_paths() -> Vec<(String, Option<PathBuf>)> {
+    let env = |k: &str| {
+        std::env::var_os(k)
+            .filter(|v| !v.is_empty())
+            .map(PathBuf::from)
+    };
+    vec![
+        ("$KAFKA_TUI_CONFIG".into(), env("KAFKA_TUI_CONFIG")),
+        (
+            "$XDG_CONFIG_HOME/kafka-tui/config.toml".into(),
+            env("XDG_CONFIG_HOME").map(|d| d.join("kafka-tui/config.toml")),
+        ),
+        (
+            "~/.config/kafka-tui/config.toml".into(),
+            dirs::home_dir().map(|d| d.join(".config/kafka-tui/config.toml")),
+        ),
+    ]
+}
+
+/// The config file in use: `$KAFKA_TUI_CONFIG` (which must exist), else the first that exists.
+pub fn locate() -> Result<Option<PathBuf>, ConfigError> {
+    let paths = search_paths();
+    if let Some(p) = &paths[0].1 {
+        if !p.exists() {
+            return Err(ConfigError::Io {
+                path: p.display().to_string(),
+                source: std::io::Error::new(
+                    std::io::ErrorKind::NotFound,
+                    "$KAFKA_TUI_CONFIG points to a missing file",
+                ),
+            });
+        }
+        return Ok(Some(p.clone()));
+    }
+    Ok(paths
+        .into_iter()
+        .filter_map(|(_, p)| p)
+        .find(|p| p.exists()))
+}
+
+/// 1-based line and column of a byte offset.
+fn line_col(text: &str, offset: usize) -> (usize, usize) {
+    let before = &text[..offset.min(text.len())];
+    let line = before.matches('\n').count() + 1;
+    let column = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
+    (line, column)
+}
+
+impl ConfigFile {
+    pub fn parse(path: &Path, text: &str) -> Result<ConfigFile, ConfigError> {
+        toml::from_str(text).map_err(|e| {
+            let (line, column) = e.span().map_or((1, 1), |s| line_col(text, s.start));
+            ConfigError::Parse {
+                path: path.display().to_string(),
+                line,
+                column,
+                message: e.message().to_string(),
+            }
+        })
+    }
+
+    pub fn load(path: &Path) -> Result<ConfigFile, ConfigError> {
+        let text = std::fs::read_to_string(path).map_err(|source| ConfigError::Io {
+            path: path.display().to_string(),
+            source,
+        })?;
+        ConfigFile::parse(path, &text)
+    }
+
+    /// True when the file holds a secret in clear (not `${VAR}` or a command).
+    pub fn has_literal_secrets(&self) -> bool {
+        self.clusters.values().any(|c| {
+            c.properties
+                .iter()
+                .any(|(k, v)| is_secret(k) && !v.trim().starts_with("${"))
+        })
+    }
+}
+
+/// Reads a librdkafka properties file: `key=value` lines, `#` comments, blank lines.
+pub fn read_properties_file(path: &Path) -> Result<Vec<(String, String)>, ConfigError> {
+    let text = std::fs::read_to_string(path).map_err(|source| ConfigError::Io {
+        path: path.display().to_string(),
+        source,
+    })?;
+    parse_properties(&path.display().to_string(), &text)
+}
+
+pub fn parse_properties(path: &str, text: &str) -> Result<Vec<(String, String)>, ConfigError> {
+    let mut out = Vec::new();
+    for (i, raw) in text.lines().enumerate() {
+        let line = raw.trim();
+        if line.is_empty() || line.starts_with('#') {
+            continue;
+        }
+        match line.split_once('=') {
+            Some((k, v)) if !k.trim().is_empty() => {
+                out.push((k.trim().to_string(), v.trim().to_string()))
+            }
+            _ => {
+                return Err(ConfigError::Properties {
+                    path: path.to_string(),
+                    line: i + 1,
+                    message: "expected key=value".into(),
+                })
+            }
+        }
+    }
+    Ok(out)
+}
+
+/// Whether a librdkafka property holds a secret that must never be shown or logged.
+pub fn is_secret(key: &str) -> bool {
+    let k = key.to_ascii_lowercase();
+    k.contains("password")
+        || k.contains("secret")
+        || k.contains("jaas")
+        || k == "ssl.key.pem"
+        || k == "ssl_key"
+        || k.ends_with(".token")
+        || k == "sasl.oauthbearer.config"
+}
+
+/// The value as it may be shown: secrets become `********`.
+pub fn mask(key: &str, value: &str) -> String {
+    if is_secret(key) {
+        "********".into()
+    } else {
+        value.to_string()
+    }
+}
+
+/// Replaces `${VAR}` with the environment variable's value.
+pub fn expand_env(cluster: &str, key: &str, value: &str) -> Result<String, ConfigError> {
+    let mut out = String::new();
+    let mut rest = value;
+    while let Some(start) = rest.find("${") {
+        out.push_str(&rest[..start]);
+        let after = &rest[start + 2..];
+        let Some(end) = after.find('}') else {
+            out.push_str(&rest[start..]);
+            return Ok(out);
+        };
+        let var = &after[..end];
+        let val = std::env::var(var).map_err(|_| ConfigError::MissingEnv {
+            cluster: cluster.into(),
+            key: key.into(),
+            var: var.into(),
+        })?;
+        out.push_str(&val);
+        rest = &after[end + 1..];
+    }
+    out.push_str(rest);
+    Ok(out)
+}
+
+/// Runs `password_cmd` and returns its trimmed output. The output is never part of an error.
+pub fn run_password_cmd(cluster: &str, cmd: &str) -> Result<String, ConfigError> {
+    let out = std::process::Command::new("sh")
+        .arg("-c")
+        .arg(cmd)
+        .stdin(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .output()
+        .map_err(|e| ConfigError::PasswordCmd {
+            cluster: cluster.into(),
+            reason: format!("cannot run it: {e}"),
+        })?;
+    if !out.status.success() {
+        return Err(ConfigError::PasswordCmd {
+            cluster: cluster.into(),
+            reason: format!("it exited with {}", out.status),
+        });
+    }
+    let pw = String::from_utf8_lossy(&out.stdout)
+        .trim_end_matches(['\n', '\r'])
+        .to_string();
+    if pw.is_empty() {
+        return Err(ConfigError::PasswordCmd {
+            cluster: cluster.into(),
+            reason: "it printed nothing".into(),
+        });
+    }
+    Ok(pw)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const EXAMPLE: &str = r#"
+default_cluster = "dev"
+[clusters.dev]
+bootstrap = "localhost:9092"
+broker_log_cmd = "docker logs -f broker"
+zookeeper_log_cmd = "docker logs -f zookeeper"
+
+[clusters.prod]
+bootstrap = "kafka-1.example:9093,kafka-2.example:9093"
+read_only = true
+color = "red"
+[clusters.prod.properties]
+"security.protocol" = "SASL_SSL"
+"sasl.mechanism" = "SCRAM-SHA-512"
+"sasl.username" = "ops"
+"sasl.password" = "${KAFKA_PASSWORD}"
+"#;
+
+    #[test]
+    fn parses_the_documented_example() {
+        let c = ConfigFile::parse(Path::new("c.toml"), EXAMPLE).unwrap();
+        assert_eq!(c.default_cluster.as_deref(), Some("dev"));
+        assert_eq!(
+            c.clusters["prod"].properties["sasl.mechanism"],
+            "SCRAM-SHA-512"
+        );
+        assert!(c.clusters["prod"].read_only);
+        assert!(!c.has_literal_secrets(), "${{VAR}} is not a literal secret");
+    }
+
+    #[test]
+    fn errors_name_file_line_and_column() {
+        let text = "[clusters.dev]\nbootstrap = \"a\"\nbootstarp = \"b\"\n";
+        let e = ConfigFile::parse(Path::new("/x/config.toml"), text)
+            .unwrap_err()
+            .to_string();
+        assert!(e.starts_with("/x/config.toml:3:1:"), "{e}");
+        assert!(e.contains("bootstarp"), "{e}");
+        let e = ConfigFile::parse(Path::new("c.toml"), "[clusters.dev\n")
+            .unwrap_err()
+            .to_string();
+        assert!(e.starts_with("c.toml:1:"), "{e}");
+    }
+
+    #[test]
+    fn properties_files() {
+        let p = parse_properties(
+            "f",
+            "# comment\n\nbootstrap.servers = a:1\nsasl.password=x=y\n",
+        )
+        .unwrap();
+        assert_eq!(
+            p,
+            vec![
+                ("bootstrap.servers".into(), "a:1".into()),
+                ("sasl.password".into(), "x=y".into())
+            ]
+        );
+        let e = parse_properties("f.properties", "ok=1\nbroken\n")
+            .unwrap_err()
+            .to_string();
+        assert_eq!(e, "f.properties:2: expected key=value");
+    }
+
+    #[test]
+    fn secrets_are_recognised_and_masked() {
+        for k in [
+            "sasl.password",
+            "ssl.key.password",
+            "ssl.keystore.password",
+            "sasl.oauthbearer.client.secret",
+            "sasl.jaas.config",
+            "ssl.key.pem",
+        ] {
+            assert!(is_secret(k), "{k}");
+            assert_eq!(mask(k, "hunter2"), "********");
+        }
+        assert_eq!(mask("sasl.username", "ops"), "ops");
+        let c = ConfigFile::parse(
+            Path::new("c"),
+            "[clusters.a]\nbootstrap=\"x\"\n[clusters.a.properties]\n\"sasl.password\"=\"plain\"\n",
+        )
+        .unwrap();
+        assert!(c.has_literal_secrets());
+    }
+
+    #[test]
+    fn env_expansion() {
+        std::env::set_var("KTUI_TEST_PW", "s3cret");
+        assert_eq!(
+            expand_env("c", "k", "pre-${KTUI_TEST_PW}-post").unwrap(),
+            "pre-s3cret-post"
+        );
+        let e = expand_env("prod", "sasl.password", "${KTUI_SURELY_UNSET_VAR}")
+            .unwrap_err()
+            .to_string();
+        assert!(
+            e.contains("KTUI_SURELY_UNSET_VAR") && e.contains("prod"),
+            "{e}"
+        );
+    }
+
+    #[test]
+    fn password_cmd_output_and_failures() {
+        assert_eq!(run_password_cmd("c", "printf 'pw\\n'").unwrap(), "pw");
+        let e = run_password_cmd("c", "echo leaked; exit 3")
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("exit status: 3") && !e.contains("leaked"), "{e}");
+        assert!(run_password_cmd("c", "true").is_err());
+    }
+
+    #[test]
+    fn line_col_counts_from_one() {
+        assert_eq!(line_col("ab\ncd", 4), (2, 2));
+        assert_eq!(line_col("x", 0), (1, 1));
+    }
+}

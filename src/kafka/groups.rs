@@ -1,0 +1,389 @@
+//! Consumer groups: listing, members and their assignments, committed offsets and lag, offset
+//! resets and deletion. Blocking calls: run them on a blocking thread.
+
+use std::collections::BTreeMap;
+use std::time::Duration;
+
+use rdkafka::admin::{AdminClient, AdminOptions};
+use rdkafka::consumer::{BaseConsumer, CommitMode, Consumer};
+use rdkafka::{Offset, TopicPartitionList};
+
+use super::client::{ClientSettings, UiContext};
+use super::consumer::create_consumer;
+
+const TIMEOUT: Duration = Duration::from_secs(10);
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct GroupSummary {
+    pub name: String,
+    pub state: String,
+    pub protocol_type: String,
+    pub members: usize,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Member {
+    pub id: String,
+    pub client_id: String,
+    pub host: String,
+    /// topic -> partitions, decoded from the consumer protocol assignment.
+    pub assignment: BTreeMap<String, Vec<i32>>,
+}
+
+/// Lag of one partition. `lag` is `None` when there is no commit, and the committed offset is
+/// never allowed to make lag negative: `ahead` marks a commit past the end offset (a broker
+/// reporting a stale end, or a truncated log).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PartitionLag {
+    pub topic: String,
+    pub partition: i32,
+    pub committed: Option<i64>,
+    pub end: Option<i64>,
+    pub lag: Option<i64>,
+    pub ahead: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct GroupDetail {
+    pub name: String,
+    pub state: String,
+    pub members: Vec<Member>,
+    pub offsets: Vec<PartitionLag>,
+}
+
+impl GroupDetail {
+    pub fn total_lag(&self) -> i64 {
+        self.offsets.iter().filter_map(|p| p.lag).sum()
+    }
+
+    /// Offsets may be changed only while nobody consumes: the broker would reject it anyway.
+    pub fn is_inactive(&self) -> bool {
+        matches!(self.state.as_str(), "Empty" | "Dead") || self.members.is_empty()
+    }
+}
+
+/// Where a reset moves a group's offsets.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ResetTo {
+    Earliest,
+    Latest,
+    Offset(i64),
+    /// Milliseconds since the epoch.
+    Timestamp(i64),
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ResetPlan {
+    pub group: String,
+    pub to: ResetTo,
+    /// (topic, partition, old committed, new)
+    pub moves: Vec<(String, i32, Option<i64>, i64)>,
+}
+
+/// Reads a consumer-protocol `MemberAssignment`: version, [topic, [partition]], user data.
+pub fn decode_assignment(bytes: &[u8]) -> Option<BTreeMap<String, Vec<i32>>> {
+    let mut r = Reader { b: bytes, pos: 0 };
+    let _version = r.i16()?;
+    let topics = r.i32()?;
+    let mut out = BTreeMap::new();
+    for _ in 0..topics.max(0) {
+        let len = usize::try_from(r.i16()?).ok()?;
+        let name = String::from_utf8_lossy(r.take(len)?).into_owned();
+        let n = r.i32()?;
+        let mut parts = Vec::with_capacity(n.clamp(0, 10_000) as usize);
+        for _ in 0..n.max(0) {
+            parts.push(r.i32()?);
+        }
+        out.insert(name, parts);
+    }
+    Some(out)
+}
+
+struct Reader<'a> {
+    b: &'a [u8],
+    pos: usize,
+}
+
+impl<'a> Reader<'a> {
+    fn take(&mut self, n: usize) -> Option<&'a [u8]> {
+        let s = self.b.get(self.pos..self.pos.checked_add(n)?)?;
+        self.pos += n;
+        Some(s)
+    }
+    fn i16(&mut self) -> Option<i16> {
+        Some(i16::from_be_bytes(self.take(2)?.try_into().ok()?))
+    }
+    fn i32(&mut self) -> Option<i32> {
+        Some(i32::from_be_bytes(self.take(4)?.try_into().ok()?))
+    }
+}
+
+fn err(e: impl std::fmt::Display) -> String {
+    e.to_string()
+}
+
+pub fn list_groups(client: &BaseConsumer<UiContext>) -> Result<Vec<GroupSummary>, String> {
+    let list = client.fetch_group_list(None, TIMEOUT).map_err(err)?;
+    let mut groups: Vec<GroupSummary> = list
+        .groups()
+        .iter()
+        .map(|g| GroupSummary {
+            name: g.name().to_string(),
+            state: g.state().to_string(),
+            protocol_type: g.protocol_type().to_string(),
+            members: g.members().len(),
+        })
+        .collect();
+    groups.sort_by(|a, b| a.name.cmp(&b.name));
+    Ok(groups)
+}
+
+/// Lag from a committed offset and an end offset, clamped (see `PartitionLag`).
+pub fn lag(committed: Option<i64>, end: Option<i64>) -> (Option<i64>, bool) {
+    match (committed, end) {
+        (Some(c), Some(e)) if c > e => (Some(0), true),
+        (Some(c), Some(e)) => (Some(e - c), false),
+        _ => (None, false),
+    }
+}
+
+/// Members, committed offsets and lag of one group. Committed offsets are read before end
+/// offsets, so a record produced in between can only make lag look larger, never negative.
+pub fn describe_group(
+    settings: &ClientSettings,
+    meta: &BaseConsumer<UiContext>,
+    group: &str,
+) -> Result<GroupDetail, String> {
+    let list = meta.fetch_group_list(Some(group), TIMEOUT).map_err(err)?;
+    let info = list.groups().iter().find(|g| g.name() == group);
+    let (state, members) = match info {
+        Some(g) => (
+            g.state().to_string(),
+            g.members()
+                .iter()
+                .map(|m| Member {
+                    id: m.id().to_string(),
+                    client_id: m.client_id().to_string(),
+                    host: m.client_host().to_string(),
+                    assignment: m
+                        .assignment()
+                        .and_then(decode_assignment)
+                        .unwrap_or_default(),
+                })
+                .collect(),
+        ),
+        None => ("Unknown".to_string(), Vec::new()),
+    };
+
+    let md = meta.fetch_metadata(None, TIMEOUT).map_err(err)?;
+    let mut tpl = TopicPartitionList::new();
+    for t in md.topics().iter().filter(|t| !t.name().starts_with("__")) {
+        for p in t.partitions() {
+            tpl.add_partition(t.name(), p.id());
+        }
+    }
+    let reader = group_client(settings, group)?;
+    let committed = reader.committed_offsets(tpl, TIMEOUT).map_err(err)?;
+    let mut offsets = Vec::new();
+    for e in committed.elements() {
+        let Offset::Offset(c) = e.offset() else {
+            continue;
+        };
+        let end = meta
+            .fetch_watermarks(e.topic(), e.partition(), TIMEOUT)
+            .ok()
+            .map(|(_, hi)| hi);
+        let (lag, ahead) = lag(Some(c), end);
+        offsets.push(PartitionLag {
+            topic: e.topic().to_string(),
+            partition: e.partition(),
+            committed: Some(c),
+            end,
+            lag,
+            ahead,
+        });
+    }
+    // Assigned partitions without a commit still belong in the table.
+    for m in &members {
+        for (topic, parts) in &m.assignment {
+            for &p in parts {
+                if !offsets
+                    .iter()
+                    .any(|o| &o.topic == topic && o.partition == p)
+                {
+                    let end = meta
+                        .fetch_watermarks(topic, p, TIMEOUT)
+                        .ok()
+                        .map(|(_, hi)| hi);
+                    offsets.push(PartitionLag {
+                        topic: topic.clone(),
+                        partition: p,
+                        committed: None,
+                        end,
+                        lag: None,
+                        ahead: false,
+                    });
+                }
+            }
+        }
+    }
+    offsets.sort_by(|a, b| (&a.topic, a.partition).cmp(&(&b.topic, b.partition)));
+    Ok(GroupDetail {
+        name: group.to_string(),
+        state,
+        members,
+        offsets,
+    })
+}
+
+/// A consumer that speaks for `group` without joining it (no subscribe), for OffsetFetch and
+/// OffsetCommit.
+fn group_client(settings: &ClientSettings, group: &str) -> Result<BaseConsumer<UiContext>, String> {
+    let mut s = settings.clone();
+    s.properties.push(("group.id".into(), group.into()));
+    create_consumer(&s, UiContext::silent()).map_err(|e| format!("{e:#}"))
+}
+
+/// Computes the new offsets for every partition the group has committed.
+pub fn plan_reset(
+    meta: &BaseConsumer<UiContext>,
+    detail: &GroupDetail,
+    to: ResetTo,
+) -> Result<ResetPlan, String> {
+    let mut moves = Vec::new();
+    let targets: Vec<&PartitionLag> = detail.offsets.iter().collect();
+    if let ResetTo::Timestamp(ts) = to {
+        let mut q = TopicPartitionList::new();
+        for p in &targets {
+            q.add_partition_offset(&p.topic, p.partition, Offset::Offset(ts))
+                .map_err(err)?;
+        }
+        let found = meta.offsets_for_times(q, TIMEOUT).map_err(err)?;
+        for p in &targets {
+            let new = match found
+                .find_partition(&p.topic, p.partition)
+                .map(|e| e.offset())
+            {
+                Some(Offset::Offset(o)) => o,
+                // No record at or after the time: the end.
+                _ => {
+                    meta.fetch_watermarks(&p.topic, p.partition, TIMEOUT)
+                        .map_err(err)?
+                        .1
+                }
+            };
+            moves.push((p.topic.clone(), p.partition, p.committed, new));
+        }
+    } else {
+        for p in &targets {
+            let (lo, hi) = meta
+                .fetch_watermarks(&p.topic, p.partition, TIMEOUT)
+                .map_err(err)?;
+            let new = match to {
+                ResetTo::Earliest => lo,
+                ResetTo::Latest => hi,
+                ResetTo::Offset(o) => o.clamp(lo, hi),
+                ResetTo::Timestamp(_) => unreachable!("handled above"),
+            };
+            moves.push((p.topic.clone(), p.partition, p.committed, new));
+        }
+    }
+    Ok(ResetPlan {
+        group: detail.name.clone(),
+        to,
+        moves,
+    })
+}
+
+/// Commits the planned offsets on behalf of the (inactive) group.
+pub fn apply_reset(settings: &ClientSettings, plan: &ResetPlan) -> Result<usize, String> {
+    let client = group_client(settings, &plan.group)?;
+    let mut tpl = TopicPartitionList::new();
+    for (topic, partition, _, new) in &plan.moves {
+        tpl.add_partition_offset(topic, *partition, Offset::Offset(*new))
+            .map_err(err)?;
+    }
+    client.commit(&tpl, CommitMode::Sync).map_err(err)?;
+    Ok(plan.moves.len())
+}
+
+pub async fn delete_group(admin: &AdminClient<UiContext>, group: &str) -> Result<(), String> {
+    let res = admin
+        .delete_groups(
+            &[group],
+            &AdminOptions::new().operation_timeout(Some(TIMEOUT)),
+        )
+        .await
+        .map_err(err)?;
+    match res.into_iter().next() {
+        Some(Ok(_)) => Ok(()),
+        Some(Err((_, code))) => Err(format!("{code}")),
+        None => Err("the broker gave no answer".into()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn assignment(topics: &[(&str, &[i32])]) -> Vec<u8> {
+        let mut b = vec![0, 1];
+        b.extend((topics.len() as i32).to_be_bytes());
+        for (t, ps) in topics {
+            b.extend((t.len() as i16).to_be_bytes());
+            b.extend(t.as_bytes());
+            b.extend((ps.len() as i32).to_be_bytes());
+            for p in *ps {
+                b.extend(p.to_be_bytes());
+            }
+        }
+        b.extend((-1i32).to_be_bytes()); // null user data
+        b
+    }
+
+    #[test]
+    fn decodes_consumer_assignments() {
+        let got = decode_assignment(&assignment(&[("orders", &[0, 2]), ("pay", &[1])])).unwrap();
+        assert_eq!(got["orders"], vec![0, 2]);
+        assert_eq!(got["pay"], vec![1]);
+    }
+
+    #[test]
+    fn truncated_or_hostile_assignments_do_not_panic() {
+        let full = assignment(&[("orders", &[0, 2])]);
+        for cut in 0..full.len() - 4 {
+            let _ = decode_assignment(&full[..cut]);
+        }
+        // A huge partition count with no data must fail, not allocate gigabytes.
+        let mut evil = vec![0, 1, 0, 0, 0, 1, 0, 1, b'x'];
+        evil.extend(i32::MAX.to_be_bytes());
+        assert_eq!(decode_assignment(&evil), None);
+    }
+
+    #[test]
+    fn lag_is_clamped_and_marked() {
+        assert_eq!(lag(Some(5), Some(10)), (Some(5), false));
+        assert_eq!(lag(Some(12), Some(10)), (Some(0), true));
+        assert_eq!(lag(None, Some(10)), (None, false));
+        assert_eq!(lag(Some(3), None), (None, false));
+    }
+
+    #[test]
+    fn inactive_groups() {
+        let d = |state: &str, members: usize| GroupDetail {
+            name: "g".into(),
+            state: state.into(),
+            members: (0..members)
+                .map(|i| Member {
+                    id: i.to_string(),
+                    client_id: "c".into(),
+                    host: "h".into(),
+                    assignment: BTreeMap::new(),
+                })
+                .collect(),
+            offsets: vec![],
+        };
+        assert!(d("Empty", 0).is_inactive());
+        assert!(!d("Stable", 2).is_inactive());
+    }
+}

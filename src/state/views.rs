@@ -1,0 +1,242 @@
+//! Full-width views opened over the top of the screen (`:groups`, `:brokers`, topic detail,
+//! `:ctx`) and the dialogs that confirm writes. Plain data; `app` drives them, `ui` draws them.
+
+use crate::kafka::admin::{ClusterOverview, ConfigItem, TopicDetail};
+use crate::kafka::groups::{GroupDetail, GroupSummary, ResetPlan};
+
+/// Something being fetched: not yet, or the answer.
+pub type Loading<T> = Option<Result<T, String>>;
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum View {
+    TopicDetail {
+        topic: String,
+        detail: Loading<TopicDetail>,
+        configs: Loading<Vec<ConfigItem>>,
+        scroll: u16,
+    },
+    Groups {
+        list: Loading<Vec<GroupSummary>>,
+        selected: usize,
+        filter: String,
+    },
+    GroupDetail {
+        name: String,
+        detail: Loading<GroupDetail>,
+        scroll: u16,
+    },
+    Brokers {
+        overview: Loading<ClusterOverview>,
+    },
+    Contexts {
+        names: Vec<String>,
+        current: String,
+        selected: usize,
+    },
+}
+
+impl View {
+    pub fn title(&self) -> String {
+        match self {
+            View::TopicDetail { topic, .. } => format!("Topic {topic}"),
+            View::Groups { .. } => "Consumer groups".into(),
+            View::GroupDetail { name, .. } => format!("Group {name}"),
+            View::Brokers { .. } => "Cluster".into(),
+            View::Contexts { .. } => "Contexts".into(),
+        }
+    }
+}
+
+/// Groups that pass the view's filter.
+pub fn filtered_groups<'a>(list: &'a [GroupSummary], filter: &str) -> Vec<&'a GroupSummary> {
+    let f = filter.to_lowercase();
+    list.iter()
+        .filter(|g| f.is_empty() || g.name.to_lowercase().contains(&f))
+        .collect()
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Dialog {
+    /// Fields: name, partitions, replication factor, configs (`k=v,k=v`).
+    CreateTopic {
+        fields: [String; 4],
+        field: usize,
+        error: Option<String>,
+    },
+    /// The person types the topic's name to confirm.
+    DeleteTopic {
+        topic: String,
+        typed: String,
+    },
+    AddPartitions {
+        topic: String,
+        current: usize,
+        input: String,
+        error: Option<String>,
+    },
+    EditConfig {
+        topic: String,
+        input: String,
+        error: Option<String>,
+    },
+    /// `input`: earliest, latest, an offset, or a time ago / RFC 3339 time. Enter once shows the
+    /// plan (old and new offsets), Enter again applies it.
+    ResetOffsets {
+        detail: GroupDetail,
+        input: String,
+        plan: Loading<ResetPlan>,
+    },
+    DeleteGroup {
+        group: String,
+        typed: String,
+    },
+}
+
+impl Dialog {
+    pub fn title(&self) -> &'static str {
+        match self {
+            Dialog::CreateTopic { .. } => "Create topic",
+            Dialog::DeleteTopic { .. } => "Delete topic",
+            Dialog::AddPartitions { .. } => "Add partitions",
+            Dialog::EditConfig { .. } => "Set a topic config",
+            Dialog::ResetOffsets { .. } => "Reset group offsets",
+            Dialog::DeleteGroup { .. } => "Delete group",
+        }
+    }
+
+    /// The text field keys go to.
+    pub fn input_mut(&mut self) -> &mut String {
+        match self {
+            Dialog::CreateTopic { fields, field, .. } => &mut fields[*field],
+            Dialog::DeleteTopic { typed, .. } | Dialog::DeleteGroup { typed, .. } => typed,
+            Dialog::AddPartitions { input, .. }
+            | Dialog::EditConfig { input, .. }
+            | Dialog::ResetOffsets { input, .. } => input,
+        }
+    }
+}
+
+pub const CREATE_FIELDS: [&str; 4] = [
+    "name",
+    "partitions",
+    "replication factor",
+    "configs (k=v,k=v)",
+];
+
+/// A validated create-topic request.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewTopicSpec {
+    pub name: String,
+    pub partitions: i32,
+    pub replication: i32,
+    pub configs: Vec<(String, String)>,
+}
+
+/// Checks the create-topic form the way Kafka would, with messages a person can act on.
+pub fn parse_new_topic(fields: &[String; 4]) -> Result<NewTopicSpec, String> {
+    let name = fields[0].trim();
+    if name.is_empty() {
+        return Err("the topic needs a name".into());
+    }
+    if name == "." || name == ".." || name.len() > 249 {
+        return Err("a topic name cannot be '.', '..' or longer than 249 characters".into());
+    }
+    if let Some(c) = name
+        .chars()
+        .find(|c| !(c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-')))
+    {
+        return Err(format!(
+            "{c:?} is not allowed in a topic name (use letters, digits, . _ -)"
+        ));
+    }
+    let num = |s: &str, what: &str, default: i32| -> Result<i32, String> {
+        let s = s.trim();
+        if s.is_empty() {
+            return Ok(default);
+        }
+        match s.parse::<i32>() {
+            Ok(n) if n >= 1 => Ok(n),
+            _ => Err(format!(
+                "{what} must be a whole number of at least 1, not {s:?}"
+            )),
+        }
+    };
+    let partitions = num(&fields[1], "partitions", 1)?;
+    let replication = num(&fields[2], "replication factor", 1)?;
+    let mut configs = Vec::new();
+    for part in fields[3]
+        .split(',')
+        .map(str::trim)
+        .filter(|p| !p.is_empty())
+    {
+        match part.split_once('=') {
+            Some((k, v)) if !k.trim().is_empty() => {
+                configs.push((k.trim().to_string(), v.trim().to_string()))
+            }
+            _ => return Err(format!("config {part:?} is not key=value")),
+        }
+    }
+    Ok(NewTopicSpec {
+        name: name.to_string(),
+        partitions,
+        replication,
+        configs,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn f(a: &str, b: &str, c: &str, d: &str) -> [String; 4] {
+        [a.into(), b.into(), c.into(), d.into()]
+    }
+
+    #[test]
+    fn new_topic_defaults_and_configs() {
+        let t = parse_new_topic(&f(
+            "orders",
+            "",
+            "",
+            "retention.ms=1000, cleanup.policy=compact",
+        ))
+        .unwrap();
+        assert_eq!((t.partitions, t.replication), (1, 1));
+        assert_eq!(t.configs[1], ("cleanup.policy".into(), "compact".into()));
+    }
+
+    #[test]
+    fn new_topic_errors_are_specific() {
+        assert!(parse_new_topic(&f("", "1", "1", ""))
+            .unwrap_err()
+            .contains("name"));
+        assert!(parse_new_topic(&f("a b", "1", "1", ""))
+            .unwrap_err()
+            .contains("' '"));
+        assert!(parse_new_topic(&f("a", "0", "1", ""))
+            .unwrap_err()
+            .contains("partitions"));
+        assert!(parse_new_topic(&f("a", "1", "x", ""))
+            .unwrap_err()
+            .contains("replication"));
+        assert!(parse_new_topic(&f("a", "1", "1", "nokey"))
+            .unwrap_err()
+            .contains("nokey"));
+    }
+
+    #[test]
+    fn group_filter() {
+        let g = |n: &str| GroupSummary {
+            name: n.into(),
+            state: "Stable".into(),
+            protocol_type: "consumer".into(),
+            members: 1,
+        };
+        let list = vec![g("billing"), g("Orders-app"), g("orders-audit")];
+        let names: Vec<_> = filtered_groups(&list, "ORDERS")
+            .iter()
+            .map(|g| g.name.as_str())
+            .collect();
+        assert_eq!(names, vec!["Orders-app", "orders-audit"]);
+    }
+}

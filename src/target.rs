@@ -1,0 +1,269 @@
+//! Which cluster a session talks to, resolved from the flags and the config file: the embedded
+//! broker, a `-b` bootstrap, or a named cluster (`--cluster`, `:ctx`).
+
+use std::path::PathBuf;
+
+use crate::cli::Cli;
+use crate::config::{self, ClusterConfig, ConfigError, ConfigFile};
+
+pub const EMBEDDED: &str = "embedded";
+pub const COMMAND_LINE: &str = "command line";
+
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct LogSources {
+    pub broker_file: Option<PathBuf>,
+    pub broker_cmd: Option<String>,
+    pub zookeeper_file: Option<PathBuf>,
+    pub zookeeper_cmd: Option<String>,
+}
+
+/// A resolved connection: everything a session needs, secrets included (never print it whole;
+/// `describe` masks them).
+#[derive(Clone, PartialEq, Eq)]
+pub struct Target {
+    pub name: String,
+    /// `None`: the embedded broker.
+    pub bootstrap: Option<String>,
+    pub properties: Vec<(String, String)>,
+    pub logs: LogSources,
+    pub read_only: bool,
+    pub color: Option<String>,
+}
+
+impl std::fmt::Debug for Target {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let props: Vec<String> = self
+            .properties
+            .iter()
+            .map(|(k, v)| format!("{k}={}", config::mask(k, v)))
+            .collect();
+        f.debug_struct("Target")
+            .field("name", &self.name)
+            .field("bootstrap", &self.bootstrap)
+            .field("properties", &props)
+            .field("logs", &self.logs)
+            .field("read_only", &self.read_only)
+            .finish()
+    }
+}
+
+impl Target {
+    pub fn embedded(read_only: bool) -> Target {
+        Target {
+            name: EMBEDDED.into(),
+            bootstrap: None,
+            properties: Vec::new(),
+            logs: LogSources::default(),
+            read_only,
+            color: None,
+        }
+    }
+
+    /// Builds the target of a named cluster, resolving `${VAR}`, `properties_file` and
+    /// `password_cmd`.
+    pub fn from_cluster(name: &str, c: &ClusterConfig) -> Result<Target, ConfigError> {
+        let mut properties = Vec::new();
+        if let Some(f) = &c.properties_file {
+            properties.extend(config::read_properties_file(f)?);
+        }
+        for (k, v) in &c.properties {
+            properties.push((k.clone(), config::expand_env(name, k, v)?));
+        }
+        if let Some(cmd) = &c.password_cmd {
+            properties.push(("sasl.password".into(), config::run_password_cmd(name, cmd)?));
+        }
+        let bootstrap = match (&c.bootstrap, c.embedded) {
+            (_, true) => None,
+            (Some(b), false) => Some(b.clone()),
+            (None, false) => {
+                return Err(ConfigError::NoBootstrap {
+                    cluster: name.into(),
+                })
+            }
+        };
+        Ok(Target {
+            name: name.into(),
+            bootstrap,
+            properties,
+            logs: LogSources {
+                broker_file: c.broker_log.clone(),
+                broker_cmd: c.broker_log_cmd.clone(),
+                zookeeper_file: c.zookeeper_log.clone(),
+                zookeeper_cmd: c.zookeeper_log_cmd.clone(),
+            },
+            read_only: c.read_only,
+            color: c.color.clone(),
+        })
+    }
+
+    /// Applies what the command line says on top: `-F`, `-X`, log flags, `--read-only`.
+    fn overlay_cli(mut self, cli: &Cli) -> Result<Target, ConfigError> {
+        if let Some(f) = &cli.properties_file {
+            self.properties.extend(config::read_properties_file(f)?);
+        }
+        self.properties.extend(cli.properties.iter().cloned());
+        let l = &mut self.logs;
+        if cli.broker_log.is_some() || cli.broker_log_cmd.is_some() {
+            l.broker_file = cli.broker_log.clone();
+            l.broker_cmd = cli.broker_log_cmd.clone();
+        }
+        if cli.zookeeper_log.is_some() || cli.zookeeper_log_cmd.is_some() {
+            l.zookeeper_file = cli.zookeeper_log.clone();
+            l.zookeeper_cmd = cli.zookeeper_log_cmd.clone();
+        }
+        self.read_only |= cli.read_only;
+        Ok(self)
+    }
+}
+
+/// The contexts `:ctx` offers: the embedded broker, the `-b` cluster if any, every named one.
+pub fn context_names(cli: &Cli, file: &ConfigFile) -> Vec<String> {
+    let mut names = vec![EMBEDDED.to_string()];
+    if cli.bootstrap.is_some() {
+        names.push(COMMAND_LINE.into());
+    }
+    names.extend(
+        file.clusters
+            .keys()
+            .filter(|n| n.as_str() != EMBEDDED)
+            .cloned(),
+    );
+    names
+}
+
+/// The target named `name` (one of `context_names`).
+pub fn resolve_named(
+    name: &str,
+    cli: &Cli,
+    file: &ConfigFile,
+    file_path: Option<&std::path::Path>,
+) -> Result<Target, ConfigError> {
+    let base = match name {
+        COMMAND_LINE => Target {
+            name: COMMAND_LINE.into(),
+            bootstrap: cli.bootstrap.clone(),
+            ..Target::embedded(false)
+        },
+        EMBEDDED if !file.clusters.contains_key(EMBEDDED) => Target::embedded(false),
+        _ => match file.clusters.get(name) {
+            Some(c) => Target::from_cluster(name, c)?,
+            None => {
+                return Err(ConfigError::UnknownCluster {
+                    name: name.into(),
+                    path: file_path.map_or("(no config file)".into(), |p| p.display().to_string()),
+                    known: file.clusters.keys().cloned().collect::<Vec<_>>().join(", "),
+                })
+            }
+        },
+    };
+    base.overlay_cli(cli)
+}
+
+/// The target the session starts with: `-b`, else `--cluster`, else the file's
+/// `default_cluster`, else the embedded broker.
+pub fn resolve_initial(
+    cli: &Cli,
+    file: &ConfigFile,
+    file_path: Option<&std::path::Path>,
+) -> Result<Target, ConfigError> {
+    let name = if cli.bootstrap.is_some() {
+        COMMAND_LINE.to_string()
+    } else if let Some(c) = &cli.cluster {
+        c.clone()
+    } else if let Some(d) = &file.default_cluster {
+        d.clone()
+    } else {
+        EMBEDDED.to_string()
+    };
+    resolve_named(&name, cli, file, file_path)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::Parser;
+    use std::path::Path;
+
+    fn file() -> ConfigFile {
+        ConfigFile::parse(
+            Path::new("c.toml"),
+            r#"
+[clusters.dev]
+bootstrap = "localhost:9092"
+broker_log_cmd = "docker logs -f broker"
+[clusters.prod]
+bootstrap = "p:9093"
+read_only = true
+password_cmd = "echo from-cmd"
+[clusters.prod.properties]
+"security.protocol" = "SASL_SSL"
+"#,
+        )
+        .unwrap()
+    }
+
+    fn cli(args: &[&str]) -> Cli {
+        Cli::try_parse_from(std::iter::once("kafka-tui").chain(args.iter().copied())).unwrap()
+    }
+
+    #[test]
+    fn no_flags_is_embedded() {
+        let t = resolve_initial(&cli(&[]), &ConfigFile::default(), None).unwrap();
+        assert_eq!(t.name, EMBEDDED);
+        assert_eq!(t.bootstrap, None);
+    }
+
+    #[test]
+    fn named_cluster_with_cli_overrides() {
+        let t = resolve_initial(
+            &cli(&["--cluster", "dev", "-X", "debug=broker", "--read-only"]),
+            &file(),
+            None,
+        )
+        .unwrap();
+        assert_eq!(t.bootstrap.as_deref(), Some("localhost:9092"));
+        assert_eq!(t.logs.broker_cmd.as_deref(), Some("docker logs -f broker"));
+        assert!(t.read_only);
+        assert_eq!(
+            t.properties,
+            vec![("debug".to_string(), "broker".to_string())]
+        );
+    }
+
+    #[test]
+    fn password_cmd_becomes_sasl_password_and_debug_masks_it() {
+        let t = resolve_named("prod", &cli(&[]), &file(), None).unwrap();
+        assert!(t.read_only);
+        assert!(t
+            .properties
+            .contains(&("sasl.password".into(), "from-cmd".into())));
+        let shown = format!("{t:?}");
+        assert!(
+            !shown.contains("from-cmd") && shown.contains("sasl.password=********"),
+            "{shown}"
+        );
+    }
+
+    #[test]
+    fn unknown_cluster_lists_known_ones() {
+        let e = resolve_initial(
+            &cli(&["--cluster", "nope"]),
+            &file(),
+            Some(Path::new("/c.toml")),
+        )
+        .unwrap_err()
+        .to_string();
+        assert!(
+            e.contains("nope") && e.contains("dev, prod") && e.contains("/c.toml"),
+            "{e}"
+        );
+    }
+
+    #[test]
+    fn contexts_list() {
+        assert_eq!(
+            context_names(&cli(&["-b", "x:1"]), &file()),
+            vec!["embedded", "command line", "dev", "prod"]
+        );
+    }
+}

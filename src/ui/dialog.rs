@@ -1,0 +1,162 @@
+//! The dialog that confirms a write: a small form over everything.
+
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, BorderType, Borders, Clear, Paragraph, Wrap};
+use ratatui::Frame;
+
+use super::widgets::thousands;
+use crate::app::App;
+use crate::state::views::{Dialog, CREATE_FIELDS};
+
+pub fn draw(frame: &mut Frame, area: Rect, app: &App, dialog: &Dialog) {
+    let t = &app.theme;
+    let muted = t.style("base.muted");
+    let err = t.style("status.error");
+    let field = |label: &str, value: &str, active: bool| {
+        Line::from(vec![
+            Span::styled(
+                format!("{label:>20}: "),
+                if active {
+                    t.style("base.title_focused")
+                } else {
+                    muted
+                },
+            ),
+            Span::styled(
+                format!("{value}{}", if active { "█" } else { "" }),
+                t.style("base.text"),
+            ),
+        ])
+    };
+    let mut lines: Vec<Line> = Vec::new();
+    let mut footer = "Enter confirms · Esc cancels";
+    match dialog {
+        Dialog::CreateTopic {
+            fields,
+            field: f,
+            error,
+        } => {
+            for (i, label) in CREATE_FIELDS.iter().enumerate() {
+                lines.push(field(label, &fields[i], i == *f));
+            }
+            lines.push(Line::from(Span::styled(
+                "empty partitions / replication mean 1",
+                muted,
+            )));
+            if let Some(e) = error {
+                lines.push(Line::from(Span::styled(format!("✖ {e}"), err)));
+            }
+            footer = "Tab next field · Enter creates · Esc cancels";
+        }
+        Dialog::DeleteTopic { topic, typed } => {
+            lines.push(Line::from(Span::styled(
+                format!("Delete topic {topic} and all its records?"),
+                err,
+            )));
+            lines.push(Line::from(Span::styled("Type its name to confirm:", muted)));
+            lines.push(field("name", typed, true));
+        }
+        Dialog::DeleteGroup { group, typed } => {
+            lines.push(Line::from(Span::styled(
+                format!("Delete consumer group {group} and its committed offsets?"),
+                err,
+            )));
+            lines.push(Line::from(Span::styled("Type its name to confirm:", muted)));
+            lines.push(field("name", typed, true));
+        }
+        Dialog::AddPartitions {
+            topic,
+            current,
+            input,
+            error,
+        } => {
+            lines.push(Line::from(format!(
+                "{topic} has {current} partitions. New total (keys will map to other partitions):"
+            )));
+            lines.push(field("partitions", input, true));
+            if let Some(e) = error {
+                lines.push(Line::from(Span::styled(format!("✖ {e}"), err)));
+            }
+        }
+        Dialog::EditConfig {
+            topic,
+            input,
+            error,
+        } => {
+            lines.push(Line::from(format!(
+                "Set a config on {topic}, as key=value:"
+            )));
+            lines.push(field("config", input, true));
+            if let Some(e) = error {
+                lines.push(Line::from(Span::styled(format!("✖ {e}"), err)));
+            }
+        }
+        Dialog::ResetOffsets {
+            detail,
+            input,
+            plan,
+        } => {
+            lines.push(Line::from(format!(
+                "Reset the offsets of {} ({}) to:",
+                detail.name, detail.state
+            )));
+            lines.push(field("earliest|latest|N|15m|time", input, true));
+            match plan {
+                None => lines.push(Line::from(Span::styled(
+                    "Enter shows the old and new offsets first",
+                    muted,
+                ))),
+                Some(Err(e)) => lines.push(Line::from(Span::styled(format!("✖ {e}"), err))),
+                Some(Ok(p)) => {
+                    lines.push(Line::from(Span::styled(
+                        format!(
+                            "{:<30} {:>9} {:>12} {:>12}",
+                            "topic", "partition", "old", "new"
+                        ),
+                        muted,
+                    )));
+                    for (topic, part, old, new) in &p.moves {
+                        let old = old.map_or("-".into(), thousands);
+                        lines.push(Line::from(format!(
+                            "{topic:<30} {part:>9} {old:>12} {:>12}",
+                            thousands(*new)
+                        )));
+                    }
+                    footer = "Enter applies these offsets · Esc cancels";
+                }
+            }
+        }
+    }
+    let height = (lines.len() as u16 + 4).min(area.height);
+    let width = area.width.saturating_sub(4).min(90);
+    let [_, mid, _] = Layout::horizontal([
+        Constraint::Fill(1),
+        Constraint::Length(width),
+        Constraint::Fill(1),
+    ])
+    .areas(area);
+    let [_, popup, _] = Layout::vertical([
+        Constraint::Fill(1),
+        Constraint::Length(height),
+        Constraint::Fill(1),
+    ])
+    .areas(mid);
+    frame.render_widget(Clear, popup);
+    let block = Block::default()
+        .borders(Borders::ALL)
+        .border_type(BorderType::Rounded)
+        .border_style(t.style("base.border_focused"))
+        .title(Span::styled(
+            format!(" {} ", dialog.title()),
+            t.style("base.title_focused"),
+        ))
+        .title_bottom(Span::styled(format!(" {footer} "), muted));
+    frame.render_widget(
+        Paragraph::new(lines)
+            .block(block)
+            .wrap(Wrap { trim: false })
+            .style(t.style("base.text")),
+        popup,
+    );
+}

@@ -1,0 +1,420 @@
+//! The full-width views: topic detail, consumer groups, one group, the cluster, contexts.
+
+use ratatui::layout::{Constraint, Rect};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{
+    Block, BorderType, Borders, Cell, Clear, Paragraph, Row, Table, TableState, Wrap,
+};
+use ratatui::Frame;
+
+use super::widgets::thousands;
+use crate::app::App;
+use crate::kafka::groups::GroupDetail;
+use crate::state::views::{filtered_groups, Loading, View};
+use crate::theme::Theme;
+
+fn block<'a>(app: &App, title: String) -> Block<'a> {
+    Block::default()
+        .borders(Borders::ALL)
+        .border_type(BorderType::Rounded)
+        .border_style(app.theme.style("base.border_focused"))
+        .title(Span::styled(
+            format!(" {title} · Esc back "),
+            app.theme.style("base.title_focused"),
+        ))
+}
+
+/// "loading…" or the error, for a view whose data is not there; `None` when it is.
+fn pending<T>(t: &Theme, l: &Loading<T>) -> Option<Line<'static>> {
+    match l {
+        None => Some(Line::from(Span::styled("loading…", t.style("base.muted")))),
+        Some(Err(e)) => Some(Line::from(Span::styled(
+            format!("✖ {e}"),
+            t.style("status.error"),
+        ))),
+        Some(Ok(_)) => None,
+    }
+}
+
+fn ids(v: &[i32]) -> String {
+    v.iter().map(i32::to_string).collect::<Vec<_>>().join(",")
+}
+
+pub fn draw(frame: &mut Frame, area: Rect, app: &App, view: &View) {
+    frame.render_widget(Clear, area);
+    let b = block(app, view.title());
+    let inner = b.inner(area);
+    frame.render_widget(b, area);
+    match view {
+        View::TopicDetail {
+            detail,
+            configs,
+            scroll,
+            ..
+        } => topic_detail(frame, inner, app, detail, configs, *scroll),
+        View::Groups {
+            list,
+            selected,
+            filter,
+        } => groups(frame, inner, app, list, *selected, filter),
+        View::GroupDetail { detail, scroll, .. } => {
+            group_detail(frame, inner, app, detail, *scroll)
+        }
+        View::Brokers { overview } => brokers(frame, inner, app, overview),
+        View::Contexts {
+            names,
+            current,
+            selected,
+        } => contexts(frame, inner, app, names, current, *selected),
+    }
+}
+
+fn topic_detail(
+    frame: &mut Frame,
+    area: Rect,
+    app: &App,
+    detail: &Loading<crate::kafka::admin::TopicDetail>,
+    configs: &Loading<Vec<crate::kafka::admin::ConfigItem>>,
+    scroll: u16,
+) {
+    let t = &app.theme;
+    let muted = t.style("base.muted");
+    let mut lines: Vec<Line> = Vec::new();
+    match (pending(t, detail), detail) {
+        (Some(l), _) => lines.push(l),
+        (None, Some(Ok(d))) => {
+            let under = d.partitions.iter().filter(|p| p.under_replicated()).count();
+            let total: i64 = d
+                .partitions
+                .iter()
+                .filter_map(|p| Some(p.high? - p.low?))
+                .sum();
+            lines.push(Line::from(vec![
+                Span::styled(
+                    format!(
+                        "{} partitions · {} records",
+                        d.partitions.len(),
+                        thousands(total)
+                    ),
+                    t.style("base.text"),
+                ),
+                if under > 0 {
+                    Span::styled(
+                        format!(" · {under} under-replicated"),
+                        t.style("status.error"),
+                    )
+                } else {
+                    Span::styled(" · fully replicated", muted)
+                },
+            ]));
+            lines.push(Line::from(Span::styled(
+                format!(
+                    "{:>9} {:>7} {:<14} {:<14} {:>12} {:>12}",
+                    "partition", "leader", "replicas", "isr", "low", "high"
+                ),
+                muted,
+            )));
+            for p in &d.partitions {
+                let style = if p.under_replicated() {
+                    t.style("status.error")
+                } else {
+                    t.style("base.text")
+                };
+                let mark = |o: Option<i64>| o.map_or("?".to_string(), thousands);
+                lines.push(Line::from(Span::styled(
+                    format!(
+                        "{:>9} {:>7} {:<14} {:<14} {:>12} {:>12}{}",
+                        p.id,
+                        p.leader,
+                        ids(&p.replicas),
+                        ids(&p.isr),
+                        mark(p.low),
+                        mark(p.high),
+                        if p.under_replicated() {
+                            "  under-replicated"
+                        } else {
+                            ""
+                        }
+                    ),
+                    style,
+                )));
+            }
+        }
+        _ => {}
+    }
+    lines.push(Line::default());
+    lines.push(Line::from(Span::styled(
+        "Configs (* = set on this topic; others are defaults)",
+        t.style("base.title_focused"),
+    )));
+    match (pending(t, configs), configs) {
+        (Some(l), _) => lines.push(l),
+        (None, Some(Ok(items))) => {
+            for c in items {
+                let mark = if c.overridden { "* " } else { "  " };
+                let style = if c.overridden {
+                    t.style("tail.key")
+                } else {
+                    muted
+                };
+                let value = c.value.clone().unwrap_or_else(|| "(null)".into());
+                lines.push(Line::from(vec![
+                    Span::styled(format!("{mark}{:<40}", c.name), style),
+                    Span::styled(
+                        value,
+                        if c.overridden {
+                            t.style("base.text")
+                        } else {
+                            muted
+                        },
+                    ),
+                ]));
+            }
+        }
+        _ => {}
+    }
+    frame.render_widget(Paragraph::new(lines).scroll((scroll, 0)), area);
+}
+
+fn groups(
+    frame: &mut Frame,
+    area: Rect,
+    app: &App,
+    list: &Loading<Vec<crate::kafka::groups::GroupSummary>>,
+    selected: usize,
+    filter: &str,
+) {
+    let t = &app.theme;
+    if let Some(l) = pending(t, list) {
+        frame.render_widget(Paragraph::new(l).wrap(Wrap { trim: true }), area);
+        return;
+    }
+    let Some(Ok(list)) = list else { return };
+    let shown = filtered_groups(list, filter);
+    if shown.is_empty() {
+        let text = if list.is_empty() {
+            "no consumer groups on this cluster".to_string()
+        } else {
+            format!("no group matches {filter:?}")
+        };
+        frame.render_widget(Paragraph::new(text).style(t.style("base.muted")), area);
+        return;
+    }
+    let rows: Vec<Row> = shown
+        .iter()
+        .map(|g| {
+            Row::new(vec![
+                Cell::from(g.name.clone()),
+                Cell::from(g.state.clone()),
+                Cell::from(g.members.to_string()),
+                Cell::from(g.protocol_type.clone()),
+            ])
+        })
+        .collect();
+    let mut header = vec![
+        "Group".to_string(),
+        "State".into(),
+        "Members".into(),
+        "Protocol".into(),
+    ];
+    if !filter.is_empty() {
+        header[0] = format!("Group  /{filter}");
+    }
+    let table = Table::new(
+        rows,
+        [
+            Constraint::Min(20),
+            Constraint::Length(22),
+            Constraint::Length(8),
+            Constraint::Length(10),
+        ],
+    )
+    .header(Row::new(header).style(t.style("base.muted")))
+    .row_highlight_style(t.style("base.selected"));
+    let mut state = TableState::default().with_selected(Some(selected.min(shown.len() - 1)));
+    frame.render_stateful_widget(table, area, &mut state);
+}
+
+fn group_detail(
+    frame: &mut Frame,
+    area: Rect,
+    app: &App,
+    detail: &Loading<GroupDetail>,
+    scroll: u16,
+) {
+    let t = &app.theme;
+    let muted = t.style("base.muted");
+    if let Some(l) = pending(t, detail) {
+        frame.render_widget(Paragraph::new(l).wrap(Wrap { trim: true }), area);
+        return;
+    }
+    let Some(Ok(d)) = detail else { return };
+    let mut lines = vec![Line::from(vec![
+        Span::styled(
+            format!(
+                "state {} · {} members · total lag ",
+                d.state,
+                d.members.len()
+            ),
+            t.style("base.text"),
+        ),
+        Span::styled(thousands(d.total_lag()), t.style("tail.key")),
+        Span::styled(
+            if d.is_inactive() {
+                " · inactive: offsets can be reset (R)"
+            } else {
+                ""
+            },
+            muted,
+        ),
+    ])];
+    lines.push(Line::from(Span::styled(
+        "Members",
+        t.style("base.title_focused"),
+    )));
+    if d.members.is_empty() {
+        lines.push(Line::from(Span::styled("  (none)", muted)));
+    }
+    for m in &d.members {
+        let assigned: Vec<String> = m
+            .assignment
+            .iter()
+            .map(|(topic, ps)| format!("{topic}[{}]", ids(ps)))
+            .collect();
+        lines.push(Line::from(vec![
+            Span::styled(format!("  {} ", m.client_id), t.style("tail.key")),
+            Span::styled(format!("{} ", m.host), muted),
+            Span::styled(
+                if assigned.is_empty() {
+                    "(no partitions)".into()
+                } else {
+                    assigned.join(" ")
+                },
+                t.style("base.text"),
+            ),
+        ]));
+    }
+    lines.push(Line::from(Span::styled(
+        "Offsets",
+        t.style("base.title_focused"),
+    )));
+    lines.push(Line::from(Span::styled(
+        format!(
+            "  {:<30} {:>9} {:>12} {:>12} {:>10}",
+            "topic", "partition", "committed", "end", "lag"
+        ),
+        muted,
+    )));
+    for p in &d.offsets {
+        let n = |o: Option<i64>| o.map_or("-".to_string(), thousands);
+        let lag = match (p.lag, p.ahead) {
+            (Some(_), true) => "0 (commit past end)".to_string(),
+            (Some(l), false) => thousands(l),
+            (None, _) => "- (no commit)".into(),
+        };
+        lines.push(Line::from(Span::styled(
+            format!(
+                "  {:<30} {:>9} {:>12} {:>12} {:>10}",
+                p.topic,
+                p.partition,
+                n(p.committed),
+                n(p.end),
+                lag
+            ),
+            if p.ahead {
+                t.style("status.error")
+            } else {
+                t.style("base.text")
+            },
+        )));
+    }
+    frame.render_widget(Paragraph::new(lines).scroll((scroll, 0)), area);
+}
+
+fn brokers(
+    frame: &mut Frame,
+    area: Rect,
+    app: &App,
+    overview: &Loading<crate::kafka::admin::ClusterOverview>,
+) {
+    let t = &app.theme;
+    if let Some(l) = pending(t, overview) {
+        frame.render_widget(Paragraph::new(l).wrap(Wrap { trim: true }), area);
+        return;
+    }
+    let Some(Ok(o)) = overview else { return };
+    let muted = t.style("base.muted");
+    let mut lines = vec![
+        Line::from(vec![
+            Span::styled("cluster id  ", muted),
+            Span::raw(
+                o.cluster_id
+                    .clone()
+                    .unwrap_or_else(|| "(not reported)".into()),
+            ),
+        ]),
+        Line::from(vec![
+            Span::styled("controller  ", muted),
+            Span::raw(
+                o.controller
+                    .map_or("(not reported)".into(), |c| c.to_string()),
+            ),
+        ]),
+        Line::from(vec![
+            Span::styled("topics      ", muted),
+            Span::raw(format!(
+                "{} topics, {} partitions, {} under-replicated",
+                o.topics, o.partitions, o.under_replicated
+            )),
+        ]),
+        Line::default(),
+        Line::from(Span::styled(
+            format!("{:>6}  {:<40} {}", "broker", "host:port", "rack"),
+            muted,
+        )),
+    ];
+    for b in &o.brokers {
+        let ctl = if Some(b.id) == o.controller {
+            "  (controller)"
+        } else {
+            ""
+        };
+        lines.push(Line::from(format!(
+            "{:>6}  {:<40} {}{ctl}",
+            b.id,
+            format!("{}:{}", b.host, b.port),
+            "-"
+        )));
+    }
+    lines.push(Line::from(Span::styled(
+        "(racks are not in librdkafka's metadata API, so they are not shown)",
+        muted,
+    )));
+    frame.render_widget(Paragraph::new(lines), area);
+}
+
+fn contexts(
+    frame: &mut Frame,
+    area: Rect,
+    app: &App,
+    names: &[String],
+    current: &str,
+    selected: usize,
+) {
+    let t = &app.theme;
+    let rows: Vec<Row> = names
+        .iter()
+        .map(|n| {
+            Row::new(vec![Cell::from(if n == current {
+                format!("● {n}")
+            } else {
+                format!("  {n}")
+            })])
+        })
+        .collect();
+    let table = Table::new(rows, [Constraint::Min(10)])
+        .header(Row::new(vec!["Context (Enter switches; ● current)"]).style(t.style("base.muted")))
+        .row_highlight_style(t.style("base.selected"));
+    let mut state = TableState::default().with_selected(Some(selected));
+    frame.render_stateful_widget(table, area, &mut state);
+}
