@@ -1,8 +1,9 @@
 //! Rendering tests: a fixed, fully populated app drawn on ratatui's `TestBackend`.
 //!
-//! Snapshots (insta) pin what a person sees at common sizes; the other tests check things a
-//! snapshot review can miss: that every size renders without panicking, that no control
-//! character from a record reaches a cell, and that the theme's colours land on the right cells.
+//! Snapshots (insta) pin what a person sees in each scenario at common sizes; the other tests
+//! check what a snapshot review can miss: that every size renders without panicking, that no
+//! control character from a record reaches a cell, and that theme colours land on the right
+//! cells.
 
 use std::time::{Duration, UNIX_EPOCH};
 
@@ -33,17 +34,17 @@ const NOW_SECS: u64 = 1_700_000_000;
 /// A value that would clear the screen and retitle the terminal if it reached it raw.
 const ESCAPE_VALUE: &[u8] = b"\x1b[2J\x1b]0;title\x07wiped?\r\n\tnext line";
 const THEME: &str = "dark";
+const TRANSPORT_FAILURE: &str = "Local: Broker transport failure";
 
 // ---------------------------------------------------------------------------------------------
 // Fixture
 // ---------------------------------------------------------------------------------------------
 
 fn topic(name: &str, watermarks: &[(i64, i64)]) -> TopicInfo {
-    let partitions = watermarks
-        .iter()
-        .enumerate()
+    let partitions = (0..)
+        .zip(watermarks)
         .map(|(id, &wm)| PartitionInfo {
-            id: id as i32,
+            id,
             leader: 1,
             watermarks: Some(wm),
         })
@@ -55,61 +56,53 @@ fn topic(name: &str, watermarks: &[(i64, i64)]) -> TopicInfo {
     }
 }
 
-fn snapshot_of_cluster() -> ClusterSnapshot {
+fn cluster_snapshot() -> ClusterSnapshot {
+    let mut broken = topic("broken", &[]);
+    broken.error = Some("Broker: Leader not available".into());
     let topics = vec![
         topic("__consumer_offsets", &[(0, 0); 3]),
         topic("demo", &[(0, 2), (0, 2), (0, 1)]),
         topic("orders", &[(0, 1200), (100, 34_567)]),
         topic("payments.eu-west-1.settlements-v2", &[(0, 42)]),
-        TopicInfo {
-            name: "broken".into(),
-            partitions: vec![],
-            error: Some("Broker: Leader not available".into()),
-        },
+        broken,
     ];
     ClusterSnapshot { brokers: 1, topics }
 }
 
+/// A record on `demo` at `partition`/`offset`, produced `secs_ago` before the fixed clock.
 fn record(
-    offset: i64,
-    partition: i32,
-    secs_ago: u64,
+    at: (i32, i64, u64),
     key: Option<&[u8]>,
-    value: Option<&[u8]>,
+    value: &[u8],
     headers: &[(&str, &str)],
 ) -> Record {
+    let (partition, offset, secs_ago) = at;
+    let header = |(name, value): &(&str, &str)| Header {
+        name: name.to_string(),
+        value: Some(value.as_bytes().to_vec()),
+    };
     Record {
         topic: "demo".into(),
         partition,
         offset,
         timestamp_ms: Some(((NOW_SECS - secs_ago) * 1000) as i64),
         key: key.map(<[u8]>::to_vec),
-        value: value.map(<[u8]>::to_vec),
-        headers: headers
-            .iter()
-            .map(|(n, v)| Header {
-                name: (*n).into(),
-                value: Some(v.as_bytes().to_vec()),
-            })
-            .collect(),
+        value: Some(value.to_vec()),
+        headers: headers.iter().map(header).collect(),
     }
 }
 
 /// Oldest first: the escape-sequence record is the first one (`Top`), the JSON one the newest.
+#[rustfmt::skip]
 fn demo_records() -> Vec<Record> {
+    let json = br#"{"id":1,"event":"signup","tags":["new","eu"],"profile":{"name":"Ada","age":36}}"#;
+    let binary = &[0, 1, 2, 0xff, 0xfe, 0x7f, 0x80, 0x41];
     vec![
-        record(0, 2, 14, Some(b"evil\x1b[31m"), Some(ESCAPE_VALUE), &[("x-\x1b]0;hdr\x07", "\x1b[5m")]),
-        record(0, 0, 11, Some(b"blob"), Some(&[0x00, 0x01, 0x02, 0xff, 0xfe, 0x7f, 0x80, 0x41]), &[]),
-        record(1, 0, 9, None, Some(b"a record without a key"), &[]),
-        record(0, 1, 6, Some(b"user-2"), Some(b"hello from the producer"), &[("trace-id", "abc123"), ("source", "web")]),
-        record(
-            1,
-            1,
-            3,
-            Some(b"user-1"),
-            Some(br#"{"id":1,"event":"signup","tags":["new","eu"],"profile":{"name":"Ada","age":36}}"#),
-            &[("content-type", "application/json")],
-        ),
+        record((2, 0, 14), Some(b"evil\x1b[31m"), ESCAPE_VALUE, &[("x-\x1b]0;hdr\x07", "\x1b[5m")]),
+        record((0, 0, 11), Some(b"blob"), binary, &[]),
+        record((0, 1, 9), None, b"a record without a key", &[]),
+        record((1, 0, 6), Some(b"user-2"), b"hello from the producer", &[("trace-id", "abc123"), ("source", "web")]),
+        record((1, 1, 3), Some(b"user-1"), json, &[("content-type", "application/json")]),
     ]
 }
 
@@ -125,37 +118,36 @@ fn log_lines() -> Vec<String> {
     .to_vec()
 }
 
-fn cluster(connection: Connection) -> ClusterView {
+fn kafka(app: &mut App, event: KafkaEvent) {
+    app.handle_event(Event::Kafka(event));
+}
+
+/// An app that has heard nothing from the cluster yet.
+fn fresh_app() -> App {
     let no_caps = Capabilities {
         create_topics_api: false,
         delete_topics: false,
+        create_partitions: false,
         list_groups: false,
         describe_configs: false,
         time_lookup: false,
         zookeeper: false,
     };
-    ClusterView {
+    let cluster = ClusterView {
         label: "embedded broker".into(),
         address: "127.0.0.1:9092".into(),
         embedded: Some(("librdkafka mock cluster".into(), no_caps)),
-        connection,
+        connection: Connection::Connecting,
         last_error: None,
-    }
-}
-
-/// An app that has heard nothing from the cluster yet.
-fn fresh_app() -> App {
+    };
     let sources = vec![
         ("broker".into(), "embedded broker log".into()),
         ("server.log".into(), "/var/log/kafka/server.log".into()),
     ];
-    let mut app = App::new(
-        KafkaHandle::detached().0,
-        cluster(Connection::Connecting),
-        LogsState::new(sources, 1000),
-        TailState::new(10_000, 64 << 20),
-        Theme::builtin(THEME),
-    );
+    let logs = LogsState::new(sources, 1000);
+    let tail = TailState::new(10_000, 64 << 20);
+    let theme = Theme::builtin(THEME);
+    let mut app = App::new(KafkaHandle::detached().0, cluster, logs, tail, theme);
     app.now = UNIX_EPOCH + Duration::from_secs(NOW_SECS);
     app
 }
@@ -163,34 +155,46 @@ fn fresh_app() -> App {
 /// The standard fixture: connected, topics listed, `demo` tailed with five records, logs.
 fn demo_app() -> App {
     let mut app = fresh_app();
-    app.handle_event(Event::Kafka(KafkaEvent::Topics(Ok(snapshot_of_cluster()))));
+    kafka(&mut app, KafkaEvent::Topics(Ok(cluster_snapshot())));
     app.start_tail("demo".into(), StartFrom::Beginning);
     let generation = app.tail.generation;
-    app.handle_event(Event::Kafka(KafkaEvent::TailStarted {
-        generation,
-        partitions: 3,
-        notice: None,
-    }));
-    app.handle_event(Event::Kafka(KafkaEvent::Records {
-        generation,
-        records: demo_records(),
-    }));
+    kafka(
+        &mut app,
+        KafkaEvent::TailStarted {
+            generation,
+            partitions: 3,
+            notice: None,
+        },
+    );
+    kafka(
+        &mut app,
+        KafkaEvent::Records {
+            generation,
+            records: demo_records(),
+        },
+    );
     app.handle_event(Event::Log(LogEvent::Lines {
         source: 0,
         lines: log_lines(),
     }));
-    app.handle_event(Event::Log(LogEvent::Status {
-        source: 1,
-        text: "waiting for the file to appear".into(),
-    }));
+    let text = "waiting for the file to appear".to_string();
+    app.handle_event(Event::Log(LogEvent::Status { source: 1, text }));
     // The "tailing demo from beginning" message would hide the key hints in every snapshot.
     app.message = None;
     app
 }
 
 fn focused(pane: Pane) -> App {
+    after(pane, &[])
+}
+
+/// The standard fixture with `pane` focused, then `actions` carried out.
+fn after(pane: Pane, actions: &[Action]) -> App {
     let mut app = demo_app();
     app.update(Action::Focus(pane));
+    for action in actions {
+        app.update(action.clone());
+    }
     app
 }
 
@@ -205,7 +209,7 @@ fn type_text(app: &mut App, text: &str) {
 }
 
 /// Focuses the producer and fills key, headers and value the way a person would.
-fn producer_with_draft() -> App {
+fn producer_typed() -> App {
     let mut app = focused(Pane::Producer);
     press(&mut app, KeyCode::Tab, KeyModifiers::NONE); // value -> key
     type_text(&mut app, "user-9");
@@ -216,9 +220,74 @@ fn producer_with_draft() -> App {
     app
 }
 
-fn publish(app: &mut App, outcome: Delivery) {
-    press(app, KeyCode::Char('s'), KeyModifiers::CONTROL);
-    app.handle_event(Event::Kafka(KafkaEvent::Delivery(outcome)));
+/// Publishes the typed draft (Ctrl+S) and answers with `outcome`.
+fn published(outcome: Delivery) -> App {
+    let mut app = producer_typed();
+    press(&mut app, KeyCode::Char('s'), KeyModifiers::CONTROL);
+    kafka(&mut app, KafkaEvent::Delivery(outcome));
+    app
+}
+
+fn unreachable(mut app: App) -> App {
+    kafka(&mut app, KafkaEvent::Topics(Err(TRANSPORT_FAILURE.into())));
+    let detail =
+        "127.0.0.1:9092/bootstrap: Connect to ipv4#127.0.0.1:9092 failed: Connection refused";
+    kafka(&mut app, KafkaEvent::ClientError(detail.into()));
+    app
+}
+
+type Scenario = (&'static str, fn() -> App, &'static [(u16, u16)]);
+
+const FULL: (u16, u16) = (80, 24);
+const WIDE: (u16, u16) = (120, 36);
+const COMPACT: (u16, u16) = (40, 12);
+
+/// Every screen worth looking at: a name, how to get there, and the sizes it is snapshotted at.
+#[rustfmt::skip]
+const SCENARIOS: &[Scenario] = &[
+    ("topics",                || focused(Pane::Topics),                             &[FULL, WIDE, COMPACT]),
+    ("tail",                  || focused(Pane::Tail),                               &[FULL, WIDE, COMPACT]),
+    ("producer",              || focused(Pane::Producer),                           &[FULL, WIDE, COMPACT]),
+    ("logs",                  || focused(Pane::Logs),                               &[FULL, WIDE, COMPACT]),
+    ("record_detail",         || after(Pane::Tail, &[Action::Select]),              &[FULL, WIDE, COMPACT]),
+    ("record_detail_escapes", || after(Pane::Tail, &[Action::Top, Action::Select]), &[FULL]),
+    ("tail_paused",           || after(Pane::Tail, &[Action::Up, Action::Up]),      &[FULL]),
+    ("logs_wrapped",          || after(Pane::Logs, &[Action::ToggleWrap]),          &[FULL]),
+    ("help",                  || after(Pane::Topics, &[Action::Help]),              &[FULL, COMPACT]),
+    ("prompt_topic_filter",   prompt_topic_filter,                                  &[FULL]),
+    ("producer_typed",        producer_typed,                                       &[FULL]),
+    ("producer_delivered",    || published(delivered()),                            &[FULL, COMPACT]),
+    ("producer_failed",       || published(failed()),                               &[FULL, WIDE]),
+    ("connection_lost",       || unreachable(demo_app()),                           &[FULL, WIDE]),
+    ("never_connected",       || unreachable(fresh_app()),                          &[FULL]),
+    ("too_small",             demo_app,                                             &[(10, 3), (23, 6)]),
+];
+
+fn prompt_topic_filter() -> App {
+    let mut app = after(Pane::Topics, &[Action::Filter]);
+    type_text(&mut app, "d");
+    app
+}
+
+fn delivered() -> Delivery {
+    Delivery::Delivered {
+        topic: "demo".into(),
+        partition: 1,
+        offset: 2,
+    }
+}
+
+fn failed() -> Delivery {
+    let error = "Broker: Message size too large".into();
+    Delivery::Failed {
+        topic: "demo".into(),
+        error,
+    }
+}
+
+fn scenario(name: &str) -> App {
+    let found = SCENARIOS.iter().find(|(n, _, _)| *n == name);
+    (found.unwrap_or_else(|| panic!("no scenario {name}")).1)()
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -227,17 +296,18 @@ fn publish(app: &mut App, outcome: Delivery) {
 
 /// Draws `app` on a `w`x`h` test terminal. Every render, in every test, also checks that no
 /// cell holds a control character: one would be written to the real terminal verbatim.
-fn render(app: &mut App, w: u16, h: u16) -> Buffer {
+fn render(app: &mut App, (w, h): (u16, u16)) -> Buffer {
     app.handle_event(Event::Resize(w, h));
     let mut terminal = Terminal::new(TestBackend::new(w, h)).expect("test backend");
     terminal.draw(|f| ui::draw(f, app)).expect("draw");
     let buffer = terminal.backend().buffer().clone();
     for (i, cell) in buffer.content.iter().enumerate() {
         let (x, y) = buffer.pos_of(i);
+        let symbol = cell.symbol();
+        let bad = symbol.chars().any(char::is_control);
         assert!(
-            !cell.symbol().chars().any(char::is_control),
-            "control character {:?} in cell ({x},{y}) at {w}x{h}",
-            cell.symbol()
+            !bad,
+            "control character {symbol:?} in cell ({x},{y}) at {w}x{h}"
         );
     }
     buffer
@@ -263,32 +333,31 @@ fn text(buffer: &Buffer) -> String {
     rows.join("\n")
 }
 
-fn screen(app: &mut App, w: u16, h: u16) -> String {
-    text(&render(app, w, h))
-}
-
-fn pane_name(pane: Pane) -> String {
-    pane.title().to_lowercase()
-}
-
-fn assert_contains_all(screen: &str, needles: &[&str], what: &str) {
-    for needle in needles {
-        assert!(
-            screen.contains(needle),
-            "{what}: {needle:?} missing from\n{screen}"
-        );
-    }
+fn screen(app: &mut App, size: (u16, u16)) -> String {
+    text(&render(app, size))
 }
 
 fn fg(key: &str) -> Color {
-    Theme::builtin(THEME)
-        .style(key)
+    let style = Theme::builtin(THEME).style(key);
+    style
         .fg
         .unwrap_or_else(|| panic!("theme sets no fg for {key}"))
 }
 
-fn pane_area(w: u16, h: u16, pane: Pane) -> Rect {
-    ui::pane_areas(Rect::new(0, 0, w, h))
+/// Where `word` (ASCII, so one cell per character) first appears inside `area`.
+fn find(buffer: &Buffer, area: Rect, word: &str) -> Option<(u16, u16)> {
+    (area.top()..area.bottom()).find_map(|y| {
+        let cells: Vec<&str> = (area.left()..area.right())
+            .map(|x| buffer[(x, y)].symbol())
+            .collect();
+        let x = cells.windows(word.len()).position(|w| w.concat() == word)?;
+        Some((area.x + x as u16, y))
+    })
+}
+
+fn pane_area((w, h): (u16, u16), pane: Pane) -> Rect {
+    let areas = ui::pane_areas(Rect::new(0, 0, w, h));
+    areas
         .into_iter()
         .find(|(p, _)| *p == pane)
         .expect("pane has an area")
@@ -296,230 +365,78 @@ fn pane_area(w: u16, h: u16, pane: Pane) -> Rect {
 }
 
 // ---------------------------------------------------------------------------------------------
-// Snapshots
+// Tests
 // ---------------------------------------------------------------------------------------------
 
 #[test]
-fn snapshot_full_screen_per_focus() {
-    for (w, h) in [(80, 24), (120, 36)] {
-        for pane in Pane::ALL {
-            let shown = screen(&mut focused(pane), w, h);
-            insta::assert_snapshot!(format!("full_{w}x{h}_{}", pane_name(pane)), shown);
+fn snapshots() {
+    for &(name, build, sizes) in SCENARIOS {
+        for &(w, h) in sizes {
+            insta::assert_snapshot!(format!("{name}_{w}x{h}"), screen(&mut build(), (w, h)));
         }
     }
 }
 
-#[test]
-fn snapshot_compact_per_focus() {
-    for pane in Pane::ALL {
-        let shown = screen(&mut focused(pane), 40, 12);
-        insta::assert_snapshot!(format!("compact_40x12_{}", pane_name(pane)), shown);
-    }
-}
+/// What must be on screen: scenario, size, texts.
+#[rustfmt::skip]
+const EXPECTED: &[(&str, (u16, u16), &[&str])] = &[
+    ("topics", FULL, &[" 1 Topics ", " 2 Tail ", " 3 Producer ", " 4 Logs ", "→ demo"]),
+    ("topics", FULL, &["▶ demo", "orders", "user-1", "user-2", "∅", "[2h] hello from the"]),
+    ("topics", FULL, &["ERROR [Broker 1]", "WARN [Partition", "[broker] server.log"]),
+    ("topics", WIDE, &["embedded broker 127.0.0.1:9092", "● connected, 1 broker", "35,667"]),
+    ("topics", COMPACT, &["1 Topics 2 Tail 3 Producer 4 Logs", "▶ demo", "orders"]),
+    ("tail", COMPACT, &["1 Topics 2 Tail 3 Producer 4 Logs", "user-1", "3s ago"]),
+    ("producer", COMPACT, &["1 Topics 2 Tail 3 Producer 4 Logs", "key", "value", "→ demo"]),
+    ("logs", COMPACT, &["1 Topics 2 Tail 3 Producer 4 Logs", "[broker]", "ERROR"]),
+    ("record_detail", FULL, &["record demo/1@1", "content-type = application/json"]),
+    ("record_detail", FULL, &["\"event\": \"signup\",", "79 bytes, text"]),
+    ("record_detail_escapes", FULL, &["key       evil␛[31m", "␛[2J␛]0;title␇wiped?␍"]),
+    ("record_detail_escapes", FULL, &["x-␛]0;hdr␇ = ␛[5m", "    next line"]),
+    ("tail", WIDE, &["[1h] ␛[2J␛]0;title␇wiped?␍␊␉next line", "0x 00 01 02 ff fe 7f 80 41"]),
+    ("help", FULL, &["Keys (Esc closes", "focus Topics", "Esc close help"]),
+    ("tail_paused", FULL, &["PAUSED", "user-1"]),
+    ("prompt_topic_filter", FULL, &["filter /d█", "1 Topics 2/5 /d"]),
+    ("producer_typed", FULL, &["user-9", "trace-id=42", r#"{"hello": "world"}"#]),
+    ("producer_delivered", FULL, &["✔ delivered to demo", "user-9", "trace-id=42"]),
+    ("producer_delivered", COMPACT, &["✔ delivered"]),
+    ("producer_failed", FULL, &["✖ not delivered to demo", r#"{"hello": "world"}"#]),
+    ("never_connected", FULL, &["cannot list topics", "transport failure", "no lines yet"]),
+    ("connection_lost", WIDE, &["✖ Local: Broker transport failure", "▶ demo", "user-1"]),
+    ("too_small", (80, 5), &["terminal too small (80x5): kafka-tui needs 24x6"]),
+];
 
 #[test]
-fn snapshot_record_detail() {
-    for (w, h) in [(80, 24), (120, 36), (40, 12)] {
-        let mut app = focused(Pane::Tail);
-        app.update(Action::Select);
-        insta::assert_snapshot!(format!("record_detail_{w}x{h}"), screen(&mut app, w, h));
-    }
-}
-
-#[test]
-fn snapshot_record_detail_of_escape_sequences() {
-    let mut app = focused(Pane::Tail);
-    app.update(Action::Top);
-    app.update(Action::Select);
-    insta::assert_snapshot!("record_detail_escapes_80x24", screen(&mut app, 80, 24));
-}
-
-#[test]
-fn snapshot_help() {
-    for (w, h) in [(80, 24), (40, 12)] {
-        let mut app = demo_app();
-        app.update(Action::Help);
-        insta::assert_snapshot!(format!("help_{w}x{h}"), screen(&mut app, w, h));
-    }
-}
-
-#[test]
-fn snapshot_topic_filter_prompt() {
-    let mut app = focused(Pane::Topics);
-    app.update(Action::Filter);
-    press(&mut app, KeyCode::Char('d'), KeyModifiers::NONE);
-    insta::assert_snapshot!("prompt_topic_filter_80x24", screen(&mut app, 80, 24));
-}
-
-#[test]
-fn snapshot_producer() {
-    let mut app = producer_with_draft();
-    insta::assert_snapshot!("producer_typed_80x24", screen(&mut app, 80, 24));
-
-    publish(
-        &mut app,
-        Delivery::Delivered {
-            topic: "demo".into(),
-            partition: 1,
-            offset: 2,
-        },
-    );
-    insta::assert_snapshot!("producer_delivered_80x24", screen(&mut app, 80, 24));
-
-    let mut app = producer_with_draft();
-    let error = "Broker: Message size too large".to_string();
-    publish(
-        &mut app,
-        Delivery::Failed {
-            topic: "demo".into(),
-            error,
-        },
-    );
-    insta::assert_snapshot!("producer_failed_80x24", screen(&mut app, 80, 24));
-    insta::assert_snapshot!("producer_failed_120x36", screen(&mut app, 120, 36));
-}
-
-#[test]
-fn snapshot_connection_errors() {
-    let error = "Local: Broker transport failure";
-    let unreachable = || Event::Kafka(KafkaEvent::Topics(Err(error.into())));
-    let client_error = || {
-        Event::Kafka(KafkaEvent::ClientError(
-            "127.0.0.1:9092/bootstrap: Connect failed: Connection refused".into(),
-        ))
-    };
-
-    // Never connected: nothing listed yet.
-    let mut app = fresh_app();
-    app.handle_event(unreachable());
-    app.handle_event(client_error());
-    insta::assert_snapshot!("unreachable_at_start_80x24", screen(&mut app, 80, 24));
-
-    // Connected, then lost: the last listing and the tail stay on screen.
-    let mut app = demo_app();
-    app.handle_event(unreachable());
-    app.handle_event(client_error());
-    insta::assert_snapshot!("connection_lost_80x24", screen(&mut app, 80, 24));
-    insta::assert_snapshot!("connection_lost_120x36", screen(&mut app, 120, 36));
-}
-
-#[test]
-fn snapshot_too_small() {
-    insta::assert_snapshot!("too_small_10x3", screen(&mut demo_app(), 10, 3));
-    insta::assert_snapshot!("too_small_23x6", screen(&mut demo_app(), 23, 6));
-}
-
-// ---------------------------------------------------------------------------------------------
-// Content, safety and colour
-// ---------------------------------------------------------------------------------------------
-
-#[test]
-fn full_screen_shows_every_pane() {
-    let shown = screen(&mut demo_app(), 80, 24);
-    assert_contains_all(
-        &shown,
-        &[
-            "kafka-tui",
-            "embedded broker 127.0.0.1:9092",
-            "connected, 1 broker",
-            " 1 Topics ",
-            " 2 Tail ",
-            " 3 Producer ",
-            " 4 Logs ",
-            "demo",
-            "orders",
-            "user-1",
-            "user-2",
-            "signup",
-            "[2h] hello from the producer",
-            "ERROR [Broker 1]",
-            "→ demo",
-        ],
-        "80x24",
-    );
-    assert!(
-        !shown.contains("__consumer_offsets"),
-        "internal topics are hidden by default:\n{shown}"
-    );
-}
-
-#[test]
-fn compact_layout_shows_tabs_and_the_focused_pane() {
-    let expected = [
-        (Pane::Topics, &["demo", "orders"][..]),
-        (Pane::Tail, &["user-1", "3s ago"][..]),
-        (Pane::Producer, &["key", "value", "→ demo"][..]),
-        (Pane::Logs, &["[broker]", "ERROR"][..]),
-    ];
-    for (pane, needles) in expected {
-        let shown = screen(&mut focused(pane), 40, 12);
-        let what = format!("40x12 focused on {}", pane.title());
-        assert_contains_all(
-            &shown,
-            &["1 Topics", "2 Tail", "3 Producer", "4 Logs"],
-            &what,
-        );
-        assert_contains_all(&shown, needles, &what);
-    }
-}
-
-#[test]
-fn delivery_reports_are_shown() {
-    for (w, h) in [(80, 24), (40, 12)] {
-        let mut app = producer_with_draft();
-        publish(
-            &mut app,
-            Delivery::Delivered {
-                topic: "demo".into(),
-                partition: 1,
-                offset: 2,
-            },
-        );
-        let shown = screen(&mut app, w, h);
-        assert_contains_all(&shown, &["delivered"], &format!("delivered at {w}x{h}"));
-
-        let mut app = producer_with_draft();
-        publish(
-            &mut app,
-            Delivery::Failed {
-                topic: "demo".into(),
-                error: "too large".into(),
-            },
-        );
-        let shown = screen(&mut app, w, h);
-        assert_contains_all(
-            &shown,
-            &["not delivered", "hello"],
-            &format!("failed at {w}x{h}"),
-        );
-    }
-}
-
-#[test]
-fn escape_sequences_are_shown_inert() {
-    // `render` rejects control characters in any cell; here the record is also visibly there.
-    for (w, h) in [(80, 24), (120, 36), (40, 12), (24, 6)] {
-        let mut app = focused(Pane::Tail);
-        app.update(Action::Top);
-        let list = screen(&mut app, w, h);
-        app.update(Action::Select);
-        let detail = screen(&mut app, w, h);
-        if w >= 80 {
-            assert_contains_all(&list, &["␛[2J␛]0;title␇"], &format!("tail list at {w}x{h}"));
-            assert_contains_all(
-                &detail,
-                &["␛[2J␛]0;title␇wiped?␍", "evil␛[31m"],
-                &format!("detail at {w}x{h}"),
+fn screens_show_what_they_should() {
+    for &(name, size, needles) in EXPECTED {
+        let shown = screen(&mut scenario(name), size);
+        for needle in needles {
+            let (w, h) = size;
+            assert!(
+                shown.contains(needle),
+                "{name} at {w}x{h}: no {needle:?} in\n{shown}"
             );
         }
     }
-    // Every record, in every format, in the detail view.
-    let mut app = focused(Pane::Tail);
-    app.update(Action::Top);
-    app.update(Action::Select);
-    for _ in 0..demo_records().len() {
+}
+
+#[test]
+fn internal_topics_are_hidden_until_toggled() {
+    let mut app = focused(Pane::Topics);
+    assert!(!screen(&mut app, FULL).contains("__consumer"));
+    app.update(Action::ToggleInternal);
+    assert!(screen(&mut app, WIDE).contains("▶ demo"));
+    assert!(screen(&mut app, WIDE).contains("__consumer_of"));
+}
+
+#[test]
+fn every_record_in_every_format_is_drawn_inert() {
+    // `render` rejects a control character in any cell; walk every record's detail view.
+    let mut app = after(Pane::Tail, &[Action::Top, Action::Select]);
+    for _ in demo_records() {
         for _ in 0..4 {
-            render(&mut app, 100, 30);
+            for size in [FULL, COMPACT, (24, 6)] {
+                render(&mut app, size);
+            }
             app.update(Action::CycleFormat);
         }
         app.update(Action::Back);
@@ -528,119 +445,82 @@ fn escape_sequences_are_shown_inert() {
     }
 }
 
-/// Every state worth drawing: each focus, plus the overlays and views that change the layout.
-fn states() -> Vec<(&'static str, App)> {
-    let mut out: Vec<(&'static str, App)> =
-        Pane::ALL.iter().map(|&p| (p.title(), focused(p))).collect();
-    let mut detail = focused(Pane::Tail);
-    detail.update(Action::Select);
-    out.push(("detail", detail));
-    let mut help = demo_app();
-    help.update(Action::Help);
-    out.push(("help", help));
-    let mut prompt = focused(Pane::Logs);
-    prompt.update(Action::Filter);
-    type_text(&mut prompt, "error");
-    out.push(("search prompt", prompt));
-    let mut failed = producer_with_draft();
-    publish(
-        &mut failed,
-        Delivery::Failed {
-            topic: "demo".into(),
-            error: "too large".into(),
-        },
-    );
-    out.push(("producer failed", failed));
-    let mut offline = fresh_app();
-    offline.handle_event(Event::Kafka(KafkaEvent::Topics(Err(
-        "Local: Broker transport failure".into(),
-    ))));
-    out.push(("offline", offline));
-    out
+/// Exhaustive up to past both compact thresholds (60x16), then every width at common heights
+/// and every height at common widths.
+fn sweep_sizes() -> Vec<(u16, u16)> {
+    let small = (1..=64).flat_map(|w| (1..=20).map(move |h| (w, h)));
+    let wide = (65..=200).flat_map(|w| [24, 36, 60].map(|h| (w, h)));
+    let tall = (21..=60).flat_map(|h| [80, 120, 200].map(|w| (w, h)));
+    small.chain(wide).chain(tall).collect()
 }
 
 #[test]
 fn no_size_panics() {
-    let mut sizes: Vec<(u16, u16)> = Vec::new();
-    // Exhaustive up to past both compact thresholds (60x16) ...
-    sizes.extend((1..=64).flat_map(|w| (1..=20).map(move |h| (w, h))));
-    // ... then every width at common heights, every height at common widths.
-    sizes.extend(
-        [24, 36, 60]
-            .iter()
-            .flat_map(|&h| (65..=200).map(move |w| (w, h))),
-    );
-    sizes.extend(
-        [80, 120, 200]
-            .iter()
-            .flat_map(|&w| (21..=60).map(move |h| (w, h))),
-    );
-    for (name, mut app) in states() {
+    let sizes = sweep_sizes();
+    for &(name, build, _) in SCENARIOS {
+        let mut app = build();
         for &(w, h) in &sizes {
-            let outcome =
-                std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| render(&mut app, w, h)));
-            assert!(outcome.is_ok(), "drawing {name} at {w}x{h} panicked");
+            let drawn = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                render(&mut app, (w, h));
+            }));
+            assert!(drawn.is_ok(), "drawing {name} at {w}x{h} panicked");
         }
     }
 }
 
 #[test]
 fn focused_border_uses_the_theme() {
-    let (w, h) = (80, 24);
     for pane in Pane::ALL {
-        let buffer = render(&mut focused(pane), w, h);
+        let buffer = render(&mut focused(pane), FULL);
         for other in Pane::ALL {
-            let area = pane_area(w, h, other);
+            let area = pane_area(FULL, other);
             let corner = &buffer[(area.x, area.y)];
-            let want = if other == pane {
+            let key = if other == pane {
                 "base.border_focused"
             } else {
                 "base.border"
             };
-            assert_eq!(
-                corner.symbol(),
-                "╭",
-                "{} pane's top-left corner",
-                other.title()
-            );
-            assert_eq!(
-                corner.fg,
-                fg(want),
-                "{} border with {} focused",
-                other.title(),
-                pane.title()
-            );
+            let what = format!("{} corner with {} focused", other.title(), pane.title());
+            assert_eq!(corner.symbol(), "╭", "{what}");
+            assert_eq!(corner.fg, fg(key), "{what}");
         }
     }
 }
 
+/// Which pane, which text in it, and the theme style whose foreground it must be drawn in.
+#[rustfmt::skip]
+const COLOURED: &[(Pane, &str, &str)] = &[
+    (Pane::Logs, "ERROR", "logs.error"),
+    (Pane::Logs, "WARN", "logs.warn"),
+    (Pane::Logs, "DEBUG", "logs.debug"),
+    (Pane::Logs, "INFO", "logs.info"),
+    (Pane::Tail, "14s ago", "tail.timestamp"),
+    (Pane::Tail, "user-2", "tail.key"),
+    (Pane::Producer, "headers", "base.muted"),
+];
+
 #[test]
-fn log_levels_use_the_theme() {
-    let (w, h) = (120, 36);
-    let buffer = render(&mut demo_app(), w, h);
-    let logs = pane_area(w, h, Pane::Logs);
-    let lines = text(&buffer);
-    for (word, key) in [
-        ("ERROR", "logs.error"),
-        ("WARN", "logs.warn"),
-        ("DEBUG", "logs.debug"),
-        ("INFO", "logs.info"),
-    ] {
-        let (y, x) = lines
-            .lines()
-            .enumerate()
-            .skip(logs.y as usize)
-            .take(logs.height as usize)
-            .find_map(|(y, row)| {
-                // Column of the word, counted in cells, within the logs pane.
-                let byte = row
-                    .char_indices()
-                    .skip(logs.x as usize)
-                    .find(|(i, _)| row[*i..].starts_with(word))?
-                    .0;
-                Some((y as u16, row[..byte].chars().count() as u16))
-            })
-            .unwrap_or_else(|| panic!("no {word} line in the logs pane:\n{lines}"));
-        assert_eq!(buffer[(x, y)].fg, fg(key), "{word} line at ({x},{y})");
+fn text_uses_the_theme() {
+    let buffer = render(&mut demo_app(), WIDE);
+    for &(pane, word, key) in COLOURED {
+        let found = find(&buffer, pane_area(WIDE, pane), word);
+        let (x, y) = found.unwrap_or_else(|| panic!("no {word:?} in {}", pane.title()));
+        assert_eq!(
+            buffer[(x, y)].fg,
+            fg(key),
+            "{word:?} at ({x},{y}) should be {key}"
+        );
+    }
+}
+
+#[test]
+fn selected_rows_are_highlighted() {
+    let selected = Theme::builtin(THEME).style("base.selected").bg;
+    let selected = selected.expect("the theme gives selected rows a background");
+    for (pane, word) in [(Pane::Topics, "demo"), (Pane::Tail, "user-1")] {
+        let buffer = render(&mut focused(pane), FULL);
+        let found = find(&buffer, pane_area(FULL, pane), word);
+        let (x, y) = found.unwrap_or_else(|| panic!("no {word:?} in {}", pane.title()));
+        assert_eq!(buffer[(x, y)].bg, selected, "{word:?} is the selected row");
     }
 }

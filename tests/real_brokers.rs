@@ -1,0 +1,587 @@
+//! kafka-tui against Kafka-protocol brokers we did not write, started by `.ci/run`:
+//! noida-db (`KAFKA_TUI_NOIDA`), tansu (`KAFKA_TUI_TANSU`), and a real ZooKeeper whose log the
+//! Logs pane follows (`KAFKA_TUI_ZK_LOG`, a file) next to a broker's stdout
+//! (`KAFKA_TUI_NOIDA_LOG`, followed through a log command).
+//!
+//! In CI (`CI` set) a missing server is a failure; locally these tests print why they skip.
+
+use std::time::{Duration, Instant};
+
+use kafka_tui::broker::logs::{spawn_all, LogSourceDef, LogSpec};
+use kafka_tui::event::{Event, KafkaEvent, LogEvent};
+use kafka_tui::kafka::client::ClientSettings;
+use kafka_tui::kafka::consumer::TailRequest;
+use kafka_tui::kafka::groups::ResetTo;
+use kafka_tui::kafka::model::{Delivery, Header};
+use kafka_tui::kafka::producer::ProduceRequest;
+use kafka_tui::kafka::service::{self, KafkaCommand, KafkaHandle};
+use kafka_tui::kafka::start::StartFrom;
+use rdkafka::consumer::{BaseConsumer, CommitMode, Consumer};
+use rdkafka::producer::{FutureProducer, FutureRecord};
+use rdkafka::{ClientConfig, Message};
+use tokio::sync::mpsc;
+use tokio_util::sync::CancellationToken;
+
+const WAIT: Duration = Duration::from_secs(30);
+
+/// The address of a peer started by `.ci/run`, or None (locally) when it is not running.
+fn peer(var: &str, what: &str) -> Option<String> {
+    match std::env::var(var) {
+        Ok(v) if !v.is_empty() => Some(v),
+        _ => {
+            assert!(
+                std::env::var_os("CI").is_none(),
+                "{var} is not set: .ci/run must start {what} for this test"
+            );
+            eprintln!("SKIPPED: {var} is not set ({what} is not running; .ci/run starts it)");
+            None
+        }
+    }
+}
+
+fn unique(prefix: &str) -> String {
+    let nanos = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .subsec_nanos();
+    format!("{prefix}-{}-{nanos}", std::process::id())
+}
+
+/// The app's Kafka task on a real cluster, and its events.
+struct Harness {
+    kafka: KafkaHandle,
+    rx: mpsc::Receiver<Event>,
+    _task: tokio::task::JoinHandle<()>,
+}
+
+impl Harness {
+    fn new(bootstrap: &str, read_only: bool) -> Harness {
+        let mut s = ClientSettings::new(bootstrap);
+        s.read_only = read_only;
+        let (tx, rx) = mpsc::channel(256);
+        let (kafka, task) = service::spawn(s, tx).expect("clients");
+        Harness {
+            kafka,
+            rx,
+            _task: task,
+        }
+    }
+
+    /// Sends a command, then waits for the first event `pick` accepts.
+    async fn ask<T>(
+        &mut self,
+        cmd: KafkaCommand,
+        what: &str,
+        mut pick: impl FnMut(KafkaEvent) -> Option<T>,
+    ) -> T {
+        self.kafka.send(cmd);
+        let deadline = Instant::now() + WAIT;
+        loop {
+            let left = deadline.saturating_duration_since(Instant::now());
+            match tokio::time::timeout(left, self.rx.recv()).await {
+                Ok(Some(Event::Kafka(ev))) => {
+                    if let Some(t) = pick(ev) {
+                        return t;
+                    }
+                }
+                Ok(Some(_)) => {}
+                Ok(None) => panic!("event channel closed while waiting for {what}"),
+                Err(_) => panic!("timed out waiting for {what}"),
+            }
+        }
+    }
+
+    async fn admin(&mut self, cmd: KafkaCommand) -> Result<String, String> {
+        let what = format!("{cmd:?}");
+        self.ask(cmd, &what, |ev| match ev {
+            KafkaEvent::AdminDone { result, .. } => Some(result),
+            _ => None,
+        })
+        .await
+    }
+
+    async fn topic_names(&mut self) -> Vec<String> {
+        self.ask(KafkaCommand::RefreshTopics, "topics", |ev| match ev {
+            KafkaEvent::Topics(r) => Some(
+                r.expect("topics")
+                    .topics
+                    .into_iter()
+                    .map(|t| t.name)
+                    .collect(),
+            ),
+            _ => None,
+        })
+        .await
+    }
+
+    async fn produce(&mut self, topic: &str, key: &str, value: &str) -> Delivery {
+        let req = ProduceRequest {
+            topic: topic.into(),
+            key: Some(key.as_bytes().to_vec()),
+            value: value.as_bytes().to_vec(),
+            headers: vec![Header {
+                name: "h".into(),
+                value: Some(b"v".to_vec()),
+            }],
+        };
+        self.ask(KafkaCommand::Produce(req), "a delivery", |ev| match ev {
+            KafkaEvent::Delivery(d) => Some(d),
+            _ => None,
+        })
+        .await
+    }
+
+    /// Tails `topic` from the beginning until a record with `value` arrives.
+    async fn tail_until(&mut self, topic: &str, value: &str) {
+        let req = TailRequest {
+            topic: topic.into(),
+            start: StartFrom::Beginning,
+            generation: 1,
+        };
+        let want = value.as_bytes().to_vec();
+        self.ask(
+            KafkaCommand::Tail(req),
+            "the record in the tail",
+            |ev| match ev {
+                KafkaEvent::Records { records, .. } => records
+                    .iter()
+                    .any(|r| r.value.as_deref() == Some(&want[..]))
+                    .then_some(()),
+                _ => None,
+            },
+        )
+        .await;
+        self.kafka.send(KafkaCommand::StopTail);
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn noida_topic_admin_full_cycle() {
+    let Some(b) = peer("KAFKA_TUI_NOIDA", "noida-db") else {
+        return;
+    };
+    let mut h = Harness::new(&b, false);
+    let topic = unique("admin");
+    let created = h
+        .admin(KafkaCommand::CreateTopic {
+            name: topic.clone(),
+            partitions: 3,
+            replication: 1,
+            configs: vec![("retention.ms".into(), "3600000".into())],
+        })
+        .await;
+    assert!(created.is_ok(), "{created:?}");
+    assert!(h.topic_names().await.contains(&topic));
+
+    let detail = h
+        .ask(
+            KafkaCommand::TopicDetail(topic.clone()),
+            "topic detail",
+            |ev| match ev {
+                KafkaEvent::TopicDetail(r) => Some(r),
+                _ => None,
+            },
+        )
+        .await
+        .expect("detail");
+    assert_eq!(detail.partitions.len(), 3);
+    assert!(detail
+        .partitions
+        .iter()
+        .all(|p| p.leader >= 0 && !p.replicas.is_empty()));
+
+    let configs = h
+        .ask(
+            KafkaCommand::Configs(topic.clone()),
+            "configs",
+            |ev| match ev {
+                KafkaEvent::Configs { result, .. } => Some(result),
+                _ => None,
+            },
+        )
+        .await
+        .expect("configs");
+    let retention = configs
+        .iter()
+        .find(|c| c.name == "retention.ms")
+        .expect("retention.ms listed");
+    assert_eq!(retention.value.as_deref(), Some("3600000"));
+    assert!(
+        retention.overridden,
+        "set at creation, so marked as overridden"
+    );
+    assert!(
+        configs.iter().any(|c| !c.overridden),
+        "defaults are listed too"
+    );
+
+    let altered = h
+        .admin(KafkaCommand::AlterConfig {
+            topic: topic.clone(),
+            key: "retention.ms".into(),
+            value: "7200000".into(),
+        })
+        .await;
+    assert!(altered.is_ok(), "{altered:?}");
+    let configs = h
+        .ask(
+            KafkaCommand::Configs(topic.clone()),
+            "configs",
+            |ev| match ev {
+                KafkaEvent::Configs { result, .. } => Some(result),
+                _ => None,
+            },
+        )
+        .await
+        .expect("configs");
+    assert_eq!(
+        configs
+            .iter()
+            .find(|c| c.name == "retention.ms")
+            .and_then(|c| c.value.clone())
+            .as_deref(),
+        Some("7200000")
+    );
+
+    let grown = h
+        .admin(KafkaCommand::AddPartitions {
+            topic: topic.clone(),
+            total: 4,
+        })
+        .await;
+    assert!(grown.is_ok(), "{grown:?}");
+    let detail = h
+        .ask(
+            KafkaCommand::TopicDetail(topic.clone()),
+            "topic detail",
+            |ev| match ev {
+                KafkaEvent::TopicDetail(r) => Some(r),
+                _ => None,
+            },
+        )
+        .await
+        .expect("detail");
+    assert_eq!(detail.partitions.len(), 4);
+
+    let deleted = h.admin(KafkaCommand::DeleteTopic(topic.clone())).await;
+    assert!(deleted.is_ok(), "{deleted:?}");
+    let deadline = Instant::now() + WAIT;
+    while h.topic_names().await.contains(&topic) {
+        assert!(Instant::now() < deadline, "topic still listed after delete");
+        tokio::time::sleep(Duration::from_millis(300)).await;
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn noida_produce_and_tail() {
+    let Some(b) = peer("KAFKA_TUI_NOIDA", "noida-db") else {
+        return;
+    };
+    let mut h = Harness::new(&b, false);
+    let topic = unique("tail");
+    assert!(h
+        .admin(KafkaCommand::CreateTopic {
+            name: topic.clone(),
+            partitions: 2,
+            replication: 1,
+            configs: vec![]
+        })
+        .await
+        .is_ok());
+    let d = h.produce(&topic, "k", "hello noida").await;
+    assert!(matches!(d, Delivery::Delivered { .. }), "{d:?}");
+    h.tail_until(&topic, "hello noida").await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn noida_groups_lag_reset_and_delete() {
+    let Some(b) = peer("KAFKA_TUI_NOIDA", "noida-db") else {
+        return;
+    };
+    let mut h = Harness::new(&b, false);
+    let topic = unique("grp-topic");
+    let group = unique("grp");
+    assert!(h
+        .admin(KafkaCommand::CreateTopic {
+            name: topic.clone(),
+            partitions: 1,
+            replication: 1,
+            configs: vec![]
+        })
+        .await
+        .is_ok());
+    let p: FutureProducer = ClientConfig::new()
+        .set("bootstrap.servers", &b)
+        .create()
+        .unwrap();
+    for i in 0..10 {
+        p.send(
+            FutureRecord::to(&topic).key("k").payload(&format!("r{i}")),
+            Duration::from_secs(10),
+        )
+        .await
+        .unwrap();
+    }
+    // A real consumer group member reads 4 records and commits offset 4.
+    {
+        let c: BaseConsumer = ClientConfig::new()
+            .set("bootstrap.servers", &b)
+            .set("group.id", &group)
+            .set("auto.offset.reset", "earliest")
+            .set("enable.auto.commit", "false")
+            .create()
+            .unwrap();
+        c.subscribe(&[&topic]).unwrap();
+        let deadline = Instant::now() + WAIT;
+        let mut last = None;
+        while last.is_none_or(|o: i64| o < 3) {
+            assert!(Instant::now() < deadline, "consumer got no records");
+            if let Some(Ok(m)) = c.poll(Duration::from_millis(200)) {
+                last = Some(m.offset());
+            }
+        }
+        let mut tpl = rdkafka::TopicPartitionList::new();
+        tpl.add_partition_offset(&topic, 0, rdkafka::Offset::Offset(4))
+            .unwrap();
+        c.commit(&tpl, CommitMode::Sync).unwrap();
+        let groups = h
+            .ask(KafkaCommand::Groups, "groups", |ev| match ev {
+                KafkaEvent::Groups(r) => Some(r),
+                _ => None,
+            })
+            .await
+            .expect("groups");
+        assert!(groups.iter().any(|g| g.name == group), "{groups:?}");
+        c.unsubscribe();
+    }
+    // The consumer left: the group is inactive, its lag is 10 - 4.
+    let detail = h
+        .ask(
+            KafkaCommand::GroupDetail(group.clone()),
+            "group detail",
+            |ev| match ev {
+                KafkaEvent::GroupDetail(r) => Some(r),
+                _ => None,
+            },
+        )
+        .await
+        .expect("detail");
+    let part = detail
+        .offsets
+        .iter()
+        .find(|o| o.topic == topic)
+        .expect("partition listed");
+    assert_eq!(
+        (part.committed, part.end, part.lag, part.ahead),
+        (Some(4), Some(10), Some(6), false)
+    );
+    assert_eq!(detail.total_lag(), 6);
+
+    let plan = h
+        .ask(
+            KafkaCommand::PlanReset {
+                detail: detail.clone(),
+                to: ResetTo::Earliest,
+            },
+            "reset plan",
+            |ev| match ev {
+                KafkaEvent::ResetPlan(r) => Some(r),
+                _ => None,
+            },
+        )
+        .await;
+    // noida may still show the departed member for a moment; the plan is refused then.
+    let plan = match plan {
+        Ok(p) => p,
+        Err(e) => panic!("reset plan refused: {e}"),
+    };
+    assert_eq!(plan.moves, vec![(topic.clone(), 0, Some(4), 0)]);
+    assert!(h.admin(KafkaCommand::ApplyReset(plan)).await.is_ok());
+    let detail = h
+        .ask(
+            KafkaCommand::GroupDetail(group.clone()),
+            "group detail",
+            |ev| match ev {
+                KafkaEvent::GroupDetail(r) => Some(r),
+                _ => None,
+            },
+        )
+        .await
+        .expect("detail");
+    assert_eq!(
+        detail
+            .offsets
+            .iter()
+            .find(|o| o.topic == topic)
+            .and_then(|o| o.committed),
+        Some(0)
+    );
+
+    let deleted = h.admin(KafkaCommand::DeleteGroup(group.clone())).await;
+    assert!(deleted.is_ok(), "{deleted:?}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn noida_read_only_refuses_every_write_and_nothing_reaches_the_broker() {
+    let Some(b) = peer("KAFKA_TUI_NOIDA", "noida-db") else {
+        return;
+    };
+    let mut writer = Harness::new(&b, false);
+    let topic = unique("ro");
+    assert!(writer
+        .admin(KafkaCommand::CreateTopic {
+            name: topic.clone(),
+            partitions: 1,
+            replication: 1,
+            configs: vec![]
+        })
+        .await
+        .is_ok());
+    assert!(matches!(
+        writer.produce(&topic, "k", "before").await,
+        Delivery::Delivered { .. }
+    ));
+
+    let mut ro = Harness::new(&b, true);
+    let d = ro.produce(&topic, "k", "must not land").await;
+    assert!(
+        matches!(&d, Delivery::Failed { error, .. } if error.contains("read-only")),
+        "{d:?}"
+    );
+    let writes = vec![
+        KafkaCommand::CreateTopic {
+            name: format!("{topic}-new"),
+            partitions: 1,
+            replication: 1,
+            configs: vec![],
+        },
+        KafkaCommand::DeleteTopic(topic.clone()),
+        KafkaCommand::AddPartitions {
+            topic: topic.clone(),
+            total: 5,
+        },
+        KafkaCommand::AlterConfig {
+            topic: topic.clone(),
+            key: "retention.ms".into(),
+            value: "1".into(),
+        },
+        KafkaCommand::DeleteGroup("any".into()),
+        KafkaCommand::ApplyReset(kafka_tui::kafka::groups::ResetPlan {
+            group: "any".into(),
+            to: ResetTo::Earliest,
+            moves: vec![(topic.clone(), 0, None, 0)],
+        }),
+    ];
+    for w in writes {
+        let r = ro.admin(w).await;
+        assert!(matches!(&r, Err(e) if e.contains("read-only")), "{r:?}");
+    }
+    // The cluster is as it was: same topics, one partition, one record, default retention.
+    let names = writer.topic_names().await;
+    assert!(names.contains(&topic) && !names.contains(&format!("{topic}-new")));
+    let detail = writer
+        .ask(
+            KafkaCommand::TopicDetail(topic.clone()),
+            "detail",
+            |ev| match ev {
+                KafkaEvent::TopicDetail(r) => Some(r),
+                _ => None,
+            },
+        )
+        .await
+        .expect("detail");
+    assert_eq!(detail.partitions.len(), 1);
+    assert_eq!(detail.partitions[0].high, Some(1));
+    let configs = writer
+        .ask(
+            KafkaCommand::Configs(topic.clone()),
+            "configs",
+            |ev| match ev {
+                KafkaEvent::Configs { result, .. } => Some(result),
+                _ => None,
+            },
+        )
+        .await
+        .expect("configs");
+    assert_ne!(
+        configs
+            .iter()
+            .find(|c| c.name == "retention.ms")
+            .and_then(|c| c.value.clone())
+            .as_deref(),
+        Some("1")
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn tansu_connect_list_produce_tail() {
+    let Some(b) = peer("KAFKA_TUI_TANSU", "tansu") else {
+        return;
+    };
+    let mut h = Harness::new(&b, false);
+    let topic = unique("tansu");
+    let created = h
+        .admin(KafkaCommand::CreateTopic {
+            name: topic.clone(),
+            partitions: 1,
+            replication: 1,
+            configs: vec![],
+        })
+        .await;
+    assert!(created.is_ok(), "{created:?}");
+    assert!(h.topic_names().await.contains(&topic));
+    let d = h.produce(&topic, "k", "hello tansu").await;
+    assert!(matches!(d, Delivery::Delivered { .. }), "{d:?}");
+    // Tansu reports wrong high watermarks, so tail from the beginning rather than the end.
+    h.tail_until(&topic, "hello tansu").await;
+}
+
+/// Follows a log source until a line satisfies `want`.
+async fn follow(spec: LogSpec, what: &str, want: impl Fn(&str) -> bool) -> String {
+    let (tx, mut rx) = mpsc::channel(64);
+    let cancel = CancellationToken::new();
+    spawn_all(
+        vec![LogSourceDef {
+            name: what.into(),
+            spec,
+        }],
+        tx,
+        cancel.clone(),
+    );
+    let deadline = Instant::now() + WAIT;
+    loop {
+        let left = deadline.saturating_duration_since(Instant::now());
+        match tokio::time::timeout(left, rx.recv()).await {
+            Ok(Some(Event::Log(LogEvent::Lines { lines, .. }))) => {
+                if let Some(l) = lines.into_iter().find(|l| want(l)) {
+                    cancel.cancel();
+                    return l;
+                }
+            }
+            Ok(Some(_)) => {}
+            other => panic!("no matching {what} log line: {other:?}"),
+        }
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn zookeeper_log_file_and_broker_stdout_command() {
+    let Some(zk_log) = peer("KAFKA_TUI_ZK_LOG", "ZooKeeper") else {
+        return;
+    };
+    let line = follow(LogSpec::File(zk_log.into()), "zookeeper", |l| {
+        l.contains("INFO") || l.contains("WARN")
+    })
+    .await;
+    assert!(
+        line.to_lowercase().contains("zookeeper") || line.contains("INFO"),
+        "{line}"
+    );
+
+    let Some(noida_log) = peer("KAFKA_TUI_NOIDA_LOG", "noida-db's stdout") else {
+        return;
+    };
+    let cmd = format!("tail -n +1 -F {noida_log}");
+    let line = follow(LogSpec::Command(cmd), "broker", |l| l.contains("kafka")).await;
+    assert!(line.contains("kafka"), "{line}");
+}
