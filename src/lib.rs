@@ -17,5 +17,6 @@ pub mod session;
 pub mod state;
 pub mod target;
 pub mod theme;
+pub mod timing;
 pub mod tui;
 pub mod ui;

@@ -11,6 +11,7 @@ use kafka_tui::theme::Theme;
 use kafka_tui::{config, logging, report, run, target, tui};
 
 fn main() -> std::process::ExitCode {
+    kafka_tui::timing::mark_process_start();
     let cli = Cli::parse();
     match real_main(cli) {
         Ok(()) => std::process::ExitCode::SUCCESS,
@@ -81,8 +82,9 @@ fn real_main(cli: Cli) -> anyhow::Result<()> {
         let mut session = session::start(&initial, &opts, theme.clone()).await?;
         session.app.contexts = contexts.clone();
         let mut term = tui::init()?;
+        let mut timing = kafka_tui::timing::Timing::from_env();
         let result = loop {
-            match run::event_loop(&mut term, &mut session).await {
+            match run::event_loop(&mut term, &mut session, &mut timing).await {
                 Ok(Exit::Quit) => break Ok(()),
                 Err(e) => break Err(e),
                 Ok(Exit::Switch(name)) => {
@@ -121,6 +123,7 @@ fn real_main(cli: Cli) -> anyhow::Result<()> {
             }
         };
         tui::restore();
+        timing.write();
         session.shutdown().await;
         result
     })?;
