@@ -655,7 +655,7 @@ pub fn hints(context: Context) -> Vec<(String, &'static str)> {
 }
 
 fn short(desc: &'static str) -> &'static str {
-    match desc.find([' ', ',', '(']) {
+    match desc.find([' ', ',', '(', ':']) {
         Some(_) if desc.starts_with("show all keys") => "help",
         Some(i) if desc[..i].len() >= 3 => &desc[..i],
         _ => desc,

@@ -162,7 +162,7 @@ fn newcomer_publishes_a_record_and_sees_it_in_the_tail() {
         "the delivery report and the record in the tail",
         Duration::from_secs(20),
         |s| {
-            s.contains("delivered to demo partition")
+            s.contains("delivered to demo: partition")
                 && s.lines().filter(|l| l.contains(&marker)).count() >= 1
         },
     );

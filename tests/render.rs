@@ -385,7 +385,7 @@ const EXPECTED: &[(&str, (u16, u16), &[&str])] = &[
     ("topics", FULL, &["ERROR [Broker 1]", "WARN [Partition", "[broker] server.log"]),
     ("topics", WIDE, &["embedded broker 127.0.0.1:9092", "● connected, 1 broker", "35,667"]),
     ("topics", COMPACT, &["1 Topics 2 Tail 3 Producer 4 Logs", "▶ demo", "orders"]),
-    ("tail", COMPACT, &["1 Topics 2 Tail 3 Producer 4 Logs", "user-1", "3s ago"]),
+    ("tail", COMPACT, &["1 Topics 2 Tail 3 Producer 4 Logs", "user-1", "Offset"]),
     ("producer", COMPACT, &["1 Topics 2 Tail 3 Producer 4 Logs", "key", "value", "→ demo"]),
     ("logs", COMPACT, &["1 Topics 2 Tail 3 Producer 4 Logs", "[broker]", "ERROR"]),
     ("record_detail", FULL, &["record demo/1@1", "content-type = application/json"]),
@@ -401,7 +401,7 @@ const EXPECTED: &[(&str, (u16, u16), &[&str])] = &[
     ("producer_delivered", COMPACT, &["✔ delivered"]),
     ("producer_failed", FULL, &["✖ not delivered to demo", r#"{"hello": "world"}"#]),
     ("never_connected", FULL, &["cannot list topics", "transport failure", "no lines yet"]),
-    ("connection_lost", WIDE, &["✖ Local: Broker transport failure", "▶ demo", "user-1"]),
+    ("connection_lost", WIDE, &["✖ disconnected, retrying", "▶ demo", "user-1"]),
     ("too_small", (80, 5), &["terminal too small (80x5): kafka-tui needs 24x6"]),
 ];
 

@@ -248,33 +248,28 @@ impl App {
             return;
         }
         match self.mode.clone() {
-            Mode::Help { scroll } => match key.code {
-                KeyCode::Esc | KeyCode::Char('q') | KeyCode::Char('?') | KeyCode::Enter => {
-                    self.mode = Mode::Normal
-                }
-                KeyCode::Down | KeyCode::Char('j') => {
-                    self.mode = Mode::Help {
-                        scroll: scroll.saturating_add(1),
+            Mode::Help { scroll } => {
+                let delta: i64 = match key.code {
+                    KeyCode::Esc | KeyCode::Char('q') | KeyCode::Char('?') | KeyCode::Enter => {
+                        self.mode = Mode::Normal;
+                        return;
                     }
-                }
-                KeyCode::Up | KeyCode::Char('k') => {
-                    self.mode = Mode::Help {
-                        scroll: scroll.saturating_sub(1),
+                    KeyCode::Char('c') if key.modifiers == KeyModifiers::CONTROL => {
+                        self.quit = true;
+                        return;
                     }
-                }
-                KeyCode::PageDown => {
-                    self.mode = Mode::Help {
-                        scroll: scroll.saturating_add(10),
-                    }
-                }
-                KeyCode::PageUp => {
-                    self.mode = Mode::Help {
-                        scroll: scroll.saturating_sub(10),
-                    }
-                }
-                KeyCode::Char('c') if key.modifiers == KeyModifiers::CONTROL => self.quit = true,
-                _ => {}
-            },
+                    KeyCode::Down | KeyCode::Char('j') => 1,
+                    KeyCode::Up | KeyCode::Char('k') => -1,
+                    KeyCode::PageDown => 10,
+                    KeyCode::PageUp => -10,
+                    _ => return,
+                };
+                // Bounded by the help's length, so Page Up comes straight back.
+                let max = ui::help::lines(self).len().saturating_sub(1) as i64;
+                self.mode = Mode::Help {
+                    scroll: (i64::from(scroll) + delta).clamp(0, max) as u16,
+                };
+            }
             Mode::Prompt { kind, input } => self.prompt_key(kind, input, key),
             Mode::Normal if self.dialog.is_some() => self.dialog_key(key),
             Mode::Normal => {
@@ -597,8 +592,13 @@ impl App {
                 self.request_watermarks();
             }
             Pane::Tail if self.tail.detail => {
+                // Bounded by the record's length, so Page Up comes straight back.
+                let max = self
+                    .tail
+                    .selected()
+                    .map_or(0, |r| ui::record::lines(self, r).len().saturating_sub(1));
                 let v = i64::from(self.tail.detail_scroll) + delta;
-                self.tail.detail_scroll = v.clamp(0, i64::from(u16::MAX)) as u16;
+                self.tail.detail_scroll = v.clamp(0, max.min(u16::MAX as usize) as i64) as u16;
             }
             Pane::Tail => self.tail.move_by(delta),
             Pane::Logs => self.logs.move_by(delta),

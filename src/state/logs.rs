@@ -188,6 +188,14 @@ impl LogsState {
             }
         }
         out.reverse();
+        // Near the start there may be room left: show what follows the selection.
+        let mut next = sel + 1;
+        while out.len() < rows && next < s.lines.end_seq() {
+            if let Some(l) = s.lines.get_seq(next).filter(|l| self.shows(l)) {
+                out.push((next, l));
+            }
+            next += 1;
+        }
         out
     }
 
@@ -332,7 +340,16 @@ mod tests {
             "skips the hidden TRACE line"
         );
         s.verbosity = Level::Trace;
-        assert_eq!(texts(&s).len(), 3, "window ends at the selected line");
+        assert_eq!(
+            texts(&s).len(),
+            6,
+            "with room left, lines after the selection show too"
+        );
+        assert_eq!(
+            s.window(2).last().map(|(q, _)| *q),
+            Some(2),
+            "a full view ends at the selection"
+        );
         s.verbosity = Level::Warn;
         s.sources[0].scroll.follow = true;
         assert_eq!(texts(&s), vec!["plain", "ERROR c"]);

@@ -1,6 +1,8 @@
-//! The top line: which cluster, and whether we can reach it.
+//! The top line: whether we can reach the cluster, then which cluster it is. The state comes
+//! first so that a narrow terminal, which cuts the end, never hides it.
 
 use ratatui::layout::Rect;
+use ratatui::style::{Color, Modifier};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 use ratatui::Frame;
@@ -12,30 +14,14 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
     let t = &app.theme;
     let bar = t.style("header.bar");
     let c = &app.cluster;
-    let label_style = match app
-        .cluster_color
-        .as_deref()
-        .map(str::parse::<ratatui::style::Color>)
-    {
-        Some(Ok(color)) => bar.fg(color).add_modifier(ratatui::style::Modifier::BOLD),
+    let label_style = match app.cluster_color.as_deref().map(str::parse::<Color>) {
+        Some(Ok(color)) => bar.fg(color).add_modifier(Modifier::BOLD),
         _ => bar,
     };
     let mut spans = vec![
         Span::styled(" kafka-tui ", t.style("header.ok")),
         Span::styled("│ ", bar),
-        Span::styled(format!("{} {}", c.label, c.address), label_style),
     ];
-    if app.read_only {
-        spans.push(Span::styled(" READ-ONLY", t.style("header.warn")));
-    }
-    if let Some((engine, caps)) = &c.embedded {
-        let zk = if caps.zookeeper { "" } else { ", no ZooKeeper" };
-        spans.push(Span::styled(
-            format!(" ({engine}{zk})"),
-            t.style("base.muted").patch(bar),
-        ));
-    }
-    spans.push(Span::styled(" │ ", bar));
     match &c.connection {
         Connection::Connecting => {
             let text = match &c.last_error {
@@ -50,18 +36,43 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
                 format!("● connected, {brokers} broker{plural}"),
                 t.style("header.ok"),
             ));
-            spans.push(Span::styled(
-                format!(" │ {} topics", app.topics.all().len()),
-                bar,
-            ));
         }
-        Connection::Unreachable(e) => {
-            let detail = c.last_error.as_deref().unwrap_or("");
+        Connection::Unreachable(_) => {
             spans.push(Span::styled(
-                format!("✖ {e} {detail} (retrying)"),
+                "✖ disconnected, retrying",
                 t.style("header.error"),
             ));
         }
+    }
+    spans.push(Span::styled(" │ ", bar));
+    spans.push(Span::styled(
+        format!("{} {}", c.label, c.address),
+        label_style,
+    ));
+    if app.read_only {
+        spans.push(Span::styled(" READ-ONLY", t.style("header.warn")));
+    }
+    if let Connection::Connected { .. } = c.connection {
+        spans.push(Span::styled(
+            format!(" │ {} topics", app.topics.all().len()),
+            bar,
+        ));
+    }
+    // Why we cannot reach it comes last: long, and also shown in the Topics pane.
+    if let Connection::Unreachable(e) = &c.connection {
+        let mut text = format!(" │ {e}");
+        if let Some(detail) = c.last_error.as_deref().filter(|d| !e.contains(*d)) {
+            text.push_str(" — ");
+            text.push_str(detail);
+        }
+        spans.push(Span::styled(text, t.style("header.error")));
+    }
+    if let Some((engine, caps)) = &c.embedded {
+        let zk = if caps.zookeeper { "" } else { ", no ZooKeeper" };
+        spans.push(Span::styled(
+            format!(" │ {engine}{zk}"),
+            t.style("base.muted").patch(bar),
+        ));
     }
     let width = area.width as usize;
     // Cut span by span so the line never overflows into a wrap.

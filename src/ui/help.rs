@@ -47,8 +47,13 @@ pub fn lines(app: &App) -> Vec<Line<'static>> {
 }
 
 pub fn draw(frame: &mut Frame, area: Rect, app: &App, scroll: u16) {
-    let w = area.width.saturating_sub(4).min(84);
-    let h = area.height.saturating_sub(2);
+    // Small screens get the whole area: side strips of the panes behind only add noise.
+    let w = if area.width < 90 { area.width } else { 84 };
+    let h = if area.height < 20 {
+        area.height
+    } else {
+        area.height - 2
+    };
     let [_, mid, _] = Layout::horizontal([
         Constraint::Fill(1),
         Constraint::Length(w),

@@ -2,10 +2,10 @@
 
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Paragraph, Wrap};
+use ratatui::widgets::Paragraph;
 use ratatui::Frame;
 
-use super::widgets::{highlight, pane_block};
+use super::widgets::{highlight, pane_block, truncate};
 use crate::app::App;
 use crate::state::logs::Level;
 use crate::state::Pane;
@@ -66,6 +66,8 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, focused: bool) {
     let selected = src
         .scroll
         .current(src.lines.first_seq(), src.lines.end_seq());
+    let width = inner.width.max(1) as usize;
+    let mut body: Vec<Line> = Vec::new();
     for (seq, l) in &window {
         let style = match l.level {
             Level::Error => t.style("logs.error"),
@@ -79,13 +81,23 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, focused: bool) {
         } else {
             style
         };
-        lines.push(Line::from(highlight(
-            &l.text,
-            &logs.search,
-            style,
-            t.style("base.highlight"),
-        )));
+        let hit = t.style("base.highlight");
+        if logs.wrap {
+            for chunk in wrap_columns(&l.text, width) {
+                body.push(Line::from(highlight(&chunk, &logs.search, style, hit)));
+            }
+        } else {
+            body.push(Line::from(highlight(
+                &truncate(&l.text, width),
+                &logs.search,
+                style,
+                hit,
+            )));
+        }
     }
+    // Wrapped lines take several rows: keep the newest rows, so the end stays in view.
+    let skip = body.len().saturating_sub(rows);
+    lines.extend(body.into_iter().skip(skip));
     if window.is_empty() && src.status.is_none() {
         let text = if src.lines.is_empty() {
             "no lines yet".to_string()
@@ -97,9 +109,21 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, focused: bool) {
         };
         lines.push(Line::from(Span::styled(text, t.style("base.muted"))));
     }
-    let mut para = Paragraph::new(lines);
-    if logs.wrap {
-        para = para.wrap(Wrap { trim: false });
+    frame.render_widget(Paragraph::new(lines), inner);
+}
+
+/// Splits `text` into pieces of at most `width` display columns.
+fn wrap_columns(text: &str, width: usize) -> Vec<String> {
+    let mut out = vec![String::new()];
+    let mut used = 0;
+    for c in text.chars() {
+        let w = unicode_width::UnicodeWidthChar::width(c).unwrap_or(0);
+        if used + w > width && used > 0 {
+            out.push(String::new());
+            used = 0;
+        }
+        out.last_mut().expect("never empty").push(c);
+        used += w;
     }
-    frame.render_widget(para, inner);
+    out
 }

@@ -2,10 +2,10 @@
 
 mod dialog;
 mod header;
-mod help;
+pub mod help;
 mod logs;
 mod producer;
-mod record;
+pub mod record;
 mod status;
 mod tail;
 mod topics;
@@ -80,10 +80,15 @@ pub fn draw(frame: &mut Frame, app: &App) {
     let base = app.theme.style("base.text");
     frame.buffer_mut().set_style(area, base);
     if area.width < MIN_WIDTH || area.height < MIN_HEIGHT {
-        let msg = format!(
-            "terminal too small ({}x{}): kafka-tui needs {MIN_WIDTH}x{MIN_HEIGHT}; q quits",
-            area.width, area.height
-        );
+        // The short form first: at 10x3 only a few words fit.
+        let msg = if area.width < 30 {
+            format!("too small: need {MIN_WIDTH}x{MIN_HEIGHT}; q quits")
+        } else {
+            format!(
+                "terminal too small ({}x{}): kafka-tui needs {MIN_WIDTH}x{MIN_HEIGHT}; q quits",
+                area.width, area.height
+            )
+        };
         frame.render_widget(
             Paragraph::new(msg).wrap(ratatui::widgets::Wrap { trim: true }),
             area,

@@ -3,7 +3,7 @@
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::style::{Modifier, Style};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::Paragraph;
+use ratatui::widgets::{Paragraph, Wrap};
 use ratatui::Frame;
 
 use super::widgets::{pane_block, truncate};
@@ -17,7 +17,7 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, focused: bool) {
     let p = &app.producer;
     let target = match app.target_topic() {
         Some(topic) => Span::styled(format!("→ {topic} "), t.style("base.title_focused")),
-        None => Span::styled("→ (no topic selected) ", t.style("status.error")),
+        None => Span::styled("→ no topic ", t.style("status.error")),
     };
     let block = pane_block(app, Pane::Producer, focused, vec![target]);
     let inner = block.inner(area);
@@ -37,7 +37,8 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, focused: bool) {
         Constraint::Length(key_h),
         Constraint::Length(hdr_h),
         Constraint::Min(1),
-        Constraint::Length(1),
+        // Two rows for the report when there is room: a broker's error is rarely short.
+        Constraint::Length(if inner.height >= 7 { 2 } else { 1 }),
     ])
     .areas(inner);
     let label_w = 8u16.min(inner.width / 3);
@@ -76,7 +77,10 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, focused: bool) {
                 Field::Headers => "name=value, one per line",
                 Field::Value => "type a value; Ctrl+S publishes",
             };
-            frame.render_widget(Paragraph::new(hint).style(t.style("base.muted")), edit_a);
+            frame.render_widget(
+                Paragraph::new(truncate(hint, edit_a.width as usize)).style(t.style("base.muted")),
+                edit_a,
+            );
         } else {
             frame.render_widget(&ta, edit_a);
         }
@@ -99,11 +103,11 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, focused: bool) {
             partition,
             offset,
         }) => Line::from(Span::styled(
-            format!("✔ delivered to {topic} partition {partition} offset {offset}"),
+            format!("✔ delivered to {topic}: partition {partition}, offset {offset}"),
             t.style("status.info"),
         )),
         ProduceStatus::Done(Delivery::Failed { topic, error }) => Line::from(Span::styled(
-            format!("✖ not delivered to {topic}: {error} (your text is kept)"),
+            format!("✖ not delivered to {topic} (your text is kept): {error}"),
             t.style("status.error"),
         )),
         ProduceStatus::Invalid(e) => {
@@ -113,5 +117,5 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, focused: bool) {
             Line::from(Span::styled(format!("✖ {e}"), t.style("status.error")))
         }
     };
-    frame.render_widget(Paragraph::new(report), report_a);
+    frame.render_widget(Paragraph::new(report).wrap(Wrap { trim: true }), report_a);
 }

@@ -28,7 +28,6 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, focused: bool) {
         );
         return;
     };
-    let format = app.tail.format;
     let label = t.style("base.muted");
     let extra = vec![Span::styled(
         format!(
@@ -39,15 +38,26 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, focused: bool) {
     )];
     let block = pane_block(app, Pane::Tail, focused, extra);
 
+    let lines = lines(app, r);
+    let para = Paragraph::new(lines)
+        .block(block)
+        .scroll((app.tail.detail_scroll, 0));
+    frame.render_widget(para, area);
+}
+
+/// The detail view's lines (also counted by the app to bound scrolling).
+pub fn lines<'a>(app: &App, r: &crate::kafka::model::Record) -> Vec<Line<'a>> {
+    let t = &app.theme;
+    let format = app.tail.format;
+    let label = t.style("base.muted");
+    // Position and time share a line, so small terminals keep rows for the value.
     let mut lines: Vec<Line> = vec![
         Line::from(vec![
             Span::styled("partition ", label),
             Span::styled(r.partition.to_string(), t.style("tail.partition")),
             Span::styled("  offset ", label),
             Span::styled(r.offset.to_string(), t.style("tail.offset")),
-        ]),
-        Line::from(vec![
-            Span::styled("timestamp ", label),
+            Span::styled("  time ", label),
             Span::styled(timestamp_text(app, r), t.style("tail.timestamp")),
         ]),
         Line::from(vec![
@@ -101,8 +111,5 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, focused: bool) {
     for l in full(shown, format) {
         lines.push(Line::from(Span::styled(l, t.style("tail.value"))));
     }
-    let para = Paragraph::new(lines)
-        .block(block)
-        .scroll((app.tail.detail_scroll, 0));
-    frame.render_widget(para, area);
+    lines
 }

@@ -34,6 +34,13 @@ fn title_extra(app: &App) -> Vec<Span<'static>> {
             t.style("base.muted"),
         ));
     }
+    // The badge goes first so a narrow pane cuts the counts, not the state.
+    if tail.paused() && tail.topic.is_some() {
+        spans.insert(
+            0,
+            Span::styled("PAUSED (G follows) ", t.style("tail.paused")),
+        );
+    }
     spans.push(Span::styled(
         format!(
             "{} held · {} ",
@@ -42,12 +49,6 @@ fn title_extra(app: &App) -> Vec<Span<'static>> {
         ),
         t.style("base.muted"),
     ));
-    if tail.paused() && tail.topic.is_some() {
-        spans.push(Span::styled(
-            " PAUSED: End/G follows ",
-            t.style("tail.paused"),
-        ));
-    }
     spans
 }
 
@@ -64,7 +65,7 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, focused: bool) {
     // A status line on top when there is something to say about the tail itself.
     let status: Option<(String, bool)> = match &tail.status {
         TailStatus::Idle => Some((
-            "no topic: select one in Topics (1) and press Enter, or :tail TOPIC".into(),
+            "no topic yet: Enter on one in Topics (1), or :tail TOPIC".into(),
             false,
         )),
         TailStatus::Starting => Some(("starting…".into(), false)),
@@ -106,20 +107,23 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, focused: bool) {
     let (first, end) = (tail.records.first_seq(), tail.records.end_seq());
     let selected = tail.scroll.current(first, end).unwrap_or(first);
     let window_start = (selected + 1).saturating_sub(rows_visible).max(first);
-    let time_w = match tail.time_format {
+    let time_w: u16 = match tail.time_format {
         TimeFormat::Relative => 12,
         TimeFormat::Absolute => 24,
     };
+    // Narrow panes drop the time column and shrink the key, so the value keeps some room.
+    let wide = body.width >= 60;
     let key_w: u16 = if body.width >= 70 { 16 } else { 8 };
-    let widths = [
-        Constraint::Length(3),
-        Constraint::Length(8),
-        Constraint::Length(time_w),
-        Constraint::Length(key_w),
-        Constraint::Min(4),
-    ];
+    let fixed = 3 + 8 + key_w + if wide { time_w } else { 0 };
+    let gaps = if wide { 4 } else { 3 };
+    let value_w = body.width.saturating_sub(fixed + gaps) as usize;
+    let mut widths = vec![Constraint::Length(3), Constraint::Length(8)];
+    if wide {
+        widths.push(Constraint::Length(time_w));
+    }
+    widths.push(Constraint::Length(key_w));
+    widths.push(Constraint::Length(value_w as u16));
     // Only the visible rows are formatted; the value preview looks at a bounded prefix.
-    let value_w = body.width.saturating_sub(3 + 8 + time_w + key_w + 4) as usize;
     let rows: Vec<Row> = tail
         .records
         .range(window_start, window_start + rows_visible)
@@ -128,25 +132,36 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, focused: bool) {
             if !r.headers.is_empty() {
                 value = format!("[{}h] {value}", r.headers.len());
             }
-            Row::new(vec![
+            let mut cells = vec![
                 Cell::from(Span::styled(
                     r.partition.to_string(),
                     t.style("tail.partition"),
                 )),
                 Cell::from(Span::styled(r.offset.to_string(), t.style("tail.offset"))),
-                Cell::from(Span::styled(
+            ];
+            if wide {
+                cells.push(Cell::from(Span::styled(
                     timestamp_text(app, r),
                     t.style("tail.timestamp"),
-                )),
-                Cell::from(Span::styled(
-                    fit(&preview(r.key.as_deref(), tail.format), key_w as usize),
-                    t.style("tail.key"),
-                )),
-                Cell::from(Span::styled(fit(&value, value_w), t.style("tail.value"))),
-            ])
+                )));
+            }
+            cells.push(Cell::from(Span::styled(
+                fit(&preview(r.key.as_deref(), tail.format), key_w as usize),
+                t.style("tail.key"),
+            )));
+            cells.push(Cell::from(Span::styled(
+                fit(&value, value_w),
+                t.style("tail.value"),
+            )));
+            Row::new(cells)
         })
         .collect();
-    let header = Row::new(vec!["P", "Offset", "Time", "Key", "Value"]).style(t.style("base.muted"));
+    let names: &[&str] = if wide {
+        &["P", "Offset", "Time", "Key", "Value"]
+    } else {
+        &["P", "Offset", "Key", "Value"]
+    };
+    let header = Row::new(names.to_vec()).style(t.style("base.muted"));
     let table = Table::new(rows, widths)
         .header(header)
         .row_highlight_style(t.style("base.selected"));

@@ -1,13 +1,17 @@
 //! The topics pane: name, partitions, records.
 
 use ratatui::layout::{Constraint, Rect};
-use ratatui::text::Span;
+use ratatui::text::{Line, Span};
 use ratatui::widgets::{Cell, Paragraph, Row, Table, TableState, Wrap};
 use ratatui::Frame;
 
-use super::widgets::{pane_block, thousands};
+use super::widgets::{fit, pane_block, thousands};
 use crate::app::{App, Connection};
 use crate::state::Pane;
+
+fn right(text: String) -> Cell<'static> {
+    Cell::from(Line::from(text).right_aligned())
+}
 
 pub fn draw(frame: &mut Frame, area: Rect, app: &App, focused: bool) {
     let t = &app.theme;
@@ -42,7 +46,7 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, focused: bool) {
     }
     if s.visible_len() == 0 {
         let text = if s.filter.is_empty() {
-            "no topics yet: publish a record (3) to create one".to_string()
+            "no topics yet: publish a record (3) to create one, or n for a new topic".to_string()
         } else {
             format!("no topic matches {:?} (Esc clears the filter)", s.filter)
         };
@@ -55,45 +59,64 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, focused: bool) {
         );
         return;
     }
-    let inner_height = area.height.saturating_sub(3) as usize;
+    let inner = block.inner(area);
+    let inner_height = inner.height.saturating_sub(1) as usize;
     // Only the rows that can be seen are built: cheap even with 10,000 topics.
     let start = s.selected.saturating_sub(inner_height.saturating_sub(1));
     let tailing = app.tail.topic.as_deref();
-    let rows: Vec<Row> = s
-        .visible()
-        .skip(start)
-        .take(inner_height.max(1))
-        .map(|topic| {
+    let shown: Vec<_> = s.visible().skip(start).take(inner_height.max(1)).collect();
+    let counts: Vec<String> = shown
+        .iter()
+        .map(|topic| match topic.record_count() {
+            Some(n) => thousands(n),
+            None if topic.error.is_some() => "error".into(),
+            None => "…".into(),
+        })
+        .collect();
+    // Numbers are never cut: their column is as wide as the widest one shown.
+    let records_w = counts
+        .iter()
+        .map(|c| c.chars().count())
+        .max()
+        .unwrap_or(1)
+        .max(7) as u16;
+    let show_parts = inner.width >= records_w + 5 + 14;
+    let name_w = inner
+        .width
+        .saturating_sub(records_w + 1 + if show_parts { 6 } else { 0 }) as usize;
+    let rows: Vec<Row> = shown
+        .iter()
+        .zip(counts)
+        .map(|(topic, count)| {
             let mark = if Some(topic.name.as_str()) == tailing {
                 "▶ "
             } else {
                 "  "
             };
-            let records = match topic.record_count() {
-                Some(n) => thousands(n),
-                None if topic.error.is_some() => "error".into(),
-                None => "?".into(),
-            };
-            Row::new(vec![
-                Cell::from(format!("{mark}{}", topic.name)),
-                Cell::from(topic.partitions.len().to_string()),
-                Cell::from(records),
-            ])
+            let mut cells = vec![Cell::from(fit(&format!("{mark}{}", topic.name), name_w))];
+            if show_parts {
+                cells.push(right(topic.partitions.len().to_string()));
+            }
+            cells.push(right(count));
+            Row::new(cells)
         })
         .collect();
-    let widths = [
-        Constraint::Min(8),
-        Constraint::Length(5),
-        Constraint::Length(9),
-    ];
+    let mut widths = vec![Constraint::Length(name_w as u16)];
+    let mut header = vec![Cell::from("  Name")];
+    if show_parts {
+        widths.push(Constraint::Length(5));
+        header.push(right("Parts".into()));
+    }
+    widths.push(Constraint::Length(records_w));
+    header.push(right("Records".into()));
     let table = Table::new(rows, widths)
-        .header(Row::new(vec!["  Name", "Parts", "  Records"]).style(t.style("base.muted")))
+        .header(Row::new(header).style(t.style("base.muted")))
         .row_highlight_style(if focused {
             t.style("base.selected")
         } else {
             t.style("base.muted")
-        })
-        .block(block);
+        });
     let mut state = TableState::default().with_selected(Some(s.selected - start));
-    frame.render_stateful_widget(table, area, &mut state);
+    frame.render_widget(block, area);
+    frame.render_stateful_widget(table, inner, &mut state);
 }
