@@ -355,3 +355,157 @@ fn unreachable_cluster_is_reported_with_librdkafka_reason() {
         .as_deref()
         .is_some_and(|e| e.contains("Failed to resolve")));
 }
+
+#[test]
+fn read_only_refuses_writes_in_the_ui_before_anything_is_sent() {
+    let (mut app, mut rx) = app();
+    app.read_only = true;
+    app.start_tail("orders".into(), StartFrom::End);
+    commands(&mut rx);
+    press(&mut app, KeyCode::Char('3'));
+    type_text(&mut app, "nope");
+    ctrl(&mut app, 's');
+    assert!(matches!(&app.producer.status, ProduceStatus::Refused(e) if e.contains("read-only")));
+    press(&mut app, KeyCode::Esc);
+    press(&mut app, KeyCode::Char('1'));
+    for key in [KeyCode::Char('n'), KeyCode::Char('p')] {
+        press(&mut app, key);
+        assert!(app.dialog.is_none(), "{key:?} must not open a write dialog");
+        assert!(app
+            .message
+            .as_ref()
+            .is_some_and(|m| m.error && m.text.contains("read-only")));
+    }
+    ctrl(&mut app, 'd');
+    assert!(app.dialog.is_none());
+    assert!(commands(&mut rx).is_empty(), "nothing was sent");
+}
+
+#[test]
+fn delete_topic_needs_the_exact_name() {
+    let (mut app, mut rx) = app();
+    ctrl(&mut app, 'd');
+    assert!(app.dialog.is_some());
+    type_text(&mut app, "order");
+    press(&mut app, KeyCode::Enter);
+    assert!(
+        commands(&mut rx).is_empty(),
+        "a partial name deletes nothing"
+    );
+    assert!(app.dialog.is_some(), "the dialog stays open");
+    type_text(&mut app, "s");
+    press(&mut app, KeyCode::Enter);
+    let cmds = commands(&mut rx);
+    assert!(
+        matches!(cmds.as_slice(), [KafkaCommand::DeleteTopic(t)] if t == "orders"),
+        "{cmds:?}"
+    );
+}
+
+#[test]
+fn create_topic_dialog_validates_then_sends() {
+    let (mut app, mut rx) = app();
+    press(&mut app, KeyCode::Char('n'));
+    type_text(&mut app, "bad name");
+    press(&mut app, KeyCode::Enter);
+    assert!(commands(&mut rx).is_empty());
+    for _ in 0.." name".len() {
+        press(&mut app, KeyCode::Backspace);
+    }
+    type_text(&mut app, "_new");
+    press(&mut app, KeyCode::Tab);
+    type_text(&mut app, "6");
+    press(&mut app, KeyCode::Enter);
+    let cmds = commands(&mut rx);
+    assert!(
+        matches!(cmds.as_slice(), [KafkaCommand::CreateTopic { name, partitions: 6, replication: 1, .. }] if name == "bad_new"),
+        "{cmds:?}"
+    );
+    assert!(app.dialog.is_none());
+}
+
+#[test]
+fn views_open_from_commands_and_esc_backs_out() {
+    let (mut app, mut rx) = app();
+    press(&mut app, KeyCode::Char(':'));
+    type_text(&mut app, "groups");
+    press(&mut app, KeyCode::Enter);
+    assert!(matches!(
+        commands(&mut rx).as_slice(),
+        [KafkaCommand::Groups]
+    ));
+    let g = |n: &str| kafka_tui::kafka::groups::GroupSummary {
+        name: n.into(),
+        state: "Stable".into(),
+        protocol_type: "consumer".into(),
+        members: 1,
+    };
+    app.handle_event(Event::Kafka(KafkaEvent::Groups(Ok(vec![
+        g("billing"),
+        g("orders-app"),
+    ]))));
+    press(&mut app, KeyCode::Char('/'));
+    type_text(&mut app, "orders");
+    press(&mut app, KeyCode::Enter);
+    press(&mut app, KeyCode::Enter);
+    let cmds = commands(&mut rx);
+    assert!(
+        matches!(cmds.as_slice(), [KafkaCommand::GroupDetail(n)] if n == "orders-app"),
+        "{cmds:?}"
+    );
+    assert_eq!(app.views.len(), 2);
+    press(&mut app, KeyCode::Esc);
+    press(&mut app, KeyCode::Esc); // clears the groups filter
+    press(&mut app, KeyCode::Esc);
+    assert!(app.views.is_empty());
+    assert!(!app.quit);
+}
+
+#[test]
+fn command_completion_and_history() {
+    let (mut app, _rx) = app();
+    press(&mut app, KeyCode::Char(':'));
+    type_text(&mut app, "gr");
+    press(&mut app, KeyCode::Tab);
+    assert!(
+        matches!(&app.mode, Mode::Prompt { input, .. } if input == "group"),
+        "{:?}",
+        app.mode
+    );
+    press(&mut app, KeyCode::Esc);
+    press(&mut app, KeyCode::Char(':'));
+    type_text(&mut app, "tail pay");
+    press(&mut app, KeyCode::Tab);
+    assert!(
+        matches!(&app.mode, Mode::Prompt { input, .. } if input == "tail payments"),
+        "{:?}",
+        app.mode
+    );
+    press(&mut app, KeyCode::Enter);
+    press(&mut app, KeyCode::Char(':'));
+    press(&mut app, KeyCode::Up);
+    assert!(
+        matches!(&app.mode, Mode::Prompt { input, .. } if input == "tail payments"),
+        "{:?}",
+        app.mode
+    );
+    press(&mut app, KeyCode::Down);
+    assert!(
+        matches!(&app.mode, Mode::Prompt { input, .. } if input.is_empty()),
+        "{:?}",
+        app.mode
+    );
+}
+
+#[test]
+fn ctx_asks_the_run_loop_to_switch() {
+    let (mut app, _rx) = app();
+    app.contexts = vec!["embedded".into(), "dev".into()];
+    app.context = "embedded".into();
+    press(&mut app, KeyCode::Char(':'));
+    type_text(&mut app, "ctx");
+    press(&mut app, KeyCode::Enter);
+    press(&mut app, KeyCode::Down);
+    press(&mut app, KeyCode::Enter);
+    assert_eq!(app.switch_to.as_deref(), Some("dev"));
+}

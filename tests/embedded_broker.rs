@@ -301,3 +301,120 @@ async fn app_flow_publish_then_see_it_in_tail() {
         "a delivered value is cleared for the next record"
     );
 }
+
+/// Waits for the first event `pick` accepts after sending `cmd` to the Kafka task.
+async fn ask<T>(
+    kafka: &kafka_tui::kafka::service::KafkaHandle,
+    rx: &mut mpsc::Receiver<Event>,
+    cmd: kafka_tui::kafka::service::KafkaCommand,
+    mut pick: impl FnMut(KafkaEvent) -> Option<T>,
+) -> T {
+    kafka.send(cmd);
+    let deadline = Instant::now() + WAIT;
+    loop {
+        let left = deadline.saturating_duration_since(Instant::now());
+        match tokio::time::timeout(left, rx.recv()).await {
+            Ok(Some(Event::Kafka(ev))) => {
+                if let Some(t) = pick(ev) {
+                    return t;
+                }
+            }
+            Ok(Some(_)) => {}
+            other => panic!("no answer: {other:?}"),
+        }
+    }
+}
+
+/// What the embedded broker can serve works; what it cannot is refused with the reason,
+/// promptly, instead of hanging or failing silently.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn embedded_broker_serves_what_it_can_and_says_what_it_cannot() {
+    use kafka_tui::kafka::service::KafkaCommand;
+    let b = broker(true).await;
+    let mut s = settings(&b);
+    s.embedded_admin = Some(b.admin());
+    let (tx, mut rx) = mpsc::channel(256);
+    let (kafka, _task) = service::spawn(s, tx).unwrap();
+
+    // Create goes through the mock's own API, since it has no CreateTopics handler.
+    let created = ask(
+        &kafka,
+        &mut rx,
+        KafkaCommand::CreateTopic {
+            name: "made-here".into(),
+            partitions: 2,
+            replication: 1,
+            configs: vec![],
+        },
+        |ev| match ev {
+            KafkaEvent::AdminDone { result, .. } => Some(result),
+            _ => None,
+        },
+    )
+    .await;
+    assert!(created.is_ok(), "{created:?}");
+    let detail = ask(
+        &kafka,
+        &mut rx,
+        KafkaCommand::TopicDetail("made-here".into()),
+        |ev| match ev {
+            KafkaEvent::TopicDetail(r) => Some(r),
+            _ => None,
+        },
+    )
+    .await
+    .expect("topic detail on the embedded broker");
+    assert_eq!(detail.partitions.len(), 2);
+    let overview = ask(&kafka, &mut rx, KafkaCommand::Overview, |ev| match ev {
+        KafkaEvent::Overview(r) => Some(r),
+        _ => None,
+    })
+    .await
+    .expect("cluster overview on the embedded broker");
+    assert_eq!(overview.brokers.len(), 1);
+    assert_eq!(
+        format!("{}:{}", overview.brokers[0].host, overview.brokers[0].port),
+        b.address().to_string()
+    );
+
+    let groups = ask(&kafka, &mut rx, KafkaCommand::Groups, |ev| match ev {
+        KafkaEvent::Groups(r) => Some(r),
+        _ => None,
+    })
+    .await;
+    assert!(
+        matches!(&groups, Err(e) if e.contains("embedded broker") && e.contains("ListGroups")),
+        "{groups:?}"
+    );
+    let configs = ask(
+        &kafka,
+        &mut rx,
+        KafkaCommand::Configs("demo".into()),
+        |ev| match ev {
+            KafkaEvent::Configs { result, .. } => Some(result),
+            _ => None,
+        },
+    )
+    .await;
+    assert!(
+        matches!(&configs, Err(e) if e.contains("DescribeConfigs")),
+        "{configs:?}"
+    );
+    for cmd in [
+        KafkaCommand::DeleteTopic("demo".into()),
+        KafkaCommand::AddPartitions {
+            topic: "demo".into(),
+            total: 9,
+        },
+    ] {
+        let r = ask(&kafka, &mut rx, cmd, |ev| match ev {
+            KafkaEvent::AdminDone { result, .. } => Some(result),
+            _ => None,
+        })
+        .await;
+        assert!(
+            matches!(&r, Err(e) if e.contains("embedded broker (librdkafka's mock cluster) cannot")),
+            "{r:?}"
+        );
+    }
+}
