@@ -235,3 +235,102 @@ fn unreachable_cluster_says_so_within_seconds_and_still_quits() {
         s.contains("kafka-tui-exited-0")
     });
 }
+
+/// The peer started by `.ci/test`, or None locally when it is not running.
+fn peer(var: &str) -> Option<String> {
+    match std::env::var(var) {
+        Ok(v) if !v.is_empty() => Some(v),
+        _ => {
+            assert!(
+                std::env::var_os("CI").is_none(),
+                "{var} must be set in CI (.ci/test starts the peers)"
+            );
+            eprintln!(
+                "SKIPPED: {var} is not set (run through bash .ci/test to start the real brokers)"
+            );
+            None
+        }
+    }
+}
+
+/// A named cluster from a config file: noida-db with its stdout as the broker log and a real
+/// ZooKeeper's log file; read-only and coloured. Then `:ctx` switches to the embedded broker.
+#[test]
+fn named_cluster_from_config_with_broker_and_zookeeper_logs_then_ctx_switch() {
+    if skip_without_tmux() {
+        return;
+    }
+    let (Some(noida), Some(noida_log), Some(zk_log)) = (
+        peer("KAFKA_TUI_NOIDA"),
+        peer("KAFKA_TUI_NOIDA_LOG"),
+        peer("KAFKA_TUI_ZK_LOG"),
+    ) else {
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let config = dir.path().join("config.toml");
+    std::fs::write(
+        &config,
+        format!(
+            "[clusters.noida]\nbootstrap = \"{noida}\"\nbroker_log_cmd = \"tail -n +1 -F {noida_log}\"\n\
+             zookeeper_log = \"{zk_log}\"\nread_only = true\ncolor = \"red\"\n"
+        ),
+    )
+    .unwrap();
+    let log = dir.path().join("kafka-tui.log");
+    let cmd = format!(
+        "KAFKA_TUI_CONFIG={} {} --cluster noida --listen 127.0.0.1:0 --log-file {}; echo kafka-tui-exited-$?; sleep 30",
+        config.display(),
+        binary().display(),
+        log.display()
+    );
+    let t = Tmux::start("config", &cmd, 140, 40);
+    t.wait_for(
+        "the named cluster, read-only",
+        Duration::from_secs(30),
+        |s| {
+            s.contains("cluster noida")
+                && s.contains("READ-ONLY")
+                && s.contains("connected, 1 broker")
+        },
+    );
+    t.keys(&["4"]);
+    t.wait_for(
+        "noida-db's stdout as the broker log",
+        Duration::from_secs(15),
+        |s| s.contains("noida-db"),
+    );
+    t.keys(&["s"]);
+    t.wait_for("the ZooKeeper log", Duration::from_secs(15), |s| {
+        s.contains("org.apache.zookeeper")
+    });
+    // Read-only: the producer refuses.
+    t.keys(&["3"]);
+    t.type_text("x");
+    t.keys(&["C-s"]);
+    t.wait_for("the read-only refusal", Duration::from_secs(10), |s| {
+        s.contains("read-only: publishing is disabled")
+    });
+    t.escape();
+    t.type_text(":brokers");
+    t.keys(&["Enter"]);
+    t.wait_for("the cluster view", Duration::from_secs(15), |s| {
+        s.contains("controller") && s.contains(&noida)
+    });
+    t.escape();
+    t.type_text(":ctx embedded");
+    t.keys(&["Enter"]);
+    t.wait_for(
+        "the switch to the embedded broker",
+        Duration::from_secs(30),
+        |s| {
+            s.contains("switched to embedded")
+                && s.contains("embedded broker")
+                && !s.contains("READ-ONLY")
+        },
+    );
+    t.keys(&["q"]);
+    t.wait_for("a clean exit", Duration::from_secs(15), |s| {
+        s.contains("kafka-tui-exited-0")
+    });
+}
