@@ -126,3 +126,38 @@ impl ClientContext for UiContext {
 }
 
 impl ConsumerContext for UiContext {}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// SASL PLAIN/SCRAM, SSL and zstd are compiled in (vendored OpenSSL), so secured clusters
+    /// work with properties alone.
+    #[test]
+    fn librdkafka_is_built_with_security_and_compression() {
+        let native = ClientConfig::new().create_native_config().unwrap();
+        let features = native.get("builtin.features").unwrap();
+        for f in ["ssl", "sasl_plain", "sasl_scram", "zstd", "gzip"] {
+            assert!(
+                features.split(',').any(|x| x == f),
+                "{f} missing from {features}"
+            );
+        }
+    }
+
+    #[test]
+    fn person_properties_override_ours_and_debug_is_hidden() {
+        let mut s = ClientSettings::new("a:1");
+        s.properties = vec![
+            ("client.id".into(), "mine".into()),
+            ("sasl.password".into(), "hunter2".into()),
+        ];
+        let cfg = s.client_config();
+        assert_eq!(cfg.get("client.id"), Some("mine"));
+        let shown = format!("{s:?}");
+        assert!(
+            !shown.contains("hunter2") && shown.contains("sasl.password"),
+            "{shown}"
+        );
+    }
+}
