@@ -43,6 +43,8 @@ pub enum Action {
     ProducerNextField,
     ProducerPrevField,
     ClearProducer,
+    /// Put the newest record that failed to send back into the editors.
+    RestoreUnsent,
     /// Topic detail: partitions, replicas, ISR, watermarks, configs.
     Describe,
     CreateTopic,

@@ -40,6 +40,8 @@ pub enum KafkaEvent {
     },
     /// The broker's answer to a publish.
     Delivery(Delivery),
+    /// A record that was not delivered, returned whole so nothing typed is lost.
+    Unsent(crate::kafka::producer::ProduceRequest),
     /// An error reported by librdkafka (unreachable broker, authentication, ...).
     ClientError(String),
     /// Watermarks of the topics on screen: (topic, [(partition, low, high)]).

@@ -559,6 +559,18 @@ pub static BINDINGS: &[Binding] = &[
         "switch to this cluster",
         hint
     ),
+    b!(
+        Producer,
+        [(Char('r'), CTRL)],
+        Action::RestoreUnsent,
+        "restore the last record that failed to send"
+    ),
+    b!(
+        Editing,
+        [(Char('r'), CTRL)],
+        Action::RestoreUnsent,
+        "restore the last record that failed to send"
+    ),
 ];
 
 fn matches(b: &Binding, key: &KeyEvent) -> bool {

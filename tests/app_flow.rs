@@ -509,3 +509,43 @@ fn ctx_asks_the_run_loop_to_switch() {
     press(&mut app, KeyCode::Enter);
     assert_eq!(app.switch_to.as_deref(), Some("dev"));
 }
+
+#[test]
+fn records_that_fail_to_send_are_kept_and_restored_with_ctrl_r() {
+    let (mut app, mut rx) = app();
+    app.start_tail("orders".into(), StartFrom::End);
+    app.handle_event(Event::Kafka(KafkaEvent::TailStarted {
+        generation: app.tail.generation,
+        partitions: 3,
+        notice: None,
+    }));
+    press(&mut app, KeyCode::Char('3'));
+    let mut sent = Vec::new();
+    for v in ["one", "two"] {
+        type_text(&mut app, v);
+        ctrl(&mut app, 's');
+        let cmds = commands(&mut rx);
+        let [KafkaCommand::Produce(req)] = cmds.as_slice() else {
+            panic!("{cmds:?}")
+        };
+        sent.push(req.clone());
+        // The person clears the editor and types the next record while the first is in flight.
+        for _ in 0..v.len() {
+            press(&mut app, KeyCode::Backspace);
+        }
+    }
+    for req in sent {
+        let topic = req.topic.clone();
+        app.handle_event(Event::Kafka(KafkaEvent::Delivery(Delivery::Failed {
+            topic,
+            error: "Local: Message timed out".into(),
+        })));
+        app.handle_event(Event::Kafka(KafkaEvent::Unsent(req)));
+    }
+    assert_eq!(app.producer.unsent.len(), 2, "both failed records are kept");
+    ctrl(&mut app, 'r');
+    assert_eq!(app.producer.value.lines().join(""), "two");
+    ctrl(&mut app, 'r');
+    assert_eq!(app.producer.value.lines().join(""), "one");
+    assert!(app.producer.unsent.is_empty());
+}

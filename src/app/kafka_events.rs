@@ -72,6 +72,7 @@ impl App {
                 }
                 self.producer.status = ProduceStatus::Done(d);
             }
+            KafkaEvent::Unsent(req) => self.producer.keep_unsent(req),
             KafkaEvent::ClientError(e) => {
                 if !matches!(self.cluster.connection, Connection::Connected { .. }) {
                     self.cluster.last_error = Some(e);

@@ -541,6 +541,17 @@ impl App {
                 self.producer.editing = true;
             }
             Action::Publish => self.publish(),
+            Action::RestoreUnsent => {
+                if self.producer.restore_unsent() {
+                    self.focus_pane(Pane::Producer);
+                    let left = self.producer.unsent.len();
+                    self.say(format!(
+                        "restored the last unsent record ({left} more kept); Ctrl+S sends it"
+                    ));
+                } else {
+                    self.say("no unsent records");
+                }
+            }
             Action::ProducerNextField => self.producer.field = self.producer.field.next(),
             Action::ProducerPrevField => self.producer.field = self.producer.field.prev(),
             Action::ClearProducer => {

@@ -279,7 +279,12 @@ async fn run(c: Arc<Clients>, mut rx: mpsc::UnboundedReceiver<KafkaCommand>) {
                 let c = c.clone();
                 tokio::spawn(async move {
                     let delivery = producer::publish(&c.producer, &req).await;
+                    let failed = matches!(delivery, Delivery::Failed { .. });
                     send(&c.events, KafkaEvent::Delivery(delivery)).await;
+                    // A record that did not make it goes back to the app whole, to be resent.
+                    if failed {
+                        send(&c.events, KafkaEvent::Unsent(req)).await;
+                    }
                 });
             }
             KafkaCommand::TopicDetail(topic) => {

@@ -111,7 +111,12 @@ pub struct ProducerState {
     pub status: ProduceStatus,
     /// Records published this session (delivered ones).
     pub sent: u64,
+    /// Records the broker did not take, newest last, kept to be restored and resent.
+    pub unsent: std::collections::VecDeque<crate::kafka::producer::ProduceRequest>,
 }
+
+/// Failed records kept at most.
+pub const MAX_UNSENT: usize = 1000;
 
 impl std::fmt::Debug for ProducerState {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -133,6 +138,7 @@ impl Default for ProducerState {
             editing: false,
             status: ProduceStatus::Idle,
             sent: 0,
+            unsent: std::collections::VecDeque::new(),
         }
     }
 }
@@ -172,6 +178,39 @@ impl ProducerState {
         self.key = TextArea::default();
         self.headers = TextArea::default();
         self.value = TextArea::default();
+    }
+
+    pub fn keep_unsent(&mut self, req: crate::kafka::producer::ProduceRequest) {
+        if self.unsent.len() == MAX_UNSENT {
+            self.unsent.pop_front();
+        }
+        self.unsent.push_back(req);
+    }
+
+    /// Puts the newest failed record back into the editors; false when there is none.
+    pub fn restore_unsent(&mut self) -> bool {
+        let Some(req) = self.unsent.pop_back() else {
+            return false;
+        };
+        let text = |b: &[u8]| String::from_utf8_lossy(b).into_owned();
+        self.set_text(
+            Field::Key,
+            &req.key.as_deref().map(text).unwrap_or_default(),
+        );
+        let headers: Vec<String> = req
+            .headers
+            .iter()
+            .map(|h| {
+                format!(
+                    "{}={}",
+                    h.name,
+                    h.value.as_deref().map(text).unwrap_or_default()
+                )
+            })
+            .collect();
+        self.set_text(Field::Headers, &headers.join("\n"));
+        self.set_text(Field::Value, &text(&req.value));
+        true
     }
 
     pub fn set_text(&mut self, field: Field, text: &str) {
@@ -226,6 +265,27 @@ mod tests {
         let d = parse_draft("k1", "", "").unwrap();
         assert_eq!(d.key, Some(b"k1".to_vec()));
         assert!(d.value.is_empty());
+    }
+
+    #[test]
+    fn unsent_records_are_kept_and_restored_newest_first() {
+        let mut p = ProducerState::default();
+        let req = |v: &str| crate::kafka::producer::ProduceRequest {
+            topic: "t".into(),
+            key: Some(b"k".to_vec()),
+            value: v.as_bytes().to_vec(),
+            headers: vec![h("a", "1")],
+        };
+        p.keep_unsent(req("first"));
+        p.keep_unsent(req("second\nline"));
+        assert!(p.restore_unsent());
+        let d = p.draft().unwrap();
+        assert_eq!(d.value, b"second\nline");
+        assert_eq!(d.key.as_deref(), Some(&b"k"[..]));
+        assert_eq!(d.headers, vec![h("a", "1")]);
+        assert_eq!(p.unsent.len(), 1);
+        assert!(p.restore_unsent());
+        assert!(!p.restore_unsent());
     }
 
     #[test]

@@ -117,5 +117,16 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, focused: bool) {
             Line::from(Span::styled(format!("✖ {e}"), t.style("status.error")))
         }
     };
+    let mut report = report;
+    if !p.unsent.is_empty() {
+        // Failed records are never dropped: say how many wait, and how to get them back.
+        report.spans.insert(
+            0,
+            Span::styled(
+                format!("{} unsent (Ctrl+R) · ", p.unsent.len()),
+                t.style("status.error"),
+            ),
+        );
+    }
     frame.render_widget(Paragraph::new(report).wrap(Wrap { trim: true }), report_a);
 }
