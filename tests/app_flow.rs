@@ -519,6 +519,7 @@ fn records_that_fail_to_send_are_kept_and_restored_with_ctrl_r() {
         partitions: 3,
         notice: None,
     }));
+    commands(&mut rx);
     press(&mut app, KeyCode::Char('3'));
     let mut sent = Vec::new();
     for v in ["one", "two"] {
