@@ -1,0 +1,650 @@
+//! Bad input everywhere (issue 6, point 6): each case gets a clear message, on stderr when
+//! kafka-tui cannot start, in the UI when it can, and the rest keeps working.
+//!
+//! Cases that stop kafka-tui before its screen run the binary directly; cases it survives run
+//! it in tmux (a private `-L` socket per test). Without tmux those are skipped locally with a
+//! reason, and fail in CI (`CI` set), like tests/e2e_tmux.rs. Log-file following is tested on
+//! the library (`broker::logs::spawn_all`).
+
+use std::io::Write as _;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
+use std::time::{Duration, Instant};
+
+use kafka_tui::broker::logs::{spawn_all, LogSourceDef, LogSpec};
+use kafka_tui::event::{Event, LogEvent};
+use tokio::sync::mpsc;
+use tokio_util::sync::CancellationToken;
+
+const WAIT: Duration = Duration::from_secs(20);
+
+// ---------------------------------------------------------------------------------------------
+// The binary, run directly in a sandboxed HOME
+// ---------------------------------------------------------------------------------------------
+
+fn binary() -> PathBuf {
+    PathBuf::from(env!("CARGO_BIN_EXE_kafka-tui"))
+}
+
+/// A private HOME and XDG directories, so no real config, theme or log is read or written.
+struct Sandbox {
+    dir: tempfile::TempDir,
+}
+
+impl Sandbox {
+    fn new() -> Sandbox {
+        Sandbox {
+            dir: tempfile::tempdir().unwrap(),
+        }
+    }
+
+    fn path(&self, name: &str) -> PathBuf {
+        self.dir.path().join(name)
+    }
+
+    /// Writes `text` to `name` in the sandbox and returns its path.
+    fn file(&self, name: &str, text: &str) -> PathBuf {
+        let p = self.path(name);
+        std::fs::write(&p, text).unwrap();
+        p
+    }
+
+    fn env(&self) -> Vec<(&'static str, String)> {
+        let d = self.dir.path().display();
+        vec![
+            ("HOME", d.to_string()),
+            ("XDG_CONFIG_HOME", format!("{d}/config")),
+            ("XDG_STATE_HOME", format!("{d}/state")),
+            ("KAFKA_TUI_CONFIG", String::new()),
+            ("NO_COLOR", String::new()),
+        ]
+    }
+
+    /// Runs the binary with `args` (stdin not a terminal), `config` as its config file, and
+    /// waits for it to exit: every case here stops before the screen would be taken.
+    fn run(&self, args: &[&str], config: Option<&Path>) -> Output {
+        let mut cmd = Command::new(binary());
+        cmd.args(args)
+            .arg("--log-file")
+            .arg(self.path("kafka-tui.log"))
+            .envs(self.env())
+            .stdin(Stdio::null())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped());
+        if let Some(c) = config {
+            cmd.env("KAFKA_TUI_CONFIG", c);
+        }
+        let child = cmd.spawn().expect("the binary runs");
+        let pid = child.id();
+        let (tx, rx) = std::sync::mpsc::channel();
+        std::thread::spawn(move || {
+            let _ = tx.send(child.wait_with_output());
+        });
+        match rx.recv_timeout(WAIT) {
+            Ok(out) => out.expect("output"),
+            Err(_) => {
+                let _ = Command::new("kill").arg("-9").arg(pid.to_string()).status();
+                panic!("kafka-tui {args:?} did not exit within {WAIT:?}");
+            }
+        }
+    }
+}
+
+fn stderr(out: &Output) -> String {
+    String::from_utf8_lossy(&out.stderr).into_owned()
+}
+
+/// The run failed, and its stderr holds every one of `needles`.
+fn assert_fails_saying(out: &Output, needles: &[&str]) {
+    let err = stderr(out);
+    assert!(!out.status.success(), "should fail; stderr:\n{err}");
+    for n in needles {
+        assert!(err.contains(n), "stderr should contain {n:?}:\n{err}");
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// The binary in tmux
+// ---------------------------------------------------------------------------------------------
+
+struct Tmux {
+    socket: String,
+    session: String,
+}
+
+impl Tmux {
+    fn available() -> bool {
+        Command::new("tmux")
+            .arg("-V")
+            .output()
+            .is_ok_and(|o| o.status.success())
+    }
+
+    fn start(name: &str, cmd: &str, width: u16, height: u16) -> Tmux {
+        let t = Tmux {
+            socket: format!("kt-bad-{}-{name}", std::process::id()),
+            session: name.to_string(),
+        };
+        let status = Command::new("tmux")
+            .args(["-L", &t.socket, "-f", "/dev/null", "new-session", "-d"])
+            .args([
+                "-s",
+                &t.session,
+                "-x",
+                &width.to_string(),
+                "-y",
+                &height.to_string(),
+            ])
+            .arg(cmd)
+            .env("TERM", "xterm-256color")
+            .status()
+            .expect("tmux runs");
+        assert!(status.success(), "tmux new-session failed");
+        t
+    }
+
+    fn tmux(&self, args: &[&str]) -> Output {
+        Command::new("tmux")
+            .args(["-L", &self.socket])
+            .args(args)
+            .output()
+            .expect("tmux runs")
+    }
+
+    fn capture(&self) -> String {
+        let out = self.tmux(&["capture-pane", "-p", "-t", &self.session]);
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    }
+
+    fn keys(&self, keys: &[&str]) {
+        let mut args = vec!["send-keys", "-t", &self.session];
+        args.extend_from_slice(keys);
+        assert!(self.tmux(&args).status.success());
+    }
+
+    fn type_text(&self, text: &str) {
+        assert!(self
+            .tmux(&["send-keys", "-l", "-t", &self.session, text])
+            .status
+            .success());
+    }
+
+    /// Waits until the screen satisfies `pred`; on timeout, fails showing the screen.
+    fn wait_for(&self, what: &str, timeout: Duration, pred: impl Fn(&str) -> bool) -> String {
+        let deadline = Instant::now() + timeout;
+        loop {
+            let screen = self.capture();
+            if pred(&screen) {
+                return screen;
+            }
+            assert!(
+                Instant::now() < deadline,
+                "timed out waiting for {what}; screen:\n{screen}"
+            );
+            std::thread::sleep(Duration::from_millis(100));
+        }
+    }
+
+    /// Presses q and waits for the shell to report a clean exit.
+    fn quit_cleanly(&self) {
+        self.keys(&["Escape"]);
+        std::thread::sleep(Duration::from_millis(150));
+        self.keys(&["q"]);
+        self.wait_for("a clean exit", WAIT, |s| s.contains("kafka-tui-exited-0"));
+    }
+}
+
+impl Drop for Tmux {
+    fn drop(&mut self) {
+        let _ = self.tmux(&["kill-server"]);
+    }
+}
+
+fn skip_without_tmux() -> bool {
+    if Tmux::available() {
+        return false;
+    }
+    assert!(
+        std::env::var_os("CI").is_none(),
+        "tmux is required in CI (.ci/setup installs it)"
+    );
+    eprintln!("SKIPPED: tmux is not installed (apt-get install tmux)");
+    true
+}
+
+/// `s` quoted for sh.
+fn sh_quote(s: &str) -> String {
+    format!("'{}'", s.replace('\'', r"'\''"))
+}
+
+/// Starts the binary with `args` in tmux (120x36), in `sandbox`, on a free listen port.
+fn launch(name: &str, sandbox: &Sandbox, args: &[&str]) -> Tmux {
+    let env: Vec<String> = sandbox
+        .env()
+        .into_iter()
+        .map(|(k, v)| format!("{k}={}", sh_quote(&v)))
+        .collect();
+    let args: Vec<String> = args.iter().map(|a| sh_quote(a)).collect();
+    let cmd = format!(
+        "env {} {} --listen 127.0.0.1:0 --log-file {} {}; echo kafka-tui-exited-$?; sleep 60",
+        env.join(" "),
+        sh_quote(&binary().display().to_string()),
+        sh_quote(&sandbox.path("kafka-tui.log").display().to_string()),
+        args.join(" ")
+    );
+    Tmux::start(name, &cmd, 120, 36)
+}
+
+/// A local port nothing listens on.
+fn closed_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+// ---------------------------------------------------------------------------------------------
+// Following a log file
+// ---------------------------------------------------------------------------------------------
+
+/// One log source followed by `spawn_all`, and everything it reported so far.
+struct LogWatch {
+    rx: mpsc::Receiver<Event>,
+    lines: Vec<String>,
+    statuses: Vec<String>,
+    cancel: CancellationToken,
+}
+
+impl LogWatch {
+    fn file(path: &Path) -> LogWatch {
+        let (tx, rx) = mpsc::channel(256);
+        let cancel = CancellationToken::new();
+        let def = LogSourceDef {
+            name: "broker".into(),
+            spec: LogSpec::File(path.to_path_buf()),
+        };
+        spawn_all(vec![def], tx, cancel.clone());
+        LogWatch {
+            rx,
+            lines: Vec::new(),
+            statuses: Vec::new(),
+            cancel,
+        }
+    }
+
+    fn absorb(&mut self, ev: Event) {
+        match ev {
+            Event::Log(LogEvent::Lines { lines, .. }) => self.lines.extend(lines),
+            Event::Log(LogEvent::Status { text, .. }) => self.statuses.push(text),
+            _ => {}
+        }
+    }
+
+    /// Receives until `pred` holds on what was reported; fails after `WAIT`.
+    async fn until(&mut self, what: &str, pred: impl Fn(&LogWatch) -> bool) {
+        let deadline = Instant::now() + WAIT;
+        while !pred(self) {
+            let left = deadline.saturating_duration_since(Instant::now());
+            match tokio::time::timeout(left, self.rx.recv()).await {
+                Ok(Some(ev)) => self.absorb(ev),
+                Ok(None) | Err(_) => panic!(
+                    "timed out waiting for {what}; statuses {:?}, lines {:?}",
+                    self.statuses, self.lines
+                ),
+            }
+        }
+    }
+
+    /// Takes in whatever was reported during the last `d`.
+    async fn settle(&mut self, d: Duration) {
+        tokio::time::sleep(d).await;
+        while let Ok(ev) = self.rx.try_recv() {
+            self.absorb(ev);
+        }
+    }
+
+    async fn line(&mut self, text: &str) {
+        self.until(&format!("line {text:?}"), |w| {
+            w.lines.iter().any(|l| l == text)
+        })
+        .await;
+    }
+
+    async fn status(&mut self, needle: &str) {
+        let what = format!("a status with {needle:?}");
+        self.until(&what, |w| w.statuses.iter().any(|s| s.contains(needle)))
+            .await;
+    }
+}
+
+impl Drop for LogWatch {
+    fn drop(&mut self) {
+        self.cancel.cancel();
+    }
+}
+
+fn append(path: &Path, text: &str) {
+    let mut f = std::fs::OpenOptions::new()
+        .create(true)
+        .append(true)
+        .open(path)
+        .unwrap();
+    f.write_all(text.as_bytes()).unwrap();
+}
+
+// ---------------------------------------------------------------------------------------------
+// Config, theme and flags: kafka-tui does not start, and says why on stderr
+// ---------------------------------------------------------------------------------------------
+
+#[test]
+fn malformed_config_file_is_named_with_line_and_column() {
+    let s = Sandbox::new();
+    let cases = [
+        (
+            "syntax.toml",
+            "[clusters.dev]\nbootstrap = \"a:1\"\n[clusters.prod\n",
+            ":3:",
+            "table",
+        ),
+        (
+            "unknown-key.toml",
+            "[clusters.dev]\nbootstrap = \"a:1\"\nbootstarp = \"b\"\n",
+            ":3:1:",
+            "bootstarp",
+        ),
+        ("bad-type.toml", "default_cluster = 5\n", ":1:19:", "string"),
+    ];
+    for (name, text, at, what) in cases {
+        let path = s.file(name, text);
+        let out = s.run(&[], Some(&path));
+        let place = format!("{}{at}", path.display());
+        assert_fails_saying(&out, &[&place, what]);
+    }
+}
+
+#[test]
+fn missing_config_file_named_by_kafka_tui_config_is_reported() {
+    let s = Sandbox::new();
+    let missing = s.path("nowhere.toml");
+    let out = s.run(&[], Some(&missing));
+    assert_fails_saying(&out, &[&missing.display().to_string(), "missing"]);
+}
+
+#[test]
+fn malformed_theme_file_is_named() {
+    let s = Sandbox::new();
+    let cases = [
+        ("syntax.toml", "[base\n", "line 1, column 6"),
+        (
+            "unknown-style.toml",
+            "[base]\ntxt = { fg = \"red\" }\n",
+            "unknown style \"base.txt\"",
+        ),
+        (
+            "bad-colour.toml",
+            "[base]\ntext = { fg = \"reddish\" }\n",
+            "\"reddish\" is not a colour",
+        ),
+    ];
+    for (name, text, what) in cases {
+        let path = s.file(name, text);
+        let out = s.run(&["--theme", &path.display().to_string()], None);
+        assert_fails_saying(&out, &[&path.display().to_string(), what]);
+    }
+    let out = s.run(&["--theme", "no-such-theme"], None);
+    assert_fails_saying(&out, &["no theme named \"no-such-theme\""]);
+}
+
+#[test]
+fn unknown_cluster_lists_the_known_ones() {
+    let s = Sandbox::new();
+    let text = "[clusters.dev]\nbootstrap = \"a:1\"\n[clusters.prod]\nbootstrap = \"b:1\"\n";
+    let path = s.file("config.toml", text);
+    let out = s.run(&["--cluster", "nope"], Some(&path));
+    assert_fails_saying(
+        &out,
+        &["\"nope\"", "dev, prod", &path.display().to_string()],
+    );
+    let out = s.run(&["--cluster", "nope"], None);
+    assert_fails_saying(&out, &["\"nope\"", "no config file"]);
+}
+
+#[test]
+fn bad_flags_are_refused_by_name() {
+    let s = Sandbox::new();
+    for (args, needle) in [
+        (&["--from", "soon"][..], "soon"),
+        (&["-X", "novalue"][..], "novalue"),
+        (&["--listen", "not-an-address"][..], "not-an-address"),
+        (&["--buffer", "lots"][..], "lots"),
+    ] {
+        assert_fails_saying(&s.run(args, None), &[needle]);
+    }
+}
+
+/// An error before the screen is taken must print the message and nothing else: today the
+/// terminal-restore escape sequences are written to stdout too, so a redirected stdout (or a
+/// script reading it) gets junk.
+#[test]
+#[ignore = "src/main.rs calls tui::restore() on every error, even before tui::init(): escape sequences reach stdout"]
+fn errors_before_the_screen_leave_stdout_clean() {
+    let s = Sandbox::new();
+    let out = s.run(&["--cluster", "nope"], None);
+    assert!(!out.status.success());
+    assert!(
+        out.stdout.is_empty(),
+        "stdout should be empty, got {:?}",
+        String::from_utf8_lossy(&out.stdout)
+    );
+}
+
+// ---------------------------------------------------------------------------------------------
+// In the UI: kafka-tui starts, says what is wrong, and keeps working
+// ---------------------------------------------------------------------------------------------
+
+/// `-b 'not a host'`: either refused at once on stderr, or the screen names the address and
+/// says it cannot be resolved (not just "cannot reach"); q still quits.
+#[test]
+#[ignore = "the screen says only 'cannot reach the cluster … 1/1 brokers are down'; librdkafka's 'Failed to resolve' is overwritten (src/app/kafka_events.rs) and -b is not validated (src/target.rs or src/cli.rs)"]
+fn malformed_bootstrap_is_named_and_explained() {
+    if skip_without_tmux() {
+        return;
+    }
+    let s = Sandbox::new();
+    let t = launch("malformed-bootstrap", &s, &["-b", "not a host"]);
+    let screen = t.wait_for("a verdict on the address", WAIT, |s| {
+        s.contains("kafka-tui-exited-") || s.contains("cannot reach")
+    });
+    if screen.contains("kafka-tui-exited-") {
+        assert!(!screen.contains("kafka-tui-exited-0"), "{screen}");
+        assert!(
+            screen.contains("not a host"),
+            "the error names the address:\n{screen}"
+        );
+        return;
+    }
+    // Let the first errors settle, then read what stays on screen.
+    std::thread::sleep(Duration::from_secs(2));
+    let screen = t.capture();
+    assert!(screen.contains("not a host"), "{screen}");
+    assert!(
+        screen.to_lowercase().contains("resolve"),
+        "the screen should say the host cannot be resolved:\n{screen}"
+    );
+    t.quit_cleanly();
+}
+
+#[test]
+fn unreachable_bootstrap_is_reported_and_q_still_quits() {
+    if skip_without_tmux() {
+        return;
+    }
+    let s = Sandbox::new();
+    let address = format!("127.0.0.1:{}", closed_port());
+    let t = launch("unreachable", &s, &["-b", &address]);
+    let screen = t.wait_for("the unreachable cluster", WAIT, |s| {
+        s.contains("cannot reach")
+    });
+    assert!(screen.contains(&address), "{screen}");
+    assert!(screen.contains("retrying"), "{screen}");
+    t.keys(&["4"]);
+    t.wait_for("the Logs pane explaining it has no source", WAIT, |s| {
+        s.contains("no broker log configured")
+    });
+    t.quit_cleanly();
+}
+
+/// `-t` on a topic that does not exist: the tail says it waits for it, and publishing to it
+/// (which creates it) makes the record appear.
+#[test]
+fn unknown_topic_is_waited_for_and_publishing_creates_it() {
+    if skip_without_tmux() {
+        return;
+    }
+    let s = Sandbox::new();
+    let t = launch("unknown-topic", &s, &["--no-demo", "-t", "no-such-topic"]);
+    t.wait_for("the tail waiting for the topic", WAIT, |s| {
+        s.contains("\"no-such-topic\" does not exist (yet); waiting for it")
+    });
+    t.keys(&["3"]);
+    t.type_text("first-record-of-a-new-topic");
+    t.keys(&["C-s"]);
+    t.wait_for("the record in the tail", WAIT, |s| {
+        s.contains("delivered to no-such-topic")
+            && s.lines()
+                .take(20)
+                .any(|l| l.contains("first-record-of-a-new-topic"))
+    });
+    t.quit_cleanly();
+}
+
+/// A log command that exits: its output and its exit status are shown; the rest works on.
+#[test]
+fn log_command_that_exits_shows_its_status() {
+    if skip_without_tmux() {
+        return;
+    }
+    let s = Sandbox::new();
+    let address = format!("127.0.0.1:{}", closed_port());
+    let cmd = "echo kt-bye; exit 3";
+    let t = launch(
+        "log-cmd-exits",
+        &s,
+        &["-b", &address, "--broker-log-cmd", cmd],
+    );
+    t.keys(&["4"]);
+    t.wait_for("the exit status in Logs", WAIT, |s| {
+        s.contains("kt-bye") && s.contains("exited with exit status: 3")
+    });
+    t.keys(&["1"]);
+    t.wait_for("Topics still answering", WAIT, |s| {
+        s.contains("cannot reach")
+    });
+    t.quit_cleanly();
+}
+
+/// A log command that does not exist: the shell's "not found" and the exit status are shown.
+#[test]
+fn log_command_that_does_not_exist_says_so() {
+    if skip_without_tmux() {
+        return;
+    }
+    let s = Sandbox::new();
+    let address = format!("127.0.0.1:{}", closed_port());
+    let args = [
+        "-b",
+        &address,
+        "--zookeeper-log-cmd",
+        "no-such-log-command-kt",
+    ];
+    let t = launch("log-cmd-missing", &s, &args);
+    t.keys(&["4", "s"]);
+    t.wait_for("the missing command in Logs", WAIT, |s| {
+        s.contains("no-such-log-command-kt: not found") && s.contains("exit status: 127")
+    });
+    t.quit_cleanly();
+}
+
+// ---------------------------------------------------------------------------------------------
+// Log files: missing, rotated, truncated, deleted (like tail -F)
+// ---------------------------------------------------------------------------------------------
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn log_file_missing_rotated_truncated_and_deleted_is_followed() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("server.log");
+    let mut w = LogWatch::file(&path);
+    w.status("waiting for it").await;
+
+    append(&path, "one\n");
+    w.line("one").await;
+    append(&path, "two\n");
+    w.line("two").await;
+
+    std::fs::rename(&path, dir.path().join("server.log.1")).unwrap();
+    append(&path, "three\n");
+    w.status("was rotated; reopened").await;
+    w.line("three").await;
+
+    std::fs::File::create(&path).unwrap(); // truncates
+    w.status("was truncated").await;
+    append(&path, "four\n");
+    w.line("four").await;
+
+    std::fs::remove_file(&path).unwrap();
+    w.status("was deleted; waiting for it to come back").await;
+    let follows = w
+        .statuses
+        .iter()
+        .filter(|s| s.starts_with("following"))
+        .count();
+    append(&path, "five\n");
+    w.until("following again", |w| {
+        w.statuses
+            .iter()
+            .filter(|s| s.starts_with("following"))
+            .count()
+            > follows
+    })
+    .await;
+    w.line("five").await;
+    assert_eq!(
+        w.lines,
+        ["one", "two", "three", "four", "five"],
+        "every line once, in order"
+    );
+}
+
+/// Like `tail -F`, a line written to the old file just before it is rotated is still shown:
+/// the old file must be read to its end before the new one is opened.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[ignore = "src/broker/logs.rs follow_file reopens on rotation without reading the old file to its end"]
+async fn log_file_rotation_loses_no_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("server.log");
+    append(&path, "");
+    let mut w = LogWatch::file(&path);
+    w.status("following").await;
+    for round in 0..3 {
+        let (first, last, next) = (
+            format!("old-{round}-a"),
+            format!("old-{round}-b"),
+            format!("new-{round}"),
+        );
+        append(&path, &format!("{first}\n"));
+        w.line(&first).await;
+        // The follower now sleeps between reads: write, then rotate at once.
+        tokio::time::sleep(Duration::from_millis(100)).await;
+        append(&path, &format!("{last}\n"));
+        std::fs::rename(&path, dir.path().join(format!("server.log.{round}"))).unwrap();
+        append(&path, &format!("{next}\n"));
+        w.line(&next).await;
+        w.settle(Duration::from_millis(500)).await;
+        assert!(
+            w.lines.contains(&last),
+            "{last:?}, written just before the rotation, was lost: {:?}",
+            w.lines
+        );
+    }
+}
