@@ -1,6 +1,7 @@
 # Starts and stops the real peers the tests talk to. Source it, then `peers_start` and
 # `peers_stop` (also run on exit). Exports KAFKA_TUI_NOIDA, KAFKA_TUI_NOIDA_LOG,
-# KAFKA_TUI_TANSU and KAFKA_TUI_ZK_LOG for tests/real_brokers.rs.
+# KAFKA_TUI_TANSU and KAFKA_TUI_ZK_LOG for tests/real_brokers.rs, and KAFKA_TUI_NOIDA_BIN for
+# the test that stops and restarts a broker process of its own.
 
 PEERS_DIR=""
 PEER_PIDS=()
@@ -53,7 +54,7 @@ peers_start() {
   wait_port "$tp" 30 tansu "$PEERS_DIR/tansu.log"
   wait_port "$zp" 60 zookeeper "$PEERS_DIR/zookeeper.log"
 
-  export KAFKA_TUI_NOIDA="127.0.0.1:$np" KAFKA_TUI_NOIDA_LOG="$PEERS_DIR/noida.log"
+  export KAFKA_TUI_NOIDA="127.0.0.1:$np" KAFKA_TUI_NOIDA_LOG="$PEERS_DIR/noida.log" KAFKA_TUI_NOIDA_BIN="$noida"
   export KAFKA_TUI_TANSU="127.0.0.1:$tp" KAFKA_TUI_ZK_LOG="$PEERS_DIR/zookeeper.log"
   echo "peers: noida-db $KAFKA_TUI_NOIDA, tansu $KAFKA_TUI_TANSU, zookeeper 127.0.0.1:$zp (logs in $PEERS_DIR)"
 }

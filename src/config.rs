@@ -56,6 +56,8 @@ pub enum ConfigError {
     },
     #[error("cluster {cluster:?}: password_cmd failed: {reason}")]
     PasswordCmd { cluster: String, reason: String },
+    #[error("bootstrap {value:?}: {why} (write host:port[,host:port])")]
+    BadBootstrap { value: String, why: String },
     #[error(
         "cluster {cluster:?} has no bootstrap (set bootstrap = \"host:port\" or embedded = true)"
     )]
@@ -149,12 +151,12 @@ impl ConfigFile {
     pub fn parse(path: &Path, text: &str) -> Result<ConfigFile, ConfigError> {
         toml::from_str(text).map_err(|e| {
             let (line, column) = e.span().map_or((1, 1), |s| line_col(text, s.start));
-            ConfigError::Parse {
-                path: path.display().to_string(),
-                line,
-                column,
-                message: e.message().to_string(),
-            }
+            let message = match e.message().trim() {
+                // toml leaves some errors (a stray \r) without words.
+                "" => "invalid TOML here".to_string(),
+                m => m.to_string(),
+            };
+            ConfigError::Parse { path: path.display().to_string(), line, column, message }
         })
     }
 
@@ -206,6 +208,37 @@ pub fn parse_properties(path: &str, text: &str) -> Result<Vec<(String, String)>,
         }
     }
     Ok(out)
+}
+
+/// Checks a bootstrap list before librdkafka sees it, so a typo is named at once instead of
+/// surfacing later as "all brokers are down".
+pub fn validate_bootstrap(value: &str) -> Result<(), ConfigError> {
+    let bad = |why: String| Err(ConfigError::BadBootstrap { value: value.to_string(), why });
+    if value.trim().is_empty() {
+        return bad("it is empty".into());
+    }
+    for entry in value.split(',').map(str::trim) {
+        let entry = entry.strip_prefix("PLAINTEXT://").or_else(|| entry.strip_prefix("SSL://")).unwrap_or(entry);
+        if entry.is_empty() {
+            return bad("an entry is empty".into());
+        }
+        if entry.chars().any(char::is_whitespace) {
+            return bad(format!("{entry:?} contains a space"));
+        }
+        let (host, port) = match entry.rsplit_once(':') {
+            Some((h, p)) if !h.ends_with(':') || h.starts_with('[') => (h, Some(p)),
+            _ => (entry, None),
+        };
+        if host.is_empty() {
+            return bad(format!("{entry:?} has no host"));
+        }
+        if let Some(p) = port {
+            if p.parse::<u16>().map_or(true, |n| n == 0) {
+                return bad(format!("{p:?} in {entry:?} is not a port"));
+            }
+        }
+    }
+    Ok(())
 }
 
 /// Whether a librdkafka property holds a secret that must never be shown or logged.
@@ -397,6 +430,17 @@ color = "red"
             .to_string();
         assert!(e.contains("exit status: 3") && !e.contains("leaked"), "{e}");
         assert!(run_password_cmd("c", "true").is_err());
+    }
+
+    #[test]
+    fn bootstrap_validation() {
+        for ok in ["localhost:9092", "a:1,b:2", "kafka", "[::1]:9092", "PLAINTEXT://h:9092", " a:1 , b:2 "] {
+            assert!(validate_bootstrap(ok).is_ok(), "{ok}");
+        }
+        for bad in ["not a host", "", "a:1,,b:2", "h:port", "h:99999", ":9092", "h:0"] {
+            let e = validate_bootstrap(bad).unwrap_err().to_string();
+            assert!(e.contains("host:port"), "{bad}: {e}");
+        }
     }
 
     #[test]

@@ -44,6 +44,8 @@ pub enum KafkaEvent {
     Unsent(crate::kafka::producer::ProduceRequest),
     /// An error reported by librdkafka (unreachable broker, authentication, ...).
     ClientError(String),
+    /// librdkafka lost its connection to every broker.
+    BrokersDown(String),
     /// Watermarks of the topics on screen: (topic, [(partition, low, high)]).
     Watermarks(TopicWatermarks),
     TopicDetail(Result<TopicDetail, String>),

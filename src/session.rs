@@ -91,14 +91,22 @@ pub async fn start(target: &Target, opts: &Options, theme: Theme) -> anyhow::Res
                 name: "broker".into(),
                 spec: LogSpec::Channel(log_rx),
             });
-            sources.push(LogSourceDef {
-                name: "zookeeper".into(),
-                spec: LogSpec::Note(
+            // Log flags still work with the embedded broker (say, to follow an application's
+            // log next to it): they are added, not silently dropped.
+            let l = &target.logs;
+            if l.broker_file.is_some() || l.broker_cmd.is_some() {
+                sources.push(LogSourceDef { name: "broker (flag)".into(), spec: log_spec(&l.broker_file, &l.broker_cmd, "broker") });
+            }
+            let zookeeper = if l.zookeeper_file.is_some() || l.zookeeper_cmd.is_some() {
+                log_spec(&l.zookeeper_file, &l.zookeeper_cmd, "zookeeper")
+            } else {
+                LogSpec::Note(
                     "the embedded broker runs without ZooKeeper, so there is no ZooKeeper log. \
                      Connect to a real cluster with --zookeeper-log-cmd to follow one."
                         .into(),
-                ),
-            });
+                )
+            };
+            sources.push(LogSourceDef { name: "zookeeper".into(), spec: zookeeper });
             settings = ClientSettings::new(addr.to_string());
             settings.embedded = true;
             settings.embedded_admin = Some(b.admin());

@@ -156,7 +156,11 @@ pub fn resolve_named(
             }
         },
     };
-    base.overlay_cli(cli)
+    let t = base.overlay_cli(cli)?;
+    if let Some(b) = &t.bootstrap {
+        config::validate_bootstrap(b)?;
+    }
+    Ok(t)
 }
 
 /// The target the session starts with: `-b`, else `--cluster`, else the file's

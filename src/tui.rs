@@ -1,6 +1,7 @@
 //! Terminal set-up and tear-down, and a panic hook that always gives the terminal back.
 
-use std::io::{stdout, Stdout};
+use std::io::{stdout, IsTerminal, Stdout};
+use std::sync::atomic::{AtomicBool, Ordering};
 
 use crossterm::event::{DisableMouseCapture, EnableMouseCapture};
 use crossterm::terminal::{
@@ -12,7 +13,15 @@ use ratatui::Terminal;
 
 pub type Term = Terminal<CrosstermBackend<Stdout>>;
 
+/// Set while the terminal is ours, so `restore` writes nothing before `init` (an early error
+/// must leave stdout clean) or twice.
+static TAKEN: AtomicBool = AtomicBool::new(false);
+
 pub fn init() -> anyhow::Result<Term> {
+    if !std::io::stdout().is_terminal() {
+        anyhow::bail!("kafka-tui needs a terminal: its output is not one (run it in a terminal, or under tmux)");
+    }
+    TAKEN.store(true, Ordering::SeqCst);
     enable_raw_mode()?;
     execute!(stdout(), EnterAlternateScreen, EnableMouseCapture)?;
     let mut term = Terminal::new(CrosstermBackend::new(stdout()))?;
@@ -22,6 +31,9 @@ pub fn init() -> anyhow::Result<Term> {
 
 /// Leaves raw mode and the alternate screen and shows the cursor. Safe to call twice.
 pub fn restore() {
+    if !TAKEN.swap(false, Ordering::SeqCst) {
+        return;
+    }
     let _ = execute!(
         stdout(),
         DisableMouseCapture,

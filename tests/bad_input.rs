@@ -427,7 +427,6 @@ fn bad_flags_are_refused_by_name() {
 /// terminal-restore escape sequences are written to stdout too, so a redirected stdout (or a
 /// script reading it) gets junk.
 #[test]
-#[ignore = "src/main.rs calls tui::restore() on every error, even before tui::init(): escape sequences reach stdout"]
 fn errors_before_the_screen_leave_stdout_clean() {
     let s = Sandbox::new();
     let out = s.run(&["--cluster", "nope"], None);
@@ -446,7 +445,6 @@ fn errors_before_the_screen_leave_stdout_clean() {
 /// `-b 'not a host'`: either refused at once on stderr, or the screen names the address and
 /// says it cannot be resolved (not just "cannot reach"); q still quits.
 #[test]
-#[ignore = "the screen says only 'cannot reach the cluster … 1/1 brokers are down'; librdkafka's 'Failed to resolve' is overwritten (src/app/kafka_events.rs) and -b is not validated (src/target.rs or src/cli.rs)"]
 fn malformed_bootstrap_is_named_and_explained() {
     if skip_without_tmux() {
         return;
@@ -619,7 +617,6 @@ async fn log_file_missing_rotated_truncated_and_deleted_is_followed() {
 /// Like `tail -F`, a line written to the old file just before it is rotated is still shown:
 /// the old file must be read to its end before the new one is opened.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-#[ignore = "src/broker/logs.rs follow_file reopens on rotation without reading the old file to its end"]
 async fn log_file_rotation_loses_no_line() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("server.log");

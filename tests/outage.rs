@@ -422,7 +422,6 @@ async fn app_notices_the_outage_stays_responsive_and_recovers() {
 /// The header should say "disconnected" within a few seconds, not only after the next metadata
 /// refresh has timed out (up to `REFRESH_EVERY` + 5 s, about 10 s, today).
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-#[ignore = "noticed after ~10 s (next metadata refresh timing out): src/app/kafka_events.rs only warns on librdkafka's all-brokers-down error while Connected"]
 async fn header_says_disconnected_within_a_few_seconds() {
     let b = broker().await;
     let mut h = Harness::new(&b, &[]);
@@ -441,7 +440,6 @@ async fn header_says_disconnected_within_a_few_seconds() {
 /// After an outage the tail pane must not keep saying the consumer failed once records flow
 /// again: a problem reported during the outage is cleared when the tail recovers.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-#[ignore = "src/kafka/consumer.rs never reports that it reads again after a consumer error, so TailStatus::Problem stays"]
 async fn tail_status_recovers_after_the_outage() {
     const TOPIC: &str = "outage-status";
     let b = broker().await;

@@ -304,7 +304,6 @@ proptest! {
 /// A config error must also say what is wrong, not only where. toml gives no message for some
 /// inputs (a lone carriage return), and `ConfigFile::parse` passes its empty message on.
 #[test]
-#[ignore = "needs src/config.rs: ConfigFile::parse must not pass toml's empty message on (found by proptest)"]
 fn config_errors_always_say_what_is_wrong() {
     for text in ["\r", "\r ", "[clusters.a]\n\r"] {
         let e = ConfigFile::parse(Path::new("c.toml"), text)

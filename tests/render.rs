@@ -468,6 +468,63 @@ fn no_size_panics() {
     }
 }
 
+/// Every size from 1x1 to 300x100, with views and a dialog open as well as the panes. Release
+/// builds (the test command) draw all 30,000 sizes; debug builds take every 7th.
+#[test]
+fn every_size_to_300x100_and_the_too_small_message() {
+    let step = if cfg!(debug_assertions) { 7 } else { 1 };
+    let mut app = demo_app();
+    app.update(Action::Focus(Pane::Tail));
+    app.update(Action::Select);
+    let mut with_view = demo_app();
+    with_view.open_groups();
+    let mut with_dialog = demo_app();
+    with_dialog.update(Action::CreateTopic);
+    for w in (1..=300u16).step_by(step) {
+        for h in 1..=100u16 {
+            let target = match (w + h) % 3 {
+                0 => &mut app,
+                1 => &mut with_view,
+                _ => &mut with_dialog,
+            };
+            let buffer = render(target, (w, h));
+            if w < ui::MIN_WIDTH || h < ui::MIN_HEIGHT {
+                let shown: String = text(&buffer).split(['\n', ' ']).collect();
+                assert!(shown.contains("too") || w * h < 10, "no too-small message at {w}x{h}: {shown:?}");
+            }
+        }
+    }
+}
+
+/// A storm of resize events (a window being dragged), with keys between them: state and
+/// drawing must keep up without a panic and end at the last size.
+#[test]
+fn resize_storm() {
+    let mut app = demo_app();
+    let mut seed: u32 = 0x9e37_79b9;
+    let mut next = move || {
+        seed ^= seed << 13;
+        seed ^= seed >> 17;
+        seed ^= seed << 5;
+        seed
+    };
+    let keys = [KeyCode::Tab, KeyCode::Down, KeyCode::Enter, KeyCode::Esc, KeyCode::Char('f'), KeyCode::Char('?')];
+    let (mut w, mut h) = (80, 24);
+    for i in 0..3000 {
+        w = (next() % 300 + 1) as u16;
+        h = (next() % 100 + 1) as u16;
+        app.handle_event(Event::Resize(w, h));
+        if i % 3 == 0 {
+            press(&mut app, keys[(next() as usize) % keys.len()], KeyModifiers::NONE);
+        }
+        if i % 10 == 0 {
+            render(&mut app, (w, h));
+        }
+    }
+    assert_eq!(app.size, (w, h));
+    assert!(!app.quit, "no key in the storm quits");
+}
+
 #[test]
 fn focused_border_uses_the_theme() {
     for pane in Pane::ALL {

@@ -335,7 +335,6 @@ fn debug_output_masks_every_secret() {
 /// A secret librdkafka refuses (here a Java-client property it does not know, as people copy
 /// from their Java configs) must not be echoed in the error kafka-tui prints.
 #[test]
-#[ignore = "librdkafka's config error carries the value; src/kafka/{producer,consumer,admin}.rs pass it on unmasked (create_with_context(..)?)"]
 fn startup_errors_do_not_print_secrets() {
     let config = format!(
         "[clusters.java]\nbootstrap = \"127.0.0.1:9\"\n[clusters.java.properties]\n\"ssl.truststore.password\" = \"{JAVA_SECRET}\"\n"

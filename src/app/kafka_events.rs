@@ -29,7 +29,12 @@ impl App {
                 generation,
                 records,
             } => {
-                self.tail.push_batch(generation, records);
+                if self.tail.push_batch(generation, records) {
+                    // Records flowing again after an error: the tail is live, whatever it said.
+                    if let TailStatus::Problem { .. } = self.tail.status {
+                        self.tail.status = TailStatus::Live { partitions: self.tail.partitions };
+                    }
+                }
             }
             KafkaEvent::TailStarted {
                 generation,
@@ -37,6 +42,7 @@ impl App {
                 notice,
             } => {
                 if generation == self.tail.generation {
+                    self.tail.partitions = partitions;
                     self.tail.status = TailStatus::Live { partitions };
                     self.tail.notice = notice;
                     if let Some(req) = self.pending_publish.take() {
@@ -74,11 +80,18 @@ impl App {
             }
             KafkaEvent::Unsent(req) => self.producer.keep_unsent(req),
             KafkaEvent::ClientError(e) => {
-                if !matches!(self.cluster.connection, Connection::Connected { .. }) {
-                    self.cluster.last_error = Some(e);
-                } else {
+                if matches!(self.cluster.connection, Connection::Connected { .. }) {
                     self.warn(e);
+                } else if !(e.contains("brokers are down") && self.cluster.last_error.is_some()) {
+                    // "1/1 brokers are down" follows every specific failure (cannot resolve,
+                    // connection refused, authentication): keep the specific one on screen.
+                    self.cluster.last_error = Some(e);
                 }
+            }
+            KafkaEvent::BrokersDown(e) => {
+                self.cluster.connection = Connection::Unreachable(e);
+                // Find out as soon as the cluster is back, not on the next 5 s tick.
+                self.kafka.send(KafkaCommand::RefreshTopics);
             }
             KafkaEvent::Watermarks(marks) => self.topics.set_watermarks(marks),
             KafkaEvent::TopicDetail(r) => {

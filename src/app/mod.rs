@@ -190,7 +190,8 @@ impl App {
 
     pub fn say(&mut self, text: impl Into<String>) {
         self.message = Some(StatusMessage {
-            text: text.into(),
+            // Messages quote topic names and broker errors: make them safe once, here.
+            text: crate::kafka::codec::sanitize_inline(&text.into()),
             error: false,
             at: Instant::now(),
         });
@@ -198,7 +199,7 @@ impl App {
 
     pub fn warn(&mut self, text: impl Into<String>) {
         self.message = Some(StatusMessage {
-            text: text.into(),
+            text: crate::kafka::codec::sanitize_inline(&text.into()),
             error: true,
             at: Instant::now(),
         });

@@ -177,6 +177,17 @@ async fn follow_file(source: usize, path: PathBuf, tx: &mpsc::Sender<Event>) {
                 }
             }
             tokio::time::sleep(Duration::from_millis(250)).await;
+            let drained = match tokio::fs::metadata(&path).await {
+                Ok(m) if m.ino() == inode => None,
+                // Rotated or deleted: what was written to the old file just before still
+                // counts, so read it to its end first.
+                _ => Some(drain_rest(&mut file, &mut buf).await),
+            };
+            if let Some(lines) = drained {
+                if !send_lines(tx, source, lines).await {
+                    return;
+                }
+            }
             match tokio::fs::metadata(&path).await {
                 Ok(m) if m.ino() != inode => {
                     status(tx, source, format!("{shown} was rotated; reopened")).await;
@@ -207,6 +218,17 @@ async fn follow_file(source: usize, path: PathBuf, tx: &mpsc::Sender<Event>) {
             }
         }
     }
+}
+
+/// Reads what is left of a file being left behind, including a last line without newline.
+async fn drain_rest(file: &mut tokio::fs::File, buf: &mut Vec<u8>) -> Vec<String> {
+    let mut rest = Vec::new();
+    let _ = file.take(16 << 20).read_to_end(&mut rest).await;
+    buf.extend_from_slice(&rest);
+    if !buf.is_empty() && buf.last() != Some(&b'\n') {
+        buf.push(b'\n');
+    }
+    take_lines(buf)
 }
 
 /// Streams a shell command's stdout and stderr, like `docker logs -f broker`.

@@ -53,6 +53,18 @@ impl ClientSettings {
         }
     }
 
+    /// `text` with every secret property value replaced: librdkafka quotes values in its
+    /// config errors ("No such configuration property: … VALUE").
+    pub fn mask(&self, text: &str) -> String {
+        let mut out = text.to_string();
+        for (k, v) in &self.properties {
+            if crate::config::is_secret(k) && !v.is_empty() {
+                out = out.replace(v.as_str(), "********");
+            }
+        }
+        out
+    }
+
     /// A base config: bootstrap, a client id, quick failure on unreachable brokers, then the
     /// person's own properties so they can override any of ours.
     pub fn client_config(&self) -> ClientConfig {
@@ -120,7 +132,15 @@ impl ClientContext for UiContext {
         if let Some(tx) = &self.events {
             // A full channel means the UI is already flooded with news; dropping one error
             // line is better than blocking a librdkafka thread.
-            let _ = tx.try_send(Event::Kafka(KafkaEvent::ClientError(reason.to_string())));
+            let all_down = error.rdkafka_error_code() == Some(rdkafka::types::RDKafkaErrorCode::AllBrokersDown);
+            let ev = if all_down {
+                // Sent at once when the last connection drops: the header must not wait for
+                // the next metadata refresh to time out.
+                KafkaEvent::BrokersDown(reason.to_string())
+            } else {
+                KafkaEvent::ClientError(reason.to_string())
+            };
+            let _ = tx.try_send(Event::Kafka(ev));
         }
     }
 }

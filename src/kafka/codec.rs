@@ -61,7 +61,8 @@ pub fn kind_of(bytes: &[u8]) -> Kind {
     }
 }
 
-fn is_bidi_control(c: char) -> bool {
+/// Characters that reorder text on screen (Trojan-Source style) and so are never drawn raw.
+pub fn is_bidi_control(c: char) -> bool {
     matches!(c, '\u{200E}' | '\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}' | '\u{061C}')
 }
 
@@ -83,6 +84,25 @@ fn push_escaped(out: &mut String, c: char) -> bool {
         _ => return false,
     }
     true
+}
+
+/// The last line of defence, run on every cell of a finished frame: any control or bidi
+/// character that reached the buffer is replaced by a one-cell stand-in.
+pub fn scrub_symbol(symbol: &str) -> Option<String> {
+    if !symbol.chars().any(|c| c.is_control() || is_bidi_control(c)) {
+        return None;
+    }
+    Some(
+        symbol
+            .chars()
+            .map(|c| match c {
+                '\u{0}'..='\u{1f}' => char::from_u32(0x2400 + c as u32).unwrap_or('\u{fffd}'),
+                '\u{7f}' => '␡',
+                c if c.is_control() || is_bidi_control(c) => '\u{fffd}',
+                c => c,
+            })
+            .collect(),
+    )
 }
 
 /// One-line, terminal-safe rendering of text: newlines and tabs become visible symbols too.
@@ -230,6 +250,14 @@ mod tests {
         let s = sanitize_inline("a\x1b[2Jb\x07c\rd\u{9b}31m\u{202e}e");
         assert_eq!(s, "a␛[2Jb␇c␍d<U+009B>31m<U+202E>e");
         assert!(!s.chars().any(|c| c.is_control()));
+    }
+
+    #[test]
+    fn scrub_replaces_controls_cell_by_cell() {
+        assert_eq!(scrub_symbol("a"), None);
+        assert_eq!(scrub_symbol("\x1b").as_deref(), Some("␛"));
+        assert_eq!(scrub_symbol("\u{9b}").as_deref(), Some("\u{fffd}"));
+        assert_eq!(scrub_symbol("\u{202e}").as_deref(), Some("\u{fffd}"));
     }
 
     #[test]

@@ -22,6 +22,8 @@ use crate::event::{Event, KafkaEvent};
 /// Records per batch at most, and how long a partial batch may wait before it is sent.
 const BATCH_MAX: usize = 1024;
 const BATCH_WAIT: Duration = Duration::from_millis(15);
+/// While a batch fills, how many records between two looks at the clock.
+const CLOCK_EVERY: usize = 16;
 
 pub struct TailRequest {
     pub topic: String,
@@ -68,22 +70,43 @@ pub fn spawn_tail(
     })
 }
 
+/// How long a fetch may wait on the broker for new records. A real broker answers a waiting
+/// fetch as soon as a record arrives, so this only bounds idle requests. The embedded broker
+/// (librdkafka's mock) holds an empty fetch for the whole time even when a record arrives
+/// meanwhile, so there the wait is pure latency between publishing a record and seeing it:
+/// keep it short (about 100 small loopback requests a second while idle).
+const FETCH_WAIT_MS: &str = "100";
+const FETCH_WAIT_MS_EMBEDDED: &str = "10";
+
 pub fn create_consumer(
     settings: &ClientSettings,
     ctx: UiContext,
 ) -> anyhow::Result<BaseConsumer<UiContext>> {
+    Ok(consumer_config(settings).create_with_context(ctx)?)
+}
+
+/// The configuration of tail and metadata consumers.
+pub fn consumer_config(settings: &ClientSettings) -> rdkafka::ClientConfig {
     let mut cfg = settings.client_config();
+    let fetch_wait = if settings.embedded {
+        FETCH_WAIT_MS_EMBEDDED
+    } else {
+        FETCH_WAIT_MS
+    };
     // A tail only reads: no group membership, no commits. librdkafka still wants a group id.
     cfg.set("group.id", format!("kafka-tui-tail-{}", std::process::id()))
         .set("enable.auto.commit", "false")
         .set("enable.auto.offset.store", "false")
         .set("enable.partition.eof", "false")
-        .set("fetch.wait.max.ms", "100")
+        // A position past the end (a truncated log, a broker restarted empty) restarts the
+        // partition from its beginning: a tail skips nothing silently.
+        .set("auto.offset.reset", "earliest")
+        .set("fetch.wait.max.ms", fetch_wait)
         .set("queued.max.messages.kbytes", "16384");
     for (k, v) in &settings.properties {
         cfg.set(k, v);
     }
-    Ok(cfg.create_with_context(ctx)?)
+    cfg
 }
 
 fn status(tx: &mpsc::Sender<Event>, generation: u64, status: String, error: bool) {
@@ -205,7 +228,9 @@ fn run_tail(
         notice,
     }));
 
-    let mut batch: Vec<Record> = Vec::with_capacity(BATCH_MAX);
+    // Records the tail pane evicted, to be filled again instead of allocating new ones.
+    let mut spare: Vec<Record> = Vec::new();
+    let mut batch: Vec<Record> = recycle::take(&mut spare);
     let mut batch_started = Instant::now();
     while !cancel.load(Ordering::Relaxed) {
         let timeout = if batch.is_empty() {
@@ -218,7 +243,14 @@ fn run_tail(
                 if batch.is_empty() {
                     batch_started = Instant::now();
                 }
-                batch.push(to_record(&msg));
+                let record = match spare.pop() {
+                    Some(mut r) => {
+                        fill_record(&mut r, &msg);
+                        r
+                    }
+                    None => to_record(&msg),
+                };
+                batch.push(record);
                 true
             }
             Some(Err(e)) => {
@@ -228,11 +260,14 @@ fn run_tail(
             }
             None => false,
         };
-        // Send when full, when the queue ran dry, or when a trickle has waited long enough.
+        // Send when full, when the queue ran dry, or when a trickle has waited long enough
+        // (the clock is read every few records only: at full speed that is microseconds).
         let flush = !batch.is_empty()
-            && (batch.len() >= BATCH_MAX || !got || batch_started.elapsed() >= BATCH_WAIT);
+            && (batch.len() >= BATCH_MAX
+                || !got
+                || (batch.len() % CLOCK_EVERY == 0 && batch_started.elapsed() >= BATCH_WAIT));
         if flush {
-            let records = std::mem::replace(&mut batch, Vec::with_capacity(BATCH_MAX));
+            let records = std::mem::replace(&mut batch, recycle::take(&mut spare));
             if tx
                 .blocking_send(Event::Kafka(KafkaEvent::Records {
                     generation,
@@ -248,24 +283,360 @@ fn run_tail(
 
 /// Copies a borrowed message out of librdkafka's buffer.
 pub fn to_record(msg: &BorrowedMessage<'_>) -> Record {
-    let headers = msg
-        .headers()
-        .map(|hs| {
-            hs.iter()
-                .map(|h| Header {
-                    name: h.key.to_string(),
-                    value: h.value.map(<[u8]>::to_vec),
-                })
-                .collect()
+    let mut r = Record {
+        topic: String::new(),
+        partition: 0,
+        offset: 0,
+        timestamp_ms: None,
+        key: None,
+        value: None,
+        headers: Vec::new(),
+    };
+    fill_record(&mut r, msg);
+    r
+}
+
+/// Overwrites every field of `r` with a copy of `msg`, reusing `r`'s buffers where they are
+/// big enough.
+pub fn fill_record(r: &mut Record, msg: &BorrowedMessage<'_>) {
+    fill_from(
+        r,
+        msg.topic(),
+        msg.partition(),
+        msg.offset(),
+        msg.timestamp().to_millis(),
+        msg.key(),
+        msg.payload(),
+    );
+    r.headers.clear();
+    if let Some(hs) = msg.headers() {
+        r.headers.extend(hs.iter().map(|h| Header {
+            name: h.key.to_string(),
+            value: h.value.map(<[u8]>::to_vec),
+        }));
+    }
+}
+
+/// Everything but the headers, which only a live message can give.
+fn fill_from(
+    r: &mut Record,
+    topic: &str,
+    partition: i32,
+    offset: i64,
+    timestamp_ms: Option<i64>,
+    key: Option<&[u8]>,
+    value: Option<&[u8]>,
+) {
+    if r.topic != topic {
+        r.topic.clear();
+        r.topic.push_str(topic);
+    }
+    r.partition = partition;
+    r.offset = offset;
+    r.timestamp_ms = timestamp_ms;
+    copy_into(&mut r.key, key);
+    copy_into(&mut r.value, value);
+}
+
+fn copy_into(dst: &mut Option<Vec<u8>>, src: Option<&[u8]>) {
+    match (dst.as_mut(), src) {
+        (_, None) => *dst = None,
+        (Some(buf), Some(bytes)) => {
+            buf.clear();
+            buf.extend_from_slice(bytes);
+        }
+        (None, Some(bytes)) => *dst = Some(bytes.to_vec()),
+    }
+}
+
+/// Reuse of record buffers between the tail pane and the tail thread.
+///
+/// At full speed the tail pane evicts one record for each one that arrives. Dropping it on
+/// the UI thread and allocating a fresh one on the tail thread costs three allocations and
+/// three cross-thread frees per record (glibc then contends on the tail thread's arena); handing
+/// the evicted records back and filling them again costs a copy. The pool is bounded by count
+/// and by bytes, so it never holds more than a few batches; what does not fit is dropped.
+pub mod recycle {
+    use std::sync::Mutex;
+
+    use super::BATCH_MAX;
+    use crate::kafka::model::Record;
+
+    /// Records kept for reuse at most.
+    pub const MAX_RECORDS: usize = 4 * BATCH_MAX;
+    /// Heap bytes of the records kept at most.
+    pub const MAX_BYTES: usize = 4 * 1024 * 1024;
+    /// A record holding more heap than this is dropped rather than kept.
+    pub const MAX_RECORD_BYTES: usize = 16 * 1024;
+    /// Empty batch vectors kept at most.
+    const MAX_BATCHES: usize = 4;
+
+    struct Pool {
+        records: Vec<Record>,
+        bytes: usize,
+        batches: Vec<Vec<Record>>,
+    }
+
+    static POOL: Mutex<Pool> = Mutex::new(Pool {
+        records: Vec::new(),
+        bytes: 0,
+        batches: Vec::new(),
+    });
+
+    fn lock() -> std::sync::MutexGuard<'static, Pool> {
+        // The pool holds no invariant a panic could break: keep using it.
+        POOL.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// Heap bytes a record holds (capacities, not lengths).
+    pub fn heap_bytes(r: &Record) -> usize {
+        r.topic.capacity()
+            + r.key.as_ref().map_or(0, Vec::capacity)
+            + r.value.as_ref().map_or(0, Vec::capacity)
+            + r.headers.capacity() * std::mem::size_of::<crate::kafka::model::Header>()
+            + r.headers
+                .iter()
+                .map(|h| h.name.capacity() + h.value.as_ref().map_or(0, Vec::capacity))
+                .sum::<usize>()
+    }
+
+    /// Gives back records that left the tail buffer, and the emptied vector of a batch.
+    pub fn give_back(records: Vec<Record>, empty_batch: Vec<Record>) {
+        let mut rejected = Vec::new();
+        {
+            let mut pool = lock();
+            for r in records {
+                let b = heap_bytes(&r);
+                if b <= MAX_RECORD_BYTES
+                    && pool.records.len() < MAX_RECORDS
+                    && pool.bytes + b <= MAX_BYTES
+                {
+                    pool.bytes += b;
+                    pool.records.push(r);
+                } else {
+                    rejected.push(r);
+                }
+            }
+            if empty_batch.capacity() >= BATCH_MAX && pool.batches.len() < MAX_BATCHES {
+                let mut v = empty_batch;
+                v.clear();
+                pool.batches.push(v);
+            }
+        }
+        drop(rejected); // outside the lock
+    }
+
+    /// Moves up to a batch of records for reuse into `spare` and returns an empty vector for
+    /// the next batch: one lock per batch.
+    pub fn take(spare: &mut Vec<Record>) -> Vec<Record> {
+        let mut pool = lock();
+        let want = BATCH_MAX.saturating_sub(spare.len());
+        let from = pool.records.len().saturating_sub(want);
+        let taken: usize = pool.records[from..].iter().map(heap_bytes).sum();
+        pool.bytes -= taken;
+        spare.extend(pool.records.drain(from..));
+        pool.batches
+            .pop()
+            .unwrap_or_else(|| Vec::with_capacity(BATCH_MAX))
+    }
+
+    /// Records and bytes held for reuse (for tests and benchmarks).
+    pub fn held() -> (usize, usize) {
+        let pool = lock();
+        (pool.records.len(), pool.bytes)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn dirty() -> Record {
+        Record {
+            topic: "old-topic-with-a-long-name".into(),
+            partition: 7,
+            offset: 99,
+            timestamp_ms: Some(1),
+            key: Some(b"old key".to_vec()),
+            value: Some(vec![b'v'; 500]),
+            headers: vec![Header {
+                name: "h".into(),
+                value: None,
+            }],
+        }
+    }
+
+    #[test]
+    fn fill_overwrites_every_field_and_reuses_buffers() {
+        let mut r = dirty();
+        let value_ptr = r.value.as_ref().unwrap().as_ptr();
+        fill_from(&mut r, "t", 2, 5, None, None, Some(b"new"));
+        assert_eq!(r.topic, "t");
+        assert_eq!((r.partition, r.offset, r.timestamp_ms), (2, 5, None));
+        assert_eq!(r.key, None);
+        assert_eq!(r.value.as_deref(), Some(&b"new"[..]));
+        assert_eq!(
+            r.value.as_ref().unwrap().as_ptr(),
+            value_ptr,
+            "buffer reused"
+        );
+        fill_from(&mut r, "t", 0, 6, Some(42), Some(b"k"), None);
+        assert_eq!(r.key.as_deref(), Some(&b"k"[..]));
+        assert_eq!(r.value, None);
+        assert_eq!(r.timestamp_ms, Some(42));
+        // An empty payload is not a null one.
+        fill_from(&mut r, "t", 0, 7, None, Some(b""), Some(b""));
+        assert_eq!(r.key.as_deref(), Some(&b""[..]));
+        assert_eq!(r.value.as_deref(), Some(&b""[..]));
+    }
+
+    #[test]
+    fn short_fetch_wait_on_the_embedded_broker_only() {
+        let mut s = ClientSettings::new("127.0.0.1:9092");
+        assert_eq!(consumer_config(&s).get("fetch.wait.max.ms"), Some("100"));
+        s.embedded = true;
+        assert_eq!(consumer_config(&s).get("fetch.wait.max.ms"), Some("10"));
+        // The person's own -X properties still win.
+        s.properties = vec![("fetch.wait.max.ms".into(), "250".into())];
+        assert_eq!(consumer_config(&s).get("fetch.wait.max.ms"), Some("250"));
+    }
+
+    #[test]
+    fn recycle_pool_is_bounded() {
+        let many: Vec<Record> = (0..3 * recycle::MAX_RECORDS).map(|_| dirty()).collect();
+        recycle::give_back(many, Vec::with_capacity(BATCH_MAX));
+        let (n, bytes) = recycle::held();
+        assert!(n <= recycle::MAX_RECORDS, "{n} records held");
+        assert!(bytes <= recycle::MAX_BYTES, "{bytes} bytes held");
+        let mut spare = Vec::new();
+        let batch = recycle::take(&mut spare);
+        assert!(batch.is_empty() && batch.capacity() >= BATCH_MAX);
+        assert!(spare.len() <= BATCH_MAX);
+    }
+
+    #[test]
+    fn recycle_drops_big_records() {
+        let mut big = dirty();
+        big.topic = "recycle_drops_big_records".into();
+        big.value = Some(vec![0; recycle::MAX_RECORD_BYTES + 1]);
+        recycle::give_back(vec![big], Vec::new());
+        // Drain the pool: the big record is not in it.
+        loop {
+            let mut spare = Vec::new();
+            let _ = recycle::take(&mut spare);
+            assert!(spare.iter().all(|r| r.topic != "recycle_drops_big_records"));
+            if spare.is_empty() {
+                break;
+            }
+        }
+    }
+
+    /// The whole tail path with a small buffer, so that most records are filled into evicted
+    /// ones: every record held must be exactly the one produced at its offset.
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn recycled_records_carry_only_their_own_data() {
+        use crate::broker::mock::{MockBroker, MockOptions};
+        use crate::broker::EmbeddedBroker;
+        use crate::state::tail::TailState;
+        use rdkafka::message::{Header as RdHeader, OwnedHeaders};
+        use rdkafka::producer::{BaseProducer, BaseRecord, Producer};
+
+        let b = MockBroker::start(MockOptions {
+            listen: "127.0.0.1:0".parse().unwrap(),
+            listen_is_default: false,
+            log_lines: None,
+            demo: false,
         })
-        .unwrap_or_default();
-    Record {
-        topic: msg.topic().to_string(),
-        partition: msg.partition(),
-        offset: msg.offset(),
-        timestamp_ms: msg.timestamp().to_millis(),
-        key: msg.key().map(<[u8]>::to_vec),
-        value: msg.payload().map(<[u8]>::to_vec),
-        headers,
+        .await
+        .unwrap();
+        b.create_topic_async("recycle", 2).await.unwrap();
+        let n = 5000u64;
+        let p: BaseProducer = rdkafka::ClientConfig::new()
+            .set("bootstrap.servers", b.address().to_string())
+            .create()
+            .unwrap();
+        // Keys, values and headers vary in presence and length, so a stale byte would show.
+        let expected = |i: u64| {
+            let key = (i % 3 != 0).then(|| format!("key-{}", "k".repeat((i % 17) as usize)));
+            let value =
+                (i % 5 != 0).then(|| format!("value {i} {}", "x".repeat((i % 300) as usize)));
+            let header = (i % 4 == 0).then(|| format!("h{i}"));
+            (key, value, header)
+        };
+        for i in 0..n {
+            let (key, value, header) = expected(i);
+            let mut rec: BaseRecord<'_, str, str> =
+                BaseRecord::to("recycle").partition((i % 2) as i32);
+            if let Some(k) = &key {
+                rec = rec.key(k.as_str());
+            }
+            if let Some(v) = &value {
+                rec = rec.payload(v.as_str());
+            }
+            if let Some(h) = &header {
+                rec = rec.headers(OwnedHeaders::new().insert(RdHeader {
+                    key: h.as_str(),
+                    value: Some(&b"1"[..]),
+                }));
+            }
+            p.send(rec).map_err(|(e, _)| e).unwrap();
+            p.poll(Duration::ZERO);
+        }
+        p.flush(Duration::from_secs(30)).unwrap();
+
+        let mut settings = ClientSettings::new(b.address().to_string());
+        settings.embedded = true;
+        let (tx, mut rx) = tokio::sync::mpsc::channel(16);
+        let mut tail = TailState::new(100, 1 << 20);
+        let generation = tail.restart("recycle".into(), StartFrom::Beginning);
+        let h = spawn_tail(
+            &settings,
+            TailRequest {
+                topic: "recycle".into(),
+                start: StartFrom::Beginning,
+                generation,
+            },
+            tx,
+        )
+        .unwrap();
+        let deadline = Instant::now() + Duration::from_secs(30);
+        let mut checked = 0u64;
+        while tail.received < n {
+            assert!(Instant::now() < deadline, "only {} records", tail.received);
+            let ev = tokio::time::timeout(Duration::from_secs(5), rx.recv()).await;
+            if let Ok(Some(Event::Kafka(KafkaEvent::Records {
+                generation,
+                records,
+            }))) = ev
+            {
+                for r in &records {
+                    // Offsets are per partition: record i went to partition i % 2 at i / 2.
+                    let i = r.offset as u64 * 2 + r.partition as u64;
+                    let (key, value, header) = expected(i);
+                    assert_eq!(r.topic, "recycle");
+                    assert_eq!(
+                        r.key.as_deref(),
+                        key.as_deref().map(str::as_bytes),
+                        "key of {i}"
+                    );
+                    assert_eq!(
+                        r.value.as_deref(),
+                        value.as_deref().map(str::as_bytes),
+                        "value of {i}"
+                    );
+                    let names: Vec<&str> = r.headers.iter().map(|h| h.name.as_str()).collect();
+                    assert_eq!(
+                        names,
+                        header.as_deref().into_iter().collect::<Vec<_>>(),
+                        "headers of {i}"
+                    );
+                    checked += 1;
+                }
+                tail.push_batch(generation, records);
+            }
+        }
+        assert_eq!(checked, n);
+        assert_eq!(tail.records.len(), 100);
+        h.stop();
     }
 }

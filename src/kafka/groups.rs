@@ -241,7 +241,7 @@ pub fn describe_group(
 fn group_client(settings: &ClientSettings, group: &str) -> Result<BaseConsumer<UiContext>, String> {
     let mut s = settings.clone();
     s.properties.push(("group.id".into(), group.into()));
-    create_consumer(&s, UiContext::silent()).map_err(|e| format!("{e:#}"))
+    create_consumer(&s, UiContext::silent()).map_err(|e| settings.mask(&format!("{e:#}")))
 }
 
 /// Computes the new offsets for every partition the group has committed.

@@ -136,10 +136,11 @@ pub fn spawn(
 ) -> anyhow::Result<(KafkaHandle, tokio::task::JoinHandle<()>)> {
     let (handle, rx) = KafkaHandle::detached();
     let ctx = UiContext::new(events.clone());
+    let masked = |e: anyhow::Error| anyhow::anyhow!(settings.mask(&format!("{e:#}")));
     let clients = Arc::new(Clients {
-        producer: producer::create_producer(&settings, ctx.clone())?,
-        meta: consumer::create_consumer(&settings, ctx.clone())?,
-        admin: admin::create_admin(&settings, ctx)?,
+        producer: producer::create_producer(&settings, ctx.clone()).map_err(masked)?,
+        meta: consumer::create_consumer(&settings, ctx.clone()).map_err(masked)?,
+        admin: admin::create_admin(&settings, ctx).map_err(masked)?,
         settings,
         events,
     });
@@ -261,7 +262,7 @@ async fn run(c: Arc<Clients>, mut rx: mpsc::UnboundedReceiver<KafkaCommand>) {
                 match consumer::spawn_tail(&c.settings, req, c.events.clone()) {
                     Ok(h) => tail = Some(h),
                     Err(e) => {
-                        let status = format!("cannot start the tail: {e:#}");
+                        let status = c.settings.mask(&format!("cannot start the tail: {e:#}"));
                         send(
                             &c.events,
                             KafkaEvent::TailStatus {

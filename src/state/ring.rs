@@ -30,6 +30,12 @@ impl<T> Ring<T> {
     }
 
     pub fn push(&mut self, item: T, size: usize) {
+        self.push_evicting(item, size, drop);
+    }
+
+    /// Like `push`, but hands each evicted item to `evicted` instead of dropping it, so its
+    /// buffers can be reused.
+    pub fn push_evicting(&mut self, item: T, size: usize, mut evicted: impl FnMut(T)) {
         self.items.push_back(item);
         self.sizes.push_back(size);
         self.bytes += size;
@@ -37,7 +43,9 @@ impl<T> Ring<T> {
         while self.items.len() > 1
             && (self.items.len() > self.max_items || self.bytes > self.max_bytes)
         {
-            self.items.pop_front();
+            if let Some(old) = self.items.pop_front() {
+                evicted(old);
+            }
             self.bytes -= self.sizes.pop_front().unwrap_or(0);
             self.first_seq += 1;
             self.evicted += 1;
@@ -131,6 +139,23 @@ mod tests {
         assert_eq!(r.bytes(), 8);
         r.push("huge", 50);
         assert_eq!(r.iter().copied().collect::<Vec<_>>(), vec!["huge"]);
+    }
+
+    #[test]
+    fn push_evicting_hands_back_what_it_evicts() {
+        let mut r = Ring::new(2, 10);
+        let mut out = Vec::new();
+        for i in 0..4 {
+            r.push_evicting(i, 3, |old| out.push(old));
+        }
+        assert_eq!(out, vec![0, 1]);
+        assert_eq!(r.iter().copied().collect::<Vec<_>>(), vec![2, 3]);
+        assert_eq!(r.evicted(), 2);
+        // By bytes as well, keeping the newest even when it alone is too big.
+        r.push_evicting(9, 50, |old| out.push(old));
+        assert_eq!(out, vec![0, 1, 2, 3]);
+        assert_eq!(r.iter().copied().collect::<Vec<_>>(), vec![9]);
+        assert_eq!(r.bytes(), 50);
     }
 
     #[test]

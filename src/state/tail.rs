@@ -3,6 +3,7 @@
 use super::ring::Ring;
 use super::Scroll;
 use crate::kafka::codec::Format;
+use crate::kafka::consumer::recycle;
 use crate::kafka::model::Record;
 use crate::kafka::start::StartFrom;
 
@@ -51,6 +52,8 @@ pub struct TailState {
     pub detail_scroll: u16,
     /// Records received since the tail started.
     pub received: u64,
+    /// Partitions the tail is assigned.
+    pub partitions: usize,
 }
 
 impl TailState {
@@ -68,6 +71,7 @@ impl TailState {
             detail: false,
             detail_scroll: 0,
             received: 0,
+            partitions: 0,
         }
     }
 
@@ -85,15 +89,18 @@ impl TailState {
         self.generation
     }
 
-    pub fn push_batch(&mut self, generation: u64, records: Vec<Record>) -> bool {
+    pub fn push_batch(&mut self, generation: u64, mut records: Vec<Record>) -> bool {
         if generation != self.generation {
             return false;
         }
         self.received += records.len() as u64;
-        for r in records {
+        // Evicted records go back to the tail thread to be filled again (see `recycle`).
+        let mut evicted = Vec::with_capacity(records.len());
+        for r in records.drain(..) {
             let size = r.approx_size();
-            self.records.push(r, size);
+            self.records.push_evicting(r, size, |old| evicted.push(old));
         }
+        recycle::give_back(evicted, records);
         true
     }
 
@@ -111,5 +118,43 @@ impl TailState {
 
     pub fn paused(&self) -> bool {
         !self.scroll.follow
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn record(i: i64) -> Record {
+        Record {
+            topic: "t".into(),
+            partition: 0,
+            offset: i,
+            timestamp_ms: None,
+            key: None,
+            value: Some(format!("v{i}").into_bytes()),
+            headers: Vec::new(),
+        }
+    }
+
+    #[test]
+    fn push_batch_keeps_the_newest_and_counts_all() {
+        let mut t = TailState::new(3, usize::MAX);
+        let g = t.restart("t".into(), StartFrom::Beginning);
+        assert!(t.push_batch(g, (0..5).map(record).collect()));
+        assert!(t.push_batch(g, (5..7).map(record).collect()));
+        assert_eq!(t.received, 7);
+        let offsets: Vec<i64> = t.records.iter().map(|r| r.offset).collect();
+        assert_eq!(offsets, vec![4, 5, 6]);
+        assert_eq!(t.records.evicted(), 4);
+    }
+
+    #[test]
+    fn stale_batches_are_ignored() {
+        let mut t = TailState::new(3, usize::MAX);
+        let g = t.restart("t".into(), StartFrom::Beginning);
+        assert!(!t.push_batch(g + 1, vec![record(0)]));
+        assert_eq!(t.received, 0);
+        assert!(t.records.is_empty());
     }
 }

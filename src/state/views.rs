@@ -1,6 +1,7 @@
 //! Full-width views opened over the top of the screen (`:groups`, `:brokers`, topic detail,
 //! `:ctx`) and the dialogs that confirm writes. Plain data; `app` drives them, `ui` draws them.
 
+use crate::kafka::codec::sanitize_inline as clean;
 use crate::kafka::admin::{ClusterOverview, ConfigItem, TopicDetail};
 use crate::kafka::groups::{GroupDetail, GroupSummary, ResetPlan};
 
@@ -38,9 +39,9 @@ pub enum View {
 impl View {
     pub fn title(&self) -> String {
         match self {
-            View::TopicDetail { topic, .. } => format!("Topic {topic}"),
+            View::TopicDetail { topic, .. } => format!("Topic {}", clean(topic)),
             View::Groups { .. } => "Consumer groups".into(),
-            View::GroupDetail { name, .. } => format!("Group {name}"),
+            View::GroupDetail { name, .. } => format!("Group {}", clean(name)),
             View::Brokers { .. } => "Cluster".into(),
             View::Contexts { .. } => "Contexts".into(),
         }

@@ -1,5 +1,6 @@
 //! The dialog that confirms a write: a small form over everything.
 
+use crate::kafka::codec::sanitize_inline as clean;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, BorderType, Borders, Clear, Paragraph, Wrap};
@@ -45,13 +46,13 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, dialog: &Dialog) {
                 muted,
             )));
             if let Some(e) = error {
-                lines.push(Line::from(Span::styled(format!("✖ {e}"), err)));
+                lines.push(Line::from(Span::styled(format!("✖ {}", clean(e)), err)));
             }
             footer = "Tab next field · Enter creates · Esc cancels";
         }
         Dialog::DeleteTopic { topic, typed } => {
             lines.push(Line::from(Span::styled(
-                format!("Delete topic {topic} and all its records?"),
+                format!("Delete topic {} and all its records?", clean(topic)),
                 err,
             )));
             lines.push(Line::from(Span::styled("Type its name to confirm:", muted)));
@@ -59,7 +60,7 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, dialog: &Dialog) {
         }
         Dialog::DeleteGroup { group, typed } => {
             lines.push(Line::from(Span::styled(
-                format!("Delete consumer group {group} and its committed offsets?"),
+                format!("Delete consumer group {} and its committed offsets?", clean(group)),
                 err,
             )));
             lines.push(Line::from(Span::styled("Type its name to confirm:", muted)));
@@ -72,11 +73,12 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, dialog: &Dialog) {
             error,
         } => {
             lines.push(Line::from(format!(
-                "{topic} has {current} partitions. New total (keys will map to other partitions):"
+                "{} has {current} partitions. New total (keys will map to other partitions):",
+                clean(topic)
             )));
             lines.push(field("partitions", input, true));
             if let Some(e) = error {
-                lines.push(Line::from(Span::styled(format!("✖ {e}"), err)));
+                lines.push(Line::from(Span::styled(format!("✖ {}", clean(e)), err)));
             }
         }
         Dialog::EditConfig {
@@ -85,11 +87,12 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, dialog: &Dialog) {
             error,
         } => {
             lines.push(Line::from(format!(
-                "Set a config on {topic}, as key=value:"
+                "Set a config on {}, as key=value:",
+                clean(topic)
             )));
             lines.push(field("config", input, true));
             if let Some(e) = error {
-                lines.push(Line::from(Span::styled(format!("✖ {e}"), err)));
+                lines.push(Line::from(Span::styled(format!("✖ {}", clean(e)), err)));
             }
         }
         Dialog::ResetOffsets {
@@ -99,7 +102,8 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, dialog: &Dialog) {
         } => {
             lines.push(Line::from(format!(
                 "Reset the offsets of {} ({}) to:",
-                detail.name, detail.state
+                clean(&detail.name),
+                clean(&detail.state)
             )));
             lines.push(field("earliest|latest|N|15m|time", input, true));
             match plan {
@@ -107,7 +111,7 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, dialog: &Dialog) {
                     "Enter shows the old and new offsets first",
                     muted,
                 ))),
-                Some(Err(e)) => lines.push(Line::from(Span::styled(format!("✖ {e}"), err))),
+                Some(Err(e)) => lines.push(Line::from(Span::styled(format!("✖ {}", clean(e)), err))),
                 Some(Ok(p)) => {
                     lines.push(Line::from(Span::styled(
                         format!(
@@ -119,7 +123,8 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, dialog: &Dialog) {
                     for (topic, part, old, new) in &p.moves {
                         let old = old.map_or("-".into(), thousands);
                         lines.push(Line::from(format!(
-                            "{topic:<30} {part:>9} {old:>12} {:>12}",
+                            "{:<30} {part:>9} {old:>12} {:>12}",
+                            clean(topic),
                             thousands(*new)
                         )));
                     }

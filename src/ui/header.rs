@@ -1,6 +1,7 @@
 //! The top line: whether we can reach the cluster, then which cluster it is. The state comes
 //! first so that a narrow terminal, which cuts the end, never hides it.
 
+use crate::kafka::codec::sanitize_inline as clean;
 use ratatui::layout::Rect;
 use ratatui::style::{Color, Modifier};
 use ratatui::text::{Line, Span};
@@ -25,7 +26,7 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
     match &c.connection {
         Connection::Connecting => {
             let text = match &c.last_error {
-                Some(e) => format!("connecting… {e}"),
+                Some(e) => format!("connecting… {}", clean(e)),
                 None => "connecting…".into(),
             };
             spans.push(Span::styled(text, t.style("header.warn")));
@@ -46,7 +47,7 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
     }
     spans.push(Span::styled(" │ ", bar));
     spans.push(Span::styled(
-        format!("{} {}", c.label, c.address),
+        format!("{} {}", clean(&c.label), clean(&c.address)),
         label_style,
     ));
     if app.read_only {
@@ -60,10 +61,10 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
     }
     // Why we cannot reach it comes last: long, and also shown in the Topics pane.
     if let Connection::Unreachable(e) = &c.connection {
-        let mut text = format!(" │ {e}");
+        let mut text = format!(" │ {}", clean(e));
         if let Some(detail) = c.last_error.as_deref().filter(|d| !e.contains(*d)) {
             text.push_str(" — ");
-            text.push_str(detail);
+            text.push_str(&clean(detail));
         }
         spans.push(Span::styled(text, t.style("header.error")));
     }

@@ -1,5 +1,6 @@
 //! The logs pane: the active source's lines, coloured by level, search matches highlighted.
 
+use crate::kafka::codec::sanitize_inline as clean;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
@@ -21,15 +22,15 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, focused: bool) {
             t.style("base.muted")
         };
         let name = if i == logs.active {
-            format!("[{}]", s.name)
+            format!("[{}]", clean(&s.name))
         } else {
-            s.name.clone()
+            clean(&s.name)
         };
         extra.push(Span::styled(format!("{name} "), style));
     }
     if !logs.search.is_empty() {
         extra.push(Span::styled(
-            format!("/{} ", logs.search),
+            format!("/{} ", clean(&logs.search)),
             t.style("base.highlight"),
         ));
     }

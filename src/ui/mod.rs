@@ -136,6 +136,18 @@ pub fn draw(frame: &mut Frame, app: &App) {
     if let Mode::Help { scroll } = app.mode {
         help::draw(frame, area, app, scroll);
     }
+    scrub(frame);
+}
+
+/// Whatever the panes drew, no control or bidi character leaves in the frame (see
+/// `codec::scrub_symbol`); the panes already show readable stand-ins, this catches the rest.
+fn scrub(frame: &mut Frame) {
+    let buf = frame.buffer_mut();
+    for cell in buf.content.iter_mut() {
+        if let Some(clean) = crate::kafka::codec::scrub_symbol(cell.symbol()) {
+            cell.set_symbol(&clean);
+        }
+    }
 }
 
 /// Where views are drawn: over the Topics and Tail panes, or the whole body when compact.

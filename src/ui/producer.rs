@@ -1,5 +1,6 @@
 //! The producer pane: key, headers and value editors, and the last delivery report.
 
+use crate::kafka::codec::sanitize_inline as clean;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::style::{Modifier, Style};
 use ratatui::text::{Line, Span};
@@ -16,7 +17,7 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, focused: bool) {
     let t = &app.theme;
     let p = &app.producer;
     let target = match app.target_topic() {
-        Some(topic) => Span::styled(format!("→ {topic} "), t.style("base.title_focused")),
+        Some(topic) => Span::styled(format!("→ {} ", clean(&topic)), t.style("base.title_focused")),
         None => Span::styled("→ no topic ", t.style("status.error")),
     };
     let block = pane_block(app, Pane::Producer, focused, vec![target]);
@@ -81,6 +82,11 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, focused: bool) {
                 Paragraph::new(truncate(hint, edit_a.width as usize)).style(t.style("base.muted")),
                 edit_a,
             );
+        } else if p.editor(field).lines().iter().any(|l| needs_escaping(l)) {
+            // The editor would pass control or bidi characters (pasted text) to the terminal:
+            // show an escaped copy instead. What is sent is still exactly what was typed.
+            let shown: Vec<Line> = p.editor(field).lines().iter().map(|l| Line::from(clean(l))).collect();
+            frame.render_widget(Paragraph::new(shown).style(t.style("base.text")), edit_a);
         } else {
             frame.render_widget(&ta, edit_a);
         }
@@ -95,7 +101,7 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, focused: bool) {
             t.style("base.muted"),
         )),
         ProduceStatus::Sending { topic } => Line::from(Span::styled(
-            format!("sending to {topic}…"),
+            format!("sending to {}…", clean(topic)),
             t.style("base.muted"),
         )),
         ProduceStatus::Done(Delivery::Delivered {
@@ -103,18 +109,18 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, focused: bool) {
             partition,
             offset,
         }) => Line::from(Span::styled(
-            format!("✔ delivered to {topic}: partition {partition}, offset {offset}"),
+            format!("✔ delivered to {}: partition {partition}, offset {offset}", clean(topic)),
             t.style("status.info"),
         )),
         ProduceStatus::Done(Delivery::Failed { topic, error }) => Line::from(Span::styled(
-            format!("✖ not delivered to {topic} (your text is kept): {error}"),
+            format!("✖ not delivered to {} (your text is kept): {}", clean(topic), clean(error)),
             t.style("status.error"),
         )),
         ProduceStatus::Invalid(e) => {
-            Line::from(Span::styled(format!("✖ {e}"), t.style("status.error")))
+            Line::from(Span::styled(format!("✖ {}", clean(e)), t.style("status.error")))
         }
         ProduceStatus::Refused(e) => {
-            Line::from(Span::styled(format!("✖ {e}"), t.style("status.error")))
+            Line::from(Span::styled(format!("✖ {}", clean(e)), t.style("status.error")))
         }
     };
     let mut report = report;
@@ -129,4 +135,8 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, focused: bool) {
         );
     }
     frame.render_widget(Paragraph::new(report).wrap(Wrap { trim: true }), report_a);
+}
+
+fn needs_escaping(line: &str) -> bool {
+    line.chars().any(|c| c.is_control() || crate::kafka::codec::is_bidi_control(c))
 }

@@ -1,5 +1,6 @@
 //! The record detail view: every field of one record, the value in full.
 
+use crate::kafka::codec::sanitize_inline as clean;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
@@ -32,7 +33,7 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, focused: bool) {
     let extra = vec![Span::styled(
         format!(
             "record {}/{}@{} · Esc closes ",
-            r.topic, r.partition, r.offset
+            clean(&r.topic), r.partition, r.offset
         ),
         label,
     )];
@@ -75,7 +76,7 @@ pub fn lines<'a>(app: &App, r: &crate::kafka::model::Record) -> Vec<Line<'a>> {
         for h in &r.headers {
             lines.push(Line::from(vec![
                 Span::styled(
-                    format!("  {}", crate::kafka::codec::sanitize_inline(&h.name)),
+                    format!("  {}", clean(&h.name)),
                     t.style("tail.headers"),
                 ),
                 Span::styled(" = ", label),

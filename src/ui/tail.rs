@@ -1,5 +1,6 @@
 //! The tail pane: one record per row, newest at the bottom.
 
+use crate::kafka::codec::sanitize_inline as clean;
 use ratatui::layout::{Constraint, Rect};
 use ratatui::text::Span;
 use ratatui::widgets::{Cell, Paragraph, Row, Table, TableState, Wrap};
@@ -26,7 +27,7 @@ fn title_extra(app: &App) -> Vec<Span<'static>> {
     let mut spans = Vec::new();
     if let Some(topic) = &tail.topic {
         spans.push(Span::styled(
-            format!("{topic} "),
+            format!("{} ", clean(topic)),
             t.style("base.title_focused"),
         ));
         spans.push(Span::styled(
@@ -69,7 +70,7 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, focused: bool) {
             false,
         )),
         TailStatus::Starting => Some(("starting…".into(), false)),
-        TailStatus::Problem { text, error } => Some((text.clone(), *error)),
+        TailStatus::Problem { text, error } => Some((clean(text), *error)),
         TailStatus::Live { .. } => tail.notice.clone().map(|n| (n, false)),
     };
     let mut body = inner;

@@ -1,5 +1,6 @@
 //! The topics pane: name, partitions, records.
 
+use crate::kafka::codec::sanitize_inline as clean;
 use ratatui::layout::{Constraint, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Cell, Paragraph, Row, Table, TableState, Wrap};
@@ -22,7 +23,7 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, focused: bool) {
     )];
     if !s.filter.is_empty() {
         extra.push(Span::styled(
-            format!("/{} ", s.filter),
+            format!("/{} ", clean(&s.filter)),
             t.style("base.highlight"),
         ));
     }
@@ -32,7 +33,7 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, focused: bool) {
     let block = pane_block(app, Pane::Topics, focused, extra);
     if !s.loaded {
         let text = match &app.cluster.connection {
-            Connection::Unreachable(e) => format!("cannot list topics: {e}"),
+            Connection::Unreachable(e) => format!("cannot list topics: {}", clean(e)),
             _ => "loading topics…".to_string(),
         };
         frame.render_widget(
@@ -48,7 +49,7 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, focused: bool) {
         let text = if s.filter.is_empty() {
             "no topics yet: publish a record (3) to create one, or n for a new topic".to_string()
         } else {
-            format!("no topic matches {:?} (Esc clears the filter)", s.filter)
+            format!("no topic matches {:?} (Esc clears the filter)", clean(&s.filter))
         };
         frame.render_widget(
             Paragraph::new(text)
@@ -93,7 +94,7 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, focused: bool) {
             } else {
                 "  "
             };
-            let mut cells = vec![Cell::from(fit(&format!("{mark}{}", topic.name), name_w))];
+            let mut cells = vec![Cell::from(fit(&format!("{mark}{}", clean(&topic.name)), name_w))];
             if show_parts {
                 cells.push(right(topic.partitions.len().to_string()));
             }

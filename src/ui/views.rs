@@ -1,5 +1,6 @@
 //! The full-width views: topic detail, consumer groups, one group, the cluster, contexts.
 
+use crate::kafka::codec::sanitize_inline as clean;
 use ratatui::layout::{Constraint, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{
@@ -29,7 +30,7 @@ fn pending<T>(t: &Theme, l: &Loading<T>) -> Option<Line<'static>> {
     match l {
         None => Some(Line::from(Span::styled("loading…", t.style("base.muted")))),
         Some(Err(e)) => Some(Line::from(Span::styled(
-            format!("✖ {e}"),
+            format!("✖ {}", clean(e)),
             t.style("status.error"),
         ))),
         Some(Ok(_)) => None,
@@ -159,7 +160,7 @@ fn topic_detail(
                 };
                 let value = c.value.clone().unwrap_or_else(|| "(null)".into());
                 lines.push(Line::from(vec![
-                    Span::styled(format!("{mark}{:<40}", c.name), style),
+                    Span::styled(format!("{mark}{:<40}", clean(&c.name)), style),
                     Span::styled(
                         value,
                         if c.overridden {
@@ -204,10 +205,10 @@ fn groups(
         .iter()
         .map(|g| {
             Row::new(vec![
-                Cell::from(g.name.clone()),
-                Cell::from(g.state.clone()),
+                Cell::from(clean(&g.name)),
+                Cell::from(clean(&g.state)),
                 Cell::from(g.members.to_string()),
-                Cell::from(g.protocol_type.clone()),
+                Cell::from(clean(&g.protocol_type)),
             ])
         })
         .collect();
@@ -253,7 +254,7 @@ fn group_detail(
         Span::styled(
             format!(
                 "state {} · {} members · total lag ",
-                d.state,
+                clean(&d.state),
                 d.members.len()
             ),
             t.style("base.text"),
@@ -279,11 +280,11 @@ fn group_detail(
         let assigned: Vec<String> = m
             .assignment
             .iter()
-            .map(|(topic, ps)| format!("{topic}[{}]", ids(ps)))
+            .map(|(topic, ps)| format!("{}[{}]", clean(topic), ids(ps)))
             .collect();
         lines.push(Line::from(vec![
-            Span::styled(format!("  {} ", m.client_id), t.style("tail.key")),
-            Span::styled(format!("{} ", m.host), muted),
+            Span::styled(format!("  {} ", clean(&m.client_id)), t.style("tail.key")),
+            Span::styled(format!("{} ", clean(&m.host)), muted),
             Span::styled(
                 if assigned.is_empty() {
                     "(no partitions)".into()
@@ -315,7 +316,7 @@ fn group_detail(
         lines.push(Line::from(Span::styled(
             format!(
                 "  {:<30} {:>9} {:>12} {:>12} {:>10}",
-                p.topic,
+                clean(&p.topic),
                 p.partition,
                 n(p.committed),
                 n(p.end),
@@ -382,7 +383,7 @@ fn brokers(
         lines.push(Line::from(format!(
             "{:>6}  {:<40} {}{ctl}",
             b.id,
-            format!("{}:{}", b.host, b.port),
+            format!("{}:{}", clean(&b.host), b.port),
             "-"
         )));
     }
