@@ -156,7 +156,12 @@ impl ConfigFile {
                 "" => "invalid TOML here".to_string(),
                 m => m.to_string(),
             };
-            ConfigError::Parse { path: path.display().to_string(), line, column, message }
+            ConfigError::Parse {
+                path: path.display().to_string(),
+                line,
+                column,
+                message,
+            }
         })
     }
 
@@ -213,12 +218,20 @@ pub fn parse_properties(path: &str, text: &str) -> Result<Vec<(String, String)>,
 /// Checks a bootstrap list before librdkafka sees it, so a typo is named at once instead of
 /// surfacing later as "all brokers are down".
 pub fn validate_bootstrap(value: &str) -> Result<(), ConfigError> {
-    let bad = |why: String| Err(ConfigError::BadBootstrap { value: value.to_string(), why });
+    let bad = |why: String| {
+        Err(ConfigError::BadBootstrap {
+            value: value.to_string(),
+            why,
+        })
+    };
     if value.trim().is_empty() {
         return bad("it is empty".into());
     }
     for entry in value.split(',').map(str::trim) {
-        let entry = entry.strip_prefix("PLAINTEXT://").or_else(|| entry.strip_prefix("SSL://")).unwrap_or(entry);
+        let entry = entry
+            .strip_prefix("PLAINTEXT://")
+            .or_else(|| entry.strip_prefix("SSL://"))
+            .unwrap_or(entry);
         if entry.is_empty() {
             return bad("an entry is empty".into());
         }
@@ -434,10 +447,25 @@ color = "red"
 
     #[test]
     fn bootstrap_validation() {
-        for ok in ["localhost:9092", "a:1,b:2", "kafka", "[::1]:9092", "PLAINTEXT://h:9092", " a:1 , b:2 "] {
+        for ok in [
+            "localhost:9092",
+            "a:1,b:2",
+            "kafka",
+            "[::1]:9092",
+            "PLAINTEXT://h:9092",
+            " a:1 , b:2 ",
+        ] {
             assert!(validate_bootstrap(ok).is_ok(), "{ok}");
         }
-        for bad in ["not a host", "", "a:1,,b:2", "h:port", "h:99999", ":9092", "h:0"] {
+        for bad in [
+            "not a host",
+            "",
+            "a:1,,b:2",
+            "h:port",
+            "h:99999",
+            ":9092",
+            "h:0",
+        ] {
             let e = validate_bootstrap(bad).unwrap_err().to_string();
             assert!(e.contains("host:port"), "{bad}: {e}");
         }

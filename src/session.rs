@@ -95,7 +95,10 @@ pub async fn start(target: &Target, opts: &Options, theme: Theme) -> anyhow::Res
             // log next to it): they are added, not silently dropped.
             let l = &target.logs;
             if l.broker_file.is_some() || l.broker_cmd.is_some() {
-                sources.push(LogSourceDef { name: "broker (flag)".into(), spec: log_spec(&l.broker_file, &l.broker_cmd, "broker") });
+                sources.push(LogSourceDef {
+                    name: "broker (flag)".into(),
+                    spec: log_spec(&l.broker_file, &l.broker_cmd, "broker"),
+                });
             }
             let zookeeper = if l.zookeeper_file.is_some() || l.zookeeper_cmd.is_some() {
                 log_spec(&l.zookeeper_file, &l.zookeeper_cmd, "zookeeper")
@@ -106,7 +109,10 @@ pub async fn start(target: &Target, opts: &Options, theme: Theme) -> anyhow::Res
                         .into(),
                 )
             };
-            sources.push(LogSourceDef { name: "zookeeper".into(), spec: zookeeper });
+            sources.push(LogSourceDef {
+                name: "zookeeper".into(),
+                spec: zookeeper,
+            });
             settings = ClientSettings::new(addr.to_string());
             settings.embedded = true;
             settings.embedded_admin = Some(b.admin());

@@ -597,8 +597,17 @@ struct OwnBroker {
 
 impl OwnBroker {
     fn start(bin: &str) -> OwnBroker {
-        let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
-        let mut b = OwnBroker { bin: bin.into(), port, dir: tempfile::tempdir().unwrap(), child: None };
+        let port = std::net::TcpListener::bind("127.0.0.1:0")
+            .unwrap()
+            .local_addr()
+            .unwrap()
+            .port();
+        let mut b = OwnBroker {
+            bin: bin.into(),
+            port,
+            dir: tempfile::tempdir().unwrap(),
+            child: None,
+        };
         b.up();
         b
     }
@@ -609,7 +618,16 @@ impl OwnBroker {
 
     fn up(&mut self) {
         let child = std::process::Command::new(&self.bin)
-            .args(["start", "--only", "kafka", "--host", "127.0.0.1", "--kafka-port", &self.port.to_string(), "--data-dir"])
+            .args([
+                "start",
+                "--only",
+                "kafka",
+                "--host",
+                "127.0.0.1",
+                "--kafka-port",
+                &self.port.to_string(),
+                "--data-dir",
+            ])
             .arg(self.dir.path())
             .stdout(std::process::Stdio::null())
             .stderr(std::process::Stdio::null())
@@ -618,7 +636,11 @@ impl OwnBroker {
         self.child = Some(child);
         let deadline = Instant::now() + WAIT;
         while std::net::TcpStream::connect(self.addr()).is_err() {
-            assert!(Instant::now() < deadline, "noida-db did not listen on {}", self.addr());
+            assert!(
+                Instant::now() < deadline,
+                "noida-db did not listen on {}",
+                self.addr()
+            );
             std::thread::sleep(Duration::from_millis(100));
         }
     }
@@ -626,7 +648,9 @@ impl OwnBroker {
     /// Stops the broker as an operator would (Ctrl-C: noida-db saves its data on the way out).
     fn down(&mut self) {
         if let Some(mut c) = self.child.take() {
-            let _ = std::process::Command::new("kill").args(["-INT", &c.id().to_string()]).status();
+            let _ = std::process::Command::new("kill")
+                .args(["-INT", &c.id().to_string()])
+                .status();
             let deadline = Instant::now() + WAIT;
             while c.try_wait().ok().flatten().is_none() && Instant::now() < deadline {
                 std::thread::sleep(Duration::from_millis(50));
@@ -651,7 +675,9 @@ async fn values(rx: &mut mpsc::Receiver<Event>, want: usize, what: &str) -> Vec<
         let left = deadline.saturating_duration_since(Instant::now());
         match tokio::time::timeout(left, rx.recv()).await {
             Ok(Some(Event::Kafka(KafkaEvent::Records { records, .. }))) => {
-                got.extend(records.iter().map(|r| String::from_utf8_lossy(r.value.as_deref().unwrap_or_default()).into_owned()))
+                got.extend(records.iter().map(|r| {
+                    String::from_utf8_lossy(r.value.as_deref().unwrap_or_default()).into_owned()
+                }))
             }
             Ok(Some(_)) => {}
             other => panic!("waiting for {want} records {what}, got {got:?}: {other:?}"),
@@ -665,16 +691,33 @@ async fn values(rx: &mut mpsc::Receiver<Event>, want: usize, what: &str) -> Vec<
 /// appears exactly once.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn real_broker_restart_while_tailing_loses_and_repeats_nothing() {
-    let Some(bin) = peer("KAFKA_TUI_NOIDA_BIN", "noida-db (its binary)") else { return };
+    let Some(bin) = peer("KAFKA_TUI_NOIDA_BIN", "noida-db (its binary)") else {
+        return;
+    };
     let mut broker = OwnBroker::start(&bin);
     let addr = broker.addr();
     let mut h = Harness::new(&addr, false);
     let topic = unique("restart");
-    assert!(h.admin(KafkaCommand::CreateTopic { name: topic.clone(), partitions: 1, replication: 1, configs: vec![] }).await.is_ok());
+    assert!(h
+        .admin(KafkaCommand::CreateTopic {
+            name: topic.clone(),
+            partitions: 1,
+            replication: 1,
+            configs: vec![]
+        })
+        .await
+        .is_ok());
     for i in 0..5 {
-        assert!(matches!(h.produce(&topic, "k", &format!("before-{i}")).await, Delivery::Delivered { .. }));
+        assert!(matches!(
+            h.produce(&topic, "k", &format!("before-{i}")).await,
+            Delivery::Delivered { .. }
+        ));
     }
-    h.kafka.send(KafkaCommand::Tail(TailRequest { topic: topic.clone(), start: StartFrom::Beginning, generation: 1 }));
+    h.kafka.send(KafkaCommand::Tail(TailRequest {
+        topic: topic.clone(),
+        start: StartFrom::Beginning,
+        generation: 1,
+    }));
     let mut seen: Vec<String> = Vec::new();
     let got = values(&mut h.rx, 5, "before the restart").await;
     seen.extend(got);
@@ -683,11 +726,16 @@ async fn real_broker_restart_while_tailing_loses_and_repeats_nothing() {
     let deadline = Instant::now() + WAIT;
     let mut noticed = false;
     while !noticed && Instant::now() < deadline {
-        if let Ok(Some(Event::Kafka(KafkaEvent::BrokersDown(_)))) = tokio::time::timeout(Duration::from_secs(1), h.rx.recv()).await {
+        if let Ok(Some(Event::Kafka(KafkaEvent::BrokersDown(_)))) =
+            tokio::time::timeout(Duration::from_secs(1), h.rx.recv()).await
+        {
             noticed = true;
         }
     }
-    assert!(noticed, "librdkafka reported all brokers down after the process stopped");
+    assert!(
+        noticed,
+        "librdkafka reported all brokers down after the process stopped"
+    );
     broker.up();
     let mut writer = Harness::new(&addr, false);
     for i in 0..5 {
@@ -697,6 +745,9 @@ async fn real_broker_restart_while_tailing_loses_and_repeats_nothing() {
     }
     let got = values(&mut h.rx, 5, "after the restart").await;
     seen.extend(got);
-    let want: Vec<String> = (0..5).map(|i| format!("before-{i}")).chain((0..5).map(|i| format!("after-{i}"))).collect();
+    let want: Vec<String> = (0..5)
+        .map(|i| format!("before-{i}"))
+        .chain((0..5).map(|i| format!("after-{i}")))
+        .collect();
     assert_eq!(seen, want, "every record once, in order");
 }

@@ -490,7 +490,10 @@ fn every_size_to_300x100_and_the_too_small_message() {
             let buffer = render(target, (w, h));
             if w < ui::MIN_WIDTH || h < ui::MIN_HEIGHT {
                 let shown: String = text(&buffer).split(['\n', ' ']).collect();
-                assert!(shown.contains("too") || w * h < 10, "no too-small message at {w}x{h}: {shown:?}");
+                assert!(
+                    shown.contains("too") || w * h < 10,
+                    "no too-small message at {w}x{h}: {shown:?}"
+                );
             }
         }
     }
@@ -508,14 +511,25 @@ fn resize_storm() {
         seed ^= seed << 5;
         seed
     };
-    let keys = [KeyCode::Tab, KeyCode::Down, KeyCode::Enter, KeyCode::Esc, KeyCode::Char('f'), KeyCode::Char('?')];
+    let keys = [
+        KeyCode::Tab,
+        KeyCode::Down,
+        KeyCode::Enter,
+        KeyCode::Esc,
+        KeyCode::Char('f'),
+        KeyCode::Char('?'),
+    ];
     let (mut w, mut h) = (80, 24);
     for i in 0..3000 {
         w = (next() % 300 + 1) as u16;
         h = (next() % 100 + 1) as u16;
         app.handle_event(Event::Resize(w, h));
         if i % 3 == 0 {
-            press(&mut app, keys[(next() as usize) % keys.len()], KeyModifiers::NONE);
+            press(
+                &mut app,
+                keys[(next() as usize) % keys.len()],
+                KeyModifiers::NONE,
+            );
         }
         if i % 10 == 0 {
             render(&mut app, (w, h));

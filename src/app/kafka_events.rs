@@ -32,7 +32,9 @@ impl App {
                 if self.tail.push_batch(generation, records) {
                     // Records flowing again after an error: the tail is live, whatever it said.
                     if let TailStatus::Problem { .. } = self.tail.status {
-                        self.tail.status = TailStatus::Live { partitions: self.tail.partitions };
+                        self.tail.status = TailStatus::Live {
+                            partitions: self.tail.partitions,
+                        };
                     }
                 }
             }

@@ -132,7 +132,8 @@ impl ClientContext for UiContext {
         if let Some(tx) = &self.events {
             // A full channel means the UI is already flooded with news; dropping one error
             // line is better than blocking a librdkafka thread.
-            let all_down = error.rdkafka_error_code() == Some(rdkafka::types::RDKafkaErrorCode::AllBrokersDown);
+            let all_down = error.rdkafka_error_code()
+                == Some(rdkafka::types::RDKafkaErrorCode::AllBrokersDown);
             let ev = if all_down {
                 // Sent at once when the last connection drops: the header must not wait for
                 // the next metadata refresh to time out.

@@ -60,7 +60,10 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, dialog: &Dialog) {
         }
         Dialog::DeleteGroup { group, typed } => {
             lines.push(Line::from(Span::styled(
-                format!("Delete consumer group {} and its committed offsets?", clean(group)),
+                format!(
+                    "Delete consumer group {} and its committed offsets?",
+                    clean(group)
+                ),
                 err,
             )));
             lines.push(Line::from(Span::styled("Type its name to confirm:", muted)));
@@ -111,7 +114,9 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, dialog: &Dialog) {
                     "Enter shows the old and new offsets first",
                     muted,
                 ))),
-                Some(Err(e)) => lines.push(Line::from(Span::styled(format!("✖ {}", clean(e)), err))),
+                Some(Err(e)) => {
+                    lines.push(Line::from(Span::styled(format!("✖ {}", clean(e)), err)))
+                }
                 Some(Ok(p)) => {
                     lines.push(Line::from(Span::styled(
                         format!(

@@ -17,7 +17,10 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, focused: bool) {
     let t = &app.theme;
     let p = &app.producer;
     let target = match app.target_topic() {
-        Some(topic) => Span::styled(format!("→ {} ", clean(&topic)), t.style("base.title_focused")),
+        Some(topic) => Span::styled(
+            format!("→ {} ", clean(&topic)),
+            t.style("base.title_focused"),
+        ),
         None => Span::styled("→ no topic ", t.style("status.error")),
     };
     let block = pane_block(app, Pane::Producer, focused, vec![target]);
@@ -85,7 +88,12 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, focused: bool) {
         } else if p.editor(field).lines().iter().any(|l| needs_escaping(l)) {
             // The editor would pass control or bidi characters (pasted text) to the terminal:
             // show an escaped copy instead. What is sent is still exactly what was typed.
-            let shown: Vec<Line> = p.editor(field).lines().iter().map(|l| Line::from(clean(l))).collect();
+            let shown: Vec<Line> = p
+                .editor(field)
+                .lines()
+                .iter()
+                .map(|l| Line::from(clean(l)))
+                .collect();
             frame.render_widget(Paragraph::new(shown).style(t.style("base.text")), edit_a);
         } else {
             frame.render_widget(&ta, edit_a);
@@ -109,19 +117,28 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, focused: bool) {
             partition,
             offset,
         }) => Line::from(Span::styled(
-            format!("✔ delivered to {}: partition {partition}, offset {offset}", clean(topic)),
+            format!(
+                "✔ delivered to {}: partition {partition}, offset {offset}",
+                clean(topic)
+            ),
             t.style("status.info"),
         )),
         ProduceStatus::Done(Delivery::Failed { topic, error }) => Line::from(Span::styled(
-            format!("✖ not delivered to {} (your text is kept): {}", clean(topic), clean(error)),
+            format!(
+                "✖ not delivered to {} (your text is kept): {}",
+                clean(topic),
+                clean(error)
+            ),
             t.style("status.error"),
         )),
-        ProduceStatus::Invalid(e) => {
-            Line::from(Span::styled(format!("✖ {}", clean(e)), t.style("status.error")))
-        }
-        ProduceStatus::Refused(e) => {
-            Line::from(Span::styled(format!("✖ {}", clean(e)), t.style("status.error")))
-        }
+        ProduceStatus::Invalid(e) => Line::from(Span::styled(
+            format!("✖ {}", clean(e)),
+            t.style("status.error"),
+        )),
+        ProduceStatus::Refused(e) => Line::from(Span::styled(
+            format!("✖ {}", clean(e)),
+            t.style("status.error"),
+        )),
     };
     let mut report = report;
     if !p.unsent.is_empty() {
@@ -138,5 +155,6 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, focused: bool) {
 }
 
 fn needs_escaping(line: &str) -> bool {
-    line.chars().any(|c| c.is_control() || crate::kafka::codec::is_bidi_control(c))
+    line.chars()
+        .any(|c| c.is_control() || crate::kafka::codec::is_bidi_control(c))
 }

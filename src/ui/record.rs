@@ -33,7 +33,9 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, focused: bool) {
     let extra = vec![Span::styled(
         format!(
             "record {}/{}@{} · Esc closes ",
-            clean(&r.topic), r.partition, r.offset
+            clean(&r.topic),
+            r.partition,
+            r.offset
         ),
         label,
     )];
@@ -75,10 +77,7 @@ pub fn lines<'a>(app: &App, r: &crate::kafka::model::Record) -> Vec<Line<'a>> {
         )));
         for h in &r.headers {
             lines.push(Line::from(vec![
-                Span::styled(
-                    format!("  {}", clean(&h.name)),
-                    t.style("tail.headers"),
-                ),
+                Span::styled(format!("  {}", clean(&h.name)), t.style("tail.headers")),
                 Span::styled(" = ", label),
                 Span::styled(preview(h.value.as_deref(), format), t.style("tail.value")),
             ]));

@@ -24,7 +24,10 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
             Line::from(vec![
                 Span::styled(prefix.to_string(), t.style("status.key")),
                 Span::styled(
-                    truncate(&format!("{}█", crate::kafka::codec::sanitize_inline(input)), width.saturating_sub(prefix.len())),
+                    truncate(
+                        &format!("{}█", crate::kafka::codec::sanitize_inline(input)),
+                        width.saturating_sub(prefix.len()),
+                    ),
                     bar,
                 ),
                 Span::styled(

@@ -49,7 +49,10 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, focused: bool) {
         let text = if s.filter.is_empty() {
             "no topics yet: publish a record (3) to create one, or n for a new topic".to_string()
         } else {
-            format!("no topic matches {:?} (Esc clears the filter)", clean(&s.filter))
+            format!(
+                "no topic matches {:?} (Esc clears the filter)",
+                clean(&s.filter)
+            )
         };
         frame.render_widget(
             Paragraph::new(text)
@@ -94,7 +97,10 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, focused: bool) {
             } else {
                 "  "
             };
-            let mut cells = vec![Cell::from(fit(&format!("{mark}{}", clean(&topic.name)), name_w))];
+            let mut cells = vec![Cell::from(fit(
+                &format!("{mark}{}", clean(&topic.name)),
+                name_w,
+            ))];
             if show_parts {
                 cells.push(right(topic.partitions.len().to_string()));
             }
