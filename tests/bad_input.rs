@@ -6,6 +6,9 @@
 //! reason, and fail in CI (`CI` set), like tests/e2e_tmux.rs. Log-file following is tested on
 //! the library (`broker::logs::spawn_all`).
 
+mod common;
+use common::*;
+
 use std::io::Write as _;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
@@ -21,10 +24,6 @@ const WAIT: Duration = Duration::from_secs(20);
 // ---------------------------------------------------------------------------------------------
 // The binary, run directly in a sandboxed HOME
 // ---------------------------------------------------------------------------------------------
-
-fn binary() -> PathBuf {
-    PathBuf::from(env!("CARGO_BIN_EXE_kafka-tui"))
-}
 
 /// A private HOME and XDG directories, so no real config, theme or log is read or written.
 struct Sandbox {
@@ -107,116 +106,6 @@ fn assert_fails_saying(out: &Output, needles: &[&str]) {
 // The binary in tmux
 // ---------------------------------------------------------------------------------------------
 
-struct Tmux {
-    socket: String,
-    session: String,
-}
-
-impl Tmux {
-    fn available() -> bool {
-        Command::new("tmux")
-            .arg("-V")
-            .output()
-            .is_ok_and(|o| o.status.success())
-    }
-
-    fn start(name: &str, cmd: &str, width: u16, height: u16) -> Tmux {
-        let t = Tmux {
-            socket: format!("kt-bad-{}-{name}", std::process::id()),
-            session: name.to_string(),
-        };
-        let status = Command::new("tmux")
-            .args(["-L", &t.socket, "-f", "/dev/null", "new-session", "-d"])
-            .args([
-                "-s",
-                &t.session,
-                "-x",
-                &width.to_string(),
-                "-y",
-                &height.to_string(),
-            ])
-            .arg(cmd)
-            .env("TERM", "xterm-256color")
-            .status()
-            .expect("tmux runs");
-        assert!(status.success(), "tmux new-session failed");
-        t
-    }
-
-    fn tmux(&self, args: &[&str]) -> Output {
-        Command::new("tmux")
-            .args(["-L", &self.socket])
-            .args(args)
-            .output()
-            .expect("tmux runs")
-    }
-
-    fn capture(&self) -> String {
-        let out = self.tmux(&["capture-pane", "-p", "-t", &self.session]);
-        String::from_utf8_lossy(&out.stdout).into_owned()
-    }
-
-    fn keys(&self, keys: &[&str]) {
-        let mut args = vec!["send-keys", "-t", &self.session];
-        args.extend_from_slice(keys);
-        assert!(self.tmux(&args).status.success());
-    }
-
-    fn type_text(&self, text: &str) {
-        assert!(self
-            .tmux(&["send-keys", "-l", "-t", &self.session, text])
-            .status
-            .success());
-    }
-
-    /// Waits until the screen satisfies `pred`; on timeout, fails showing the screen.
-    fn wait_for(&self, what: &str, timeout: Duration, pred: impl Fn(&str) -> bool) -> String {
-        let deadline = Instant::now() + timeout;
-        loop {
-            let screen = self.capture();
-            if pred(&screen) {
-                return screen;
-            }
-            assert!(
-                Instant::now() < deadline,
-                "timed out waiting for {what}; screen:\n{screen}"
-            );
-            std::thread::sleep(Duration::from_millis(100));
-        }
-    }
-
-    /// Presses q and waits for the shell to report a clean exit.
-    fn quit_cleanly(&self) {
-        self.keys(&["Escape"]);
-        std::thread::sleep(Duration::from_millis(150));
-        self.keys(&["q"]);
-        self.wait_for("a clean exit", WAIT, |s| s.contains("kafka-tui-exited-0"));
-    }
-}
-
-impl Drop for Tmux {
-    fn drop(&mut self) {
-        let _ = self.tmux(&["kill-server"]);
-    }
-}
-
-fn skip_without_tmux() -> bool {
-    if Tmux::available() {
-        return false;
-    }
-    assert!(
-        std::env::var_os("CI").is_none(),
-        "tmux is required in CI (.ci/setup installs it)"
-    );
-    eprintln!("SKIPPED: tmux is not installed (apt-get install tmux)");
-    true
-}
-
-/// `s` quoted for sh.
-fn sh_quote(s: &str) -> String {
-    format!("'{}'", s.replace('\'', r"'\''"))
-}
-
 /// Starts the binary with `args` in tmux (120x36), in `sandbox`, on a free listen port.
 fn launch(name: &str, sandbox: &Sandbox, args: &[&str]) -> Tmux {
     let env: Vec<String> = sandbox
@@ -233,15 +122,6 @@ fn launch(name: &str, sandbox: &Sandbox, args: &[&str]) -> Tmux {
         args.join(" ")
     );
     Tmux::start(name, &cmd, 120, 36)
-}
-
-/// A local port nothing listens on.
-fn closed_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -470,7 +350,7 @@ fn malformed_bootstrap_is_named_and_explained() {
         screen.to_lowercase().contains("resolve"),
         "the screen should say the host cannot be resolved:\n{screen}"
     );
-    t.quit_cleanly();
+    t.quit_cleanly(WAIT);
 }
 
 #[test]
@@ -479,7 +359,7 @@ fn unreachable_bootstrap_is_reported_and_q_still_quits() {
         return;
     }
     let s = Sandbox::new();
-    let address = format!("127.0.0.1:{}", closed_port());
+    let address = format!("127.0.0.1:{}", free_port());
     let t = launch("unreachable", &s, &["-b", &address]);
     let screen = t.wait_for("the unreachable cluster", WAIT, |s| {
         s.contains("cannot reach")
@@ -490,7 +370,7 @@ fn unreachable_bootstrap_is_reported_and_q_still_quits() {
     t.wait_for("the Logs pane explaining it has no source", WAIT, |s| {
         s.contains("no broker log configured")
     });
-    t.quit_cleanly();
+    t.quit_cleanly(WAIT);
 }
 
 /// `-t` on a topic that does not exist: the tail says it waits for it, and publishing to it
@@ -514,7 +394,7 @@ fn unknown_topic_is_waited_for_and_publishing_creates_it() {
                 .take(20)
                 .any(|l| l.contains("first-record-of-a-new-topic"))
     });
-    t.quit_cleanly();
+    t.quit_cleanly(WAIT);
 }
 
 /// A log command that exits: its output and its exit status are shown; the rest works on.
@@ -524,7 +404,7 @@ fn log_command_that_exits_shows_its_status() {
         return;
     }
     let s = Sandbox::new();
-    let address = format!("127.0.0.1:{}", closed_port());
+    let address = format!("127.0.0.1:{}", free_port());
     let cmd = "echo kt-bye; exit 3";
     let t = launch(
         "log-cmd-exits",
@@ -539,7 +419,7 @@ fn log_command_that_exits_shows_its_status() {
     t.wait_for("Topics still answering", WAIT, |s| {
         s.contains("cannot reach")
     });
-    t.quit_cleanly();
+    t.quit_cleanly(WAIT);
 }
 
 /// A log command that does not exist: the shell's "not found" and the exit status are shown.
@@ -549,7 +429,7 @@ fn log_command_that_does_not_exist_says_so() {
         return;
     }
     let s = Sandbox::new();
-    let address = format!("127.0.0.1:{}", closed_port());
+    let address = format!("127.0.0.1:{}", free_port());
     let args = [
         "-b",
         &address,
@@ -561,7 +441,7 @@ fn log_command_that_does_not_exist_says_so() {
     t.wait_for("the missing command in Logs", WAIT, |s| {
         s.contains("no-such-log-command-kt: not found") && s.contains("exit status: 127")
     });
-    t.quit_cleanly();
+    t.quit_cleanly(WAIT);
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -6,9 +6,12 @@
 //! records its pid, then reports its exit status and runs `stty -a` in the same pane. Without
 //! tmux these tests are skipped locally with a reason, and fail in CI (`CI` set).
 
+mod common;
+use common::*;
+
 use std::net::TcpListener;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::process::Command;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 
@@ -20,112 +23,9 @@ const PROMPTLY: Duration = Duration::from_secs(5);
 // tmux
 // ---------------------------------------------------------------------------------------------
 
-struct Tmux {
-    socket: String,
-    session: String,
-}
-
-impl Tmux {
-    fn available() -> bool {
-        Command::new("tmux")
-            .arg("-V")
-            .output()
-            .is_ok_and(|o| o.status.success())
-    }
-
-    fn start(name: &str, cmd: &str, width: u16, height: u16) -> Tmux {
-        let t = Tmux {
-            socket: format!("kt-life-{}-{name}", std::process::id()),
-            session: name.to_string(),
-        };
-        let status = Command::new("tmux")
-            .args(["-L", &t.socket, "-f", "/dev/null", "new-session", "-d"])
-            .args([
-                "-s",
-                &t.session,
-                "-x",
-                &width.to_string(),
-                "-y",
-                &height.to_string(),
-            ])
-            .arg(cmd)
-            .env("TERM", "xterm-256color")
-            .status()
-            .expect("tmux runs");
-        assert!(status.success(), "tmux new-session failed");
-        t
-    }
-
-    fn tmux(&self, args: &[&str]) -> Output {
-        Command::new("tmux")
-            .args(["-L", &self.socket])
-            .args(args)
-            .output()
-            .expect("tmux runs")
-    }
-
-    fn capture(&self) -> String {
-        let out = self.tmux(&["capture-pane", "-p", "-J", "-t", &self.session]);
-        String::from_utf8_lossy(&out.stdout).into_owned()
-    }
-
-    /// A tmux format evaluated for the pane (`#{alternate_on}` ...).
-    fn display(&self, format: &str) -> String {
-        let out = self.tmux(&["display-message", "-p", "-t", &self.session, format]);
-        String::from_utf8_lossy(&out.stdout).trim().to_string()
-    }
-
-    /// Waits until the screen satisfies `pred`; on timeout, fails showing the screen.
-    fn wait_for(&self, what: &str, timeout: Duration, pred: impl Fn(&str) -> bool) -> String {
-        let deadline = Instant::now() + timeout;
-        loop {
-            let screen = self.capture();
-            if pred(&screen) {
-                return screen;
-            }
-            assert!(
-                Instant::now() < deadline,
-                "timed out waiting for {what}; screen:\n{screen}"
-            );
-            std::thread::sleep(Duration::from_millis(100));
-        }
-    }
-}
-
-impl Drop for Tmux {
-    fn drop(&mut self) {
-        let _ = self.tmux(&["kill-server"]);
-    }
-}
-
-fn skip_without_tmux() -> bool {
-    if Tmux::available() {
-        return false;
-    }
-    assert!(
-        std::env::var_os("CI").is_none(),
-        "tmux is required in CI (.ci/setup installs it)"
-    );
-    eprintln!("SKIPPED: tmux is not installed (apt-get install tmux)");
-    true
-}
-
 // ---------------------------------------------------------------------------------------------
 // A kafka-tui run and how it ends
 // ---------------------------------------------------------------------------------------------
-
-/// `s` quoted for sh.
-fn sh_quote(s: &str) -> String {
-    format!("'{}'", s.replace('\'', r"'\''"))
-}
-
-fn free_port() -> u16 {
-    TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
-}
 
 /// Which resources the run holds, so the test can check they are released.
 #[derive(Clone, Copy, Debug)]
@@ -183,7 +83,7 @@ impl Run {
             sh_quote(&inner)
         );
         Run {
-            tmux: Tmux::start(name, &cmd, 160, 50),
+            tmux: Tmux::start_joined(name, &cmd, 160, 50),
             dir,
             setup,
             port,

@@ -7,10 +7,13 @@
 //! Every run uses a private HOME and XDG directories. The on-screen test runs the binary in tmux
 //! (a private `-L` socket); without tmux it is skipped locally with a reason and fails in CI.
 
+mod common;
+use common::*;
+
 use std::os::unix::fs::PermissionsExt;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use clap::Parser;
 use kafka_tui::cli::Cli;
@@ -162,107 +165,6 @@ fn text_of(out: &Output) -> (String, String) {
 // tmux
 // ---------------------------------------------------------------------------------------------
 
-struct Tmux {
-    socket: String,
-    session: String,
-}
-
-impl Tmux {
-    fn available() -> bool {
-        Command::new("tmux")
-            .arg("-V")
-            .output()
-            .is_ok_and(|o| o.status.success())
-    }
-
-    fn start(name: &str, cmd: &str, width: u16, height: u16) -> Tmux {
-        let t = Tmux {
-            socket: format!("kt-secrets-{}-{name}", std::process::id()),
-            session: name.to_string(),
-        };
-        let status = Command::new("tmux")
-            .args(["-L", &t.socket, "-f", "/dev/null", "new-session", "-d"])
-            .args([
-                "-s",
-                &t.session,
-                "-x",
-                &width.to_string(),
-                "-y",
-                &height.to_string(),
-            ])
-            .arg(cmd)
-            .env("TERM", "xterm-256color")
-            .status()
-            .expect("tmux runs");
-        assert!(status.success(), "tmux new-session failed");
-        t
-    }
-
-    fn tmux(&self, args: &[&str]) -> Output {
-        Command::new("tmux")
-            .args(["-L", &self.socket])
-            .args(args)
-            .output()
-            .expect("tmux runs")
-    }
-
-    fn capture(&self) -> String {
-        let out = self.tmux(&["capture-pane", "-p", "-J", "-t", &self.session]);
-        String::from_utf8_lossy(&out.stdout).into_owned()
-    }
-
-    fn keys(&self, keys: &[&str]) {
-        let mut args = vec!["send-keys", "-t", &self.session];
-        args.extend_from_slice(keys);
-        assert!(self.tmux(&args).status.success());
-    }
-
-    fn wait_for(&self, what: &str, timeout: Duration, pred: impl Fn(&str) -> bool) -> String {
-        let deadline = Instant::now() + timeout;
-        loop {
-            let screen = self.capture();
-            if pred(&screen) {
-                return screen;
-            }
-            assert!(
-                Instant::now() < deadline,
-                "timed out waiting for {what}; screen:\n{screen}"
-            );
-            std::thread::sleep(Duration::from_millis(100));
-        }
-    }
-}
-
-impl Drop for Tmux {
-    fn drop(&mut self) {
-        let _ = self.tmux(&["kill-server"]);
-    }
-}
-
-fn skip_without_tmux() -> bool {
-    if Tmux::available() {
-        return false;
-    }
-    assert!(
-        std::env::var_os("CI").is_none(),
-        "tmux is required in CI (.ci/setup installs it)"
-    );
-    eprintln!("SKIPPED: tmux is not installed (apt-get install tmux)");
-    true
-}
-
-fn sh_quote(s: &str) -> String {
-    format!("'{}'", s.replace('\'', r"'\''"))
-}
-
-fn closed_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
-}
-
 fn read(path: &Path) -> String {
     std::fs::read_to_string(path).unwrap_or_default()
 }
@@ -360,7 +262,7 @@ fn screens_and_the_trace_log_never_show_secrets() {
     if skip_without_tmux() {
         return;
     }
-    let address = format!("127.0.0.1:{}", closed_port());
+    let address = format!("127.0.0.1:{}", free_port());
     let s = Sandbox::new(&config_text(&address, oidc_supported()), 0o600);
     let log = s.path("kafka-tui.log");
     let env: Vec<String> = s
