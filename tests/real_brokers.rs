@@ -9,9 +9,10 @@ use std::time::{Duration, Instant};
 
 use kafka_tui::broker::logs::{spawn_all, LogSourceDef, LogSpec};
 use kafka_tui::event::{Event, KafkaEvent, LogEvent};
+use kafka_tui::kafka::admin::{ConfigItem, TopicDetail};
 use kafka_tui::kafka::client::ClientSettings;
 use kafka_tui::kafka::consumer::TailRequest;
-use kafka_tui::kafka::groups::ResetTo;
+use kafka_tui::kafka::groups::{GroupDetail, ResetTo};
 use kafka_tui::kafka::model::{Delivery, Header};
 use kafka_tui::kafka::producer::ProduceRequest;
 use kafka_tui::kafka::service::{self, KafkaCommand, KafkaHandle};
@@ -100,6 +101,45 @@ impl Harness {
         .await
     }
 
+    async fn detail(&mut self, topic: &str) -> TopicDetail {
+        self.ask(
+            KafkaCommand::TopicDetail(topic.into()),
+            "topic detail",
+            |ev| match ev {
+                KafkaEvent::TopicDetail(r) => Some(r),
+                _ => None,
+            },
+        )
+        .await
+        .expect("topic detail")
+    }
+
+    async fn configs(&mut self, topic: &str) -> Vec<ConfigItem> {
+        self.ask(
+            KafkaCommand::Configs(topic.into()),
+            "configs",
+            |ev| match ev {
+                KafkaEvent::Configs { result, .. } => Some(result),
+                _ => None,
+            },
+        )
+        .await
+        .expect("configs")
+    }
+
+    async fn group(&mut self, group: &str) -> GroupDetail {
+        self.ask(
+            KafkaCommand::GroupDetail(group.into()),
+            "group detail",
+            |ev| match ev {
+                KafkaEvent::GroupDetail(r) => Some(r),
+                _ => None,
+            },
+        )
+        .await
+        .expect("group detail")
+    }
+
     async fn topic_names(&mut self) -> Vec<String> {
         self.ask(KafkaCommand::RefreshTopics, "topics", |ev| match ev {
             KafkaEvent::Topics(r) => Some(
@@ -173,34 +213,14 @@ async fn noida_topic_admin_full_cycle() {
     assert!(created.is_ok(), "{created:?}");
     assert!(h.topic_names().await.contains(&topic));
 
-    let detail = h
-        .ask(
-            KafkaCommand::TopicDetail(topic.clone()),
-            "topic detail",
-            |ev| match ev {
-                KafkaEvent::TopicDetail(r) => Some(r),
-                _ => None,
-            },
-        )
-        .await
-        .expect("detail");
+    let detail = h.detail(&topic).await;
     assert_eq!(detail.partitions.len(), 3);
     assert!(detail
         .partitions
         .iter()
         .all(|p| p.leader >= 0 && !p.replicas.is_empty()));
 
-    let configs = h
-        .ask(
-            KafkaCommand::Configs(topic.clone()),
-            "configs",
-            |ev| match ev {
-                KafkaEvent::Configs { result, .. } => Some(result),
-                _ => None,
-            },
-        )
-        .await
-        .expect("configs");
+    let configs = h.configs(&topic).await;
     let retention = configs
         .iter()
         .find(|c| c.name == "retention.ms")
@@ -223,17 +243,7 @@ async fn noida_topic_admin_full_cycle() {
         })
         .await;
     assert!(altered.is_ok(), "{altered:?}");
-    let configs = h
-        .ask(
-            KafkaCommand::Configs(topic.clone()),
-            "configs",
-            |ev| match ev {
-                KafkaEvent::Configs { result, .. } => Some(result),
-                _ => None,
-            },
-        )
-        .await
-        .expect("configs");
+    let configs = h.configs(&topic).await;
     assert_eq!(
         configs
             .iter()
@@ -250,17 +260,7 @@ async fn noida_topic_admin_full_cycle() {
         })
         .await;
     assert!(grown.is_ok(), "{grown:?}");
-    let detail = h
-        .ask(
-            KafkaCommand::TopicDetail(topic.clone()),
-            "topic detail",
-            |ev| match ev {
-                KafkaEvent::TopicDetail(r) => Some(r),
-                _ => None,
-            },
-        )
-        .await
-        .expect("detail");
+    let detail = h.detail(&topic).await;
     assert_eq!(detail.partitions.len(), 4);
 
     let deleted = h.admin(KafkaCommand::DeleteTopic(topic.clone())).await;
@@ -355,17 +355,7 @@ async fn noida_groups_lag_reset_and_delete() {
         c.unsubscribe();
     }
     // The consumer left: the group is inactive, its lag is 10 - 4.
-    let detail = h
-        .ask(
-            KafkaCommand::GroupDetail(group.clone()),
-            "group detail",
-            |ev| match ev {
-                KafkaEvent::GroupDetail(r) => Some(r),
-                _ => None,
-            },
-        )
-        .await
-        .expect("detail");
+    let detail = h.group(&group).await;
     let part = detail
         .offsets
         .iter()
@@ -397,17 +387,7 @@ async fn noida_groups_lag_reset_and_delete() {
     };
     assert_eq!(plan.moves, vec![(topic.clone(), 0, Some(4), 0)]);
     assert!(h.admin(KafkaCommand::ApplyReset(plan)).await.is_ok());
-    let detail = h
-        .ask(
-            KafkaCommand::GroupDetail(group.clone()),
-            "group detail",
-            |ev| match ev {
-                KafkaEvent::GroupDetail(r) => Some(r),
-                _ => None,
-            },
-        )
-        .await
-        .expect("detail");
+    let detail = h.group(&group).await;
     assert_eq!(
         detail
             .offsets
@@ -479,30 +459,10 @@ async fn noida_read_only_refuses_every_write_and_nothing_reaches_the_broker() {
     // The cluster is as it was: same topics, one partition, one record, default retention.
     let names = writer.topic_names().await;
     assert!(names.contains(&topic) && !names.contains(&format!("{topic}-new")));
-    let detail = writer
-        .ask(
-            KafkaCommand::TopicDetail(topic.clone()),
-            "detail",
-            |ev| match ev {
-                KafkaEvent::TopicDetail(r) => Some(r),
-                _ => None,
-            },
-        )
-        .await
-        .expect("detail");
+    let detail = writer.detail(&topic).await;
     assert_eq!(detail.partitions.len(), 1);
     assert_eq!(detail.partitions[0].high, Some(1));
-    let configs = writer
-        .ask(
-            KafkaCommand::Configs(topic.clone()),
-            "configs",
-            |ev| match ev {
-                KafkaEvent::Configs { result, .. } => Some(result),
-                _ => None,
-            },
-        )
-        .await
-        .expect("configs");
+    let configs = writer.configs(&topic).await;
     assert_ne!(
         configs
             .iter()

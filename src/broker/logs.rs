@@ -78,7 +78,13 @@ async fn run_source(
     }
 }
 
-async fn follow_channel(source: usize, mut rx: mpsc::Receiver<String>, tx: &mpsc::Sender<Event>) {
+/// Forwards lines to the UI, as many per event as are waiting (up to `LINES_PER_EVENT`),
+/// until the sender closes; false when the UI is gone.
+async fn forward_batches(
+    source: usize,
+    rx: &mut mpsc::Receiver<String>,
+    tx: &mpsc::Sender<Event>,
+) -> bool {
     while let Some(first) = rx.recv().await {
         let mut lines = vec![first];
         while lines.len() < LINES_PER_EVENT {
@@ -92,10 +98,16 @@ async fn follow_channel(source: usize, mut rx: mpsc::Receiver<String>, tx: &mpsc
             .await
             .is_err()
         {
-            return;
+            return false;
         }
     }
-    status(tx, source, "the embedded broker stopped".into()).await;
+    true
+}
+
+async fn follow_channel(source: usize, mut rx: mpsc::Receiver<String>, tx: &mpsc::Sender<Event>) {
+    if forward_batches(source, &mut rx, tx).await {
+        status(tx, source, "the embedded broker stopped".into()).await;
+    }
 }
 
 /// Splits complete lines off `buf`, leaving a trailing partial line in place.
@@ -265,24 +277,7 @@ async fn follow_command(
         tokio::spawn(pipe_lines(err, line_tx.clone()));
     }
     drop(line_tx);
-    let forward = async {
-        while let Some(first) = line_rx.recv().await {
-            let mut lines = vec![first];
-            while lines.len() < LINES_PER_EVENT {
-                match line_rx.try_recv() {
-                    Ok(l) => lines.push(l),
-                    Err(_) => break,
-                }
-            }
-            if tx
-                .send(Event::Log(LogEvent::Lines { source, lines }))
-                .await
-                .is_err()
-            {
-                return;
-            }
-        }
-    };
+    let forward = forward_batches(source, &mut line_rx, tx);
     tokio::select! {
         // Dropping `guard` stops the process group.
         _ = cancel.cancelled() => {}

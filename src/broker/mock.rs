@@ -189,17 +189,26 @@ impl MockBroker {
         Ok(broker)
     }
 
-    async fn request<T>(
+    /// Sends a command to the owner thread; the receiver gets its reply.
+    fn send<T>(
         &self,
         make: impl FnOnce(oneshot::Sender<T>) -> Command,
-    ) -> anyhow::Result<T> {
+    ) -> anyhow::Result<oneshot::Receiver<T>> {
         let (tx, rx) = oneshot::channel();
         self.commands
             .as_ref()
             .ok_or_else(|| anyhow!("embedded broker is stopped"))?
             .send(make(tx))
             .map_err(|_| anyhow!("embedded broker thread is gone"))?;
-        rx.await
+        Ok(rx)
+    }
+
+    async fn request<T>(
+        &self,
+        make: impl FnOnce(oneshot::Sender<T>) -> Command,
+    ) -> anyhow::Result<T> {
+        self.send(make)?
+            .await
             .map_err(|_| anyhow!("embedded broker thread is gone"))
     }
 
@@ -207,13 +216,8 @@ impl MockBroker {
         &self,
         make: impl FnOnce(oneshot::Sender<T>) -> Command,
     ) -> anyhow::Result<T> {
-        let (tx, rx) = oneshot::channel();
-        self.commands
-            .as_ref()
-            .ok_or_else(|| anyhow!("embedded broker is stopped"))?
-            .send(make(tx))
-            .map_err(|_| anyhow!("embedded broker thread is gone"))?;
-        rx.blocking_recv()
+        self.send(make)?
+            .blocking_recv()
             .map_err(|_| anyhow!("embedded broker thread is gone"))
     }
 

@@ -1,6 +1,6 @@
 //! The `?` screen, generated from the key table so it can never disagree with it.
 
-use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, BorderType, Borders, Clear, Paragraph};
 use ratatui::Frame;
@@ -54,18 +54,7 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, scroll: u16) {
     } else {
         area.height - 2
     };
-    let [_, mid, _] = Layout::horizontal([
-        Constraint::Fill(1),
-        Constraint::Length(w),
-        Constraint::Fill(1),
-    ])
-    .areas(area);
-    let [_, popup, _] = Layout::vertical([
-        Constraint::Fill(1),
-        Constraint::Length(h),
-        Constraint::Fill(1),
-    ])
-    .areas(mid);
+    let popup = super::widgets::centered(area, w, h);
     frame.render_widget(Clear, popup);
     let block = Block::default()
         .borders(Borders::ALL)

@@ -35,6 +35,24 @@ pub fn pane_block<'a>(app: &App, pane: Pane, focused: bool, extra: Vec<Span<'a>>
         .title(Line::from(spans))
 }
 
+/// A `width` x `height` rectangle centred in `area` (clamped to it), for popups.
+pub fn centered(area: ratatui::layout::Rect, width: u16, height: u16) -> ratatui::layout::Rect {
+    use ratatui::layout::{Constraint, Layout};
+    let [_, mid, _] = Layout::horizontal([
+        Constraint::Fill(1),
+        Constraint::Length(width.min(area.width)),
+        Constraint::Fill(1),
+    ])
+    .areas(area);
+    let [_, popup, _] = Layout::vertical([
+        Constraint::Fill(1),
+        Constraint::Length(height.min(area.height)),
+        Constraint::Fill(1),
+    ])
+    .areas(mid);
+    popup
+}
+
 /// Cuts `s` to at most `width` columns, marking the cut with `…`.
 pub fn truncate(s: &str, width: usize) -> String {
     if s.width() <= width {
