@@ -81,7 +81,8 @@ pub async fn start(target: &Target, opts: &Options, theme: Theme) -> anyhow::Res
                 listen: opts.listen,
                 listen_is_default: opts.listen_is_default,
                 log_lines: Some(log_tx),
-                demo: opts.demo,
+                // Seeded below, once the Kafka task runs: startup does not wait for it.
+                demo: false,
             })
             .await
             .context("cannot start the embedded broker")?;
@@ -153,6 +154,20 @@ pub async fn start(target: &Target, opts: &Options, theme: Theme) -> anyhow::Res
     logs::spawn_all(sources, tx.clone(), cancel.clone());
     let (kafka, kafka_task) =
         service::spawn(settings, tx).context("cannot create Kafka clients")?;
+    if let (Some(b), true) = (&broker, opts.demo) {
+        let seeding = b.seed_demo();
+        let kafka = kafka.clone();
+        tokio::spawn(async move {
+            match seeding.await {
+                // The list shows `demo` at once instead of at the next refresh.
+                Ok(n) => {
+                    tracing::info!("seeded the demo topic with {n} records");
+                    kafka.send(crate::kafka::service::KafkaCommand::RefreshTopics);
+                }
+                Err(e) => tracing::warn!("cannot seed the demo topic: {e:#}"),
+            }
+        });
+    }
     let mut app = App::new(
         kafka,
         cluster,

@@ -231,6 +231,34 @@ impl MockBroker {
         .await?
     }
 
+    /// Creates the `demo` topic and seeds it, as a task that runs on its own: kafka-tui starts
+    /// it after its first frame, so a first run is on screen before the samples are written.
+    pub fn seed_demo(
+        &self,
+    ) -> impl std::future::Future<Output = anyhow::Result<usize>> + Send + 'static {
+        let commands = self.commands.clone();
+        async move {
+            let commands = commands.ok_or_else(|| anyhow!("embedded broker is stopped"))?;
+            let (tx, rx) = oneshot::channel();
+            let name = demo::TOPIC.to_string();
+            commands
+                .send(Command::CreateTopic {
+                    name,
+                    partitions: demo::PARTITIONS,
+                    reply: tx,
+                })
+                .map_err(|_| anyhow!("embedded broker thread is gone"))?;
+            rx.await
+                .map_err(|_| anyhow!("embedded broker thread is gone"))??;
+            let (tx, rx) = oneshot::channel();
+            commands
+                .send(Command::Seed { reply: tx })
+                .map_err(|_| anyhow!("embedded broker thread is gone"))?;
+            rx.await
+                .map_err(|_| anyhow!("embedded broker thread is gone"))?
+        }
+    }
+
     /// A handle for the Kafka task, which creates topics through it.
     pub fn admin(&self) -> std::sync::Arc<dyn EmbeddedAdmin> {
         let commands = self
@@ -351,7 +379,8 @@ fn owner_thread(
             Err(std_mpsc::TryRecvError::Empty) => {
                 // Logs arrive on the client's main queue: polling delivers them to `BrokerLog`.
                 // poll() serves every event until its deadline (with a zero deadline, only one).
-                producer.poll(Duration::from_millis(50));
+                // 10 ms: commands (topic creation, seeding) wait at most that long.
+                producer.poll(Duration::from_millis(10));
             }
             Err(std_mpsc::TryRecvError::Disconnected) => break,
         }
