@@ -11,6 +11,8 @@ impl App {
                 };
                 self.cluster.last_error = None;
                 self.topics.set_topics(snap.topics);
+                // Every listing refreshes the counts on screen (topics come and fill up).
+                self.watermarks_asked.clear();
                 self.request_watermarks();
                 if let Some(t) = self.pending_topic.take() {
                     if !self.topics.select_name(&t) {
