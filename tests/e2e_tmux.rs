@@ -209,3 +209,34 @@ fn named_cluster_from_config_with_broker_and_zookeeper_logs_then_ctx_switch() {
         s.contains("kafka-tui-exited-0")
     });
 }
+
+/// An authentication failure (SASL against a broker that does not speak it) is named on
+/// screen, the password is not, and the UI keeps working.
+#[test]
+fn authentication_failure_is_named_and_the_password_never_shown() {
+    if skip_without_tmux() {
+        return;
+    }
+    let Some(noida) = peer("KAFKA_TUI_NOIDA") else {
+        return;
+    };
+    let args = format!(
+        "-b {noida} -X security.protocol=SASL_PLAINTEXT -X sasl.mechanism=SCRAM-SHA-256 \
+         -X sasl.username=ops -X sasl.password=Sup3rS3cret"
+    );
+    let (t, dir) = launch("auth", &args, 200, 30);
+    let screen = t.wait_for("the authentication error", Duration::from_secs(30), |s| {
+        s.contains("SASL authentication")
+    });
+    assert!(screen.contains("disconnected, retrying"), "{screen}");
+    assert!(!screen.contains("Sup3rS3cret"), "{screen}");
+    t.keys(&["q"]);
+    t.wait_for("a clean exit", Duration::from_secs(15), |s| {
+        s.contains("kafka-tui-exited-0")
+    });
+    let log = std::fs::read_to_string(dir.path().join("kafka-tui.log")).unwrap_or_default();
+    assert!(
+        !log.contains("Sup3rS3cret"),
+        "the password reached the log file"
+    );
+}

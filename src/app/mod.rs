@@ -72,6 +72,20 @@ pub struct ClusterView {
     pub last_error: Option<String>,
 }
 
+impl ClusterView {
+    /// Why the cluster cannot be reached, most specific first: librdkafka's own error (cannot
+    /// resolve, connection refused, SASL authentication failed) before the generic one.
+    pub fn problem(&self) -> Option<String> {
+        match &self.connection {
+            Connection::Unreachable(e) => Some(match &self.last_error {
+                Some(detail) if !e.contains(detail.as_str()) => format!("{detail} ({e})"),
+                _ => e.clone(),
+            }),
+            _ => None,
+        }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct StatusMessage {
     pub text: String,

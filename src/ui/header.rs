@@ -60,13 +60,8 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
         ));
     }
     // Why we cannot reach it comes last: long, and also shown in the Topics pane.
-    if let Connection::Unreachable(e) = &c.connection {
-        let mut text = format!(" │ {}", clean(e));
-        if let Some(detail) = c.last_error.as_deref().filter(|d| !e.contains(*d)) {
-            text.push_str(" — ");
-            text.push_str(&clean(detail));
-        }
-        spans.push(Span::styled(text, t.style("header.error")));
+    if let Some(problem) = c.problem() {
+        spans.push(Span::styled(format!(" │ {}", clean(&problem)), t.style("header.error")));
     }
     if let Some((engine, caps)) = &c.embedded {
         let zk = if caps.zookeeper { "" } else { ", no ZooKeeper" };

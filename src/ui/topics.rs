@@ -33,7 +33,9 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, focused: bool) {
     let block = pane_block(app, Pane::Topics, focused, extra);
     if !s.loaded {
         let text = match &app.cluster.connection {
-            Connection::Unreachable(e) => format!("cannot list topics: {}", clean(e)),
+            Connection::Unreachable(_) => {
+                format!("cannot list topics: {}", clean(&app.cluster.problem().unwrap_or_default()))
+            }
             _ => "loading topics…".to_string(),
         };
         frame.render_widget(
