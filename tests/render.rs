@@ -400,7 +400,7 @@ const EXPECTED: &[(&str, (u16, u16), &[&str])] = &[
     ("producer_delivered", FULL, &["✔ delivered to demo", "user-9", "trace-id=42"]),
     ("producer_delivered", COMPACT, &["✔ delivered"]),
     ("producer_failed", FULL, &["✖ not delivered to demo", r#"{"hello": "world"}"#]),
-    ("never_connected", FULL, &["cannot list topics", "Connection refused", "no lines yet"]),
+    ("never_connected", FULL, &["cannot list topics", "Connect to", "no lines yet"]),
     ("connection_lost", WIDE, &["✖ disconnected, retrying", "▶ demo", "user-1"]),
     ("too_small", (80, 5), &["terminal too small (80x5): kafka-tui needs 24x6"]),
 ];
