@@ -10,6 +10,9 @@ use kafka_tui::session::{self, Options};
 use kafka_tui::theme::Theme;
 use kafka_tui::{config, logging, report, run, target, tui};
 
+/// How long quitting waits for clients and the embedded broker to close.
+const SHUTDOWN_WAIT: std::time::Duration = std::time::Duration::from_secs(3);
+
 fn main() -> std::process::ExitCode {
     kafka_tui::timing::mark_process_start();
     let cli = Cli::parse();
@@ -110,7 +113,7 @@ fn real_main(cli: Cli) -> anyhow::Result<()> {
                             new.app.focus = session.app.focus;
                             new.app.say(format!("switched to {name}"));
                             let old = std::mem::replace(&mut session, new);
-                            old.shutdown().await;
+                            let _ = tokio::time::timeout(SHUTDOWN_WAIT, old.shutdown()).await;
                         }
                         Err(e) => {
                             session.app.views.retain(|v| {
@@ -124,9 +127,13 @@ fn real_main(cli: Cli) -> anyhow::Result<()> {
         };
         tui::restore();
         timing.write();
-        session.shutdown().await;
+        // Quitting must be prompt even if a client is slow to close (a broker that went away,
+        // the demo still being seeded): the terminal is already back, so bound the wait.
+        if tokio::time::timeout(SHUTDOWN_WAIT, session.shutdown()).await.is_err() {
+            tracing::warn!("shutting down took over {SHUTDOWN_WAIT:?}; exiting anyway");
+        }
         result
     })?;
-    rt.shutdown_timeout(std::time::Duration::from_secs(2));
+    rt.shutdown_timeout(std::time::Duration::from_secs(1));
     Ok(())
 }

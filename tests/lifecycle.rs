@@ -66,7 +66,8 @@ impl Run {
         }
         let d = dir.path().display();
         let mut env = format!(
-            "HOME={d} XDG_CONFIG_HOME={d}/config XDG_STATE_HOME={d}/state KAFKA_TUI_CONFIG="
+            // No backtrace: a long one would scroll the panic message off the pane.
+            "HOME={d} XDG_CONFIG_HOME={d}/config XDG_STATE_HOME={d}/state KAFKA_TUI_CONFIG= RUST_BACKTRACE=0"
         );
         if panic {
             env.push_str(" KAFKA_TUI_TEST_PANIC=1");
