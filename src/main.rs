@@ -129,7 +129,10 @@ fn real_main(cli: Cli) -> anyhow::Result<()> {
         timing.write();
         // Quitting must be prompt even if a client is slow to close (a broker that went away,
         // the demo still being seeded): the terminal is already back, so bound the wait.
-        if tokio::time::timeout(SHUTDOWN_WAIT, session.shutdown()).await.is_err() {
+        if tokio::time::timeout(SHUTDOWN_WAIT, session.shutdown())
+            .await
+            .is_err()
+        {
             tracing::warn!("shutting down took over {SHUTDOWN_WAIT:?}; exiting anyway");
         }
         result

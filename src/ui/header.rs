@@ -61,7 +61,10 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
     }
     // Why we cannot reach it comes last: long, and also shown in the Topics pane.
     if let Some(problem) = c.problem() {
-        spans.push(Span::styled(format!(" │ {}", clean(&problem)), t.style("header.error")));
+        spans.push(Span::styled(
+            format!(" │ {}", clean(&problem)),
+            t.style("header.error"),
+        ));
     }
     if let Some((engine, caps)) = &c.embedded {
         let zk = if caps.zookeeper { "" } else { ", no ZooKeeper" };

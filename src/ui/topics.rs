@@ -34,7 +34,10 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, focused: bool) {
     if !s.loaded {
         let text = match &app.cluster.connection {
             Connection::Unreachable(_) => {
-                format!("cannot list topics: {}", clean(&app.cluster.problem().unwrap_or_default()))
+                format!(
+                    "cannot list topics: {}",
+                    clean(&app.cluster.problem().unwrap_or_default())
+                )
             }
             _ => "loading topics…".to_string(),
         };
