@@ -9,5 +9,6 @@ pub mod ffi;
 pub mod groups;
 pub mod model;
 pub mod producer;
+pub mod recycle;
 pub mod service;
 pub mod start;

@@ -1,0 +1,147 @@
+//! Keys and the mouse: which key goes to the help screen, a prompt, a dialog, the editor or
+//! the key table; the prompt's own line editing.
+
+use super::*;
+
+impl App {
+    pub(super) fn handle_mouse(&mut self, m: MouseEvent) {
+        match m.kind {
+            MouseEventKind::Down(MouseButton::Left) => {
+                let areas = ui::pane_areas(Rect::new(0, 0, self.size.0, self.size.1));
+                let pos = Position::new(m.column, m.row);
+                if let Some((pane, _)) = areas.iter().find(|(_, r)| r.contains(pos)) {
+                    self.update(Action::Focus(*pane));
+                }
+            }
+            MouseEventKind::ScrollUp => self.update(Action::Up),
+            MouseEventKind::ScrollDown => self.update(Action::Down),
+            _ => {}
+        }
+    }
+
+    pub fn handle_key(&mut self, key: KeyEvent) {
+        if key.kind == KeyEventKind::Release {
+            return;
+        }
+        match self.mode.clone() {
+            Mode::Help { scroll } => {
+                let delta: i64 = match key.code {
+                    KeyCode::Esc | KeyCode::Char('q') | KeyCode::Char('?') | KeyCode::Enter => {
+                        self.mode = Mode::Normal;
+                        return;
+                    }
+                    KeyCode::Char('c') if key.modifiers == KeyModifiers::CONTROL => {
+                        self.quit = true;
+                        return;
+                    }
+                    KeyCode::Down | KeyCode::Char('j') => 1,
+                    KeyCode::Up | KeyCode::Char('k') => -1,
+                    KeyCode::PageDown => 10,
+                    KeyCode::PageUp => -10,
+                    _ => return,
+                };
+                // Bounded by the help's length, so Page Up comes straight back.
+                let max = ui::help::lines(self).len().saturating_sub(1) as i64;
+                self.mode = Mode::Help {
+                    scroll: (i64::from(scroll) + delta).clamp(0, max) as u16,
+                };
+            }
+            Mode::Prompt { kind, input } => self.prompt_key(kind, input, key),
+            Mode::Normal if self.dialog.is_some() => self.dialog_key(key),
+            Mode::Normal => {
+                let ctx = self.keys_context();
+                match keymap::lookup(ctx, &key) {
+                    Some(action) => self.update(action),
+                    None if ctx == Context::Editing => self.edit_key(key),
+                    None => {}
+                }
+            }
+        }
+    }
+
+    fn edit_key(&mut self, key: KeyEvent) {
+        // The key is one line: Enter moves on instead of breaking it.
+        if key.code == KeyCode::Enter && self.producer.field == Field::Key {
+            self.producer.field = Field::Headers;
+            return;
+        }
+        self.producer.editor_mut().input(key);
+    }
+
+    fn prompt_key(&mut self, kind: PromptKind, mut input: String, key: KeyEvent) {
+        match key.code {
+            KeyCode::Esc => {
+                self.mode = Mode::Normal;
+                if kind == PromptKind::Filter {
+                    self.apply_filter(String::new());
+                }
+            }
+            KeyCode::Enter => {
+                self.mode = Mode::Normal;
+                match kind {
+                    PromptKind::Filter => {
+                        self.apply_filter(input);
+                        if self.focus == Pane::Logs
+                            && !self.logs.search.is_empty()
+                            && !self.logs.jump_to_match(false)
+                        {
+                            self.warn(format!("no line matches {:?}", self.logs.search));
+                        }
+                    }
+                    PromptKind::Command => {
+                        self.remember(&input);
+                        self.run_command(&input);
+                    }
+                }
+            }
+            KeyCode::Tab if kind == PromptKind::Command => {
+                let completed = self.complete(&input);
+                self.mode = Mode::Prompt {
+                    kind,
+                    input: completed,
+                };
+            }
+            KeyCode::Up | KeyCode::Down if kind == PromptKind::Command => {
+                let recalled = self.recall(key.code == KeyCode::Up).unwrap_or(input);
+                self.mode = Mode::Prompt {
+                    kind,
+                    input: recalled,
+                };
+            }
+            KeyCode::Backspace => {
+                input.pop();
+                if kind == PromptKind::Filter {
+                    self.apply_filter(input.clone());
+                }
+                self.mode = Mode::Prompt { kind, input };
+            }
+            KeyCode::Char('c') if key.modifiers == KeyModifiers::CONTROL => self.quit = true,
+            KeyCode::Char(c) if !key.modifiers.contains(KeyModifiers::CONTROL) => {
+                input.push(c);
+                if kind == PromptKind::Filter {
+                    self.apply_filter(input.clone());
+                }
+                self.mode = Mode::Prompt { kind, input };
+            }
+            _ => {}
+        }
+    }
+
+    pub(super) fn apply_filter(&mut self, text: String) {
+        if let Some(View::Groups {
+            filter, selected, ..
+        }) = self.views.last_mut()
+        {
+            *filter = text;
+            *selected = 0;
+            return;
+        }
+        match self.focus {
+            Pane::Logs => self.logs.search = text,
+            _ => {
+                self.topics.set_filter(text);
+                self.request_watermarks();
+            }
+        }
+    }
+}

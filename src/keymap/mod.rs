@@ -1,0 +1,252 @@
+//! Keys per context and the action each one triggers, with the descriptions the help screen
+//! and the status line are generated from.
+
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+
+use crate::action::Action;
+use crate::state::Pane;
+
+/// Where a key is pressed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Context {
+    Global,
+    Topics,
+    Tail,
+    Record,
+    Producer,
+    Editing,
+    Logs,
+    TopicView,
+    GroupsView,
+    GroupView,
+    BrokersView,
+    ContextsView,
+}
+
+impl Context {
+    pub fn title(self) -> &'static str {
+        match self {
+            Context::Global => "Everywhere",
+            Context::Topics => "Topics",
+            Context::Tail => "Tail",
+            Context::Record => "Record detail",
+            Context::Producer => "Producer",
+            Context::Editing => "Producer, while typing",
+            Context::Logs => "Logs",
+            Context::TopicView => "Topic detail (d on a topic, :describe)",
+            Context::GroupsView => "Consumer groups (:groups)",
+            Context::GroupView => "One group (Enter in :groups, :group NAME)",
+            Context::BrokersView => "Cluster (:brokers)",
+            Context::ContextsView => "Contexts (:ctx)",
+        }
+    }
+
+    pub fn of_pane(p: Pane) -> Context {
+        match p {
+            Pane::Topics => Context::Topics,
+            Pane::Tail => Context::Tail,
+            Pane::Producer => Context::Producer,
+            Pane::Logs => Context::Logs,
+        }
+    }
+}
+
+pub struct Binding {
+    pub context: Context,
+    pub keys: &'static [(KeyCode, KeyModifiers)],
+    pub action: Action,
+    pub desc: &'static str,
+    /// Shown in the status line hints for its context.
+    pub hint: bool,
+}
+
+pub(crate) const NONE: KeyModifiers = KeyModifiers::NONE;
+pub(crate) const CTRL: KeyModifiers = KeyModifiers::CONTROL;
+pub(crate) const SHIFT: KeyModifiers = KeyModifiers::SHIFT;
+
+mod bindings;
+pub use bindings::BINDINGS;
+
+use KeyCode::{BackTab, Char, Down, End, Enter, Esc, Home, Left, PageDown, PageUp, Right, Tab, Up};
+
+fn matches(b: &Binding, key: &KeyEvent) -> bool {
+    b.keys.iter().any(|(code, mods)| {
+        // Shifted characters arrive with or without SHIFT depending on the terminal.
+        *code == key.code
+            && (*mods == key.modifiers
+                || matches!(code, Char(_)) && key.modifiers == SHIFT && *mods == NONE)
+    })
+}
+
+pub const ALL_CONTEXTS: [Context; 12] = [
+    Context::Global,
+    Context::Topics,
+    Context::Tail,
+    Context::Record,
+    Context::Producer,
+    Context::Editing,
+    Context::Logs,
+    Context::TopicView,
+    Context::GroupsView,
+    Context::GroupView,
+    Context::BrokersView,
+    Context::ContextsView,
+];
+
+/// The action for `key` in `context`, falling back to the global keys (except while typing,
+/// where only the editing keys and Ctrl+C act; everything else goes to the editor).
+pub fn lookup(context: Context, key: &KeyEvent) -> Option<Action> {
+    let own = BINDINGS
+        .iter()
+        .find(|b| b.context == context && matches(b, key));
+    if let Some(b) = own {
+        return Some(b.action.clone());
+    }
+    if context == Context::Editing {
+        return (key.code == Char('c') && key.modifiers == CTRL).then_some(Action::Quit);
+    }
+    BINDINGS
+        .iter()
+        .find(|b| b.context == Context::Global && matches(b, key))
+        .map(|b| b.action.clone())
+}
+
+/// How a key is written in help: `Ctrl+S`, `PgUp`, `g`.
+pub fn key_label(code: KeyCode, mods: KeyModifiers) -> String {
+    let base = match code {
+        Char(' ') => "Space".to_string(),
+        Char(c) => c.to_string(),
+        Enter => "Enter".into(),
+        Esc => "Esc".into(),
+        Tab => "Tab".into(),
+        BackTab => "Shift+Tab".into(),
+        Up => "↑".into(),
+        Down => "↓".into(),
+        Left => "←".into(),
+        Right => "→".into(),
+        PageUp => "PgUp".into(),
+        PageDown => "PgDn".into(),
+        Home => "Home".into(),
+        End => "End".into(),
+        other => format!("{other:?}"),
+    };
+    if mods.contains(CTRL) {
+        format!("Ctrl+{}", base.to_uppercase())
+    } else {
+        base
+    }
+}
+
+/// All the keys of one binding, deduplicated: "↑ k".
+pub fn keys_label(b: &Binding) -> String {
+    let mut labels: Vec<String> = Vec::new();
+    for (c, m) in b.keys {
+        let l = key_label(*c, *m);
+        if !labels.contains(&l) {
+            labels.push(l);
+        }
+    }
+    labels.join(" ")
+}
+
+/// The status line's short hints for a context: "Enter tail · / filter · ? help".
+pub fn hints(context: Context) -> Vec<(String, &'static str)> {
+    BINDINGS
+        .iter()
+        .filter(|b| {
+            b.hint
+                && (b.context == context
+                    || b.context == Context::Global && context != Context::Editing)
+        })
+        .map(|b| (key_label(b.keys[0].0, b.keys[0].1), short(b.desc)))
+        .collect()
+}
+
+fn short(desc: &'static str) -> &'static str {
+    match desc.find([' ', ',', '(', ':']) {
+        Some(_) if desc.starts_with("show all keys") => "help",
+        Some(i) if desc[..i].len() >= 3 => &desc[..i],
+        _ => desc,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn key(code: KeyCode, mods: KeyModifiers) -> KeyEvent {
+        KeyEvent::new(code, mods)
+    }
+
+    #[test]
+    fn pane_keys_win_over_global() {
+        assert_eq!(
+            lookup(Context::Topics, &key(Enter, NONE)),
+            Some(Action::Select)
+        );
+        assert_eq!(
+            lookup(Context::Topics, &key(Char('2'), NONE)),
+            Some(Action::Focus(Pane::Tail))
+        );
+        assert_eq!(
+            lookup(Context::Logs, &key(Char('q'), NONE)),
+            Some(Action::Quit)
+        );
+    }
+
+    #[test]
+    fn editing_swallows_plain_keys() {
+        assert_eq!(lookup(Context::Editing, &key(Char('q'), NONE)), None);
+        assert_eq!(lookup(Context::Editing, &key(Char('1'), NONE)), None);
+        assert_eq!(
+            lookup(Context::Editing, &key(Char('s'), CTRL)),
+            Some(Action::Publish)
+        );
+        assert_eq!(
+            lookup(Context::Editing, &key(Esc, NONE)),
+            Some(Action::Back)
+        );
+        assert_eq!(
+            lookup(Context::Editing, &key(Char('c'), CTRL)),
+            Some(Action::Quit)
+        );
+    }
+
+    #[test]
+    fn shifted_chars_match_with_or_without_shift() {
+        assert_eq!(
+            lookup(Context::Tail, &key(Char('G'), SHIFT)),
+            Some(Action::Bottom)
+        );
+        assert_eq!(
+            lookup(Context::Tail, &key(Char('G'), NONE)),
+            Some(Action::Bottom)
+        );
+        assert_eq!(
+            lookup(Context::Tail, &key(Char('?'), SHIFT)),
+            Some(Action::Help)
+        );
+    }
+
+    #[test]
+    fn every_context_has_hints_and_labels_are_readable() {
+        for ctx in ALL_CONTEXTS {
+            assert!(!hints(ctx).is_empty(), "{ctx:?}");
+        }
+        assert_eq!(key_label(Char('s'), CTRL), "Ctrl+S");
+        assert_eq!(key_label(BackTab, SHIFT), "Shift+Tab");
+    }
+
+    #[test]
+    fn no_key_is_bound_twice_in_one_context() {
+        for (i, a) in BINDINGS.iter().enumerate() {
+            for b in &BINDINGS[i + 1..] {
+                if a.context == b.context {
+                    for k in a.keys {
+                        assert!(!b.keys.contains(k), "{k:?} bound twice in {:?}", a.context);
+                    }
+                }
+            }
+        }
+    }
+}
