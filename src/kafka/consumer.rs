@@ -183,7 +183,20 @@ fn assign(
         StartFrom::End | StartFrom::Ago(_) => Offset::End,
     };
     for &p in &partitions {
-        let _ = tpl.add_partition_offset(&req.topic, p, offset);
+        // "The end" and "the last N" are fixed to absolute offsets now, so that once the tail
+        // says it is live, a record produced next is read even if the broker goes away before
+        // librdkafka would have looked the end up itself.
+        let fixed = match offset {
+            Offset::End | Offset::OffsetTail(_) => consumer
+                .fetch_watermarks(&req.topic, p, Duration::from_secs(5))
+                .ok()
+                .map(|(lo, hi)| match offset {
+                    Offset::OffsetTail(n) => Offset::Offset((hi - n).max(lo)),
+                    _ => Offset::Offset(hi),
+                }),
+            _ => None,
+        };
+        let _ = tpl.add_partition_offset(&req.topic, p, fixed.unwrap_or(offset));
     }
     if let Some(ts) = start.timestamp_ms(SystemTime::now()) {
         if embedded {
