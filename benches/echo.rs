@@ -150,11 +150,7 @@ fn main() {
         "Ctrl+S in the producer pane -> record in the tail buffer, embedded broker",
     );
     let n = env_usize("KT_BENCH_ECHO", 100).max(1);
-    let rt = tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
-        .enable_all()
-        .build()
-        .expect("runtime");
+    let rt = runtime();
     let broker = rt.block_on(start_broker());
     rt.block_on(broker.create_topic_async(TOPIC, PARTITIONS))
         .unwrap();

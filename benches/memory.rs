@@ -43,11 +43,7 @@ fn main() {
         "memory",
         "peak RSS of the tail (child process) with the default buffer",
     );
-    let rt = tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
-        .enable_all()
-        .build()
-        .expect("runtime");
+    let rt = runtime();
     let broker = rt.block_on(start_broker());
     let addr = broker.address();
     let n1 = env_usize("KT_BENCH_MEM_N1", 100_000) as u64;
@@ -291,11 +287,7 @@ fn child(mode: &str) {
     let topic = std::env::var("KT_BENCH_TOPIC").unwrap();
     let n: u64 = std::env::var("KT_BENCH_N").unwrap().parse().unwrap();
     // The same runtime as the binary: two workers.
-    let rt = tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
-        .enable_all()
-        .build()
-        .expect("runtime");
+    let rt = runtime();
     let rss_before = proc_status_bytes("VmRSS");
     let mut out = std::io::stdout();
     let t0 = Instant::now();

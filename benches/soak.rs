@@ -35,11 +35,7 @@ fn main() {
     );
     let secs = env_usize("KT_SOAK_SECS", 600) as u64;
     let first_at = Duration::from_secs((secs / 5).clamp(1, 60));
-    let rt = tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
-        .enable_all()
-        .build()
-        .unwrap();
+    let rt = runtime();
     let broker = rt.block_on(start_broker());
     let addr = broker.address();
     rt.block_on(broker.create_topic_async(TOPIC, PARTITIONS))

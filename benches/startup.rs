@@ -229,11 +229,7 @@ fn kaskade_comparison(bin: &Path, timing: &Path, log: &Path, runs: usize) {
         ));
         return;
     }
-    let rt = tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
-        .enable_all()
-        .build()
-        .expect("runtime");
+    let rt = runtime();
     let broker = rt
         .block_on(MockBroker::start(MockOptions {
             listen: "127.0.0.1:0".parse().unwrap(),

@@ -352,11 +352,7 @@ fn main() {
         "tail_ingest",
         "app tail pipeline vs bare rdkafka consumer vs kcat, embedded broker",
     );
-    let rt = tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
-        .enable_all()
-        .build()
-        .expect("runtime");
+    let rt = runtime();
     let broker = rt.block_on(start_broker());
     let addr = broker.address();
     let rounds = env_usize("KT_BENCH_ROUNDS", 5).max(1);

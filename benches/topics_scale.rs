@@ -84,11 +84,7 @@ fn main() {
     );
     let n = env_usize("KT_BENCH_TOPICS", 10_000).max(10);
     let runs = env_usize("KT_BENCH_RUNS", 5).max(1);
-    let rt = tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
-        .enable_all()
-        .build()
-        .expect("runtime");
+    let rt = runtime();
     let broker = rt.block_on(start_broker());
     let addr = broker.address();
     let mut s = settings_for(&broker);

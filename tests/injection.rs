@@ -8,6 +8,9 @@
 //! - where the text is shown, the stand-in is readable: `\x1b` is drawn as `␛`, U+009B as
 //!   `<U+009B>`, as `kafka::codec` promises.
 
+mod common;
+use common::buffer_text;
+
 use std::time::{Duration, UNIX_EPOCH};
 
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
@@ -30,7 +33,6 @@ use kafka_tui::ui;
 use ratatui::backend::TestBackend;
 use ratatui::buffer::Buffer;
 use ratatui::Terminal;
-use unicode_width::UnicodeWidthStr;
 
 const NOW_SECS: u64 = 1_700_000_000;
 /// Big enough for every stand-in to be drawn whole, then the common sizes, compact, minimum.
@@ -202,7 +204,7 @@ impl Inspector {
         let mut terminal = Terminal::new(TestBackend::new(w, h)).expect("test backend");
         terminal.draw(|f| ui::draw(f, app)).expect("draw");
         let buffer = terminal.backend().buffer().clone();
-        let screen = text(&buffer);
+        let screen = buffer_text(&buffer);
         let rows: Vec<&str> = screen.lines().collect();
         let bad: Vec<String> = (0..buffer.area.height)
             .filter_map(|y| {
@@ -241,7 +243,7 @@ impl Inspector {
 
     /// Renders large and records `what` unless the stand-in of `sample` is on screen `times`.
     fn expect_shown(&mut self, app: &mut App, sample: &Sample, times: usize, what: &str) {
-        let screen = text(&self.render(app, LARGE, what));
+        let screen = buffer_text(&self.render(app, LARGE, what));
         let found = screen.matches(sample.shown).count();
         if found < times {
             self.failures.push(format!(
@@ -261,25 +263,6 @@ impl Inspector {
             self.failures[..self.failures.len().min(SHOWN)].join("\n")
         );
     }
-}
-
-/// The buffer as text, one line per row; cells hidden behind a wide character are skipped.
-fn text(buffer: &Buffer) -> String {
-    let area = buffer.area;
-    let mut rows = Vec::with_capacity(area.height as usize);
-    for y in area.top()..area.bottom() {
-        let mut row = String::new();
-        let mut skip = 0;
-        for x in area.left()..area.right() {
-            let symbol = buffer[(x, y)].symbol();
-            if skip == 0 {
-                row.push_str(symbol);
-            }
-            skip = symbol.width().max(skip).saturating_sub(1);
-        }
-        rows.push(row.trim_end().to_string());
-    }
-    rows.join("\n")
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -5,6 +5,9 @@
 //! control character from a record reaches a cell, and that theme colours land on the right
 //! cells.
 
+mod common;
+use common::buffer_text;
+
 use std::time::{Duration, UNIX_EPOCH};
 
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
@@ -27,7 +30,6 @@ use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
 use ratatui::style::Color;
 use ratatui::Terminal;
-use unicode_width::UnicodeWidthStr;
 
 /// The fixed "now" every relative timestamp is drawn against.
 const NOW_SECS: u64 = 1_700_000_000;
@@ -313,28 +315,8 @@ fn render(app: &mut App, (w, h): (u16, u16)) -> Buffer {
     buffer
 }
 
-/// The buffer as text, one line per row, trailing blanks trimmed. Cells hidden behind a wide
-/// character are skipped, as a terminal would.
-fn text(buffer: &Buffer) -> String {
-    let area = buffer.area;
-    let mut rows = Vec::with_capacity(area.height as usize);
-    for y in area.top()..area.bottom() {
-        let mut row = String::new();
-        let mut skip = 0;
-        for x in area.left()..area.right() {
-            let symbol = buffer[(x, y)].symbol();
-            if skip == 0 {
-                row.push_str(symbol);
-            }
-            skip = symbol.width().max(skip).saturating_sub(1);
-        }
-        rows.push(row.trim_end().to_string());
-    }
-    rows.join("\n")
-}
-
 fn screen(app: &mut App, size: (u16, u16)) -> String {
-    text(&render(app, size))
+    buffer_text(&render(app, size))
 }
 
 fn fg(key: &str) -> Color {
@@ -489,7 +471,7 @@ fn every_size_to_300x100_and_the_too_small_message() {
             };
             let buffer = render(target, (w, h));
             if w < ui::MIN_WIDTH || h < ui::MIN_HEIGHT {
-                let shown: String = text(&buffer).split(['\n', ' ']).collect();
+                let shown: String = buffer_text(&buffer).split(['\n', ' ']).collect();
                 assert!(
                     shown.contains("too") || w * h < 10,
                     "no too-small message at {w}x{h}: {shown:?}"

@@ -213,6 +213,15 @@ pub fn proc_status_bytes_of(pid: &str, field: &str) -> u64 {
 
 // ---------------------------------------------------------------- broker and clients
 
+/// The runtime kafka-tui runs on: two workers, I/O and timers.
+pub fn runtime() -> tokio::runtime::Runtime {
+    tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .expect("runtime")
+}
+
 /// The embedded broker exactly as kafka-tui starts it, on a free port, without the demo topic.
 pub async fn start_broker() -> MockBroker {
     MockBroker::start(MockOptions {

@@ -6,6 +6,9 @@ use std::path::PathBuf;
 use std::process::{Command, Output};
 use std::time::{Duration, Instant};
 
+use ratatui::buffer::Buffer;
+use unicode_width::UnicodeWidthStr;
+
 /// The kafka-tui binary Cargo built for these tests.
 pub fn binary() -> PathBuf {
     PathBuf::from(env!("CARGO_BIN_EXE_kafka-tui"))
@@ -162,4 +165,24 @@ pub fn skip_without_tmux() -> bool {
     );
     eprintln!("SKIPPED: tmux is not installed (apt-get install tmux)");
     true
+}
+
+/// A drawn buffer as text, one line per row, trailing blanks trimmed. Cells hidden behind a
+/// wide character are skipped, as a terminal would.
+pub fn buffer_text(buffer: &Buffer) -> String {
+    let area = buffer.area;
+    let mut rows = Vec::with_capacity(area.height as usize);
+    for y in area.top()..area.bottom() {
+        let mut row = String::new();
+        let mut skip = 0;
+        for x in area.left()..area.right() {
+            let symbol = buffer[(x, y)].symbol();
+            if skip == 0 {
+                row.push_str(symbol);
+            }
+            skip = symbol.width().max(skip).saturating_sub(1);
+        }
+        rows.push(row.trim_end().to_string());
+    }
+    rows.join("\n")
 }
