@@ -76,15 +76,36 @@ pub struct ClusterView {
 impl ClusterView {
     /// Why the cluster cannot be reached, most specific first: librdkafka's own error (cannot
     /// resolve, connection refused, SASL authentication failed) before the generic one.
+    /// It always opens with a plain verdict ("cannot reach the cluster", "authentication
+    /// failed"), whichever of librdkafka's events arrived first.
     pub fn problem(&self) -> Option<String> {
         match &self.connection {
-            Connection::Unreachable(e) => Some(match &self.last_error {
-                Some(detail) if !e.contains(detail.as_str()) => format!("{detail} ({e})"),
-                _ => e.clone(),
-            }),
+            Connection::Unreachable(e) => {
+                let text = match &self.last_error {
+                    Some(detail) if !e.contains(detail.as_str()) => format!("{detail} ({e})"),
+                    _ => e.clone(),
+                };
+                Some(with_verdict(text))
+            }
             _ => None,
         }
     }
+}
+
+const VERDICTS: [&str; 2] = ["cannot reach the cluster", "authentication failed"];
+
+/// Prefixes librdkafka's wording with what it means for the person, unless it already says.
+fn with_verdict(text: String) -> String {
+    if VERDICTS.iter().any(|v| text.starts_with(v)) {
+        return text;
+    }
+    let lower = text.to_ascii_lowercase();
+    let verdict = if lower.contains("authentication") || lower.contains("sasl") {
+        VERDICTS[1]
+    } else {
+        VERDICTS[0]
+    };
+    format!("{verdict}: {text}")
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -544,5 +565,53 @@ impl App {
         } else {
             self.kafka.send(KafkaCommand::Produce(req));
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn view(connection: Connection, last_error: Option<&str>) -> ClusterView {
+        ClusterView {
+            label: "cluster".into(),
+            address: "127.0.0.1:1".into(),
+            embedded: None,
+            connection,
+            last_error: last_error.map(str::to_string),
+        }
+    }
+
+    /// The raw "all brokers down" event can arrive before the metadata error: the person must
+    /// still read a verdict, not only librdkafka's wording.
+    #[test]
+    fn problem_opens_with_a_verdict_whichever_event_came_first() {
+        let refused =
+            "127.0.0.1:1/bootstrap: Connect to ipv4#127.0.0.1:1 failed: Connection refused";
+        let down = view(
+            Connection::Unreachable("1/1 brokers are down".into()),
+            Some(refused),
+        );
+        assert_eq!(
+            down.problem().unwrap(),
+            format!("cannot reach the cluster: {refused} (1/1 brokers are down)")
+        );
+        let metadata = view(
+            Connection::Unreachable("cannot reach the cluster (Meta data fetch error)".into()),
+            None,
+        );
+        assert_eq!(
+            metadata.problem().unwrap(),
+            "cannot reach the cluster (Meta data fetch error)"
+        );
+        let sasl = view(
+            Connection::Unreachable("1/1 brokers are down".into()),
+            Some("SASL authentication error: Authentication failed"),
+        );
+        assert!(sasl
+            .problem()
+            .unwrap()
+            .starts_with("authentication failed: SASL authentication error"));
+        assert_eq!(view(Connection::Connecting, Some(refused)).problem(), None);
     }
 }
