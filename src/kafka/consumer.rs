@@ -10,20 +10,18 @@ use std::thread::JoinHandle;
 use std::time::{Duration, Instant, SystemTime};
 
 use rdkafka::consumer::{BaseConsumer, Consumer};
-use rdkafka::message::{BorrowedMessage, Headers};
-use rdkafka::{Message, Offset, TopicPartitionList};
+use rdkafka::{Offset, TopicPartitionList};
 use tokio::sync::mpsc;
 
 use super::client::{ClientSettings, UiContext};
-use super::model::{Header, Record};
+use super::fetch_queue::{FetchQueue, Fetched};
+use super::model::Record;
 use super::start::StartFrom;
 use crate::event::{Event, KafkaEvent};
 
 /// Records per batch at most, and how long a partial batch may wait before it is sent.
 pub(super) const BATCH_MAX: usize = 1024;
 const BATCH_WAIT: Duration = Duration::from_millis(15);
-/// While a batch fills, how many records between two looks at the clock.
-const CLOCK_EVERY: usize = 16;
 
 pub struct TailRequest {
     pub topic: String,
@@ -122,13 +120,13 @@ fn status(tx: &mpsc::Sender<Event>, generation: u64, status: String, error: bool
 }
 
 /// Waits for the topic to exist, then assigns every partition at the requested start.
-fn assign(
-    consumer: &BaseConsumer<UiContext>,
+fn assign<'c>(
+    consumer: &'c BaseConsumer<UiContext>,
     req: &TailRequest,
     embedded: bool,
     cancel: &AtomicBool,
     tx: &mpsc::Sender<Event>,
-) -> Option<(usize, Option<String>)> {
+) -> Option<(usize, Option<String>, FetchQueue<'c>)> {
     let mut waited = false;
     let partitions: Vec<i32> = loop {
         if cancel.load(Ordering::Relaxed) {
@@ -216,6 +214,16 @@ fn assign(
             }
         }
     }
+    // Before `assign`, so that librdkafka keeps the forward.
+    let Some(queue) = FetchQueue::forward(consumer, &req.topic, &partitions, BATCH_MAX) else {
+        status(
+            tx,
+            req.generation,
+            "cannot set up the tail's queue in librdkafka".into(),
+            true,
+        );
+        return None;
+    };
     if let Err(e) = consumer.assign(&tpl) {
         status(
             tx,
@@ -225,7 +233,7 @@ fn assign(
         );
         return None;
     }
-    Some((partitions.len(), notice))
+    Some((partitions.len(), notice, queue))
 }
 
 fn run_tail(
@@ -235,7 +243,8 @@ fn run_tail(
     cancel: &AtomicBool,
     tx: &mpsc::Sender<Event>,
 ) {
-    let Some((partitions, notice)) = assign(&consumer, &req, embedded, cancel, tx) else {
+    let Some((partitions, notice, mut queue)) = assign(&consumer, &req, embedded, cancel, tx)
+    else {
         return;
     };
     let generation = req.generation;
@@ -250,39 +259,36 @@ fn run_tail(
     let mut batch: Vec<Record> = recycle::take(&mut spare);
     let mut batch_started = Instant::now();
     while !cancel.load(Ordering::Relaxed) {
-        let timeout = if batch.is_empty() {
-            Duration::from_millis(100)
-        } else {
-            Duration::ZERO
-        };
-        let got = match consumer.poll(timeout) {
-            Some(Ok(msg)) => {
-                if batch.is_empty() {
-                    batch_started = Instant::now();
-                }
-                let record = match spare.pop() {
-                    Some(mut r) => {
-                        fill_record(&mut r, &msg);
-                        r
-                    }
-                    None => to_record(&msg),
-                };
-                batch.push(record);
-                true
-            }
+        // Errors, logs and statistics: the records themselves come through `queue`.
+        match consumer.poll(Duration::ZERO) {
             Some(Err(e)) => {
                 tracing::warn!("tail {}: {e}", req.topic);
                 status(tx, generation, format!("consumer error: {e}"), true);
-                false
             }
-            None => false,
+            Some(Ok(msg)) => {
+                // Fetched before the forward took effect: a record all the same.
+                push(&mut batch, &mut spare, &req.topic, &Fetched::borrowed(&msg));
+            }
+            None => {}
+        }
+        let wait = if batch.is_empty() {
+            batch_started = Instant::now();
+            POLL_WAIT
+        } else {
+            Duration::ZERO
         };
-        // Send when full, when the queue ran dry, or when a trickle has waited long enough
-        // (the clock is read every few records only: at full speed that is microseconds).
+        let mut errors = Vec::new();
+        let got = queue.drain(wait, BATCH_MAX - batch.len(), |m| match m.error() {
+            Some(e) => errors.push(e),
+            None => push(&mut batch, &mut spare, &req.topic, &m),
+        });
+        for e in errors {
+            tracing::warn!("tail {}: {e}", req.topic);
+            status(tx, generation, format!("consumer error: {e}"), true);
+        }
+        // Send when full, when the queue ran dry, or when a trickle has waited long enough.
         let flush = !batch.is_empty()
-            && (batch.len() >= BATCH_MAX
-                || !got
-                || (batch.len() % CLOCK_EVERY == 0 && batch_started.elapsed() >= BATCH_WAIT));
+            && (batch.len() >= BATCH_MAX || got == 0 || batch_started.elapsed() >= BATCH_WAIT);
         if flush {
             let records = std::mem::replace(&mut batch, recycle::take(&mut spare));
             if tx
@@ -298,43 +304,27 @@ fn run_tail(
     }
 }
 
-/// Copies a borrowed message out of librdkafka's buffer.
-pub fn to_record(msg: &BorrowedMessage<'_>) -> Record {
-    let mut r = Record {
-        topic: String::new(),
-        partition: 0,
-        offset: 0,
-        timestamp_ms: None,
-        key: None,
-        value: None,
-        headers: Vec::new(),
-    };
-    fill_record(&mut r, msg);
-    r
-}
+/// How long the tail waits for a record when it has nothing to send.
+const POLL_WAIT: Duration = Duration::from_millis(100);
 
-/// Overwrites every field of `r` with a copy of `msg`, reusing `r`'s buffers where they are
-/// big enough.
-pub fn fill_record(r: &mut Record, msg: &BorrowedMessage<'_>) {
+/// Copies a message out of librdkafka's buffer into a spare record, or a new one.
+fn push(batch: &mut Vec<Record>, spare: &mut Vec<Record>, topic: &str, m: &Fetched<'_>) {
+    let mut r = spare.pop().unwrap_or_default();
+    // The tail reads one topic: its name is ours already, no need to ask librdkafka.
     fill_from(
-        r,
-        msg.topic(),
-        msg.partition(),
-        msg.offset(),
-        msg.timestamp().to_millis(),
-        msg.key(),
-        msg.payload(),
+        &mut r,
+        topic,
+        m.partition(),
+        m.offset(),
+        m.timestamp_ms(),
+        m.key(),
+        m.payload(),
     );
-    r.headers.clear();
-    if let Some(hs) = msg.headers() {
-        r.headers.extend(hs.iter().map(|h| Header {
-            name: h.key.to_string(),
-            value: h.value.map(<[u8]>::to_vec),
-        }));
-    }
+    m.headers_into(&mut r.headers);
+    batch.push(r);
 }
 
-/// Everything but the headers, which only a live message can give.
+/// Overwrites every field but the headers, reusing `r`'s buffers where they are big enough.
 fn fill_from(
     r: &mut Record,
     topic: &str,
@@ -371,6 +361,7 @@ pub use super::recycle;
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::kafka::model::Header;
 
     fn dirty() -> Record {
         Record {

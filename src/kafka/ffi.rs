@@ -1,7 +1,8 @@
-//! The one place kafka-tui calls librdkafka directly, for two functions the rdkafka crate does
-//! not wrap: `rd_kafka_mock_broker_set_host_port`, which lets the mock broker advertise the
-//! address other programs reach it at (our forwarder on `--listen`), and
-//! `rd_kafka_controllerid`, for the cluster overview.
+//! Direct calls to librdkafka for two functions the rdkafka crate does not wrap (the only other
+//! unsafe module is `fetch_queue.rs`, the tail's batched reads):
+//! `rd_kafka_mock_broker_set_host_port`, which lets the mock broker advertise the address other
+//! programs reach it at (our forwarder on `--listen`), and `rd_kafka_controllerid`, for the
+//! cluster overview.
 #![allow(unsafe_code)]
 
 use std::ffi::CString;

@@ -5,6 +5,7 @@ pub mod admin;
 pub mod client;
 pub mod codec;
 pub mod consumer;
+pub mod fetch_queue;
 pub mod ffi;
 pub mod groups;
 pub mod model;

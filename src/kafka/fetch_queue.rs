@@ -1,0 +1,320 @@
+//! The tail's records, taken from librdkafka a batch at a time.
+//!
+//! `BaseConsumer::poll` hands out one message per call, and each call costs a queue lock, an
+//! event, an `Arc` and two clock reads: at 100-byte records that is most of what a tail
+//! spends per record. Here the assigned partitions' fetch queues are forwarded to one queue of
+//! ours (before `assign`, so librdkafka keeps the forward), which `rd_kafka_consume_batch_queue`
+//! drains up to a whole batch under one lock. librdkafka still advances each partition's
+//! position as messages are handed out, so a reconnect resumes at the next offset. Errors,
+//! logs and statistics stay on the consumer's own queue, which the caller keeps polling.
+#![allow(unsafe_code)]
+
+use std::ffi::{c_void, CStr, CString};
+use std::marker::PhantomData;
+use std::ptr::NonNull;
+use std::time::Duration;
+
+use rdkafka::bindings as rd;
+use rdkafka::consumer::{BaseConsumer, Consumer, ConsumerContext};
+
+use rdkafka::message::BorrowedMessage;
+
+use super::model::Header;
+
+/// One message as librdkafka lent it, valid until the closure that receives it returns.
+pub struct Fetched<'m>(&'m rd::rd_kafka_message_t);
+
+impl<'m> Fetched<'m> {
+    /// A message that `BaseConsumer::poll` returned, read the same way.
+    pub fn borrowed(msg: &'m BorrowedMessage<'_>) -> Self {
+        // SAFETY: the pointer is valid while `msg` lives, which outlives `'m`.
+        Fetched(unsafe { &*msg.ptr() })
+    }
+
+    /// librdkafka's description of a per-partition error, or None for a record.
+    pub fn error(&self) -> Option<String> {
+        if self.0.err == rd::rd_kafka_resp_err_t::RD_KAFKA_RESP_ERR_NO_ERROR {
+            return None;
+        }
+        // SAFETY: the message is live for `'m`; errstr returns a static or message-owned
+        // NUL-terminated string that we copy at once.
+        let text = unsafe { CStr::from_ptr(rd::rd_kafka_message_errstr(self.0)) };
+        Some(text.to_string_lossy().into_owned())
+    }
+
+    pub fn partition(&self) -> i32 {
+        self.0.partition
+    }
+
+    pub fn offset(&self) -> i64 {
+        self.0.offset
+    }
+
+    pub fn key(&self) -> Option<&'m [u8]> {
+        // SAFETY: librdkafka guarantees `key_len` readable bytes at `key` while the message
+        // lives, or a null pointer for a null key.
+        unsafe { bytes(self.0.key, self.0.key_len) }
+    }
+
+    pub fn payload(&self) -> Option<&'m [u8]> {
+        // SAFETY: as for `key`.
+        unsafe { bytes(self.0.payload, self.0.len) }
+    }
+
+    pub fn timestamp_ms(&self) -> Option<i64> {
+        let mut kind = rd::rd_kafka_timestamp_type_t::RD_KAFKA_TIMESTAMP_NOT_AVAILABLE;
+        // SAFETY: reads a field of a live message.
+        let ts = unsafe { rd::rd_kafka_message_timestamp(self.0, &mut kind) };
+        (kind != rd::rd_kafka_timestamp_type_t::RD_KAFKA_TIMESTAMP_NOT_AVAILABLE && ts != -1)
+            .then_some(ts)
+    }
+
+    /// Replaces `out` with copies of the message's headers.
+    pub fn headers_into(&self, out: &mut Vec<Header>) {
+        out.clear();
+        let mut hdrs: *mut rd::rd_kafka_headers_t = std::ptr::null_mut();
+        // SAFETY: the headers belong to the live message; each name and value is copied before
+        // the next call.
+        unsafe {
+            if rd::rd_kafka_message_headers(self.0, &mut hdrs)
+                != rd::rd_kafka_resp_err_t::RD_KAFKA_RESP_ERR_NO_ERROR
+                || hdrs.is_null()
+            {
+                return;
+            }
+            let mut i = 0;
+            loop {
+                let mut name: *const std::ffi::c_char = std::ptr::null();
+                let mut value: *const c_void = std::ptr::null();
+                let mut size = 0usize;
+                let err = rd::rd_kafka_header_get_all(hdrs, i, &mut name, &mut value, &mut size);
+                if err != rd::rd_kafka_resp_err_t::RD_KAFKA_RESP_ERR_NO_ERROR || name.is_null() {
+                    break;
+                }
+                out.push(Header {
+                    name: CStr::from_ptr(name).to_string_lossy().into_owned(),
+                    value: bytes(value as *mut c_void, size).map(<[u8]>::to_vec),
+                });
+                i += 1;
+            }
+        }
+    }
+}
+
+/// # Safety
+/// `ptr` must be null or point at `len` bytes that outlive the returned slice.
+unsafe fn bytes<'a>(ptr: *mut c_void, len: usize) -> Option<&'a [u8]> {
+    if ptr.is_null() {
+        None
+    } else if len == 0 {
+        Some(&[])
+    } else {
+        Some(std::slice::from_raw_parts(ptr as *const u8, len))
+    }
+}
+
+/// A queue of ours that the given partitions' records are forwarded to. It borrows the
+/// consumer, so it is destroyed before the consumer is.
+pub struct FetchQueue<'c> {
+    queue: NonNull<rd::rd_kafka_queue_t>,
+    slots: Vec<*mut rd::rd_kafka_message_t>,
+    _consumer: PhantomData<&'c ()>,
+}
+
+impl<'c> FetchQueue<'c> {
+    /// Forwards `partitions` of `topic` to a new queue. Call it before `assign`: librdkafka then
+    /// keeps this forward instead of routing the partitions to the consumer's queue.
+    pub fn forward<C: ConsumerContext>(
+        consumer: &'c BaseConsumer<C>,
+        topic: &str,
+        partitions: &[i32],
+        batch: usize,
+    ) -> Option<Self> {
+        let topic = CString::new(topic).ok()?;
+        let rk = consumer.client().native_ptr();
+        // SAFETY: `rk` is live while `consumer` is borrowed, which outlives this queue. The
+        // partition queue handles are released at once: the forward holds its own reference.
+        unsafe {
+            let queue = NonNull::new(rd::rd_kafka_queue_new(rk))?;
+            for &p in partitions {
+                let pq = rd::rd_kafka_queue_get_partition(rk, topic.as_ptr(), p);
+                if pq.is_null() {
+                    rd::rd_kafka_queue_destroy(queue.as_ptr());
+                    return None;
+                }
+                rd::rd_kafka_queue_forward(pq, queue.as_ptr());
+                rd::rd_kafka_queue_destroy(pq);
+            }
+            Some(FetchQueue {
+                queue,
+                slots: vec![std::ptr::null_mut(); batch.max(1)],
+                _consumer: PhantomData,
+            })
+        }
+    }
+
+    /// Hands each available message (at most `limit`) to `each`, waiting up to `wait` for the
+    /// first one. Returns how many were handed out.
+    pub fn drain(
+        &mut self,
+        wait: Duration,
+        limit: usize,
+        mut each: impl FnMut(Fetched<'_>),
+    ) -> usize {
+        let limit = limit.clamp(1, self.slots.len());
+        // SAFETY: the queue is live (owned by self, its client borrowed); every message
+        // returned is handed out by reference and destroyed exactly once right after.
+        unsafe {
+            let mut n = rd::rd_kafka_consume_batch_queue(
+                self.queue.as_ptr(),
+                0,
+                self.slots.as_mut_ptr(),
+                limit,
+            );
+            if n <= 0 && !wait.is_zero() {
+                // Nothing ready: block for one message (a batch call would wait for a whole
+                // batch or the full timeout, delaying a lone record).
+                let ms = i32::try_from(wait.as_millis()).unwrap_or(i32::MAX);
+                let m = rd::rd_kafka_consume_queue(self.queue.as_ptr(), ms);
+                if m.is_null() {
+                    return 0;
+                }
+                self.slots[0] = m;
+                n = 1;
+            }
+            let n = n.max(0) as usize;
+            for &m in &self.slots[..n] {
+                each(Fetched(&*m));
+                rd::rd_kafka_message_destroy(m);
+            }
+            n
+        }
+    }
+}
+
+impl Drop for FetchQueue<'_> {
+    fn drop(&mut self) {
+        // SAFETY: our handle's reference, released once; the client is still alive.
+        unsafe { rd::rd_kafka_queue_destroy(self.queue.as_ptr()) }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::time::Instant;
+
+    use rdkafka::consumer::BaseConsumer;
+    use rdkafka::message::{Header as RdHeader, OwnedHeaders};
+    use rdkafka::mocking::MockCluster;
+    use rdkafka::producer::{BaseProducer, BaseRecord, Producer};
+    use rdkafka::{ClientConfig, Offset, TopicPartitionList};
+
+    use super::*;
+
+    type Seen = (
+        i64,
+        Option<Vec<u8>>,
+        Option<Vec<u8>>,
+        Option<i64>,
+        Vec<Header>,
+    );
+
+    /// Null and empty keys and values, headers with and without values and timestamps come out
+    /// as they went in; only our queue hands them out, and the consumer's position advances
+    /// (a reconnect resumes after the last record handed out).
+    #[test]
+    fn records_come_out_whole_and_advance_the_position() {
+        let mock = MockCluster::new(1).unwrap();
+        mock.create_topic("t", 1, 1).unwrap();
+        let producer: BaseProducer = ClientConfig::new()
+            .set("bootstrap.servers", mock.bootstrap_servers())
+            .create()
+            .unwrap();
+        let headers = OwnedHeaders::new()
+            .insert(RdHeader {
+                key: "a",
+                value: Some("1"),
+            })
+            .insert(RdHeader::<&str> {
+                key: "b",
+                value: None,
+            });
+        let sends: Vec<BaseRecord<'_, str, str>> = vec![
+            BaseRecord::to("t").payload("v0").timestamp(1234),
+            BaseRecord::to("t").key(""),
+            BaseRecord::to("t").key("k").payload("").headers(headers),
+        ];
+        for r in sends {
+            producer.send(r).map_err(|(e, _)| e).unwrap();
+        }
+        producer.flush(Duration::from_secs(10)).unwrap();
+
+        let consumer: BaseConsumer = ClientConfig::new()
+            .set("bootstrap.servers", mock.bootstrap_servers())
+            .set("group.id", "fetch-queue-test")
+            .set("enable.auto.commit", "false")
+            .create()
+            .unwrap();
+        let mut queue = FetchQueue::forward(&consumer, "t", &[0], 16).unwrap();
+        let mut tpl = TopicPartitionList::new();
+        tpl.add_partition_offset("t", 0, Offset::Beginning).unwrap();
+        consumer.assign(&tpl).unwrap();
+
+        let mut seen: Vec<Seen> = Vec::new();
+        let deadline = Instant::now() + Duration::from_secs(10);
+        while seen.len() < 3 && Instant::now() < deadline {
+            assert!(
+                consumer.poll(Duration::ZERO).is_none(),
+                "a record reached the consumer's own queue"
+            );
+            queue.drain(Duration::from_millis(100), 16, |m| {
+                assert_eq!(m.error(), None);
+                assert_eq!(m.partition(), 0);
+                let mut hs = Vec::new();
+                m.headers_into(&mut hs);
+                seen.push((
+                    m.offset(),
+                    m.key().map(<[u8]>::to_vec),
+                    m.payload().map(<[u8]>::to_vec),
+                    m.timestamp_ms(),
+                    hs,
+                ));
+            });
+        }
+        assert_eq!(seen.len(), 3, "{seen:?}");
+        assert_eq!(seen[0].0, 0);
+        assert_eq!(
+            (seen[0].1.clone(), seen[0].2.clone()),
+            (None, Some(b"v0".to_vec()))
+        );
+        assert_eq!(seen[0].3, Some(1234));
+        assert!(seen[0].4.is_empty());
+        assert_eq!((seen[1].1.clone(), seen[1].2.clone()), (Some(vec![]), None));
+        assert!(
+            seen[1].3.is_some_and(|t| t > 1234),
+            "producer time {:?}",
+            seen[1].3
+        );
+        assert_eq!(
+            (seen[2].1.clone(), seen[2].2.clone()),
+            (Some(b"k".to_vec()), Some(vec![]))
+        );
+        assert_eq!(
+            seen[2].4,
+            vec![
+                Header {
+                    name: "a".into(),
+                    value: Some(b"1".to_vec())
+                },
+                Header {
+                    name: "b".into(),
+                    value: None
+                },
+            ]
+        );
+        let position = consumer.position().unwrap();
+        let p0 = position.find_partition("t", 0).unwrap();
+        assert_eq!(p0.offset(), Offset::Offset(3));
+        drop(queue);
+    }
+}
