@@ -23,6 +23,10 @@ use crate::kafka::ffi;
 
 /// The only broker id: one broker keeps one forwarded port.
 const BROKER_ID: i32 = 1;
+/// How often the owner thread serves the mock's log events when no command wakes it.
+const SERVE_EVERY: Duration = Duration::from_millis(5);
+/// Log events served per round at most, so a flood cannot starve the commands.
+const SERVE_BUDGET: usize = 10_000;
 
 pub struct MockOptions {
     pub listen: SocketAddr,
@@ -347,8 +351,9 @@ fn owner_thread(
         .ok_or_else(|| anyhow!("unexpected mock bootstrap address {bootstrap:?}"));
     let _ = ready.send(addr);
 
+    let main_queue = ffi::MainQueue::of(producer.client());
     loop {
-        match commands.try_recv() {
+        match commands.recv_timeout(SERVE_EVERY) {
             Ok(Command::Advertise { port, reply }) => {
                 let ok =
                     ffi::set_advertised_address(producer.client(), BROKER_ID, "127.0.0.1", port);
@@ -376,15 +381,17 @@ fn owner_thread(
                 };
                 let _ = reply.send(r.context("mock broker state change failed"));
             }
-            Err(std_mpsc::TryRecvError::Empty) => {
-                // Logs arrive on the client's main queue: polling delivers them to `BrokerLog`.
-                // poll() serves every event until its deadline (with a zero deadline, only one).
-                // 10 ms: commands (topic creation, seeding) wait at most that long.
-                producer.poll(Duration::from_millis(10));
-            }
-            Err(std_mpsc::TryRecvError::Disconnected) => break,
+            Err(std_mpsc::RecvTimeoutError::Timeout) => {}
+            Err(std_mpsc::RecvTimeoutError::Disconnected) => break,
+        }
+        // Logs arrive on the client's main queue: a zero-wait poll delivers one event to
+        // `BrokerLog`. Waiting happens above, on the commands, not in a spinning poll.
+        let waiting = main_queue.as_ref().map_or(1, ffi::MainQueue::len);
+        for _ in 0..waiting.min(SERVE_BUDGET) {
+            producer.poll(Duration::ZERO);
         }
     }
+    drop(main_queue);
     drop(mock);
     drop(producer);
 }

@@ -45,3 +45,41 @@ pub fn controller_id<C: ClientContext>(client: &Client<C>, timeout_ms: i32) -> O
     let id = unsafe { rdkafka::bindings::rd_kafka_controllerid(client.native_ptr(), timeout_ms) };
     (id >= 0).then_some(id)
 }
+
+/// A handle on a client's main queue, to ask how many events wait there. rdkafka's
+/// `poll(timeout)` spins through the last millisecond of every timeout (the remaining time is
+/// rounded down to 0 ms and polled again until the deadline): a thread that only serves log
+/// events waits elsewhere and polls without waiting while this says events are queued.
+pub struct MainQueue<'c> {
+    queue: std::ptr::NonNull<rdkafka::bindings::rd_kafka_queue_t>,
+    _client: std::marker::PhantomData<&'c ()>,
+}
+
+impl<'c> MainQueue<'c> {
+    pub fn of<C: ClientContext>(client: &'c Client<C>) -> Option<Self> {
+        // SAFETY: the client is live while borrowed, and the handle is released in Drop,
+        // before the client can go.
+        let queue = unsafe { rdkafka::bindings::rd_kafka_queue_get_main(client.native_ptr()) };
+        std::ptr::NonNull::new(queue).map(|queue| MainQueue {
+            queue,
+            _client: std::marker::PhantomData,
+        })
+    }
+
+    /// Events waiting to be served.
+    pub fn len(&self) -> usize {
+        // SAFETY: a live queue handle; the call only reads a counter under the queue's lock.
+        unsafe { rdkafka::bindings::rd_kafka_queue_length(self.queue.as_ptr()) }
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+}
+
+impl Drop for MainQueue<'_> {
+    fn drop(&mut self) {
+        // SAFETY: releases the reference taken in `of`, once.
+        unsafe { rdkafka::bindings::rd_kafka_queue_destroy(self.queue.as_ptr()) }
+    }
+}
