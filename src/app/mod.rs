@@ -99,8 +99,8 @@ fn with_verdict(text: String) -> String {
     if VERDICTS.iter().any(|v| text.starts_with(v)) {
         return text;
     }
-    let lower = text.to_ascii_lowercase();
-    let verdict = if lower.contains("authentication") || lower.contains("sasl") {
+    // Not "sasl": every error on a SASL connection names the broker `sasl_plaintext://…`.
+    let verdict = if text.to_ascii_lowercase().contains("authentic") {
         VERDICTS[1]
     } else {
         VERDICTS[0]
@@ -612,6 +612,14 @@ mod tests {
             .problem()
             .unwrap()
             .starts_with("authentication failed: SASL authentication error"));
+        let refused_sasl = view(
+            Connection::Unreachable("1/1 brokers are down".into()),
+            Some("sasl_plaintext://127.0.0.1:1/bootstrap: Connect to ipv4#127.0.0.1:1 failed: Connection refused"),
+        );
+        assert!(refused_sasl
+            .problem()
+            .unwrap()
+            .starts_with("cannot reach the cluster: sasl_plaintext://"));
         assert_eq!(view(Connection::Connecting, Some(refused)).problem(), None);
     }
 }
