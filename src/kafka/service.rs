@@ -199,7 +199,7 @@ fn done(what: String, result: Result<String, String>) -> KafkaEvent {
 async fn run(c: Arc<Clients>, mut rx: mpsc::UnboundedReceiver<KafkaCommand>) {
     let mut tail: Option<TailHandle> = None;
     let mut refresh = tokio::time::interval(REFRESH_EVERY);
-    let mut refreshing: Option<tokio::task::JoinHandle<()>> = None;
+    let listing = Arc::new(std::sync::Mutex::new(Refresh::default()));
     loop {
         let cmd = tokio::select! {
             cmd = rx.recv() => match cmd {
@@ -236,20 +236,27 @@ async fn run(c: Arc<Clients>, mut rx: mpsc::UnboundedReceiver<KafkaCommand>) {
         }
         match cmd {
             KafkaCommand::RefreshTopics => {
-                // One refresh at a time: on a slow cluster ticks must not pile up.
-                if refreshing.as_ref().is_some_and(|h| !h.is_finished()) {
+                // One refresh at a time: on a slow cluster ticks must not pile up. One asked
+                // for meanwhile (after creating a topic, say) runs once the current one ends:
+                // that one may have read the metadata before the change.
+                if !Refresh::begin(&listing) {
                     continue;
                 }
-                let c2 = c.clone();
-                refreshing = Some(tokio::spawn(async move {
-                    let c3 = c2.clone();
-                    let res = tokio::task::spawn_blocking(move || {
-                        admin::fetch_topics(&c3.meta, Duration::from_secs(5))
-                    })
-                    .await
-                    .unwrap_or_else(|e| Err(format!("metadata task failed: {e}")));
-                    send(&c2.events, KafkaEvent::Topics(res)).await;
-                }));
+                let (c2, r2) = (c.clone(), listing.clone());
+                tokio::spawn(async move {
+                    loop {
+                        let c3 = c2.clone();
+                        let res = tokio::task::spawn_blocking(move || {
+                            admin::fetch_topics(&c3.meta, Duration::from_secs(5))
+                        })
+                        .await
+                        .unwrap_or_else(|e| Err(format!("metadata task failed: {e}")));
+                        send(&c2.events, KafkaEvent::Topics(res)).await;
+                        if !Refresh::again(&r2) {
+                            break;
+                        }
+                    }
+                });
             }
             KafkaCommand::Watermarks(topics) => {
                 blocking(&c, move |c| {
@@ -407,9 +414,63 @@ async fn run(c: Arc<Clients>, mut rx: mpsc::UnboundedReceiver<KafkaCommand>) {
     stop_tail(tail.take()).await;
 }
 
+/// Whether a topic listing is running, and whether another was asked for meanwhile.
+#[derive(Default)]
+struct Refresh {
+    running: bool,
+    again: bool,
+}
+
+impl Refresh {
+    fn lock(r: &std::sync::Mutex<Refresh>) -> std::sync::MutexGuard<'_, Refresh> {
+        r.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// True when the caller should start a listing; false when one runs (it will run again).
+    fn begin(r: &std::sync::Mutex<Refresh>) -> bool {
+        let mut s = Self::lock(r);
+        if s.running {
+            s.again = true;
+            return false;
+        }
+        s.running = true;
+        true
+    }
+
+    /// Called by a listing that ended: true when it must run once more.
+    fn again(r: &std::sync::Mutex<Refresh>) -> bool {
+        let mut s = Self::lock(r);
+        if std::mem::take(&mut s.again) {
+            return true;
+        }
+        s.running = false;
+        false
+    }
+}
+
 async fn stop_tail(tail: Option<TailHandle>) {
     if let Some(t) = tail {
         // Joining waits for at most one poll interval; keep it off the async workers.
         let _ = tokio::task::spawn_blocking(move || t.stop()).await;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Refresh;
+
+    #[test]
+    fn a_refresh_asked_while_one_runs_runs_once_more() {
+        let r = std::sync::Mutex::new(Refresh::default());
+        assert!(Refresh::begin(&r), "nothing runs: start");
+        assert!(!Refresh::begin(&r), "one runs: do not start a second");
+        assert!(
+            !Refresh::begin(&r),
+            "asked twice meanwhile: still one more, not two"
+        );
+        assert!(Refresh::again(&r), "the running one goes again");
+        assert!(!Refresh::again(&r), "then stops");
+        assert!(Refresh::begin(&r), "and the next ask starts one");
+        assert!(!Refresh::again(&r));
     }
 }
