@@ -189,18 +189,18 @@ async fn follow_file(source: usize, path: PathBuf, tx: &mpsc::Sender<Event>) {
                 }
             }
             tokio::time::sleep(Duration::from_millis(250)).await;
-            let drained = match tokio::fs::metadata(&path).await {
-                Ok(m) if m.ino() == inode => None,
+            // One look at the path decides both the drain and what to say, so a rename
+            // between two looks cannot skip the drain.
+            let now = tokio::fs::metadata(&path).await;
+            if !matches!(&now, Ok(m) if m.ino() == inode) {
                 // Rotated or deleted: what was written to the old file just before still
                 // counts, so read it to its end first.
-                _ => Some(drain_rest(&mut file, &mut buf).await),
-            };
-            if let Some(lines) = drained {
+                let lines = drain_rest(&mut file, &mut buf).await;
                 if !send_lines(tx, source, lines).await {
                     return;
                 }
             }
-            match tokio::fs::metadata(&path).await {
+            match now {
                 Ok(m) if m.ino() != inode => {
                     status(tx, source, format!("{shown} was rotated; reopened")).await;
                     break;
