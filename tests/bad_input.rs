@@ -462,7 +462,14 @@ async fn log_file_missing_rotated_truncated_and_deleted_is_followed() {
 
     std::fs::rename(&path, dir.path().join("server.log.1")).unwrap();
     append(&path, "three\n");
-    w.status("was rotated; reopened").await;
+    // The follower may look between the rename and the new file (then it says "deleted" and
+    // waits for the file): either way it reopens the new file.
+    w.until("the rotation noticed", |w| {
+        w.statuses
+            .iter()
+            .any(|s| s.contains("was rotated; reopened") || s.contains("was deleted"))
+    })
+    .await;
     w.line("three").await;
 
     std::fs::File::create(&path).unwrap(); // truncates
@@ -470,8 +477,16 @@ async fn log_file_missing_rotated_truncated_and_deleted_is_followed() {
     append(&path, "four\n");
     w.line("four").await;
 
+    let deleted = |w: &LogWatch| {
+        w.statuses
+            .iter()
+            .filter(|s| s.contains("was deleted; waiting for it to come back"))
+            .count()
+    };
+    let before = deleted(&w);
     std::fs::remove_file(&path).unwrap();
-    w.status("was deleted; waiting for it to come back").await;
+    w.until("the deletion noticed", |w| deleted(w) > before)
+        .await;
     let follows = w
         .statuses
         .iter()

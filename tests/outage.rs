@@ -493,15 +493,25 @@ async fn produce_across_outage(
             )));
         }
     };
+    let mut reports = Vec::new();
     send(0, third);
-    tokio::time::sleep(Duration::from_millis(500)).await;
+    // The first third is delivered before the outage (not "within a fixed sleep", which a
+    // loaded machine may miss while the clients still bootstrap).
+    let before = Instant::now() + WAIT;
+    while reports.len() < third {
+        let left = before.saturating_duration_since(Instant::now());
+        match tokio::time::timeout(left, rx.recv()).await {
+            Ok(Some(Event::Kafka(KafkaEvent::Delivery(d)))) => reports.push(d),
+            Ok(Some(_)) => {}
+            Ok(None) | Err(_) => break,
+        }
+    }
     down(&b).await;
     send(third, 2 * third);
     tokio::time::sleep(outage).await;
     up(&b).await;
     send(2 * third, n);
 
-    let mut reports = Vec::new();
     let deadline = Instant::now() + DELIVERY_TIMEOUT + WAIT;
     while reports.len() < n {
         let left = deadline.saturating_duration_since(Instant::now());
@@ -656,7 +666,9 @@ async fn every_failed_record_can_be_restored_and_resent() {
     const TYPED: [&str; 2] = ["first-record-typed", "second-record-typed"];
     let b = broker().await;
     b.create_topic_async(TOPIC, 1).await.unwrap();
-    let mut h = Harness::new(&b, &[("message.timeout.ms", "2000")]);
+    // Long enough that a resend outlives the producer's own reconnect backoff (up to 2 s after
+    // the broker is back), short enough that the failures during the outage come soon.
+    let mut h = Harness::new(&b, &[("message.timeout.ms", "5000")]);
     h.app.pending_topic = Some(TOPIC.into());
     h.until("the tail", WAIT, |a| {
         matches!(a.tail.status, TailStatus::Live { .. })

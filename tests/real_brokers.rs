@@ -154,6 +154,20 @@ impl Harness {
         .await
     }
 
+    /// The topic names once `topic` is among them: a listing already running when the topic
+    /// was created may predate it.
+    async fn listed(&mut self, topic: &str) -> Vec<String> {
+        let deadline = Instant::now() + WAIT;
+        loop {
+            let names = self.topic_names().await;
+            if names.iter().any(|n| n == topic) {
+                return names;
+            }
+            assert!(Instant::now() < deadline, "{topic} never listed: {names:?}");
+            tokio::time::sleep(Duration::from_millis(200)).await;
+        }
+    }
+
     async fn produce(&mut self, topic: &str, key: &str, value: &str) -> Delivery {
         let req = ProduceRequest {
             topic: topic.into(),
@@ -211,7 +225,7 @@ async fn noida_topic_admin_full_cycle() {
         })
         .await;
     assert!(created.is_ok(), "{created:?}");
-    assert!(h.topic_names().await.contains(&topic));
+    h.listed(&topic).await;
 
     let detail = h.detail(&topic).await;
     assert_eq!(detail.partitions.len(), 3);
@@ -354,8 +368,17 @@ async fn noida_groups_lag_reset_and_delete() {
         assert!(groups.iter().any(|g| g.name == group), "{groups:?}");
         c.unsubscribe();
     }
-    // The consumer left: the group is inactive, its lag is 10 - 4.
-    let detail = h.group(&group).await;
+    // The consumer left: the group is inactive (noida may show the departed member for a
+    // moment), its lag is 10 - 4.
+    let deadline = Instant::now() + WAIT;
+    let detail = loop {
+        let d = h.group(&group).await;
+        if d.is_inactive() {
+            break d;
+        }
+        assert!(Instant::now() < deadline, "the group stays active: {d:?}");
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    };
     let part = detail
         .offsets
         .iter()
@@ -380,7 +403,6 @@ async fn noida_groups_lag_reset_and_delete() {
             },
         )
         .await;
-    // noida may still show the departed member for a moment; the plan is refused then.
     let plan = match plan {
         Ok(p) => p,
         Err(e) => panic!("reset plan refused: {e}"),
@@ -457,8 +479,8 @@ async fn noida_read_only_refuses_every_write_and_nothing_reaches_the_broker() {
         assert!(matches!(&r, Err(e) if e.contains("read-only")), "{r:?}");
     }
     // The cluster is as it was: same topics, one partition, one record, default retention.
-    let names = writer.topic_names().await;
-    assert!(names.contains(&topic) && !names.contains(&format!("{topic}-new")));
+    let names = writer.listed(&topic).await;
+    assert!(!names.contains(&format!("{topic}-new")), "{names:?}");
     let detail = writer.detail(&topic).await;
     assert_eq!(detail.partitions.len(), 1);
     assert_eq!(detail.partitions[0].high, Some(1));
@@ -489,7 +511,7 @@ async fn tansu_connect_list_produce_tail() {
         })
         .await;
     assert!(created.is_ok(), "{created:?}");
-    assert!(h.topic_names().await.contains(&topic));
+    h.listed(&topic).await;
     let d = h.produce(&topic, "k", "hello tansu").await;
     assert!(matches!(d, Delivery::Delivered { .. }), "{d:?}");
     // Tansu reports wrong high watermarks, so tail from the beginning rather than the end.
