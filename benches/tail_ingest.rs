@@ -14,7 +14,7 @@
 //! Each time covers creating the consumer, metadata, assignment and every record.
 //!
 //! Env: KT_BENCH_RECORDS (100 B records asked, default 1,000,000), KT_BENCH_BIG_RECORDS
-//! (10 KB records asked, default 50,000), KT_BENCH_ROUNDS (default 5). The embedded broker
+//! (10 KB records asked, default 50,000), KT_BENCH_ROUNDS (default 11). The embedded broker
 //! keeps about 5 MiB per partition: what does not fit is evicted, and the benchmark measures
 //! the records actually held, saying so.
 
@@ -355,7 +355,7 @@ fn main() {
     let rt = runtime();
     let broker = rt.block_on(start_broker());
     let addr = broker.address();
-    let rounds = env_usize("KT_BENCH_ROUNDS", 5).max(1);
+    let rounds = env_usize("KT_BENCH_ROUNDS", 11).max(1);
     let small = env_usize("KT_BENCH_RECORDS", 1_000_000) as u64;
     let big = env_usize("KT_BENCH_BIG_RECORDS", 50_000) as u64;
     let kcat = kcat_available();
