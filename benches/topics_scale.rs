@@ -207,7 +207,9 @@ fn main() {
                         app.handle_event(ev);
                         break;
                     }
-                    Ok(Some(ev)) => app.handle_event(ev),
+                    Ok(Some(ev)) => {
+                        app.handle_event(ev);
+                    }
                     other => panic!("no topic listing: {other:?}"),
                 }
             }

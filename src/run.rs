@@ -81,14 +81,16 @@ pub async fn event_loop(
             },
             ev = session.events.recv() => {
                 if let Some(ev) = ev {
-                    app.handle_event(ev);
+                    // Only news that shows asks for a frame; the clock redraws every second
+                    // anyway.
+                    let mut changed = app.handle_event(ev);
                     for _ in 0..DRAIN {
                         match session.events.try_recv() {
-                            Ok(ev) => app.handle_event(ev),
+                            Ok(ev) => changed |= app.handle_event(ev),
                             Err(_) => break,
                         }
                     }
-                    dirty = true;
+                    dirty |= changed;
                 }
             }
             _ = tokio::time::sleep_until(next_frame), if dirty => {}

@@ -254,15 +254,19 @@ impl App {
         false
     }
 
-    pub fn handle_event(&mut self, event: Event) {
+    /// Applies an event; returns whether the screen may have changed and needs a frame.
+    pub fn handle_event(&mut self, event: Event) -> bool {
         match event {
             Event::Key(k) => self.handle_key(k),
             Event::Mouse(m) => self.handle_mouse(m),
             Event::Resize(w, h) => self.size = (w, h),
             Event::Kafka(k) => self.handle_kafka(k),
-            Event::Log(LogEvent::Lines { source, lines }) => self.logs.push_lines(source, lines),
+            Event::Log(LogEvent::Lines { source, lines }) => {
+                return self.logs.push_lines(source, lines)
+            }
             Event::Log(LogEvent::Status { source, text }) => self.logs.set_status(source, text),
         }
+        true
     }
 
     fn page(&self) -> i64 {

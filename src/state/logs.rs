@@ -117,14 +117,23 @@ impl LogsState {
         }
     }
 
-    pub fn push_lines(&mut self, source: usize, lines: Vec<String>) {
-        if let Some(s) = self.sources.get_mut(source) {
-            for l in lines {
-                let line = LogLine::new(&l);
-                let size = line.text.len() + 32;
-                s.lines.push(line, size);
-            }
+    /// Keeps the lines; returns whether the pane may look different: false when they all
+    /// belong to another source or are hidden by the verbosity (the embedded broker logs a
+    /// TRACE line per fetch, a hundred a second, which must not cost a hundred frames).
+    pub fn push_lines(&mut self, source: usize, lines: Vec<String>) -> bool {
+        let verbosity = self.verbosity;
+        let active = self.active == source;
+        let Some(s) = self.sources.get_mut(source) else {
+            return false;
+        };
+        let mut visible = false;
+        for l in lines {
+            let line = LogLine::new(&l);
+            visible |= active && (line.level == Level::Other || line.level <= verbosity);
+            let size = line.text.len() + 32;
+            s.lines.push(line, size);
         }
+        visible
     }
 
     pub fn set_status(&mut self, source: usize, text: String) {
@@ -299,6 +308,27 @@ mod tests {
         let long = "x".repeat(100_000);
         let l = LogLine::new(&long);
         assert!(l.text.len() < 9000 && l.text.ends_with("(line cut)"));
+    }
+
+    /// Lines nobody can see (hidden by the verbosity, or of another source) ask for no frame,
+    /// but are kept.
+    #[test]
+    fn only_lines_that_show_ask_for_a_frame() {
+        let mut s = LogsState::new(
+            vec![
+                ("broker".into(), "t".into()),
+                ("zookeeper".into(), "t".into()),
+            ],
+            100,
+        );
+        s.verbosity = Level::Debug;
+        assert!(!s.push_lines(0, vec!["TRACE fetch".into(), "TRACE fetch".into()]));
+        assert!(s.push_lines(0, vec!["TRACE fetch".into(), "DEBUG seen".into()]));
+        assert!(s.push_lines(0, vec!["no level at all".into()]));
+        assert!(!s.push_lines(1, vec!["ERROR in another source".into()]));
+        assert!(!s.push_lines(7, vec!["ERROR from nowhere".into()]));
+        assert_eq!(s.sources[0].lines.len(), 5);
+        assert_eq!(s.sources[1].lines.len(), 1);
     }
 
     #[test]
