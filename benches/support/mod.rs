@@ -465,6 +465,16 @@ impl Tmux {
             .status();
     }
 
+    /// The pid of the pane's program (the command itself when it was started with `exec`).
+    pub fn pane_pid(&self) -> Option<u32> {
+        let out = self
+            .cmd()
+            .args(["display-message", "-p", "-t", &self.session, "#{pane_pid}"])
+            .output()
+            .ok()?;
+        String::from_utf8_lossy(&out.stdout).trim().parse().ok()
+    }
+
     /// Whether the pane's program has exited.
     pub fn dead(&self) -> bool {
         let out = self
@@ -584,14 +594,19 @@ pub fn threads_cpu(prefix: &str) -> Duration {
 
 /// CPU time this process has used so far (all threads, live or ended), from /proc/self/stat.
 pub fn process_cpu() -> Duration {
-    let s = std::fs::read_to_string("/proc/self/stat").unwrap_or_default();
+    process_cpu_of("self").unwrap_or_default()
+}
+
+/// CPU time (user + system, all threads) process `pid` has used so far, from /proc/PID/stat.
+pub fn process_cpu_of(pid: &str) -> Option<Duration> {
+    let s = std::fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
     // Fields after the command name, which is in parentheses and may hold spaces.
-    let rest = s.rsplit_once(')').map_or("", |(_, r)| r);
+    let rest = s.rsplit_once(')')?.1;
     let f: Vec<&str> = rest.split_whitespace().collect();
-    let ticks = |i: usize| f.get(i).and_then(|v| v.parse::<u64>().ok()).unwrap_or(0);
-    // utime and stime are fields 14 and 15 of stat: 12 and 13 after the name.
-    let t = ticks(11) + ticks(12);
-    Duration::from_millis(t * 10)
+    let ticks = |i: usize| f.get(i).and_then(|v| v.parse::<u64>().ok());
+    // utime and stime are fields 14 and 15 of stat: 12 and 13 after the name. /proc counts
+    // in USER_HZ, which Linux fixes at 100 for user space.
+    Some(Duration::from_millis((ticks(11)? + ticks(12)?) * 10))
 }
 
 // ---------------------------------------------------------------- the app's tail pipeline
