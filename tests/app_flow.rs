@@ -82,6 +82,17 @@ fn type_text(app: &mut App, text: &str) {
 }
 
 /// The commands the app sent, leaving out background watermark reads (rows on screen).
+/// The App tailing "orders" (3 partitions, live), with the commands that took drained.
+fn tail_orders(app: &mut App, rx: &mut UnboundedReceiver<KafkaCommand>) {
+    app.start_tail("orders".into(), StartFrom::End);
+    app.handle_event(Event::Kafka(KafkaEvent::TailStarted {
+        generation: app.tail.generation,
+        partitions: 3,
+        notice: None,
+    }));
+    commands(rx);
+}
+
 fn commands(rx: &mut UnboundedReceiver<KafkaCommand>) -> Vec<KafkaCommand> {
     let mut out = Vec::new();
     while let Ok(c) = rx.try_recv() {
@@ -172,13 +183,7 @@ fn typing_in_the_producer_does_not_trigger_pane_keys_and_esc_leaves_first() {
 #[test]
 fn publish_sends_key_headers_value_and_delivery_clears_only_the_value() {
     let (mut app, mut rx) = app();
-    app.start_tail("orders".into(), StartFrom::End);
-    app.handle_event(Event::Kafka(KafkaEvent::TailStarted {
-        generation: app.tail.generation,
-        partitions: 3,
-        notice: None,
-    }));
-    commands(&mut rx);
+    tail_orders(&mut app, &mut rx);
     press(&mut app, KeyCode::Char('3'));
     press(&mut app, KeyCode::Tab); // value -> key
     type_text(&mut app, "user-7");
@@ -513,13 +518,7 @@ fn ctx_asks_the_run_loop_to_switch() {
 #[test]
 fn records_that_fail_to_send_are_kept_and_restored_with_ctrl_r() {
     let (mut app, mut rx) = app();
-    app.start_tail("orders".into(), StartFrom::End);
-    app.handle_event(Event::Kafka(KafkaEvent::TailStarted {
-        generation: app.tail.generation,
-        partitions: 3,
-        notice: None,
-    }));
-    commands(&mut rx);
+    tail_orders(&mut app, &mut rx);
     press(&mut app, KeyCode::Char('3'));
     let mut sent = Vec::new();
     for v in ["one", "two"] {

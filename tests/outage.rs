@@ -497,30 +497,14 @@ async fn produce_across_outage(
     send(0, third);
     // The first third is delivered before the outage (not "within a fixed sleep", which a
     // loaded machine may miss while the clients still bootstrap).
-    let before = Instant::now() + WAIT;
-    while reports.len() < third {
-        let left = before.saturating_duration_since(Instant::now());
-        match tokio::time::timeout(left, rx.recv()).await {
-            Ok(Some(Event::Kafka(KafkaEvent::Delivery(d)))) => reports.push(d),
-            Ok(Some(_)) => {}
-            Ok(None) | Err(_) => break,
-        }
-    }
+    collect_deliveries(&mut rx, &mut reports, third, WAIT).await;
     down(&b).await;
     send(third, 2 * third);
     tokio::time::sleep(outage).await;
     up(&b).await;
     send(2 * third, n);
 
-    let deadline = Instant::now() + DELIVERY_TIMEOUT + WAIT;
-    while reports.len() < n {
-        let left = deadline.saturating_duration_since(Instant::now());
-        match tokio::time::timeout(left, rx.recv()).await {
-            Ok(Some(Event::Kafka(KafkaEvent::Delivery(d)))) => reports.push(d),
-            Ok(Some(_)) => {}
-            Ok(None) | Err(_) => break,
-        }
-    }
+    collect_deliveries(&mut rx, &mut reports, n, DELIVERY_TIMEOUT + WAIT).await;
     // Anything more would be a report for a record never sent, or a duplicate.
     tokio::time::sleep(Duration::from_millis(500)).await;
     while let Ok(ev) = rx.try_recv() {
@@ -529,6 +513,24 @@ async fn produce_across_outage(
         }
     }
     reports
+}
+
+/// Adds delivery reports to `reports` until it holds `until` of them or `wait` has passed.
+async fn collect_deliveries(
+    rx: &mut mpsc::Receiver<Event>,
+    reports: &mut Vec<Delivery>,
+    until: usize,
+    wait: Duration,
+) {
+    let deadline = Instant::now() + wait;
+    while reports.len() < until {
+        let left = deadline.saturating_duration_since(Instant::now());
+        match tokio::time::timeout(left, rx.recv()).await {
+            Ok(Some(Event::Kafka(KafkaEvent::Delivery(d)))) => reports.push(d),
+            Ok(Some(_)) => {}
+            Ok(None) | Err(_) => break,
+        }
+    }
 }
 
 /// Checks Delivered + Failed == n, failures carry an error, and no offset is reported twice.

@@ -154,6 +154,19 @@ impl Harness {
         .await
     }
 
+    /// Creates a topic with default configs; it must succeed.
+    async fn create(&mut self, topic: &str, partitions: i32) {
+        let created = self
+            .admin(KafkaCommand::CreateTopic {
+                name: topic.into(),
+                partitions,
+                replication: 1,
+                configs: vec![],
+            })
+            .await;
+        assert!(created.is_ok(), "create {topic}: {created:?}");
+    }
+
     /// The topic names once `topic` is among them: a listing already running when the topic
     /// was created may predate it.
     async fn listed(&mut self, topic: &str) -> Vec<String> {
@@ -293,15 +306,7 @@ async fn noida_produce_and_tail() {
     };
     let mut h = Harness::new(&b, false);
     let topic = unique("tail");
-    assert!(h
-        .admin(KafkaCommand::CreateTopic {
-            name: topic.clone(),
-            partitions: 2,
-            replication: 1,
-            configs: vec![]
-        })
-        .await
-        .is_ok());
+    h.create(&topic, 2).await;
     let d = h.produce(&topic, "k", "hello noida").await;
     assert!(matches!(d, Delivery::Delivered { .. }), "{d:?}");
     h.tail_until(&topic, "hello noida").await;
@@ -315,15 +320,7 @@ async fn noida_groups_lag_reset_and_delete() {
     let mut h = Harness::new(&b, false);
     let topic = unique("grp-topic");
     let group = unique("grp");
-    assert!(h
-        .admin(KafkaCommand::CreateTopic {
-            name: topic.clone(),
-            partitions: 1,
-            replication: 1,
-            configs: vec![]
-        })
-        .await
-        .is_ok());
+    h.create(&topic, 1).await;
     let p: FutureProducer = ClientConfig::new()
         .set("bootstrap.servers", &b)
         .create()
@@ -430,15 +427,7 @@ async fn noida_read_only_refuses_every_write_and_nothing_reaches_the_broker() {
     };
     let mut writer = Harness::new(&b, false);
     let topic = unique("ro");
-    assert!(writer
-        .admin(KafkaCommand::CreateTopic {
-            name: topic.clone(),
-            partitions: 1,
-            replication: 1,
-            configs: vec![]
-        })
-        .await
-        .is_ok());
+    writer.create(&topic, 1).await;
     assert!(matches!(
         writer.produce(&topic, "k", "before").await,
         Delivery::Delivered { .. }
@@ -502,15 +491,7 @@ async fn tansu_connect_list_produce_tail() {
     };
     let mut h = Harness::new(&b, false);
     let topic = unique("tansu");
-    let created = h
-        .admin(KafkaCommand::CreateTopic {
-            name: topic.clone(),
-            partitions: 1,
-            replication: 1,
-            configs: vec![],
-        })
-        .await;
-    assert!(created.is_ok(), "{created:?}");
+    h.create(&topic, 1).await;
     h.listed(&topic).await;
     let d = h.produce(&topic, "k", "hello tansu").await;
     assert!(matches!(d, Delivery::Delivered { .. }), "{d:?}");
@@ -680,15 +661,7 @@ async fn real_broker_restart_while_tailing_loses_and_repeats_nothing() {
     let addr = broker.addr();
     let mut h = Harness::new(&addr, false);
     let topic = unique("restart");
-    assert!(h
-        .admin(KafkaCommand::CreateTopic {
-            name: topic.clone(),
-            partitions: 1,
-            replication: 1,
-            configs: vec![]
-        })
-        .await
-        .is_ok());
+    h.create(&topic, 1).await;
     for i in 0..5 {
         assert!(matches!(
             h.produce(&topic, "k", &format!("before-{i}")).await,

@@ -608,22 +608,25 @@ mod tests {
             metadata.problem().unwrap(),
             "cannot reach the cluster (Meta data fetch error)"
         );
-        let sasl = view(
-            Connection::Unreachable("1/1 brokers are down".into()),
-            Some("SASL authentication error: Authentication failed"),
-        );
-        assert!(sasl
-            .problem()
-            .unwrap()
-            .starts_with("authentication failed: SASL authentication error"));
-        let refused_sasl = view(
-            Connection::Unreachable("1/1 brokers are down".into()),
-            Some("sasl_plaintext://127.0.0.1:1/bootstrap: Connect to ipv4#127.0.0.1:1 failed: Connection refused"),
-        );
-        assert!(refused_sasl
-            .problem()
-            .unwrap()
-            .starts_with("cannot reach the cluster: sasl_plaintext://"));
+        // librdkafka's detail, then the verdict it must get.
+        for (detail, verdict) in [
+            (
+                "SASL authentication error: Authentication failed",
+                "authentication failed: SASL",
+            ),
+            (
+                // Every error on a SASL connection names the broker sasl_plaintext://.
+                "sasl_plaintext://127.0.0.1:1/bootstrap: Connect to ipv4#127.0.0.1:1 failed: Connection refused",
+                "cannot reach the cluster: sasl_plaintext://",
+            ),
+        ] {
+            let v = view(
+                Connection::Unreachable("1/1 brokers are down".into()),
+                Some(detail),
+            );
+            let problem = v.problem().unwrap();
+            assert!(problem.starts_with(verdict), "{problem}");
+        }
         assert_eq!(view(Connection::Connecting, Some(refused)).problem(), None);
     }
 }
