@@ -203,16 +203,9 @@ fn main() {
         "responsiveness",
         "key-to-frame delay in kafka-tui's event loop while a producer floods the tailed topic",
     );
-    if !Tmux::available() {
-        note("tmux is not installed (bash .ci/setup installs it): skipped");
+    let Some(bin) = tmux_and_binary("responsiveness") else {
         return;
-    }
-    let bin = release_binary();
-    assert!(
-        bin.exists(),
-        "{} is missing: run `cargo build --release` first",
-        bin.display()
-    );
+    };
     let secs = env_usize("KT_BENCH_LOAD_SECS", 10).max(1) as f64;
     let every = Duration::from_millis(env_usize("KT_BENCH_KEY_EVERY_MS", 50) as u64);
 

@@ -100,16 +100,9 @@ fn main() {
         "startup",
         "exec to first frame, kafka-tui in tmux (embedded broker), vs a trivial program and kaskade",
     );
-    if !Tmux::available() {
-        note("tmux is not installed (bash .ci/setup installs it): startup benchmark skipped");
+    let Some(bin) = tmux_and_binary("startup") else {
         return;
-    }
-    let bin = release_binary();
-    assert!(
-        bin.exists(),
-        "{} is missing: run `cargo build --release` first",
-        bin.display()
-    );
+    };
     let runs = env_usize("KT_BENCH_RUNS", 5).max(1);
     let timing = temp_path("startup-timing.json");
     let log = temp_path("startup.log");
@@ -232,10 +225,8 @@ fn kaskade_comparison(bin: &Path, timing: &Path, log: &Path, runs: usize) {
     let rt = runtime();
     let broker = rt
         .block_on(MockBroker::start(MockOptions {
-            listen: "127.0.0.1:0".parse().unwrap(),
-            listen_is_default: false,
-            log_lines: None,
             demo: true,
+            ..MockOptions::loopback()
         }))
         .expect("broker");
     let addr = broker.address().to_string();

@@ -29,10 +29,8 @@ const WAIT: Duration = Duration::from_secs(20);
 
 async fn broker(demo: bool) -> MockBroker {
     MockBroker::start(MockOptions {
-        listen: "127.0.0.1:0".parse().unwrap(),
-        listen_is_default: false,
-        log_lines: None,
         demo,
+        ..MockOptions::loopback()
     })
     .await
     .expect("embedded broker starts")

@@ -48,14 +48,9 @@ const PROMPTLY: Duration = Duration::from_secs(5);
 // ---------------------------------------------------------------------------------------------
 
 async fn broker() -> MockBroker {
-    MockBroker::start(MockOptions {
-        listen: "127.0.0.1:0".parse().unwrap(),
-        listen_is_default: false,
-        log_lines: None,
-        demo: false,
-    })
-    .await
-    .expect("embedded broker starts")
+    MockBroker::start(MockOptions::loopback())
+        .await
+        .expect("embedded broker starts")
 }
 
 /// Client settings for the embedded broker, with extra librdkafka properties (applied last).

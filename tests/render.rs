@@ -126,15 +126,7 @@ fn kafka(app: &mut App, event: KafkaEvent) {
 
 /// An app that has heard nothing from the cluster yet.
 fn fresh_app() -> App {
-    let no_caps = Capabilities {
-        create_topics_api: false,
-        delete_topics: false,
-        create_partitions: false,
-        list_groups: false,
-        describe_configs: false,
-        time_lookup: false,
-        zookeeper: false,
-    };
+    let no_caps = Capabilities::default();
     let cluster = ClusterView {
         label: "embedded broker".into(),
         address: "127.0.0.1:9092".into(),

@@ -52,6 +52,24 @@ pub fn env_flag(name: &str) -> bool {
 }
 
 /// The release binary the end-to-end benchmarks run.
+/// For the benchmarks that drive the real binary in tmux: the binary, or None (said why) when
+/// tmux is missing. A missing binary is an error: build it first.
+pub fn tmux_and_binary(bench: &str) -> Option<std::path::PathBuf> {
+    if !Tmux::available() {
+        note(format!(
+            "tmux is not installed (bash .ci/setup installs it): {bench} benchmark skipped"
+        ));
+        return None;
+    }
+    let bin = release_binary();
+    assert!(
+        bin.exists(),
+        "{} is missing: run `cargo build --release` first",
+        bin.display()
+    );
+    Some(bin)
+}
+
 pub fn release_binary() -> std::path::PathBuf {
     if let Ok(p) = std::env::var("KT_BENCH_BIN") {
         return p.into();
@@ -224,14 +242,9 @@ pub fn runtime() -> tokio::runtime::Runtime {
 
 /// The embedded broker exactly as kafka-tui starts it, on a free port, without the demo topic.
 pub async fn start_broker() -> MockBroker {
-    MockBroker::start(MockOptions {
-        listen: "127.0.0.1:0".parse().unwrap(),
-        listen_is_default: false,
-        log_lines: None,
-        demo: false,
-    })
-    .await
-    .expect("the embedded broker starts")
+    MockBroker::start(MockOptions::loopback())
+        .await
+        .expect("the embedded broker starts")
 }
 
 pub fn settings(addr: SocketAddr) -> ClientSettings {

@@ -38,6 +38,18 @@ pub struct MockOptions {
     pub demo: bool,
 }
 
+impl MockOptions {
+    /// A free loopback port, no log, no `demo` topic: for tests and benchmarks.
+    pub fn loopback() -> Self {
+        MockOptions {
+            listen: SocketAddr::from(([127, 0, 0, 1], 0)),
+            listen_is_default: false,
+            log_lines: None,
+            demo: false,
+        }
+    }
+}
+
 enum Command {
     Advertise {
         port: u16,

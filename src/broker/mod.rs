@@ -8,8 +8,9 @@ pub mod mock;
 
 use std::net::SocketAddr;
 
-/// What an embedded engine can and cannot do, so the UI can say so instead of failing.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// What an embedded engine can and cannot do, so the UI can say so instead of failing. The
+/// default can do none of it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub struct Capabilities {
     pub create_topics_api: bool,
     pub delete_topics: bool,

@@ -457,14 +457,7 @@ mod tests {
         use rdkafka::message::{Header as RdHeader, OwnedHeaders};
         use rdkafka::producer::{BaseProducer, BaseRecord, Producer};
 
-        let b = MockBroker::start(MockOptions {
-            listen: "127.0.0.1:0".parse().unwrap(),
-            listen_is_default: false,
-            log_lines: None,
-            demo: false,
-        })
-        .await
-        .unwrap();
+        let b = MockBroker::start(MockOptions::loopback()).await.unwrap();
         b.create_topic_async("recycle", 2).await.unwrap();
         let n = 5000u64;
         let p: BaseProducer = rdkafka::ClientConfig::new()
