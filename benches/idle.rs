@@ -1,8 +1,9 @@
 //! Benchmark: idle cost. An explorer is left open for hours on a quiet cluster; it must not
 //! burn a core or redraw for nothing. The release binary in tmux, on its embedded broker,
 //! tailing the `demo` topic that receives nothing:
-//!   frames_per_s   frames drawn per second over the whole run (KAFKA_TUI_TIMING), against the
-//!                  one per second the clock needs for "3s ago" timestamps;
+//!   frames_per_s   frames drawn per second while idle (KAFKA_TUI_TIMING counts them; a first
+//!                  run that quits as soon as the tail is live gives the start-up frames, which
+//!                  are taken off), against the one per second the clock needs for "3s ago";
 //!   cpu_pct        CPU of the whole kafka-tui process (UI, tail, embedded broker and its log)
 //!                  in % of one core over the idle window;
 //!   baseline       `kcat -C -o end` tailing the same idle topic on the same broker afterwards,
@@ -19,36 +20,17 @@ use support::*;
 
 fn main() {
     header("idle", "kafka-tui tailing an idle topic vs kcat tailing it");
-    if !Tmux::available() {
-        println!("    SKIPPED: tmux is not installed");
+    let Some(bin) = tmux_and_binary("idle") else {
         return;
-    }
+    };
     let secs = env_usize("KT_BENCH_IDLE_SECS", 20).max(1) as u64;
     let window = Duration::from_secs(secs);
-    let bin = release_binary();
-    let port = free_port();
-    let timing = temp_path("idle-timing.json");
-    let _ = std::fs::remove_file(&timing);
-    let cmd = format!(
-        "KAFKA_TUI_TIMING='{}' exec '{}' --listen 127.0.0.1:{port} -t demo",
-        timing.display(),
-        bin.display()
-    );
-    let t = Tmux::start("idle", &cmd, 160, 45);
-    let started = Instant::now();
-    // The tail is live (with the demo records when `demo` was created after the tail began,
-    // or waiting at the end of it) and the first burst of frames is over.
-    if t.wait_for(Duration::from_millis(50), Duration::from_secs(30), |s| {
-        s.contains("Tail demo") && (s.contains("order-1003") || s.contains("waiting for records"))
-    })
-    .is_none()
-    {
-        panic!(
-            "kafka-tui never showed a live tail of demo:\n{}",
-            t.capture()
-        );
-    }
-    std::thread::sleep(Duration::from_secs(1));
+    // Start-up draws a burst of frames: a first run that quits as soon as the tail is live
+    // counts them, so that only the idle frames of the second run are reported.
+    let baseline = Live::start(&bin, "idle-start");
+    let (frames0, life0) = baseline.quit();
+    let live = Live::start(&bin, "idle");
+    let (t, port) = (&live.tmux, live.port);
     let pid = t.pane_pid().expect("the pane's pid");
     let cpu0 = process_cpu_of(&pid.to_string()).expect("kafka-tui's /proc stat");
     let w0 = Instant::now();
@@ -84,16 +66,16 @@ fn main() {
         }
     };
 
-    t.send(&["q"]);
-    let lifetime = started.elapsed();
-    let report = read_timing(&timing, Duration::from_secs(10)).expect("the timing report");
-    let frames = report["frames"].as_u64().unwrap_or(0);
-    let _ = std::fs::remove_file(&timing);
+    let (frames1, life1) = live.quit();
+    let frames = frames1.saturating_sub(frames0);
+    let lifetime = life1.saturating_sub(life0);
 
     let app_pct = pct(app_cpu, app_wall);
     let fps = frames as f64 / lifetime.as_secs_f64();
     println!(
-        "    kafka-tui: {frames} frames in {} ({fps:.2}/s); CPU {} in {} = {app_pct:.2} % of a core",
+        "    kafka-tui: {frames1} frames in {}, {frames0} in {} when quitting once live: {frames} idle frames in {} ({fps:.2}/s); CPU {} in {} = {app_pct:.2} % of a core",
+        ms(life1),
+        ms(life0),
         ms(lifetime),
         ms(app_cpu),
         ms(app_wall)
@@ -112,6 +94,56 @@ fn main() {
         None => "whole process incl. the embedded broker; no kcat baseline".into(),
     };
     result("idle.cpu_pct", app_pct, "%", Target::None, &note);
+}
+
+/// kafka-tui in tmux on its embedded broker, tailing `demo`, live.
+struct Live {
+    tmux: Tmux,
+    port: u16,
+    timing: std::path::PathBuf,
+    started: Instant,
+}
+
+impl Live {
+    /// Starts it and waits until the tail is live (with the demo records when `demo` was
+    /// created after the tail began, or waiting at the end of it), plus a second.
+    fn start(bin: &std::path::Path, name: &str) -> Live {
+        let port = free_port();
+        let timing = temp_path(&format!("{name}-timing.json"));
+        let _ = std::fs::remove_file(&timing);
+        let cmd = format!(
+            "KAFKA_TUI_TIMING='{}' exec '{}' --listen 127.0.0.1:{port} -t demo",
+            timing.display(),
+            bin.display()
+        );
+        let tmux = Tmux::start(name, &cmd, 160, 45);
+        let started = Instant::now();
+        let live = tmux.wait_for(Duration::from_millis(50), Duration::from_secs(30), |s| {
+            s.contains("Tail demo")
+                && (s.contains("order-1003") || s.contains("waiting for records"))
+        });
+        assert!(
+            live.is_some(),
+            "kafka-tui never showed a live tail of demo:\n{}",
+            tmux.capture()
+        );
+        std::thread::sleep(Duration::from_secs(1));
+        Live {
+            tmux,
+            port,
+            timing,
+            started,
+        }
+    }
+
+    /// Quits with `q`: the frames it drew (its own count) and how long it ran.
+    fn quit(self) -> (u64, Duration) {
+        self.tmux.send(&["q"]);
+        let lifetime = self.started.elapsed();
+        let report = read_timing(&self.timing, Duration::from_secs(10)).expect("the timing report");
+        let _ = std::fs::remove_file(&self.timing);
+        (report["frames"].as_u64().unwrap_or(0), lifetime)
+    }
 }
 
 fn pct(cpu: Duration, wall: Duration) -> f64 {
