@@ -260,11 +260,9 @@ fn run_tail(
     let mut batch_started = Instant::now();
     while !cancel.load(Ordering::Relaxed) {
         // Errors, logs and statistics: the records themselves come through `queue`.
+        let mut errors = Vec::new();
         match consumer.poll(Duration::ZERO) {
-            Some(Err(e)) => {
-                tracing::warn!("tail {}: {e}", req.topic);
-                status(tx, generation, format!("consumer error: {e}"), true);
-            }
+            Some(Err(e)) => errors.push(e.to_string()),
             Some(Ok(msg)) => {
                 // Fetched before the forward took effect: a record all the same.
                 push(&mut batch, &mut spare, &req.topic, &Fetched::borrowed(&msg));
@@ -277,7 +275,6 @@ fn run_tail(
         } else {
             Duration::ZERO
         };
-        let mut errors = Vec::new();
         let got = queue.drain(wait, BATCH_MAX - batch.len(), |m| match m.error() {
             Some(e) => errors.push(e),
             None => push(&mut batch, &mut spare, &req.topic, &m),
