@@ -4,7 +4,7 @@
 #   stand-ins  noida-db and tansu (Kafka-protocol brokers we did not write) and Debian's
 #              ZooKeeper: KAFKA_TUI_NOIDA, KAFKA_TUI_NOIDA_LOG, KAFKA_TUI_NOIDA_BIN,
 #              KAFKA_TUI_TANSU, KAFKA_TUI_ZK_LOG
-#   kafka      Apache Kafka 4.x, 3 KRaft nodes with PLAINTEXT, SASL_PLAINTEXT (SCRAM-SHA-512)
+#   kafka      Apache Kafka 4.3, 3 KRaft nodes with PLAINTEXT, SASL_PLAINTEXT (SCRAM-SHA-512)
 #              and SSL listeners and ACLs: KAFKA_TUI_KAFKA*
 #   zkmode     an Apache Kafka 3.9 broker in ZooKeeper mode on that ZooKeeper: KAFKA_TUI_ZKMODE*
 #   connect    two Kafka Connect workers (two Connect clusters) on `kafka`: KAFKA_TUI_CONNECT
@@ -328,7 +328,7 @@ PROPS
     export KAFKA_TUI_KAFKA_RESTRICTED_USER=bob KAFKA_TUI_KAFKA_RESTRICTED_PASSWORD=kt-bob-secret
     export KAFKA_TUI_KAFKA_SECRET_TOPIC=kt-secret KAFKA_TUI_KAFKA_CLIENTS="$PEERS_DIR/clients"
     export KAFKA_TUI_KAFKA_LOGS="$logs" KAFKA_TUI_KAFKA_CLUSTER_ID="$cluster_id"
-    export KAFKA_TUI_KAFKA_VERSION=4.4.0
+    export KAFKA_TUI_KAFKA_VERSION=4.3.1
     export KAFKA_TUI_KAFKA_NODE="$PEERS_REPO/tests/peers/bin/kafka-node"
     export KAFKA_TUI_KAFKA_TOOL="$PEERS_REPO/tests/peers/bin/kafka-tool"
     export KAFKA_TUI_PYTHON="$py"

@@ -15,6 +15,8 @@ Every wait has a deadline; with --pid it also stops as soon as that process has 
       nothing; then checks as both users over SASL/SCRAM that this is what the cluster enforces.
 """
 import argparse
+import collections
+import logging
 import os
 import sys
 import time
@@ -27,6 +29,24 @@ from confluent_kafka.admin import (AclBinding, AclOperation, AclPermissionType, 
 
 class NotReady(Exception):
     pass
+
+
+class Recent(logging.Handler):
+    """Keeps librdkafka's last log lines (connection refused while a broker starts, ...) for
+    the failure message instead of printing them all."""
+
+    def __init__(self):
+        super().__init__()
+        self.lines = collections.deque(maxlen=5)
+
+    def emit(self, record):
+        self.lines.append(record.getMessage())
+
+
+RECENT = Recent()
+CLIENT_LOG = logging.getLogger("peers_admin.librdkafka")
+CLIENT_LOG.addHandler(RECENT)
+CLIENT_LOG.propagate = False
 
 
 def alive(pid):
@@ -70,6 +90,8 @@ def wait(args, what, probe):
 
 def fail(args, msg):
     print(f"peers: {msg}", file=sys.stderr)
+    for line in RECENT.lines:
+        print(f"  librdkafka: {line}", file=sys.stderr)
     for log in args.log or []:
         print(f"--- last lines of {log}:", file=sys.stderr)
         print(tail(log), file=sys.stderr, end="")
@@ -80,7 +102,7 @@ def admin(bootstrap, **extra):
     conf = {"bootstrap.servers": bootstrap, "socket.timeout.ms": 3000,
             "socket.connection.setup.timeout.ms": 3000}
     conf.update(extra)
-    return AdminClient(conf)
+    return AdminClient(conf, logger=CLIENT_LOG)
 
 
 def wait_brokers(args):
