@@ -68,8 +68,14 @@ peers_start() {
     echo "peers: already started ($PEERS_DIR); peers_stop first" >&2
     return 1
   fi
-  local want=" $* "
-  [ $# -eq 0 ] && want=" stand-ins kafka zkmode connect streams registry "
+  local want=" $* " all=" stand-ins kafka zkmode connect streams registry " p
+  [ $# -eq 0 ] && want=$all
+  for p in $want; do
+    if [[ $all != *" $p "* ]]; then
+      echo "peers: no peer '$p' (peers:$all)" >&2
+      return 1
+    fi
+  done
   # What each needs: the Kafka clients need the cluster, the ZooKeeper-mode broker ZooKeeper.
   case "$want" in *" connect "* | *" streams "*) want+="kafka " ;; esac
   case "$want" in *" zkmode "*) want+="stand-ins " ;; esac
