@@ -148,8 +148,8 @@ fn produce(cfg: &ClientConfig, topic: &str, key: &str, value: &str) {
     p.flush(WAIT).expect("delivered");
 }
 
-/// The record at topic/partition/offset.
-fn record_at(bootstrap: &str, topic: &str, partition: i32, offset: i64) -> Vec<u8> {
+/// The key and value of the record at topic/partition/offset.
+fn record_at(bootstrap: &str, topic: &str, partition: i32, offset: i64) -> (Vec<u8>, Vec<u8>) {
     let c: BaseConsumer = config(bootstrap)
         .set("group.id", unique("kt-smoke-read"))
         .set("enable.auto.commit", "false")
@@ -164,7 +164,8 @@ fn record_at(bootstrap: &str, topic: &str, partition: i32, offset: i64) -> Vec<u
         if let Some(m) = c.poll(Duration::from_millis(200)) {
             let m = m.expect("record");
             assert_eq!(m.offset(), offset);
-            return m.payload().unwrap_or_default().to_vec();
+            let key = m.key().unwrap_or_default().to_vec();
+            return (key, m.payload().unwrap_or_default().to_vec());
         }
     }
     panic!("no record at {topic}/{partition}@{offset} within {WAIT:?}");
@@ -461,7 +462,7 @@ fn confluent_serializers_write_avro_protobuf_and_json_schema_records() {
     let out = Command::new(var("KAFKA_TUI_PYTHON"))
         .arg(&script)
         .args(["--registry", &registry, "--bootstrap", &boot])
-        .args(["--prefix", &prefix])
+        .args(["--prefix", &prefix, "--avro-key"])
         .output()
         .expect("python");
     let stdout = String::from_utf8_lossy(&out.stdout);
@@ -474,21 +475,30 @@ fn confluent_serializers_write_avro_protobuf_and_json_schema_records() {
     let rows: Vec<serde_json::Value> = stdout.lines().map(json).collect();
     let kinds: Vec<&str> = rows.iter().map(|r| r["kind"].as_str().unwrap()).collect();
     assert_eq!(kinds, ["avro", "protobuf", "json"]);
+    assert!(
+        rows[0]["key_schema_id"].is_i64(),
+        "the Avro key: {}",
+        rows[0]
+    );
     for (row, schema_type) in rows.iter().zip(["AVRO", "PROTOBUF", "JSON"]) {
         let topic = row["topic"].as_str().unwrap();
-        let value = record_at(
+        let (key, value) = record_at(
             &boot,
             topic,
             row["partition"].as_i64().unwrap() as i32,
             row["offset"].as_i64().unwrap(),
         );
         // The Confluent wire format: magic byte 0, then the schema id the registry gave.
+        let wire_id = |bytes: &[u8]| {
+            assert_eq!(bytes[0], 0, "{topic}: {bytes:?}");
+            i64::from(u32::from_be_bytes(bytes[1..5].try_into().unwrap()))
+        };
         let id = row["schema_id"].as_i64().unwrap();
-        assert_eq!(value[0], 0, "{topic}");
-        assert_eq!(
-            i64::from(u32::from_be_bytes(value[1..5].try_into().unwrap())),
-            id
-        );
+        assert_eq!(wire_id(&value), id, "{topic}");
+        match row["key_schema_id"].as_i64() {
+            Some(key_id) => assert_eq!(wire_id(&key), key_id, "{topic} key"),
+            None => assert_eq!(key, b"k1", "{topic} key"),
+        }
         let (status, answer) = http("GET", &format!("{registry}/schemas/ids/{id}"), None);
         assert_eq!(status, 200, "{answer}");
         // Confluent leaves schemaType out for Avro, its default.

@@ -3,11 +3,14 @@
 serializers through a Confluent-compatible schema registry: the records the schema-registry
 tests decode, made by the real serializers and never by bytes we made up.
 
-usage: schema_records.py --registry URL [--bootstrap HOST:PORT] [--prefix kt-sr] [--check]
+usage: schema_records.py --registry URL [--bootstrap HOST:PORT] [--prefix kt-sr] [--avro-key]
+                         [--check]
 
-Each record goes to topic PREFIX-avro / PREFIX-protobuf / PREFIX-json with key "k1"; the
-subjects are the default TopicNameStrategy ones (PREFIX-avro-value, ...). Prints one JSON line
-per record: topic, subject, schema id, partition, offset, the value's bytes in hex.
+Each record goes to topic PREFIX-avro / PREFIX-protobuf / PREFIX-json with key "k1" (plain
+bytes); the subjects are the default TopicNameStrategy ones (PREFIX-avro-value, ...). With
+--avro-key, the Avro record's key is Avro too ({"id": "k1"}, subject PREFIX-avro-key). Prints
+one JSON line per record: topic, subject, schema id, partition, offset, the value's bytes in hex
+(and key_subject, key_schema_id, key_hex for an Avro key).
 --check only serializes (registers the schemas) and checks the wire format, producing nothing.
 """
 import argparse
@@ -31,6 +34,10 @@ AVRO_SCHEMA = json.dumps({
     ],
 })
 AVRO_VALUE = {"order_id": "o-1", "amount": 12.5, "items": 3}
+AVRO_KEY_SCHEMA = json.dumps({
+    "type": "record", "name": "OrderKey", "namespace": "kt.peers",
+    "fields": [{"name": "id", "type": "string"}],
+})
 
 JSON_SCHEMA = json.dumps({
     "$schema": "http://json-schema.org/draft-07/schema#",
@@ -61,6 +68,7 @@ def main():
     ap.add_argument("--registry", required=True)
     ap.add_argument("--bootstrap")
     ap.add_argument("--prefix", default="kt-sr")
+    ap.add_argument("--avro-key", action="store_true")
     ap.add_argument("--check", action="store_true")
     a = ap.parse_args()
     if not a.check and not a.bootstrap:
@@ -77,6 +85,7 @@ def main():
          shipment(shipment_id="s-1", weight_grams=1200, express=True)),
         ("json", JSONSerializer(JSON_SCHEMA, sr, conf=conf), JSON_VALUE),
     ]
+    key_ser = AvroSerializer(sr, AVRO_KEY_SCHEMA, conf=conf) if a.avro_key else None
     producer = None if a.check else Producer({"bootstrap.servers": a.bootstrap, "acks": "all"})
     out = []
     for kind, ser, value in records:
@@ -87,12 +96,17 @@ def main():
         schema_id = int.from_bytes(data[1:5], "big")
         row = {"kind": kind, "topic": topic, "subject": f"{topic}-value", "schema_id": schema_id,
                "value_hex": data.hex()}
+        key = b"k1"
+        if kind == "avro" and key_ser is not None:
+            key = key_ser({"id": "k1"}, SerializationContext(topic, MessageField.KEY))
+            row.update(key_subject=f"{topic}-key", key_schema_id=int.from_bytes(key[1:5], "big"),
+                       key_hex=key.hex())
         if producer is not None:
             def done(err, msg, row=row):
                 if err is not None:
                     sys.exit(f"{row['kind']}: delivery failed: {err}")
                 row["partition"], row["offset"] = msg.partition(), msg.offset()
-            producer.produce(topic, key=b"k1", value=data, on_delivery=done)
+            producer.produce(topic, key=key, value=data, on_delivery=done)
         out.append(row)
     if producer is not None:
         left = producer.flush(30)
