@@ -81,47 +81,67 @@ fn real_main(cli: Cli) -> anyhow::Result<()> {
         .enable_all()
         .build()?;
     rt.block_on(async {
+        // Before anything waits: from here on a signal is a clean quit, not a raw terminal.
+        let mut signals = run::Signals::new()?;
         // The first session starts before the terminal is taken, so its errors print plainly.
-        let mut session = session::start(&initial, &opts, theme.clone()).await?;
+        let mut session = tokio::select! {
+            s = session::start(&initial, &opts, theme.clone()) => s?,
+            sig = signals.recv() => anyhow::bail!("interrupted while starting ({sig:?})"),
+        };
         session.app.contexts = contexts.clone();
         let mut term = tui::init()?;
         let mut timing = kafka_tui::timing::Timing::from_env();
+        let mut pending: Option<run::PendingSwitch> = None;
         let result = loop {
-            match run::event_loop(&mut term, &mut session, &mut timing).await {
+            let exit = run::event_loop(
+                &mut term,
+                &mut session,
+                &mut timing,
+                &mut signals,
+                &mut pending,
+            )
+            .await;
+            let resolved = match exit {
                 Ok(Exit::Quit) => break Ok(()),
                 Err(e) => break Err(e),
                 Ok(Exit::Switch(name)) => {
-                    // The old session keeps running until the new one is up, so a failed
-                    // switch leaves the person where they were, with the reason.
-                    let next = match target::resolve_named(&name, &cli, &file, file_path.as_deref())
-                    {
-                        Ok(t) => session::start(
-                            &t,
-                            &Options {
-                                topic: None,
-                                ..opts.clone()
-                            },
-                            theme.clone(),
-                        )
-                        .await
-                        .with_context(|| format!("cannot switch to {name}")),
-                        Err(e) => Err(anyhow::Error::from(e)),
-                    };
-                    match next {
-                        Ok(mut new) => {
-                            new.app.contexts = contexts.clone();
-                            new.app.focus = session.app.focus;
-                            new.app.say(format!("switched to {name}"));
-                            let old = std::mem::replace(&mut session, new);
-                            let _ = tokio::time::timeout(SHUTDOWN_WAIT, old.shutdown()).await;
-                        }
-                        Err(e) => {
-                            session.app.views.retain(|v| {
-                                !matches!(v, kafka_tui::state::views::View::Contexts { .. })
-                            });
-                            session.app.warn(format!("{e:#}"));
-                        }
-                    }
+                    target::resolve_named(&name, &cli, &file, file_path.as_deref())
+                }
+                Ok(Exit::Resolved(r)) => {
+                    pending = None;
+                    r
+                }
+            };
+            // The old session keeps running until the new one is up, so a failed switch
+            // leaves the person where they were, with the reason.
+            let next = match resolved {
+                Ok(t) => session::start(
+                    &t,
+                    &Options {
+                        topic: None,
+                        ..opts.clone()
+                    },
+                    theme.clone(),
+                )
+                .await
+                .map(|s| (t.name.clone(), s))
+                .with_context(|| format!("cannot switch to {}", t.name)),
+                Err(e) => Err(anyhow::Error::from(e)),
+            };
+            match next {
+                Ok((name, mut new)) => {
+                    new.app.contexts = contexts.clone();
+                    new.app.focus = session.app.focus;
+                    new.app.say(format!("switched to {name}"));
+                    let old = std::mem::replace(&mut session, new);
+                    let _ = tokio::time::timeout(SHUTDOWN_WAIT, old.shutdown()).await;
+                }
+                Err(e) => {
+                    session
+                        .app
+                        .views
+                        .retain(|v| !matches!(v, kafka_tui::state::views::View::Contexts { .. }));
+                    session.app.warn(format!("{e:#}"));
                 }
             }
         };

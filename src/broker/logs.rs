@@ -269,6 +269,10 @@ async fn follow_command(
     };
     status(tx, source, format!("running `{cmd}`")).await;
     let mut guard = GroupGuard(child.id());
+    if let Some(pid) = child.id() {
+        // A fatal signal cannot run `guard`'s Drop: let its handler stop the group.
+        crate::signals::register_child_group(pid);
+    }
     let (line_tx, mut line_rx) = mpsc::channel::<String>(1024);
     if let Some(out) = child.stdout.take() {
         tokio::spawn(pipe_lines(out, line_tx.clone()));
@@ -287,7 +291,9 @@ async fn follow_command(
                 Ok(s) => format!("`{cmd}` exited with {s}"),
                 Err(e) => format!("`{cmd}` could not be waited for: {e}"),
             };
-            guard.0 = None;
+            if let Some(pid) = guard.0.take() {
+                crate::signals::unregister_child_group(pid);
+            }
             status(tx, source, text).await;
         }
     }
@@ -298,6 +304,9 @@ struct GroupGuard(Option<u32>);
 
 impl Drop for GroupGuard {
     fn drop(&mut self) {
+        if let Some(pid) = self.0 {
+            crate::signals::unregister_child_group(pid);
+        }
         kill_group(self.0.take());
     }
 }
