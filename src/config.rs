@@ -18,7 +18,9 @@
 //! ```
 
 use std::collections::BTreeMap;
+use std::io::Read as _;
 use std::path::{Path, PathBuf};
+use std::time::Duration;
 
 use serde::Deserialize;
 
@@ -98,6 +100,55 @@ pub struct ClusterConfig {
     pub read_only: bool,
 }
 
+/// Config, properties, theme and secret files are a few KB: anything larger is not one.
+pub const MAX_FILE_BYTES: u64 = 1024 * 1024;
+/// How long reading such a file may take: a FIFO nobody writes to never answers.
+const READ_TIMEOUT: Duration = Duration::from_secs(5);
+
+/// Reads a small text file (config, properties, theme, secret), refusing one larger than
+/// `MAX_FILE_BYTES` as soon as it is known to be (a `take`, so /dev/zero is refused at once,
+/// not read whole) and one that gives nothing within `READ_TIMEOUT` (a FIFO without a writer:
+/// the reading thread is left blocked, and the caller reports the error and exits).
+pub fn read_small_file(path: &Path) -> std::io::Result<String> {
+    use std::io::{Error, ErrorKind};
+    let (tx, rx) = std::sync::mpsc::channel();
+    let owned = path.to_path_buf();
+    std::thread::Builder::new()
+        .name("read-small-file".into())
+        .spawn(move || {
+            let read = || -> std::io::Result<Vec<u8>> {
+                let mut bytes = Vec::new();
+                std::fs::File::open(&owned)?
+                    .take(MAX_FILE_BYTES + 1)
+                    .read_to_end(&mut bytes)?;
+                Ok(bytes)
+            };
+            let _ = tx.send(read());
+        })?;
+    let bytes = match rx.recv_timeout(READ_TIMEOUT) {
+        Ok(r) => r?,
+        Err(_) => {
+            return Err(Error::new(
+                ErrorKind::TimedOut,
+                format!(
+                    "nothing could be read from it within {}s (a FIFO nobody writes to?)",
+                    READ_TIMEOUT.as_secs()
+                ),
+            ))
+        }
+    };
+    if bytes.len() as u64 > MAX_FILE_BYTES {
+        return Err(Error::new(
+            ErrorKind::InvalidData,
+            format!(
+                "it is larger than {} MiB, which no such file is (is the path right?)",
+                MAX_FILE_BYTES >> 20
+            ),
+        ));
+    }
+    String::from_utf8(bytes).map_err(|_| Error::new(ErrorKind::InvalidData, "it is not UTF-8 text"))
+}
+
 /// Where the config file is looked for, in order.
 pub fn search_paths() -> Vec<(String, Option<PathBuf>)> {
     let env = |k: &str| {
@@ -166,7 +217,7 @@ impl ConfigFile {
     }
 
     pub fn load(path: &Path) -> Result<ConfigFile, ConfigError> {
-        let text = std::fs::read_to_string(path).map_err(|source| ConfigError::Io {
+        let text = read_small_file(path).map_err(|source| ConfigError::Io {
             path: path.display().to_string(),
             source,
         })?;
@@ -185,7 +236,7 @@ impl ConfigFile {
 
 /// Reads a librdkafka properties file: `key=value` lines, `#` comments, blank lines.
 pub fn read_properties_file(path: &Path) -> Result<Vec<(String, String)>, ConfigError> {
-    let text = std::fs::read_to_string(path).map_err(|source| ConfigError::Io {
+    let text = read_small_file(path).map_err(|source| ConfigError::Io {
         path: path.display().to_string(),
         source,
     })?;

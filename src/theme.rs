@@ -181,10 +181,11 @@ impl Theme {
         ];
         for path in candidates.into_iter().flatten() {
             if path.exists() {
-                let text = std::fs::read_to_string(&path).map_err(|source| ThemeError::Io {
-                    path: path.display().to_string(),
-                    source,
-                })?;
+                let text =
+                    crate::config::read_small_file(&path).map_err(|source| ThemeError::Io {
+                        path: path.display().to_string(),
+                        source,
+                    })?;
                 return Theme::parse(&path.display().to_string(), &text);
             }
         }

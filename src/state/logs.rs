@@ -5,7 +5,9 @@ use super::Scroll;
 use crate::kafka::codec::sanitize_inline;
 
 pub const DEFAULT_MAX_LINES: usize = 20_000;
-const MAX_LINE_BYTES: usize = 8 * 1024;
+/// A bound for lines from anywhere. Above the 16 KiB at which log sources cut (and mark) their
+/// lines (`broker::logs::MAX_LINE_BYTES`), so a source's own cut shows once.
+const MAX_LINE_BYTES: usize = 17 * 1024;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Level {
@@ -307,7 +309,7 @@ mod tests {
         assert_eq!(l.text, "INFO ␛]0;pwned␇ done");
         let long = "x".repeat(100_000);
         let l = LogLine::new(&long);
-        assert!(l.text.len() < 9000 && l.text.ends_with("(line cut)"));
+        assert!(l.text.len() < 18 * 1024 && l.text.ends_with("(line cut)"));
     }
 
     /// Lines nobody can see (hidden by the verbosity, or of another source) ask for no frame,
