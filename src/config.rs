@@ -58,6 +58,8 @@ pub enum ConfigError {
     },
     #[error("cluster {cluster:?}: password_cmd failed: {reason}")]
     PasswordCmd { cluster: String, reason: String },
+    #[error("cluster {cluster:?}: password_cmd_timeout {value:?} is not a duration (write \"30s\" or \"2m\")")]
+    BadTimeout { cluster: String, value: String },
     #[error("bootstrap {value:?}: {why} (write host:port[,host:port])")]
     BadBootstrap { value: String, why: String },
     #[error(
@@ -88,6 +90,8 @@ pub struct ClusterConfig {
     pub properties_file: Option<PathBuf>,
     /// A command whose output (trimmed) is the SASL password.
     pub password_cmd: Option<String>,
+    /// How long `password_cmd` may take (a person typing a passphrase): "30s", "2m".
+    pub password_cmd_timeout: Option<String>,
     /// Kept for the schema-registry support to come.
     pub schema_registry: Option<String>,
     pub broker_log: Option<PathBuf>,
@@ -350,34 +354,111 @@ pub fn expand_env(cluster: &str, key: &str, value: &str) -> Result<String, Confi
     Ok(out)
 }
 
-/// Runs `password_cmd` and returns its trimmed output. The output is never part of an error.
-pub fn run_password_cmd(cluster: &str, cmd: &str) -> Result<String, ConfigError> {
-    let out = std::process::Command::new("sh")
-        .arg("-c")
-        .arg(cmd)
-        .stdin(std::process::Stdio::null())
-        .stderr(std::process::Stdio::null())
-        .output()
-        .map_err(|e| ConfigError::PasswordCmd {
-            cluster: cluster.into(),
-            reason: format!("cannot run it: {e}"),
-        })?;
-    if !out.status.success() {
-        return Err(ConfigError::PasswordCmd {
-            cluster: cluster.into(),
-            reason: format!("it exited with {}", out.status),
-        });
+/// How long a `password_cmd` may take unless the cluster says otherwise.
+pub const PASSWORD_CMD_TIMEOUT: Duration = Duration::from_secs(30);
+
+/// A cluster's `password_cmd`, not yet run: it may wait for a person (a gpg or pass prompt), so
+/// it runs only when a session needs the password, with a timeout, never on the UI's path,
+/// and never for `kafka-tui config`.
+#[derive(Clone, PartialEq, Eq)]
+pub struct PasswordCmd {
+    pub cluster: String,
+    pub command: String,
+    pub timeout: Duration,
+}
+
+impl std::fmt::Debug for PasswordCmd {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        // The command line may itself hold a secret (`echo hunter2`): not shown.
+        f.debug_struct("PasswordCmd")
+            .field("cluster", &self.cluster)
+            .field("timeout", &self.timeout)
+            .finish_non_exhaustive()
     }
-    let pw = String::from_utf8_lossy(&out.stdout)
-        .trim_end_matches(['\n', '\r'])
-        .to_string();
-    if pw.is_empty() {
-        return Err(ConfigError::PasswordCmd {
+}
+
+impl PasswordCmd {
+    pub fn of(cluster: &str, c: &ClusterConfig) -> Result<Option<PasswordCmd>, ConfigError> {
+        let Some(command) = &c.password_cmd else {
+            return Ok(None);
+        };
+        let timeout = match &c.password_cmd_timeout {
+            None => PASSWORD_CMD_TIMEOUT,
+            Some(v) => humantime::parse_duration(v.trim())
+                .ok()
+                .filter(|d| !d.is_zero())
+                .ok_or_else(|| ConfigError::BadTimeout {
+                    cluster: cluster.into(),
+                    value: v.clone(),
+                })?,
+        };
+        Ok(Some(PasswordCmd {
             cluster: cluster.into(),
-            reason: "it printed nothing".into(),
-        });
+            command: command.clone(),
+            timeout,
+        }))
     }
-    Ok(pw)
+
+    /// Runs the command and returns its output without the trailing newline; the output is
+    /// never part of an error. Dropping the future (Esc, quitting) stops the command.
+    ///
+    /// `own_group`: run it in a process group of its own, so a timeout or a cancel stops the
+    /// whole pipeline. Only while the TUI holds the terminal: before that (at start-up) the
+    /// command stays in the terminal's foreground group, so a helper that prompts on the
+    /// terminal can read it, and Ctrl+C reaches it as it reaches kafka-tui.
+    pub async fn run(&self, own_group: bool) -> Result<String, ConfigError> {
+        let fail = |reason: String| ConfigError::PasswordCmd {
+            cluster: self.cluster.clone(),
+            reason,
+        };
+        let mut cmd = tokio::process::Command::new("sh");
+        cmd.arg("-c")
+            .arg(&self.command)
+            .stdin(std::process::Stdio::null())
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::null())
+            .kill_on_drop(true);
+        if own_group {
+            cmd.process_group(0);
+        }
+        let child = cmd
+            .spawn()
+            .map_err(|e| fail(format!("cannot run it: {e}")))?;
+        let mut group = GroupGuard(child.id().filter(|_| own_group));
+        let out = tokio::time::timeout(self.timeout, child.wait_with_output()).await;
+        let out = match out {
+            Err(_) => {
+                return Err(fail(format!(
+                    "it gave no answer within {} (set password_cmd_timeout to wait longer)",
+                    humantime::format_duration(self.timeout)
+                )))
+            }
+            Ok(Err(e)) => return Err(fail(format!("cannot wait for it: {e}"))),
+            Ok(Ok(out)) => out,
+        };
+        group.0 = None;
+        if !out.status.success() {
+            return Err(fail(format!("it exited with {}", out.status)));
+        }
+        let pw = String::from_utf8_lossy(&out.stdout)
+            .trim_end_matches(['\n', '\r'])
+            .to_string();
+        if pw.is_empty() {
+            return Err(fail("it printed nothing".into()));
+        }
+        Ok(pw)
+    }
+}
+
+/// Stops a `password_cmd`'s process group when its run is dropped before it finished.
+struct GroupGuard(Option<u32>);
+
+impl Drop for GroupGuard {
+    fn drop(&mut self) {
+        if let Some(pgid) = self.0.take() {
+            crate::signals::kill_group(pgid);
+        }
+    }
 }
 
 #[cfg(test)]
@@ -486,14 +567,62 @@ color = "red"
         );
     }
 
-    #[test]
-    fn password_cmd_output_and_failures() {
-        assert_eq!(run_password_cmd("c", "printf 'pw\\n'").unwrap(), "pw");
-        let e = run_password_cmd("c", "echo leaked; exit 3")
+    fn password_cmd(command: &str, timeout: Duration) -> PasswordCmd {
+        PasswordCmd {
+            cluster: "c".into(),
+            command: command.into(),
+            timeout,
+        }
+    }
+
+    #[tokio::test]
+    async fn password_cmd_output_and_failures() {
+        let t = PASSWORD_CMD_TIMEOUT;
+        assert_eq!(
+            password_cmd("printf 'pw\\n'", t).run(false).await.unwrap(),
+            "pw"
+        );
+        let e = password_cmd("echo leaked; exit 3", t)
+            .run(true)
+            .await
             .unwrap_err()
             .to_string();
         assert!(e.contains("exit status: 3") && !e.contains("leaked"), "{e}");
-        assert!(run_password_cmd("c", "true").is_err());
+        assert!(password_cmd("true", t).run(false).await.is_err());
+    }
+
+    /// A command that waits (a passphrase prompt nobody answers) gives up after its timeout,
+    /// saying how to wait longer.
+    #[tokio::test]
+    async fn password_cmd_times_out() {
+        let started = std::time::Instant::now();
+        let e = password_cmd("sleep 100", Duration::from_millis(300))
+            .run(true)
+            .await
+            .unwrap_err()
+            .to_string();
+        assert!(started.elapsed() < Duration::from_secs(5));
+        assert!(
+            e.contains("no answer within 300ms") && e.contains("password_cmd_timeout"),
+            "{e}"
+        );
+    }
+
+    #[test]
+    fn password_cmd_timeout_is_read_and_checked() {
+        let c = |t: &str| ClusterConfig {
+            password_cmd: Some("x".into()),
+            password_cmd_timeout: Some(t.into()),
+            ..ClusterConfig::default()
+        };
+        let p = PasswordCmd::of("c", &c("2m")).unwrap().unwrap();
+        assert_eq!(p.timeout, Duration::from_secs(120));
+        let none = ClusterConfig::default();
+        assert!(PasswordCmd::of("c", &none).unwrap().is_none());
+        for bad in ["soon", "0s"] {
+            let e = PasswordCmd::of("prod", &c(bad)).unwrap_err().to_string();
+            assert!(e.contains("prod") && e.contains(bad), "{e}");
+        }
     }
 
     #[test]

@@ -5,6 +5,7 @@ use clap::Parser;
 
 use kafka_tui::cli::{Cli, Command};
 use kafka_tui::config::ConfigFile;
+use kafka_tui::kafka::codec::sanitize_inline;
 use kafka_tui::run::Exit;
 use kafka_tui::session::{self, Options};
 use kafka_tui::theme::Theme;
@@ -47,6 +48,30 @@ fn load_config() -> anyhow::Result<(ConfigFile, Option<PathBuf>)> {
     Ok((file, Some(path)))
 }
 
+/// Runs the first target's `password_cmd`, if it has one, before the terminal is taken: the
+/// command may prompt on the terminal (pinentry-tty, a `read` in a script), which the TUI would
+/// hide and whose keys it would take. So the wait is said on stderr, as ssh or git say theirs,
+/// and Ctrl+C (or any quitting signal) cancels it; its timeout bounds it.
+async fn resolve_password_at_startup(
+    initial: target::Target,
+    signals: &mut run::Signals,
+) -> anyhow::Result<target::Target> {
+    let Some((cmd, _)) = &initial.password_cmd else {
+        return Ok(initial);
+    };
+    let name = sanitize_inline(&cmd.cluster);
+    eprintln!(
+        "kafka-tui: waiting for password_cmd of cluster {name} (up to {}; Ctrl+C cancels)…",
+        humantime::format_duration(cmd.timeout)
+    );
+    tokio::select! {
+        t = initial.clone().resolve_password(false) => Ok(t?),
+        sig = signals.recv() => {
+            anyhow::bail!("cancelled ({sig:?}) while waiting for password_cmd of cluster {name}")
+        }
+    }
+}
+
 fn real_main(cli: Cli) -> anyhow::Result<()> {
     let log_path = cli.log_file.clone().unwrap_or_else(logging::default_path);
     let (file, file_path) = load_config()?;
@@ -83,6 +108,7 @@ fn real_main(cli: Cli) -> anyhow::Result<()> {
     rt.block_on(async {
         // Before anything waits: from here on a signal is a clean quit, not a raw terminal.
         let mut signals = run::Signals::new()?;
+        let initial = resolve_password_at_startup(initial, &mut signals).await?;
         // The first session starts before the terminal is taken, so its errors print plainly.
         let mut session = tokio::select! {
             s = session::start(&initial, &opts, theme.clone()) => s?,
@@ -105,11 +131,26 @@ fn real_main(cli: Cli) -> anyhow::Result<()> {
                 Ok(Exit::Quit) => break Ok(()),
                 Err(e) => break Err(e),
                 Ok(Exit::Switch(name)) => {
-                    target::resolve_named(&name, &cli, &file, file_path.as_deref())
+                    // A newer :ctx replaces a switch still waiting (dropping it stops its
+                    // command).
+                    pending = None;
+                    match target::resolve_named(&name, &cli, &file, file_path.as_deref()) {
+                        // Its password_cmd may wait for a person: the loop goes on meanwhile
+                        // and starts the session when it answers (a new :ctx replaces it).
+                        Ok(t) if t.password_cmd.is_some() => {
+                            pending = Some(run::PendingSwitch {
+                                name: t.name.clone(),
+                                started: std::time::Instant::now(),
+                                wait: Box::pin(t.resolve_password(true)),
+                            });
+                            continue;
+                        }
+                        other => other,
+                    }
                 }
                 Ok(Exit::Resolved(r)) => {
                     pending = None;
-                    r
+                    *r
                 }
             };
             // The old session keeps running until the new one is up, so a failed switch

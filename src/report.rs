@@ -94,8 +94,20 @@ pub fn target_report(t: &Target) -> String {
         t.bootstrap.as_deref().unwrap_or("embedded broker")
     );
     let _ = writeln!(out, "  read_only = {}", t.read_only);
-    for (k, v) in &t.properties {
+    for (i, (k, v)) in t.properties.iter().enumerate() {
+        if matches!(&t.password_cmd, Some((_, at)) if *at == i) {
+            let _ = writeln!(
+                out,
+                "  sasl.password = ******** (from password_cmd, not run here)"
+            );
+        }
         let _ = writeln!(out, "  {k} = {}", config::mask(k, v));
+    }
+    if matches!(&t.password_cmd, Some((_, at)) if *at >= t.properties.len()) {
+        let _ = writeln!(
+            out,
+            "  sasl.password = ******** (from password_cmd, not run here)"
+        );
     }
     out
 }

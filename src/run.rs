@@ -29,7 +29,7 @@ pub enum Exit {
     /// `:ctx NAME`: rebuild the session for that cluster.
     Switch(String),
     /// The `password_cmd` of a pending switch finished: start the session with this target.
-    Resolved(Result<Target, ConfigError>),
+    Resolved(Box<Result<Target, ConfigError>>),
 }
 
 /// A `:ctx` switch waiting for its cluster's `password_cmd`. The loop keeps running meanwhile;
@@ -224,7 +224,7 @@ pub async fn event_loop(
                 None => return Ok(Exit::Quit),
             },
             resolved = async { pending.as_mut().expect("guarded").wait.as_mut().await }, if switch_pending => {
-                return Ok(Exit::Resolved(resolved));
+                return Ok(Exit::Resolved(Box::new(resolved)));
             }
             _ = tui::background_panic() => {
                 for text in tui::take_background_panics() {

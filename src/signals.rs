@@ -191,3 +191,13 @@ pub fn unregister_child_group(pgid: u32) {
         let _ = slot.compare_exchange(pgid, 0, Ordering::SeqCst, Ordering::SeqCst);
     }
 }
+
+/// Sends SIGTERM to a process group we started (a command run with `process_group(0)`).
+pub fn kill_group(pgid: u32) {
+    if let Ok(pgid) = i32::try_from(pgid) {
+        if pgid > 0 {
+            // SAFETY: kill with a negative pid signals that group; no memory is involved.
+            unsafe { libc::kill(-pgid, libc::SIGTERM) };
+        }
+    }
+}
