@@ -49,6 +49,9 @@ pub enum ThemeError {
 pub struct Theme {
     pub name: String,
     styles: BTreeMap<String, Style>,
+    /// Set by `without_colors` (`NO_COLOR`): colours that content asks for (a log line's SGR
+    /// codes) are dropped too.
+    pub no_color: bool,
 }
 
 #[derive(Debug, Deserialize, Default)]
@@ -167,6 +170,7 @@ impl Theme {
         Ok(Theme {
             name: name.into(),
             styles,
+            no_color: false,
         })
     }
 
@@ -202,6 +206,7 @@ impl Theme {
             s.fg = None;
             s.bg = None;
         }
+        self.no_color = true;
         self
     }
 
