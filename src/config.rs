@@ -50,9 +50,10 @@ pub enum ConfigError {
         path: String,
         known: String,
     },
-    #[error("cluster {cluster:?}: property {key}: environment variable {var} is not set")]
+    /// `origin`: where the property was given (`cluster "prod"`, `-X`, a file's path).
+    #[error("{origin}: property {key}: environment variable {var} is not set")]
     MissingEnv {
-        cluster: String,
+        origin: String,
         key: String,
         var: String,
     },
@@ -228,12 +229,13 @@ impl ConfigFile {
         ConfigFile::parse(path, &text)
     }
 
-    /// True when the file holds a secret in clear (not `${VAR}` or a command).
+    /// True when the file holds a secret in clear (not `${VAR}`, `@env:`, `@file:` or a
+    /// command).
     pub fn has_literal_secrets(&self) -> bool {
         self.clusters.values().any(|c| {
             c.properties
                 .iter()
-                .any(|(k, v)| is_secret(k) && !v.trim().starts_with("${"))
+                .any(|(k, v)| is_secret(k) && secret_source(v).is_none())
         })
     }
 }
@@ -309,16 +311,55 @@ pub fn validate_bootstrap(value: &str) -> Result<(), ConfigError> {
     Ok(())
 }
 
-/// Whether a librdkafka property holds a secret that must never be shown or logged.
+/// Whether a librdkafka property holds a secret that must never be shown or logged: one of the
+/// known secret properties, or a property librdkafka does not know (a typo such as
+/// `sasl.pasword`, a Java client's `ssl.truststore.password`) whose name looks like a secret's
+/// or is in the `sasl.` or `ssl.` families, since librdkafka's error quotes the value.
 pub fn is_secret(key: &str) -> bool {
     let k = key.to_ascii_lowercase();
-    k.contains("password")
+    let known = k.contains("password")
         || k.contains("secret")
         || k.contains("jaas")
         || k == "ssl.key.pem"
         || k == "ssl_key"
         || k.ends_with(".token")
-        || k == "sasl.oauthbearer.config"
+        || k == "sasl.oauthbearer.config";
+    let suspect = looks_secret(&k) || k.starts_with("sasl.") || k.starts_with("ssl.");
+    known || (suspect && !is_librdkafka_property(key))
+}
+
+/// Words in a property name that suggest its value is a secret.
+fn looks_secret(lowercase_key: &str) -> bool {
+    [
+        "pass",
+        "pasw",
+        "pwd",
+        "secret",
+        "key",
+        "token",
+        "credential",
+        "auth",
+        "private",
+        "cert",
+    ]
+    .iter()
+    .any(|w| lowercase_key.contains(w))
+}
+
+/// Whether librdkafka knows the property (it refuses unknown ones when a client is created).
+pub fn is_librdkafka_property(key: &str) -> bool {
+    use rdkafka::error::KafkaError;
+    use rdkafka::types::RDKafkaConfRes;
+    // An empty value: a known property may call it invalid, only an unknown one is "unknown".
+    !matches!(
+        rdkafka::ClientConfig::new()
+            .set(key, "")
+            .create_native_config(),
+        Err(KafkaError::ClientConfig(
+            RDKafkaConfRes::RD_KAFKA_CONF_UNKNOWN,
+            ..
+        ))
+    )
 }
 
 /// The value as it may be shown: secrets become `********`.
@@ -330,8 +371,15 @@ pub fn mask(key: &str, value: &str) -> String {
     }
 }
 
+/// Where a value that names its source says the secret comes from (`${VAR}`, `@env:VAR`,
+/// `@file:PATH`), for `kafka-tui config`; `None` for a value given in clear.
+pub fn secret_source(value: &str) -> Option<&str> {
+    let v = value.trim();
+    (v.starts_with("${") || v.starts_with("@env:") || v.starts_with("@file:")).then_some(v)
+}
+
 /// Replaces `${VAR}` with the environment variable's value.
-pub fn expand_env(cluster: &str, key: &str, value: &str) -> Result<String, ConfigError> {
+pub fn expand_env(origin: &str, key: &str, value: &str) -> Result<String, ConfigError> {
     let mut out = String::new();
     let mut rest = value;
     while let Some(start) = rest.find("${") {
@@ -343,7 +391,7 @@ pub fn expand_env(cluster: &str, key: &str, value: &str) -> Result<String, Confi
         };
         let var = &after[..end];
         let val = std::env::var(var).map_err(|_| ConfigError::MissingEnv {
-            cluster: cluster.into(),
+            origin: origin.into(),
             key: key.into(),
             var: var.into(),
         })?;
@@ -352,6 +400,37 @@ pub fn expand_env(cluster: &str, key: &str, value: &str) -> Result<String, Confi
     }
     out.push_str(rest);
     Ok(out)
+}
+
+/// A property's value with its source resolved, so a secret need not be written where other
+/// local users can read it (a command line is in every `ps`): `@env:VAR` is the variable's
+/// value, `@file:PATH` the file's content (without its trailing newline). In files (the config
+/// file, `properties_file`, `-F`) `${VAR}` anywhere in a value is expanded too (`braces`).
+/// `origin` names where it was given, for errors.
+pub fn resolve_value(
+    origin: &str,
+    key: &str,
+    value: &str,
+    braces: bool,
+) -> Result<String, ConfigError> {
+    if let Some(var) = value.strip_prefix("@env:") {
+        return std::env::var(var).map_err(|_| ConfigError::MissingEnv {
+            origin: origin.into(),
+            key: key.into(),
+            var: var.into(),
+        });
+    }
+    if let Some(path) = value.strip_prefix("@file:") {
+        let text = read_small_file(Path::new(path)).map_err(|source| ConfigError::Io {
+            path: path.into(),
+            source,
+        })?;
+        return Ok(text.trim_end_matches(['\n', '\r']).to_string());
+    }
+    if braces {
+        return expand_env(origin, key, value);
+    }
+    Ok(value.to_string())
 }
 
 /// How long a `password_cmd` may take unless the cluster says otherwise.
@@ -549,6 +628,70 @@ color = "red"
         )
         .unwrap();
         assert!(c.has_literal_secrets());
+    }
+
+    #[test]
+    fn mistyped_and_foreign_secret_properties_are_masked() {
+        for k in [
+            "sasl.pasword",
+            "sasl.passwd",
+            "sasl.usernme",
+            "ssl.truststore.password",
+            "basic.auth.user.info",
+            "api.key",
+            "my.token.value",
+            "aws.credentials",
+        ] {
+            assert!(!is_librdkafka_property(k), "{k}");
+            assert_eq!(mask(k, "hunter2"), "********", "{k}");
+        }
+        // Properties librdkafka knows are masked only when they are secrets.
+        for k in [
+            "ssl.key.location",
+            "ssl.certificate.location",
+            "sasl.kerberos.keytab",
+        ] {
+            assert!(is_librdkafka_property(k), "{k}");
+            assert_eq!(mask(k, "/etc/k"), "/etc/k", "{k}");
+        }
+        assert_eq!(mask("sasl.username", "ops"), "ops");
+    }
+
+    #[test]
+    fn values_name_their_source() {
+        std::env::set_var("KTUI_TEST_AT_ENV", "from-env");
+        assert_eq!(
+            resolve_value("-X", "sasl.password", "@env:KTUI_TEST_AT_ENV", false).unwrap(),
+            "from-env"
+        );
+        let e = resolve_value("-X", "sasl.password", "@env:KTUI_SURELY_UNSET_VAR", false)
+            .unwrap_err()
+            .to_string();
+        assert_eq!(
+            e,
+            "-X: property sasl.password: environment variable KTUI_SURELY_UNSET_VAR is not set"
+        );
+        let dir = tempfile::tempdir().unwrap();
+        let f = dir.path().join("pw");
+        std::fs::write(&f, "from-file\n").unwrap();
+        let at_file = format!("@file:{}", f.display());
+        assert_eq!(
+            resolve_value("-X", "k", &at_file, false).unwrap(),
+            "from-file"
+        );
+        let missing = format!("@file:{}", dir.path().join("none").display());
+        assert!(resolve_value("-X", "k", &missing, false).is_err());
+        // ${VAR} only where braces are allowed (files): on the command line the shell did it.
+        assert_eq!(
+            resolve_value("-X", "k", "${KTUI_TEST_AT_ENV}", false).unwrap(),
+            "${KTUI_TEST_AT_ENV}"
+        );
+        assert_eq!(
+            resolve_value("f", "k", "${KTUI_TEST_AT_ENV}", true).unwrap(),
+            "from-env"
+        );
+        assert_eq!(secret_source(" @env:X "), Some("@env:X"));
+        assert_eq!(secret_source("plain"), None);
     }
 
     #[test]

@@ -5,7 +5,7 @@ use clap::Parser;
 
 use kafka_tui::cli::{Cli, Command};
 use kafka_tui::config::ConfigFile;
-use kafka_tui::kafka::codec::sanitize_inline;
+use kafka_tui::kafka::codec::{sanitize_inline, sanitize_lines};
 use kafka_tui::run::Exit;
 use kafka_tui::session::{self, Options};
 use kafka_tui::theme::Theme;
@@ -21,7 +21,10 @@ fn main() -> std::process::ExitCode {
         Ok(()) => std::process::ExitCode::SUCCESS,
         Err(e) => {
             tui::restore();
-            eprintln!("kafka-tui: {e:#}");
+            // Errors quote cluster names, paths and values from the config: escaped like
+            // everything else shown (line breaks kept, for toml's multi-line messages).
+            let text = sanitize_lines(&format!("{e:#}")).join("\n");
+            eprintln!("kafka-tui: {text}");
             std::process::ExitCode::FAILURE
         }
     }
@@ -37,10 +40,9 @@ fn load_config() -> anyhow::Result<(ConfigFile, Option<PathBuf>)> {
         use std::os::unix::fs::PermissionsExt;
         if let Ok(meta) = std::fs::metadata(&path) {
             if meta.permissions().mode() & 0o077 != 0 {
+                let shown = sanitize_inline(&path.display().to_string());
                 eprintln!(
-                    "kafka-tui: warning: {} holds passwords and is readable by other users; run: chmod 600 {}",
-                    path.display(),
-                    path.display()
+                    "kafka-tui: warning: {shown} holds passwords and is readable by other users; run: chmod 600 {shown}"
                 );
             }
         }
@@ -82,7 +84,10 @@ fn real_main(cli: Cli) -> anyhow::Result<()> {
         );
         match target::resolve_initial(&cli, &file, file_path.as_deref()) {
             Ok(t) => print!("{}", report::target_report(&t)),
-            Err(e) => println!("\nselected: cannot resolve: {e}"),
+            Err(e) => println!(
+                "\nselected: cannot resolve: {}",
+                sanitize_inline(&e.to_string())
+            ),
         }
         return Ok(());
     }

@@ -69,10 +69,11 @@ impl Target {
     pub fn from_cluster(name: &str, c: &ClusterConfig) -> Result<Target, ConfigError> {
         let mut properties = Vec::new();
         if let Some(f) = &c.properties_file {
-            properties.extend(config::read_properties_file(f)?);
+            properties.extend(read_resolved(f)?);
         }
+        let origin = format!("cluster {name:?}");
         for (k, v) in &c.properties {
-            properties.push((k.clone(), config::expand_env(name, k, v)?));
+            properties.push((k.clone(), config::resolve_value(&origin, k, v, true)?));
         }
         let password_cmd = PasswordCmd::of(name, c)?.map(|p| (p, properties.len()));
         let bootstrap = match (&c.bootstrap, c.embedded) {
@@ -121,9 +122,12 @@ impl Target {
     /// Applies what the command line says on top: `-F`, `-X`, log flags, `--read-only`.
     fn overlay_cli(mut self, cli: &Cli) -> Result<Target, ConfigError> {
         if let Some(f) = &cli.properties_file {
-            self.properties.extend(config::read_properties_file(f)?);
+            self.properties.extend(read_resolved(f)?);
         }
-        self.properties.extend(cli.properties.iter().cloned());
+        for (k, v) in &cli.properties {
+            let v = config::resolve_value("-X", k, v, false)?;
+            self.properties.push((k.clone(), v));
+        }
         let l = &mut self.logs;
         if cli.broker_log.is_some() || cli.broker_log_cmd.is_some() {
             l.broker_file = cli.broker_log.clone();
@@ -136,6 +140,15 @@ impl Target {
         self.read_only |= cli.read_only;
         Ok(self)
     }
+}
+
+/// A properties file's `key=value` lines, with `${VAR}`, `@env:` and `@file:` resolved.
+fn read_resolved(path: &std::path::Path) -> Result<Vec<(String, String)>, ConfigError> {
+    let origin = path.display().to_string();
+    config::read_properties_file(path)?
+        .into_iter()
+        .map(|(k, v)| Ok((k.clone(), config::resolve_value(&origin, &k, &v, true)?)))
+        .collect()
 }
 
 /// The contexts `:ctx` offers: the embedded broker, the `-b` cluster if any, every named one.

@@ -559,3 +559,213 @@ fn ctx_to_a_cluster_whose_password_cmd_waits_keeps_keys_working() {
         !sleeping(secs)
     });
 }
+
+// ---------------------------------------------------------------------------------------------
+// Secrets kept off the command line, out of log commands, out of other users' reach
+// ---------------------------------------------------------------------------------------------
+
+/// A mistyped secret property (`sasl.pasword`) is unknown to librdkafka, whose error quotes
+/// the value: kafka-tui masks the value of any unknown property whose name looks like a
+/// secret's, in the start-up error and in `kafka-tui config`.
+#[test]
+fn a_mistyped_secret_property_is_masked_in_errors_and_config() {
+    const TYPO: &str = "S3cret-under-a-typo";
+    let s = Sandbox::new("", 0o600);
+    let log = s.path("kafka-tui.log").display().to_string();
+    let prop = format!("sasl.pasword={TYPO}");
+    let out = s.run(&["-b", "127.0.0.1:9", "-X", &prop, "--log-file", &log]);
+    let (stdout, stderr) = text_of(&out);
+    assert!(!out.status.success());
+    assert!(
+        stderr.contains("sasl.pasword"),
+        "the error names it: {stderr}"
+    );
+    for (text, what) in [
+        (&stdout, "stdout"),
+        (&stderr, "stderr"),
+        (&read(&s.path("kafka-tui.log")), "the log"),
+    ] {
+        assert!(
+            !text.contains(TYPO),
+            "the value leaked into {what}:\n{text}"
+        );
+    }
+    let out = s.run(&["-b", "127.0.0.1:9", "-X", &prop, "config"]);
+    let (stdout, _) = text_of(&out);
+    assert!(stdout.contains("sasl.pasword = ********"), "{stdout}");
+    assert!(!stdout.contains(TYPO), "{stdout}");
+}
+
+/// A password need not be on the command line, where every local user's `ps` shows it:
+/// `-X sasl.password=@env:VAR` and `@file:PATH`, and `${VAR}` in a `-F` file, are resolved;
+/// a missing variable is named.
+#[test]
+fn secrets_come_from_the_environment_or_a_file_instead_of_the_command_line() {
+    std::env::set_var(ENV_VAR, ENV_SECRET);
+    let dir = tempfile::tempdir().unwrap();
+    let pw_file = dir.path().join("pw");
+    std::fs::write(&pw_file, format!("{CMD_SECRET}\n")).unwrap();
+    let props = dir.path().join("client.properties");
+    std::fs::write(
+        &props,
+        format!("security.protocol=SASL_SSL\nsasl.password=${{{ENV_VAR}}}\n"),
+    )
+    .unwrap();
+    let resolve = |args: &[&str]| {
+        let cli =
+            Cli::try_parse_from(std::iter::once("kafka-tui").chain(args.iter().copied())).unwrap();
+        target::resolve_initial(&cli, &ConfigFile::default(), None)
+    };
+    let password = |t: &Target| {
+        t.properties
+            .iter()
+            .rev()
+            .find(|(k, _)| k == "sasl.password")
+            .map(|(_, v)| v.clone())
+    };
+    let env_arg = format!("sasl.password=@env:{ENV_VAR}");
+    let t = resolve(&["-b", "h:1", "-X", &env_arg]).unwrap();
+    assert_eq!(password(&t).as_deref(), Some(ENV_SECRET));
+    let file_arg = format!("sasl.password=@file:{}", pw_file.display());
+    let t = resolve(&["-b", "h:1", "-X", &file_arg]).unwrap();
+    assert_eq!(password(&t).as_deref(), Some(CMD_SECRET));
+    let props_arg = props.display().to_string();
+    let t = resolve(&["-b", "h:1", "-F", &props_arg]).unwrap();
+    assert_eq!(password(&t).as_deref(), Some(ENV_SECRET));
+    let e = resolve(&["-b", "h:1", "-X", "sasl.password=@env:KT_SURELY_UNSET"])
+        .unwrap_err()
+        .to_string();
+    assert!(
+        e.contains("KT_SURELY_UNSET") && e.contains("not set"),
+        "{e}"
+    );
+
+    // The binary: `kafka-tui config` says where it comes from, never the value.
+    let s = Sandbox::new("", 0o600);
+    let out = s.run(&["-b", "h:1", "-X", &env_arg, "config"]);
+    let (stdout, stderr) = text_of(&out);
+    assert!(out.status.success(), "{stderr}");
+    assert!(stdout.contains("sasl.password = ********"), "{stdout}");
+    assert_no_secret(&stdout, "kafka-tui config with @env");
+}
+
+/// `kafka-tui config` and start-up errors print names and values from the config file escaped,
+/// as the screen does: a cluster named with an escape sequence or a newline cannot clear the
+/// terminal, set its title or forge a line of the report.
+#[test]
+fn config_report_and_startup_errors_escape_what_the_config_says() {
+    let config = r#"default_cluster = "evil\u001b[2J\u001b]0;pwned\u0007"
+[clusters."evil\u001b[2J\u001b]0;pwned\u0007"]
+bootstrap = "127.0.0.1:9"
+color = "red\u001b[5m"
+broker_log_cmd = "echo \u001b[31m"
+[clusters."evil\u001b[2J\u001b]0;pwned\u0007".properties]
+"client.id" = "a\nsasl.password = forged"
+"#;
+    let s = Sandbox::new(config, 0o600);
+    let out = s.run(&["config"]);
+    let (stdout, stderr) = text_of(&out);
+    assert!(out.status.success(), "{stderr}");
+    assert!(
+        !stdout.contains('\x1b') && !stdout.contains('\x07'),
+        "raw control characters in `kafka-tui config`:\n{stdout:?}"
+    );
+    assert!(stdout.contains("[clusters.evil␛[2J␛]0;pwned␇]"), "{stdout}");
+    assert!(stdout.contains("selected: evil␛[2J␛]0;pwned␇"), "{stdout}");
+    assert!(
+        stdout.contains("client.id = a␊sasl.password = forged"),
+        "{stdout}"
+    );
+    let out = s.run(&["--cluster", "nope\x1b]0;t\x07"]);
+    let (_, stderr) = text_of(&out);
+    assert!(!out.status.success());
+    assert!(
+        !stderr.contains('\x1b') && !stderr.contains('\x07'),
+        "raw control characters in the start-up error:\n{stderr:?}"
+    );
+    assert!(
+        stderr.contains("nope") && stderr.contains("known: evil␛[2J"),
+        "{stderr}"
+    );
+}
+
+/// A log command (`docker logs -f broker`) runs with a clean environment: the locale, PATH,
+/// HOME and what container and cluster tools need, not the variable holding the password.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn log_commands_do_not_inherit_the_password_variable() {
+    use kafka_tui::broker::logs::{spawn_all, LogSourceDef, LogSpec};
+    use kafka_tui::event::{Event, LogEvent};
+    std::env::set_var(ENV_VAR, ENV_SECRET);
+    std::env::set_var("DOCKER_HOST", "unix:///kt-test/docker.sock");
+    let (tx, mut rx) = tokio::sync::mpsc::channel(64);
+    let cancel = tokio_util::sync::CancellationToken::new();
+    let def = LogSourceDef {
+        name: "broker".into(),
+        spec: LogSpec::Command("env".into()),
+    };
+    spawn_all(vec![def], tx, cancel.clone());
+    let mut lines = Vec::new();
+    let deadline = tokio::time::Instant::now() + WAIT;
+    loop {
+        match tokio::time::timeout_at(deadline, rx.recv()).await {
+            Ok(Some(Event::Log(LogEvent::Lines { lines: l, .. }))) => lines.extend(l),
+            Ok(Some(Event::Log(LogEvent::Status { text, .. }))) if text.contains("finished") => {
+                break
+            }
+            Ok(Some(_)) => {}
+            Ok(None) | Err(_) => panic!("`env` did not finish; lines so far: {lines:?}"),
+        }
+    }
+    cancel.cancel();
+    let all = lines.join("\n");
+    assert!(
+        !all.contains(ENV_SECRET) && !all.contains(ENV_VAR),
+        "the password variable reached the log command:\n{all}"
+    );
+    for kept in ["PATH=", "HOME=", "DOCKER_HOST=unix:///kt-test/docker.sock"] {
+        assert!(
+            lines.iter().any(|l| l.starts_with(kept)),
+            "{kept} missing:\n{all}"
+        );
+    }
+}
+
+/// kafka-tui's own log is the user's alone: created 0600, in directories it creates 0700; an
+/// old log file others could read is made private.
+#[test]
+fn the_log_file_is_private() {
+    use std::os::unix::fs::MetadataExt;
+    let s = Sandbox::new("", 0o600);
+    let dir = s.path("logs");
+    let log = dir.join("deeper").join("kafka-tui.log");
+    let mode = |p: &Path| std::fs::metadata(p).unwrap().mode() & 0o777;
+    let run_once = |log: &Path| {
+        // An unknown property: kafka-tui stops after opening its log.
+        let out = s.run(&[
+            "-b",
+            "127.0.0.1:9",
+            "-X",
+            "no.such.property=1",
+            "--log-file",
+            &log.display().to_string(),
+        ]);
+        assert!(!out.status.success());
+    };
+    run_once(&log);
+    assert_eq!(mode(&log), 0o600, "the log file");
+    assert_eq!(mode(&dir), 0o700, "a directory kafka-tui created");
+    assert_eq!(
+        mode(&dir.join("deeper")),
+        0o700,
+        "a directory kafka-tui created"
+    );
+    let old = s.path("old.log");
+    std::fs::write(&old, "from an older version\n").unwrap();
+    std::fs::set_permissions(&old, std::fs::Permissions::from_mode(0o644)).unwrap();
+    run_once(&old);
+    assert_eq!(mode(&old), 0o600, "an existing log file others could read");
+    assert!(
+        read(&old).starts_with("from an older version"),
+        "appended to, not replaced"
+    );
+}

@@ -338,6 +338,8 @@ async fn follow_command(
     command
         .arg("-c")
         .arg(cmd)
+        .env_clear()
+        .envs(log_command_env(std::env::vars_os()))
         .stdin(Stdio::null())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
@@ -381,6 +383,51 @@ async fn follow_command(
             status(tx, source, text).await;
         }
     }
+}
+
+/// Variables a log command keeps from kafka-tui's environment: what `docker logs`, `podman
+/// logs`, `kubectl logs`, `journalctl` or `ssh host tail -f` need to find their programs,
+/// configuration, daemon and agent, and the locale. Nothing else: kafka-tui's environment is
+/// where a cluster's password comes from (`${KAFKA_PASSWORD}`, `-X sasl.password=@env:...`),
+/// and a log command has no use for it. A command that needs another variable can set it
+/// itself (`AWS_PROFILE=ops aws logs tail ...`).
+const LOG_COMMAND_ENV: &[&str] = &[
+    "PATH",
+    "HOME",
+    "USER",
+    "LOGNAME",
+    "SHELL",
+    "LANG",
+    "LANGUAGE",
+    "TERM",
+    "TZ",
+    "TMPDIR",
+    "XDG_RUNTIME_DIR",
+    "XDG_CONFIG_HOME",
+    "XDG_CACHE_HOME",
+    "XDG_DATA_HOME",
+    "SSH_AUTH_SOCK",
+    "DOCKER_HOST",
+    "DOCKER_CONTEXT",
+    "DOCKER_CONFIG",
+    "DOCKER_CERT_PATH",
+    "DOCKER_TLS_VERIFY",
+    "DOCKER_API_VERSION",
+    "CONTAINER_HOST",
+    "CONTAINER_CONNECTION",
+    "KUBECONFIG",
+];
+
+/// The environment a log command runs with: `LOG_COMMAND_ENV` and the `LC_*` locale
+/// variables, taken from `vars`.
+pub fn log_command_env(
+    vars: impl Iterator<Item = (std::ffi::OsString, std::ffi::OsString)>,
+) -> Vec<(std::ffi::OsString, std::ffi::OsString)> {
+    vars.filter(|(k, _)| {
+        k.to_str()
+            .is_some_and(|k| LOG_COMMAND_ENV.contains(&k) || k.starts_with("LC_"))
+    })
+    .collect()
 }
 
 /// Stops the command's process group when its task ends for any reason, quitting included.
