@@ -68,8 +68,8 @@ async fn resolve_password_at_startup(
     );
     tokio::select! {
         t = initial.clone().resolve_password(false) => Ok(t?),
-        sig = signals.recv() => {
-            anyhow::bail!("cancelled ({sig:?}) while waiting for password_cmd of cluster {name}")
+        sig = signals.quit_requested() => {
+            anyhow::bail!("cancelled by {sig} while waiting for password_cmd of cluster {name}")
         }
     }
 }
@@ -117,7 +117,7 @@ fn real_main(cli: Cli) -> anyhow::Result<()> {
         // The first session starts before the terminal is taken, so its errors print plainly.
         let mut session = tokio::select! {
             s = session::start(&initial, &opts, theme.clone()) => s?,
-            sig = signals.recv() => anyhow::bail!("interrupted while starting ({sig:?})"),
+            sig = signals.quit_requested() => anyhow::bail!("interrupted by {sig} while starting"),
         };
         session.app.contexts = contexts.clone();
         let mut term = tui::init()?;

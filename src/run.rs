@@ -95,6 +95,19 @@ impl Signals {
         })
     }
 
+    /// Waits for a signal that means quit, before the terminal is taken (start-up): Ctrl+Z
+    /// stops the process as it would have without our handler, SIGCONT needs nothing.
+    /// Returns the signal's name.
+    pub async fn quit_requested(&mut self) -> &'static str {
+        loop {
+            match self.recv().await {
+                SignalEvent::Quit(name) => return name,
+                SignalEvent::Suspend => crate::signals::stop_self(),
+                SignalEvent::Continue => {}
+            }
+        }
+    }
+
     /// The next signal received.
     pub async fn recv(&mut self) -> SignalEvent {
         std::future::poll_fn(|cx| {

@@ -99,15 +99,15 @@ pub async fn background_panic() {
 /// Installs the panic hook; call it from the thread that will run the UI.
 ///
 /// A panic on the UI thread restores the terminal first, so the message is readable, then says
-/// where the log is. A panic on another thread (a tokio task, a helper thread) is logged and
-/// queued for the status line; the default hook, which would print over the screen, is not
-/// called while the terminal is ours.
+/// where the log is. A panic on another thread (a tokio task, a helper thread) ends that task
+/// only: it is logged and queued for the status line, and the default hook, which would print
+/// over the screen, is called only while the terminal is not ours.
 pub fn install_panic_hook(log_path: Option<String>) {
     let _ = UI_THREAD.set(std::thread::current().id());
     let original = std::panic::take_hook();
     std::panic::set_hook(Box::new(move |info| {
         let on_ui = UI_THREAD.get() == Some(&std::thread::current().id());
-        if !on_ui && TAKEN.load(Ordering::SeqCst) {
+        if !on_ui {
             let thread = std::thread::current();
             let name = thread.name().unwrap_or("unnamed");
             tracing::error!("panic on thread {name}: {info}");
@@ -128,6 +128,10 @@ pub fn install_panic_hook(log_path: Option<String>) {
                 .unwrap_or_else(|e| e.into_inner())
                 .push(text);
             BACKGROUND_PANIC.notify_one();
+            // Before the screen is taken (or after) the default report can go to stderr.
+            if !TAKEN.load(Ordering::SeqCst) {
+                original(info);
+            }
             return;
         }
         restore();
