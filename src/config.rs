@@ -18,7 +18,9 @@
 //! ```
 
 use std::collections::BTreeMap;
+use std::io::Read as _;
 use std::path::{Path, PathBuf};
+use std::time::Duration;
 
 use serde::Deserialize;
 
@@ -48,14 +50,17 @@ pub enum ConfigError {
         path: String,
         known: String,
     },
-    #[error("cluster {cluster:?}: property {key}: environment variable {var} is not set")]
+    /// `origin`: where the property was given (`cluster "prod"`, `-X`, a file's path).
+    #[error("{origin}: property {key}: environment variable {var} is not set")]
     MissingEnv {
-        cluster: String,
+        origin: String,
         key: String,
         var: String,
     },
     #[error("cluster {cluster:?}: password_cmd failed: {reason}")]
     PasswordCmd { cluster: String, reason: String },
+    #[error("cluster {cluster:?}: password_cmd_timeout {value:?} is not a duration (write \"30s\" or \"2m\")")]
+    BadTimeout { cluster: String, value: String },
     #[error("bootstrap {value:?}: {why} (write host:port[,host:port])")]
     BadBootstrap { value: String, why: String },
     #[error(
@@ -86,6 +91,8 @@ pub struct ClusterConfig {
     pub properties_file: Option<PathBuf>,
     /// A command whose output (trimmed) is the SASL password.
     pub password_cmd: Option<String>,
+    /// How long `password_cmd` may take (a person typing a passphrase): "30s", "2m".
+    pub password_cmd_timeout: Option<String>,
     /// Kept for the schema-registry support to come.
     pub schema_registry: Option<String>,
     pub broker_log: Option<PathBuf>,
@@ -96,6 +103,55 @@ pub struct ClusterConfig {
     pub color: Option<String>,
     #[serde(default)]
     pub read_only: bool,
+}
+
+/// Config, properties, theme and secret files are a few KB: anything larger is not one.
+pub const MAX_FILE_BYTES: u64 = 1024 * 1024;
+/// How long reading such a file may take: a FIFO nobody writes to never answers.
+const READ_TIMEOUT: Duration = Duration::from_secs(5);
+
+/// Reads a small text file (config, properties, theme, secret), refusing one larger than
+/// `MAX_FILE_BYTES` as soon as it is known to be (a `take`, so /dev/zero is refused at once,
+/// not read whole) and one that gives nothing within `READ_TIMEOUT` (a FIFO without a writer:
+/// the reading thread is left blocked, and the caller reports the error and exits).
+pub fn read_small_file(path: &Path) -> std::io::Result<String> {
+    use std::io::{Error, ErrorKind};
+    let (tx, rx) = std::sync::mpsc::channel();
+    let owned = path.to_path_buf();
+    std::thread::Builder::new()
+        .name("read-small-file".into())
+        .spawn(move || {
+            let read = || -> std::io::Result<Vec<u8>> {
+                let mut bytes = Vec::new();
+                std::fs::File::open(&owned)?
+                    .take(MAX_FILE_BYTES + 1)
+                    .read_to_end(&mut bytes)?;
+                Ok(bytes)
+            };
+            let _ = tx.send(read());
+        })?;
+    let bytes = match rx.recv_timeout(READ_TIMEOUT) {
+        Ok(r) => r?,
+        Err(_) => {
+            return Err(Error::new(
+                ErrorKind::TimedOut,
+                format!(
+                    "nothing could be read from it within {}s (a FIFO nobody writes to?)",
+                    READ_TIMEOUT.as_secs()
+                ),
+            ))
+        }
+    };
+    if bytes.len() as u64 > MAX_FILE_BYTES {
+        return Err(Error::new(
+            ErrorKind::InvalidData,
+            format!(
+                "it is larger than {} MiB, which no such file is (is the path right?)",
+                MAX_FILE_BYTES >> 20
+            ),
+        ));
+    }
+    String::from_utf8(bytes).map_err(|_| Error::new(ErrorKind::InvalidData, "it is not UTF-8 text"))
 }
 
 /// Where the config file is looked for, in order.
@@ -166,26 +222,27 @@ impl ConfigFile {
     }
 
     pub fn load(path: &Path) -> Result<ConfigFile, ConfigError> {
-        let text = std::fs::read_to_string(path).map_err(|source| ConfigError::Io {
+        let text = read_small_file(path).map_err(|source| ConfigError::Io {
             path: path.display().to_string(),
             source,
         })?;
         ConfigFile::parse(path, &text)
     }
 
-    /// True when the file holds a secret in clear (not `${VAR}` or a command).
+    /// True when the file holds a secret in clear (not `${VAR}`, `@env:`, `@file:` or a
+    /// command).
     pub fn has_literal_secrets(&self) -> bool {
         self.clusters.values().any(|c| {
             c.properties
                 .iter()
-                .any(|(k, v)| is_secret(k) && !v.trim().starts_with("${"))
+                .any(|(k, v)| is_secret(k) && secret_source(v).is_none())
         })
     }
 }
 
 /// Reads a librdkafka properties file: `key=value` lines, `#` comments, blank lines.
 pub fn read_properties_file(path: &Path) -> Result<Vec<(String, String)>, ConfigError> {
-    let text = std::fs::read_to_string(path).map_err(|source| ConfigError::Io {
+    let text = read_small_file(path).map_err(|source| ConfigError::Io {
         path: path.display().to_string(),
         source,
     })?;
@@ -254,16 +311,55 @@ pub fn validate_bootstrap(value: &str) -> Result<(), ConfigError> {
     Ok(())
 }
 
-/// Whether a librdkafka property holds a secret that must never be shown or logged.
+/// Whether a librdkafka property holds a secret that must never be shown or logged: one of the
+/// known secret properties, or a property librdkafka does not know (a typo such as
+/// `sasl.pasword`, a Java client's `ssl.truststore.password`) whose name looks like a secret's
+/// or is in the `sasl.` or `ssl.` families, since librdkafka's error quotes the value.
 pub fn is_secret(key: &str) -> bool {
     let k = key.to_ascii_lowercase();
-    k.contains("password")
+    let known = k.contains("password")
         || k.contains("secret")
         || k.contains("jaas")
         || k == "ssl.key.pem"
         || k == "ssl_key"
         || k.ends_with(".token")
-        || k == "sasl.oauthbearer.config"
+        || k == "sasl.oauthbearer.config";
+    let suspect = looks_secret(&k) || k.starts_with("sasl.") || k.starts_with("ssl.");
+    known || (suspect && !is_librdkafka_property(key))
+}
+
+/// Words in a property name that suggest its value is a secret.
+fn looks_secret(lowercase_key: &str) -> bool {
+    [
+        "pass",
+        "pasw",
+        "pwd",
+        "secret",
+        "key",
+        "token",
+        "credential",
+        "auth",
+        "private",
+        "cert",
+    ]
+    .iter()
+    .any(|w| lowercase_key.contains(w))
+}
+
+/// Whether librdkafka knows the property (it refuses unknown ones when a client is created).
+pub fn is_librdkafka_property(key: &str) -> bool {
+    use rdkafka::error::KafkaError;
+    use rdkafka::types::RDKafkaConfRes;
+    // An empty value: a known property may call it invalid, only an unknown one is "unknown".
+    !matches!(
+        rdkafka::ClientConfig::new()
+            .set(key, "")
+            .create_native_config(),
+        Err(KafkaError::ClientConfig(
+            RDKafkaConfRes::RD_KAFKA_CONF_UNKNOWN,
+            ..
+        ))
+    )
 }
 
 /// The value as it may be shown: secrets become `********`.
@@ -275,8 +371,15 @@ pub fn mask(key: &str, value: &str) -> String {
     }
 }
 
+/// Where a value that names its source says the secret comes from (`${VAR}`, `@env:VAR`,
+/// `@file:PATH`), for `kafka-tui config`; `None` for a value given in clear.
+pub fn secret_source(value: &str) -> Option<&str> {
+    let v = value.trim();
+    (v.starts_with("${") || v.starts_with("@env:") || v.starts_with("@file:")).then_some(v)
+}
+
 /// Replaces `${VAR}` with the environment variable's value.
-pub fn expand_env(cluster: &str, key: &str, value: &str) -> Result<String, ConfigError> {
+pub fn expand_env(origin: &str, key: &str, value: &str) -> Result<String, ConfigError> {
     let mut out = String::new();
     let mut rest = value;
     while let Some(start) = rest.find("${") {
@@ -288,7 +391,7 @@ pub fn expand_env(cluster: &str, key: &str, value: &str) -> Result<String, Confi
         };
         let var = &after[..end];
         let val = std::env::var(var).map_err(|_| ConfigError::MissingEnv {
-            cluster: cluster.into(),
+            origin: origin.into(),
             key: key.into(),
             var: var.into(),
         })?;
@@ -299,34 +402,142 @@ pub fn expand_env(cluster: &str, key: &str, value: &str) -> Result<String, Confi
     Ok(out)
 }
 
-/// Runs `password_cmd` and returns its trimmed output. The output is never part of an error.
-pub fn run_password_cmd(cluster: &str, cmd: &str) -> Result<String, ConfigError> {
-    let out = std::process::Command::new("sh")
-        .arg("-c")
-        .arg(cmd)
-        .stdin(std::process::Stdio::null())
-        .stderr(std::process::Stdio::null())
-        .output()
-        .map_err(|e| ConfigError::PasswordCmd {
-            cluster: cluster.into(),
-            reason: format!("cannot run it: {e}"),
+/// A property's value with its source resolved, so a secret need not be written where other
+/// local users can read it (a command line is in every `ps`): `@env:VAR` is the variable's
+/// value, `@file:PATH` the file's content (without its trailing newline). In files (the config
+/// file, `properties_file`, `-F`) `${VAR}` anywhere in a value is expanded too (`braces`).
+/// `origin` names where it was given, for errors.
+pub fn resolve_value(
+    origin: &str,
+    key: &str,
+    value: &str,
+    braces: bool,
+) -> Result<String, ConfigError> {
+    if let Some(var) = value.strip_prefix("@env:") {
+        return std::env::var(var).map_err(|_| ConfigError::MissingEnv {
+            origin: origin.into(),
+            key: key.into(),
+            var: var.into(),
+        });
+    }
+    if let Some(path) = value.strip_prefix("@file:") {
+        let text = read_small_file(Path::new(path)).map_err(|source| ConfigError::Io {
+            path: path.into(),
+            source,
         })?;
-    if !out.status.success() {
-        return Err(ConfigError::PasswordCmd {
-            cluster: cluster.into(),
-            reason: format!("it exited with {}", out.status),
-        });
+        return Ok(text.trim_end_matches(['\n', '\r']).to_string());
     }
-    let pw = String::from_utf8_lossy(&out.stdout)
-        .trim_end_matches(['\n', '\r'])
-        .to_string();
-    if pw.is_empty() {
-        return Err(ConfigError::PasswordCmd {
-            cluster: cluster.into(),
-            reason: "it printed nothing".into(),
-        });
+    if braces {
+        return expand_env(origin, key, value);
     }
-    Ok(pw)
+    Ok(value.to_string())
+}
+
+/// How long a `password_cmd` may take unless the cluster says otherwise.
+pub const PASSWORD_CMD_TIMEOUT: Duration = Duration::from_secs(30);
+
+/// A cluster's `password_cmd`, not yet run: it may wait for a person (a gpg or pass prompt), so
+/// it runs only when a session needs the password, with a timeout, never on the UI's path,
+/// and never for `kafka-tui config`.
+#[derive(Clone, PartialEq, Eq)]
+pub struct PasswordCmd {
+    pub cluster: String,
+    pub command: String,
+    pub timeout: Duration,
+}
+
+impl std::fmt::Debug for PasswordCmd {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        // The command line may itself hold a secret (`echo hunter2`): not shown.
+        f.debug_struct("PasswordCmd")
+            .field("cluster", &self.cluster)
+            .field("timeout", &self.timeout)
+            .finish_non_exhaustive()
+    }
+}
+
+impl PasswordCmd {
+    pub fn of(cluster: &str, c: &ClusterConfig) -> Result<Option<PasswordCmd>, ConfigError> {
+        let Some(command) = &c.password_cmd else {
+            return Ok(None);
+        };
+        let timeout = match &c.password_cmd_timeout {
+            None => PASSWORD_CMD_TIMEOUT,
+            Some(v) => humantime::parse_duration(v.trim())
+                .ok()
+                .filter(|d| !d.is_zero())
+                .ok_or_else(|| ConfigError::BadTimeout {
+                    cluster: cluster.into(),
+                    value: v.clone(),
+                })?,
+        };
+        Ok(Some(PasswordCmd {
+            cluster: cluster.into(),
+            command: command.clone(),
+            timeout,
+        }))
+    }
+
+    /// Runs the command and returns its output without the trailing newline; the output is
+    /// never part of an error. Dropping the future (Esc, quitting) stops the command.
+    ///
+    /// `own_group`: run it in a process group of its own, so a timeout or a cancel stops the
+    /// whole pipeline. Only while the TUI holds the terminal: before that (at start-up) the
+    /// command stays in the terminal's foreground group, so a helper that prompts on the
+    /// terminal can read it, and Ctrl+C reaches it as it reaches kafka-tui.
+    pub async fn run(&self, own_group: bool) -> Result<String, ConfigError> {
+        let fail = |reason: String| ConfigError::PasswordCmd {
+            cluster: self.cluster.clone(),
+            reason,
+        };
+        let mut cmd = tokio::process::Command::new("sh");
+        cmd.arg("-c")
+            .arg(&self.command)
+            .stdin(std::process::Stdio::null())
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::null())
+            .kill_on_drop(true);
+        if own_group {
+            cmd.process_group(0);
+        }
+        let child = cmd
+            .spawn()
+            .map_err(|e| fail(format!("cannot run it: {e}")))?;
+        let mut group = GroupGuard(child.id().filter(|_| own_group));
+        let out = tokio::time::timeout(self.timeout, child.wait_with_output()).await;
+        let out = match out {
+            Err(_) => {
+                return Err(fail(format!(
+                    "it gave no answer within {} (set password_cmd_timeout to wait longer)",
+                    humantime::format_duration(self.timeout)
+                )))
+            }
+            Ok(Err(e)) => return Err(fail(format!("cannot wait for it: {e}"))),
+            Ok(Ok(out)) => out,
+        };
+        group.0 = None;
+        if !out.status.success() {
+            return Err(fail(format!("it exited with {}", out.status)));
+        }
+        let pw = String::from_utf8_lossy(&out.stdout)
+            .trim_end_matches(['\n', '\r'])
+            .to_string();
+        if pw.is_empty() {
+            return Err(fail("it printed nothing".into()));
+        }
+        Ok(pw)
+    }
+}
+
+/// Stops a `password_cmd`'s process group when its run is dropped before it finished.
+struct GroupGuard(Option<u32>);
+
+impl Drop for GroupGuard {
+    fn drop(&mut self) {
+        if let Some(pgid) = self.0.take() {
+            crate::signals::kill_group(pgid);
+        }
+    }
 }
 
 #[cfg(test)]
@@ -420,6 +631,70 @@ color = "red"
     }
 
     #[test]
+    fn mistyped_and_foreign_secret_properties_are_masked() {
+        for k in [
+            "sasl.pasword",
+            "sasl.passwd",
+            "sasl.usernme",
+            "ssl.truststore.password",
+            "basic.auth.user.info",
+            "api.key",
+            "my.token.value",
+            "aws.credentials",
+        ] {
+            assert!(!is_librdkafka_property(k), "{k}");
+            assert_eq!(mask(k, "hunter2"), "********", "{k}");
+        }
+        // Properties librdkafka knows are masked only when they are secrets.
+        for k in [
+            "ssl.key.location",
+            "ssl.certificate.location",
+            "sasl.kerberos.keytab",
+        ] {
+            assert!(is_librdkafka_property(k), "{k}");
+            assert_eq!(mask(k, "/etc/k"), "/etc/k", "{k}");
+        }
+        assert_eq!(mask("sasl.username", "ops"), "ops");
+    }
+
+    #[test]
+    fn values_name_their_source() {
+        std::env::set_var("KTUI_TEST_AT_ENV", "from-env");
+        assert_eq!(
+            resolve_value("-X", "sasl.password", "@env:KTUI_TEST_AT_ENV", false).unwrap(),
+            "from-env"
+        );
+        let e = resolve_value("-X", "sasl.password", "@env:KTUI_SURELY_UNSET_VAR", false)
+            .unwrap_err()
+            .to_string();
+        assert_eq!(
+            e,
+            "-X: property sasl.password: environment variable KTUI_SURELY_UNSET_VAR is not set"
+        );
+        let dir = tempfile::tempdir().unwrap();
+        let f = dir.path().join("pw");
+        std::fs::write(&f, "from-file\n").unwrap();
+        let at_file = format!("@file:{}", f.display());
+        assert_eq!(
+            resolve_value("-X", "k", &at_file, false).unwrap(),
+            "from-file"
+        );
+        let missing = format!("@file:{}", dir.path().join("none").display());
+        assert!(resolve_value("-X", "k", &missing, false).is_err());
+        // ${VAR} only where braces are allowed (files): on the command line the shell did it.
+        assert_eq!(
+            resolve_value("-X", "k", "${KTUI_TEST_AT_ENV}", false).unwrap(),
+            "${KTUI_TEST_AT_ENV}"
+        );
+        assert_eq!(
+            resolve_value("f", "k", "${KTUI_TEST_AT_ENV}", true).unwrap(),
+            "from-env"
+        );
+        assert_eq!(secret_source(" @env:X "), Some("@env:X"));
+        assert_eq!(secret_source("plain"), None);
+    }
+
+    #[test]
     fn env_expansion() {
         std::env::set_var("KTUI_TEST_PW", "s3cret");
         assert_eq!(
@@ -435,14 +710,62 @@ color = "red"
         );
     }
 
-    #[test]
-    fn password_cmd_output_and_failures() {
-        assert_eq!(run_password_cmd("c", "printf 'pw\\n'").unwrap(), "pw");
-        let e = run_password_cmd("c", "echo leaked; exit 3")
+    fn password_cmd(command: &str, timeout: Duration) -> PasswordCmd {
+        PasswordCmd {
+            cluster: "c".into(),
+            command: command.into(),
+            timeout,
+        }
+    }
+
+    #[tokio::test]
+    async fn password_cmd_output_and_failures() {
+        let t = PASSWORD_CMD_TIMEOUT;
+        assert_eq!(
+            password_cmd("printf 'pw\\n'", t).run(false).await.unwrap(),
+            "pw"
+        );
+        let e = password_cmd("echo leaked; exit 3", t)
+            .run(true)
+            .await
             .unwrap_err()
             .to_string();
         assert!(e.contains("exit status: 3") && !e.contains("leaked"), "{e}");
-        assert!(run_password_cmd("c", "true").is_err());
+        assert!(password_cmd("true", t).run(false).await.is_err());
+    }
+
+    /// A command that waits (a passphrase prompt nobody answers) gives up after its timeout,
+    /// saying how to wait longer.
+    #[tokio::test]
+    async fn password_cmd_times_out() {
+        let started = std::time::Instant::now();
+        let e = password_cmd("sleep 100", Duration::from_millis(300))
+            .run(true)
+            .await
+            .unwrap_err()
+            .to_string();
+        assert!(started.elapsed() < Duration::from_secs(5));
+        assert!(
+            e.contains("no answer within 300ms") && e.contains("password_cmd_timeout"),
+            "{e}"
+        );
+    }
+
+    #[test]
+    fn password_cmd_timeout_is_read_and_checked() {
+        let c = |t: &str| ClusterConfig {
+            password_cmd: Some("x".into()),
+            password_cmd_timeout: Some(t.into()),
+            ..ClusterConfig::default()
+        };
+        let p = PasswordCmd::of("c", &c("2m")).unwrap().unwrap();
+        assert_eq!(p.timeout, Duration::from_secs(120));
+        let none = ClusterConfig::default();
+        assert!(PasswordCmd::of("c", &none).unwrap().is_none());
+        for bad in ["soon", "0s"] {
+            let e = PasswordCmd::of("prod", &c(bad)).unwrap_err().to_string();
+            assert!(e.contains("prod") && e.contains(bad), "{e}");
+        }
     }
 
     #[test]

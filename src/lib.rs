@@ -14,6 +14,7 @@ pub mod logging;
 pub mod report;
 pub mod run;
 pub mod session;
+pub mod signals;
 pub mod state;
 pub mod target;
 pub mod theme;

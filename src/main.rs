@@ -5,6 +5,7 @@ use clap::Parser;
 
 use kafka_tui::cli::{Cli, Command};
 use kafka_tui::config::ConfigFile;
+use kafka_tui::kafka::codec::{sanitize_inline, sanitize_lines};
 use kafka_tui::run::Exit;
 use kafka_tui::session::{self, Options};
 use kafka_tui::theme::Theme;
@@ -20,7 +21,10 @@ fn main() -> std::process::ExitCode {
         Ok(()) => std::process::ExitCode::SUCCESS,
         Err(e) => {
             tui::restore();
-            eprintln!("kafka-tui: {e:#}");
+            // Errors quote cluster names, paths and values from the config: escaped like
+            // everything else shown (line breaks kept, for toml's multi-line messages).
+            let text = sanitize_lines(&format!("{e:#}")).join("\n");
+            eprintln!("kafka-tui: {text}");
             std::process::ExitCode::FAILURE
         }
     }
@@ -36,15 +40,38 @@ fn load_config() -> anyhow::Result<(ConfigFile, Option<PathBuf>)> {
         use std::os::unix::fs::PermissionsExt;
         if let Ok(meta) = std::fs::metadata(&path) {
             if meta.permissions().mode() & 0o077 != 0 {
+                let shown = sanitize_inline(&path.display().to_string());
                 eprintln!(
-                    "kafka-tui: warning: {} holds passwords and is readable by other users; run: chmod 600 {}",
-                    path.display(),
-                    path.display()
+                    "kafka-tui: warning: {shown} holds passwords and is readable by other users; run: chmod 600 {shown}"
                 );
             }
         }
     }
     Ok((file, Some(path)))
+}
+
+/// Runs the first target's `password_cmd`, if it has one, before the terminal is taken: the
+/// command may prompt on the terminal (pinentry-tty, a `read` in a script), which the TUI would
+/// hide and whose keys it would take. So the wait is said on stderr, as ssh or git say theirs,
+/// and Ctrl+C (or any quitting signal) cancels it; its timeout bounds it.
+async fn resolve_password_at_startup(
+    initial: target::Target,
+    signals: &mut run::Signals,
+) -> anyhow::Result<target::Target> {
+    let Some((cmd, _)) = &initial.password_cmd else {
+        return Ok(initial);
+    };
+    let name = sanitize_inline(&cmd.cluster);
+    eprintln!(
+        "kafka-tui: waiting for password_cmd of cluster {name} (up to {}; Ctrl+C cancels)…",
+        humantime::format_duration(cmd.timeout)
+    );
+    tokio::select! {
+        t = initial.clone().resolve_password(false) => Ok(t?),
+        sig = signals.quit_requested() => {
+            anyhow::bail!("cancelled by {sig} while waiting for password_cmd of cluster {name}")
+        }
+    }
 }
 
 fn real_main(cli: Cli) -> anyhow::Result<()> {
@@ -57,7 +84,10 @@ fn real_main(cli: Cli) -> anyhow::Result<()> {
         );
         match target::resolve_initial(&cli, &file, file_path.as_deref()) {
             Ok(t) => print!("{}", report::target_report(&t)),
-            Err(e) => println!("\nselected: cannot resolve: {e}"),
+            Err(e) => println!(
+                "\nselected: cannot resolve: {}",
+                sanitize_inline(&e.to_string())
+            ),
         }
         return Ok(());
     }
@@ -81,47 +111,83 @@ fn real_main(cli: Cli) -> anyhow::Result<()> {
         .enable_all()
         .build()?;
     rt.block_on(async {
+        // Before anything waits: from here on a signal is a clean quit, not a raw terminal.
+        let mut signals = run::Signals::new()?;
+        let initial = resolve_password_at_startup(initial, &mut signals).await?;
         // The first session starts before the terminal is taken, so its errors print plainly.
-        let mut session = session::start(&initial, &opts, theme.clone()).await?;
+        let mut session = tokio::select! {
+            s = session::start(&initial, &opts, theme.clone()) => s?,
+            sig = signals.quit_requested() => anyhow::bail!("interrupted by {sig} while starting"),
+        };
         session.app.contexts = contexts.clone();
         let mut term = tui::init()?;
         let mut timing = kafka_tui::timing::Timing::from_env();
+        let mut pending: Option<run::PendingSwitch> = None;
         let result = loop {
-            match run::event_loop(&mut term, &mut session, &mut timing).await {
+            let exit = run::event_loop(
+                &mut term,
+                &mut session,
+                &mut timing,
+                &mut signals,
+                &mut pending,
+            )
+            .await;
+            let resolved = match exit {
                 Ok(Exit::Quit) => break Ok(()),
                 Err(e) => break Err(e),
                 Ok(Exit::Switch(name)) => {
-                    // The old session keeps running until the new one is up, so a failed
-                    // switch leaves the person where they were, with the reason.
-                    let next = match target::resolve_named(&name, &cli, &file, file_path.as_deref())
-                    {
-                        Ok(t) => session::start(
-                            &t,
-                            &Options {
-                                topic: None,
-                                ..opts.clone()
-                            },
-                            theme.clone(),
-                        )
-                        .await
-                        .with_context(|| format!("cannot switch to {name}")),
-                        Err(e) => Err(anyhow::Error::from(e)),
-                    };
-                    match next {
-                        Ok(mut new) => {
-                            new.app.contexts = contexts.clone();
-                            new.app.focus = session.app.focus;
-                            new.app.say(format!("switched to {name}"));
-                            let old = std::mem::replace(&mut session, new);
-                            let _ = tokio::time::timeout(SHUTDOWN_WAIT, old.shutdown()).await;
-                        }
-                        Err(e) => {
-                            session.app.views.retain(|v| {
-                                !matches!(v, kafka_tui::state::views::View::Contexts { .. })
+                    // A newer :ctx replaces a switch still waiting (dropping it stops its
+                    // command).
+                    pending = None;
+                    match target::resolve_named(&name, &cli, &file, file_path.as_deref()) {
+                        // Its password_cmd may wait for a person: the loop goes on meanwhile
+                        // and starts the session when it answers (a new :ctx replaces it).
+                        Ok(t) if t.password_cmd.is_some() => {
+                            pending = Some(run::PendingSwitch {
+                                name: t.name.clone(),
+                                started: std::time::Instant::now(),
+                                wait: Box::pin(t.resolve_password(true)),
                             });
-                            session.app.warn(format!("{e:#}"));
+                            continue;
                         }
+                        other => other,
                     }
+                }
+                Ok(Exit::Resolved(r)) => {
+                    pending = None;
+                    *r
+                }
+            };
+            // The old session keeps running until the new one is up, so a failed switch
+            // leaves the person where they were, with the reason.
+            let next = match resolved {
+                Ok(t) => session::start(
+                    &t,
+                    &Options {
+                        topic: None,
+                        ..opts.clone()
+                    },
+                    theme.clone(),
+                )
+                .await
+                .map(|s| (t.name.clone(), s))
+                .with_context(|| format!("cannot switch to {}", t.name)),
+                Err(e) => Err(anyhow::Error::from(e)),
+            };
+            match next {
+                Ok((name, mut new)) => {
+                    new.app.contexts = contexts.clone();
+                    new.app.focus = session.app.focus;
+                    new.app.say(format!("switched to {name}"));
+                    let old = std::mem::replace(&mut session, new);
+                    let _ = tokio::time::timeout(SHUTDOWN_WAIT, old.shutdown()).await;
+                }
+                Err(e) => {
+                    session
+                        .app
+                        .views
+                        .retain(|v| !matches!(v, kafka_tui::state::views::View::Contexts { .. }));
+                    session.app.warn(format!("{e:#}"));
                 }
             }
         };

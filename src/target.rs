@@ -4,7 +4,7 @@
 use std::path::PathBuf;
 
 use crate::cli::Cli;
-use crate::config::{self, ClusterConfig, ConfigError, ConfigFile};
+use crate::config::{self, ClusterConfig, ConfigError, ConfigFile, PasswordCmd};
 
 pub const EMBEDDED: &str = "embedded";
 pub const COMMAND_LINE: &str = "command line";
@@ -28,6 +28,9 @@ pub struct Target {
     pub logs: LogSources,
     pub read_only: bool,
     pub color: Option<String>,
+    /// A `password_cmd` still to run (`resolve_password`), and where in `properties` its
+    /// `sasl.password` goes: after the cluster's own properties, before the command line's.
+    pub password_cmd: Option<(PasswordCmd, usize)>,
 }
 
 impl std::fmt::Debug for Target {
@@ -43,6 +46,7 @@ impl std::fmt::Debug for Target {
             .field("properties", &props)
             .field("logs", &self.logs)
             .field("read_only", &self.read_only)
+            .field("password_cmd", &self.password_cmd.as_ref().map(|(p, _)| p))
             .finish()
     }
 }
@@ -56,22 +60,22 @@ impl Target {
             logs: LogSources::default(),
             read_only,
             color: None,
+            password_cmd: None,
         }
     }
 
-    /// Builds the target of a named cluster, resolving `${VAR}`, `properties_file` and
-    /// `password_cmd`.
+    /// Builds the target of a named cluster, resolving `${VAR}` and `properties_file`; its
+    /// `password_cmd` is only noted (see `resolve_password`).
     pub fn from_cluster(name: &str, c: &ClusterConfig) -> Result<Target, ConfigError> {
         let mut properties = Vec::new();
         if let Some(f) = &c.properties_file {
-            properties.extend(config::read_properties_file(f)?);
+            properties.extend(read_resolved(f)?);
         }
+        let origin = format!("cluster {name:?}");
         for (k, v) in &c.properties {
-            properties.push((k.clone(), config::expand_env(name, k, v)?));
+            properties.push((k.clone(), config::resolve_value(&origin, k, v, true)?));
         }
-        if let Some(cmd) = &c.password_cmd {
-            properties.push(("sasl.password".into(), config::run_password_cmd(name, cmd)?));
-        }
+        let password_cmd = PasswordCmd::of(name, c)?.map(|p| (p, properties.len()));
         let bootstrap = match (&c.bootstrap, c.embedded) {
             (_, true) => None,
             (Some(b), false) => Some(b.clone()),
@@ -93,15 +97,37 @@ impl Target {
             },
             read_only: c.read_only,
             color: c.color.clone(),
+            password_cmd,
         })
+    }
+
+    /// Runs the `password_cmd`, if any, and puts its output in as `sasl.password`. Skipped
+    /// when the command line sets `sasl.password` itself (it would win anyway).
+    /// `own_group`: see `PasswordCmd::run`.
+    pub async fn resolve_password(mut self, own_group: bool) -> Result<Target, ConfigError> {
+        let Some((cmd, at)) = self.password_cmd.take() else {
+            return Ok(self);
+        };
+        if self.properties[at..]
+            .iter()
+            .any(|(k, _)| k == "sasl.password")
+        {
+            return Ok(self);
+        }
+        let pw = cmd.run(own_group).await?;
+        self.properties.insert(at, ("sasl.password".into(), pw));
+        Ok(self)
     }
 
     /// Applies what the command line says on top: `-F`, `-X`, log flags, `--read-only`.
     fn overlay_cli(mut self, cli: &Cli) -> Result<Target, ConfigError> {
         if let Some(f) = &cli.properties_file {
-            self.properties.extend(config::read_properties_file(f)?);
+            self.properties.extend(read_resolved(f)?);
         }
-        self.properties.extend(cli.properties.iter().cloned());
+        for (k, v) in &cli.properties {
+            let v = config::resolve_value("-X", k, v, false)?;
+            self.properties.push((k.clone(), v));
+        }
         let l = &mut self.logs;
         if cli.broker_log.is_some() || cli.broker_log_cmd.is_some() {
             l.broker_file = cli.broker_log.clone();
@@ -114,6 +140,15 @@ impl Target {
         self.read_only |= cli.read_only;
         Ok(self)
     }
+}
+
+/// A properties file's `key=value` lines, with `${VAR}`, `@env:` and `@file:` resolved.
+fn read_resolved(path: &std::path::Path) -> Result<Vec<(String, String)>, ConfigError> {
+    let origin = path.display().to_string();
+    config::read_properties_file(path)?
+        .into_iter()
+        .map(|(k, v)| Ok((k.clone(), config::resolve_value(&origin, &k, &v, true)?)))
+        .collect()
 }
 
 /// The contexts `:ctx` offers: the embedded broker, the `-b` cluster if any, every named one.
@@ -234,9 +269,14 @@ password_cmd = "echo from-cmd"
         );
     }
 
-    #[test]
-    fn password_cmd_becomes_sasl_password_and_debug_masks_it() {
+    #[tokio::test]
+    async fn password_cmd_becomes_sasl_password_and_debug_masks_it() {
         let t = resolve_named("prod", &cli(&[]), &file(), None).unwrap();
+        assert!(
+            !t.properties.iter().any(|(k, _)| k == "sasl.password"),
+            "resolving a target does not run its password_cmd"
+        );
+        let t = t.resolve_password(true).await.unwrap();
         assert!(t.read_only);
         assert!(t
             .properties
@@ -246,6 +286,27 @@ password_cmd = "echo from-cmd"
             !shown.contains("from-cmd") && shown.contains("sasl.password=********"),
             "{shown}"
         );
+    }
+
+    /// The password from `password_cmd` comes after the cluster's properties and before the
+    /// command line's, which win; a `-X sasl.password` means the command need not run.
+    #[tokio::test]
+    async fn password_cmd_order_and_command_line_override() {
+        let t = resolve_named("prod", &cli(&["-X", "debug=all"]), &file(), None)
+            .unwrap()
+            .resolve_password(true)
+            .await
+            .unwrap();
+        let keys: Vec<&str> = t.properties.iter().map(|(k, _)| k.as_str()).collect();
+        assert_eq!(keys, ["security.protocol", "sasl.password", "debug"]);
+        let mut f = file();
+        f.clusters.get_mut("prod").unwrap().password_cmd = Some("exit 1".into());
+        let t = resolve_named("prod", &cli(&["-X", "sasl.password=given"]), &f, None)
+            .unwrap()
+            .resolve_password(true)
+            .await
+            .expect("the failing command is not run");
+        assert_eq!(t.properties[1], ("sasl.password".into(), "given".into()));
     }
 
     #[test]

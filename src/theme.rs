@@ -49,6 +49,9 @@ pub enum ThemeError {
 pub struct Theme {
     pub name: String,
     styles: BTreeMap<String, Style>,
+    /// Set by `without_colors` (`NO_COLOR`): colours that content asks for (a log line's SGR
+    /// codes) are dropped too.
+    pub no_color: bool,
 }
 
 #[derive(Debug, Deserialize, Default)]
@@ -167,6 +170,7 @@ impl Theme {
         Ok(Theme {
             name: name.into(),
             styles,
+            no_color: false,
         })
     }
 
@@ -181,10 +185,11 @@ impl Theme {
         ];
         for path in candidates.into_iter().flatten() {
             if path.exists() {
-                let text = std::fs::read_to_string(&path).map_err(|source| ThemeError::Io {
-                    path: path.display().to_string(),
-                    source,
-                })?;
+                let text =
+                    crate::config::read_small_file(&path).map_err(|source| ThemeError::Io {
+                        path: path.display().to_string(),
+                        source,
+                    })?;
                 return Theme::parse(&path.display().to_string(), &text);
             }
         }
@@ -201,6 +206,7 @@ impl Theme {
             s.fg = None;
             s.bg = None;
         }
+        self.no_color = true;
         self
     }
 

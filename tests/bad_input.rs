@@ -14,7 +14,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 use std::time::{Duration, Instant};
 
-use kafka_tui::broker::logs::{spawn_all, LogSourceDef, LogSpec};
+use kafka_tui::broker::logs::{spawn_all, LogSourceDef, LogSpec, CUT_MARK, MAX_LINE_BYTES};
 use kafka_tui::event::{Event, LogEvent};
 use tokio::sync::mpsc;
 use tokio_util::sync::CancellationToken;
@@ -62,7 +62,19 @@ impl Sandbox {
     /// Runs the binary with `args` (stdin not a terminal), `config` as its config file, and
     /// waits for it to exit: every case here stops before the screen would be taken.
     fn run(&self, args: &[&str], config: Option<&Path>) -> Output {
-        let mut cmd = Command::new(binary());
+        self.run_in(Command::new(binary()), args, config)
+    }
+
+    /// The same under a 2 GB address-space limit, so a case that would read without bound
+    /// fails fast instead of eating the machine's memory.
+    fn run_limited(&self, args: &[&str], config: Option<&Path>) -> Output {
+        let mut cmd = Command::new("sh");
+        cmd.args(["-c", "ulimit -v 2000000; exec \"$0\" \"$@\""])
+            .arg(binary());
+        self.run_in(cmd, args, config)
+    }
+
+    fn run_in(&self, mut cmd: Command, args: &[&str], config: Option<&Path>) -> Output {
         cmd.args(args)
             .arg("--log-file")
             .arg(self.path("kafka-tui.log"))
@@ -138,11 +150,19 @@ struct LogWatch {
 
 impl LogWatch {
     fn file(path: &Path) -> LogWatch {
+        LogWatch::spec(LogSpec::File(path.to_path_buf()))
+    }
+
+    fn command(cmd: &str) -> LogWatch {
+        LogWatch::spec(LogSpec::Command(cmd.to_string()))
+    }
+
+    fn spec(spec: LogSpec) -> LogWatch {
         let (tx, rx) = mpsc::channel(256);
         let cancel = CancellationToken::new();
         let def = LogSourceDef {
             name: "broker".into(),
-            spec: LogSpec::File(path.to_path_buf()),
+            spec,
         };
         spawn_all(vec![def], tx, cancel.clone());
         LogWatch {
@@ -316,6 +336,58 @@ fn errors_before_the_screen_leave_stdout_clean() {
         "stdout should be empty, got {:?}",
         String::from_utf8_lossy(&out.stdout)
     );
+}
+
+/// A config, theme or `-F` path that points at an endless file (/dev/zero), a FIFO nobody
+/// writes to, or simply a huge file, is refused within seconds with a clear reason, instead of
+/// being read whole (3 GB in 2 s) or waited on forever.
+#[test]
+fn endless_huge_or_silent_config_theme_and_properties_files_are_refused_promptly() {
+    let s = Sandbox::new();
+    let fifo = s.path("silent.toml");
+    assert!(Command::new("mkfifo")
+        .arg(&fifo)
+        .status()
+        .unwrap()
+        .success());
+    let zero = s.path("zero.toml");
+    std::os::unix::fs::symlink("/dev/zero", &zero).unwrap();
+    let big = s.file("big.toml", &format!("# {}\n", "x".repeat(2 << 20)));
+    let too_large = "larger than 1 MiB";
+    let silent = "a FIFO nobody writes to";
+    let theme = |p: &Path| vec!["--theme".to_string(), p.display().to_string()];
+    let props = |p: &Path| vec!["-F".to_string(), p.display().to_string()];
+    let cases: Vec<(Vec<String>, Option<&Path>, &Path, &str)> = vec![
+        (
+            vec![],
+            Some(Path::new("/dev/zero")),
+            Path::new("/dev/zero"),
+            too_large,
+        ),
+        (vec![], Some(&big), &big, too_large),
+        (vec![], Some(&fifo), &fifo, silent),
+        (theme(&zero), None, &zero, too_large),
+        (theme(&big), None, &big, too_large),
+        (theme(&fifo), None, &fifo, silent),
+        (
+            props(Path::new("/dev/zero")),
+            None,
+            Path::new("/dev/zero"),
+            too_large,
+        ),
+        (props(&fifo), None, &fifo, silent),
+    ];
+    for (args, config, path, why) in cases {
+        let args: Vec<&str> = args.iter().map(String::as_str).collect();
+        let started = Instant::now();
+        let out = s.run_limited(&args, config);
+        assert!(
+            started.elapsed() < Duration::from_secs(10),
+            "{args:?} / config {config:?} took {:?}",
+            started.elapsed()
+        );
+        assert_fails_saying(&out, &[&path.display().to_string(), why]);
+    }
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -539,4 +611,71 @@ async fn log_file_rotation_loses_no_line() {
             w.lines
         );
     }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Log sources that never end a line: bounded lines, `\r` as a line end
+// ---------------------------------------------------------------------------------------------
+
+/// The longest line a source may send: 16 KiB and the cut mark.
+const LONGEST: usize = MAX_LINE_BYTES + CUT_MARK.len();
+
+fn assert_bounded(w: &LogWatch) {
+    let longest = w.lines.iter().map(String::len).max().unwrap_or(0);
+    assert!(
+        longest <= LONGEST,
+        "a line of {longest} bytes was sent (at most {LONGEST})"
+    );
+}
+
+/// 20 MB of binary output without a line end, then a line: the long one arrives cut at 16 KiB
+/// and marked, the rest of it is skipped (not sent as more lines), the next line arrives
+/// whole. Before, all 20 MB were held and sent as one line.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn log_command_without_line_ends_is_cut_and_the_next_line_follows() {
+    let mut w = LogWatch::command("head -c 20000000 /dev/zero; echo; echo after-the-flood");
+    w.line("after-the-flood").await;
+    assert_bounded(&w);
+    assert_eq!(w.lines.len(), 2, "the cut line and the next one");
+    assert!(w.lines[0].starts_with("\0\0\0") && w.lines[0].ends_with(CUT_MARK));
+}
+
+/// A command that writes NUL bytes forever (`cat /dev/zero`): its first line arrives, cut,
+/// within seconds, instead of memory growing until the machine gives out.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn endless_binary_log_command_stays_bounded() {
+    let mut w = LogWatch::command("cat /dev/zero");
+    w.until("the first, cut line", |w| {
+        w.lines.iter().any(|l| l.ends_with(CUT_MARK))
+    })
+    .await;
+    assert_bounded(&w);
+}
+
+/// A progress bar redraws its line with `\r`: each state is a line; `\r\n` is one line end.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn carriage_returns_end_log_lines() {
+    let mut w = LogWatch::command("printf 'progress 10%%\\rprogress 90%%\\rdone\\r\\nnext\\n'");
+    w.line("next").await;
+    assert_eq!(w.lines, ["progress 10%", "progress 90%", "done", "next"]);
+}
+
+/// A followed file that grows by 5 MB without a line end: cut, bounded, and the next line
+/// follows.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn log_file_without_line_ends_is_cut_and_the_next_line_follows() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("server.log");
+    append(&path, "");
+    let mut w = LogWatch::file(&path);
+    w.status("following").await;
+    let chunk = "y".repeat(1 << 20);
+    for _ in 0..5 {
+        append(&path, &chunk);
+    }
+    append(&path, "\nafter-the-long-line\r\n");
+    w.line("after-the-long-line").await;
+    assert_bounded(&w);
+    assert_eq!(w.lines.len(), 2, "the cut line and the next");
+    assert!(w.lines[0].ends_with(CUT_MARK));
 }

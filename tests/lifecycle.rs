@@ -46,9 +46,10 @@ struct Run {
 }
 
 impl Run {
-    /// Starts kafka-tui; with `panic`, `KAFKA_TUI_TEST_PANIC=1` makes it panic after its first
-    /// frame.
-    fn start(name: &str, setup: Setup, panic: bool) -> Run {
+    /// Starts kafka-tui; `fault` is the value of `KAFKA_TUI_TEST_PANIC` (`1`: panic on the UI
+    /// thread after the first frame; `background`: on a background task; `close-events`: close
+    /// the event channel).
+    fn start(name: &str, setup: Setup, fault: Option<&str>) -> Run {
         static RUNS: AtomicU64 = AtomicU64::new(0);
         let dir = tempfile::tempdir().unwrap();
         let port = free_port();
@@ -69,8 +70,8 @@ impl Run {
             // No backtrace: a long one would scroll the panic message off the pane.
             "HOME={d} XDG_CONFIG_HOME={d}/config XDG_STATE_HOME={d}/state KAFKA_TUI_CONFIG= RUST_BACKTRACE=0"
         );
-        if panic {
-            env.push_str(" KAFKA_TUI_TEST_PANIC=1");
+        if let Some(f) = fault {
+            env.push_str(&format!(" KAFKA_TUI_TEST_PANIC={f}"));
         }
         // The inner shell records its pid and becomes kafka-tui; the outer one reports.
         let inner = format!(
@@ -79,8 +80,9 @@ impl Run {
             sh_quote(env!("CARGO_BIN_EXE_kafka-tui")),
             args.join(" ")
         );
+        // No core file from the fatal-signal tests.
         let cmd = format!(
-            "env {env} sh -c {}; echo kafka-tui-exited-$?; stty -a; sleep 60",
+            "ulimit -c 0; env {env} sh -c {}; echo kafka-tui-exited-$?; stty -a; sleep 60",
             sh_quote(&inner)
         );
         Run {
@@ -237,7 +239,7 @@ fn panic_restores_everything(name: &str, setup: Setup) {
     if skip_without_tmux() {
         return;
     }
-    let run = Run::start(name, setup, true);
+    let run = Run::start(name, setup, Some("1"));
     assert_eq!(run.wait_for_exit(WAIT), 101, "a panic exits with 101");
     let screen = run.tmux.capture();
     let log = run.path("kafka-tui.log");
@@ -258,12 +260,14 @@ fn panic_restores_everything(name: &str, setup: Setup) {
     run.assert_everything_released();
 }
 
-/// SIGTERM or SIGHUP: exit 0 within `PROMPTLY`, nothing left behind.
-fn signal_restores_everything(name: &str, setup: Setup, signal: &'static str) {
+/// A signal sent from outside: exit with `expected` within `PROMPTLY`, nothing left behind.
+/// The catchable ones are a clean quit (0); a fatal one restores the terminal and then dies of
+/// the same signal (the shell reports 128 + its number).
+fn signal_restores_everything(name: &str, setup: Setup, signal: &'static str, expected: i32) {
     if skip_without_tmux() {
         return;
     }
-    let run = Run::start(name, setup, false);
+    let run = Run::start(name, setup, None);
     let pid = run.wait_until_running();
     let sent = Command::new("kill")
         .args([&format!("-{signal}"), &pid.to_string()])
@@ -277,8 +281,18 @@ fn signal_restores_everything(name: &str, setup: Setup, signal: &'static str) {
         "exit took {:?}",
         started.elapsed()
     );
-    assert_eq!(status, 0, "SIG{signal} is a clean exit");
+    assert_eq!(status, expected, "SIG{signal}: exit status");
     run.assert_everything_released();
+}
+
+/// A catchable signal: a clean quit.
+fn quits_cleanly_on(name: &str, setup: Setup, signal: &'static str) {
+    signal_restores_everything(name, setup, signal, 0);
+}
+
+/// A fatal signal: the terminal restored, then death by that signal.
+fn dies_of(name: &str, setup: Setup, signal: &'static str, number: i32) {
+    signal_restores_everything(name, setup, signal, 128 + number);
 }
 
 #[test]
@@ -293,20 +307,215 @@ fn panic_with_a_log_command_restores_the_terminal_and_stops_the_command() {
 
 #[test]
 fn sigterm_with_the_embedded_broker_exits_cleanly_and_frees_the_port() {
-    signal_restores_everything("term-embedded", Setup::Embedded, "TERM");
+    signal_restores_everything("term-embedded", Setup::Embedded, "TERM", 0);
 }
 
 #[test]
 fn sigterm_with_a_log_command_exits_cleanly_and_stops_the_command() {
-    signal_restores_everything("term-logcmd", Setup::LogCommand, "TERM");
+    signal_restores_everything("term-logcmd", Setup::LogCommand, "TERM", 0);
 }
 
 #[test]
 fn sighup_with_the_embedded_broker_exits_cleanly_and_frees_the_port() {
-    signal_restores_everything("hup-embedded", Setup::Embedded, "HUP");
+    signal_restores_everything("hup-embedded", Setup::Embedded, "HUP", 0);
 }
 
 #[test]
 fn sighup_with_a_log_command_exits_cleanly_and_stops_the_command() {
-    signal_restores_everything("hup-logcmd", Setup::LogCommand, "HUP");
+    signal_restores_everything("hup-logcmd", Setup::LogCommand, "HUP", 0);
+}
+
+#[test]
+fn sigint_from_outside_exits_cleanly() {
+    quits_cleanly_on("int-embedded", Setup::Embedded, "INT");
+}
+
+#[test]
+fn sigquit_exits_cleanly_and_stops_the_log_command() {
+    quits_cleanly_on("quit-logcmd", Setup::LogCommand, "QUIT");
+}
+
+#[test]
+fn sigusr1_exits_cleanly() {
+    quits_cleanly_on("usr1-embedded", Setup::Embedded, "USR1");
+}
+
+#[test]
+fn sigusr2_exits_cleanly() {
+    quits_cleanly_on("usr2-embedded", Setup::Embedded, "USR2");
+}
+
+#[test]
+fn sigalrm_exits_cleanly() {
+    quits_cleanly_on("alrm-embedded", Setup::Embedded, "ALRM");
+}
+
+/// As a crash in librdkafka's C code would: the handler restores the terminal with
+/// async-signal-safe calls, stops the log command's process group, and dies of SIGSEGV.
+#[test]
+fn sigsegv_restores_the_terminal_stops_the_log_command_and_dies_of_it() {
+    dies_of("segv-logcmd", Setup::LogCommand, "SEGV", libc::SIGSEGV);
+}
+
+#[test]
+fn sigsegv_with_the_embedded_broker_restores_the_terminal_and_frees_the_port() {
+    dies_of("segv-embedded", Setup::Embedded, "SEGV", libc::SIGSEGV);
+}
+
+#[test]
+fn sigabrt_restores_the_terminal_and_dies_of_it() {
+    dies_of("abrt-embedded", Setup::Embedded, "ABRT", libc::SIGABRT);
+}
+
+#[test]
+fn sigbus_restores_the_terminal_and_dies_of_it() {
+    dies_of("bus-embedded", Setup::Embedded, "BUS", libc::SIGBUS);
+}
+
+#[test]
+fn sigill_restores_the_terminal_and_dies_of_it() {
+    dies_of("ill-embedded", Setup::Embedded, "ILL", libc::SIGILL);
+}
+
+#[test]
+fn sigfpe_restores_the_terminal_and_dies_of_it() {
+    dies_of("fpe-embedded", Setup::Embedded, "FPE", libc::SIGFPE);
+}
+
+/// A panic on a background task (not the UI thread) does not take the terminal away: the
+/// status line reports it, the screen stays, q still quits cleanly, and the log records it.
+#[test]
+fn a_panic_off_the_ui_thread_is_reported_and_the_ui_goes_on() {
+    if skip_without_tmux() {
+        return;
+    }
+    let run = Run::start("panic-background", Setup::Embedded, Some("background"));
+    let screen = run
+        .tmux
+        .wait_for("the panic reported on screen", WAIT, |s| {
+            s.contains("a background task failed") && s.contains("1 Topics")
+        });
+    assert!(
+        screen.contains("a background task panics"),
+        "the message says what failed:\n{screen}"
+    );
+    let flags = run
+        .tmux
+        .display("alternate=#{alternate_on} mouse=#{mouse_any_flag}");
+    assert_eq!(
+        flags, "alternate=1 mouse=1",
+        "the UI keeps the terminal:\n{screen}"
+    );
+    run.tmux.wait_for("the embedded broker", WAIT, |s| {
+        s.contains("connected, 1 broker")
+    });
+    run.tmux.keys(&["q"]);
+    assert_eq!(run.wait_for_exit(WAIT), 0, "q quits cleanly afterwards");
+    assert!(
+        log_contains(&run.path("kafka-tui.log"), "a background task panics"),
+        "the log file records the panic"
+    );
+    run.assert_everything_released();
+}
+
+/// When every background task is gone (the event channel closed), the app says so and ends,
+/// terminal restored, instead of spinning a core on a channel that will never deliver again.
+#[test]
+fn a_closed_event_channel_ends_the_app_with_a_message() {
+    if skip_without_tmux() {
+        return;
+    }
+    let run = Run::start("closed-events", Setup::Embedded, Some("close-events"));
+    let status = run.wait_for_exit(WAIT);
+    assert_eq!(status, 1, "an error exit");
+    let screen = run.tmux.capture();
+    assert!(
+        screen.contains("background tasks stopped"),
+        "the reason is printed:\n{screen}"
+    );
+    run.assert_everything_released();
+}
+
+/// Ctrl+Z (and a SIGTSTP from outside) suspends like every full-screen tool: the shell gets
+/// the normal screen back with the cursor shown and mouse reporting off; `fg` takes the
+/// terminal again and redraws the whole screen (the alternate screen was cleared meanwhile, so
+/// a diff-only redraw would leave it blank).
+#[test]
+fn ctrl_z_suspends_and_fg_resumes_with_a_full_redraw() {
+    if skip_without_tmux() {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path().display();
+    let pid_file = dir.path().join("kafka-tui.pid");
+    let shell = format!(
+        "env -i PATH=\"$PATH\" TERM=xterm-256color HOME={d} XDG_CONFIG_HOME={d}/config \
+         XDG_STATE_HOME={d}/state PS1='kt-prompt$ ' bash --norc --noprofile -i"
+    );
+    let t = Tmux::start("suspend", &shell, 160, 50);
+    t.wait_for("the shell prompt", WAIT, |s| s.contains("kt-prompt$"));
+    let run = format!(
+        "sh -c 'echo $$ > {}; exec {} --listen 127.0.0.1:0 --log-file {}/kafka-tui.log'",
+        pid_file.display(),
+        env!("CARGO_BIN_EXE_kafka-tui"),
+        d
+    );
+    t.type_text(&run);
+    t.keys(&["Enter"]);
+    let running = |what: &str| {
+        t.wait_for(what, WAIT, |s| {
+            s.contains("1 Topics") && s.contains("connected, 1 broker")
+        });
+        let flags = t.display("alternate=#{alternate_on} mouse=#{mouse_any_flag}");
+        assert_eq!(flags, "alternate=1 mouse=1", "{what}");
+    };
+    running("kafka-tui running");
+    let pid: u32 = std::fs::read_to_string(&pid_file)
+        .unwrap()
+        .trim()
+        .parse()
+        .unwrap();
+    for (round, stop) in ["C-z", "SIGTSTP"].into_iter().enumerate() {
+        if stop == "C-z" {
+            t.keys(&["C-z"]);
+        } else {
+            assert!(Command::new("kill")
+                .args(["-TSTP", &pid.to_string()])
+                .status()
+                .unwrap()
+                .success());
+        }
+        let screen = t.wait_for(&format!("the shell after {stop}"), WAIT, |s| {
+            s.matches("Stopped").count() > round
+        });
+        let deadline = Instant::now() + WAIT;
+        loop {
+            let flags = t
+                .display("alternate=#{alternate_on} cursor=#{cursor_flag} mouse=#{mouse_any_flag}");
+            if flags == "alternate=0 cursor=1 mouse=0" {
+                break;
+            }
+            assert!(
+                Instant::now() < deadline,
+                "after {stop} the terminal is not given back ({flags}):\n{screen}"
+            );
+            std::thread::sleep(Duration::from_millis(100));
+        }
+        t.type_text("fg");
+        t.keys(&["Enter"]);
+        running(&format!("kafka-tui redrawn after fg ({stop})"));
+    }
+    t.keys(&["q"]);
+    t.wait_for("the prompt after q", WAIT, ends_at_prompt);
+    t.type_text("echo exit-status-$?");
+    t.keys(&["Enter"]);
+    t.wait_for("a clean exit", WAIT, |s| s.contains("exit-status-0"));
+}
+
+/// The screen's last non-blank line is the bare prompt: the shell waits for a command.
+fn ends_at_prompt(screen: &str) -> bool {
+    screen
+        .lines()
+        .rfind(|l| !l.trim().is_empty())
+        .is_some_and(|l| l.trim_end() == "kt-prompt$")
 }

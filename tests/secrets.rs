@@ -145,12 +145,52 @@ impl Sandbox {
 
     /// Runs the binary to completion (stdin is not a terminal, so it never takes a screen).
     fn run(&self, args: &[&str]) -> Output {
-        Command::new(env!("CARGO_BIN_EXE_kafka-tui"))
+        self.run_within(args, Duration::from_secs(60))
+    }
+
+    /// The same, failing (and killing it) if it takes longer than `limit`.
+    fn run_within(&self, args: &[&str], limit: Duration) -> Output {
+        let child = Command::new(env!("CARGO_BIN_EXE_kafka-tui"))
             .args(args)
             .envs(self.env())
             .stdin(Stdio::null())
-            .output()
-            .expect("the binary runs")
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("the binary runs");
+        let pid = child.id();
+        let (tx, rx) = std::sync::mpsc::channel();
+        std::thread::spawn(move || {
+            let _ = tx.send(child.wait_with_output());
+        });
+        match rx.recv_timeout(limit) {
+            Ok(out) => out.expect("output"),
+            Err(_) => {
+                let _ = Command::new("kill").arg("-9").arg(pid.to_string()).status();
+                panic!("kafka-tui {args:?} did not exit within {limit:?}");
+            }
+        }
+    }
+
+    /// A tmux session running the binary with `args` in this sandbox; the pane then reports
+    /// the exit status and runs `stty -a`. The outer shell traps SIGINT so a Ctrl+C meant for
+    /// kafka-tui does not end the report.
+    fn tmux(&self, name: &str, args: &[&str]) -> Tmux {
+        let env: Vec<String> = self
+            .env()
+            .into_iter()
+            .map(|(k, v)| format!("{k}={}", sh_quote(&v)))
+            .collect();
+        let args: Vec<String> = args.iter().map(|a| sh_quote(a)).collect();
+        let log = self.path("kafka-tui.log").display().to_string();
+        let cmd = format!(
+            "trap 'true' INT; env {} {} --log-file {} {}; echo kafka-tui-exited-$?; stty -a; sleep 60",
+            env.join(" "),
+            sh_quote(env!("CARGO_BIN_EXE_kafka-tui")),
+            sh_quote(&log),
+            args.join(" ")
+        );
+        Tmux::start(name, &cmd, 160, 45)
     }
 }
 
@@ -208,8 +248,14 @@ fn kafka_tui_config_masks_every_secret() {
 fn debug_output_masks_every_secret() {
     let file = ConfigFile::parse(Path::new("c.toml"), &config_text("127.0.0.1:9", true)).unwrap();
     std::env::set_var(ENV_VAR, ENV_SECRET);
+    let rt = tokio::runtime::Runtime::new().unwrap();
     for name in ["prod", "env", "cmd", "oidc"] {
         let t = Target::from_cluster(name, &file.clusters[name]).unwrap();
+        assert_no_secret(
+            &format!("{t:?}"),
+            &format!("Debug of unresolved Target {name}"),
+        );
+        let t = rt.block_on(t.resolve_password(true)).unwrap();
         let values: Vec<&str> = t.properties.iter().map(|(_, v)| v.as_str()).collect();
         assert!(
             values.iter().any(|v| ALL.iter().any(|s| v.contains(s))),
@@ -345,4 +391,381 @@ fn readable_config_with_secrets_gets_a_chmod_warning() {
         assert_eq!(said, warned, "mode {mode:o}: stderr:\n{stderr}");
         assert_no_secret(&stderr, "the warning");
     }
+}
+
+// ---------------------------------------------------------------------------------------------
+// A password_cmd that waits (a gpg or pass prompt nobody answers)
+// ---------------------------------------------------------------------------------------------
+
+/// A config whose cluster `slow` takes its password from a command that sleeps `secs` (a
+/// number no other process uses, so the test can tell whether it is still running), after
+/// touching `ran` to show it ran.
+fn slow_config(s_dir: &Path, secs: u64, timeout: &str) -> String {
+    let ran = s_dir.join("password-cmd-ran");
+    format!(
+        "[clusters.slow]\nbootstrap = \"127.0.0.1:{}\"\npassword_cmd = \"touch {}; sleep {secs}\"\n{timeout}",
+        free_port(),
+        ran.display()
+    )
+}
+
+/// A sleep duration no other process has.
+fn unique_secs() -> u64 {
+    use std::sync::atomic::{AtomicU64, Ordering};
+    static N: AtomicU64 = AtomicU64::new(0);
+    2_000_000 + u64::from(std::process::id()) * 100 + N.fetch_add(1, Ordering::Relaxed)
+}
+
+/// Whether a `sleep secs` process is alive.
+fn sleeping(secs: u64) -> bool {
+    let needle = format!("sleep {secs}");
+    std::fs::read_dir("/proc")
+        .into_iter()
+        .flatten()
+        .filter_map(|e| e.ok())
+        .any(|e| {
+            std::fs::read(e.path().join("cmdline"))
+                .is_ok_and(|c| String::from_utf8_lossy(&c).replace('\0', " ").trim() == needle)
+        })
+}
+
+fn wait_until(what: &str, limit: Duration, mut pred: impl FnMut() -> bool) {
+    let deadline = std::time::Instant::now() + limit;
+    while !pred() {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "timed out waiting for {what}"
+        );
+        std::thread::sleep(Duration::from_millis(100));
+    }
+}
+
+/// `kafka-tui config` says where the password comes from without running the command: it
+/// returns at once even when the command would wait for ever.
+#[test]
+fn kafka_tui_config_does_not_run_password_cmd() {
+    let dir = tempfile::tempdir().unwrap();
+    let s = Sandbox::new(&slow_config(dir.path(), 100, ""), 0o600);
+    let out = s.run_within(&["--cluster", "slow", "config"], Duration::from_secs(10));
+    let (stdout, stderr) = text_of(&out);
+    assert!(out.status.success(), "{stderr}");
+    assert!(
+        stdout.contains("sasl.password = ******** (from password_cmd"),
+        "the selected cluster's password is said to come from password_cmd:\n{stdout}"
+    );
+    assert!(
+        !dir.path().join("password-cmd-ran").exists(),
+        "the password_cmd was run"
+    );
+}
+
+/// At start-up a waiting password_cmd is named on the terminal (before the screen is taken,
+/// so a prompt of its own would show), and Ctrl+C quits at once, stopping it.
+#[test]
+fn password_cmd_that_waits_at_startup_says_so_and_ctrl_c_quits() {
+    if skip_without_tmux() {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let secs = unique_secs();
+    let s = Sandbox::new(&slow_config(dir.path(), secs, ""), 0o600);
+    let t = s.tmux("startup-wait", &["--cluster", "slow"]);
+    let screen = t.wait_for("the waiting text", WAIT, |s| {
+        s.contains("waiting for password_cmd of cluster slow")
+    });
+    assert!(screen.contains("Ctrl+C cancels"), "{screen}");
+    wait_until("the password_cmd to run", WAIT, || sleeping(secs));
+    let started = std::time::Instant::now();
+    t.keys(&["C-c"]);
+    let screen = t.wait_for("kafka-tui to exit", WAIT, |s| {
+        s.contains("kafka-tui-exited-") && s.contains("icanon")
+    });
+    assert!(
+        started.elapsed() < Duration::from_secs(5),
+        "Ctrl+C took {:?}",
+        started.elapsed()
+    );
+    assert!(!screen.contains("kafka-tui-exited-0"), "{screen}");
+    wait_until("the password_cmd to stop", Duration::from_secs(5), || {
+        !sleeping(secs)
+    });
+}
+
+/// A password_cmd that never answers ends start-up after its timeout with a clear error.
+#[test]
+fn password_cmd_timeout_ends_startup_with_a_clear_error() {
+    let dir = tempfile::tempdir().unwrap();
+    let config = slow_config(dir.path(), 100, "password_cmd_timeout = \"1s\"\n");
+    let s = Sandbox::new(&config, 0o600);
+    let out = s.run_within(&["--cluster", "slow"], Duration::from_secs(10));
+    let (_, stderr) = text_of(&out);
+    assert!(!out.status.success());
+    for needle in [
+        "waiting for password_cmd of cluster slow",
+        "no answer within 1s",
+        "password_cmd_timeout",
+    ] {
+        assert!(stderr.contains(needle), "{needle:?} not in:\n{stderr}");
+    }
+}
+
+/// `:ctx` to a cluster whose password_cmd waits: the switch waits in the background, the
+/// status line says for what, keys keep working, Esc cancels it (stopping the command), and
+/// q quits at once while another one waits.
+#[test]
+fn ctx_to_a_cluster_whose_password_cmd_waits_keeps_keys_working() {
+    if skip_without_tmux() {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let secs = unique_secs();
+    let s = Sandbox::new(&slow_config(dir.path(), secs, ""), 0o600);
+    let t = s.tmux("ctx-wait", &["--listen", "127.0.0.1:0", "--no-demo"]);
+    t.wait_for("the embedded broker", WAIT, |s| {
+        s.contains("connected, 1 broker")
+    });
+    let ctx = |t: &Tmux| {
+        t.keys(&[":"]);
+        t.type_text("ctx slow");
+        t.keys(&["Enter"]);
+        t.wait_for("the waiting text", WAIT, |s| {
+            s.contains("waiting for password_cmd of cluster slow") && s.contains("Esc cancels")
+        });
+        wait_until("the password_cmd to run", WAIT, || sleeping(secs));
+    };
+    ctx(&t);
+    // Keys still work: the help opens and closes.
+    t.keys(&["?"]);
+    t.wait_for("the help", WAIT, |s| s.contains("Keys"));
+    t.keys(&["q"]);
+    t.escape();
+    t.wait_for("the switch cancelled", WAIT, |s| {
+        s.contains("switch to slow cancelled")
+    });
+    wait_until("the password_cmd to stop", Duration::from_secs(5), || {
+        !sleeping(secs)
+    });
+    ctx(&t);
+    t.escape();
+    t.wait_for("the switch cancelled again", WAIT, |s| {
+        s.contains("switch to slow cancelled")
+    });
+    ctx(&t);
+    let started = std::time::Instant::now();
+    t.keys(&["q"]);
+    t.wait_for("a clean exit", WAIT, |s| s.contains("kafka-tui-exited-0"));
+    assert!(started.elapsed() < Duration::from_secs(5));
+    wait_until("the password_cmd to stop", Duration::from_secs(5), || {
+        !sleeping(secs)
+    });
+}
+
+// ---------------------------------------------------------------------------------------------
+// Secrets kept off the command line, out of log commands, out of other users' reach
+// ---------------------------------------------------------------------------------------------
+
+/// A mistyped secret property (`sasl.pasword`) is unknown to librdkafka, whose error quotes
+/// the value: kafka-tui masks the value of any unknown property whose name looks like a
+/// secret's, in the start-up error and in `kafka-tui config`.
+#[test]
+fn a_mistyped_secret_property_is_masked_in_errors_and_config() {
+    const TYPO: &str = "S3cret-under-a-typo";
+    let s = Sandbox::new("", 0o600);
+    let log = s.path("kafka-tui.log").display().to_string();
+    let prop = format!("sasl.pasword={TYPO}");
+    let out = s.run(&["-b", "127.0.0.1:9", "-X", &prop, "--log-file", &log]);
+    let (stdout, stderr) = text_of(&out);
+    assert!(!out.status.success());
+    assert!(
+        stderr.contains("sasl.pasword"),
+        "the error names it: {stderr}"
+    );
+    for (text, what) in [
+        (&stdout, "stdout"),
+        (&stderr, "stderr"),
+        (&read(&s.path("kafka-tui.log")), "the log"),
+    ] {
+        assert!(
+            !text.contains(TYPO),
+            "the value leaked into {what}:\n{text}"
+        );
+    }
+    let out = s.run(&["-b", "127.0.0.1:9", "-X", &prop, "config"]);
+    let (stdout, _) = text_of(&out);
+    assert!(stdout.contains("sasl.pasword = ********"), "{stdout}");
+    assert!(!stdout.contains(TYPO), "{stdout}");
+}
+
+/// A password need not be on the command line, where every local user's `ps` shows it:
+/// `-X sasl.password=@env:VAR` and `@file:PATH`, and `${VAR}` in a `-F` file, are resolved;
+/// a missing variable is named.
+#[test]
+fn secrets_come_from_the_environment_or_a_file_instead_of_the_command_line() {
+    std::env::set_var(ENV_VAR, ENV_SECRET);
+    let dir = tempfile::tempdir().unwrap();
+    let pw_file = dir.path().join("pw");
+    std::fs::write(&pw_file, format!("{CMD_SECRET}\n")).unwrap();
+    let props = dir.path().join("client.properties");
+    std::fs::write(
+        &props,
+        format!("security.protocol=SASL_SSL\nsasl.password=${{{ENV_VAR}}}\n"),
+    )
+    .unwrap();
+    let resolve = |args: &[&str]| {
+        let cli =
+            Cli::try_parse_from(std::iter::once("kafka-tui").chain(args.iter().copied())).unwrap();
+        target::resolve_initial(&cli, &ConfigFile::default(), None)
+    };
+    let password = |t: &Target| {
+        t.properties
+            .iter()
+            .rev()
+            .find(|(k, _)| k == "sasl.password")
+            .map(|(_, v)| v.clone())
+    };
+    let env_arg = format!("sasl.password=@env:{ENV_VAR}");
+    let t = resolve(&["-b", "h:1", "-X", &env_arg]).unwrap();
+    assert_eq!(password(&t).as_deref(), Some(ENV_SECRET));
+    let file_arg = format!("sasl.password=@file:{}", pw_file.display());
+    let t = resolve(&["-b", "h:1", "-X", &file_arg]).unwrap();
+    assert_eq!(password(&t).as_deref(), Some(CMD_SECRET));
+    let props_arg = props.display().to_string();
+    let t = resolve(&["-b", "h:1", "-F", &props_arg]).unwrap();
+    assert_eq!(password(&t).as_deref(), Some(ENV_SECRET));
+    let e = resolve(&["-b", "h:1", "-X", "sasl.password=@env:KT_SURELY_UNSET"])
+        .unwrap_err()
+        .to_string();
+    assert!(
+        e.contains("KT_SURELY_UNSET") && e.contains("not set"),
+        "{e}"
+    );
+
+    // The binary: `kafka-tui config` says where it comes from, never the value.
+    let s = Sandbox::new("", 0o600);
+    let out = s.run(&["-b", "h:1", "-X", &env_arg, "config"]);
+    let (stdout, stderr) = text_of(&out);
+    assert!(out.status.success(), "{stderr}");
+    assert!(stdout.contains("sasl.password = ********"), "{stdout}");
+    assert_no_secret(&stdout, "kafka-tui config with @env");
+}
+
+/// `kafka-tui config` and start-up errors print names and values from the config file escaped,
+/// as the screen does: a cluster named with an escape sequence or a newline cannot clear the
+/// terminal, set its title or forge a line of the report.
+#[test]
+fn config_report_and_startup_errors_escape_what_the_config_says() {
+    let config = r#"default_cluster = "evil\u001b[2J\u001b]0;pwned\u0007"
+[clusters."evil\u001b[2J\u001b]0;pwned\u0007"]
+bootstrap = "127.0.0.1:9"
+color = "red\u001b[5m"
+broker_log_cmd = "echo \u001b[31m"
+[clusters."evil\u001b[2J\u001b]0;pwned\u0007".properties]
+"client.id" = "a\nsasl.password = forged"
+"#;
+    let s = Sandbox::new(config, 0o600);
+    let out = s.run(&["config"]);
+    let (stdout, stderr) = text_of(&out);
+    assert!(out.status.success(), "{stderr}");
+    assert!(
+        !stdout.contains('\x1b') && !stdout.contains('\x07'),
+        "raw control characters in `kafka-tui config`:\n{stdout:?}"
+    );
+    assert!(stdout.contains("[clusters.evil␛[2J␛]0;pwned␇]"), "{stdout}");
+    assert!(stdout.contains("selected: evil␛[2J␛]0;pwned␇"), "{stdout}");
+    assert!(
+        stdout.contains("client.id = a␊sasl.password = forged"),
+        "{stdout}"
+    );
+    let out = s.run(&["--cluster", "nope\x1b]0;t\x07"]);
+    let (_, stderr) = text_of(&out);
+    assert!(!out.status.success());
+    assert!(
+        !stderr.contains('\x1b') && !stderr.contains('\x07'),
+        "raw control characters in the start-up error:\n{stderr:?}"
+    );
+    assert!(
+        stderr.contains("nope") && stderr.contains("known: evil␛[2J"),
+        "{stderr}"
+    );
+}
+
+/// A log command (`docker logs -f broker`) runs with a clean environment: the locale, PATH,
+/// HOME and what container and cluster tools need, not the variable holding the password.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn log_commands_do_not_inherit_the_password_variable() {
+    use kafka_tui::broker::logs::{spawn_all, LogSourceDef, LogSpec};
+    use kafka_tui::event::{Event, LogEvent};
+    std::env::set_var(ENV_VAR, ENV_SECRET);
+    std::env::set_var("DOCKER_HOST", "unix:///kt-test/docker.sock");
+    let (tx, mut rx) = tokio::sync::mpsc::channel(64);
+    let cancel = tokio_util::sync::CancellationToken::new();
+    let def = LogSourceDef {
+        name: "broker".into(),
+        spec: LogSpec::Command("env".into()),
+    };
+    spawn_all(vec![def], tx, cancel.clone());
+    let mut lines = Vec::new();
+    let deadline = tokio::time::Instant::now() + WAIT;
+    loop {
+        match tokio::time::timeout_at(deadline, rx.recv()).await {
+            Ok(Some(Event::Log(LogEvent::Lines { lines: l, .. }))) => lines.extend(l),
+            Ok(Some(Event::Log(LogEvent::Status { text, .. }))) if text.contains("finished") => {
+                break
+            }
+            Ok(Some(_)) => {}
+            Ok(None) | Err(_) => panic!("`env` did not finish; lines so far: {lines:?}"),
+        }
+    }
+    cancel.cancel();
+    let all = lines.join("\n");
+    assert!(
+        !all.contains(ENV_SECRET) && !all.contains(ENV_VAR),
+        "the password variable reached the log command:\n{all}"
+    );
+    for kept in ["PATH=", "HOME=", "DOCKER_HOST=unix:///kt-test/docker.sock"] {
+        assert!(
+            lines.iter().any(|l| l.starts_with(kept)),
+            "{kept} missing:\n{all}"
+        );
+    }
+}
+
+/// kafka-tui's own log is the user's alone: created 0600, in directories it creates 0700; an
+/// old log file others could read is made private.
+#[test]
+fn the_log_file_is_private() {
+    use std::os::unix::fs::MetadataExt;
+    let s = Sandbox::new("", 0o600);
+    let dir = s.path("logs");
+    let log = dir.join("deeper").join("kafka-tui.log");
+    let mode = |p: &Path| std::fs::metadata(p).unwrap().mode() & 0o777;
+    let run_once = |log: &Path| {
+        // An unknown property: kafka-tui stops after opening its log.
+        let out = s.run(&[
+            "-b",
+            "127.0.0.1:9",
+            "-X",
+            "no.such.property=1",
+            "--log-file",
+            &log.display().to_string(),
+        ]);
+        assert!(!out.status.success());
+    };
+    run_once(&log);
+    assert_eq!(mode(&log), 0o600, "the log file");
+    assert_eq!(mode(&dir), 0o700, "a directory kafka-tui created");
+    assert_eq!(
+        mode(&dir.join("deeper")),
+        0o700,
+        "a directory kafka-tui created"
+    );
+    let old = s.path("old.log");
+    std::fs::write(&old, "from an older version\n").unwrap();
+    std::fs::set_permissions(&old, std::fs::Permissions::from_mode(0o644)).unwrap();
+    run_once(&old);
+    assert_eq!(mode(&old), 0o600, "an existing log file others could read");
+    assert!(
+        read(&old).starts_with("from an older version"),
+        "appended to, not replaced"
+    );
 }

@@ -7,7 +7,7 @@ use std::path::PathBuf;
 use std::process::Stdio;
 use std::time::Duration;
 
-use tokio::io::{AsyncBufReadExt, AsyncReadExt, AsyncSeekExt, BufReader};
+use tokio::io::{AsyncReadExt, AsyncSeekExt};
 use tokio::sync::mpsc;
 use tokio_util::sync::CancellationToken;
 
@@ -17,6 +17,12 @@ use crate::event::{Event, LogEvent};
 const LINES_PER_EVENT: usize = 512;
 /// On opening a file, how much of its end is read: the pane keeps a bounded tail anyway.
 const FILE_BACKLOG_BYTES: u64 = 256 * 1024;
+/// The longest line a source sends; a longer one is cut there and marked with `CUT_MARK`.
+pub const MAX_LINE_BYTES: usize = 16 * 1024;
+pub const CUT_MARK: &str = " …(line cut)";
+/// Past this many bytes of one cut line, reading slows down (see `LineSplitter::flooding`).
+const FLOOD_BYTES: u64 = 1 << 20;
+const FLOOD_PAUSE: Duration = Duration::from_millis(10);
 
 #[derive(Debug)]
 pub enum LogSpec {
@@ -110,17 +116,92 @@ async fn follow_channel(source: usize, mut rx: mpsc::Receiver<String>, tx: &mpsc
     }
 }
 
-/// Splits complete lines off `buf`, leaving a trailing partial line in place.
-pub fn take_lines(buf: &mut Vec<u8>) -> Vec<String> {
-    let Some(last_nl) = buf.iter().rposition(|&b| b == b'\n') else {
-        return Vec::new();
-    };
-    let rest = buf.split_off(last_nl + 1);
-    let done = std::mem::replace(buf, rest);
-    done[..done.len() - 1]
-        .split(|&b| b == b'\n')
-        .map(|l| String::from_utf8_lossy(l.strip_suffix(b"\r").unwrap_or(l)).into_owned())
-        .collect()
+/// Splits a byte stream into lines as it arrives, looking at each byte once: `\n`, `\r\n` and a
+/// lone `\r` (a progress bar redrawing itself) each end a line. A line longer than
+/// `MAX_LINE_BYTES` is sent at once, cut and marked, and the rest of it is skipped up to the next
+/// line end, so a stream that never ends a line (binary output, `cat /dev/zero`) holds at most
+/// `MAX_LINE_BYTES`, however long it runs.
+#[derive(Debug, Default)]
+pub struct LineSplitter {
+    partial: Vec<u8>,
+    /// Bytes of the current line skipped after its cut (0: not cut).
+    skipped: u64,
+    /// The line was cut: what follows up to the line end is dropped.
+    cut: bool,
+    /// The previous byte was `\r`: a `\n` right after it ends no second line.
+    after_cr: bool,
+}
+
+impl LineSplitter {
+    /// Feeds `bytes`; the lines they complete are appended to `out`.
+    pub fn push(&mut self, mut bytes: &[u8], out: &mut Vec<String>) {
+        while !bytes.is_empty() {
+            if std::mem::take(&mut self.after_cr) && bytes[0] == b'\n' {
+                bytes = &bytes[1..];
+                continue;
+            }
+            match bytes.iter().position(|&b| b == b'\n' || b == b'\r') {
+                Some(i) => {
+                    self.take(&bytes[..i], out);
+                    self.end_line(out);
+                    self.after_cr = bytes[i] == b'\r';
+                    bytes = &bytes[i + 1..];
+                }
+                None => {
+                    self.take(bytes, out);
+                    return;
+                }
+            }
+        }
+    }
+
+    /// The stream ended: a last line without a line end is a line too.
+    pub fn finish(&mut self, out: &mut Vec<String>) {
+        if !self.partial.is_empty() {
+            self.end_line(out);
+        }
+        self.cut = false;
+        self.skipped = 0;
+        self.after_cr = false;
+    }
+
+    /// Forgets the partial line (the file was truncated).
+    pub fn reset(&mut self) {
+        *self = LineSplitter::default();
+    }
+
+    /// True while a cut line goes on past `FLOOD_BYTES`: the reader then pauses between
+    /// reads, so a source that writes only garbage (`cat /dev/zero`) costs little CPU.
+    pub fn flooding(&self) -> bool {
+        self.skipped > FLOOD_BYTES
+    }
+
+    fn take(&mut self, part: &[u8], out: &mut Vec<String>) {
+        if self.cut {
+            self.skipped += part.len() as u64;
+            return;
+        }
+        let room = MAX_LINE_BYTES - self.partial.len();
+        if part.len() <= room {
+            self.partial.extend_from_slice(part);
+            return;
+        }
+        self.partial.extend_from_slice(&part[..room]);
+        let mut line = String::from_utf8_lossy(&self.partial).into_owned();
+        line.push_str(CUT_MARK);
+        out.push(line);
+        self.partial.clear();
+        self.cut = true;
+        self.skipped = (part.len() - room) as u64;
+    }
+
+    fn end_line(&mut self, out: &mut Vec<String>) {
+        if !std::mem::take(&mut self.cut) {
+            out.push(String::from_utf8_lossy(&self.partial).into_owned());
+        }
+        self.partial.clear();
+        self.skipped = 0;
+    }
 }
 
 async fn send_lines(tx: &mpsc::Sender<Event>, source: usize, lines: Vec<String>) -> bool {
@@ -165,22 +246,25 @@ async fn follow_file(source: usize, path: PathBuf, tx: &mpsc::Sender<Event>) {
         let mut pos = meta.len().saturating_sub(FILE_BACKLOG_BYTES);
         let _ = file.seek(SeekFrom::Start(pos)).await;
         status(tx, source, format!("following {shown}")).await;
-        let mut buf = Vec::new();
+        let mut splitter = LineSplitter::default();
         let mut first = pos > 0;
+        let mut chunk = vec![0u8; 64 * 1024];
         loop {
-            let mut chunk = Vec::new();
-            match (&mut file).take(1 << 20).read_to_end(&mut chunk).await {
+            match file.read(&mut chunk).await {
                 Ok(0) => {}
                 Ok(n) => {
                     pos += n as u64;
-                    buf.extend_from_slice(&chunk);
-                    let mut lines = take_lines(&mut buf);
+                    let mut lines = Vec::new();
+                    splitter.push(&chunk[..n], &mut lines);
                     if first && !lines.is_empty() {
                         lines.remove(0); // the backlog starts mid-line
                         first = false;
                     }
                     if !send_lines(tx, source, lines).await {
                         return;
+                    }
+                    if splitter.flooding() {
+                        tokio::time::sleep(FLOOD_PAUSE).await;
                     }
                     continue;
                 }
@@ -195,7 +279,7 @@ async fn follow_file(source: usize, path: PathBuf, tx: &mpsc::Sender<Event>) {
             if !matches!(&now, Ok(m) if m.ino() == inode) {
                 // Rotated or deleted: what was written to the old file just before still
                 // counts, so read it to its end first.
-                let lines = drain_rest(&mut file, &mut buf).await;
+                let lines = drain_rest(&mut file, &mut splitter).await;
                 if !send_lines(tx, source, lines).await {
                     return;
                 }
@@ -213,7 +297,7 @@ async fn follow_file(source: usize, path: PathBuf, tx: &mpsc::Sender<Event>) {
                     )
                     .await;
                     pos = 0;
-                    buf.clear();
+                    splitter.reset();
                     let _ = file.seek(SeekFrom::Start(0)).await;
                 }
                 Ok(_) => {}
@@ -232,15 +316,15 @@ async fn follow_file(source: usize, path: PathBuf, tx: &mpsc::Sender<Event>) {
     }
 }
 
-/// Reads what is left of a file being left behind, including a last line without newline.
-async fn drain_rest(file: &mut tokio::fs::File, buf: &mut Vec<u8>) -> Vec<String> {
+/// Reads what is left of a file being left behind (16 MiB at most), including a last line
+/// without newline.
+async fn drain_rest(file: &mut tokio::fs::File, splitter: &mut LineSplitter) -> Vec<String> {
     let mut rest = Vec::new();
     let _ = file.take(16 << 20).read_to_end(&mut rest).await;
-    buf.extend_from_slice(&rest);
-    if !buf.is_empty() && buf.last() != Some(&b'\n') {
-        buf.push(b'\n');
-    }
-    take_lines(buf)
+    let mut lines = Vec::new();
+    splitter.push(&rest, &mut lines);
+    splitter.finish(&mut lines);
+    lines
 }
 
 /// Streams a shell command's stdout and stderr, like `docker logs -f broker`.
@@ -254,6 +338,8 @@ async fn follow_command(
     command
         .arg("-c")
         .arg(cmd)
+        .env_clear()
+        .envs(log_command_env(std::env::vars_os()))
         .stdin(Stdio::null())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
@@ -269,6 +355,10 @@ async fn follow_command(
     };
     status(tx, source, format!("running `{cmd}`")).await;
     let mut guard = GroupGuard(child.id());
+    if let Some(pid) = child.id() {
+        // A fatal signal cannot run `guard`'s Drop: let its handler stop the group.
+        crate::signals::register_child_group(pid);
+    }
     let (line_tx, mut line_rx) = mpsc::channel::<String>(1024);
     if let Some(out) = child.stdout.take() {
         tokio::spawn(pipe_lines(out, line_tx.clone()));
@@ -287,10 +377,57 @@ async fn follow_command(
                 Ok(s) => format!("`{cmd}` exited with {s}"),
                 Err(e) => format!("`{cmd}` could not be waited for: {e}"),
             };
-            guard.0 = None;
+            if let Some(pid) = guard.0.take() {
+                crate::signals::unregister_child_group(pid);
+            }
             status(tx, source, text).await;
         }
     }
+}
+
+/// Variables a log command keeps from kafka-tui's environment: what `docker logs`, `podman
+/// logs`, `kubectl logs`, `journalctl` or `ssh host tail -f` need to find their programs,
+/// configuration, daemon and agent, and the locale. Nothing else: kafka-tui's environment is
+/// where a cluster's password comes from (`${KAFKA_PASSWORD}`, `-X sasl.password=@env:...`),
+/// and a log command has no use for it. A command that needs another variable can set it
+/// itself (`AWS_PROFILE=ops aws logs tail ...`).
+const LOG_COMMAND_ENV: &[&str] = &[
+    "PATH",
+    "HOME",
+    "USER",
+    "LOGNAME",
+    "SHELL",
+    "LANG",
+    "LANGUAGE",
+    "TERM",
+    "TZ",
+    "TMPDIR",
+    "XDG_RUNTIME_DIR",
+    "XDG_CONFIG_HOME",
+    "XDG_CACHE_HOME",
+    "XDG_DATA_HOME",
+    "SSH_AUTH_SOCK",
+    "DOCKER_HOST",
+    "DOCKER_CONTEXT",
+    "DOCKER_CONFIG",
+    "DOCKER_CERT_PATH",
+    "DOCKER_TLS_VERIFY",
+    "DOCKER_API_VERSION",
+    "CONTAINER_HOST",
+    "CONTAINER_CONNECTION",
+    "KUBECONFIG",
+];
+
+/// The environment a log command runs with: `LOG_COMMAND_ENV` and the `LC_*` locale
+/// variables, taken from `vars`.
+pub fn log_command_env(
+    vars: impl Iterator<Item = (std::ffi::OsString, std::ffi::OsString)>,
+) -> Vec<(std::ffi::OsString, std::ffi::OsString)> {
+    vars.filter(|(k, _)| {
+        k.to_str()
+            .is_some_and(|k| LOG_COMMAND_ENV.contains(&k) || k.starts_with("LC_"))
+    })
+    .collect()
 }
 
 /// Stops the command's process group when its task ends for any reason, quitting included.
@@ -298,28 +435,38 @@ struct GroupGuard(Option<u32>);
 
 impl Drop for GroupGuard {
     fn drop(&mut self) {
+        if let Some(pid) = self.0 {
+            crate::signals::unregister_child_group(pid);
+        }
         kill_group(self.0.take());
     }
 }
 
-async fn pipe_lines<R: tokio::io::AsyncRead + Unpin>(r: R, tx: mpsc::Sender<String>) {
-    let mut reader = BufReader::new(r);
-    let mut line = Vec::new();
+async fn pipe_lines<R: tokio::io::AsyncRead + Unpin>(mut r: R, tx: mpsc::Sender<String>) {
+    let mut splitter = LineSplitter::default();
+    let mut chunk = vec![0u8; 64 * 1024];
+    let mut lines = Vec::new();
     loop {
-        line.clear();
-        match reader.read_until(b'\n', &mut line).await {
-            Ok(0) | Err(_) => return,
-            Ok(_) => {
-                let l = line.strip_suffix(b"\n").unwrap_or(&line);
-                let l = l.strip_suffix(b"\r").unwrap_or(l);
-                if tx
-                    .send(String::from_utf8_lossy(l).into_owned())
-                    .await
-                    .is_err()
-                {
-                    return;
-                }
+        let ended = match r.read(&mut chunk).await {
+            Ok(0) | Err(_) => {
+                splitter.finish(&mut lines);
+                true
             }
+            Ok(n) => {
+                splitter.push(&chunk[..n], &mut lines);
+                false
+            }
+        };
+        for line in lines.drain(..) {
+            if tx.send(line).await.is_err() {
+                return;
+            }
+        }
+        if ended {
+            return;
+        }
+        if splitter.flooding() {
+            tokio::time::sleep(FLOOD_PAUSE).await;
         }
     }
 }
@@ -338,19 +485,52 @@ pub fn kill_group(pid: Option<u32>) {
 mod tests {
     use super::*;
 
-    #[test]
-    fn take_lines_keeps_partial_line() {
-        let mut buf = b"one\r\ntwo\nthr".to_vec();
-        assert_eq!(take_lines(&mut buf), vec!["one", "two"]);
-        assert_eq!(buf, b"thr");
-        buf.extend_from_slice(b"ee\n");
-        assert_eq!(take_lines(&mut buf), vec!["three"]);
-        assert!(buf.is_empty());
+    fn split(chunks: &[&[u8]]) -> Vec<String> {
+        let mut s = LineSplitter::default();
+        let mut out = Vec::new();
+        for c in chunks {
+            s.push(c, &mut out);
+        }
+        s.finish(&mut out);
+        out
     }
 
     #[test]
-    fn take_lines_on_invalid_utf8_is_lossy() {
-        let mut buf = b"a\xffb\n".to_vec();
-        assert_eq!(take_lines(&mut buf), vec!["a\u{fffd}b"]);
+    fn lines_end_at_newline_crlf_and_lone_cr_across_chunks() {
+        assert_eq!(
+            split(&[b"one\r", b"\ntwo\nthr", b"ee\r50%\r100%\r\n", b"last"]),
+            vec!["one", "two", "three", "50%", "100%", "last"]
+        );
+        // Empty lines stay, but \r\n is one line end, even split between two reads.
+        assert_eq!(split(&[b"a\n\nb\r", b"\n"]), vec!["a", "", "b"]);
+    }
+
+    #[test]
+    fn invalid_utf8_is_lossy() {
+        assert_eq!(split(&[b"a\xffb\n"]), vec!["a\u{fffd}b"]);
+    }
+
+    #[test]
+    fn a_line_without_end_is_cut_once_and_the_rest_skipped() {
+        let mut s = LineSplitter::default();
+        let mut out = Vec::new();
+        for _ in 0..1000 {
+            s.push(&[b'x'; 4096], &mut out);
+        }
+        assert_eq!(out.len(), 1, "one cut line, sent as soon as it is too long");
+        assert_eq!(out[0].len(), MAX_LINE_BYTES + CUT_MARK.len());
+        assert!(out[0].ends_with(CUT_MARK));
+        assert!(s.partial.is_empty(), "nothing held while skipping");
+        assert!(s.flooding());
+        s.push(b"tail of the long line\nnext\n", &mut out);
+        assert_eq!(out[1..], ["next"], "the rest of the cut line is not a line");
+        assert!(!s.flooding());
+    }
+
+    #[test]
+    fn a_line_of_exactly_the_limit_is_not_cut() {
+        let line = vec![b'y'; MAX_LINE_BYTES];
+        let out = split(&[&line, b"\n"]);
+        assert_eq!(out, vec!["y".repeat(MAX_LINE_BYTES)]);
     }
 }

@@ -5,7 +5,9 @@ use super::Scroll;
 use crate::kafka::codec::sanitize_inline;
 
 pub const DEFAULT_MAX_LINES: usize = 20_000;
-const MAX_LINE_BYTES: usize = 8 * 1024;
+/// A bound for lines from anywhere. Above the 16 KiB at which log sources cut (and mark) their
+/// lines (`broker::logs::MAX_LINE_BYTES`), so a source's own cut shows once.
+const MAX_LINE_BYTES: usize = 17 * 1024;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Level {
@@ -51,11 +53,95 @@ pub fn detect_level(line: &str) -> Level {
     found
 }
 
+/// A colour a log line asked for with an SGR escape sequence (`ESC[32m`, `ESC[38;5;208m`,
+/// `ESC[38;2;r;g;bm`): one of the 256 indexed colours, or a true colour.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AnsiColor {
+    Indexed(u8),
+    Rgb(u8, u8, u8),
+}
+
+/// The look an SGR sequence gives the text after it, as plain data (drawn by `ui::logs`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Sgr {
+    pub fg: Option<AnsiColor>,
+    pub bg: Option<AnsiColor>,
+    pub bold: bool,
+    pub dim: bool,
+    pub italic: bool,
+    pub underline: bool,
+    pub reverse: bool,
+}
+
+impl Sgr {
+    /// Applies the parameters of one `ESC[...m` sequence; unknown ones are ignored.
+    fn apply(&mut self, params: &str) {
+        let mut codes = params.split([';', ':']).map(|p| p.parse::<u16>().ok());
+        while let Some(code) = codes.next() {
+            match code.unwrap_or(0) {
+                0 => *self = Sgr::default(),
+                1 => self.bold = true,
+                2 => self.dim = true,
+                3 => self.italic = true,
+                4 => self.underline = true,
+                7 => self.reverse = true,
+                22 => (self.bold, self.dim) = (false, false),
+                23 => self.italic = false,
+                24 => self.underline = false,
+                27 => self.reverse = false,
+                c @ 30..=37 => self.fg = Some(AnsiColor::Indexed((c - 30) as u8)),
+                c @ 90..=97 => self.fg = Some(AnsiColor::Indexed((c - 90 + 8) as u8)),
+                39 => self.fg = None,
+                c @ 40..=47 => self.bg = Some(AnsiColor::Indexed((c - 40) as u8)),
+                c @ 100..=107 => self.bg = Some(AnsiColor::Indexed((c - 100 + 8) as u8)),
+                49 => self.bg = None,
+                c @ (38 | 48) => {
+                    let mut next = || codes.next().flatten().map(|n| n.min(255) as u8);
+                    let color = match next() {
+                        Some(5) => next().map(AnsiColor::Indexed),
+                        Some(2) => match (next(), next(), next()) {
+                            (Some(r), Some(g), Some(b)) => Some(AnsiColor::Rgb(r, g, b)),
+                            _ => None,
+                        },
+                        _ => None,
+                    };
+                    if c == 38 {
+                        self.fg = color;
+                    } else {
+                        self.bg = color;
+                    }
+                }
+                _ => {}
+            }
+        }
+    }
+}
+
+/// Where a look starts in a line's text (a byte offset), up to the next run or the end.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct StyleRun {
+    pub start: usize,
+    pub sgr: Sgr,
+}
+
+/// The length of an SGR sequence (`ESC [ digits ; : ... m`) at the start of `s`, if it is one.
+fn sgr_len(s: &str) -> Option<usize> {
+    let rest = s.strip_prefix("\x1b[")?;
+    let params = rest
+        .bytes()
+        .take_while(|b| b.is_ascii_digit() || *b == b';' || *b == b':')
+        .count();
+    (rest.as_bytes().get(params) == Some(&b'm')).then_some(2 + params + 1)
+}
+
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct LogLine {
-    /// Already made terminal-safe.
+    /// Already made terminal-safe, and without the SGR sequences it had (see `styles`).
     pub text: String,
     pub level: Level,
+    /// The colours and attributes the line's SGR sequences asked for; empty when it had none.
+    /// Any other escape sequence (cursor moves, clears, OSC) stays in `text`, shown inert.
+    pub styles: Vec<StyleRun>,
 }
 
 impl LogLine {
@@ -64,14 +150,51 @@ impl LogLine {
         while !raw.is_char_boundary(end) {
             end -= 1;
         }
-        let mut text = sanitize_inline(&raw[..end]);
+        let (mut text, styles) = Self::parse_sgr(&raw[..end]);
         if end < raw.len() {
             text.push_str(" …(line cut)");
         }
         Self {
+            // On the text without the colour codes: `ESC[33mWARN` is a warning.
             level: detect_level(&text),
             text,
+            styles,
         }
+    }
+
+    /// Splits the SGR sequences (colours, as `docker logs` shows them) off the text, which is
+    /// sanitized piece by piece; what they asked for becomes style runs.
+    fn parse_sgr(raw: &str) -> (String, Vec<StyleRun>) {
+        if !raw.contains("\x1b[") {
+            return (sanitize_inline(raw), Vec::new());
+        }
+        let mut text = String::with_capacity(raw.len());
+        let mut styles: Vec<StyleRun> = Vec::new();
+        let mut sgr = Sgr::default();
+        let mut piece_start = 0;
+        let mut i = 0;
+        while let Some(off) = raw[i..].find('\x1b') {
+            let at = i + off;
+            let Some(len) = sgr_len(&raw[at..]) else {
+                i = at + 1;
+                continue;
+            };
+            text.push_str(&sanitize_inline(&raw[piece_start..at]));
+            sgr.apply(&raw[at + 2..at + len - 1]);
+            match styles.last_mut() {
+                Some(last) if last.start == text.len() => last.sgr = sgr,
+                Some(last) if last.sgr == sgr => {}
+                None if sgr == Sgr::default() => {}
+                _ => styles.push(StyleRun {
+                    start: text.len(),
+                    sgr,
+                }),
+            }
+            i = at + len;
+            piece_start = i;
+        }
+        text.push_str(&sanitize_inline(&raw[piece_start..]));
+        (text, styles)
     }
 }
 
@@ -130,7 +253,7 @@ impl LogsState {
         for l in lines {
             let line = LogLine::new(&l);
             visible |= active && (line.level == Level::Other || line.level <= verbosity);
-            let size = line.text.len() + 32;
+            let size = line.text.len() + 32 + line.styles.len() * std::mem::size_of::<StyleRun>();
             s.lines.push(line, size);
         }
         visible
@@ -307,7 +430,72 @@ mod tests {
         assert_eq!(l.text, "INFO ␛]0;pwned␇ done");
         let long = "x".repeat(100_000);
         let l = LogLine::new(&long);
-        assert!(l.text.len() < 9000 && l.text.ends_with("(line cut)"));
+        assert!(l.text.len() < 18 * 1024 && l.text.ends_with("(line cut)"));
+    }
+
+    #[test]
+    fn sgr_colours_become_styles_and_leave_the_text() {
+        let l = LogLine::new(
+            "\x1b[32m[2024] \x1b[1;33mWARN\x1b[0m slow \x1b[38;5;208mx\x1b[38;2;1;2;3my\x1b[m",
+        );
+        assert_eq!(l.text, "[2024] WARN slow xy");
+        assert_eq!(l.level, Level::Warn, "the level is found without the codes");
+        let green = Sgr {
+            fg: Some(AnsiColor::Indexed(2)),
+            ..Sgr::default()
+        };
+        let bold_yellow = Sgr {
+            fg: Some(AnsiColor::Indexed(3)),
+            bold: true,
+            ..Sgr::default()
+        };
+        assert_eq!(
+            l.styles,
+            vec![
+                StyleRun {
+                    start: 0,
+                    sgr: green
+                },
+                StyleRun {
+                    start: 7,
+                    sgr: bold_yellow
+                },
+                StyleRun {
+                    start: 11,
+                    sgr: Sgr::default()
+                },
+                StyleRun {
+                    start: 17,
+                    sgr: Sgr {
+                        fg: Some(AnsiColor::Indexed(208)),
+                        ..Sgr::default()
+                    }
+                },
+                StyleRun {
+                    start: 18,
+                    sgr: Sgr {
+                        fg: Some(AnsiColor::Rgb(1, 2, 3)),
+                        ..Sgr::default()
+                    }
+                },
+                StyleRun {
+                    start: 19,
+                    sgr: Sgr::default()
+                },
+            ]
+        );
+    }
+
+    /// Only SGR is taken: cursor moves, clears, OSC and a cut-off sequence stay visible and
+    /// inert; a line without codes has no styles.
+    #[test]
+    fn other_escape_sequences_stay_visible() {
+        let l = LogLine::new("\x1b[2J\x1b[5;5H\x1b]0;t\x07\x1b[31mred\x1b[K\x1b[3");
+        assert_eq!(l.text, "␛[2J␛[5;5H␛]0;t␇red␛[K␛[3");
+        assert_eq!(l.styles.len(), 1);
+        assert_eq!(l.styles[0].start, "␛[2J␛[5;5H␛]0;t␇".len());
+        assert!(LogLine::new("INFO plain").styles.is_empty());
+        assert_eq!(LogLine::new("\x1b[31mERROR\x1b[0m x").level, Level::Error);
     }
 
     /// Lines nobody can see (hidden by the verbosity, or of another source) ask for no frame,

@@ -2,13 +2,15 @@
 
 use crate::kafka::codec::sanitize_inline as clean;
 use ratatui::layout::Rect;
+use ratatui::style::{Color, Modifier, Style};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 use ratatui::Frame;
+use unicode_width::UnicodeWidthChar;
 
-use super::widgets::{highlight, pane_block, truncate};
+use super::widgets::pane_block;
 use crate::app::App;
-use crate::state::logs::Level;
+use crate::state::logs::{AnsiColor, Level, LogLine, Sgr};
 use crate::state::Pane;
 
 pub fn draw(frame: &mut Frame, area: Rect, app: &App, focused: bool) {
@@ -77,23 +79,25 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, focused: bool) {
             Level::Debug | Level::Trace => t.style("logs.debug"),
             Level::Other => t.style("logs.other"),
         };
-        let style = if !src.scroll.follow && Some(*seq) == selected {
-            style.patch(t.style("base.selected"))
-        } else {
-            style
+        let looks = Looks {
+            base: style,
+            selected: (!src.scroll.follow && Some(*seq) == selected)
+                .then(|| t.style("base.selected")),
+            hit: t.style("base.highlight"),
+            colors: !t.no_color,
         };
-        let hit = t.style("base.highlight");
+        let matches = find_matches(&l.text, &logs.search);
         if logs.wrap {
-            for chunk in wrap_columns(&l.text, width) {
-                body.push(Line::from(highlight(&chunk, &logs.search, style, hit)));
+            for (start, end) in wrap_columns(&l.text, width) {
+                body.push(Line::from(spans(l, start, end, &matches, &looks)));
             }
         } else {
-            body.push(Line::from(highlight(
-                &truncate(&l.text, width),
-                &logs.search,
-                style,
-                hit,
-            )));
+            let end = cut_at(&l.text, width);
+            let mut line = spans(l, 0, end, &matches, &looks);
+            if end < l.text.len() {
+                line.push(Span::styled("…", looks.piece(&Sgr::default(), false)));
+            }
+            body.push(Line::from(line));
         }
     }
     // Wrapped lines take several rows: keep the newest rows, so the end stays in view.
@@ -113,18 +117,143 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, focused: bool) {
     frame.render_widget(Paragraph::new(lines), inner);
 }
 
-/// Splits `text` into pieces of at most `width` display columns.
-fn wrap_columns(text: &str, width: usize) -> Vec<String> {
-    let mut out = vec![String::new()];
-    let mut used = 0;
-    for c in text.chars() {
-        let w = unicode_width::UnicodeWidthChar::width(c).unwrap_or(0);
-        if used + w > width && used > 0 {
-            out.push(String::new());
-            used = 0;
+/// How a line is drawn: its level's style, the selection and search-hit styles on top of the
+/// line's own SGR colours (unless `NO_COLOR`).
+struct Looks {
+    base: Style,
+    selected: Option<Style>,
+    hit: Style,
+    colors: bool,
+}
+
+impl Looks {
+    fn piece(&self, sgr: &Sgr, hit: bool) -> Style {
+        let mut style = self.base.patch(sgr_style(sgr, self.colors));
+        if let Some(sel) = self.selected {
+            style = style.patch(sel);
         }
-        out.last_mut().expect("never empty").push(c);
+        if hit {
+            style = style.patch(self.hit);
+        }
+        style
+    }
+}
+
+fn ansi(c: AnsiColor) -> Color {
+    match c {
+        AnsiColor::Indexed(i) => Color::Indexed(i),
+        AnsiColor::Rgb(r, g, b) => Color::Rgb(r, g, b),
+    }
+}
+
+fn sgr_style(sgr: &Sgr, colors: bool) -> Style {
+    let mut style = Style::default();
+    if colors {
+        if let Some(fg) = sgr.fg {
+            style = style.fg(ansi(fg));
+        }
+        if let Some(bg) = sgr.bg {
+            style = style.bg(ansi(bg));
+        }
+    }
+    for (on, m) in [
+        (sgr.bold, Modifier::BOLD),
+        (sgr.dim, Modifier::DIM),
+        (sgr.italic, Modifier::ITALIC),
+        (sgr.underline, Modifier::UNDERLINED),
+        (sgr.reverse, Modifier::REVERSED),
+    ] {
+        if on {
+            style = style.add_modifier(m);
+        }
+    }
+    style
+}
+
+/// Byte ranges of the case-insensitive matches of `needle` in `text` (none when lowercasing
+/// changes byte lengths, as `widgets::highlight` does).
+fn find_matches(text: &str, needle: &str) -> Vec<(usize, usize)> {
+    if needle.is_empty() {
+        return Vec::new();
+    }
+    let lower = text.to_lowercase();
+    let n = needle.to_lowercase();
+    if lower.len() != text.len() {
+        return Vec::new();
+    }
+    let mut out = Vec::new();
+    let mut pos = 0;
+    while let Some(i) = lower[pos..].find(&n) {
+        out.push((pos + i, pos + i + n.len()));
+        pos += i + n.len();
+    }
+    out
+}
+
+/// The spans of `line.text[start..end]`: cut wherever its look changes (an SGR run, a search
+/// match), each piece styled by `looks`.
+fn spans(
+    line: &LogLine,
+    start: usize,
+    end: usize,
+    matches: &[(usize, usize)],
+    looks: &Looks,
+) -> Vec<Span<'static>> {
+    let mut cuts: Vec<usize> = vec![start, end];
+    cuts.extend(line.styles.iter().map(|r| r.start));
+    cuts.extend(matches.iter().flat_map(|&(a, b)| [a, b]));
+    cuts.retain(|&c| c >= start && c <= end);
+    cuts.sort_unstable();
+    cuts.dedup();
+    let mut out = Vec::new();
+    for w in cuts.windows(2) {
+        let (a, b) = (w[0], w[1]);
+        let sgr = line
+            .styles
+            .iter()
+            .rev()
+            .find(|r| r.start <= a)
+            .map_or(Sgr::default(), |r| r.sgr);
+        let hit = matches.iter().any(|&(ms, me)| ms <= a && b <= me);
+        out.push(Span::styled(
+            line.text[a..b].to_string(),
+            looks.piece(&sgr, hit),
+        ));
+    }
+    out
+}
+
+/// Where `text` must be cut to fit `width` columns with a `…` after it (`text.len()` if it
+/// fits whole).
+fn cut_at(text: &str, width: usize) -> usize {
+    if unicode_width::UnicodeWidthStr::width(text) <= width {
+        return text.len();
+    }
+    let mut used = 0;
+    for (i, c) in text.char_indices() {
+        let w = c.width().unwrap_or(0);
+        if used + w + 1 > width {
+            return i;
+        }
         used += w;
     }
+    text.len()
+}
+
+/// Splits `text` into byte ranges of at most `width` display columns.
+fn wrap_columns(text: &str, width: usize) -> Vec<(usize, usize)> {
+    let mut out = Vec::new();
+    let mut start = 0;
+    let mut used = 0;
+    for (i, c) in text.char_indices() {
+        let w = c.width().unwrap_or(0);
+        if used + w > width && used > 0 {
+            out.push((start, i));
+            start = i;
+            used = 0;
+        }
+        used += w;
+    }
+    out.push((start, text.len()));
     out
 }
