@@ -222,6 +222,174 @@ proptest! {
     }
 }
 
+/// Characters whose width unicode-width and terminals disagree on, or that change the width of
+/// their neighbours: default-ignorables, format characters, zero-width letters and spacing
+/// marks, combining marks, emoji and their modifiers, regional indicators, unassigned.
+const TRICKY: &[char] = &[
+    '\u{AD}',
+    '\u{34F}',
+    '\u{61C}',
+    '\u{115F}',
+    '\u{1160}',
+    '\u{17B4}',
+    '\u{180B}',
+    '\u{180E}',
+    '\u{200B}',
+    '\u{200C}',
+    '\u{200D}',
+    '\u{200E}',
+    '\u{2060}',
+    '\u{2064}',
+    '\u{2065}',
+    '\u{206F}',
+    '\u{3164}',
+    '\u{FE00}',
+    '\u{FE0E}',
+    '\u{FE0F}',
+    '\u{FEFF}',
+    '\u{FFA0}',
+    '\u{FFF0}',
+    '\u{1BCA0}',
+    '\u{1D173}',
+    '\u{E0001}',
+    '\u{E0041}',
+    '\u{E007F}',
+    '\u{E0100}',
+    '\u{600}',
+    '\u{605}',
+    '\u{70F}',
+    '\u{8E2}',
+    '\u{110BD}',
+    '\u{13430}',
+    '\u{FFF9}',
+    '\u{2028}',
+    '\u{2029}',
+    '\u{D4E}',
+    '\u{302E}',
+    '\u{9BE}',
+    '\u{FF9E}',
+    '\u{A8FA}',
+    '\u{11A8}',
+    '\u{1100}',
+    '\u{1161}',
+    '\u{301}',
+    '\u{20E3}',
+    '\u{94D}',
+    '\u{17D2}',
+    '\u{1780}',
+    '\u{17D8}',
+    '\u{17A4}',
+    '\u{2D7F}',
+    '\u{2D31}',
+    '\u{4DC0}',
+    '\u{3248}',
+    '\u{1F44D}',
+    '\u{1F3FD}',
+    '\u{1F468}',
+    '\u{1F1FA}',
+    '\u{1F1F8}',
+    '\u{2764}',
+    '\u{1F3F4}',
+    '\u{644}',
+    '\u{627}',
+    '\u{5D0}',
+    '\u{5DC}',
+    '\u{378}',
+    '\u{E000}',
+    'e',
+    ' ',
+    '日',
+];
+
+/// Default_Ignorable_Code_Point, written out again: the property must not trust the code.
+fn is_default_ignorable(c: char) -> bool {
+    matches!(c as u32,
+        0xAD | 0x34F | 0x61C | 0x115F..=0x1160 | 0x17B4..=0x17B5 | 0x180B..=0x180F
+        | 0x200B..=0x200F | 0x202A..=0x202E | 0x2060..=0x206F | 0x3164 | 0xFE00..=0xFE0F
+        | 0xFEFF | 0xFFA0 | 0xFFF0..=0xFFF8 | 0x1BCA0..=0x1BCA3 | 0x1D173..=0x1D17A
+        | 0xE0000..=0xE0FFF)
+}
+
+/// Fails unless a terminal would give `text` the columns ratatui lays it out in: no
+/// default-ignorable; a zero-width character only as a combining mark on the character
+/// before it; every grapheme (ratatui's cell) exactly as wide as its characters together.
+fn check_width_faithful(text: &str, what: &str) -> Result<(), TestCaseError> {
+    use unicode_properties::{GeneralCategory as G, UnicodeGeneralCategory};
+    use unicode_segmentation::UnicodeSegmentation;
+    use unicode_width::{UnicodeWidthChar, UnicodeWidthStr};
+    let mut prev: Option<char> = None;
+    for c in text.chars() {
+        prop_assert!(
+            !is_default_ignorable(c),
+            "{}: default-ignorable {:?} in {:?}",
+            what,
+            c,
+            text
+        );
+        let mark = matches!(c.general_category(), G::NonspacingMark | G::EnclosingMark);
+        if c.width() == Some(0) {
+            prop_assert!(
+                mark && prev.is_some(),
+                "{}: zero-width {:?} after {:?} in {:?}",
+                what,
+                c,
+                prev,
+                text
+            );
+        }
+        prop_assert!(
+            c.general_category() != G::Unassigned,
+            "{}: unassigned {:?}",
+            what,
+            c
+        );
+        prev = Some(c);
+    }
+    for g in text.graphemes(true) {
+        let sum: usize = g.chars().map(|c| c.width().unwrap_or(0)).sum();
+        prop_assert_eq!(g.width(), sum, "{}: grapheme {:?} in {:?}", what, g, text);
+    }
+    Ok(())
+}
+
+fn tricky_text() -> impl Strategy<Value = String> {
+    let c = prop_oneof![
+        3 => prop::sample::select(TRICKY),
+        1 => any::<char>(),
+        1 => prop::char::range('\u{300}', '\u{36F}'),
+    ];
+    prop::collection::vec(c, 0..40).prop_map(|v| v.into_iter().collect())
+}
+
+proptest! {
+    #![proptest_config(config())]
+
+    /// Issue 14.3: what the sanitizers return is as wide on a terminal as in ratatui's layout.
+    #[test]
+    fn sanitized_text_is_as_wide_as_laid_out(text in tricky_text()) {
+        let inline = codec::sanitize_inline(&text);
+        check_inert(&inline, "sanitize_inline")?;
+        check_width_faithful(&inline, "sanitize_inline")?;
+        for line in codec::sanitize_lines(&text) {
+            check_width_faithful(&line, "sanitize_lines")?;
+        }
+        // Text that needs nothing is left exactly as it was.
+        prop_assert_eq!(codec::needs_escaping(&text), inline != text);
+    }
+
+    #[test]
+    fn a_scrubbed_cell_is_as_wide_as_laid_out(text in tricky_text()) {
+        use unicode_segmentation::UnicodeSegmentation;
+        use unicode_width::UnicodeWidthStr;
+        for g in text.graphemes(true) {
+            let cell = codec::scrub_symbol(g).unwrap_or_else(|| g.to_string());
+            check_width_faithful(&cell, "scrub_symbol")?;
+            // The replacement takes the columns ratatui reserved for the cell.
+            prop_assert_eq!(cell.width().max(1), g.width().max(1), "{:?} -> {:?}", g, cell);
+        }
+    }
+}
+
 // ---------------------------------------------------------------------------------------------
 // The producer input parser (state::producer)
 // ---------------------------------------------------------------------------------------------

@@ -24,8 +24,9 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, dialog: &Dialog) {
                     muted
                 },
             ),
+            // What was typed or pasted is drawn escaped, like everything else from outside.
             Span::styled(
-                format!("{value}{}", if active { "█" } else { "" }),
+                format!("{}{}", clean(value), if active { "█" } else { "" }),
                 t.style("base.text"),
             ),
         ])

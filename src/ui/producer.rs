@@ -85,9 +85,14 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, focused: bool) {
                 Paragraph::new(truncate(hint, edit_a.width as usize)).style(t.style("base.muted")),
                 edit_a,
             );
-        } else if p.editor(field).lines().iter().any(|l| needs_escaping(l)) {
-            // The editor would pass control or bidi characters (pasted text) to the terminal:
-            // show an escaped copy instead. What is sent is still exactly what was typed.
+        } else if p
+            .editor(field)
+            .lines()
+            .iter()
+            .any(|l| crate::kafka::codec::needs_escaping(l))
+        {
+            // The editor would pass control, bidi or invisible characters (pasted text) to the
+            // terminal: show an escaped copy instead. What is sent is exactly what was typed.
             let shown: Vec<Line> = p
                 .editor(field)
                 .lines()
@@ -152,9 +157,4 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, focused: bool) {
         );
     }
     frame.render_widget(Paragraph::new(report).wrap(Wrap { trim: true }), report_a);
-}
-
-fn needs_escaping(line: &str) -> bool {
-    line.chars()
-        .any(|c| c.is_control() || crate::kafka::codec::is_bidi_control(c))
 }

@@ -162,7 +162,7 @@ fn topic_detail(
                 lines.push(Line::from(vec![
                     Span::styled(format!("{mark}{:<40}", clean(&c.name)), style),
                     Span::styled(
-                        value,
+                        clean(&value),
                         if c.overridden {
                             t.style("base.text")
                         } else {
@@ -196,7 +196,7 @@ fn groups(
         let text = if list.is_empty() {
             "no consumer groups on this cluster".to_string()
         } else {
-            format!("no group matches {filter:?}")
+            format!("no group matches \"{}\"", clean(filter))
         };
         frame.render_widget(Paragraph::new(text).style(t.style("base.muted")), area);
         return;
@@ -219,7 +219,7 @@ fn groups(
         "Protocol".into(),
     ];
     if !filter.is_empty() {
-        header[0] = format!("Group  /{filter}");
+        header[0] = format!("Group  /{}", clean(filter));
     }
     let table = Table::new(
         rows,
@@ -350,8 +350,8 @@ fn brokers(
             Span::styled("cluster id  ", muted),
             Span::raw(
                 o.cluster_id
-                    .clone()
-                    .unwrap_or_else(|| "(not reported)".into()),
+                    .as_deref()
+                    .map_or_else(|| "(not reported)".into(), clean),
             ),
         ]),
         Line::from(vec![
@@ -407,9 +407,9 @@ fn contexts(
         .iter()
         .map(|n| {
             Row::new(vec![Cell::from(if n == current {
-                format!("● {n}")
+                format!("● {}", clean(n))
             } else {
-                format!("  {n}")
+                format!("  {}", clean(n))
             })])
         })
         .collect();
