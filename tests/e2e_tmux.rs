@@ -7,10 +7,15 @@ use common::*;
 use std::time::Duration;
 
 fn launch(name: &str, args: &str, width: u16, height: u16) -> (Tmux, tempfile::TempDir) {
+    launch_on(name, &format!("--listen 127.0.0.1:0 {args}"), width, height)
+}
+
+/// The same, with `args` choosing the listen address too.
+fn launch_on(name: &str, args: &str, width: u16, height: u16) -> (Tmux, tempfile::TempDir) {
     let dir = tempfile::tempdir().unwrap();
     let log = dir.path().join("kafka-tui.log");
     let cmd = format!(
-        "{} --listen 127.0.0.1:0 --log-file {} {args}; echo kafka-tui-exited-$?; sleep 30",
+        "{} --log-file {} {args}; echo kafka-tui-exited-$?; sleep 30",
         binary().display(),
         log.display()
     );
@@ -241,4 +246,109 @@ fn authentication_failure_is_named_and_the_password_never_shown() {
         !log.contains("Sup3rS3cret"),
         "the password reached the log file"
     );
+}
+
+/// Publishes `values` to partition 0 of `topic` (so they keep their order in the tail) on the
+/// broker at `addr`, and waits for each acknowledgement.
+fn publish(addr: &str, topic: &str, values: &[String]) {
+    use rdkafka::producer::{BaseProducer, BaseRecord, Producer};
+    let producer: BaseProducer = rdkafka::ClientConfig::new()
+        .set("bootstrap.servers", addr)
+        .create()
+        .expect("producer");
+    for v in values {
+        producer
+            .send(
+                BaseRecord::<(), str>::to(topic)
+                    .partition(0)
+                    .payload(v.as_str()),
+            )
+            .expect("queued");
+    }
+    producer.flush(Duration::from_secs(15)).expect("delivered");
+}
+
+/// The rows of a four-pane screen that are not whole: each row between the header and the
+/// status line must begin and end with a pane border, and the top half must hold the border
+/// the Topics and Tail panes share. A row pushed past the right edge by characters the
+/// terminal draws wider than kafka-tui laid them out ends without its border, and the rest
+/// wraps onto the next row, which then begins inside the Topics pane.
+fn broken_rows(screen: &str) -> Vec<String> {
+    let rows: Vec<&str> = screen.lines().collect();
+    let body = &rows[1..rows.len().saturating_sub(1)];
+    let split = body.iter().position(|r| r.starts_with('╰')).unwrap_or(0);
+    body.iter()
+        .enumerate()
+        .filter(|(i, r)| {
+            let starts = r.starts_with(['│', '╭', '╰']);
+            let ends = r.ends_with(['│', '╮', '╯']);
+            let shared = *i > split || r.contains("││") || r.contains("╮╭") || r.contains("╯╰");
+            !(starts && ends && shared)
+        })
+        .map(|(i, r)| format!("row {}: {r}", i + 1))
+        .collect()
+}
+
+/// Issue 14.3, on a real terminal: records full of characters that unicode-width counts as
+/// 0 columns and tmux draws in 1 or 2 (soft hyphens, Hangul fillers), emoji that tmux draws
+/// apart (a skin tone, a ZWJ family) and a combining accent. Every row keeps its borders, no
+/// text lands in the Topics pane, and the record detail shows the stand-ins.
+#[test]
+fn invisible_characters_in_records_stay_inside_their_pane() {
+    if skip_without_tmux() {
+        return;
+    }
+    let port = free_port();
+    let (t, _dir) = launch_on(
+        "invisible",
+        &format!("--listen 127.0.0.1:{port} -t demo --from beginning"),
+        120,
+        36,
+    );
+    t.wait_for("the demo topic tailing", Duration::from_secs(30), |s| {
+        s.contains("order-1001")
+    });
+    let fake = "FAKE: topic payments-prod DELETED";
+    let values = vec![
+        format!("hostile-1 {}{fake}", "\u{AD}".repeat(50)),
+        format!("hostile-2 {}{fake}", "\u{3164}".repeat(50)),
+        format!("hostile-3 {}{fake}", "\u{FFA0}\u{200B}\u{2060}".repeat(20)),
+        format!(
+            "hostile-4 {}{fake}",
+            "👍\u{1F3FD}👨\u{200D}👩\u{200D}👧".repeat(10)
+        ),
+        "hostile-5 café with e\u{301} 日本".to_string(),
+    ];
+    publish(&format!("127.0.0.1:{port}"), "demo", &values);
+    t.wait_for(
+        "the hostile records in the tail",
+        Duration::from_secs(20),
+        |s| s.contains("hostile-5"),
+    );
+    // Give any broken row the chance to show: the screen must be whole on every capture.
+    let screen = t.wait_for("every row inside its pane", Duration::from_secs(5), |s| {
+        broken_rows(s).is_empty() && s.contains("hostile-5 café with e\u{301} 日本")
+    });
+    assert!(
+        !screen.contains(fake),
+        "the hidden text reached the screen:\n{screen}"
+    );
+    assert!(screen.contains("hostile-1 <U+00AD><U+00AD>"), "{screen}");
+    assert!(screen.contains("hostile-2 <U+3164>"), "{screen}");
+    assert!(
+        screen.contains("hostile-4 👍<U+1F3FD>👨<U+200D>👩"),
+        "{screen}"
+    );
+    let topics_row = screen.lines().find(|l| l.contains("▶ demo")).unwrap_or("");
+    assert!(topics_row.starts_with("│▶ demo"), "{screen}");
+
+    // The record detail shows the whole value: the stand-ins, then the hidden words, inside
+    // the Tail pane.
+    t.keys(&["2", "End", "Up", "Up", "Up", "Up", "Enter"]);
+    let screen = t.wait_for("the record detail", Duration::from_secs(10), |s| {
+        s.contains("record demo/0@") && s.contains("hostile-1 <U+00AD>")
+    });
+    assert!(broken_rows(&screen).is_empty(), "{screen}");
+    t.escape();
+    t.quit_cleanly(Duration::from_secs(15));
 }
