@@ -9,7 +9,7 @@ use ratatui::Frame;
 use super::tail::timestamp_text;
 use super::widgets::pane_block;
 use crate::app::App;
-use crate::kafka::codec::{full, kind_of, preview, Kind};
+use crate::kafka::codec::{full_styled, kind_of, preview, Kind, Token};
 use crate::state::Pane;
 
 /// How much of a value the detail view decodes.
@@ -108,8 +108,22 @@ pub fn lines<'a>(app: &App, r: &crate::kafka::model::Record) -> Vec<Line<'a>> {
             label,
         )));
     }
-    for l in full(shown, format) {
-        lines.push(Line::from(Span::styled(l, t.style("tail.value"))));
+    // JSON is coloured by token with the tail's styles: keys as record keys, strings as
+    // headers, numbers as offsets, literals as partitions, punctuation muted.
+    let style = |token: Token| match token {
+        Token::Plain => t.style("tail.value"),
+        Token::Key => t.style("tail.key"),
+        Token::Str => t.style("tail.headers"),
+        Token::Number => t.style("tail.offset"),
+        Token::Literal => t.style("tail.partition"),
+        Token::Punct => t.style("base.muted"),
+    };
+    for l in full_styled(shown, format) {
+        let spans: Vec<Span> = l
+            .into_iter()
+            .map(|(token, text)| Span::styled(text, style(token)))
+            .collect();
+        lines.push(Line::from(spans));
     }
     lines
 }
