@@ -549,3 +549,175 @@ fn records_that_fail_to_send_are_kept_and_restored_with_ctrl_r() {
     assert_eq!(app.producer.value.lines().join(""), "one");
     assert!(app.producer.unsent.is_empty());
 }
+
+// --- Offset-reset plans (issue 9.3) -----------------------------------------------------------
+
+use kafka_tui::kafka::groups::{GroupDetail, PartitionLag, ResetPlan, ResetTo};
+use kafka_tui::state::views::{Dialog, View};
+
+fn inactive_group(name: &str) -> GroupDetail {
+    GroupDetail {
+        name: name.into(),
+        state: "Empty".into(),
+        members: vec![],
+        offsets: (0..2)
+            .map(|partition| PartitionLag {
+                topic: "orders".into(),
+                partition,
+                committed: Some(5),
+                end: Some(10),
+                lag: Some(5),
+                ahead: false,
+            })
+            .collect(),
+    }
+}
+
+/// The plan the Kafka task would send for `detail` and `to`.
+fn plan_for(detail: &GroupDetail, to: ResetTo) -> ResetPlan {
+    ResetPlan {
+        group: detail.name.clone(),
+        to,
+        moves: detail
+            .offsets
+            .iter()
+            .map(|o| (o.topic.clone(), o.partition, o.committed, 0))
+            .collect(),
+    }
+}
+
+/// `app` with group `name`'s view open and its reset dialog showing.
+fn open_reset_dialog(app: &mut App, name: &str) {
+    app.handle_event(Event::Key(KeyEvent::new(KeyCode::Esc, KeyModifiers::NONE)));
+    app.views.push(View::GroupDetail {
+        name: name.into(),
+        detail: Some(Ok(inactive_group(name))),
+        scroll: 0,
+    });
+    app.update(kafka_tui::action::Action::ResetOffsets);
+    assert!(matches!(app.dialog, Some(Dialog::ResetOffsets { .. })));
+}
+
+fn shown_plan(app: &App) -> Option<&ResetPlan> {
+    match &app.dialog {
+        Some(Dialog::ResetOffsets {
+            plan: Some(Ok(p)), ..
+        }) => Some(p),
+        _ => None,
+    }
+}
+
+fn applied(cmds: &[KafkaCommand]) -> Vec<&ResetPlan> {
+    cmds.iter()
+        .filter_map(|c| match c {
+            KafkaCommand::ApplyReset(p) => Some(p),
+            _ => None,
+        })
+        .collect()
+}
+
+#[test]
+fn a_reset_plan_for_the_open_dialog_is_shown_with_its_target_then_applied() {
+    let (mut app, mut rx) = app();
+    open_reset_dialog(&mut app, "billing");
+    type_text(&mut app, "earliest");
+    press(&mut app, KeyCode::Enter);
+    let asked = commands(&mut rx);
+    assert!(asked
+        .iter()
+        .any(|c| matches!(c, KafkaCommand::PlanReset { detail, to: ResetTo::Earliest } if detail.name == "billing")));
+    let plan = plan_for(&inactive_group("billing"), ResetTo::Earliest);
+    app.handle_event(Event::Kafka(KafkaEvent::ResetPlan(Ok(plan.clone()))));
+    assert_eq!(shown_plan(&app), Some(&plan));
+    let screen = render_text(&mut app);
+    assert!(
+        screen.contains("plan for group billing → earliest on orders"),
+        "{screen}"
+    );
+    press(&mut app, KeyCode::Enter);
+    assert_eq!(applied(&commands(&mut rx)), vec![&plan]);
+}
+
+/// The target is edited after Enter asked for a plan: the old plan arrives late and must
+/// neither show nor be applied by the next Enter, which asks for the new target instead.
+#[test]
+fn a_late_reset_plan_for_an_edited_target_is_dropped() {
+    let (mut app, mut rx) = app();
+    open_reset_dialog(&mut app, "billing");
+    type_text(&mut app, "earliest");
+    press(&mut app, KeyCode::Enter);
+    for _ in 0.."earliest".len() {
+        press(&mut app, KeyCode::Backspace);
+    }
+    type_text(&mut app, "latest");
+    let late = plan_for(&inactive_group("billing"), ResetTo::Earliest);
+    app.handle_event(Event::Kafka(KafkaEvent::ResetPlan(Ok(late))));
+    assert_eq!(shown_plan(&app), None, "the late plan is not shown");
+    commands(&mut rx);
+    press(&mut app, KeyCode::Enter);
+    let cmds = commands(&mut rx);
+    assert!(
+        applied(&cmds).is_empty(),
+        "Enter applied a stale plan: {cmds:?}"
+    );
+    assert!(cmds.iter().any(|c| matches!(
+        c,
+        KafkaCommand::PlanReset {
+            to: ResetTo::Latest,
+            ..
+        }
+    )));
+    // Asked again for the same target while a plan is on its way: the answer to the first
+    // request (same group, same target) is still that dialog's plan.
+    let fresh = plan_for(&inactive_group("billing"), ResetTo::Latest);
+    app.handle_event(Event::Kafka(KafkaEvent::ResetPlan(Ok(fresh.clone()))));
+    assert_eq!(shown_plan(&app), Some(&fresh));
+}
+
+/// A plan asked for one group arrives while a second group's dialog is open: it must not
+/// show there, and Enter must never commit the first group's offsets.
+#[test]
+fn a_foreign_reset_plan_is_dropped() {
+    let (mut app, mut rx) = app();
+    open_reset_dialog(&mut app, "billing");
+    type_text(&mut app, "earliest");
+    press(&mut app, KeyCode::Enter);
+    press(&mut app, KeyCode::Esc);
+    open_reset_dialog(&mut app, "audit");
+    type_text(&mut app, "earliest");
+    press(&mut app, KeyCode::Enter);
+    let foreign = plan_for(&inactive_group("billing"), ResetTo::Earliest);
+    app.handle_event(Event::Kafka(KafkaEvent::ResetPlan(Ok(foreign))));
+    assert_eq!(
+        shown_plan(&app),
+        None,
+        "billing's plan shown in audit's dialog"
+    );
+    commands(&mut rx);
+    press(&mut app, KeyCode::Enter);
+    let cmds = commands(&mut rx);
+    assert!(
+        applied(&cmds).is_empty(),
+        "Enter applied a foreign plan: {cmds:?}"
+    );
+    // A plan for the same group with other partitions (the group changed) is dropped too.
+    let mut other = plan_for(&inactive_group("audit"), ResetTo::Earliest);
+    other.moves.pop();
+    app.handle_event(Event::Kafka(KafkaEvent::ResetPlan(Ok(other))));
+    assert_eq!(shown_plan(&app), None);
+}
+
+fn render_text(app: &mut App) -> String {
+    let backend = ratatui::backend::TestBackend::new(120, 36);
+    let mut terminal = ratatui::Terminal::new(backend).unwrap();
+    terminal.draw(|f| kafka_tui::ui::draw(f, app)).unwrap();
+    let buffer = terminal.backend().buffer().clone();
+    (0..buffer.area.height)
+        .map(|y| {
+            (0..buffer.area.width)
+                .map(|x| buffer[(x, y)].symbol().to_string())
+                .collect::<String>()
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
+}

@@ -3,7 +3,7 @@
 
 use super::*;
 use crate::kafka::groups::ResetTo;
-use crate::state::views::{filtered_groups, parse_new_topic, NewTopicSpec};
+use crate::state::views::{filtered_groups, parse_new_topic, plan_matches, NewTopicSpec};
 
 /// Watermarks are fetched for this many rows around the selection: more than any screen shows.
 const WATERMARK_WINDOW: usize = 60;
@@ -270,6 +270,7 @@ impl App {
                 self.dialog = Some(Dialog::ResetOffsets {
                     detail: d.clone(),
                     input: String::new(),
+                    asked: None,
                     plan: None,
                 });
             }
@@ -324,15 +325,11 @@ impl App {
             }
             KeyCode::Backspace => {
                 dialog.input_mut().pop();
-                if let Dialog::ResetOffsets { plan, .. } = dialog {
-                    *plan = None;
-                }
+                dialog.input_changed();
             }
             KeyCode::Char(c) if !key.modifiers.contains(KeyModifiers::CONTROL) => {
                 dialog.input_mut().push(c);
-                if let Dialog::ResetOffsets { plan, .. } = dialog {
-                    *plan = None;
-                }
+                dialog.input_changed();
             }
             KeyCode::Enter => self.confirm_dialog(),
             _ => {}
@@ -424,10 +421,11 @@ impl App {
             Dialog::ResetOffsets {
                 detail,
                 input,
+                asked,
                 plan,
             } => match plan {
-                // Second Enter, on a plan that was shown: apply it.
-                Some(Ok(p)) => {
+                // Second Enter, on the plan shown for this group and target: apply it.
+                Some(Ok(p)) if plan_matches(&p, &detail, asked) => {
                     self.kafka.send(KafkaCommand::ApplyReset(p.clone()));
                     self.say(format!("resetting offsets of {}…", p.group));
                 }
@@ -440,6 +438,7 @@ impl App {
                         self.dialog = Some(Dialog::ResetOffsets {
                             detail,
                             input,
+                            asked: Some(to),
                             plan: None,
                         });
                     }
@@ -447,6 +446,7 @@ impl App {
                         self.dialog = Some(Dialog::ResetOffsets {
                             detail,
                             input,
+                            asked: None,
                             plan: Some(Err(e)),
                         })
                     }

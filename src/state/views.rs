@@ -3,7 +3,7 @@
 
 use crate::kafka::admin::{ClusterOverview, ConfigItem, TopicDetail};
 use crate::kafka::codec::sanitize_inline as clean;
-use crate::kafka::groups::{GroupDetail, GroupSummary, ResetPlan};
+use crate::kafka::groups::{GroupDetail, GroupSummary, ResetPlan, ResetTo};
 
 /// Something being fetched: not yet, or the answer.
 pub type Loading<T> = Option<Result<T, String>>;
@@ -85,6 +85,8 @@ pub enum Dialog {
     ResetOffsets {
         detail: GroupDetail,
         input: String,
+        /// The target the plan was asked for: set by the first Enter, cleared by any edit.
+        asked: Option<ResetTo>,
         plan: Loading<ResetPlan>,
     },
     DeleteGroup {
@@ -105,6 +107,15 @@ impl Dialog {
         }
     }
 
+    /// After an edit of the text field: a reset plan shown (or asked for) is for the old
+    /// target, so it goes.
+    pub fn input_changed(&mut self) {
+        if let Dialog::ResetOffsets { asked, plan, .. } = self {
+            *asked = None;
+            *plan = None;
+        }
+    }
+
     /// The text field keys go to.
     pub fn input_mut(&mut self) -> &mut String {
         match self {
@@ -113,6 +124,38 @@ impl Dialog {
             Dialog::AddPartitions { input, .. }
             | Dialog::EditConfig { input, .. }
             | Dialog::ResetOffsets { input, .. } => input,
+        }
+    }
+}
+
+/// Whether `plan` is the one the reset dialog of `detail` asked for `asked`: the same group,
+/// the same partitions, the same target. A plan that answers an older request (the target
+/// was edited since) or another group's dialog must never be shown, let alone applied.
+pub fn plan_matches(plan: &ResetPlan, detail: &GroupDetail, asked: Option<ResetTo>) -> bool {
+    let mut planned: Vec<(&str, i32)> = plan
+        .moves
+        .iter()
+        .map(|(t, p, _, _)| (t.as_str(), *p))
+        .collect();
+    let mut shown: Vec<(&str, i32)> = detail
+        .offsets
+        .iter()
+        .map(|o| (o.topic.as_str(), o.partition))
+        .collect();
+    planned.sort_unstable();
+    shown.sort_unstable();
+    plan.group == detail.name && asked == Some(plan.to) && planned == shown
+}
+
+/// A reset target in words: "earliest", "offset 42", "time 2024-05-01T12:00:00Z".
+pub fn reset_target_text(to: ResetTo) -> String {
+    match to {
+        ResetTo::Earliest => "earliest".into(),
+        ResetTo::Latest => "latest".into(),
+        ResetTo::Offset(n) => format!("offset {n}"),
+        ResetTo::Timestamp(ms) => {
+            let t = std::time::UNIX_EPOCH + std::time::Duration::from_millis(ms.max(0) as u64);
+            format!("time {}", humantime::format_rfc3339_seconds(t))
         }
     }
 }

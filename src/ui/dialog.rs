@@ -8,7 +8,7 @@ use ratatui::Frame;
 
 use super::widgets::thousands;
 use crate::app::App;
-use crate::state::views::{Dialog, CREATE_FIELDS};
+use crate::state::views::{reset_target_text, Dialog, CREATE_FIELDS};
 
 pub fn draw(frame: &mut Frame, area: Rect, app: &App, dialog: &Dialog) {
     let t = &app.theme;
@@ -102,6 +102,7 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, dialog: &Dialog) {
         Dialog::ResetOffsets {
             detail,
             input,
+            asked,
             plan,
         } => {
             lines.push(Line::from(format!(
@@ -111,6 +112,13 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, dialog: &Dialog) {
             )));
             lines.push(field("earliest|latest|N|15m|time", input, true));
             match plan {
+                None if asked.is_some() => lines.push(Line::from(Span::styled(
+                    format!(
+                        "planning the reset to {}…",
+                        asked.map(reset_target_text).unwrap_or_default()
+                    ),
+                    muted,
+                ))),
                 None => lines.push(Line::from(Span::styled(
                     "Enter shows the old and new offsets first",
                     muted,
@@ -119,6 +127,19 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, dialog: &Dialog) {
                     lines.push(Line::from(Span::styled(format!("✖ {}", clean(e)), err)))
                 }
                 Some(Ok(p)) => {
+                    // Which plan this is, so a person sees what Enter will commit.
+                    let topics: std::collections::BTreeSet<&str> =
+                        p.moves.iter().map(|(t, ..)| t.as_str()).collect();
+                    let topics: Vec<String> = topics.into_iter().map(clean).collect();
+                    lines.push(Line::from(Span::styled(
+                        format!(
+                            "plan for group {} → {} on {}",
+                            clean(&p.group),
+                            reset_target_text(p.to),
+                            topics.join(", ")
+                        ),
+                        t.style("base.title_focused"),
+                    )));
                     lines.push(Line::from(Span::styled(
                         format!(
                             "{:<30} {:>9} {:>12} {:>12}",
