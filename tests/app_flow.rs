@@ -721,3 +721,175 @@ fn render_text(app: &mut App) -> String {
         .collect::<Vec<_>>()
         .join("\n")
 }
+
+// --- Issue 14.7: escaped group ids, topic names Kafka refuses, views scrolled past their end --
+
+/// The dialog shows a group id with an escape as `g␛x`: typing what is shown (or the code
+/// of the stand-in) confirms, and the raw id is what gets deleted.
+#[test]
+fn a_group_whose_id_holds_an_escape_can_be_deleted() {
+    for typed in ["g␛x", "g<U+001B>x"] {
+        let (mut app, mut rx) = app();
+        app.views.push(View::GroupDetail {
+            name: "g\u{1b}x".into(),
+            detail: Some(Ok(inactive_group("g\u{1b}x"))),
+            scroll: 0,
+        });
+        app.update(kafka_tui::action::Action::DeleteGroup);
+        assert!(render_text(&mut app).contains("Delete consumer group g␛x"));
+        type_text(&mut app, typed);
+        press(&mut app, KeyCode::Enter);
+        let cmds = commands(&mut rx);
+        assert!(
+            matches!(cmds.as_slice(), [KafkaCommand::DeleteGroup(g)] if g == "g\u{1b}x"),
+            "typing {typed:?}: {cmds:?}"
+        );
+    }
+    // Something else still deletes nothing.
+    let (mut app, mut rx) = app();
+    app.views.push(View::GroupDetail {
+        name: "g\u{1b}x".into(),
+        detail: None,
+        scroll: 0,
+    });
+    app.update(kafka_tui::action::Action::DeleteGroup);
+    type_text(&mut app, "gx");
+    press(&mut app, KeyCode::Enter);
+    assert!(commands(&mut rx).is_empty());
+    assert!(app.dialog.is_some());
+}
+
+#[test]
+fn tail_refuses_topic_names_kafka_refuses() {
+    let long = "a".repeat(250);
+    for name in ["bad!", "..", ".", long.as_str(), "naïve"] {
+        let (mut app, mut rx) = app();
+        press(&mut app, KeyCode::Char(':'));
+        type_text(&mut app, &format!("tail {name}"));
+        press(&mut app, KeyCode::Enter);
+        let cmds = commands(&mut rx);
+        assert!(
+            !cmds.iter().any(|c| matches!(c, KafkaCommand::Tail(_))),
+            "{name}: {cmds:?}"
+        );
+        let msg = app.message.as_ref().expect("a message says why");
+        assert!(
+            msg.error && msg.text.contains("topic"),
+            "{name}: {}",
+            msg.text
+        );
+    }
+    // A name Kafka accepts is tailed.
+    let (mut app, mut rx) = app();
+    press(&mut app, KeyCode::Char(':'));
+    type_text(&mut app, &format!("tail {}", "a".repeat(249)));
+    press(&mut app, KeyCode::Enter);
+    assert!(commands(&mut rx)
+        .iter()
+        .any(|c| matches!(c, KafkaCommand::Tail(_))));
+}
+
+/// A view scrolled with Page Down (or End) stops with its last row at the bottom: it never
+/// runs on into a blank view, and one Page Up brings the top back into sight.
+#[test]
+fn views_never_scroll_past_their_end() {
+    let (mut app, _rx) = app();
+    app.views.push(View::GroupDetail {
+        name: "billing".into(),
+        detail: Some(Ok(inactive_group("billing"))),
+        scroll: 0,
+    });
+    for _ in 0..5 {
+        press(&mut app, KeyCode::PageDown);
+    }
+    press(&mut app, KeyCode::End);
+    let screen = render_text(&mut app);
+    assert!(
+        screen.contains("state Empty"),
+        "the group view went blank:\n{screen}"
+    );
+    assert!(matches!(
+        app.views.last(),
+        Some(View::GroupDetail { scroll: 0, .. })
+    ));
+
+    // A group taller than the screen scrolls to its last row, no further.
+    let mut big = inactive_group("billing");
+    big.offsets = (0..100)
+        .map(|partition| PartitionLag {
+            topic: "orders".into(),
+            partition,
+            committed: Some(1),
+            end: Some(2),
+            lag: Some(1),
+            ahead: false,
+        })
+        .collect();
+    app.views.pop();
+    app.views.push(View::GroupDetail {
+        name: "billing".into(),
+        detail: Some(Ok(big)),
+        scroll: 0,
+    });
+    for _ in 0..20 {
+        press(&mut app, KeyCode::PageDown);
+    }
+    let screen = render_text(&mut app);
+    let last_row = screen.lines().nth(19).unwrap_or("");
+    assert!(
+        last_row.contains("       99 "),
+        "the last partition on the view's last row:\n{screen}"
+    );
+    press(&mut app, KeyCode::PageUp);
+    press(&mut app, KeyCode::PageUp);
+    press(&mut app, KeyCode::PageUp);
+    press(&mut app, KeyCode::PageUp);
+    press(&mut app, KeyCode::PageUp);
+    press(&mut app, KeyCode::PageUp);
+    assert!(render_text(&mut app).contains("state Empty"));
+}
+
+#[test]
+fn record_detail_and_help_never_scroll_past_their_end() {
+    let (mut app, mut rx) = app();
+    tail_orders(&mut app, &mut rx);
+    let record = kafka_tui::kafka::model::Record {
+        topic: "orders".into(),
+        value: Some(b"short value".to_vec()),
+        ..Default::default()
+    };
+    app.handle_event(Event::Kafka(KafkaEvent::Records {
+        generation: app.tail.generation,
+        records: vec![record],
+    }));
+    app.update(kafka_tui::action::Action::Focus(Pane::Tail));
+    press(&mut app, KeyCode::Enter);
+    assert!(app.tail.detail);
+    for _ in 0..5 {
+        press(&mut app, KeyCode::PageDown);
+    }
+    assert_eq!(
+        app.tail.detail_scroll, 0,
+        "a record that fits does not scroll"
+    );
+    assert!(render_text(&mut app).contains("short value"));
+
+    press(&mut app, KeyCode::Esc);
+    press(&mut app, KeyCode::Char('?'));
+    for _ in 0..50 {
+        press(&mut app, KeyCode::PageDown);
+    }
+    let screen = render_text(&mut app);
+    assert!(
+        screen.contains(":q "),
+        "the help's last row is in sight:\n{screen}"
+    );
+    let Mode::Help { scroll } = app.mode else {
+        panic!("help closed")
+    };
+    assert!(
+        screen.lines().filter(|l| l.contains("│  ")).count() > 20,
+        "{screen}"
+    );
+    assert!(scroll > 0);
+}

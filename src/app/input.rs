@@ -40,8 +40,9 @@ impl App {
                     KeyCode::PageUp => -10,
                     _ => return,
                 };
-                // Bounded by the help's length, so Page Up comes straight back.
-                let max = ui::help::lines(self).len().saturating_sub(1) as i64;
+                // Bounded by the help's length (its last row at the bottom), so Page Up comes
+                // straight back.
+                let max = i64::from(ui::help::scroll_max(self, self.size));
                 self.mode = Mode::Help {
                     scroll: (i64::from(scroll) + delta).clamp(0, max) as u16,
                 };

@@ -128,6 +128,25 @@ impl Dialog {
     }
 }
 
+/// Whether what the person typed confirms deleting `name`. The dialog shows the name escaped
+/// (a group id may hold an escape or an invisible character), so the typed text is compared
+/// as shown, never raw: typing (or pasting) what the screen shows confirms. A stand-in may be
+/// typed as its code too: `␛` as `<U+001B>`.
+pub fn confirms(typed: &str, name: &str) -> bool {
+    fn as_codes(s: &str) -> String {
+        clean(s)
+            .chars()
+            .map(|c| match c as u32 {
+                // The control pictures stand for C0 controls and DEL.
+                p @ 0x2400..=0x241F => format!("<U+{:04X}>", p - 0x2400),
+                0x2421 => "<U+007F>".to_string(),
+                _ => c.to_string(),
+            })
+            .collect()
+    }
+    typed == name || as_codes(typed) == as_codes(name)
+}
+
 /// Whether `plan` is the one the reset dialog of `detail` asked for `asked`: the same group,
 /// the same partitions, the same target. A plan that answers an older request (the target
 /// was edited since) or another group's dialog must never be shown, let alone applied.
@@ -182,17 +201,7 @@ pub fn parse_new_topic(fields: &[String; 4]) -> Result<NewTopicSpec, String> {
     if name.is_empty() {
         return Err("the topic needs a name".into());
     }
-    if name == "." || name == ".." || name.len() > 249 {
-        return Err("a topic name cannot be '.', '..' or longer than 249 characters".into());
-    }
-    if let Some(c) = name
-        .chars()
-        .find(|c| !(c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-')))
-    {
-        return Err(format!(
-            "{c:?} is not allowed in a topic name (use letters, digits, . _ -)"
-        ));
-    }
+    crate::state::topics::validate_topic_name(name)?;
     let num = |s: &str, what: &str, default: i32| -> Result<i32, String> {
         let s = s.trim();
         if s.is_empty() {
@@ -256,7 +265,7 @@ mod tests {
             .contains("name"));
         assert!(parse_new_topic(&f("a b", "1", "1", ""))
             .unwrap_err()
-            .contains("' '"));
+            .contains("a space is not allowed"));
         assert!(parse_new_topic(&f("a", "0", "1", ""))
             .unwrap_err()
             .contains("partitions"));

@@ -13,6 +13,14 @@ use crate::state::views::{reset_target_text, Dialog, CREATE_FIELDS};
 pub fn draw(frame: &mut Frame, area: Rect, app: &App, dialog: &Dialog) {
     let t = &app.theme;
     let muted = t.style("base.muted");
+    let confirm_hint = |name: &str| {
+        let text = if crate::kafka::codec::needs_escaping(name) {
+            "Type its name as shown to confirm (␛ may be typed <U+001B>):"
+        } else {
+            "Type its name to confirm:"
+        };
+        Line::from(Span::styled(text, muted))
+    };
     let err = t.style("status.error");
     let field = |label: &str, value: &str, active: bool| {
         Line::from(vec![
@@ -56,7 +64,7 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, dialog: &Dialog) {
                 format!("Delete topic {} and all its records?", clean(topic)),
                 err,
             )));
-            lines.push(Line::from(Span::styled("Type its name to confirm:", muted)));
+            lines.push(confirm_hint(topic));
             lines.push(field("name", typed, true));
         }
         Dialog::DeleteGroup { group, typed } => {
@@ -67,7 +75,7 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, dialog: &Dialog) {
                 ),
                 err,
             )));
-            lines.push(Line::from(Span::styled("Type its name to confirm:", muted)));
+            lines.push(confirm_hint(group));
             lines.push(field("name", typed, true));
         }
         Dialog::AddPartitions {

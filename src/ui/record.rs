@@ -42,10 +42,24 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, focused: bool) {
     let block = pane_block(app, Pane::Tail, focused, extra);
 
     let lines = lines(app, r);
-    let para = Paragraph::new(lines)
-        .block(block)
-        .scroll((app.tail.detail_scroll, 0));
+    let inner = block.inner(area);
+    let scroll = app
+        .tail
+        .detail_scroll
+        .min(last_page(lines.len(), inner.height));
+    let para = Paragraph::new(lines).block(block).scroll((scroll, 0));
     frame.render_widget(para, area);
+}
+
+/// The furthest `lines` rows scroll in `height` rows: the last row at the bottom.
+fn last_page(lines: usize, height: u16) -> u16 {
+    lines.saturating_sub(height as usize).min(u16::MAX as usize) as u16
+}
+
+/// How far the record detail of `r` scrolls in a terminal of `size`.
+pub fn scroll_max(app: &App, r: &crate::kafka::model::Record, size: (u16, u16)) -> u16 {
+    let pane = super::pane_rect(Rect::new(0, 0, size.0, size.1), Pane::Tail);
+    last_page(lines(app, r).len(), pane.height.saturating_sub(2))
 }
 
 /// The detail view's lines (also counted by the app to bound scrolling).
