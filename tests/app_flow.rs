@@ -893,3 +893,28 @@ fn record_detail_and_help_never_scroll_past_their_end() {
     );
     assert!(scroll > 0);
 }
+
+/// Issue 14.4: a record whose outcome is unknown keeps its text, is not offered for a resend
+/// (Ctrl+R), and the report says to check the tail before resending.
+#[test]
+fn an_unknown_outcome_says_to_check_the_tail_before_resending() {
+    let (mut app, mut rx) = app();
+    tail_orders(&mut app, &mut rx);
+    press(&mut app, KeyCode::Char('3'));
+    type_text(&mut app, "maybe-written");
+    ctrl(&mut app, 's');
+    commands(&mut rx);
+    app.handle_event(Event::Kafka(KafkaEvent::Delivery(Delivery::Unknown {
+        topic: "orders".into(),
+        error: "Local: Message timed out".into(),
+    })));
+    assert_eq!(app.producer.value.lines().join(""), "maybe-written");
+    assert!(app.producer.unsent.is_empty());
+    let screen = render_text(&mut app);
+    assert!(
+        screen.contains("? outcome unknown for orders: check the tail"),
+        "{screen}"
+    );
+    assert!(!screen.contains("not delivered"), "{screen}");
+    assert!(!screen.contains("Ctrl+R"), "{screen}");
+}

@@ -136,6 +136,16 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, focused: bool) {
             ),
             t.style("status.error"),
         )),
+        // It timed out in flight: the broker may have written it. Resending blindly could
+        // duplicate it, so the report says where to look first.
+        ProduceStatus::Done(Delivery::Unknown { topic, error }) => Line::from(Span::styled(
+            format!(
+                "? outcome unknown for {}: check the tail before resending (a resend may duplicate it; your text is kept): {}",
+                clean(topic),
+                clean(error)
+            ),
+            t.style("status.error"),
+        )),
         ProduceStatus::Invalid(e) => Line::from(Span::styled(
             format!("✖ {}", clean(e)),
             t.style("status.error"),
