@@ -918,3 +918,58 @@ fn an_unknown_outcome_says_to_check_the_tail_before_resending() {
     assert!(!screen.contains("not delivered"), "{screen}");
     assert!(!screen.contains("Ctrl+R"), "{screen}");
 }
+
+// --- Paste (issue 9.4) ------------------------------------------------------------------------
+
+fn paste(app: &mut App, text: &str) {
+    app.handle_event(Event::Paste(text.to_string()));
+}
+
+#[test]
+fn a_paste_goes_into_the_producer_as_one_edit() {
+    let (mut app, mut rx) = app();
+    press(&mut app, KeyCode::Char('3'));
+    let line = "x".repeat(99) + "\r";
+    let text = line.repeat(1000); // 100 KB, with the CR line breaks terminals paste
+    paste(&mut app, &text);
+    let value = app.producer.value.lines().join("\n");
+    assert_eq!(value.len(), 100_000, "every character arrived");
+    assert_eq!(app.producer.value.lines().len(), 1001);
+    assert!(!app.producer.value.lines().iter().any(|l| l.contains('\r')));
+    // One edit: a single undo takes the whole paste back.
+    app.producer.value.undo();
+    assert!(app.producer.value.is_empty());
+    // The key is one line.
+    app.producer.field = Field::Key;
+    paste(&mut app, "user-1\nuser-2");
+    assert_eq!(app.producer.key.lines(), ["user-1 user-2"]);
+    assert!(commands(&mut rx).is_empty(), "a paste sends nothing");
+}
+
+#[test]
+fn a_paste_where_nothing_takes_text_is_ignored_and_never_acts_as_keys() {
+    let (mut app, mut rx) = app();
+    for pane in ['1', '2', '4'] {
+        press(&mut app, KeyCode::Char(pane));
+        paste(&mut app, "q:quit\n");
+        assert!(!app.quit, "a pasted q quit from pane {pane}");
+        assert_eq!(app.mode, Mode::Normal);
+        let msg = app.message.as_ref().expect("a message");
+        assert!(msg.text.contains("pasted text ignored"), "{}", msg.text);
+    }
+    assert!(commands(&mut rx).is_empty());
+}
+
+#[test]
+fn a_paste_goes_into_the_prompt_and_the_dialog() {
+    let (mut app, _rx) = app();
+    press(&mut app, KeyCode::Char('/'));
+    paste(&mut app, "ord\n");
+    assert!(matches!(&app.mode, Mode::Prompt { input, .. } if input == "ord"));
+    assert_eq!(app.topics.filter, "ord", "the filter applies live");
+    press(&mut app, KeyCode::Esc);
+    ctrl(&mut app, 'd');
+    paste(&mut app, "orders");
+    press(&mut app, KeyCode::Enter);
+    assert!(app.dialog.is_none(), "the pasted name confirmed the delete");
+}

@@ -352,3 +352,61 @@ fn invisible_characters_in_records_stay_inside_their_pane() {
     t.escape();
     t.quit_cleanly(Duration::from_secs(15));
 }
+
+/// Issue 9.4 (and 14.7): a bracketed paste of 5 KB over many lines (tmux `paste-buffer -p`)
+/// lands in the producer whole, at once, with no key after it; published, the record holds
+/// every byte. A paste where nothing takes text (the Topics pane) is ignored: a pasted `q`
+/// does not quit.
+#[test]
+fn a_bracketed_paste_lands_in_the_producer_whole() {
+    if skip_without_tmux() {
+        return;
+    }
+    let (t, dir) = launch("paste", "-t demo --from beginning", 120, 36);
+    t.wait_for("the demo topic tailing", Duration::from_secs(30), |s| {
+        s.contains("order-1001")
+    });
+    let paste = |text: &str| {
+        let file = dir.path().join("paste.txt");
+        std::fs::write(&file, text).unwrap();
+        let file = file.display().to_string();
+        assert!(t.tmux(&["load-buffer", &file]).status.success());
+        assert!(t
+            .tmux(&["paste-buffer", "-p", "-t", "paste"])
+            .status
+            .success());
+    };
+
+    // In the Topics pane: ignored, and said so.
+    t.keys(&["1"]);
+    paste("q");
+    t.wait_for("the paste refused", Duration::from_secs(10), |s| {
+        s.contains("pasted text ignored")
+    });
+
+    t.keys(&["3"]);
+    let line = format!("{{\"line\":\"{}\"}}", "p".repeat(86)); // 99 bytes
+    let mut text: String = (0..50).map(|_| format!("{line}\n")).collect();
+    text.push_str("END-OF-PASTE");
+    paste(&text);
+    // The editor follows its cursor to the end: the last line shows without another key.
+    t.wait_for(
+        "the end of the paste in the editor",
+        Duration::from_secs(10),
+        |s| s.contains("END-OF-PASTE"),
+    );
+    t.keys(&["C-s"]);
+    t.wait_for("the delivery", Duration::from_secs(20), |s| {
+        s.contains("delivered to demo")
+    });
+    t.escape();
+    t.keys(&["2", "End", "Enter"]);
+    let bytes = format!("value     {} bytes", text.len());
+    t.wait_for(
+        "the record with every pasted byte",
+        Duration::from_secs(10),
+        |s| s.contains(&bytes),
+    );
+    t.escape();
+    t.quit_cleanly(Duration::from_secs(15));
+}

@@ -260,6 +260,7 @@ impl App {
             Event::Key(k) => self.handle_key(k),
             Event::Mouse(m) => self.handle_mouse(m),
             Event::Resize(w, h) => self.size = (w, h),
+            Event::Paste(text) => self.paste(text),
             Event::Kafka(k) => self.handle_kafka(k),
             Event::Log(LogEvent::Lines { source, lines }) => {
                 return self.logs.push_lines(source, lines)
