@@ -410,3 +410,145 @@ fn a_bracketed_paste_lands_in_the_producer_whole() {
     t.escape();
     t.quit_cleanly(Duration::from_secs(15));
 }
+
+/// Issue 14.3, for every code point: each one (alone, and after `a`) is sanitized and drawn in
+/// tmux, and the cursor read back (`ESC [6n`) says how many cells tmux used. No text kafka-tui
+/// draws may take more cells than its layout gave it (that is what pushes a row out of its
+/// pane); fewer is allowed only for a character tmux does not know (drawn 0 wide: assigned
+/// after the terminal's Unicode tables), which shortens its row inside the pane.
+#[test]
+fn no_code_point_is_drawn_wider_in_tmux_than_laid_out() {
+    const PROBE: &str = "no_code_point_is_drawn_wider_in_tmux_than_laid_out";
+    if let Some(out) = std::env::var_os("KT_WIDTH_PROBE_OUT") {
+        return width_probe(std::path::Path::new(&out));
+    }
+    if skip_without_tmux() {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("widths.txt");
+    let exe = std::env::current_exe().unwrap();
+    let cmd = format!(
+        "KT_WIDTH_PROBE_OUT={} {} --exact {PROBE} --nocapture --test-threads=1 >/dev/null; echo probe-done-$?; sleep 30",
+        sh_quote(&out.display().to_string()),
+        sh_quote(&exe.display().to_string()),
+    );
+    let t = Tmux::start("widths", &cmd, 200, 10);
+    t.wait_for(
+        "the probe of every code point",
+        Duration::from_secs(300),
+        |s| s.contains("probe-done-"),
+    );
+    let report = std::fs::read_to_string(&out).expect("the probe wrote its report");
+    let (mut drawn, mut unknown, mut wider) = (0, 0, Vec::new());
+    for line in report.lines() {
+        let f: Vec<&str> = line.split(' ').collect();
+        let (tmux, laid_out): (usize, usize) = (f[2].parse().unwrap(), f[3].parse().unwrap());
+        drawn += 1;
+        if tmux > laid_out {
+            wider.push(line.to_string());
+        } else if tmux < laid_out {
+            // Only a character tmux draws 0 wide on its own may come out narrower.
+            assert_eq!(f[4], "0", "narrower, yet tmux knows it: {line}");
+            unknown += 1;
+        }
+    }
+    assert!(
+        drawn > 2_000_000,
+        "the probe covered every code point twice: {drawn}"
+    );
+    assert!(
+        wider.is_empty(),
+        "{} texts drawn wider than laid out (cp context tmux laid-out raw), first: {:?}",
+        wider.len(),
+        &wider[..wider.len().min(20)]
+    );
+    eprintln!("{drawn} texts drawn; {unknown} narrower (code points tmux does not know)");
+}
+
+/// The child side of the probe, inside tmux: writes `cp context tmux-cells laid-out-cells
+/// raw-alone-cells` per code point and context to `out`.
+fn width_probe(out: &std::path::Path) {
+    use kafka_tui::kafka::codec::sanitize_inline;
+    use std::io::{Read, Write};
+    use unicode_width::UnicodeWidthStr;
+    crossterm::terminal::enable_raw_mode().unwrap();
+    // The terminal itself: the test harness's stdout is not.
+    let mut stdout = std::fs::OpenOptions::new()
+        .write(true)
+        .open("/dev/tty")
+        .unwrap();
+    let mut stdin = std::fs::File::open("/dev/tty").unwrap();
+    // Cursor column after drawing `text` at the start of a cleared line, for each text.
+    let mut measure = |texts: &[String]| -> Vec<usize> {
+        let mut batch = String::new();
+        for t in texts {
+            batch.push_str("\r\x1b[2K");
+            batch.push_str(t);
+            batch.push_str("\x1b[6n");
+        }
+        stdout.write_all(batch.as_bytes()).unwrap();
+        stdout.flush().unwrap();
+        let mut cols = Vec::with_capacity(texts.len());
+        let mut pending = Vec::new();
+        let mut buf = [0u8; 65536];
+        while cols.len() < texts.len() {
+            let n = stdin.read(&mut buf).unwrap();
+            pending.extend_from_slice(&buf[..n]);
+            let text = String::from_utf8_lossy(&pending).into_owned();
+            let mut rest = text.as_str();
+            while let Some(end) = rest.find('R') {
+                let reply = &rest[..end];
+                if let Some((_, col)) = reply.rsplit_once(';') {
+                    cols.push(col.parse::<usize>().unwrap() - 1);
+                }
+                rest = &rest[end + 1..];
+            }
+            pending = rest.as_bytes().to_vec();
+        }
+        cols
+    };
+    let mut report = String::new();
+    let chars: Vec<char> = (0..=0x10FFFFu32).filter_map(char::from_u32).collect();
+    for chunk in chars.chunks(400) {
+        let alone: Vec<String> = chunk
+            .iter()
+            .map(|c| sanitize_inline(&c.to_string()))
+            .collect();
+        let after: Vec<String> = chunk
+            .iter()
+            .map(|c| sanitize_inline(&format!("a{c}")))
+            .collect();
+        // The raw character alone, where it is drawn as itself (never a control).
+        let raw: Vec<String> = chunk
+            .iter()
+            .zip(&alone)
+            .map(|(c, s)| {
+                if *s == c.to_string() {
+                    s.clone()
+                } else {
+                    "?".into()
+                }
+            })
+            .collect();
+        let (a, b, r) = (measure(&alone), measure(&after), measure(&raw));
+        for (i, c) in chunk.iter().enumerate() {
+            report.push_str(&format!(
+                "{:x} alone {} {} {}\n",
+                *c as u32,
+                a[i],
+                alone[i].width(),
+                r[i]
+            ));
+            report.push_str(&format!(
+                "{:x} after-a {} {} {}\n",
+                *c as u32,
+                b[i],
+                after[i].width(),
+                r[i]
+            ));
+        }
+    }
+    crossterm::terminal::disable_raw_mode().unwrap();
+    std::fs::write(out, report).unwrap();
+}
