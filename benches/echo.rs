@@ -19,14 +19,14 @@ use kafka_tui::broker::EmbeddedBroker;
 use kafka_tui::event::Event;
 use kafka_tui::kafka::client::{ClientSettings, UiContext};
 use kafka_tui::kafka::consumer::create_consumer;
-use kafka_tui::kafka::producer::create_producer;
+use kafka_tui::kafka::model::Delivery;
+use kafka_tui::kafka::producer::{create_producer, publish, ProduceRequest};
 use kafka_tui::kafka::service;
 use kafka_tui::session::EVENT_QUEUE;
 use kafka_tui::state::producer::ProduceStatus;
 use kafka_tui::state::tail::{TailStatus, DEFAULT_MAX_BYTES, DEFAULT_MAX_RECORDS};
 use kafka_tui::state::Pane;
 use rdkafka::consumer::Consumer;
-use rdkafka::producer::FutureRecord;
 use rdkafka::{Message, Offset, TopicPartitionList};
 use support::*;
 use tokio::sync::mpsc;
@@ -124,14 +124,17 @@ async fn bare_echo(settings: &ClientSettings, n: usize) -> Vec<Duration> {
     for i in 0..n {
         let value = format!("{{\"bare\":{i}}}");
         let t0 = Instant::now();
-        producer
-            .send(
-                FutureRecord::<(), _>::to(TOPIC).payload(&value),
-                Duration::from_secs(10),
-            )
-            .await
-            .map_err(|(e, _)| e)
-            .expect("delivered");
+        let req = ProduceRequest {
+            topic: TOPIC.into(),
+            key: None,
+            value: value.clone().into_bytes(),
+            headers: vec![],
+        };
+        let d = publish(&producer, &req).await;
+        assert!(
+            matches!(d, Delivery::Delivered { .. }),
+            "bare echo {i}: {d:?}"
+        );
         loop {
             assert!(t0.elapsed() < WAIT, "bare echo {i} never came back");
             match consumer.poll(Duration::from_millis(100)) {

@@ -39,7 +39,7 @@ pub struct Cli {
     pub read_only: bool,
 
     /// Open with this topic already tailing.
-    #[arg(short = 't', long = "topic", value_name = "NAME")]
+    #[arg(short = 't', long = "topic", value_name = "NAME", value_parser = parse_topic)]
     pub topic: Option<String>,
 
     /// Where tails start: beginning, end, an offset (42), the last N records (-10), or a time ago (15m).
@@ -104,6 +104,11 @@ pub enum Command {
     Config,
 }
 
+/// `-t`: a name Kafka accepts, or a clear error before anything starts.
+fn parse_topic(s: &str) -> Result<String, String> {
+    crate::state::topics::validate_topic_name(s).map(|()| s.to_string())
+}
+
 fn parse_property(s: &str) -> Result<(String, String), String> {
     match s.split_once('=') {
         Some((k, v)) if !k.trim().is_empty() => Ok((k.trim().to_string(), v.to_string())),
@@ -114,6 +119,15 @@ fn parse_property(s: &str) -> Result<(String, String), String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn topic_names_kafka_refuses_are_refused_at_start() {
+        for bad in ["bad topic!", "", ".", "..", &"x".repeat(250)] {
+            let e = Cli::try_parse_from(["kafka-tui", "-t", bad]).unwrap_err();
+            assert!(e.to_string().contains("topic"), "{bad:?}: {e}");
+        }
+        assert!(Cli::try_parse_from(["kafka-tui", "-t", "orders.v1"]).is_ok());
+    }
 
     #[test]
     fn parses_kcat_style_flags() {

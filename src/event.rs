@@ -12,6 +12,8 @@ pub enum Event {
     Key(KeyEvent),
     Mouse(MouseEvent),
     Resize(u16, u16),
+    /// Text pasted into the terminal (bracketed paste): one event, not a key per character.
+    Paste(String),
     Kafka(KafkaEvent),
     Log(LogEvent),
 }

@@ -232,6 +232,12 @@ pub async fn event_loop(
                 }
                 Some(Ok(TermEvent::Mouse(m))) => { app.handle_event(Event::Mouse(m)); dirty = true; urgent = true; }
                 Some(Ok(TermEvent::Resize(w, h))) => { app.handle_event(Event::Resize(w, h)); dirty = true; urgent = true; }
+                Some(Ok(TermEvent::Paste(text))) => {
+                    timing.key_event(Instant::now());
+                    app.handle_event(Event::Paste(text));
+                    dirty = true;
+                    urgent = true;
+                }
                 Some(Ok(_)) => {}
                 Some(Err(e)) => return Err(anyhow::anyhow!("terminal input failed: {e}")),
                 None => return Ok(Exit::Quit),

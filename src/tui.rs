@@ -7,7 +7,9 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Mutex, OnceLock};
 use std::thread::ThreadId;
 
-use crossterm::event::{DisableMouseCapture, EnableMouseCapture};
+use crossterm::event::{
+    DisableBracketedPaste, DisableMouseCapture, EnableBracketedPaste, EnableMouseCapture,
+};
 use crossterm::terminal::{
     disable_raw_mode, enable_raw_mode, EnterAlternateScreen, LeaveAlternateScreen,
 };
@@ -39,7 +41,12 @@ pub fn init() -> anyhow::Result<Term> {
 
 /// The screen modes kafka-tui runs in, entered at start and again after a suspend.
 fn enter(out: &mut impl Write) -> std::io::Result<()> {
-    execute!(out, EnterAlternateScreen, EnableMouseCapture)
+    execute!(
+        out,
+        EnterAlternateScreen,
+        EnableMouseCapture,
+        EnableBracketedPaste
+    )
 }
 
 /// Leaves raw mode and the alternate screen and shows the cursor. Safe to call twice.
@@ -49,6 +56,7 @@ pub fn restore() {
     }
     let _ = execute!(
         stdout(),
+        DisableBracketedPaste,
         DisableMouseCapture,
         LeaveAlternateScreen,
         cursor::Show

@@ -549,3 +549,427 @@ fn records_that_fail_to_send_are_kept_and_restored_with_ctrl_r() {
     assert_eq!(app.producer.value.lines().join(""), "one");
     assert!(app.producer.unsent.is_empty());
 }
+
+// --- Offset-reset plans (issue 9.3) -----------------------------------------------------------
+
+use kafka_tui::kafka::groups::{GroupDetail, PartitionLag, ResetPlan, ResetTo};
+use kafka_tui::state::views::{Dialog, View};
+
+fn inactive_group(name: &str) -> GroupDetail {
+    GroupDetail {
+        name: name.into(),
+        state: "Empty".into(),
+        members: vec![],
+        offsets: (0..2)
+            .map(|partition| PartitionLag {
+                topic: "orders".into(),
+                partition,
+                committed: Some(5),
+                end: Some(10),
+                lag: Some(5),
+                ahead: false,
+            })
+            .collect(),
+    }
+}
+
+/// The plan the Kafka task would send for `detail` and `to`.
+fn plan_for(detail: &GroupDetail, to: ResetTo) -> ResetPlan {
+    ResetPlan {
+        group: detail.name.clone(),
+        to,
+        moves: detail
+            .offsets
+            .iter()
+            .map(|o| (o.topic.clone(), o.partition, o.committed, 0))
+            .collect(),
+    }
+}
+
+/// `app` with group `name`'s view open and its reset dialog showing.
+fn open_reset_dialog(app: &mut App, name: &str) {
+    app.handle_event(Event::Key(KeyEvent::new(KeyCode::Esc, KeyModifiers::NONE)));
+    app.views.push(View::GroupDetail {
+        name: name.into(),
+        detail: Some(Ok(inactive_group(name))),
+        scroll: 0,
+    });
+    app.update(kafka_tui::action::Action::ResetOffsets);
+    assert!(matches!(app.dialog, Some(Dialog::ResetOffsets { .. })));
+}
+
+fn shown_plan(app: &App) -> Option<&ResetPlan> {
+    match &app.dialog {
+        Some(Dialog::ResetOffsets {
+            plan: Some(Ok(p)), ..
+        }) => Some(p),
+        _ => None,
+    }
+}
+
+fn applied(cmds: &[KafkaCommand]) -> Vec<&ResetPlan> {
+    cmds.iter()
+        .filter_map(|c| match c {
+            KafkaCommand::ApplyReset(p) => Some(p),
+            _ => None,
+        })
+        .collect()
+}
+
+#[test]
+fn a_reset_plan_for_the_open_dialog_is_shown_with_its_target_then_applied() {
+    let (mut app, mut rx) = app();
+    open_reset_dialog(&mut app, "billing");
+    type_text(&mut app, "earliest");
+    press(&mut app, KeyCode::Enter);
+    let asked = commands(&mut rx);
+    assert!(asked
+        .iter()
+        .any(|c| matches!(c, KafkaCommand::PlanReset { detail, to: ResetTo::Earliest } if detail.name == "billing")));
+    let plan = plan_for(&inactive_group("billing"), ResetTo::Earliest);
+    app.handle_event(Event::Kafka(KafkaEvent::ResetPlan(Ok(plan.clone()))));
+    assert_eq!(shown_plan(&app), Some(&plan));
+    let screen = render_text(&mut app);
+    assert!(
+        screen.contains("plan for group billing → earliest on orders"),
+        "{screen}"
+    );
+    press(&mut app, KeyCode::Enter);
+    assert_eq!(applied(&commands(&mut rx)), vec![&plan]);
+}
+
+/// The target is edited after Enter asked for a plan: the old plan arrives late and must
+/// neither show nor be applied by the next Enter, which asks for the new target instead.
+#[test]
+fn a_late_reset_plan_for_an_edited_target_is_dropped() {
+    let (mut app, mut rx) = app();
+    open_reset_dialog(&mut app, "billing");
+    type_text(&mut app, "earliest");
+    press(&mut app, KeyCode::Enter);
+    for _ in 0.."earliest".len() {
+        press(&mut app, KeyCode::Backspace);
+    }
+    type_text(&mut app, "latest");
+    let late = plan_for(&inactive_group("billing"), ResetTo::Earliest);
+    app.handle_event(Event::Kafka(KafkaEvent::ResetPlan(Ok(late))));
+    assert_eq!(shown_plan(&app), None, "the late plan is not shown");
+    commands(&mut rx);
+    press(&mut app, KeyCode::Enter);
+    let cmds = commands(&mut rx);
+    assert!(
+        applied(&cmds).is_empty(),
+        "Enter applied a stale plan: {cmds:?}"
+    );
+    assert!(cmds.iter().any(|c| matches!(
+        c,
+        KafkaCommand::PlanReset {
+            to: ResetTo::Latest,
+            ..
+        }
+    )));
+    // Asked again for the same target while a plan is on its way: the answer to the first
+    // request (same group, same target) is still that dialog's plan.
+    let fresh = plan_for(&inactive_group("billing"), ResetTo::Latest);
+    app.handle_event(Event::Kafka(KafkaEvent::ResetPlan(Ok(fresh.clone()))));
+    assert_eq!(shown_plan(&app), Some(&fresh));
+}
+
+/// A plan asked for one group arrives while a second group's dialog is open: it must not
+/// show there, and Enter must never commit the first group's offsets.
+#[test]
+fn a_foreign_reset_plan_is_dropped() {
+    let (mut app, mut rx) = app();
+    open_reset_dialog(&mut app, "billing");
+    type_text(&mut app, "earliest");
+    press(&mut app, KeyCode::Enter);
+    press(&mut app, KeyCode::Esc);
+    open_reset_dialog(&mut app, "audit");
+    type_text(&mut app, "earliest");
+    press(&mut app, KeyCode::Enter);
+    let foreign = plan_for(&inactive_group("billing"), ResetTo::Earliest);
+    app.handle_event(Event::Kafka(KafkaEvent::ResetPlan(Ok(foreign))));
+    assert_eq!(
+        shown_plan(&app),
+        None,
+        "billing's plan shown in audit's dialog"
+    );
+    commands(&mut rx);
+    press(&mut app, KeyCode::Enter);
+    let cmds = commands(&mut rx);
+    assert!(
+        applied(&cmds).is_empty(),
+        "Enter applied a foreign plan: {cmds:?}"
+    );
+    // A plan for the same group with other partitions (the group changed) is dropped too.
+    let mut other = plan_for(&inactive_group("audit"), ResetTo::Earliest);
+    other.moves.pop();
+    app.handle_event(Event::Kafka(KafkaEvent::ResetPlan(Ok(other))));
+    assert_eq!(shown_plan(&app), None);
+}
+
+fn render_text(app: &mut App) -> String {
+    let backend = ratatui::backend::TestBackend::new(120, 36);
+    let mut terminal = ratatui::Terminal::new(backend).unwrap();
+    terminal.draw(|f| kafka_tui::ui::draw(f, app)).unwrap();
+    let buffer = terminal.backend().buffer().clone();
+    (0..buffer.area.height)
+        .map(|y| {
+            (0..buffer.area.width)
+                .map(|x| buffer[(x, y)].symbol().to_string())
+                .collect::<String>()
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+// --- Issue 14.7: escaped group ids, topic names Kafka refuses, views scrolled past their end --
+
+/// The dialog shows a group id with an escape as `g␛x`: typing what is shown (or the code
+/// of the stand-in) confirms, and the raw id is what gets deleted.
+#[test]
+fn a_group_whose_id_holds_an_escape_can_be_deleted() {
+    for typed in ["g␛x", "g<U+001B>x"] {
+        let (mut app, mut rx) = app();
+        app.views.push(View::GroupDetail {
+            name: "g\u{1b}x".into(),
+            detail: Some(Ok(inactive_group("g\u{1b}x"))),
+            scroll: 0,
+        });
+        app.update(kafka_tui::action::Action::DeleteGroup);
+        assert!(render_text(&mut app).contains("Delete consumer group g␛x"));
+        type_text(&mut app, typed);
+        press(&mut app, KeyCode::Enter);
+        let cmds = commands(&mut rx);
+        assert!(
+            matches!(cmds.as_slice(), [KafkaCommand::DeleteGroup(g)] if g == "g\u{1b}x"),
+            "typing {typed:?}: {cmds:?}"
+        );
+    }
+    // Something else still deletes nothing.
+    let (mut app, mut rx) = app();
+    app.views.push(View::GroupDetail {
+        name: "g\u{1b}x".into(),
+        detail: None,
+        scroll: 0,
+    });
+    app.update(kafka_tui::action::Action::DeleteGroup);
+    type_text(&mut app, "gx");
+    press(&mut app, KeyCode::Enter);
+    assert!(commands(&mut rx).is_empty());
+    assert!(app.dialog.is_some());
+}
+
+#[test]
+fn tail_refuses_topic_names_kafka_refuses() {
+    let long = "a".repeat(250);
+    for name in ["bad!", "..", ".", long.as_str(), "naïve"] {
+        let (mut app, mut rx) = app();
+        press(&mut app, KeyCode::Char(':'));
+        type_text(&mut app, &format!("tail {name}"));
+        press(&mut app, KeyCode::Enter);
+        let cmds = commands(&mut rx);
+        assert!(
+            !cmds.iter().any(|c| matches!(c, KafkaCommand::Tail(_))),
+            "{name}: {cmds:?}"
+        );
+        let msg = app.message.as_ref().expect("a message says why");
+        assert!(
+            msg.error && msg.text.contains("topic"),
+            "{name}: {}",
+            msg.text
+        );
+    }
+    // A name Kafka accepts is tailed.
+    let (mut app, mut rx) = app();
+    press(&mut app, KeyCode::Char(':'));
+    type_text(&mut app, &format!("tail {}", "a".repeat(249)));
+    press(&mut app, KeyCode::Enter);
+    assert!(commands(&mut rx)
+        .iter()
+        .any(|c| matches!(c, KafkaCommand::Tail(_))));
+}
+
+/// A view scrolled with Page Down (or End) stops with its last row at the bottom: it never
+/// runs on into a blank view, and one Page Up brings the top back into sight.
+#[test]
+fn views_never_scroll_past_their_end() {
+    let (mut app, _rx) = app();
+    app.views.push(View::GroupDetail {
+        name: "billing".into(),
+        detail: Some(Ok(inactive_group("billing"))),
+        scroll: 0,
+    });
+    for _ in 0..5 {
+        press(&mut app, KeyCode::PageDown);
+    }
+    press(&mut app, KeyCode::End);
+    let screen = render_text(&mut app);
+    assert!(
+        screen.contains("state Empty"),
+        "the group view went blank:\n{screen}"
+    );
+    assert!(matches!(
+        app.views.last(),
+        Some(View::GroupDetail { scroll: 0, .. })
+    ));
+
+    // A group taller than the screen scrolls to its last row, no further.
+    let mut big = inactive_group("billing");
+    big.offsets = (0..100)
+        .map(|partition| PartitionLag {
+            topic: "orders".into(),
+            partition,
+            committed: Some(1),
+            end: Some(2),
+            lag: Some(1),
+            ahead: false,
+        })
+        .collect();
+    app.views.pop();
+    app.views.push(View::GroupDetail {
+        name: "billing".into(),
+        detail: Some(Ok(big)),
+        scroll: 0,
+    });
+    for _ in 0..20 {
+        press(&mut app, KeyCode::PageDown);
+    }
+    let screen = render_text(&mut app);
+    let last_row = screen.lines().nth(19).unwrap_or("");
+    assert!(
+        last_row.contains("       99 "),
+        "the last partition on the view's last row:\n{screen}"
+    );
+    press(&mut app, KeyCode::PageUp);
+    press(&mut app, KeyCode::PageUp);
+    press(&mut app, KeyCode::PageUp);
+    press(&mut app, KeyCode::PageUp);
+    press(&mut app, KeyCode::PageUp);
+    press(&mut app, KeyCode::PageUp);
+    assert!(render_text(&mut app).contains("state Empty"));
+}
+
+#[test]
+fn record_detail_and_help_never_scroll_past_their_end() {
+    let (mut app, mut rx) = app();
+    tail_orders(&mut app, &mut rx);
+    let record = kafka_tui::kafka::model::Record {
+        topic: "orders".into(),
+        value: Some(b"short value".to_vec()),
+        ..Default::default()
+    };
+    app.handle_event(Event::Kafka(KafkaEvent::Records {
+        generation: app.tail.generation,
+        records: vec![record],
+    }));
+    app.update(kafka_tui::action::Action::Focus(Pane::Tail));
+    press(&mut app, KeyCode::Enter);
+    assert!(app.tail.detail);
+    for _ in 0..5 {
+        press(&mut app, KeyCode::PageDown);
+    }
+    assert_eq!(
+        app.tail.detail_scroll, 0,
+        "a record that fits does not scroll"
+    );
+    assert!(render_text(&mut app).contains("short value"));
+
+    press(&mut app, KeyCode::Esc);
+    press(&mut app, KeyCode::Char('?'));
+    for _ in 0..50 {
+        press(&mut app, KeyCode::PageDown);
+    }
+    let screen = render_text(&mut app);
+    assert!(
+        screen.contains(":q "),
+        "the help's last row is in sight:\n{screen}"
+    );
+    let Mode::Help { scroll } = app.mode else {
+        panic!("help closed")
+    };
+    assert!(
+        screen.lines().filter(|l| l.contains("│  ")).count() > 20,
+        "{screen}"
+    );
+    assert!(scroll > 0);
+}
+
+/// Issue 14.4: a record whose outcome is unknown keeps its text, is not offered for a resend
+/// (Ctrl+R), and the report says to check the tail before resending.
+#[test]
+fn an_unknown_outcome_says_to_check_the_tail_before_resending() {
+    let (mut app, mut rx) = app();
+    tail_orders(&mut app, &mut rx);
+    press(&mut app, KeyCode::Char('3'));
+    type_text(&mut app, "maybe-written");
+    ctrl(&mut app, 's');
+    commands(&mut rx);
+    app.handle_event(Event::Kafka(KafkaEvent::Delivery(Delivery::Unknown {
+        topic: "orders".into(),
+        error: "Local: Message timed out".into(),
+    })));
+    assert_eq!(app.producer.value.lines().join(""), "maybe-written");
+    assert!(app.producer.unsent.is_empty());
+    let screen = render_text(&mut app);
+    assert!(
+        screen.contains("? outcome unknown for orders: check the tail"),
+        "{screen}"
+    );
+    assert!(!screen.contains("not delivered"), "{screen}");
+    assert!(!screen.contains("Ctrl+R"), "{screen}");
+}
+
+// --- Paste (issue 9.4) ------------------------------------------------------------------------
+
+fn paste(app: &mut App, text: &str) {
+    app.handle_event(Event::Paste(text.to_string()));
+}
+
+#[test]
+fn a_paste_goes_into_the_producer_as_one_edit() {
+    let (mut app, mut rx) = app();
+    press(&mut app, KeyCode::Char('3'));
+    let line = "x".repeat(99) + "\r";
+    let text = line.repeat(1000); // 100 KB, with the CR line breaks terminals paste
+    paste(&mut app, &text);
+    let value = app.producer.value.lines().join("\n");
+    assert_eq!(value.len(), 100_000, "every character arrived");
+    assert_eq!(app.producer.value.lines().len(), 1001);
+    assert!(!app.producer.value.lines().iter().any(|l| l.contains('\r')));
+    // One edit: a single undo takes the whole paste back.
+    app.producer.value.undo();
+    assert!(app.producer.value.is_empty());
+    // The key is one line.
+    app.producer.field = Field::Key;
+    paste(&mut app, "user-1\nuser-2");
+    assert_eq!(app.producer.key.lines(), ["user-1 user-2"]);
+    assert!(commands(&mut rx).is_empty(), "a paste sends nothing");
+}
+
+#[test]
+fn a_paste_where_nothing_takes_text_is_ignored_and_never_acts_as_keys() {
+    let (mut app, mut rx) = app();
+    for pane in ['1', '2', '4'] {
+        press(&mut app, KeyCode::Char(pane));
+        paste(&mut app, "q:quit\n");
+        assert!(!app.quit, "a pasted q quit from pane {pane}");
+        assert_eq!(app.mode, Mode::Normal);
+        let msg = app.message.as_ref().expect("a message");
+        assert!(msg.text.contains("pasted text ignored"), "{}", msg.text);
+    }
+    assert!(commands(&mut rx).is_empty());
+}
+
+#[test]
+fn a_paste_goes_into_the_prompt_and_the_dialog() {
+    let (mut app, _rx) = app();
+    press(&mut app, KeyCode::Char('/'));
+    paste(&mut app, "ord\n");
+    assert!(matches!(&app.mode, Mode::Prompt { input, .. } if input == "ord"));
+    assert_eq!(app.topics.filter, "ord", "the filter applies live");
+    press(&mut app, KeyCode::Esc);
+    ctrl(&mut app, 'd');
+    paste(&mut app, "orders");
+    press(&mut app, KeyCode::Enter);
+    assert!(app.dialog.is_none(), "the pasted name confirmed the delete");
+}

@@ -7,10 +7,15 @@ use common::*;
 use std::time::Duration;
 
 fn launch(name: &str, args: &str, width: u16, height: u16) -> (Tmux, tempfile::TempDir) {
+    launch_on(name, &format!("--listen 127.0.0.1:0 {args}"), width, height)
+}
+
+/// The same, with `args` choosing the listen address too.
+fn launch_on(name: &str, args: &str, width: u16, height: u16) -> (Tmux, tempfile::TempDir) {
     let dir = tempfile::tempdir().unwrap();
     let log = dir.path().join("kafka-tui.log");
     let cmd = format!(
-        "{} --listen 127.0.0.1:0 --log-file {} {args}; echo kafka-tui-exited-$?; sleep 30",
+        "{} --log-file {} {args}; echo kafka-tui-exited-$?; sleep 30",
         binary().display(),
         log.display()
     );
@@ -241,4 +246,309 @@ fn authentication_failure_is_named_and_the_password_never_shown() {
         !log.contains("Sup3rS3cret"),
         "the password reached the log file"
     );
+}
+
+/// Publishes `values` to partition 0 of `topic` (so they keep their order in the tail) on the
+/// broker at `addr`, and waits for each acknowledgement.
+fn publish(addr: &str, topic: &str, values: &[String]) {
+    use rdkafka::producer::{BaseProducer, BaseRecord, Producer};
+    let producer: BaseProducer = rdkafka::ClientConfig::new()
+        .set("bootstrap.servers", addr)
+        .create()
+        .expect("producer");
+    for v in values {
+        producer
+            .send(
+                BaseRecord::<(), str>::to(topic)
+                    .partition(0)
+                    .payload(v.as_str()),
+            )
+            .expect("queued");
+    }
+    producer.flush(Duration::from_secs(15)).expect("delivered");
+}
+
+/// The rows of a four-pane screen that are not whole: each row between the header and the
+/// status line must begin and end with a pane border, and the top half must hold the border
+/// the Topics and Tail panes share. A row pushed past the right edge by characters the
+/// terminal draws wider than kafka-tui laid them out ends without its border, and the rest
+/// wraps onto the next row, which then begins inside the Topics pane.
+fn broken_rows(screen: &str) -> Vec<String> {
+    let rows: Vec<&str> = screen.lines().collect();
+    let body = &rows[1..rows.len().saturating_sub(1)];
+    let split = body.iter().position(|r| r.starts_with('╰')).unwrap_or(0);
+    body.iter()
+        .enumerate()
+        .filter(|(i, r)| {
+            let starts = r.starts_with(['│', '╭', '╰']);
+            let ends = r.ends_with(['│', '╮', '╯']);
+            let shared = *i > split || r.contains("││") || r.contains("╮╭") || r.contains("╯╰");
+            !(starts && ends && shared)
+        })
+        .map(|(i, r)| format!("row {}: {r}", i + 1))
+        .collect()
+}
+
+/// Issue 14.3, on a real terminal: records full of characters that unicode-width counts as
+/// 0 columns and tmux draws in 1 or 2 (soft hyphens, Hangul fillers), emoji that tmux draws
+/// apart (a skin tone, a ZWJ family) and a combining accent. Every row keeps its borders, no
+/// text lands in the Topics pane, and the record detail shows the stand-ins.
+#[test]
+fn invisible_characters_in_records_stay_inside_their_pane() {
+    if skip_without_tmux() {
+        return;
+    }
+    let port = free_port();
+    let (t, _dir) = launch_on(
+        "invisible",
+        &format!("--listen 127.0.0.1:{port} -t demo --from beginning"),
+        120,
+        36,
+    );
+    t.wait_for("the demo topic tailing", Duration::from_secs(30), |s| {
+        s.contains("order-1001")
+    });
+    let fake = "FAKE: topic payments-prod DELETED";
+    let values = vec![
+        format!("hostile-1 {}{fake}", "\u{AD}".repeat(50)),
+        format!("hostile-2 {}{fake}", "\u{3164}".repeat(50)),
+        format!("hostile-3 {}{fake}", "\u{FFA0}\u{200B}\u{2060}".repeat(20)),
+        format!(
+            "hostile-4 {}{fake}",
+            "👍\u{1F3FD}👨\u{200D}👩\u{200D}👧".repeat(10)
+        ),
+        "hostile-5 café with e\u{301} 日本".to_string(),
+    ];
+    publish(&format!("127.0.0.1:{port}"), "demo", &values);
+    t.wait_for(
+        "the hostile records in the tail",
+        Duration::from_secs(20),
+        |s| s.contains("hostile-5"),
+    );
+    // Give any broken row the chance to show: the screen must be whole on every capture.
+    let screen = t.wait_for("every row inside its pane", Duration::from_secs(5), |s| {
+        broken_rows(s).is_empty() && s.contains("hostile-5 café with e\u{301} 日本")
+    });
+    assert!(
+        !screen.contains(fake),
+        "the hidden text reached the screen:\n{screen}"
+    );
+    assert!(screen.contains("hostile-1 <U+00AD><U+00AD>"), "{screen}");
+    assert!(screen.contains("hostile-2 <U+3164>"), "{screen}");
+    assert!(
+        screen.contains("hostile-4 👍<U+1F3FD>👨<U+200D>👩"),
+        "{screen}"
+    );
+    let topics_row = screen.lines().find(|l| l.contains("▶ demo")).unwrap_or("");
+    assert!(topics_row.starts_with("│▶ demo"), "{screen}");
+
+    // The record detail shows the whole value: the stand-ins, then the hidden words, inside
+    // the Tail pane.
+    t.keys(&["2", "End", "Up", "Up", "Up", "Up", "Enter"]);
+    let screen = t.wait_for("the record detail", Duration::from_secs(10), |s| {
+        s.contains("record demo/0@") && s.contains("hostile-1 <U+00AD>")
+    });
+    assert!(broken_rows(&screen).is_empty(), "{screen}");
+    t.escape();
+    t.quit_cleanly(Duration::from_secs(15));
+}
+
+/// Issue 9.4 (and 14.7): a bracketed paste of 5 KB over many lines (tmux `paste-buffer -p`)
+/// lands in the producer whole, at once, with no key after it; published, the record holds
+/// every byte. A paste where nothing takes text (the Topics pane) is ignored: a pasted `q`
+/// does not quit.
+#[test]
+fn a_bracketed_paste_lands_in_the_producer_whole() {
+    if skip_without_tmux() {
+        return;
+    }
+    let (t, dir) = launch("paste", "-t demo --from beginning", 120, 36);
+    t.wait_for("the demo topic tailing", Duration::from_secs(30), |s| {
+        s.contains("order-1001")
+    });
+    let paste = |text: &str| {
+        let file = dir.path().join("paste.txt");
+        std::fs::write(&file, text).unwrap();
+        let file = file.display().to_string();
+        assert!(t.tmux(&["load-buffer", &file]).status.success());
+        assert!(t
+            .tmux(&["paste-buffer", "-p", "-t", "paste"])
+            .status
+            .success());
+    };
+
+    // In the Topics pane: ignored, and said so.
+    t.keys(&["1"]);
+    paste("q");
+    t.wait_for("the paste refused", Duration::from_secs(10), |s| {
+        s.contains("pasted text ignored")
+    });
+
+    t.keys(&["3"]);
+    let line = format!("{{\"line\":\"{}\"}}", "p".repeat(86)); // 99 bytes
+    let mut text: String = (0..50).map(|_| format!("{line}\n")).collect();
+    text.push_str("END-OF-PASTE");
+    paste(&text);
+    // The editor follows its cursor to the end: the last line shows without another key.
+    t.wait_for(
+        "the end of the paste in the editor",
+        Duration::from_secs(10),
+        |s| s.contains("END-OF-PASTE"),
+    );
+    t.keys(&["C-s"]);
+    t.wait_for("the delivery", Duration::from_secs(20), |s| {
+        s.contains("delivered to demo")
+    });
+    t.escape();
+    t.keys(&["2", "End", "Enter"]);
+    let bytes = format!("value     {} bytes", text.len());
+    t.wait_for(
+        "the record with every pasted byte",
+        Duration::from_secs(10),
+        |s| s.contains(&bytes),
+    );
+    t.escape();
+    t.quit_cleanly(Duration::from_secs(15));
+}
+
+/// Issue 14.3, for every code point: each one (alone, and after `a`) is sanitized and drawn in
+/// tmux, and the cursor read back (`ESC [6n`) says how many cells tmux used. No text kafka-tui
+/// draws may take more cells than its layout gave it (that is what pushes a row out of its
+/// pane); fewer is allowed only for a character tmux does not know (drawn 0 wide: assigned
+/// after the terminal's Unicode tables), which shortens its row inside the pane.
+#[test]
+fn no_code_point_is_drawn_wider_in_tmux_than_laid_out() {
+    const PROBE: &str = "no_code_point_is_drawn_wider_in_tmux_than_laid_out";
+    if let Some(out) = std::env::var_os("KT_WIDTH_PROBE_OUT") {
+        return width_probe(std::path::Path::new(&out));
+    }
+    if skip_without_tmux() {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("widths.txt");
+    let exe = std::env::current_exe().unwrap();
+    let cmd = format!(
+        "KT_WIDTH_PROBE_OUT={} {} --exact {PROBE} --nocapture --test-threads=1 >/dev/null; echo probe-done-$?; sleep 30",
+        sh_quote(&out.display().to_string()),
+        sh_quote(&exe.display().to_string()),
+    );
+    let t = Tmux::start("widths", &cmd, 200, 10);
+    t.wait_for(
+        "the probe of every code point",
+        Duration::from_secs(300),
+        |s| s.contains("probe-done-"),
+    );
+    let report = std::fs::read_to_string(&out).expect("the probe wrote its report");
+    let (mut drawn, mut unknown, mut wider) = (0, 0, Vec::new());
+    for line in report.lines() {
+        let f: Vec<&str> = line.split(' ').collect();
+        let (tmux, laid_out): (usize, usize) = (f[2].parse().unwrap(), f[3].parse().unwrap());
+        drawn += 1;
+        if tmux > laid_out {
+            wider.push(line.to_string());
+        } else if tmux < laid_out {
+            // Only a character tmux draws 0 wide on its own may come out narrower.
+            assert_eq!(f[4], "0", "narrower, yet tmux knows it: {line}");
+            unknown += 1;
+        }
+    }
+    assert!(
+        drawn > 2_000_000,
+        "the probe covered every code point twice: {drawn}"
+    );
+    assert!(
+        wider.is_empty(),
+        "{} texts drawn wider than laid out (cp context tmux laid-out raw), first: {:?}",
+        wider.len(),
+        &wider[..wider.len().min(20)]
+    );
+    eprintln!("{drawn} texts drawn; {unknown} narrower (code points tmux does not know)");
+}
+
+/// The child side of the probe, inside tmux: writes `cp context tmux-cells laid-out-cells
+/// raw-alone-cells` per code point and context to `out`.
+fn width_probe(out: &std::path::Path) {
+    use kafka_tui::kafka::codec::sanitize_inline;
+    use std::io::{Read, Write};
+    use unicode_width::UnicodeWidthStr;
+    crossterm::terminal::enable_raw_mode().unwrap();
+    // The terminal itself: the test harness's stdout is not.
+    let mut stdout = std::fs::OpenOptions::new()
+        .write(true)
+        .open("/dev/tty")
+        .unwrap();
+    let mut stdin = std::fs::File::open("/dev/tty").unwrap();
+    // Cursor column after drawing `text` at the start of a cleared line, for each text.
+    let mut measure = |texts: &[String]| -> Vec<usize> {
+        let mut batch = String::new();
+        for t in texts {
+            batch.push_str("\r\x1b[2K");
+            batch.push_str(t);
+            batch.push_str("\x1b[6n");
+        }
+        stdout.write_all(batch.as_bytes()).unwrap();
+        stdout.flush().unwrap();
+        let mut cols = Vec::with_capacity(texts.len());
+        let mut pending = Vec::new();
+        let mut buf = [0u8; 65536];
+        while cols.len() < texts.len() {
+            let n = stdin.read(&mut buf).unwrap();
+            pending.extend_from_slice(&buf[..n]);
+            let text = String::from_utf8_lossy(&pending).into_owned();
+            let mut rest = text.as_str();
+            while let Some(end) = rest.find('R') {
+                let reply = &rest[..end];
+                if let Some((_, col)) = reply.rsplit_once(';') {
+                    cols.push(col.parse::<usize>().unwrap() - 1);
+                }
+                rest = &rest[end + 1..];
+            }
+            pending = rest.as_bytes().to_vec();
+        }
+        cols
+    };
+    let mut report = String::new();
+    let chars: Vec<char> = (0..=0x10FFFFu32).filter_map(char::from_u32).collect();
+    for chunk in chars.chunks(400) {
+        let alone: Vec<String> = chunk
+            .iter()
+            .map(|c| sanitize_inline(&c.to_string()))
+            .collect();
+        let after: Vec<String> = chunk
+            .iter()
+            .map(|c| sanitize_inline(&format!("a{c}")))
+            .collect();
+        // The raw character alone, where it is drawn as itself (never a control).
+        let raw: Vec<String> = chunk
+            .iter()
+            .zip(&alone)
+            .map(|(c, s)| {
+                if *s == c.to_string() {
+                    s.clone()
+                } else {
+                    "?".into()
+                }
+            })
+            .collect();
+        let (a, b, r) = (measure(&alone), measure(&after), measure(&raw));
+        for (i, c) in chunk.iter().enumerate() {
+            report.push_str(&format!(
+                "{:x} alone {} {} {}\n",
+                *c as u32,
+                a[i],
+                alone[i].width(),
+                r[i]
+            ));
+            report.push_str(&format!(
+                "{:x} after-a {} {} {}\n",
+                *c as u32,
+                b[i],
+                after[i].width(),
+                r[i]
+            ));
+        }
+    }
+    crossterm::terminal::disable_raw_mode().unwrap();
+    std::fs::write(out, report).unwrap();
 }

@@ -6,7 +6,10 @@
 //! - no cell may hold a control character (`char::is_control`) or a bidi control: either would
 //!   reach the real terminal verbatim and act on it;
 //! - where the text is shown, the stand-in is readable: `\x1b` is drawn as `␛`, U+009B as
-//!   `<U+009B>`, as `kafka::codec` promises.
+//!   `<U+009B>`, as `kafka::codec` promises;
+//! - no cell holds a character whose width a terminal sees otherwise than ratatui laid it out
+//!   (default-ignorables, zero-width characters other than combining marks on a base, emoji
+//!   with skin tones): such a cell pushes the rest of its row past the pane's border.
 
 mod common;
 use common::buffer_text;
@@ -80,6 +83,14 @@ fn corpus() -> Vec<Sample> {
         s("bidi override",      "invoice.\u{202e}fdp.exe".as_bytes(), "invoice.<U+202E>fdp.exe"),
         s("bidi isolates",      "\u{2066}a\u{2069}\u{2067}b\u{2069}".as_bytes(), "<U+2066>a<U+2069><U+2067>b<U+2069>"),
         s("invalid UTF-8",      b"ok\xff\xfe\x1b[2J",             "ok\u{fffd}\u{fffd}␛[2J"),
+        // Zero columns to unicode-width, one or two to a terminal (issue 14.3).
+        s("soft hyphens",       "pay\u{AD}\u{AD}\u{AD}ment".as_bytes(), "pay<U+00AD><U+00AD><U+00AD>ment"),
+        s("Hangul fillers",     "\u{3164}\u{FFA0}\u{115F}\u{1160}x".as_bytes(), "<U+3164><U+FFA0><U+115F><U+1160>x"),
+        s("zero-width joiners", "a\u{200B}b\u{200C}c\u{200D}d\u{2060}e\u{FEFF}".as_bytes(), "a<U+200B>b<U+200C>c<U+200D>d<U+2060>e<U+FEFF>"),
+        s("selectors and tags", "x\u{FE0F}\u{E0100}\u{E0041}".as_bytes(), "x<U+FE0F><U+E0100><U+E0041>"),
+        s("emoji modifier",     "ok\u{1F44D}\u{1F3FD}".as_bytes(), "ok\u{1F44D}<U+1F3FD>"),
+        s("zero-width letters", "a\u{302E}\u{D4E}\u{605}".as_bytes(), "a<U+302E><U+0D4E><U+0605>"),
+        s("mark on a stand-in", "x\u{AD}\u{301}e\u{301}".as_bytes(), "x<U+00AD><U+0301>e\u{301}"),
     ]
 }
 
@@ -190,6 +201,43 @@ fn is_bidi_control(c: char) -> bool {
     matches!(c, '\u{061C}' | '\u{200E}' | '\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
 }
 
+/// Default_Ignorable_Code_Point, written out here again so the check does not trust the code
+/// it checks.
+fn is_default_ignorable(c: char) -> bool {
+    matches!(c as u32,
+        0xAD | 0x34F | 0x61C | 0x115F..=0x1160 | 0x17B4..=0x17B5 | 0x180B..=0x180F
+        | 0x200B..=0x200F | 0x202A..=0x202E | 0x2060..=0x206F | 0x3164 | 0xFE00..=0xFE0F
+        | 0xFEFF | 0xFFA0 | 0xFFF0..=0xFFF8 | 0x1BCA0..=0x1BCA3 | 0x1D173..=0x1D17A
+        | 0xE0000..=0xE0FFF)
+}
+
+/// Why a cell would not take on a terminal the columns ratatui laid it out in, if it would
+/// not: it holds a default-ignorable character, a zero-width character that is not a
+/// combining mark on the character before it, or characters whose width together differs
+/// from the sum of their widths (an emoji with its skin tone: 2 for unicode-width, 4 in tmux).
+fn unfaithful(symbol: &str) -> Option<String> {
+    use unicode_properties::{GeneralCategory as G, UnicodeGeneralCategory};
+    use unicode_width::{UnicodeWidthChar, UnicodeWidthStr};
+    let mut sum = 0;
+    for (i, c) in symbol.chars().enumerate() {
+        if is_default_ignorable(c) {
+            return Some(format!("default-ignorable {c:?}"));
+        }
+        let w = c.width().unwrap_or(0);
+        let mark = matches!(c.general_category(), G::NonspacingMark | G::EnclosingMark);
+        if w == 0 && (i == 0 || !mark) {
+            return Some(format!("zero-width {c:?} that is not a mark on a base"));
+        }
+        sum += w;
+    }
+    (symbol.width() != sum).then(|| {
+        format!(
+            "{symbol:?} is {} wide, its characters {sum}",
+            symbol.width()
+        )
+    })
+}
+
 /// Draws apps and collects every way a drawing fails, so one run names every unsafe surface
 /// instead of the first one only; `finish` fails the test with the whole list.
 #[derive(Default)]
@@ -217,6 +265,17 @@ impl Inspector {
         if !bad.is_empty() {
             self.failures
                 .push(format!("{what} at {w}x{h}: {}", bad.join("; ")));
+        }
+        let wide: Vec<String> = (0..buffer.area.height)
+            .filter_map(|y| {
+                let why =
+                    (0..buffer.area.width).find_map(|x| unfaithful(buffer[(x, y)].symbol()))?;
+                Some(format!("{why} in row {y} {:?}", rows[y as usize].trim()))
+            })
+            .collect();
+        if !wide.is_empty() {
+            self.failures
+                .push(format!("{what} at {w}x{h}: {}", wide.join("; ")));
         }
         buffer
     }
@@ -320,22 +379,27 @@ fn log_lines_and_source_status_are_inert_and_readable() {
         .collect();
     app.handle_event(Event::Log(LogEvent::Lines { source: 0, lines }));
     check.render_every_pane(&mut app, "hostile log lines");
-    app.update(Action::Focus(Pane::Logs));
-    for wrap in [false, true] {
-        app.logs.wrap = wrap;
-        for sample in corpus() {
-            // The Logs pane draws SGR colour codes (as `docker logs` prints them) instead of
-            // showing them; every other sequence stays visible.
-            let sample = match sample.name {
-                "NUL" => Sample {
-                    shown: "nul␀here",
-                    ..sample
-                },
-                _ => sample,
-            };
+    // One line at a time for the readable check: the corpus is taller than the pane.
+    for sample in corpus() {
+        // The Logs pane draws SGR colour codes (as `docker logs` prints them) instead of
+        // showing them; every other sequence stays visible.
+        let sample = match sample.name {
+            "NUL" => Sample {
+                shown: "nul␀here",
+                ..sample
+            },
+            _ => sample,
+        };
+        let mut app = app_with_topics(vec!["demo".into()]);
+        let lines = vec![format!("INFO {}", sample.text())];
+        app.handle_event(Event::Log(LogEvent::Lines { source: 0, lines }));
+        app.update(Action::Focus(Pane::Logs));
+        for wrap in [false, true] {
+            app.logs.wrap = wrap;
             check.expect_shown(&mut app, &sample, 1, &format!("log line (wrap {wrap})"));
         }
     }
+    app.update(Action::Focus(Pane::Logs));
     for sample in corpus() {
         let text = format!("`tail -F` says {}", sample.text());
         app.handle_event(Event::Log(LogEvent::Status { source: 0, text }));

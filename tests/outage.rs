@@ -121,7 +121,7 @@ fn collect(mut rx: mpsc::Receiver<Event>) -> Arc<Mutex<Collected>> {
 
 /// Publishes `values` one at a time, each awaited.
 async fn produce_each(
-    p: &rdkafka::producer::FutureProducer<UiContext>,
+    p: &kafka_tui::kafka::producer::Producer,
     topic: &str,
     values: &[String],
 ) -> Vec<Delivery> {
@@ -301,7 +301,9 @@ async fn tail_sees_every_offset_exactly_once_across_an_outage() {
             } => {
                 produced.insert((*partition, *offset), value);
             }
-            Delivery::Failed { error, .. } => panic!("{value} was not delivered: {error}"),
+            Delivery::Failed { error, .. } | Delivery::Unknown { error, .. } => {
+                panic!("{value} was not delivered: {error}")
+            }
         }
     }
     assert_eq!(produced.len(), 30, "30 distinct offsets: {deliveries:?}");

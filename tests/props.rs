@@ -222,6 +222,366 @@ proptest! {
     }
 }
 
+/// Characters whose width unicode-width and terminals disagree on, or that change the width of
+/// their neighbours: default-ignorables, format characters, zero-width letters and spacing
+/// marks, combining marks, emoji and their modifiers, regional indicators, unassigned.
+const TRICKY: &[char] = &[
+    '\u{AD}',
+    '\u{34F}',
+    '\u{61C}',
+    '\u{115F}',
+    '\u{1160}',
+    '\u{17B4}',
+    '\u{180B}',
+    '\u{180E}',
+    '\u{200B}',
+    '\u{200C}',
+    '\u{200D}',
+    '\u{200E}',
+    '\u{2060}',
+    '\u{2064}',
+    '\u{2065}',
+    '\u{206F}',
+    '\u{3164}',
+    '\u{FE00}',
+    '\u{FE0E}',
+    '\u{FE0F}',
+    '\u{FEFF}',
+    '\u{FFA0}',
+    '\u{FFF0}',
+    '\u{1BCA0}',
+    '\u{1D173}',
+    '\u{E0001}',
+    '\u{E0041}',
+    '\u{E007F}',
+    '\u{E0100}',
+    '\u{600}',
+    '\u{605}',
+    '\u{70F}',
+    '\u{8E2}',
+    '\u{110BD}',
+    '\u{13430}',
+    '\u{FFF9}',
+    '\u{2028}',
+    '\u{2029}',
+    '\u{D4E}',
+    '\u{302E}',
+    '\u{9BE}',
+    '\u{FF9E}',
+    '\u{A8FA}',
+    '\u{11A8}',
+    '\u{1100}',
+    '\u{1161}',
+    '\u{301}',
+    '\u{20E3}',
+    '\u{94D}',
+    '\u{17D2}',
+    '\u{1780}',
+    '\u{17D8}',
+    '\u{17A4}',
+    '\u{2D7F}',
+    '\u{2D31}',
+    '\u{4DC0}',
+    '\u{3248}',
+    '\u{1F44D}',
+    '\u{1F3FD}',
+    '\u{1F468}',
+    '\u{1F1FA}',
+    '\u{1F1F8}',
+    '\u{2764}',
+    '\u{1F3F4}',
+    '\u{644}',
+    '\u{627}',
+    '\u{5D0}',
+    '\u{5DC}',
+    '\u{378}',
+    '\u{E000}',
+    'e',
+    ' ',
+    '日',
+];
+
+/// Default_Ignorable_Code_Point, written out again: the property must not trust the code.
+fn is_default_ignorable(c: char) -> bool {
+    matches!(c as u32,
+        0xAD | 0x34F | 0x61C | 0x115F..=0x1160 | 0x17B4..=0x17B5 | 0x180B..=0x180F
+        | 0x200B..=0x200F | 0x202A..=0x202E | 0x2060..=0x206F | 0x3164 | 0xFE00..=0xFE0F
+        | 0xFEFF | 0xFFA0 | 0xFFF0..=0xFFF8 | 0x1BCA0..=0x1BCA3 | 0x1D173..=0x1D17A
+        | 0xE0000..=0xE0FFF)
+}
+
+/// Fails unless a terminal would give `text` the columns ratatui lays it out in: no
+/// default-ignorable; a zero-width character only as a combining mark on the character
+/// before it; every grapheme (ratatui's cell) exactly as wide as its characters together.
+fn check_width_faithful(text: &str, what: &str) -> Result<(), TestCaseError> {
+    use unicode_properties::{GeneralCategory as G, UnicodeGeneralCategory};
+    use unicode_segmentation::UnicodeSegmentation;
+    use unicode_width::{UnicodeWidthChar, UnicodeWidthStr};
+    let mut prev: Option<char> = None;
+    for c in text.chars() {
+        prop_assert!(
+            !is_default_ignorable(c),
+            "{}: default-ignorable {:?} in {:?}",
+            what,
+            c,
+            text
+        );
+        let mark = matches!(c.general_category(), G::NonspacingMark | G::EnclosingMark);
+        if c.width() == Some(0) {
+            prop_assert!(
+                mark && prev.is_some(),
+                "{}: zero-width {:?} after {:?} in {:?}",
+                what,
+                c,
+                prev,
+                text
+            );
+        }
+        prop_assert!(
+            c.general_category() != G::Unassigned,
+            "{}: unassigned {:?}",
+            what,
+            c
+        );
+        prev = Some(c);
+    }
+    for g in text.graphemes(true) {
+        let sum: usize = g.chars().map(|c| c.width().unwrap_or(0)).sum();
+        prop_assert_eq!(g.width(), sum, "{}: grapheme {:?} in {:?}", what, g, text);
+    }
+    Ok(())
+}
+
+fn tricky_text() -> impl Strategy<Value = String> {
+    let c = prop_oneof![
+        3 => prop::sample::select(TRICKY),
+        1 => any::<char>(),
+        1 => prop::char::range('\u{300}', '\u{36F}'),
+    ];
+    prop::collection::vec(c, 0..40).prop_map(|v| v.into_iter().collect())
+}
+
+proptest! {
+    #![proptest_config(config())]
+
+    /// Issue 14.3: what the sanitizers return is as wide on a terminal as in ratatui's layout.
+    #[test]
+    fn sanitized_text_is_as_wide_as_laid_out(text in tricky_text()) {
+        let inline = codec::sanitize_inline(&text);
+        check_inert(&inline, "sanitize_inline")?;
+        check_width_faithful(&inline, "sanitize_inline")?;
+        for line in codec::sanitize_lines(&text) {
+            check_width_faithful(&line, "sanitize_lines")?;
+        }
+        // Text that needs nothing is left exactly as it was.
+        prop_assert_eq!(codec::needs_escaping(&text), inline != text);
+    }
+
+    #[test]
+    fn a_scrubbed_cell_is_as_wide_as_laid_out(text in tricky_text()) {
+        use unicode_segmentation::UnicodeSegmentation;
+        use unicode_width::UnicodeWidthStr;
+        for g in text.graphemes(true) {
+            let cell = codec::scrub_symbol(g).unwrap_or_else(|| g.to_string());
+            check_width_faithful(&cell, "scrub_symbol")?;
+            // The replacement takes the columns ratatui reserved for the cell.
+            prop_assert_eq!(cell.width().max(1), g.width().max(1), "{:?} -> {:?}", g, cell);
+        }
+    }
+}
+
+/// A JSON value as sent: keys in their order (duplicates allowed, as JSON allows them),
+/// numbers as their literal text.
+#[derive(Debug, Clone, PartialEq)]
+enum Json {
+    Obj(Vec<(String, Json)>),
+    Arr(Vec<Json>),
+    Num(String),
+    Str(String),
+    Lit(&'static str),
+}
+
+impl Json {
+    /// Compact JSON text with some whitespace where JSON allows it.
+    fn text(&self, ws: &str) -> String {
+        let quote = |s: &str| serde_json::to_string(s).unwrap();
+        match self {
+            Json::Obj(fields) => {
+                let inner: Vec<String> = fields
+                    .iter()
+                    .map(|(k, v)| format!("{ws}{}{ws}:{ws}{}", quote(k), v.text(ws)))
+                    .collect();
+                format!("{{{}{ws}}}", inner.join(","))
+            }
+            Json::Arr(items) => {
+                let inner: Vec<String> = items
+                    .iter()
+                    .map(|v| format!("{ws}{}", v.text(ws)))
+                    .collect();
+                format!("[{}{ws}]", inner.join(","))
+            }
+            Json::Num(n) => n.clone(),
+            Json::Str(s) => quote(s),
+            Json::Lit(l) => l.to_string(),
+        }
+    }
+}
+
+/// Reads JSON back into `Json`, keeping key order and number literals: serde_json's `Value`
+/// would sort the one and round the other, the very thing under test.
+struct JsonReader<'a> {
+    b: &'a [u8],
+    i: usize,
+}
+
+impl JsonReader<'_> {
+    fn ws(&mut self) {
+        while self.i < self.b.len() && self.b[self.i].is_ascii_whitespace() {
+            self.i += 1;
+        }
+    }
+
+    fn value(&mut self) -> Json {
+        self.ws();
+        match self.b[self.i] {
+            b'{' => {
+                self.i += 1;
+                let mut fields = Vec::new();
+                loop {
+                    self.ws();
+                    if self.b[self.i] == b'}' {
+                        self.i += 1;
+                        return Json::Obj(fields);
+                    }
+                    if self.b[self.i] == b',' {
+                        self.i += 1;
+                        self.ws();
+                    }
+                    let Json::Str(k) = self.value() else {
+                        panic!("a key")
+                    };
+                    self.ws();
+                    assert_eq!(self.b[self.i], b':');
+                    self.i += 1;
+                    fields.push((k, self.value()));
+                }
+            }
+            b'[' => {
+                self.i += 1;
+                let mut items = Vec::new();
+                loop {
+                    self.ws();
+                    match self.b[self.i] {
+                        b']' => {
+                            self.i += 1;
+                            return Json::Arr(items);
+                        }
+                        b',' => self.i += 1,
+                        _ => items.push(self.value()),
+                    }
+                }
+            }
+            b'"' => {
+                let start = self.i;
+                self.i += 1;
+                while self.b[self.i] != b'"' {
+                    self.i += if self.b[self.i] == b'\\' { 2 } else { 1 };
+                }
+                self.i += 1;
+                let literal = std::str::from_utf8(&self.b[start..self.i]).unwrap();
+                Json::Str(serde_json::from_str(literal).expect("a JSON string"))
+            }
+            b't' | b'f' | b'n' => {
+                let lit = ["true", "false", "null"]
+                    .into_iter()
+                    .find(|l| self.b[self.i..].starts_with(l.as_bytes()))
+                    .expect("a literal");
+                self.i += lit.len();
+                Json::Lit(lit)
+            }
+            _ => {
+                let start = self.i;
+                while self.i < self.b.len() && b"+-.eE0123456789".contains(&self.b[self.i]) {
+                    self.i += 1;
+                }
+                Json::Num(String::from_utf8(self.b[start..self.i].to_vec()).unwrap())
+            }
+        }
+    }
+}
+
+fn json_number() -> impl Strategy<Value = String> {
+    (
+        any::<bool>(),
+        "(0|[1-9][0-9]{0,30})",
+        prop::option::of("[0-9]{1,25}"),
+        prop::option::of(("[eE]", "[+-]?", "[0-9]{1,3}")),
+    )
+        .prop_map(|(neg, int, frac, exp)| {
+            let mut n = format!("{}{int}", if neg { "-" } else { "" });
+            if let Some(f) = frac {
+                n.push('.');
+                n.push_str(&f);
+            }
+            if let Some((e, sign, digits)) = exp {
+                n.push_str(&format!("{e}{sign}{digits}"));
+            }
+            n
+        })
+}
+
+fn json_string() -> impl Strategy<Value = String> {
+    prop_oneof![
+        "[a-z_]{0,8}",
+        tricky_text(),
+        "\\PC{0,8}",
+        "[\\x00-\\x1f\\x7f-\\u{9f}\"\\\\/a]{0,8}",
+    ]
+}
+
+fn json_value() -> impl Strategy<Value = Json> {
+    let leaf = prop_oneof![
+        json_number().prop_map(Json::Num),
+        json_string().prop_map(Json::Str),
+        prop::sample::select(vec!["true", "false", "null"]).prop_map(Json::Lit),
+    ];
+    leaf.prop_recursive(4, 48, 6, |inner| {
+        prop_oneof![
+            prop::collection::vec((json_string(), inner.clone()), 0..6).prop_map(Json::Obj),
+            prop::collection::vec(inner, 0..6).prop_map(Json::Arr),
+        ]
+    })
+}
+
+fn json_document() -> impl Strategy<Value = Json> {
+    prop_oneof![
+        prop::collection::vec((json_string(), json_value()), 0..6).prop_map(Json::Obj),
+        prop::collection::vec(json_value(), 0..6).prop_map(Json::Arr),
+    ]
+}
+
+proptest! {
+    #![proptest_config(config())]
+
+    /// Issue 9.2: the record detail shows JSON as sent. What it shows parses back to the same
+    /// value, with the keys in the same order and every number literal as written, and it is
+    /// inert and as wide as laid out, whatever the strings hold.
+    #[test]
+    fn json_is_shown_as_sent(doc in json_document(), ws in prop::sample::select(vec!["", " ", "\n\t "])) {
+        let sent = doc.text(ws);
+        let lines = codec::full(Some(sent.as_bytes()), Format::Json);
+        prop_assert!(lines[0] == "{" || lines[0] == "[" || lines[0] == "{}" || lines[0] == "[]", "pretty-printed: {:?}", lines);
+        for line in &lines {
+            check_inert(line, "JSON")?;
+            check_width_faithful(line, "JSON")?;
+        }
+        let shown = lines.join("\n");
+        prop_assert!(serde_json::from_str::<serde::de::IgnoredAny>(&shown).is_ok(), "not JSON: {}", shown);
+        let back = JsonReader { b: shown.as_bytes(), i: 0 }.value();
+        prop_assert_eq!(back, doc);
+    }
+}
+
 // ---------------------------------------------------------------------------------------------
 // The producer input parser (state::producer)
 // ---------------------------------------------------------------------------------------------

@@ -569,3 +569,19 @@ fn selected_rows_are_highlighted() {
         assert_eq!(buffer[(x, y)].bg, selected, "{word:?} is the selected row");
     }
 }
+
+/// Issue 9.2: the record detail colours JSON by token with the theme's styles.
+#[test]
+fn json_in_the_record_detail_is_coloured_by_token() {
+    let buffer = render(&mut after(Pane::Tail, &[Action::Select]), WIDE);
+    let area = pane_area(WIDE, Pane::Tail);
+    for (word, key) in [
+        ("\"tags\"", "tail.key"),
+        ("\"signup\"", "tail.headers"),
+        ("36", "tail.offset"),
+        ("],", "base.muted"),
+    ] {
+        let (x, y) = find(&buffer, area, word).unwrap_or_else(|| panic!("no {word:?}"));
+        assert_eq!(buffer[(x, y)].fg, fg(key), "{word:?} should be {key}");
+    }
+}

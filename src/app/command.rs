@@ -24,6 +24,9 @@ impl App {
             "tail" if arg.is_empty() => self.show_pane(Pane::Tail),
             "tail" => {
                 let topic = rest[0].to_string();
+                if let Err(e) = crate::state::topics::validate_topic_name(&topic) {
+                    return self.warn(e);
+                }
                 let start = match rest.get(1..).map(|r| r.join(" ")).filter(|s| !s.is_empty()) {
                     Some(s) => match s.parse() {
                         Ok(st) => st,

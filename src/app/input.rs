@@ -40,8 +40,9 @@ impl App {
                     KeyCode::PageUp => -10,
                     _ => return,
                 };
-                // Bounded by the help's length, so Page Up comes straight back.
-                let max = ui::help::lines(self).len().saturating_sub(1) as i64;
+                // Bounded by the help's length (its last row at the bottom), so Page Up comes
+                // straight back.
+                let max = i64::from(ui::help::scroll_max(self, self.size));
                 self.mode = Mode::Help {
                     scroll: (i64::from(scroll) + delta).clamp(0, max) as u16,
                 };
@@ -57,6 +58,49 @@ impl App {
                 }
             }
         }
+    }
+
+    /// A paste goes where typing goes, as one edit: the prompt, the dialog's field, the
+    /// producer's editor. Elsewhere it is ignored and said so: pasted text is never keys (a
+    /// pasted `q` never quits).
+    pub(super) fn paste(&mut self, text: String) {
+        // Terminals send line breaks in a paste as CR.
+        let text = text.replace("\r\n", "\n").replace('\r', "\n");
+        let one_line = || text.trim_end_matches('\n').replace('\n', " ");
+        match &mut self.mode {
+            Mode::Prompt { kind, input } => {
+                input.push_str(&one_line());
+                if *kind == PromptKind::Filter {
+                    let input = input.clone();
+                    self.apply_filter(input);
+                }
+                return;
+            }
+            Mode::Help { .. } => {
+                return self.warn("nothing to paste into here (Esc closes the help)")
+            }
+            Mode::Normal => {}
+        }
+        if let Some(dialog) = self.dialog.as_mut() {
+            dialog.input_mut().push_str(&one_line());
+            dialog.input_changed();
+            return;
+        }
+        if self.views.is_empty() && self.focus == Pane::Producer {
+            self.producer.editing = true;
+            if self.producer.field == Field::Key {
+                // The key is one line.
+                let line = one_line();
+                self.producer.editor_mut().insert_str(line);
+            } else {
+                self.producer.editor_mut().insert_str(&text);
+            }
+            return;
+        }
+        self.warn(format!(
+            "pasted text ignored ({} characters): nothing to paste into here; the Producer (3) and prompts (: /) take pastes",
+            text.chars().count()
+        ));
     }
 
     fn edit_key(&mut self, key: KeyEvent) {

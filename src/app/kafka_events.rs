@@ -143,8 +143,25 @@ impl App {
                 }
             }
             KafkaEvent::ResetPlan(r) => {
-                if let Some(Dialog::ResetOffsets { plan, .. }) = &mut self.dialog {
-                    *plan = Some(r);
+                // Only the answer to the open dialog's own request: same group, partitions and
+                // target. A late plan (the target was edited since) or another group's is
+                // dropped; an error is shown only while a plan is awaited.
+                if let Some(Dialog::ResetOffsets {
+                    detail,
+                    asked,
+                    plan,
+                    ..
+                }) = &mut self.dialog
+                {
+                    let wanted = match &r {
+                        Ok(p) => crate::state::views::plan_matches(p, detail, *asked),
+                        Err(_) => asked.is_some() && plan.is_none(),
+                    };
+                    if wanted {
+                        *plan = Some(r);
+                    } else {
+                        tracing::info!("dropped a reset plan that does not answer the open dialog");
+                    }
                 }
             }
             KafkaEvent::Overview(r) => {

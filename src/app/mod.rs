@@ -260,6 +260,7 @@ impl App {
             Event::Key(k) => self.handle_key(k),
             Event::Mouse(m) => self.handle_mouse(m),
             Event::Resize(w, h) => self.size = (w, h),
+            Event::Paste(text) => self.paste(text),
             Event::Kafka(k) => self.handle_kafka(k),
             Event::Log(LogEvent::Lines { source, lines }) => {
                 return self.logs.push_lines(source, lines)
@@ -503,13 +504,14 @@ impl App {
                 self.request_watermarks();
             }
             Pane::Tail if self.tail.detail => {
-                // Bounded by the record's length, so Page Up comes straight back.
+                // Bounded by the record's length (its last row at the bottom, never blank
+                // rows past it), so Page Up comes straight back.
                 let max = self
                     .tail
                     .selected()
-                    .map_or(0, |r| ui::record::lines(self, r).len().saturating_sub(1));
+                    .map_or(0, |r| ui::record::scroll_max(self, r, self.size));
                 let v = i64::from(self.tail.detail_scroll) + delta;
-                self.tail.detail_scroll = v.clamp(0, max.min(u16::MAX as usize) as i64) as u16;
+                self.tail.detail_scroll = v.clamp(0, i64::from(max)) as u16;
             }
             Pane::Tail => self.tail.move_by(delta),
             Pane::Logs => self.logs.move_by(delta),
@@ -518,6 +520,10 @@ impl App {
     }
 
     pub fn start_tail(&mut self, topic: String, start: StartFrom) {
+        // A name Kafka refuses would have the tail wait for it forever: say why instead.
+        if let Err(e) = crate::state::topics::validate_topic_name(&topic) {
+            return self.warn(format!("cannot tail: {e}"));
+        }
         let generation = self.tail.restart(topic.clone(), start);
         self.kafka.send(KafkaCommand::Tail(TailRequest {
             topic: topic.clone(),
@@ -539,6 +545,10 @@ impl App {
                 ProduceStatus::Invalid("no topic selected: pick one in Topics (1) first".into());
             return;
         };
+        if let Err(e) = crate::state::topics::validate_topic_name(&topic) {
+            self.producer.status = ProduceStatus::Invalid(e);
+            return;
+        }
         let draft: Draft = match self.producer.draft() {
             Ok(d) => d,
             Err(e) => {

@@ -3,7 +3,7 @@
 
 use super::*;
 use crate::kafka::groups::ResetTo;
-use crate::state::views::{filtered_groups, parse_new_topic, NewTopicSpec};
+use crate::state::views::{filtered_groups, parse_new_topic, plan_matches, NewTopicSpec};
 
 /// Watermarks are fetched for this many rows around the selection: more than any screen shows.
 const WATERMARK_WINDOW: usize = 60;
@@ -114,11 +114,15 @@ impl App {
 
     /// Scrolls or moves the selection in the top view; false when no view is open.
     pub(super) fn scroll_view(&mut self, delta: i64) -> bool {
-        let clamp_u16 = |v: u16, d: i64| (i64::from(v) + d).clamp(0, i64::from(u16::MAX)) as u16;
+        // Bounded by what the view holds: scrolling never runs past its last row.
+        let max = match self.views.last() {
+            Some(v) => ui::views::scroll_max(self, v, self.size),
+            None => return false,
+        };
         match self.views.last_mut() {
             None => return false,
             Some(View::TopicDetail { scroll, .. }) | Some(View::GroupDetail { scroll, .. }) => {
-                *scroll = clamp_u16(*scroll, delta);
+                *scroll = (i64::from(*scroll) + delta).clamp(0, i64::from(max)) as u16;
             }
             Some(View::Groups {
                 list,
@@ -270,6 +274,7 @@ impl App {
                 self.dialog = Some(Dialog::ResetOffsets {
                     detail: d.clone(),
                     input: String::new(),
+                    asked: None,
                     plan: None,
                 });
             }
@@ -324,15 +329,11 @@ impl App {
             }
             KeyCode::Backspace => {
                 dialog.input_mut().pop();
-                if let Dialog::ResetOffsets { plan, .. } = dialog {
-                    *plan = None;
-                }
+                dialog.input_changed();
             }
             KeyCode::Char(c) if !key.modifiers.contains(KeyModifiers::CONTROL) => {
                 dialog.input_mut().push(c);
-                if let Dialog::ResetOffsets { plan, .. } = dialog {
-                    *plan = None;
-                }
+                dialog.input_changed();
             }
             KeyCode::Enter => self.confirm_dialog(),
             _ => {}
@@ -368,7 +369,7 @@ impl App {
                 }
             },
             Dialog::DeleteTopic { topic, typed } => {
-                if typed == topic {
+                if crate::state::views::confirms(&typed, &topic) {
                     self.kafka.send(KafkaCommand::DeleteTopic(topic.clone()));
                     self.views.retain(
                         |v| !matches!(v, View::TopicDetail { topic: t, .. } if *t == topic),
@@ -376,7 +377,7 @@ impl App {
                     self.say(format!("deleting topic {topic}…"));
                 } else {
                     self.dialog = Some(Dialog::DeleteTopic { topic, typed });
-                    self.warn("type the topic's exact name to delete it (Esc cancels)");
+                    self.warn("type the topic's name as shown to delete it (Esc cancels)");
                 }
             }
             Dialog::AddPartitions {
@@ -424,10 +425,11 @@ impl App {
             Dialog::ResetOffsets {
                 detail,
                 input,
+                asked,
                 plan,
             } => match plan {
-                // Second Enter, on a plan that was shown: apply it.
-                Some(Ok(p)) => {
+                // Second Enter, on the plan shown for this group and target: apply it.
+                Some(Ok(p)) if plan_matches(&p, &detail, asked) => {
                     self.kafka.send(KafkaCommand::ApplyReset(p.clone()));
                     self.say(format!("resetting offsets of {}…", p.group));
                 }
@@ -440,6 +442,7 @@ impl App {
                         self.dialog = Some(Dialog::ResetOffsets {
                             detail,
                             input,
+                            asked: Some(to),
                             plan: None,
                         });
                     }
@@ -447,20 +450,21 @@ impl App {
                         self.dialog = Some(Dialog::ResetOffsets {
                             detail,
                             input,
+                            asked: None,
                             plan: Some(Err(e)),
                         })
                     }
                 },
             },
             Dialog::DeleteGroup { group, typed } => {
-                if typed == group {
+                if crate::state::views::confirms(&typed, &group) {
                     self.kafka.send(KafkaCommand::DeleteGroup(group.clone()));
                     self.views
                         .retain(|v| !matches!(v, View::GroupDetail { name, .. } if *name == group));
                     self.say(format!("deleting group {group}…"));
                 } else {
                     self.dialog = Some(Dialog::DeleteGroup { group, typed });
-                    self.warn("type the group's exact name to delete it (Esc cancels)");
+                    self.warn("type the group's name as shown to delete it (Esc cancels)");
                 }
             }
         }

@@ -83,3 +83,25 @@ impl Drop for MainQueue<'_> {
         unsafe { rdkafka::bindings::rd_kafka_queue_destroy(self.queue.as_ptr()) }
     }
 }
+
+/// Whether the broker may hold a message whose delivery failed, as librdkafka tracks it
+/// (`rd_kafka_message_status`): the rdkafka crate does not wrap it, and it is what tells a
+/// record that never left (safe to resend) from one that timed out in flight (maybe written).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Persisted {
+    No,
+    Possibly,
+    Yes,
+}
+
+pub fn message_status(msg: &rdkafka::message::BorrowedMessage<'_>) -> Persisted {
+    use rdkafka::bindings::rd_kafka_msg_status_t as S;
+    // SAFETY: `msg.ptr()` is a live rd_kafka_message_t for as long as `msg` is borrowed (a
+    // delivery report's message, owned by librdkafka during the callback); the call reads one
+    // field.
+    match unsafe { rdkafka::bindings::rd_kafka_message_status(msg.ptr()) } {
+        S::RD_KAFKA_MSG_STATUS_NOT_PERSISTED => Persisted::No,
+        S::RD_KAFKA_MSG_STATUS_POSSIBLY_PERSISTED => Persisted::Possibly,
+        S::RD_KAFKA_MSG_STATUS_PERSISTED => Persisted::Yes,
+    }
+}

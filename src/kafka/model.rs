@@ -90,6 +90,12 @@ pub enum Delivery {
         topic: String,
         error: String,
     },
+    /// The broker may have written the record (it timed out in flight): resending could
+    /// duplicate it, and only the topic can tell.
+    Unknown {
+        topic: String,
+        error: String,
+    },
 }
 
 /// One metadata refresh: what the topics pane and the header show.

@@ -124,7 +124,7 @@ impl KafkaHandle {
 struct Clients {
     settings: ClientSettings,
     events: mpsc::Sender<Event>,
-    producer: rdkafka::producer::FutureProducer<UiContext>,
+    producer: producer::Producer,
     meta: BaseConsumer<UiContext>,
     admin: AdminClient<UiContext>,
 }

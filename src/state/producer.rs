@@ -128,12 +128,27 @@ impl std::fmt::Debug for ProducerState {
     }
 }
 
+/// An editor as the producer pane draws it: no underlined cursor line, a reversed cursor. Set
+/// here once, so drawing never has to copy an editor to restyle it.
+fn editor(lines: Vec<String>) -> TextArea<'static> {
+    let mut ta = TextArea::new(lines);
+    ta.set_cursor_line_style(ratatui::style::Style::default());
+    ta.set_cursor_style(
+        ratatui::style::Style::default().add_modifier(ratatui::style::Modifier::REVERSED),
+    );
+    ta
+}
+
+fn empty_editor() -> TextArea<'static> {
+    editor(vec![String::new()])
+}
+
 impl Default for ProducerState {
     fn default() -> Self {
         Self {
-            key: TextArea::default(),
-            headers: TextArea::default(),
-            value: TextArea::default(),
+            key: empty_editor(),
+            headers: empty_editor(),
+            value: empty_editor(),
             field: Field::Value,
             editing: false,
             status: ProduceStatus::Idle,
@@ -171,13 +186,13 @@ impl ProducerState {
     /// After a delivery: the value is cleared so the next record starts fresh; key and headers
     /// stay, since people usually send several records with the same ones.
     pub fn clear_value(&mut self) {
-        self.value = TextArea::default();
+        self.value = empty_editor();
     }
 
     pub fn clear_all(&mut self) {
-        self.key = TextArea::default();
-        self.headers = TextArea::default();
-        self.value = TextArea::default();
+        self.key = empty_editor();
+        self.headers = empty_editor();
+        self.value = empty_editor();
     }
 
     pub fn keep_unsent(&mut self, req: crate::kafka::producer::ProduceRequest) {
@@ -214,7 +229,7 @@ impl ProducerState {
     }
 
     pub fn set_text(&mut self, field: Field, text: &str) {
-        let ta = TextArea::new(text.split('\n').map(str::to_string).collect());
+        let ta = editor(text.split('\n').map(str::to_string).collect());
         match field {
             Field::Key => self.key = ta,
             Field::Headers => self.headers = ta,

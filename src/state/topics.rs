@@ -3,6 +3,41 @@
 use crate::kafka::model::TopicInfo;
 use crate::kafka::model::TopicWatermarks;
 
+/// The longest topic name Kafka accepts.
+pub const MAX_TOPIC_NAME: usize = 249;
+
+/// Kafka's rules for a topic name (`org.apache.kafka.common.internals.Topic#validate`): not
+/// empty, not `.` or `..`, at most 249 characters, only ASCII letters, digits, `.`, `_` and
+/// `-`. A broker refuses any other name, and a tail on one would wait for it forever. The one
+/// check for `-t`, `:tail` and the create-topic dialog.
+pub fn validate_topic_name(name: &str) -> Result<(), String> {
+    use crate::kafka::codec::sanitize_inline as clean;
+    if name.is_empty() {
+        return Err("a topic name cannot be empty".into());
+    }
+    if name == "." || name == ".." {
+        return Err(format!("a topic cannot be named {name:?}"));
+    }
+    let len = name.chars().count();
+    if len > MAX_TOPIC_NAME {
+        return Err(format!(
+            "a topic name has at most {MAX_TOPIC_NAME} characters; this one has {len}"
+        ));
+    }
+    if let Some(c) = name
+        .chars()
+        .find(|c| !(c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-')))
+    {
+        let shown = clean(&c.to_string());
+        return Err(format!(
+            "{:?} is not a valid topic name: {} is not allowed (Kafka allows letters, digits, . _ -)",
+            clean(name),
+            if c == ' ' { "a space".to_string() } else { format!("'{shown}'") }
+        ));
+    }
+    Ok(())
+}
+
 #[derive(Debug, Clone, Default)]
 pub struct TopicsState {
     topics: Vec<TopicInfo>,
@@ -146,6 +181,28 @@ impl TopicsState {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn topic_names_follow_kafka_rules() {
+        for ok in ["orders", "a.b_c-D9", "_internal", &"x".repeat(249)] {
+            assert_eq!(validate_topic_name(ok), Ok(()), "{ok}");
+        }
+        for (bad, why) in [
+            ("", "empty"),
+            (".", "\".\""),
+            ("..", "\"..\""),
+            ("bad topic!", "a space"),
+            ("bad!", "'!'"),
+            ("naïve", "'ï'"),
+            ("esc\u{1b}", "'␛'"),
+        ] {
+            let e = validate_topic_name(bad).unwrap_err();
+            assert!(e.contains(why), "{bad:?}: {e}");
+        }
+        assert!(validate_topic_name(&"x".repeat(250))
+            .unwrap_err()
+            .contains("249"));
+    }
 
     fn topic(name: &str) -> TopicInfo {
         TopicInfo {

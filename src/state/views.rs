@@ -3,7 +3,7 @@
 
 use crate::kafka::admin::{ClusterOverview, ConfigItem, TopicDetail};
 use crate::kafka::codec::sanitize_inline as clean;
-use crate::kafka::groups::{GroupDetail, GroupSummary, ResetPlan};
+use crate::kafka::groups::{GroupDetail, GroupSummary, ResetPlan, ResetTo};
 
 /// Something being fetched: not yet, or the answer.
 pub type Loading<T> = Option<Result<T, String>>;
@@ -85,6 +85,8 @@ pub enum Dialog {
     ResetOffsets {
         detail: GroupDetail,
         input: String,
+        /// The target the plan was asked for: set by the first Enter, cleared by any edit.
+        asked: Option<ResetTo>,
         plan: Loading<ResetPlan>,
     },
     DeleteGroup {
@@ -105,6 +107,15 @@ impl Dialog {
         }
     }
 
+    /// After an edit of the text field: a reset plan shown (or asked for) is for the old
+    /// target, so it goes.
+    pub fn input_changed(&mut self) {
+        if let Dialog::ResetOffsets { asked, plan, .. } = self {
+            *asked = None;
+            *plan = None;
+        }
+    }
+
     /// The text field keys go to.
     pub fn input_mut(&mut self) -> &mut String {
         match self {
@@ -113,6 +124,57 @@ impl Dialog {
             Dialog::AddPartitions { input, .. }
             | Dialog::EditConfig { input, .. }
             | Dialog::ResetOffsets { input, .. } => input,
+        }
+    }
+}
+
+/// Whether what the person typed confirms deleting `name`. The dialog shows the name escaped
+/// (a group id may hold an escape or an invisible character), so the typed text is compared
+/// as shown, never raw: typing (or pasting) what the screen shows confirms. A stand-in may be
+/// typed as its code too: `␛` as `<U+001B>`.
+pub fn confirms(typed: &str, name: &str) -> bool {
+    fn as_codes(s: &str) -> String {
+        clean(s)
+            .chars()
+            .map(|c| match c as u32 {
+                // The control pictures stand for C0 controls and DEL.
+                p @ 0x2400..=0x241F => format!("<U+{:04X}>", p - 0x2400),
+                0x2421 => "<U+007F>".to_string(),
+                _ => c.to_string(),
+            })
+            .collect()
+    }
+    typed == name || as_codes(typed) == as_codes(name)
+}
+
+/// Whether `plan` is the one the reset dialog of `detail` asked for `asked`: the same group,
+/// the same partitions, the same target. A plan that answers an older request (the target
+/// was edited since) or another group's dialog must never be shown, let alone applied.
+pub fn plan_matches(plan: &ResetPlan, detail: &GroupDetail, asked: Option<ResetTo>) -> bool {
+    let mut planned: Vec<(&str, i32)> = plan
+        .moves
+        .iter()
+        .map(|(t, p, _, _)| (t.as_str(), *p))
+        .collect();
+    let mut shown: Vec<(&str, i32)> = detail
+        .offsets
+        .iter()
+        .map(|o| (o.topic.as_str(), o.partition))
+        .collect();
+    planned.sort_unstable();
+    shown.sort_unstable();
+    plan.group == detail.name && asked == Some(plan.to) && planned == shown
+}
+
+/// A reset target in words: "earliest", "offset 42", "time 2024-05-01T12:00:00Z".
+pub fn reset_target_text(to: ResetTo) -> String {
+    match to {
+        ResetTo::Earliest => "earliest".into(),
+        ResetTo::Latest => "latest".into(),
+        ResetTo::Offset(n) => format!("offset {n}"),
+        ResetTo::Timestamp(ms) => {
+            let t = std::time::UNIX_EPOCH + std::time::Duration::from_millis(ms.max(0) as u64);
+            format!("time {}", humantime::format_rfc3339_seconds(t))
         }
     }
 }
@@ -139,17 +201,7 @@ pub fn parse_new_topic(fields: &[String; 4]) -> Result<NewTopicSpec, String> {
     if name.is_empty() {
         return Err("the topic needs a name".into());
     }
-    if name == "." || name == ".." || name.len() > 249 {
-        return Err("a topic name cannot be '.', '..' or longer than 249 characters".into());
-    }
-    if let Some(c) = name
-        .chars()
-        .find(|c| !(c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-')))
-    {
-        return Err(format!(
-            "{c:?} is not allowed in a topic name (use letters, digits, . _ -)"
-        ));
-    }
+    crate::state::topics::validate_topic_name(name)?;
     let num = |s: &str, what: &str, default: i32| -> Result<i32, String> {
         let s = s.trim();
         if s.is_empty() {
@@ -213,7 +265,7 @@ mod tests {
             .contains("name"));
         assert!(parse_new_topic(&f("a b", "1", "1", ""))
             .unwrap_err()
-            .contains("' '"));
+            .contains("a space is not allowed"));
         assert!(parse_new_topic(&f("a", "0", "1", ""))
             .unwrap_err()
             .contains("partitions"));

@@ -8,11 +8,19 @@ use ratatui::Frame;
 
 use super::widgets::thousands;
 use crate::app::App;
-use crate::state::views::{Dialog, CREATE_FIELDS};
+use crate::state::views::{reset_target_text, Dialog, CREATE_FIELDS};
 
 pub fn draw(frame: &mut Frame, area: Rect, app: &App, dialog: &Dialog) {
     let t = &app.theme;
     let muted = t.style("base.muted");
+    let confirm_hint = |name: &str| {
+        let text = if crate::kafka::codec::needs_escaping(name) {
+            "Type its name as shown to confirm (␛ may be typed <U+001B>):"
+        } else {
+            "Type its name to confirm:"
+        };
+        Line::from(Span::styled(text, muted))
+    };
     let err = t.style("status.error");
     let field = |label: &str, value: &str, active: bool| {
         Line::from(vec![
@@ -24,8 +32,9 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, dialog: &Dialog) {
                     muted
                 },
             ),
+            // What was typed or pasted is drawn escaped, like everything else from outside.
             Span::styled(
-                format!("{value}{}", if active { "█" } else { "" }),
+                format!("{}{}", clean(value), if active { "█" } else { "" }),
                 t.style("base.text"),
             ),
         ])
@@ -55,7 +64,7 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, dialog: &Dialog) {
                 format!("Delete topic {} and all its records?", clean(topic)),
                 err,
             )));
-            lines.push(Line::from(Span::styled("Type its name to confirm:", muted)));
+            lines.push(confirm_hint(topic));
             lines.push(field("name", typed, true));
         }
         Dialog::DeleteGroup { group, typed } => {
@@ -66,7 +75,7 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, dialog: &Dialog) {
                 ),
                 err,
             )));
-            lines.push(Line::from(Span::styled("Type its name to confirm:", muted)));
+            lines.push(confirm_hint(group));
             lines.push(field("name", typed, true));
         }
         Dialog::AddPartitions {
@@ -101,6 +110,7 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, dialog: &Dialog) {
         Dialog::ResetOffsets {
             detail,
             input,
+            asked,
             plan,
         } => {
             lines.push(Line::from(format!(
@@ -110,6 +120,13 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, dialog: &Dialog) {
             )));
             lines.push(field("earliest|latest|N|15m|time", input, true));
             match plan {
+                None if asked.is_some() => lines.push(Line::from(Span::styled(
+                    format!(
+                        "planning the reset to {}…",
+                        asked.map(reset_target_text).unwrap_or_default()
+                    ),
+                    muted,
+                ))),
                 None => lines.push(Line::from(Span::styled(
                     "Enter shows the old and new offsets first",
                     muted,
@@ -118,6 +135,19 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, dialog: &Dialog) {
                     lines.push(Line::from(Span::styled(format!("✖ {}", clean(e)), err)))
                 }
                 Some(Ok(p)) => {
+                    // Which plan this is, so a person sees what Enter will commit.
+                    let topics: std::collections::BTreeSet<&str> =
+                        p.moves.iter().map(|(t, ..)| t.as_str()).collect();
+                    let topics: Vec<String> = topics.into_iter().map(clean).collect();
+                    lines.push(Line::from(Span::styled(
+                        format!(
+                            "plan for group {} → {} on {}",
+                            clean(&p.group),
+                            reset_target_text(p.to),
+                            topics.join(", ")
+                        ),
+                        t.style("base.title_focused"),
+                    )));
                     lines.push(Line::from(Span::styled(
                         format!(
                             "{:<30} {:>9} {:>12} {:>12}",

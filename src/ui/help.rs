@@ -46,15 +46,32 @@ pub fn lines(app: &App) -> Vec<Line<'static>> {
     out
 }
 
-pub fn draw(frame: &mut Frame, area: Rect, app: &App, scroll: u16) {
-    // Small screens get the whole area: side strips of the panes behind only add noise.
+/// Where the help is drawn. Small screens get the whole area: side strips of the panes behind
+/// only add noise.
+fn popup(area: Rect) -> Rect {
     let w = if area.width < 90 { area.width } else { 84 };
     let h = if area.height < 20 {
         area.height
     } else {
         area.height - 2
     };
-    let popup = super::widgets::centered(area, w, h);
+    super::widgets::centered(area, w, h)
+}
+
+/// How far the help scrolls in a terminal of `size`: its last row at the bottom.
+pub fn scroll_max(app: &App, size: (u16, u16)) -> u16 {
+    let inner = popup(Rect::new(0, 0, size.0, size.1))
+        .height
+        .saturating_sub(2);
+    lines(app)
+        .len()
+        .saturating_sub(inner as usize)
+        .min(u16::MAX as usize) as u16
+}
+
+pub fn draw(frame: &mut Frame, area: Rect, app: &App, scroll: u16) {
+    let popup = popup(area);
+    let scroll = scroll.min(scroll_max(app, (area.width, area.height)));
     frame.render_widget(Clear, popup);
     let block = Block::default()
         .borders(Borders::ALL)

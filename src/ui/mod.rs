@@ -9,7 +9,7 @@ pub mod record;
 mod status;
 mod tail;
 mod topics;
-mod views;
+pub mod views;
 pub mod widgets;
 
 use ratatui::layout::{Constraint, Direction, Layout, Rect};
@@ -66,6 +66,25 @@ pub fn pane_areas(area: Rect) -> Vec<(Pane, Rect)> {
         (Pane::Producer, bottom[0]),
         (Pane::Logs, bottom[1]),
     ]
+}
+
+/// Where `pane` is drawn when it has a body: its place among the four, or (compact) the body
+/// under the tab bar.
+pub fn pane_rect(area: Rect, pane: Pane) -> Rect {
+    if compact(area) {
+        let rows = Layout::vertical([
+            Constraint::Length(1),
+            Constraint::Min(1),
+            Constraint::Length(1),
+        ])
+        .split(area);
+        let parts = Layout::vertical([Constraint::Length(1), Constraint::Min(1)]).split(rows[1]);
+        return parts[1];
+    }
+    pane_areas(area)
+        .into_iter()
+        .find(|(p, _)| *p == pane)
+        .map_or(area, |(_, r)| r)
 }
 
 fn tab_labels() -> Vec<(Pane, String)> {

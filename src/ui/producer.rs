@@ -2,7 +2,7 @@
 
 use crate::kafka::codec::sanitize_inline as clean;
 use ratatui::layout::{Constraint, Layout, Rect};
-use ratatui::style::{Modifier, Style};
+use ratatui::style::Modifier;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Paragraph, Wrap};
 use ratatui::Frame;
@@ -66,16 +66,8 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, focused: bool) {
             Paragraph::new(truncate(label, label_w as usize)).style(label_style),
             label_a,
         );
-        let mut ta = p.editor(field).clone();
-        ta.set_cursor_line_style(Style::default());
-        let cursor = if active {
-            Style::default().add_modifier(Modifier::REVERSED)
-        } else {
-            Style::default()
-        };
-        ta.set_cursor_style(cursor);
-        ta.set_style(t.style("base.text"));
-        if p.editor(field).is_empty() && !active {
+        let editor = p.editor(field);
+        if editor.is_empty() && !active {
             let hint = match field {
                 Field::Key => "(none)",
                 Field::Headers => "name=value, one per line",
@@ -85,18 +77,39 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, focused: bool) {
                 Paragraph::new(truncate(hint, edit_a.width as usize)).style(t.style("base.muted")),
                 edit_a,
             );
-        } else if p.editor(field).lines().iter().any(|l| needs_escaping(l)) {
-            // The editor would pass control or bidi characters (pasted text) to the terminal:
-            // show an escaped copy instead. What is sent is still exactly what was typed.
-            let shown: Vec<Line> = p
-                .editor(field)
+            continue;
+        }
+        // Only the rows that fit are looked at: a 100 KB paste costs no more per frame than a
+        // line, and the editors are drawn from the state, never copied.
+        let rows = edit_a.height as usize;
+        let visible = &editor.lines()[..editor.lines().len().min(rows.max(1))];
+        if active
+            && !editor
                 .lines()
                 .iter()
-                .map(|l| Line::from(clean(l)))
-                .collect();
-            frame.render_widget(Paragraph::new(shown).style(t.style("base.text")), edit_a);
+                .any(|l| crate::kafka::codec::needs_escaping(l))
+        {
+            // The editor with its cursor (its styles are set once, in state::producer).
+            frame.render_widget(editor, edit_a);
         } else {
-            frame.render_widget(&ta, edit_a);
+            // Not being typed in: the text without a cursor. Control, bidi or invisible
+            // characters (pasted text) are shown escaped; what is sent is what was typed.
+            let shown: Vec<Line> = visible
+                .iter()
+                .map(|l| {
+                    Line::from(clean(
+                        &l.chars()
+                            .take(edit_a.width as usize * 2)
+                            .collect::<String>(),
+                    ))
+                })
+                .collect();
+            let style = if active {
+                t.style("base.text").add_modifier(Modifier::UNDERLINED)
+            } else {
+                t.style("base.text")
+            };
+            frame.render_widget(Paragraph::new(shown).style(style), edit_a);
         }
     }
     let report: Line = match &p.status {
@@ -131,6 +144,16 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, focused: bool) {
             ),
             t.style("status.error"),
         )),
+        // It timed out in flight: the broker may have written it. Resending blindly could
+        // duplicate it, so the report says where to look first.
+        ProduceStatus::Done(Delivery::Unknown { topic, error }) => Line::from(Span::styled(
+            format!(
+                "? outcome unknown for {}: check the tail before resending (a resend may duplicate it; your text is kept): {}",
+                clean(topic),
+                clean(error)
+            ),
+            t.style("status.error"),
+        )),
         ProduceStatus::Invalid(e) => Line::from(Span::styled(
             format!("✖ {}", clean(e)),
             t.style("status.error"),
@@ -152,9 +175,4 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, focused: bool) {
         );
     }
     frame.render_widget(Paragraph::new(report).wrap(Wrap { trim: true }), report_a);
-}
-
-fn needs_escaping(line: &str) -> bool {
-    line.chars()
-        .any(|c| c.is_control() || crate::kafka::codec::is_bidi_control(c))
 }

@@ -9,7 +9,7 @@ use ratatui::Frame;
 use super::tail::timestamp_text;
 use super::widgets::pane_block;
 use crate::app::App;
-use crate::kafka::codec::{full, kind_of, preview, Kind};
+use crate::kafka::codec::{full_styled, kind_of, preview, Kind, Token};
 use crate::state::Pane;
 
 /// How much of a value the detail view decodes.
@@ -42,10 +42,24 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, focused: bool) {
     let block = pane_block(app, Pane::Tail, focused, extra);
 
     let lines = lines(app, r);
-    let para = Paragraph::new(lines)
-        .block(block)
-        .scroll((app.tail.detail_scroll, 0));
+    let inner = block.inner(area);
+    let scroll = app
+        .tail
+        .detail_scroll
+        .min(last_page(lines.len(), inner.height));
+    let para = Paragraph::new(lines).block(block).scroll((scroll, 0));
     frame.render_widget(para, area);
+}
+
+/// The furthest `lines` rows scroll in `height` rows: the last row at the bottom.
+fn last_page(lines: usize, height: u16) -> u16 {
+    lines.saturating_sub(height as usize).min(u16::MAX as usize) as u16
+}
+
+/// How far the record detail of `r` scrolls in a terminal of `size`.
+pub fn scroll_max(app: &App, r: &crate::kafka::model::Record, size: (u16, u16)) -> u16 {
+    let pane = super::pane_rect(Rect::new(0, 0, size.0, size.1), Pane::Tail);
+    last_page(lines(app, r).len(), pane.height.saturating_sub(2))
 }
 
 /// The detail view's lines (also counted by the app to bound scrolling).
@@ -108,8 +122,22 @@ pub fn lines<'a>(app: &App, r: &crate::kafka::model::Record) -> Vec<Line<'a>> {
             label,
         )));
     }
-    for l in full(shown, format) {
-        lines.push(Line::from(Span::styled(l, t.style("tail.value"))));
+    // JSON is coloured by token with the tail's styles: keys as record keys, strings as
+    // headers, numbers as offsets, literals as partitions, punctuation muted.
+    let style = |token: Token| match token {
+        Token::Plain => t.style("tail.value"),
+        Token::Key => t.style("tail.key"),
+        Token::Str => t.style("tail.headers"),
+        Token::Number => t.style("tail.offset"),
+        Token::Literal => t.style("tail.partition"),
+        Token::Punct => t.style("base.muted"),
+    };
+    for l in full_styled(shown, format) {
+        let spans: Vec<Span> = l
+            .into_iter()
+            .map(|(token, text)| Span::styled(text, style(token)))
+            .collect();
+        lines.push(Line::from(spans));
     }
     lines
 }

@@ -71,7 +71,7 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, focused: bool) {
         )),
         TailStatus::Starting => Some(("starting…".into(), false)),
         TailStatus::Problem { text, error } => Some((clean(text), *error)),
-        TailStatus::Live { .. } => tail.notice.clone().map(|n| (n, false)),
+        TailStatus::Live { .. } => tail.notice.as_deref().map(|n| (clean(n), false)),
     };
     let mut body = inner;
     if let Some((text, error)) = status {

@@ -78,6 +78,38 @@ fn topic_detail(
     configs: &Loading<Vec<crate::kafka::admin::ConfigItem>>,
     scroll: u16,
 ) {
+    let lines = topic_detail_lines(app, detail, configs);
+    let scroll = scroll.min(last_page(lines.len(), area));
+    frame.render_widget(Paragraph::new(lines).scroll((scroll, 0)), area);
+}
+
+/// The furthest a view of `lines` rows in `area` scrolls: its last row at the bottom, never
+/// past it into blank rows.
+fn last_page(lines: usize, area: Rect) -> u16 {
+    lines
+        .saturating_sub(area.height as usize)
+        .min(u16::MAX as usize) as u16
+}
+
+/// How far the scrollable view `view` may scroll in a terminal of `size`; 0 for the others.
+pub fn scroll_max(app: &App, view: &View, size: (u16, u16)) -> u16 {
+    let area = super::view_area(Rect::new(0, 0, size.0, size.1));
+    let inner = block(app, String::new()).inner(area);
+    let lines = match view {
+        View::TopicDetail {
+            detail, configs, ..
+        } => topic_detail_lines(app, detail, configs).len(),
+        View::GroupDetail { detail, .. } => group_detail_lines(app, detail).len(),
+        _ => 0,
+    };
+    last_page(lines, inner)
+}
+
+fn topic_detail_lines(
+    app: &App,
+    detail: &Loading<crate::kafka::admin::TopicDetail>,
+    configs: &Loading<Vec<crate::kafka::admin::ConfigItem>>,
+) -> Vec<Line<'static>> {
     let t = &app.theme;
     let muted = t.style("base.muted");
     let mut lines: Vec<Line> = Vec::new();
@@ -162,7 +194,7 @@ fn topic_detail(
                 lines.push(Line::from(vec![
                     Span::styled(format!("{mark}{:<40}", clean(&c.name)), style),
                     Span::styled(
-                        value,
+                        clean(&value),
                         if c.overridden {
                             t.style("base.text")
                         } else {
@@ -174,7 +206,7 @@ fn topic_detail(
         }
         _ => {}
     }
-    frame.render_widget(Paragraph::new(lines).scroll((scroll, 0)), area);
+    lines
 }
 
 fn groups(
@@ -196,7 +228,7 @@ fn groups(
         let text = if list.is_empty() {
             "no consumer groups on this cluster".to_string()
         } else {
-            format!("no group matches {filter:?}")
+            format!("no group matches \"{}\"", clean(filter))
         };
         frame.render_widget(Paragraph::new(text).style(t.style("base.muted")), area);
         return;
@@ -219,7 +251,7 @@ fn groups(
         "Protocol".into(),
     ];
     if !filter.is_empty() {
-        header[0] = format!("Group  /{filter}");
+        header[0] = format!("Group  /{}", clean(filter));
     }
     let table = Table::new(
         rows,
@@ -243,13 +275,21 @@ fn group_detail(
     detail: &Loading<GroupDetail>,
     scroll: u16,
 ) {
-    let t = &app.theme;
-    let muted = t.style("base.muted");
-    if let Some(l) = pending(t, detail) {
+    if let Some(l) = pending(&app.theme, detail) {
         frame.render_widget(Paragraph::new(l).wrap(Wrap { trim: true }), area);
         return;
     }
-    let Some(Ok(d)) = detail else { return };
+    let lines = group_detail_lines(app, detail);
+    let scroll = scroll.min(last_page(lines.len(), area));
+    frame.render_widget(Paragraph::new(lines).scroll((scroll, 0)), area);
+}
+
+fn group_detail_lines(app: &App, detail: &Loading<GroupDetail>) -> Vec<Line<'static>> {
+    let t = &app.theme;
+    let muted = t.style("base.muted");
+    let Some(Ok(d)) = detail else {
+        return pending(t, detail).into_iter().collect();
+    };
     let mut lines = vec![Line::from(vec![
         Span::styled(
             format!(
@@ -329,7 +369,7 @@ fn group_detail(
             },
         )));
     }
-    frame.render_widget(Paragraph::new(lines).scroll((scroll, 0)), area);
+    lines
 }
 
 fn brokers(
@@ -350,8 +390,8 @@ fn brokers(
             Span::styled("cluster id  ", muted),
             Span::raw(
                 o.cluster_id
-                    .clone()
-                    .unwrap_or_else(|| "(not reported)".into()),
+                    .as_deref()
+                    .map_or_else(|| "(not reported)".into(), clean),
             ),
         ]),
         Line::from(vec![
@@ -407,9 +447,9 @@ fn contexts(
         .iter()
         .map(|n| {
             Row::new(vec![Cell::from(if n == current {
-                format!("● {n}")
+                format!("● {}", clean(n))
             } else {
-                format!("  {n}")
+                format!("  {}", clean(n))
             })])
         })
         .collect();
