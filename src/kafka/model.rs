@@ -65,12 +65,13 @@ impl TopicInfo {
     }
 
     /// Records currently held: sum of high - low over partitions whose watermarks are known.
+    /// Saturating: offsets come from the broker, and `i64::MAX - -1` must not wrap or panic.
     pub fn record_count(&self) -> Option<i64> {
         let mut total = 0i64;
         let mut known = false;
         for p in &self.partitions {
             if let Some((lo, hi)) = p.watermarks {
-                total += (hi - lo).max(0);
+                total = total.saturating_add(hi.saturating_sub(lo).max(0));
                 known = true;
             }
         }
@@ -101,3 +102,32 @@ pub struct ClusterSnapshot {
 
 /// Watermarks of some topics: (topic, [(partition, low, high)]).
 pub type TopicWatermarks = Vec<(String, Vec<(i32, i64, i64)>)>;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn record_count_of_impossible_offsets_neither_wraps_nor_panics() {
+        let t = |marks: &[(i64, i64)]| TopicInfo {
+            name: "t".into(),
+            partitions: marks
+                .iter()
+                .enumerate()
+                .map(|(i, &m)| PartitionInfo {
+                    id: i as i32,
+                    leader: 1,
+                    watermarks: Some(m),
+                })
+                .collect(),
+            error: None,
+        };
+        assert_eq!(t(&[(0, 10), (5, 7)]).record_count(), Some(12));
+        assert_eq!(t(&[(-1, i64::MAX)]).record_count(), Some(i64::MAX));
+        assert_eq!(
+            t(&[(0, i64::MAX), (0, i64::MAX)]).record_count(),
+            Some(i64::MAX)
+        );
+        assert_eq!(t(&[(i64::MAX, i64::MIN)]).record_count(), Some(0));
+    }
+}
