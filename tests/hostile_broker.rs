@@ -199,9 +199,9 @@ async fn impossible_offsets_are_not_shown_as_counts_and_are_reported_once() {
         Topic::sound("fine", 1),
     ])
     .offsets(|t, _| match t {
-        "backwards" => Some((-5, -1)),
-        "huge" => Some((0, i64::MAX)),
-        _ => Some((3, 7)),
+        "backwards" => Some(Ok((-5, -1))),
+        "huge" => Some(Ok((0, i64::MAX))),
+        _ => Some(Ok((3, 7))),
     })
     .start();
     let mut h = Harness::new(&broker.bootstrap());
@@ -344,6 +344,64 @@ async fn a_tail_reads_only_the_usable_partitions_and_says_what_it_left_out() {
             1,
             Some("broker sent invalid partition ids: 100: tailing the other partitions".into())
         )
+    );
+    h.kafka.send(KafkaCommand::StopTail);
+}
+
+/// Switching the tail never waits for the old one (issue 9): the old tail looks up the end of
+/// each partition of a topic whose leader takes a second per partition to answer ListOffsets;
+/// the new tail starts at once. Before, the Kafka task joined the old tail's thread first,
+/// which looked up one partition after another (two requests, up to 5 s each).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn switching_the_tail_does_not_wait_for_the_old_ones_lookups() {
+    let broker = Hostile::new(vec![Topic::sound("slow", 4), Topic::sound("good", 1)])
+        .offsets(|t, _| {
+            if t == "slow" {
+                std::thread::sleep(Duration::from_secs(1));
+            }
+            Some(Ok((0, 10)))
+        })
+        .start();
+    let mut h = Harness::new(&broker.bootstrap());
+    h.kafka.send(KafkaCommand::Tail(TailRequest {
+        topic: "slow".into(),
+        start: StartFrom::End,
+        generation: 1,
+    }));
+    let slow_asked = |seen: &[Seen]| {
+        seen.iter().any(|s| {
+            s.api_key == API_LIST_OFFSETS
+                && s.list_offsets_partitions().iter().any(|(t, _)| t == "slow")
+        })
+    };
+    assert!(
+        broker.wait_until(WAIT, slow_asked),
+        "the first tail never looked its offsets up"
+    );
+    let sent = Instant::now();
+    let (started, _) = h
+        .ask(
+            Some(KafkaCommand::Tail(TailRequest {
+                topic: "good".into(),
+                start: StartFrom::Beginning,
+                generation: 2,
+            })),
+            "the second tail",
+            |ev| match ev {
+                KafkaEvent::TailStarted {
+                    generation: 2,
+                    partitions,
+                    ..
+                } => Some(*partitions),
+                _ => None,
+            },
+        )
+        .await;
+    assert_eq!(started, 1);
+    assert!(
+        sent.elapsed() < Duration::from_secs(3),
+        "the second tail started {:?} after it was asked for",
+        sent.elapsed()
     );
     h.kafka.send(KafkaCommand::StopTail);
 }

@@ -54,8 +54,9 @@ impl Topic {
     }
 }
 
-/// `(low, high)` of a partition, or None to close the connection instead of answering.
-pub type Offsets = dyn Fn(&str, i32) -> Option<(i64, i64)> + Send + Sync;
+/// `(low, high)` of a partition, an error code to answer instead, or None to close the
+/// connection. It runs on the connection's thread: sleeping in it delays the answer.
+pub type Offsets = dyn Fn(&str, i32) -> Option<Result<(i64, i64), i16>> + Send + Sync;
 /// Answers one request body of the API it was registered for: the response body, or None to
 /// close the connection.
 pub type Handler = dyn Fn(i16, &[u8]) -> Option<Vec<u8>> + Send + Sync;
@@ -118,14 +119,14 @@ impl Hostile {
     pub fn new(topics: Vec<Topic>) -> Hostile {
         Hostile {
             topics,
-            offsets: Box::new(|_, _| Some((0, 10))),
+            offsets: Box::new(|_, _| Some(Ok((0, 10)))),
             handlers: HashMap::new(),
         }
     }
 
     pub fn offsets(
         mut self,
-        f: impl Fn(&str, i32) -> Option<(i64, i64)> + Send + Sync + 'static,
+        f: impl Fn(&str, i32) -> Option<Result<(i64, i64), i16>> + Send + Sync + 'static,
     ) -> Self {
         self.offsets = Box::new(f);
         self
@@ -390,11 +391,19 @@ fn list_offsets(s: &Shared, version: i16, body: &[u8]) -> Option<Vec<u8>> {
         for _ in 0..parts.max(0) {
             let p = r.i32()?;
             let ts = r.i64()?;
-            let (lo, hi) = (s.offsets)(&name, p)?;
             w.i32(p);
-            w.i16(0);
-            w.i64(-1);
-            w.i64(if ts == -2 { lo } else { hi });
+            match (s.offsets)(&name, p)? {
+                Ok((lo, hi)) => {
+                    w.i16(0);
+                    w.i64(-1);
+                    w.i64(if ts == -2 { lo } else { hi });
+                }
+                Err(code) => {
+                    w.i16(code);
+                    w.i64(-1);
+                    w.i64(-1);
+                }
+            }
         }
     }
     Some(w.0)
