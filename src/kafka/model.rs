@@ -2,6 +2,9 @@
 
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
+/// The last millisecond of the year 9999.
+const LAST_SHOWN_MS: u64 = 253_402_300_799_999;
+
 /// One consumed (or produced) record, owned so it can outlive librdkafka's buffers.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Record {
@@ -36,9 +39,12 @@ impl Record {
             + headers
     }
 
+    /// The record's time, when it is one that can be shown: any producer (or broker) may set
+    /// a timestamp, and one past the year 9999 has no RFC 3339 form (humantime's formatter
+    /// fails, and `to_string` on it panics).
     pub fn timestamp(&self) -> Option<SystemTime> {
         let ms = u64::try_from(self.timestamp_ms?).ok()?;
-        Some(UNIX_EPOCH + Duration::from_millis(ms))
+        (ms <= LAST_SHOWN_MS).then(|| UNIX_EPOCH + Duration::from_millis(ms))
     }
 }
 
@@ -129,5 +135,32 @@ mod tests {
             Some(i64::MAX)
         );
         assert_eq!(t(&[(i64::MAX, i64::MIN)]).record_count(), Some(0));
+    }
+
+    #[test]
+    fn every_timestamp_a_record_can_carry_is_shown_or_left_out_never_a_panic() {
+        for ms in [
+            i64::MIN,
+            -1,
+            0,
+            1_700_000_000_000,
+            LAST_SHOWN_MS as i64,
+            LAST_SHOWN_MS as i64 + 1,
+            i64::MAX,
+        ] {
+            let r = Record {
+                timestamp_ms: Some(ms),
+                ..Record::default()
+            };
+            if let Some(t) = r.timestamp() {
+                let shown = humantime::format_rfc3339_millis(t).to_string();
+                assert!(!shown.is_empty());
+            }
+        }
+        let far = Record {
+            timestamp_ms: Some(i64::MAX),
+            ..Record::default()
+        };
+        assert_eq!(far.timestamp(), None);
     }
 }
