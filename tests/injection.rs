@@ -446,6 +446,7 @@ fn topic_names_are_inert_and_readable() {
         let detail = TopicDetail {
             name: name.clone(),
             partitions,
+            anomalies: vec![sample.text()],
         };
         kafka(&mut app, KafkaEvent::TopicDetail(Ok(detail)));
         let item = ConfigItem {

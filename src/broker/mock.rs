@@ -4,7 +4,7 @@
 //! configuration and its `mock`/`broker` debug lines are ours: they become the "broker" log.
 //! `MockCluster` is not `Send`, so one thread owns that client and obeys commands.
 
-use std::net::SocketAddr;
+use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr};
 use std::sync::mpsc as std_mpsc;
 use std::thread::JoinHandle;
 use std::time::{Duration, SystemTime};
@@ -52,6 +52,7 @@ impl MockOptions {
 
 enum Command {
     Advertise {
+        host: String,
         port: u16,
         reply: oneshot::Sender<bool>,
     },
@@ -189,6 +190,7 @@ impl MockBroker {
 
         let advertised = broker
             .request(|reply| Command::Advertise {
+                host: advertised_host(&address),
                 port: address.port(),
                 reply,
             })
@@ -366,9 +368,8 @@ fn owner_thread(
     let main_queue = ffi::MainQueue::of(producer.client());
     loop {
         match commands.recv_timeout(SERVE_EVERY) {
-            Ok(Command::Advertise { port, reply }) => {
-                let ok =
-                    ffi::set_advertised_address(producer.client(), BROKER_ID, "127.0.0.1", port);
+            Ok(Command::Advertise { host, port, reply }) => {
+                let ok = ffi::set_advertised_address(producer.client(), BROKER_ID, &host, port);
                 let _ = reply.send(ok);
             }
             Ok(Command::CreateTopic {
@@ -408,6 +409,19 @@ fn owner_thread(
     drop(producer);
 }
 
+/// The host the broker gives clients in metadata for `--listen addr`: the address asked for,
+/// an IPv6 one in brackets (`[::1]`, as librdkafka and Java clients parse `host:port`). An
+/// unspecified address (`0.0.0.0`, `[::]`) listens everywhere but is no address to connect
+/// to: the loopback of the same family is advertised instead.
+pub fn advertised_host(listen: &SocketAddr) -> String {
+    match listen.ip() {
+        IpAddr::V4(ip) if ip.is_unspecified() => Ipv4Addr::LOCALHOST.to_string(),
+        IpAddr::V4(ip) => ip.to_string(),
+        IpAddr::V6(ip) if ip.is_unspecified() => format!("[{}]", Ipv6Addr::LOCALHOST),
+        IpAddr::V6(ip) => format!("[{ip}]"),
+    }
+}
+
 fn seed(producer: &BaseProducer<BrokerLog>) -> anyhow::Result<usize> {
     let samples = demo::samples(SystemTime::now());
     for s in &samples {
@@ -426,4 +440,65 @@ fn seed(producer: &BaseProducer<BrokerLog>) -> anyhow::Result<usize> {
         .flush(Duration::from_secs(10))
         .context("demo records were not delivered")?;
     Ok(samples.len())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::broker::EmbeddedBroker;
+    use rdkafka::consumer::{BaseConsumer, Consumer};
+
+    #[test]
+    fn the_advertised_host_is_the_one_asked_for() {
+        let host = |s: &str| advertised_host(&s.parse().unwrap());
+        assert_eq!(host("127.0.0.1:9092"), "127.0.0.1");
+        assert_eq!(host("192.168.1.7:9092"), "192.168.1.7");
+        assert_eq!(host("0.0.0.0:9092"), "127.0.0.1");
+        assert_eq!(host("[::1]:9092"), "[::1]");
+        assert_eq!(host("[fe80::1:0]:9092"), "[fe80::1:0]");
+        assert_eq!(host("[::]:9092"), "[::1]");
+    }
+
+    /// Issue 14.7: `--listen [::1]:0` advertised 127.0.0.1, where nothing listens, so a client
+    /// got the metadata from the bootstrap address and then could reach no broker.
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn listening_on_ipv6_loopback_advertises_it_and_clients_connect() {
+        if std::net::TcpListener::bind("[::1]:0").is_err() {
+            assert!(
+                std::env::var_os("CI").is_none(),
+                "IPv6 loopback is needed in CI"
+            );
+            eprintln!("SKIPPED: no IPv6 loopback here");
+            return;
+        }
+        let b = MockBroker::start(MockOptions {
+            listen: "[::1]:0".parse().unwrap(),
+            ..MockOptions::loopback()
+        })
+        .await
+        .unwrap();
+        b.create_topic_async("v6", 1).await.unwrap();
+        let port = b.address().port();
+        let bootstrap = format!("[::1]:{port}");
+        let (host, marks) = tokio::task::spawn_blocking(move || {
+            let c: BaseConsumer = ClientConfig::new()
+                .set("bootstrap.servers", &bootstrap)
+                .set("socket.connection.setup.timeout.ms", "3000")
+                .create()
+                .unwrap();
+            let md = c.fetch_metadata(None, Duration::from_secs(10)).unwrap();
+            let host = md
+                .brokers()
+                .iter()
+                .map(|b| format!("{}:{}", b.host(), b.port()))
+                .collect::<Vec<_>>();
+            // Watermarks are asked of the partition's leader, at its advertised address.
+            let marks = c.fetch_watermarks("v6", 0, Duration::from_secs(10));
+            (host, marks)
+        })
+        .await
+        .unwrap();
+        assert_eq!(host, vec![format!("[::1]:{port}")]);
+        assert_eq!(marks.ok(), Some((0, 0)));
+    }
 }

@@ -4,13 +4,11 @@
 use super::model::TopicWatermarks;
 use std::time::Duration;
 
-use rdkafka::admin::{
-    AdminClient, AdminOptions, AlterConfig, ConfigSource, NewPartitions, NewTopic,
-    ResourceSpecifier, TopicReplication,
-};
+use rdkafka::client::{Client, ClientContext};
 use rdkafka::consumer::{BaseConsumer, Consumer};
+use rdkafka::metadata::{MetadataPartition, MetadataTopic};
 
-use super::client::{ClientSettings, UiContext};
+use super::client::UiContext;
 use super::ffi;
 use super::model::{ClusterSnapshot, PartitionInfo, TopicInfo};
 
@@ -18,6 +16,8 @@ const TIMEOUT: Duration = Duration::from_secs(10);
 
 /// Lists every topic with its partitions. Only metadata: one request however many topics, so
 /// the list appears at once; watermarks come later for the rows on screen (`watermarks`).
+/// Partitions that cannot be asked about (see [`PartitionCheck`]) are left out, and the topic
+/// says why in its `error`.
 pub fn fetch_topics(
     client: &BaseConsumer<UiContext>,
     timeout: Duration,
@@ -25,13 +25,27 @@ pub fn fetch_topics(
     let md = client
         .fetch_metadata(None, timeout)
         .map_err(describe_error)?;
-    let mut topics: Vec<TopicInfo> = md
-        .topics()
-        .iter()
-        .map(|t| TopicInfo {
+    let mut topics: Vec<TopicInfo> = Vec::with_capacity(md.topics().len());
+    let mut listed = std::collections::HashMap::new();
+    for t in md.topics() {
+        // A name listed twice would be two rows for one topic: keep the first, say so.
+        if let Some(&i) = listed.get(t.name()) {
+            let first: &mut TopicInfo = &mut topics[i];
+            first.error = Some(join_problems(
+                first.error.take(),
+                "broker listed this topic more than once".into(),
+            ));
+            continue;
+        }
+        listed.insert(t.name(), topics.len());
+        let (usable, anomaly) = usable_of(t);
+        let mut error = t.error().map(|e| format!("{e:?}"));
+        if let Some(a) = anomaly {
+            error = Some(join_problems(error, a));
+        }
+        topics.push(TopicInfo {
             name: t.name().to_string(),
-            partitions: t
-                .partitions()
+            partitions: usable
                 .iter()
                 .map(|p| PartitionInfo {
                     id: p.id(),
@@ -39,13 +53,180 @@ pub fn fetch_topics(
                     watermarks: None,
                 })
                 .collect(),
-            error: t.error().map(|e| format!("{e:?}")),
-        })
-        .collect();
+            error,
+        });
+    }
     topics.sort_by(|a, b| a.name.cmp(&b.name));
     Ok(ClusterSnapshot {
         brokers: md.brokers().len(),
         topics,
+    })
+}
+
+fn join_problems(first: Option<String>, then: String) -> String {
+    match first {
+        Some(f) if f != then => format!("{f}; {then}"),
+        _ => then,
+    }
+}
+
+/// Which of the partitions a broker listed for a topic may be handed to librdkafka.
+///
+/// librdkafka finds a partition by id in the topic's metadata, then indexes an array of
+/// `count` entries by that id (`rd_kafka_metadata_cache_topic_partition_get`): asked about an
+/// id outside `0..count` that the broker listed, it reads past the array, and
+/// `rd_kafka_query_watermark_offsets` (the 5 s watermark refresh) or `offsets_for_times`
+/// crash. So only ids in `0..count`, once each, are ever asked about; the others are reported.
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub struct PartitionCheck {
+    /// Positions in the broker's list of the usable partitions (the first of each id), by id.
+    pub usable: Vec<usize>,
+    /// Ids outside `0..count` (negative ones included).
+    pub invalid: Vec<i32>,
+    /// Ids listed more than once (each once here).
+    pub duplicate: Vec<i32>,
+}
+
+impl PartitionCheck {
+    pub fn of(ids: &[i32]) -> PartitionCheck {
+        let count = ids.len();
+        let mut check = PartitionCheck::default();
+        let mut seen = std::collections::HashSet::with_capacity(count);
+        for (i, &id) in ids.iter().enumerate() {
+            if usize::try_from(id).map_or(true, |u| u >= count) {
+                check.invalid.push(id);
+            } else if !seen.insert(id) {
+                if !check.duplicate.contains(&id) {
+                    check.duplicate.push(id);
+                }
+            } else {
+                check.usable.push(i);
+            }
+        }
+        check.usable.sort_by_key(|&i| ids[i]);
+        check
+    }
+
+    /// What is wrong, for the person, or None when the broker's list is sound.
+    pub fn anomaly(&self) -> Option<String> {
+        let mut parts = Vec::new();
+        if !self.invalid.is_empty() {
+            parts.push(format!(
+                "broker sent invalid partition ids: {}",
+                id_list(&self.invalid)
+            ));
+        }
+        if !self.duplicate.is_empty() {
+            parts.push(format!(
+                "broker sent duplicate partition ids: {}",
+                id_list(&self.duplicate)
+            ));
+        }
+        (!parts.is_empty()).then(|| parts.join("; "))
+    }
+}
+
+/// `1, 2, 3` or, past a few, `1, 2, 3, 4, 5, … (12 in all)`.
+fn id_list(ids: &[i32]) -> String {
+    const SHOWN: usize = 5;
+    let mut s = ids
+        .iter()
+        .take(SHOWN)
+        .map(i32::to_string)
+        .collect::<Vec<_>>()
+        .join(", ");
+    if ids.len() > SHOWN {
+        s.push_str(&format!(", … ({} in all)", ids.len()));
+    }
+    s
+}
+
+/// The usable partitions of a topic's metadata (by id) and what is wrong with the rest.
+fn usable_of(t: &MetadataTopic) -> (Vec<&MetadataPartition>, Option<String>) {
+    let ids: Vec<i32> = t.partitions().iter().map(|p| p.id()).collect();
+    let check = PartitionCheck::of(&ids);
+    let usable = check.usable.iter().map(|&i| &t.partitions()[i]).collect();
+    (usable, check.anomaly())
+}
+
+/// The partitions of `topic` that may be asked about now, from a fresh metadata request (which
+/// also refreshes librdkafka's cache with what was checked), and what was wrong with the rest.
+pub fn usable_partitions(
+    client: &BaseConsumer<UiContext>,
+    topic: &str,
+    timeout: Duration,
+) -> Result<(Vec<i32>, Option<String>), String> {
+    let md = client
+        .fetch_metadata(Some(topic), timeout)
+        .map_err(describe_error)?;
+    let t = md
+        .topics()
+        .iter()
+        .find(|t| t.name() == topic)
+        .ok_or_else(|| format!("topic {topic:?} not found"))?;
+    if let Some(e) = t.error() {
+        return Err(format!("topic {topic:?}: {e:?}"));
+    }
+    let (usable, anomaly) = usable_of(t);
+    Ok((usable.iter().map(|p| p.id()).collect(), anomaly))
+}
+
+/// The usable partition ids of `topic` in `md` and what was wrong with the rest, or None when
+/// the topic is not listed or has an error.
+pub fn usable_in(
+    md: &rdkafka::metadata::Metadata,
+    topic: &str,
+) -> Option<(Vec<i32>, Option<String>)> {
+    let t = md.topics().iter().find(|t| t.name() == topic)?;
+    if t.error().is_some() {
+        return None;
+    }
+    let (usable, anomaly) = usable_of(t);
+    Some((usable.iter().map(|p| p.id()).collect(), anomaly))
+}
+
+/// Usable partition ids of every topic in `md` (see [`PartitionCheck`]).
+pub fn usable_map(md: &rdkafka::metadata::Metadata) -> std::collections::HashMap<String, Vec<i32>> {
+    md.topics()
+        .iter()
+        .map(|t| {
+            let (usable, _) = usable_of(t);
+            (
+                t.name().to_string(),
+                usable.iter().map(|p| p.id()).collect(),
+            )
+        })
+        .collect()
+}
+
+/// Watermarks as a broker may send them, checked: `0 <= low <= high`.
+pub fn check_watermarks(low: i64, high: i64) -> Option<(i64, i64)> {
+    (0 <= low && low <= high).then_some((low, high))
+}
+
+/// Why a partition's watermarks are not known.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum MarksError {
+    /// The lookup failed (timeout, no leader...): nothing to report beyond a missing figure.
+    Unavailable(String),
+    /// The broker answered offsets that cannot be: worth telling the person.
+    Impossible(String),
+}
+
+/// The watermarks of one partition the caller checked is usable, or why not.
+pub fn partition_watermarks(
+    client: &BaseConsumer<UiContext>,
+    topic: &str,
+    partition: i32,
+    timeout: Duration,
+) -> Result<(i64, i64), MarksError> {
+    let (lo, hi) = client
+        .fetch_watermarks(topic, partition, timeout)
+        .map_err(|e| MarksError::Unavailable(e.to_string()))?;
+    check_watermarks(lo, hi).ok_or_else(|| {
+        MarksError::Impossible(format!(
+            "broker sent impossible offsets for {topic}[{partition}]: low {lo}, high {hi}"
+        ))
     })
 }
 
@@ -54,21 +235,53 @@ pub fn watermarks(
     client: &BaseConsumer<UiContext>,
     topics: &[(String, Vec<i32>)],
 ) -> TopicWatermarks {
-    topics
-        .iter()
-        .map(|(t, parts)| {
-            let marks = parts
-                .iter()
-                .filter_map(|&p| {
-                    client
-                        .fetch_watermarks(t, p, Duration::from_secs(2))
-                        .ok()
-                        .map(|(lo, hi)| (p, lo, hi))
-                })
-                .collect();
-            (t.clone(), marks)
-        })
-        .collect()
+    watermarks_checked(client, topics, &|| false).0
+}
+
+/// [`watermarks`], and what the broker got wrong on the way. Only partitions that fresh
+/// metadata lists as usable are asked about, whatever the caller passed; `cancelled` is
+/// checked between topics.
+pub fn watermarks_checked(
+    client: &BaseConsumer<UiContext>,
+    topics: &[(String, Vec<i32>)],
+    cancelled: &dyn Fn() -> bool,
+) -> (TopicWatermarks, Vec<String>) {
+    let mut problems = Vec::new();
+    let mut out = Vec::with_capacity(topics.len());
+    for (t, parts) in topics {
+        if cancelled() {
+            break;
+        }
+        let usable = match usable_partitions(client, t, Duration::from_secs(2)) {
+            Ok((usable, anomaly)) => {
+                problems.extend(anomaly.map(|a| format!("topic {t}: {a}")));
+                usable
+            }
+            Err(_) => continue,
+        };
+        let mut asked: Vec<i32> = parts
+            .iter()
+            .copied()
+            .filter(|p| usable.contains(p))
+            .collect();
+        asked.sort_unstable();
+        asked.dedup();
+        let marks = asked
+            .into_iter()
+            .filter_map(
+                |p| match partition_watermarks(client, t, p, Duration::from_secs(2)) {
+                    Ok((lo, hi)) => Some((p, lo, hi)),
+                    Err(MarksError::Impossible(e)) => {
+                        problems.push(e);
+                        None
+                    }
+                    Err(MarksError::Unavailable(_)) => None,
+                },
+            )
+            .collect();
+        out.push((t.clone(), marks));
+    }
+    (out, problems)
 }
 
 /// A short, human explanation of a metadata failure.
@@ -105,6 +318,8 @@ impl PartitionDetail {
 pub struct TopicDetail {
     pub name: String,
     pub partitions: Vec<PartitionDetail>,
+    /// What the broker got wrong about this topic (impossible partition ids or offsets).
+    pub anomalies: Vec<String>,
 }
 
 pub fn topic_detail(client: &BaseConsumer<UiContext>, topic: &str) -> Result<TopicDetail, String> {
@@ -119,13 +334,19 @@ pub fn topic_detail(client: &BaseConsumer<UiContext>, topic: &str) -> Result<Top
     if let Some(e) = t.error() {
         return Err(format!("topic {topic:?}: {e:?}"));
     }
-    let partitions = t
-        .partitions()
+    let (usable, anomaly) = usable_of(t);
+    let mut anomalies: Vec<String> = anomaly.into_iter().collect();
+    let partitions = usable
         .iter()
         .map(|p| {
-            let marks = client
-                .fetch_watermarks(topic, p.id(), Duration::from_secs(3))
-                .ok();
+            let marks = match partition_watermarks(client, topic, p.id(), Duration::from_secs(3)) {
+                Ok(m) => Some(m),
+                Err(MarksError::Impossible(e)) => {
+                    anomalies.push(e);
+                    None
+                }
+                Err(MarksError::Unavailable(_)) => None,
+            };
             PartitionDetail {
                 id: p.id(),
                 leader: p.leader(),
@@ -139,6 +360,7 @@ pub fn topic_detail(client: &BaseConsumer<UiContext>, topic: &str) -> Result<Top
     Ok(TopicDetail {
         name: topic.to_string(),
         partitions,
+        anomalies,
     })
 }
 
@@ -153,52 +375,43 @@ pub struct ConfigItem {
     pub sensitive: bool,
 }
 
-pub fn create_admin(
-    settings: &ClientSettings,
-    ctx: UiContext,
-) -> anyhow::Result<AdminClient<UiContext>> {
-    Ok(settings.client_config().create_with_context(ctx)?)
+/// How long an admin request may take before it is reported as timed out.
+const ADMIN_TIMEOUT: Duration = TIMEOUT;
+
+/// The text the person sees for a failed admin request: the code and the broker's message.
+fn shown(e: ffi::admin::AdminFailure) -> String {
+    e.to_string()
 }
 
-fn opts() -> AdminOptions {
-    AdminOptions::new()
-        .operation_timeout(Some(TIMEOUT))
-        .request_timeout(Some(TIMEOUT))
-}
-
-type AdminResults<T> =
-    Result<Vec<Result<T, (String, rdkafka::types::RDKafkaErrorCode)>>, rdkafka::error::KafkaError>;
-
-fn one<T>(res: AdminResults<T>) -> Result<(), String> {
-    match res.map_err(|e| e.to_string())?.into_iter().next() {
-        Some(Ok(_)) => Ok(()),
-        Some(Err((_, code))) => Err(code.to_string()),
-        None => Err("the broker gave no answer".into()),
+fn source_name(s: rdkafka::bindings::rd_kafka_ConfigSource_t) -> &'static str {
+    use rdkafka::bindings::rd_kafka_ConfigSource_t as S;
+    match s {
+        S::RD_KAFKA_CONFIG_SOURCE_DYNAMIC_TOPIC_CONFIG => "DynamicTopic",
+        S::RD_KAFKA_CONFIG_SOURCE_DYNAMIC_BROKER_CONFIG => "DynamicBroker",
+        S::RD_KAFKA_CONFIG_SOURCE_DYNAMIC_DEFAULT_BROKER_CONFIG => "DynamicDefaultBroker",
+        S::RD_KAFKA_CONFIG_SOURCE_STATIC_BROKER_CONFIG => "StaticBroker",
+        S::RD_KAFKA_CONFIG_SOURCE_DEFAULT_CONFIG => "Default",
+        S::RD_KAFKA_CONFIG_SOURCE_GROUP_CONFIG => "Group",
+        _ => "Unknown",
     }
 }
 
-pub async fn describe_configs(
-    admin: &AdminClient<UiContext>,
+/// A topic's configs, overrides first. Blocking.
+pub fn describe_configs<C: ClientContext>(
+    client: &Client<C>,
     topic: &str,
 ) -> Result<Vec<ConfigItem>, String> {
-    let res = admin
-        .describe_configs(&[ResourceSpecifier::Topic(topic)], &opts())
-        .await
-        .map_err(|e| e.to_string())?;
-    let resource = res
-        .into_iter()
-        .next()
-        .ok_or("the broker gave no answer")?
-        .map_err(|e| e.to_string())?;
-    let mut items: Vec<ConfigItem> = resource
-        .entries
+    let entries =
+        ffi::admin::describe_topic_configs(client, topic, ADMIN_TIMEOUT).map_err(shown)?;
+    let mut items: Vec<ConfigItem> = entries
         .into_iter()
         .map(|e| ConfigItem {
-            overridden: matches!(e.source, ConfigSource::DynamicTopic),
-            source: format!("{:?}", e.source),
-            read_only: e.is_read_only,
-            sensitive: e.is_sensitive,
-            value: if e.is_sensitive {
+            overridden: e.source
+                == rdkafka::bindings::rd_kafka_ConfigSource_t::RD_KAFKA_CONFIG_SOURCE_DYNAMIC_TOPIC_CONFIG,
+            source: source_name(e.source).to_string(),
+            read_only: e.read_only,
+            sensitive: e.sensitive,
+            value: if e.sensitive {
                 Some("********".into())
             } else {
                 e.value
@@ -210,62 +423,93 @@ pub async fn describe_configs(
     Ok(items)
 }
 
-/// Sets one topic config. AlterConfigs replaces the topic's whole set of overrides, so the
-/// current overrides are sent along with the new value.
-pub async fn alter_config(
-    admin: &AdminClient<UiContext>,
+/// How a config was set: one key alone, or (on a broker without IncrementalAlterConfigs) the
+/// whole set of overrides sent again with it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ConfigSet {
+    Incremental,
+    /// AlterConfigs replaces every override: the ones we could read were sent along; sensitive
+    /// ones (their values are hidden) could not be and were reset.
+    Replaced {
+        reset_sensitive: Vec<String>,
+    },
+}
+
+/// Sets one topic config and leaves the others as they are (IncrementalAlterConfigs). A broker
+/// older than Kafka 2.3 has only AlterConfigs, which replaces the topic's whole set of
+/// overrides: there the current overrides are read and sent along, and the result says so.
+/// Blocking.
+pub fn alter_config<C: ClientContext>(
+    client: &Client<C>,
     topic: &str,
     key: &str,
     value: &str,
-) -> Result<(), String> {
-    let current = describe_configs(admin, topic).await?;
-    let mut alter = AlterConfig::new(ResourceSpecifier::Topic(topic));
-    for c in current
-        .iter()
-        .filter(|c| c.overridden && c.name != key && !c.sensitive)
-    {
-        if let Some(v) = &c.value {
-            alter = alter.set(&c.name, v);
+) -> Result<ConfigSet, String> {
+    use rdkafka::types::RDKafkaErrorCode as E;
+    match ffi::admin::set_topic_config(client, topic, key, value, ADMIN_TIMEOUT) {
+        Ok(()) => return Ok(ConfigSet::Incremental),
+        Err(e) if matches!(e.code, E::UnsupportedFeature | E::UnsupportedVersion) => {
+            tracing::info!("IncrementalAlterConfigs unsupported ({e}): replacing the overrides");
+        }
+        Err(e) => return Err(shown(e)),
+    }
+    let current = describe_configs(client, topic)?;
+    let mut set: Vec<(String, String)> = Vec::new();
+    let mut reset_sensitive = Vec::new();
+    for c in current.iter().filter(|c| c.overridden && c.name != key) {
+        match (&c.value, c.sensitive) {
+            (Some(v), false) => set.push((c.name.clone(), v.clone())),
+            (_, true) => reset_sensitive.push(c.name.clone()),
+            (None, false) => {}
         }
     }
-    alter = alter.set(key, value);
-    let res = admin
-        .alter_configs(&[alter], &opts())
-        .await
-        .map_err(|e| e.to_string())?;
-    match res.into_iter().next() {
-        Some(Ok(_)) => Ok(()),
-        Some(Err((_, code))) => Err(code.to_string()),
-        None => Err("the broker gave no answer".into()),
-    }
+    set.push((key.to_string(), value.to_string()));
+    ffi::admin::replace_topic_configs(client, topic, &set, ADMIN_TIMEOUT).map_err(shown)?;
+    Ok(ConfigSet::Replaced { reset_sensitive })
 }
 
-pub async fn create_topic(
-    admin: &AdminClient<UiContext>,
+/// Blocking.
+pub fn create_topic<C: ClientContext>(
+    client: &Client<C>,
     name: &str,
     partitions: i32,
     replication: i32,
     configs: &[(String, String)],
 ) -> Result<(), String> {
-    let mut t = NewTopic::new(name, partitions, TopicReplication::Fixed(replication));
-    for (k, v) in configs {
-        t = t.set(k, v);
-    }
-    one(admin.create_topics(&[t], &opts()).await)
+    ffi::admin::create_topic(
+        client,
+        name,
+        partitions,
+        replication,
+        configs,
+        ADMIN_TIMEOUT,
+    )
+    .map_err(shown)
 }
 
-pub async fn delete_topic(admin: &AdminClient<UiContext>, name: &str) -> Result<(), String> {
-    one(admin.delete_topics(&[name], &opts()).await)
+/// Blocking.
+pub fn delete_topic<C: ClientContext>(client: &Client<C>, name: &str) -> Result<(), String> {
+    ffi::admin::delete_topic(client, name, ADMIN_TIMEOUT).map_err(shown)
 }
 
-pub async fn add_partitions(
-    admin: &AdminClient<UiContext>,
+/// Grows `name` to `total` partitions, after checking what the broker says it has now: a
+/// topic whose partition list cannot be trusted is not changed. Blocking.
+pub fn add_partitions(
+    meta: &BaseConsumer<UiContext>,
     name: &str,
     total: usize,
 ) -> Result<(), String> {
-    one(admin
-        .create_partitions(&[NewPartitions::new(name, total)], &opts())
-        .await)
+    let (usable, anomaly) = usable_partitions(meta, name, TIMEOUT)?;
+    if let Some(a) = anomaly {
+        return Err(format!("not changing {name}: {a}"));
+    }
+    if total <= usable.len() {
+        return Err(format!(
+            "{name} has {} partitions already: the new total must be more",
+            usable.len()
+        ));
+    }
+    ffi::admin::create_partitions(meta.client(), name, total, ADMIN_TIMEOUT).map_err(shown)
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -3,10 +3,14 @@
 
 use rdkafka::client::ClientContext;
 use rdkafka::config::RDKafkaLogLevel;
-use rdkafka::consumer::ConsumerContext;
+use rdkafka::consumer::{BaseConsumer, Consumer, ConsumerContext};
 use rdkafka::error::KafkaError;
 use rdkafka::ClientConfig;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
+use std::time::Duration;
+
+use super::ffi::MainQueue;
 
 use tokio::sync::mpsc;
 
@@ -93,18 +97,94 @@ impl ClientSettings {
 #[derive(Clone)]
 pub struct UiContext {
     events: Option<mpsc::Sender<Event>>,
+    /// Log, statistics and error events served so far (shared by clones).
+    served: Arc<AtomicU64>,
 }
 
 impl UiContext {
     pub fn new(events: mpsc::Sender<Event>) -> Self {
         Self {
             events: Some(events),
+            served: Arc::default(),
         }
     }
 
     /// A context that only logs, for clients that have no UI to tell (benchmarks, tests).
     pub fn silent() -> Self {
-        Self { events: None }
+        Self {
+            events: None,
+            served: Arc::default(),
+        }
+    }
+
+    fn served(&self) {
+        self.served.fetch_add(1, Ordering::Relaxed);
+    }
+
+    /// How many log, statistics and error events the clients of this context delivered: an
+    /// unserved queue keeps it still while librdkafka piles the events up.
+    pub fn events_served(&self) -> u64 {
+        self.served.load(Ordering::Relaxed)
+    }
+}
+
+/// How often a served queue is looked at when nothing wakes its thread.
+const SERVE_EVERY: Duration = Duration::from_millis(50);
+/// Events served per look at most, so that a flood cannot hold a thread forever.
+pub const SERVE_BUDGET: usize = 10_000;
+
+/// Serves the events waiting on `consumer`'s queue (logs, errors, statistics: its main queue
+/// is forwarded there), `SERVE_BUDGET` at most. Returns how many were served.
+pub fn serve_queue<C: ConsumerContext>(consumer: &BaseConsumer<C>, queue: &MainQueue<'_>) -> usize {
+    let waiting = queue.len().min(SERVE_BUDGET);
+    for _ in 0..waiting {
+        // One event per zero-wait poll; errors reach the context, which reports them.
+        let _ = consumer.poll(Duration::ZERO);
+    }
+    waiting
+}
+
+/// A thread that serves the queue of a consumer nothing else polls (the metadata consumer):
+/// without it, every log line (`-X debug=...`), error and statistics report librdkafka emits
+/// for that client stays queued inside librdkafka, and memory grows without end.
+pub struct EventServer {
+    stop: Option<std::sync::mpsc::Sender<()>>,
+    thread: Option<std::thread::JoinHandle<()>>,
+}
+
+impl EventServer {
+    pub fn start<C: ConsumerContext + 'static>(
+        consumer: Arc<BaseConsumer<C>>,
+    ) -> std::io::Result<EventServer> {
+        let (stop, stopped) = std::sync::mpsc::channel::<()>();
+        let thread = std::thread::Builder::new()
+            .name("kafka-events".into())
+            .spawn(move || {
+                let Some(queue) = MainQueue::of_consumer(consumer.client()) else {
+                    tracing::error!("the metadata consumer has no queue to serve");
+                    return;
+                };
+                // Waits on the stop channel, not in a spinning poll (see `MainQueue`); a
+                // stop or a dropped server ends the loop.
+                while let Err(std::sync::mpsc::RecvTimeoutError::Timeout) =
+                    stopped.recv_timeout(SERVE_EVERY)
+                {
+                    serve_queue(&consumer, &queue);
+                }
+            })?;
+        Ok(EventServer {
+            stop: Some(stop),
+            thread: Some(thread),
+        })
+    }
+}
+
+impl Drop for EventServer {
+    fn drop(&mut self) {
+        drop(self.stop.take());
+        if let Some(t) = self.thread.take() {
+            let _ = t.join();
+        }
     }
 }
 
@@ -124,10 +204,18 @@ pub fn log_to_tracing(level: RDKafkaLogLevel, fac: &str, msg: &str) {
 
 impl ClientContext for UiContext {
     fn log(&self, level: RDKafkaLogLevel, fac: &str, msg: &str) {
+        self.served();
         log_to_tracing(level, fac, msg);
     }
 
+    /// Nothing shows statistics: the default would parse every report's JSON (kilobytes,
+    /// every `statistics.interval.ms`) only to log it.
+    fn stats_raw(&self, _: &[u8]) {
+        self.served();
+    }
+
     fn error(&self, error: KafkaError, reason: &str) {
+        self.served();
         tracing::warn!(target: "librdkafka", "client error: {error}: {reason}");
         if let Some(tx) = &self.events {
             // A full channel means the UI is already flooded with news; dropping one error

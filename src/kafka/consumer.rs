@@ -4,6 +4,7 @@
 //! A bounded channel means that if the UI falls behind, this thread waits and librdkafka's own
 //! (bounded) prefetch queue fills up: memory stays flat and no record is skipped.
 
+use std::collections::HashMap;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 use std::thread::JoinHandle;
@@ -13,8 +14,10 @@ use rdkafka::consumer::{BaseConsumer, Consumer};
 use rdkafka::{Offset, TopicPartitionList};
 use tokio::sync::mpsc;
 
-use super::client::{ClientSettings, UiContext};
+use super::admin;
+use super::client::{ClientSettings, UiContext, SERVE_BUDGET};
 use super::fetch_queue::{FetchQueue, Fetched};
+use super::ffi::MainQueue;
 use super::model::Record;
 use super::start::StartFrom;
 use crate::event::{Event, KafkaEvent};
@@ -33,9 +36,15 @@ pub struct TailRequest {
 pub struct TailHandle {
     cancel: Arc<AtomicBool>,
     thread: Option<JoinHandle<()>>,
+    ctx: UiContext,
 }
 
 impl TailHandle {
+    /// Log, statistics and error events the tail's consumer delivered so far.
+    pub fn events_served(&self) -> u64 {
+        self.ctx.events_served()
+    }
+
     pub fn stop(mut self) {
         self.cancel.store(true, Ordering::Relaxed);
         if let Some(t) = self.thread.take() {
@@ -55,7 +64,8 @@ pub fn spawn_tail(
     req: TailRequest,
     tx: mpsc::Sender<Event>,
 ) -> anyhow::Result<TailHandle> {
-    let consumer = create_consumer(settings, UiContext::new(tx.clone()))?;
+    let ctx = UiContext::new(tx.clone());
+    let consumer = create_consumer(settings, ctx.clone())?;
     let cancel = Arc::new(AtomicBool::new(false));
     let flag = cancel.clone();
     let embedded = settings.embedded;
@@ -65,6 +75,7 @@ pub fn spawn_tail(
     Ok(TailHandle {
         cancel,
         thread: Some(thread),
+        ctx,
     })
 }
 
@@ -119,7 +130,40 @@ fn status(tx: &mpsc::Sender<Event>, generation: u64, status: String, error: bool
     }));
 }
 
-/// Waits for the topic to exist, then assigns every partition at the requested start.
+/// How long each offset lookup of a starting tail may take (one request per leader for all
+/// partitions, not one per partition): a slow broker delays the tail, never the app.
+const LOOKUP_TIMEOUT: Duration = Duration::from_secs(5);
+
+/// Ends (`Offset::End`) or beginnings (`Offset::Beginning`) of `partitions`, in one lookup
+/// (ListOffsets per leader) bounded by `LOOKUP_TIMEOUT`. Partitions whose answer failed, or was
+/// impossible (negative), are missing from the map.
+fn lookup_offsets(
+    consumer: &BaseConsumer<UiContext>,
+    topic: &str,
+    partitions: &[i32],
+    which: Offset,
+) -> HashMap<i32, i64> {
+    let mut query = TopicPartitionList::new();
+    for &p in partitions {
+        // A timestamp of -1 (latest) or -2 (earliest) asks for the end or the beginning.
+        let _ = query.add_partition_offset(topic, p, which);
+    }
+    let Ok(found) = consumer.offsets_for_times(query, LOOKUP_TIMEOUT) else {
+        return HashMap::new();
+    };
+    found
+        .elements()
+        .iter()
+        .filter(|e| e.error().is_ok() && partitions.contains(&e.partition()))
+        .filter_map(|e| match e.offset() {
+            Offset::Offset(o) if o >= 0 => Some((e.partition(), o)),
+            _ => None,
+        })
+        .collect()
+}
+
+/// Waits for the topic to exist, then assigns every usable partition at the requested start.
+/// Every wait checks `cancel`, and every lookup is bounded: a tail being replaced ends soon.
 fn assign<'c>(
     consumer: &'c BaseConsumer<UiContext>,
     req: &TailRequest,
@@ -128,33 +172,39 @@ fn assign<'c>(
     tx: &mpsc::Sender<Event>,
 ) -> Option<(usize, Option<String>, FetchQueue<'c>)> {
     let mut waited = false;
-    let partitions: Vec<i32> = loop {
+    let mut reported = None;
+    let (partitions, anomaly): (Vec<i32>, Option<String>) = loop {
         if cancel.load(Ordering::Relaxed) {
             return None;
         }
         match consumer.fetch_metadata(Some(&req.topic), Duration::from_secs(5)) {
-            Ok(md) => {
-                let t = md.topics().iter().find(|t| t.name() == req.topic);
-                match t {
-                    Some(t) if t.error().is_none() && !t.partitions().is_empty() => {
-                        break t.partitions().iter().map(|p| p.id()).collect();
-                    }
-                    _ => {
-                        if !waited {
-                            status(
-                                tx,
-                                req.generation,
-                                format!(
-                                    "topic {:?} does not exist (yet); waiting for it",
-                                    req.topic
-                                ),
-                                false,
-                            );
-                            waited = true;
-                        }
+            Ok(md) => match admin::usable_in(&md, &req.topic) {
+                Some((ids, anomaly)) if !ids.is_empty() => break (ids, anomaly),
+                Some((_, Some(anomaly))) => {
+                    // Listed, but with no partition that can be read: say why, and look again
+                    // (the broker may come to its senses).
+                    if reported.as_ref() != Some(&anomaly) {
+                        status(
+                            tx,
+                            req.generation,
+                            format!("topic {:?}: {anomaly}; nothing to tail", req.topic),
+                            true,
+                        );
+                        reported = Some(anomaly);
                     }
                 }
-            }
+                _ => {
+                    if !waited {
+                        status(
+                            tx,
+                            req.generation,
+                            format!("topic {:?} does not exist (yet); waiting for it", req.topic),
+                            false,
+                        );
+                        waited = true;
+                    }
+                }
+            },
             Err(e) => status(
                 tx,
                 req.generation,
@@ -162,10 +212,19 @@ fn assign<'c>(
                 true,
             ),
         }
-        std::thread::sleep(Duration::from_millis(1000));
+        // Waits a second, in steps, so that a cancelled tail does not linger.
+        for _ in 0..10 {
+            if cancel.load(Ordering::Relaxed) {
+                return None;
+            }
+            std::thread::sleep(Duration::from_millis(100));
+        }
     };
 
-    let mut notice = None;
+    let mut notices: Vec<String> = anomaly
+        .map(|a| format!("{a}: tailing the other partitions"))
+        .into_iter()
+        .collect();
     let mut tpl = TopicPartitionList::new();
     // A topic created after the tail began holds only records newer than the tail: reading it
     // from the beginning is what "from the end" meant, and catches a record that created it.
@@ -180,25 +239,39 @@ fn assign<'c>(
         // `Ago` is replaced below by a timestamp lookup.
         StartFrom::End | StartFrom::Ago(_) => Offset::End,
     };
+    // "The end" and "the last N" are fixed to absolute offsets now, so that once the tail says
+    // it is live, a record produced next is read even if the broker goes away before librdkafka
+    // would have looked the end up itself. Where a lookup fails, librdkafka looks it up later.
+    let (ends, starts) = match offset {
+        Offset::End | Offset::OffsetTail(_) => {
+            let ends = lookup_offsets(consumer, &req.topic, &partitions, Offset::End);
+            let starts =
+                if matches!(offset, Offset::OffsetTail(_)) && !cancel.load(Ordering::Relaxed) {
+                    lookup_offsets(consumer, &req.topic, &partitions, Offset::Beginning)
+                } else {
+                    HashMap::new()
+                };
+            (ends, starts)
+        }
+        _ => (HashMap::new(), HashMap::new()),
+    };
+    if cancel.load(Ordering::Relaxed) {
+        return None;
+    }
     for &p in &partitions {
-        // "The end" and "the last N" are fixed to absolute offsets now, so that once the tail
-        // says it is live, a record produced next is read even if the broker goes away before
-        // librdkafka would have looked the end up itself.
-        let fixed = match offset {
-            Offset::End | Offset::OffsetTail(_) => consumer
-                .fetch_watermarks(&req.topic, p, Duration::from_secs(5))
-                .ok()
-                .map(|(lo, hi)| match offset {
-                    Offset::OffsetTail(n) => Offset::Offset((hi - n).max(lo)),
-                    _ => Offset::Offset(hi),
-                }),
+        let fixed = match (offset, ends.get(&p)) {
+            (Offset::OffsetTail(n), Some(&hi)) => {
+                let lo = starts.get(&p).copied().unwrap_or(0).min(hi);
+                Some(Offset::Offset(hi.saturating_sub(n).max(lo)))
+            }
+            (Offset::End, Some(&hi)) => Some(Offset::Offset(hi)),
             _ => None,
         };
         let _ = tpl.add_partition_offset(&req.topic, p, fixed.unwrap_or(offset));
     }
     if let Some(ts) = start.timestamp_ms(SystemTime::now()) {
         if embedded {
-            notice = Some(
+            notices.push(
                 "the embedded broker cannot look up offsets by time: starting from the end".into(),
             );
         } else {
@@ -209,30 +282,27 @@ fn assign<'c>(
             match consumer.offsets_for_times(query, Duration::from_secs(10)) {
                 Ok(found) => tpl = found,
                 Err(e) => {
-                    notice = Some(format!("time lookup failed ({e}): starting from the end"));
+                    notices.push(format!("time lookup failed ({e}): starting from the end"));
                 }
             }
         }
     }
-    // Before `assign`, so that librdkafka keeps the forward.
-    let Some(queue) = FetchQueue::forward(consumer, &req.topic, &partitions, BATCH_MAX) else {
-        status(
-            tx,
-            req.generation,
-            "cannot set up the tail's queue in librdkafka".into(),
-            true,
-        );
-        return None;
-    };
-    if let Err(e) = consumer.assign(&tpl) {
-        status(
-            tx,
-            req.generation,
-            format!("cannot assign partitions: {e}"),
-            true,
-        );
+    if cancel.load(Ordering::Relaxed) {
         return None;
     }
+    let queue = match FetchQueue::assign(consumer, &tpl, BATCH_MAX) {
+        Ok(q) => q,
+        Err(e) => {
+            status(
+                tx,
+                req.generation,
+                format!("cannot assign partitions: {e}"),
+                true,
+            );
+            return None;
+        }
+    };
+    let notice = (!notices.is_empty()).then(|| notices.join("; "));
     Some((partitions.len(), notice, queue))
 }
 
@@ -258,16 +328,21 @@ fn run_tail(
     let mut spare: Vec<Record> = Vec::new();
     let mut batch: Vec<Record> = recycle::take(&mut spare);
     let mut batch_started = Instant::now();
+    let own_queue = MainQueue::of_consumer(consumer.client());
     while !cancel.load(Ordering::Relaxed) {
-        // Errors, logs and statistics: the records themselves come through `queue`.
+        // Errors, logs and statistics, all that wait (one a loop would fall behind
+        // `-X debug=all`): the records themselves come through `queue`.
         let mut errors = Vec::new();
-        match consumer.poll(Duration::ZERO) {
-            Some(Err(e)) => errors.push(e.to_string()),
-            Some(Ok(msg)) => {
-                // Fetched before the forward took effect: a record all the same.
-                push(&mut batch, &mut spare, &req.topic, &Fetched::borrowed(&msg));
+        let waiting = own_queue.as_ref().map_or(1, MainQueue::len);
+        for _ in 0..waiting.min(SERVE_BUDGET) {
+            match consumer.poll(Duration::ZERO) {
+                Some(Err(e)) => errors.push(e.to_string()),
+                Some(Ok(msg)) => {
+                    // Fetched before the forward took effect: a record all the same.
+                    push(&mut batch, &mut spare, &req.topic, &Fetched::borrowed(&msg));
+                }
+                None => {}
             }
-            None => {}
         }
         let wait = if batch.is_empty() {
             batch_started = Instant::now();
@@ -275,9 +350,11 @@ fn run_tail(
         } else {
             Duration::ZERO
         };
-        let got = queue.drain(wait, BATCH_MAX - batch.len(), |m| match m.error() {
-            Some(e) => errors.push(e),
-            None => push(&mut batch, &mut spare, &req.topic, &m),
+        let got = queue.drain(wait, BATCH_MAX.saturating_sub(batch.len()), |m| {
+            match m.error() {
+                Some(e) => errors.push(e),
+                None => push(&mut batch, &mut spare, &req.topic, &m),
+            }
         });
         for e in errors {
             tracing::warn!("tail {}: {e}", req.topic);
@@ -544,5 +621,47 @@ mod tests {
         assert_eq!(checked, n);
         assert_eq!(tail.records.len(), 100);
         h.stop();
+    }
+
+    /// The tail's thread serves every log, error and statistics event that waits, not one a
+    /// loop: with `-X debug=all` librdkafka logs hundreds of lines a second for a tail, and one
+    /// event per 100 ms wait (10 a second) let them pile up inside librdkafka without end.
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn the_tail_serves_all_its_events() {
+        use crate::broker::mock::{MockBroker, MockOptions};
+        use crate::broker::EmbeddedBroker;
+
+        let b = MockBroker::start(MockOptions::loopback()).await.unwrap();
+        b.create_topic_async("busy", 1).await.unwrap();
+        let mut settings = ClientSettings::new(b.address().to_string());
+        settings.embedded = true;
+        settings.properties = vec![
+            ("debug".into(), "all".into()),
+            ("statistics.interval.ms".into(), "10".into()),
+        ];
+        let (tx, mut rx) = tokio::sync::mpsc::channel(1024);
+        let drain = tokio::spawn(async move { while rx.recv().await.is_some() {} });
+        let h = spawn_tail(
+            &settings,
+            TailRequest {
+                topic: "busy".into(),
+                start: StartFrom::End,
+                generation: 1,
+            },
+            tx,
+        )
+        .unwrap();
+        let t0 = Instant::now();
+        let deadline = t0 + Duration::from_secs(10);
+        while h.events_served() < 2_000 {
+            assert!(
+                Instant::now() < deadline,
+                "{} events served in 10 s: the tail's queue is not kept empty",
+                h.events_served()
+            );
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+        h.stop();
+        drain.abort();
     }
 }

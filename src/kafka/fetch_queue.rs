@@ -16,6 +16,7 @@ use std::time::Duration;
 
 use rdkafka::bindings as rd;
 use rdkafka::consumer::{BaseConsumer, Consumer, ConsumerContext};
+use rdkafka::TopicPartitionList;
 
 use rdkafka::message::BorrowedMessage;
 
@@ -113,7 +114,7 @@ unsafe fn bytes<'a>(ptr: *mut c_void, len: usize) -> Option<&'a [u8]> {
     }
 }
 
-/// A queue of ours that the given partitions' records are forwarded to. It borrows the
+/// A queue of ours that the assigned partitions' records are forwarded to. It borrows the
 /// consumer, so it is destroyed before the consumer is.
 pub struct FetchQueue<'c> {
     queue: NonNull<rd::rd_kafka_queue_t>,
@@ -122,39 +123,50 @@ pub struct FetchQueue<'c> {
 }
 
 impl<'c> FetchQueue<'c> {
-    /// Forwards `partitions` of `topic` to a new queue. Call it before `assign`: librdkafka then
-    /// keeps this forward instead of routing the partitions to the consumer's queue.
-    pub fn forward<C: ConsumerContext>(
+    /// Forwards the fetch queue of every partition in `tpl` to a new queue, then assigns them
+    /// (at `tpl`'s offsets). One step, because the order matters: librdkafka keeps a forward
+    /// made before `assign`, while partitions assigned first go on feeding the consumer's own
+    /// queue.
+    pub fn assign<C: ConsumerContext>(
         consumer: &'c BaseConsumer<C>,
-        topic: &str,
-        partitions: &[i32],
+        tpl: &TopicPartitionList,
         batch: usize,
-    ) -> Option<Self> {
-        let topic = CString::new(topic).ok()?;
+    ) -> Result<Self, String> {
         let rk = consumer.client().native_ptr();
-        // SAFETY: `rk` is live while `consumer` is borrowed, which outlives this queue. The
-        // partition queue handles are released at once: the forward holds its own reference.
-        unsafe {
-            let queue = NonNull::new(rd::rd_kafka_queue_new(rk))?;
-            for &p in partitions {
-                let pq = rd::rd_kafka_queue_get_partition(rk, topic.as_ptr(), p);
+        // SAFETY: `rk` is live while `consumer` is borrowed, which outlives this queue.
+        let queue = NonNull::new(unsafe { rd::rd_kafka_queue_new(rk) })
+            .ok_or("librdkafka could not create a queue")?;
+        // From here on, Drop releases the queue whatever goes wrong.
+        let this = FetchQueue {
+            queue,
+            slots: vec![std::ptr::null_mut(); batch.max(1)],
+            _consumer: PhantomData,
+        };
+        for e in tpl.elements() {
+            let topic = CString::new(e.topic()).map_err(|_| "a topic name holds a NUL byte")?;
+            // SAFETY: `rk` and our queue are live; the partition's queue handle is released at
+            // once (the forward holds its own reference).
+            unsafe {
+                let pq = rd::rd_kafka_queue_get_partition(rk, topic.as_ptr(), e.partition());
                 if pq.is_null() {
-                    rd::rd_kafka_queue_destroy(queue.as_ptr());
-                    return None;
+                    return Err(format!(
+                        "librdkafka has no queue for {}[{}]",
+                        e.topic(),
+                        e.partition()
+                    ));
                 }
-                rd::rd_kafka_queue_forward(pq, queue.as_ptr());
+                rd::rd_kafka_queue_forward(pq, this.queue.as_ptr());
                 rd::rd_kafka_queue_destroy(pq);
             }
-            Some(FetchQueue {
-                queue,
-                slots: vec![std::ptr::null_mut(); batch.max(1)],
-                _consumer: PhantomData,
-            })
         }
+        consumer.assign(tpl).map_err(|e| e.to_string())?;
+        Ok(this)
     }
 
     /// Hands each available message (at most `limit`) to `each`, waiting up to `wait` for the
-    /// first one. Returns how many were handed out.
+    /// first one. Returns how many were handed out. Every message is destroyed once `each` is
+    /// done with it, or when `each` panics (with the rest of the batch): a message never
+    /// destroyed would make `rd_kafka_destroy` wait for it forever.
     pub fn drain(
         &mut self,
         wait: Duration,
@@ -162,9 +174,9 @@ impl<'c> FetchQueue<'c> {
         mut each: impl FnMut(Fetched<'_>),
     ) -> usize {
         let limit = limit.clamp(1, self.slots.len());
-        // SAFETY: the queue is live (owned by self, its client borrowed); every message
-        // returned is handed out by reference and destroyed exactly once right after.
-        unsafe {
+        // SAFETY: the queue is live (owned by self, its client borrowed); the messages returned
+        // are owned by `Lent` from here on.
+        let n = unsafe {
             let mut n = rd::rd_kafka_consume_batch_queue(
                 self.queue.as_ptr(),
                 0,
@@ -182,12 +194,35 @@ impl<'c> FetchQueue<'c> {
                 self.slots[0] = m;
                 n = 1;
             }
-            let n = n.max(0) as usize;
-            for &m in &self.slots[..n] {
-                each(Fetched(&*m));
-                rd::rd_kafka_message_destroy(m);
-            }
-            n
+            usize::try_from(n).unwrap_or(0).min(limit)
+        };
+        let mut lent = Lent {
+            slots: &self.slots[..n],
+            next: 0,
+        };
+        while let Some(&m) = lent.slots.get(lent.next) {
+            // SAFETY: a live message, lent to `each` for the call only.
+            each(Fetched(unsafe { &*m }));
+            lent.next += 1;
+            // SAFETY: destroyed once: `lent` no longer covers it.
+            unsafe { rd::rd_kafka_message_destroy(m) };
+        }
+        n
+    }
+}
+
+/// Messages of one batch not yet destroyed (`slots[next..]`): dropping this destroys them,
+/// which is what happens when the closure they were lent to panics.
+struct Lent<'s> {
+    slots: &'s [*mut rd::rd_kafka_message_t],
+    next: usize,
+}
+
+impl Drop for Lent<'_> {
+    fn drop(&mut self) {
+        for &m in &self.slots[self.next.min(self.slots.len())..] {
+            // SAFETY: each of these was returned by librdkafka and not yet destroyed.
+            unsafe { rd::rd_kafka_message_destroy(m) };
         }
     }
 }
@@ -207,7 +242,7 @@ mod tests {
     use rdkafka::message::{Header as RdHeader, OwnedHeaders};
     use rdkafka::mocking::MockCluster;
     use rdkafka::producer::{BaseProducer, BaseRecord, Producer};
-    use rdkafka::{ClientConfig, Offset, TopicPartitionList};
+    use rdkafka::{ClientConfig, Offset};
 
     use super::*;
 
@@ -255,10 +290,9 @@ mod tests {
             .set("enable.auto.commit", "false")
             .create()
             .unwrap();
-        let mut queue = FetchQueue::forward(&consumer, "t", &[0], 16).unwrap();
         let mut tpl = TopicPartitionList::new();
         tpl.add_partition_offset("t", 0, Offset::Beginning).unwrap();
-        consumer.assign(&tpl).unwrap();
+        let mut queue = FetchQueue::assign(&consumer, &tpl, 16).unwrap();
 
         let mut seen: Vec<Seen> = Vec::new();
         let deadline = Instant::now() + Duration::from_secs(10);
@@ -316,5 +350,58 @@ mod tests {
         let p0 = position.find_partition("t", 0).unwrap();
         assert_eq!(p0.offset(), Offset::Offset(3));
         drop(queue);
+    }
+
+    /// A panic in the closure leaks no message: librdkafka's destroy waits for every message
+    /// it handed out, so one leaked message would hang the consumer's drop (and quitting).
+    #[test]
+    fn a_panic_in_the_closure_leaks_no_message() {
+        let mock = MockCluster::new(1).unwrap();
+        mock.create_topic("t", 1, 1).unwrap();
+        let bootstrap = mock.bootstrap_servers();
+        let producer: BaseProducer = ClientConfig::new()
+            .set("bootstrap.servers", &bootstrap)
+            .create()
+            .unwrap();
+        for i in 0..20 {
+            let v = format!("v{i}");
+            producer
+                .send(BaseRecord::<str, str>::to("t").payload(&v))
+                .map_err(|(e, _)| e)
+                .unwrap();
+        }
+        producer.flush(Duration::from_secs(10)).unwrap();
+
+        let (done_tx, done_rx) = std::sync::mpsc::channel();
+        std::thread::spawn(move || {
+            let consumer: BaseConsumer = ClientConfig::new()
+                .set("bootstrap.servers", &bootstrap)
+                .set("group.id", "fetch-queue-panic")
+                .set("enable.auto.commit", "false")
+                .create()
+                .unwrap();
+            let mut tpl = TopicPartitionList::new();
+            tpl.add_partition_offset("t", 0, Offset::Beginning).unwrap();
+            let mut queue = FetchQueue::assign(&consumer, &tpl, 16).unwrap();
+            let deadline = Instant::now() + Duration::from_secs(10);
+            let mut panicked = 0;
+            // Panic on the first record of each batch until several batches went that way.
+            while panicked < 3 && Instant::now() < deadline {
+                let r = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                    queue.drain(Duration::from_millis(100), 16, |_| panic!("closure fails"))
+                }));
+                if r.is_err() {
+                    panicked += 1;
+                }
+            }
+            assert_eq!(panicked, 3, "no records came");
+            drop(queue);
+            drop(consumer);
+            let _ = done_tx.send(());
+        });
+        assert!(
+            done_rx.recv_timeout(Duration::from_secs(30)).is_ok(),
+            "the consumer was not destroyed within 30 s: messages leaked"
+        );
     }
 }

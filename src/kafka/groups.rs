@@ -4,10 +4,10 @@
 use std::collections::BTreeMap;
 use std::time::Duration;
 
-use rdkafka::admin::{AdminClient, AdminOptions};
 use rdkafka::consumer::{BaseConsumer, CommitMode, Consumer};
 use rdkafka::{Offset, TopicPartitionList};
 
+use super::admin::{partition_watermarks, usable_map};
 use super::client::{ClientSettings, UiContext};
 use super::consumer::create_consumer;
 
@@ -53,7 +53,10 @@ pub struct GroupDetail {
 
 impl GroupDetail {
     pub fn total_lag(&self) -> i64 {
-        self.offsets.iter().filter_map(|p| p.lag).sum()
+        self.offsets
+            .iter()
+            .filter_map(|p| p.lag)
+            .fold(0i64, i64::saturating_add)
     }
 
     /// Offsets may be changed only while nobody consumes: the broker would reject it anyway.
@@ -142,7 +145,7 @@ pub fn list_groups(client: &BaseConsumer<UiContext>) -> Result<Vec<GroupSummary>
 pub fn lag(committed: Option<i64>, end: Option<i64>) -> (Option<i64>, bool) {
     match (committed, end) {
         (Some(c), Some(e)) if c > e => (Some(0), true),
-        (Some(c), Some(e)) => (Some(e - c), false),
+        (Some(c), Some(e)) => (Some(e.saturating_sub(c)), false),
         _ => (None, false),
     }
 }
@@ -175,11 +178,25 @@ pub fn describe_group(
         None => ("Unknown".to_string(), Vec::new()),
     };
 
+    // Only partitions the metadata lists as usable are asked about (see
+    // `admin::PartitionCheck`): a broker's committed offsets and a member's assignment may name
+    // any partition at all.
     let md = meta.fetch_metadata(None, TIMEOUT).map_err(err)?;
+    let usable = usable_map(&md);
+    let is_usable = |t: &str, p: i32| usable.get(t).is_some_and(|ps| ps.contains(&p));
+    let end_of = |t: &str, p: i32| {
+        is_usable(t, p)
+            .then(|| {
+                partition_watermarks(meta, t, p, TIMEOUT)
+                    .ok()
+                    .map(|(_, hi)| hi)
+            })
+            .flatten()
+    };
     let mut tpl = TopicPartitionList::new();
-    for t in md.topics().iter().filter(|t| !t.name().starts_with("__")) {
-        for p in t.partitions() {
-            tpl.add_partition(t.name(), p.id());
+    for (t, parts) in usable.iter().filter(|(t, _)| !t.starts_with("__")) {
+        for &p in parts {
+            tpl.add_partition(t, p);
         }
     }
     let reader = group_client(settings, group)?;
@@ -189,10 +206,7 @@ pub fn describe_group(
         let Offset::Offset(c) = e.offset() else {
             continue;
         };
-        let end = meta
-            .fetch_watermarks(e.topic(), e.partition(), TIMEOUT)
-            .ok()
-            .map(|(_, hi)| hi);
+        let end = end_of(e.topic(), e.partition());
         let (lag, ahead) = lag(Some(c), end);
         offsets.push(PartitionLag {
             topic: e.topic().to_string(),
@@ -211,15 +225,11 @@ pub fn describe_group(
                     .iter()
                     .any(|o| &o.topic == topic && o.partition == p)
                 {
-                    let end = meta
-                        .fetch_watermarks(topic, p, TIMEOUT)
-                        .ok()
-                        .map(|(_, hi)| hi);
                     offsets.push(PartitionLag {
                         topic: topic.clone(),
                         partition: p,
                         committed: None,
-                        end,
+                        end: end_of(topic, p),
                         lag: None,
                         ahead: false,
                     });
@@ -244,6 +254,28 @@ fn group_client(settings: &ClientSettings, group: &str) -> Result<BaseConsumer<U
     create_consumer(&s, UiContext::silent()).map_err(|e| settings.mask(&format!("{e:#}")))
 }
 
+/// Fails naming the partitions of `targets` that fresh metadata does not list as usable: no
+/// offset of theirs is looked up or committed.
+fn check_usable<'a>(
+    meta: &BaseConsumer<UiContext>,
+    targets: impl Iterator<Item = (&'a str, i32)>,
+) -> Result<(), String> {
+    let md = meta.fetch_metadata(None, TIMEOUT).map_err(err)?;
+    let usable = usable_map(&md);
+    let bad: Vec<String> = targets
+        .filter(|(t, p)| !usable.get(*t).is_some_and(|ps| ps.contains(p)))
+        .map(|(t, p)| format!("{t}[{p}]"))
+        .collect();
+    if bad.is_empty() {
+        Ok(())
+    } else {
+        Err(format!(
+            "the cluster's metadata does not list {} as valid partitions: nothing was changed",
+            bad.join(", ")
+        ))
+    }
+}
+
 /// Computes the new offsets for every partition the group has committed.
 pub fn plan_reset(
     meta: &BaseConsumer<UiContext>,
@@ -252,6 +284,15 @@ pub fn plan_reset(
 ) -> Result<ResetPlan, String> {
     let mut moves = Vec::new();
     let targets: Vec<&PartitionLag> = detail.offsets.iter().collect();
+    check_usable(
+        meta,
+        targets.iter().map(|p| (p.topic.as_str(), p.partition)),
+    )?;
+    let marks = |p: &PartitionLag| {
+        partition_watermarks(meta, &p.topic, p.partition, TIMEOUT).map_err(|e| match e {
+            super::admin::MarksError::Unavailable(e) | super::admin::MarksError::Impossible(e) => e,
+        })
+    };
     if let ResetTo::Timestamp(ts) = to {
         let mut q = TopicPartitionList::new();
         for p in &targets {
@@ -264,21 +305,15 @@ pub fn plan_reset(
                 .find_partition(&p.topic, p.partition)
                 .map(|e| e.offset())
             {
-                Some(Offset::Offset(o)) => o,
+                Some(Offset::Offset(o)) if o >= 0 => o,
                 // No record at or after the time: the end.
-                _ => {
-                    meta.fetch_watermarks(&p.topic, p.partition, TIMEOUT)
-                        .map_err(err)?
-                        .1
-                }
+                _ => marks(p)?.1,
             };
             moves.push((p.topic.clone(), p.partition, p.committed, new));
         }
     } else {
         for p in &targets {
-            let (lo, hi) = meta
-                .fetch_watermarks(&p.topic, p.partition, TIMEOUT)
-                .map_err(err)?;
+            let (lo, hi) = marks(p)?;
             let new = match to {
                 ResetTo::Earliest => lo,
                 ResetTo::Latest => hi,
@@ -296,7 +331,12 @@ pub fn plan_reset(
 }
 
 /// Commits the planned offsets on behalf of the (inactive) group.
-pub fn apply_reset(settings: &ClientSettings, plan: &ResetPlan) -> Result<usize, String> {
+pub fn apply_reset(
+    settings: &ClientSettings,
+    meta: &BaseConsumer<UiContext>,
+    plan: &ResetPlan,
+) -> Result<usize, String> {
+    check_usable(meta, plan.moves.iter().map(|(t, p, _, _)| (t.as_str(), *p)))?;
     let client = group_client(settings, &plan.group)?;
     let mut tpl = TopicPartitionList::new();
     for (topic, partition, _, new) in &plan.moves {
@@ -307,19 +347,12 @@ pub fn apply_reset(settings: &ClientSettings, plan: &ResetPlan) -> Result<usize,
     Ok(plan.moves.len())
 }
 
-pub async fn delete_group(admin: &AdminClient<UiContext>, group: &str) -> Result<(), String> {
-    let res = admin
-        .delete_groups(
-            &[group],
-            &AdminOptions::new().operation_timeout(Some(TIMEOUT)),
-        )
-        .await
-        .map_err(err)?;
-    match res.into_iter().next() {
-        Some(Ok(_)) => Ok(()),
-        Some(Err((_, code))) => Err(format!("{code}")),
-        None => Err("the broker gave no answer".into()),
-    }
+/// Deletes an (inactive) group. Blocking.
+pub fn delete_group<C: rdkafka::client::ClientContext>(
+    client: &rdkafka::client::Client<C>,
+    group: &str,
+) -> Result<(), String> {
+    super::ffi::admin::delete_group(client, group, TIMEOUT).map_err(|e| e.to_string())
 }
 
 #[cfg(test)]

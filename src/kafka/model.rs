@@ -2,6 +2,9 @@
 
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
+/// The last millisecond of the year 9999.
+const LAST_SHOWN_MS: u64 = 253_402_300_799_999;
+
 /// One consumed (or produced) record, owned so it can outlive librdkafka's buffers.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Record {
@@ -36,9 +39,12 @@ impl Record {
             + headers
     }
 
+    /// The record's time, when it is one that can be shown: any producer (or broker) may set
+    /// a timestamp, and one past the year 9999 has no RFC 3339 form (humantime's formatter
+    /// fails, and `to_string` on it panics).
     pub fn timestamp(&self) -> Option<SystemTime> {
         let ms = u64::try_from(self.timestamp_ms?).ok()?;
-        Some(UNIX_EPOCH + Duration::from_millis(ms))
+        (ms <= LAST_SHOWN_MS).then(|| UNIX_EPOCH + Duration::from_millis(ms))
     }
 }
 
@@ -65,12 +71,13 @@ impl TopicInfo {
     }
 
     /// Records currently held: sum of high - low over partitions whose watermarks are known.
+    /// Saturating: offsets come from the broker, and `i64::MAX - -1` must not wrap or panic.
     pub fn record_count(&self) -> Option<i64> {
         let mut total = 0i64;
         let mut known = false;
         for p in &self.partitions {
             if let Some((lo, hi)) = p.watermarks {
-                total += (hi - lo).max(0);
+                total = total.saturating_add(hi.saturating_sub(lo).max(0));
                 known = true;
             }
         }
@@ -107,3 +114,59 @@ pub struct ClusterSnapshot {
 
 /// Watermarks of some topics: (topic, [(partition, low, high)]).
 pub type TopicWatermarks = Vec<(String, Vec<(i32, i64, i64)>)>;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn record_count_of_impossible_offsets_neither_wraps_nor_panics() {
+        let t = |marks: &[(i64, i64)]| TopicInfo {
+            name: "t".into(),
+            partitions: marks
+                .iter()
+                .enumerate()
+                .map(|(i, &m)| PartitionInfo {
+                    id: i as i32,
+                    leader: 1,
+                    watermarks: Some(m),
+                })
+                .collect(),
+            error: None,
+        };
+        assert_eq!(t(&[(0, 10), (5, 7)]).record_count(), Some(12));
+        assert_eq!(t(&[(-1, i64::MAX)]).record_count(), Some(i64::MAX));
+        assert_eq!(
+            t(&[(0, i64::MAX), (0, i64::MAX)]).record_count(),
+            Some(i64::MAX)
+        );
+        assert_eq!(t(&[(i64::MAX, i64::MIN)]).record_count(), Some(0));
+    }
+
+    #[test]
+    fn every_timestamp_a_record_can_carry_is_shown_or_left_out_never_a_panic() {
+        for ms in [
+            i64::MIN,
+            -1,
+            0,
+            1_700_000_000_000,
+            LAST_SHOWN_MS as i64,
+            LAST_SHOWN_MS as i64 + 1,
+            i64::MAX,
+        ] {
+            let r = Record {
+                timestamp_ms: Some(ms),
+                ..Record::default()
+            };
+            if let Some(t) = r.timestamp() {
+                let shown = humantime::format_rfc3339_millis(t).to_string();
+                assert!(!shown.is_empty());
+            }
+        }
+        let far = Record {
+            timestamp_ms: Some(i64::MAX),
+            ..Record::default()
+        };
+        assert_eq!(far.timestamp(), None);
+    }
+}

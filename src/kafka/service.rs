@@ -2,15 +2,16 @@
 //! The UI never waits on it. Writes are refused here when the session is read-only, whatever
 //! the UI asked, and requests the embedded broker cannot serve are answered with why.
 
+use std::collections::HashSet;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
 
-use rdkafka::admin::AdminClient;
-use rdkafka::consumer::BaseConsumer;
+use rdkafka::consumer::{BaseConsumer, Consumer};
 use tokio::sync::mpsc;
 
 use super::admin;
-use super::client::{ClientSettings, UiContext};
+use super::client::{ClientSettings, EventServer, UiContext};
 use super::consumer::{self, TailHandle, TailRequest};
 use super::groups::{self, GroupDetail, ResetPlan, ResetTo};
 use super::model::Delivery;
@@ -125,8 +126,42 @@ struct Clients {
     settings: ClientSettings,
     events: mpsc::Sender<Event>,
     producer: producer::Producer,
-    meta: BaseConsumer<UiContext>,
-    admin: AdminClient<UiContext>,
+    /// Metadata, watermarks, groups, and the admin API (which any client can carry: a separate
+    /// admin client would be one more queue of logs and errors to serve).
+    meta: Arc<BaseConsumer<UiContext>>,
+    /// Broker anomalies already reported: each is said once, not at every refresh.
+    reported: std::sync::Mutex<HashSet<String>>,
+    /// Set when the task ends: long lookups stop between requests.
+    closing: AtomicBool,
+}
+
+/// The clients, and the thread serving the queue of the one nothing else polls.
+struct Started {
+    clients: Arc<Clients>,
+    events_server: EventServer,
+}
+
+/// Creates the clients and starts serving their queues (the producer's own thread serves its
+/// queue, the tail's thread its consumer's; `EventServer` serves the metadata consumer's).
+fn start(settings: ClientSettings, events: mpsc::Sender<Event>) -> anyhow::Result<Started> {
+    let masked = |e: anyhow::Error| anyhow::anyhow!(settings.mask(&format!("{e:#}")));
+    let meta = Arc::new(
+        consumer::create_consumer(&settings, UiContext::new(events.clone())).map_err(masked)?,
+    );
+    let events_server = EventServer::start(meta.clone())?;
+    let clients = Arc::new(Clients {
+        producer: producer::create_producer(&settings, UiContext::new(events.clone()))
+            .map_err(masked)?,
+        meta,
+        settings,
+        events,
+        reported: Default::default(),
+        closing: AtomicBool::new(false),
+    });
+    Ok(Started {
+        clients,
+        events_server,
+    })
 }
 
 /// Starts the Kafka task on the current tokio runtime.
@@ -135,16 +170,8 @@ pub fn spawn(
     events: mpsc::Sender<Event>,
 ) -> anyhow::Result<(KafkaHandle, tokio::task::JoinHandle<()>)> {
     let (handle, rx) = KafkaHandle::detached();
-    let ctx = UiContext::new(events.clone());
-    let masked = |e: anyhow::Error| anyhow::anyhow!(settings.mask(&format!("{e:#}")));
-    let clients = Arc::new(Clients {
-        producer: producer::create_producer(&settings, ctx.clone()).map_err(masked)?,
-        meta: consumer::create_consumer(&settings, ctx.clone()).map_err(masked)?,
-        admin: admin::create_admin(&settings, ctx).map_err(masked)?,
-        settings,
-        events,
-    });
-    let task = tokio::spawn(run(clients, rx));
+    let started = start(settings, events)?;
+    let task = tokio::spawn(run(started, rx));
     Ok((handle, task))
 }
 
@@ -196,10 +223,31 @@ fn done(what: String, result: Result<String, String>) -> KafkaEvent {
     KafkaEvent::AdminDone { what, result }
 }
 
-async fn run(c: Arc<Clients>, mut rx: mpsc::UnboundedReceiver<KafkaCommand>) {
+/// Tells the person, once each, what a broker got wrong (impossible offsets, partition ids).
+fn report(c: &Clients, problems: Vec<String>) {
+    let mut reported = c.reported.lock().unwrap_or_else(|e| e.into_inner());
+    for p in problems {
+        tracing::warn!("broker anomaly: {p}");
+        if reported.insert(p.clone()) {
+            let _ = c.events.try_send(Event::Kafka(KafkaEvent::ClientError(p)));
+        }
+    }
+}
+
+async fn run(started: Started, mut rx: mpsc::UnboundedReceiver<KafkaCommand>) {
+    let Started {
+        clients: c,
+        events_server,
+    } = started;
     let mut tail: Option<TailHandle> = None;
+    // Tails being stopped: joined in the background, so that switching the tail never waits
+    // for the old one's lookups; all of them are joined before the task ends.
+    let mut stopping: Vec<tokio::task::JoinHandle<()>> = Vec::new();
     let mut refresh = tokio::time::interval(REFRESH_EVERY);
-    let listing = Arc::new(std::sync::Mutex::new(Refresh::default()));
+    let listing = Arc::new(std::sync::Mutex::new(Flight::<()>::default()));
+    let marks = Arc::new(std::sync::Mutex::new(
+        Flight::<Vec<(String, Vec<i32>)>>::default(),
+    ));
     loop {
         let cmd = tokio::select! {
             cmd = rx.recv() => match cmd {
@@ -239,7 +287,7 @@ async fn run(c: Arc<Clients>, mut rx: mpsc::UnboundedReceiver<KafkaCommand>) {
                 // One refresh at a time: on a slow cluster ticks must not pile up. One asked
                 // for meanwhile (after creating a topic, say) runs once the current one ends:
                 // that one may have read the metadata before the change.
-                if !Refresh::begin(&listing) {
+                if Flight::begin(&listing, (), |_, _| {}).is_none() {
                     continue;
                 }
                 let (c2, r2) = (c.clone(), listing.clone());
@@ -252,19 +300,47 @@ async fn run(c: Arc<Clients>, mut rx: mpsc::UnboundedReceiver<KafkaCommand>) {
                         .await
                         .unwrap_or_else(|e| Err(format!("metadata task failed: {e}")));
                         send(&c2.events, KafkaEvent::Topics(res)).await;
-                        if !Refresh::again(&r2) {
+                        if Flight::next(&r2).is_none() {
                             break;
                         }
                     }
                 });
             }
             KafkaCommand::Watermarks(topics) => {
-                blocking(&c, move |c| {
-                    KafkaEvent::Watermarks(admin::watermarks(&c.meta, &topics))
+                // One lookup at a time, as for the listing: a broker that does not answer
+                // ListOffsets must not pile up a blocked thread every 5 s. Topics asked for
+                // meanwhile are looked up next, together.
+                let Some(mut topics) = Flight::begin(&marks, topics, merge_topics) else {
+                    continue;
+                };
+                let (c2, m2) = (c.clone(), marks.clone());
+                tokio::spawn(async move {
+                    loop {
+                        let c3 = c2.clone();
+                        let res = tokio::task::spawn_blocking(move || {
+                            let (marks, problems) =
+                                admin::watermarks_checked(&c3.meta, &topics, &|| {
+                                    c3.closing.load(Ordering::Relaxed)
+                                });
+                            report(&c3, problems);
+                            marks
+                        })
+                        .await;
+                        if let Ok(marks) = res {
+                            send(&c2.events, KafkaEvent::Watermarks(marks)).await;
+                        }
+                        match Flight::next(&m2) {
+                            Some(next) => topics = next,
+                            None => break,
+                        }
+                    }
                 });
             }
             KafkaCommand::Tail(req) => {
-                stop_tail(tail.take()).await;
+                stopping.retain(|h| !h.is_finished());
+                if let Some(old) = tail.take() {
+                    stopping.push(stop_tail(old));
+                }
                 let generation = req.generation;
                 match consumer::spawn_tail(&c.settings, req, c.events.clone()) {
                     Ok(h) => tail = Some(h),
@@ -282,7 +358,12 @@ async fn run(c: Arc<Clients>, mut rx: mpsc::UnboundedReceiver<KafkaCommand>) {
                     }
                 }
             }
-            KafkaCommand::StopTail => stop_tail(tail.take()).await,
+            KafkaCommand::StopTail => {
+                stopping.retain(|h| !h.is_finished());
+                if let Some(old) = tail.take() {
+                    stopping.push(stop_tail(old));
+                }
+            }
             KafkaCommand::Produce(req) => {
                 let c = c.clone();
                 tokio::spawn(async move {
@@ -326,7 +407,7 @@ async fn run(c: Arc<Clients>, mut rx: mpsc::UnboundedReceiver<KafkaCommand>) {
             }
             KafkaCommand::ApplyReset(plan) => {
                 blocking(&c, move |c| {
-                    let r = groups::apply_reset(&c.settings, &plan)
+                    let r = groups::apply_reset(&c.settings, &c.meta, &plan)
                         .map(|n| format!("reset {n} partitions of group {}", plan.group));
                     done(format!("reset offsets of {}", plan.group), r)
                 });
@@ -350,127 +431,223 @@ async fn run(c: Arc<Clients>, mut rx: mpsc::UnboundedReceiver<KafkaCommand>) {
                         done(format!("create topic {name}"), r)
                     });
                 } else {
-                    let c = c.clone();
-                    tokio::spawn(async move {
-                        let r =
-                            admin::create_topic(&c.admin, &name, partitions, replication, &configs)
-                                .await;
-                        send(
-                            &c.events,
-                            done(
-                                format!("create topic {name}"),
-                                r.map(|_| format!("created topic {name}")),
-                            ),
+                    blocking(&c, move |c| {
+                        let r = admin::create_topic(
+                            c.meta.client(),
+                            &name,
+                            partitions,
+                            replication,
+                            &configs,
                         )
-                        .await;
+                        .map(|_| format!("created topic {name}"));
+                        done(format!("create topic {name}"), r)
                     });
                 }
             }
             KafkaCommand::DeleteTopic(name) => {
-                let c = c.clone();
-                tokio::spawn(async move {
-                    let r = admin::delete_topic(&c.admin, &name)
-                        .await
+                blocking(&c, move |c| {
+                    let r = admin::delete_topic(c.meta.client(), &name)
                         .map(|_| format!("deleted topic {name}"));
-                    send(&c.events, done(format!("delete topic {name}"), r)).await;
+                    done(format!("delete topic {name}"), r)
                 });
             }
             KafkaCommand::AddPartitions { topic, total } => {
-                let c = c.clone();
-                tokio::spawn(async move {
-                    let r = admin::add_partitions(&c.admin, &topic, total)
-                        .await
+                blocking(&c, move |c| {
+                    let r = admin::add_partitions(&c.meta, &topic, total)
                         .map(|_| format!("{topic} now has {total} partitions"));
-                    send(&c.events, done(format!("add partitions to {topic}"), r)).await;
+                    done(format!("add partitions to {topic}"), r)
                 });
             }
             KafkaCommand::Configs(topic) => {
-                let c = c.clone();
-                tokio::spawn(async move {
-                    let result = admin::describe_configs(&c.admin, &topic).await;
-                    send(&c.events, KafkaEvent::Configs { topic, result }).await;
+                blocking(&c, move |c| {
+                    let result = admin::describe_configs(c.meta.client(), &topic);
+                    KafkaEvent::Configs { topic, result }
                 });
             }
             KafkaCommand::AlterConfig { topic, key, value } => {
-                let c = c.clone();
-                tokio::spawn(async move {
-                    let r = admin::alter_config(&c.admin, &topic, &key, &value)
-                        .await
-                        .map(|_| format!("{topic}: {key} = {value}"));
-                    send(&c.events, done(format!("set {key} on {topic}"), r)).await;
+                blocking(&c, move |c| {
+                    let r = admin::alter_config(c.meta.client(), &topic, &key, &value).map(|how| {
+                        let mut text = format!("{topic}: {key} = {value}");
+                        if let admin::ConfigSet::Replaced { reset_sensitive } = how {
+                            text.push_str(" (this broker has no IncrementalAlterConfigs: the other overrides were sent again");
+                            if !reset_sensitive.is_empty() {
+                                text.push_str(&format!(
+                                    "; sensitive ones could not be and were reset: {}",
+                                    reset_sensitive.join(", ")
+                                ));
+                            }
+                            text.push(')');
+                        }
+                        text
+                    });
+                    done(format!("set {key} on {topic}"), r)
                 });
             }
             KafkaCommand::DeleteGroup(g) => {
-                let c = c.clone();
-                tokio::spawn(async move {
-                    let r = groups::delete_group(&c.admin, &g)
-                        .await
+                blocking(&c, move |c| {
+                    let r = groups::delete_group(c.meta.client(), &g)
                         .map(|_| format!("deleted group {g}"));
-                    send(&c.events, done(format!("delete group {g}"), r)).await;
+                    done(format!("delete group {g}"), r)
                 });
             }
         }
     }
-    stop_tail(tail.take()).await;
+    c.closing.store(true, Ordering::Relaxed);
+    if let Some(old) = tail.take() {
+        stopping.push(stop_tail(old));
+    }
+    for h in stopping {
+        let _ = h.await;
+    }
+    drop(events_server);
 }
 
-/// Whether a topic listing is running, and whether another was asked for meanwhile.
-#[derive(Default)]
-struct Refresh {
+/// Watermark requests that waited: each topic once, with the partitions asked last.
+fn merge_topics(pending: &mut Vec<(String, Vec<i32>)>, more: Vec<(String, Vec<i32>)>) {
+    for (t, parts) in more {
+        match pending.iter_mut().find(|(p, _)| *p == t) {
+            Some(slot) => slot.1 = parts,
+            None => pending.push((t, parts)),
+        }
+    }
+}
+
+/// Work that runs one at a time: what is asked for meanwhile is kept (merged) and run once
+/// the current run ends, since that one may have started before the change that asked.
+struct Flight<T> {
     running: bool,
-    again: bool,
+    next: Option<T>,
 }
 
-impl Refresh {
-    fn lock(r: &std::sync::Mutex<Refresh>) -> std::sync::MutexGuard<'_, Refresh> {
-        r.lock().unwrap_or_else(|e| e.into_inner())
-    }
-
-    /// True when the caller should start a listing; false when one runs (it will run again).
-    fn begin(r: &std::sync::Mutex<Refresh>) -> bool {
-        let mut s = Self::lock(r);
-        if s.running {
-            s.again = true;
-            return false;
+impl<T> Default for Flight<T> {
+    fn default() -> Self {
+        Flight {
+            running: false,
+            next: None,
         }
-        s.running = true;
-        true
-    }
-
-    /// Called by a listing that ended: true when it must run once more.
-    fn again(r: &std::sync::Mutex<Refresh>) -> bool {
-        let mut s = Self::lock(r);
-        if std::mem::take(&mut s.again) {
-            return true;
-        }
-        s.running = false;
-        false
     }
 }
 
-async fn stop_tail(tail: Option<TailHandle>) {
-    if let Some(t) = tail {
-        // Joining waits for at most one poll interval; keep it off the async workers.
-        let _ = tokio::task::spawn_blocking(move || t.stop()).await;
+impl<T> Flight<T> {
+    fn lock(f: &std::sync::Mutex<Flight<T>>) -> std::sync::MutexGuard<'_, Flight<T>> {
+        f.lock().unwrap_or_else(|e| e.into_inner())
     }
+
+    /// The work to start now, or None when a run is going on (the work waits for it).
+    fn begin(f: &std::sync::Mutex<Flight<T>>, work: T, merge: impl FnOnce(&mut T, T)) -> Option<T> {
+        let mut s = Self::lock(f);
+        if !s.running {
+            s.running = true;
+            return Some(work);
+        }
+        match &mut s.next {
+            Some(next) => merge(next, work),
+            None => s.next = Some(work),
+        }
+        None
+    }
+
+    /// Called by a run that ended: the work to run next, or None (and nothing runs).
+    fn next(f: &std::sync::Mutex<Flight<T>>) -> Option<T> {
+        let mut s = Self::lock(f);
+        let next = s.next.take();
+        s.running = next.is_some();
+        next
+    }
+}
+
+/// Stops a tail in the background: its thread ends at its next check of the cancel flag
+/// (every lookup it makes is bounded, every wait checks it).
+fn stop_tail(tail: TailHandle) -> tokio::task::JoinHandle<()> {
+    tokio::task::spawn_blocking(move || tail.stop())
 }
 
 #[cfg(test)]
 mod tests {
-    use super::Refresh;
+    use super::*;
 
     #[test]
-    fn a_refresh_asked_while_one_runs_runs_once_more() {
-        let r = std::sync::Mutex::new(Refresh::default());
-        assert!(Refresh::begin(&r), "nothing runs: start");
-        assert!(!Refresh::begin(&r), "one runs: do not start a second");
+    fn a_run_asked_while_one_runs_runs_once_more() {
+        let r = std::sync::Mutex::new(Flight::<()>::default());
+        let none = |_: &mut (), _: ()| {};
+        assert!(Flight::begin(&r, (), none).is_some(), "nothing runs: start");
         assert!(
-            !Refresh::begin(&r),
+            Flight::begin(&r, (), none).is_none(),
+            "one runs: do not start a second"
+        );
+        assert!(
+            Flight::begin(&r, (), none).is_none(),
             "asked twice meanwhile: still one more, not two"
         );
-        assert!(Refresh::again(&r), "the running one goes again");
-        assert!(!Refresh::again(&r), "then stops");
-        assert!(Refresh::begin(&r), "and the next ask starts one");
-        assert!(!Refresh::again(&r));
+        assert!(Flight::next(&r).is_some(), "the running one goes again");
+        assert!(Flight::next(&r).is_none(), "then stops");
+        assert!(
+            Flight::begin(&r, (), none).is_some(),
+            "and the next ask starts one"
+        );
+        assert!(Flight::next(&r).is_none());
+    }
+
+    #[test]
+    fn watermark_requests_that_wait_are_merged() {
+        let r = std::sync::Mutex::new(Flight::<Vec<(String, Vec<i32>)>>::default());
+        let ask = |t: &str, p: &[i32]| vec![(t.to_string(), p.to_vec())];
+        assert!(Flight::begin(&r, ask("a", &[0]), merge_topics).is_some());
+        assert!(Flight::begin(&r, ask("b", &[0, 1]), merge_topics).is_none());
+        assert!(Flight::begin(&r, ask("a", &[0, 1]), merge_topics).is_none());
+        assert_eq!(
+            Flight::next(&r),
+            Some(vec![
+                ("b".to_string(), vec![0, 1]),
+                ("a".to_string(), vec![0, 1])
+            ])
+        );
+        assert_eq!(Flight::next(&r), None);
+    }
+
+    /// The metadata consumer is polled by nothing in the app: its log, error and statistics
+    /// events must still be served (by `EventServer`), or librdkafka keeps every one of them
+    /// (issue 9.1: `-X statistics.interval.ms=100` grew RSS ~1.4 MB every 10 s).
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn the_metadata_consumer_queue_is_served() {
+        use crate::broker::mock::{MockBroker, MockOptions};
+        use crate::broker::EmbeddedBroker;
+        use crate::kafka::ffi::MainQueue;
+
+        let b = MockBroker::start(MockOptions::loopback()).await.unwrap();
+        let mut settings = ClientSettings::new(b.address().to_string());
+        settings.embedded = true;
+        settings.properties = vec![
+            ("statistics.interval.ms".into(), "10".into()),
+            ("debug".into(), "broker,metadata,protocol".into()),
+        ];
+        let (tx, mut rx) = mpsc::channel(1024);
+        let drain = tokio::spawn(async move { while rx.recv().await.is_some() {} });
+        let started = start(settings, tx).unwrap();
+        let meta = started.clients.meta.clone();
+        // Something to log about: metadata requests, as the app's refresh makes them.
+        let m2 = meta.clone();
+        let lister = tokio::task::spawn_blocking(move || {
+            for _ in 0..20 {
+                let _ = m2.fetch_metadata(None, Duration::from_secs(5));
+            }
+        });
+        let deadline = std::time::Instant::now() + Duration::from_secs(10);
+        while meta.context().events_served() < 300 {
+            assert!(
+                std::time::Instant::now() < deadline,
+                "only {} events of the metadata consumer served in 10 s",
+                meta.context().events_served()
+            );
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+        let waiting = MainQueue::of_consumer(meta.client()).unwrap().len();
+        assert!(
+            waiting < 300,
+            "{waiting} events wait on the metadata consumer's queue"
+        );
+        let _ = lister.await;
+        drop(started);
+        drain.abort();
     }
 }

@@ -102,8 +102,13 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, focused: bool) {
             } else {
                 "  "
             };
+            // A broker's error or anomaly for the topic follows its name, not hidden.
+            let problem = topic
+                .error
+                .as_deref()
+                .map_or(String::new(), |e| format!("  ⚠ {}", clean(e)));
             let mut cells = vec![Cell::from(fit(
-                &format!("{mark}{}", clean(&topic.name)),
+                &format!("{mark}{}{problem}", clean(&topic.name)),
                 name_w,
             ))];
             if show_parts {

@@ -120,8 +120,8 @@ fn topic_detail_lines(
             let total: i64 = d
                 .partitions
                 .iter()
-                .filter_map(|p| Some(p.high? - p.low?))
-                .sum();
+                .filter_map(|p| Some(p.high?.saturating_sub(p.low?)))
+                .fold(0, i64::saturating_add);
             lines.push(Line::from(vec![
                 Span::styled(
                     format!(
@@ -140,6 +140,12 @@ fn topic_detail_lines(
                     Span::styled(" · fully replicated", muted)
                 },
             ]));
+            for a in &d.anomalies {
+                lines.push(Line::from(Span::styled(
+                    format!("⚠ {}", clean(a)),
+                    t.style("status.error"),
+                )));
+            }
             lines.push(Line::from(Span::styled(
                 format!(
                     "{:>9} {:>7} {:<14} {:<14} {:>12} {:>12}",

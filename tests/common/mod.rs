@@ -186,3 +186,4 @@ pub fn buffer_text(buffer: &Buffer) -> String {
     }
     rows.join("\n")
 }
+pub mod hostile;
