@@ -13,6 +13,7 @@ pub mod keymap;
 pub mod logging;
 pub mod report;
 pub mod run;
+pub mod schema;
 pub mod session;
 pub mod signals;
 pub mod state;

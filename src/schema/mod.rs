@@ -1,0 +1,11 @@
+//! Schema-registry records (issue 12): the Confluent wire format, a registry client, and
+//! decoders/encoders for Avro, Protobuf and JSON Schema. Bytes and plain values in, JSON text
+//! and typed errors out: nothing here knows about the UI or the Kafka clients.
+
+pub mod avro;
+pub mod cache;
+pub mod error;
+pub mod json;
+pub mod registry;
+pub mod time;
+pub mod wire;
