@@ -6,6 +6,7 @@ pub mod avro;
 pub mod cache;
 pub mod error;
 pub mod json;
+pub mod protobuf;
 pub mod registry;
 pub mod time;
 pub mod wire;
