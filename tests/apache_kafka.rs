@@ -794,3 +794,161 @@ fn consumer_protocol_group_shows_its_state_and_members() {
     );
     assert!(!detail.contains("offsets can be reset"), "{detail}");
 }
+
+// ------------------------------------------------------------------------------- tail, produce
+
+const CODECS: [&str; 4] = ["gzip", "snappy", "lz4", "zstd"];
+
+/// A header that compresses well: librdkafka sends a batch uncompressed when compressing does
+/// not make it smaller (small records), whatever compression.type says.
+fn pad() -> String {
+    "a".repeat(400)
+}
+
+/// (partition, offset, value) of the rows on screen.
+fn shown(screen: &str) -> Vec<(i32, i64, String)> {
+    let mut v: Vec<(i32, i64, String)> = tail_rows(screen)
+        .into_iter()
+        .map(|r| (r.partition, r.offset, r.value))
+        .collect();
+    v.sort();
+    v
+}
+
+fn as_read(seen: &[Seen]) -> Vec<(i32, i64, String)> {
+    seen.iter()
+        .map(|s| (s.partition, s.offset, s.value.clone().unwrap_or_default()))
+        .collect()
+}
+
+/// The codec of the stored batch that holds `offset`.
+fn codec_at(batches: &[Batch], offset: i64) -> &'static str {
+    let b = batches
+        .iter()
+        .find(|b| b.base_offset <= offset && offset <= b.last_offset)
+        .unwrap_or_else(|| panic!("no stored batch holds offset {offset}: {batches:?}"));
+    codec_name(b.codec)
+}
+
+/// Records compressed with each codec, by librdkafka and by Kafka's own Java console producer,
+/// stored so by the brokers (their log segments say), and all shown by the tail, each once at
+/// its offset, as an rdkafka consumer reads them.
+#[test]
+fn tail_shows_records_of_every_codec_from_rdkafka_and_the_java_producer() {
+    let Some(k) = setup() else { return };
+    let topic = unique("codecs");
+    k.create_topic(&topic, 1, 3, &[]);
+    let t = tui(&k, "codecs", &format!("-t {topic} --from beginning"));
+    t.wait("the tail live", SCREEN, |s| {
+        s.contains("waiting for records")
+    });
+    for codec in CODECS {
+        let recs: Vec<Rec> = (0..3)
+            .map(|i| Rec {
+                headers: vec![("pad".into(), pad())],
+                ..Rec::value(format!("rd-{codec}-{i}"))
+            })
+            .collect();
+        let mut cfg = k.config();
+        cfg.set("compression.type", codec).set("linger.ms", "50");
+        produce(&cfg, &topic, &recs);
+        let mut java = std::process::Command::new(std::env::var("KAFKA_TUI_KAFKA_TOOL").unwrap())
+            .args([
+                "kafka-console-producer",
+                "--bootstrap-server",
+                &k.plain,
+                "--topic",
+                &topic,
+                "--compression-codec",
+                codec,
+                "--reader-property",
+                "parse.headers=true",
+            ])
+            .stdin(std::process::Stdio::piped())
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .expect("console producer");
+        {
+            use std::io::Write;
+            let mut stdin = java.stdin.take().unwrap();
+            for i in 0..3 {
+                writeln!(stdin, "pad:{}\tjava-{codec}-{i}", pad()).unwrap();
+            }
+        }
+        assert!(
+            java.wait().unwrap().success(),
+            "kafka-console-producer {codec}"
+        );
+    }
+    let read = read_all(&k.config(), &topic, "read_uncommitted");
+    assert_eq!(read.len(), 24, "{read:?}");
+    let batches = k.stored_batches(&topic, 0);
+    for s in &read {
+        let value = s.value.clone().unwrap();
+        let codec = value.split('-').nth(1).unwrap();
+        assert_eq!(
+            codec_at(&batches, s.offset),
+            codec,
+            "{value} at {}",
+            s.offset
+        );
+    }
+    let screen = t.wait("the 24 records held", SCREEN, |s| held(s) == Some(24));
+    let rows: Vec<(i32, i64, String)> = whole_tail(&t, 24)
+        .into_iter()
+        .map(|r| (r.partition, r.offset, r.value))
+        .collect();
+    assert_eq!(rows, as_read(&read), "{screen}");
+    t.quit();
+}
+
+/// kafka-tui's producer with `-X compression.type=C`: the brokers store the batch compressed
+/// with C (and uncompressed without the flag), and Kafka's console consumer reads the value.
+#[test]
+fn producer_publishes_with_each_codec() {
+    let Some(k) = setup() else { return };
+    let topic = unique("tuicodec");
+    k.create_topic(&topic, 1, 3, &[]);
+    let mut published = Vec::new();
+    for codec in ["none", "gzip", "snappy", "lz4", "zstd"] {
+        let flag = if codec == "none" {
+            String::new()
+        } else {
+            format!("-X compression.type={codec}")
+        };
+        let t = tui(&k, &format!("p-{codec}"), &format!("{flag} -t {topic}"));
+        // Key, headers, value: Tab twice from the value is the headers field.
+        t.keys(&["3", "Tab", "Tab"]);
+        t.text(&format!("pad={}", pad()));
+        t.keys(&["Tab"]);
+        let value = format!("tui-{codec}");
+        let (p, offset) = publish(&t, &value, SCREEN);
+        assert_eq!(p, 0);
+        // Shown in the tail as well (publishing tails the topic).
+        t.wait("the record in the tail", SCREEN, |s| {
+            shown(s).contains(&(0, offset, value.clone()))
+        });
+        t.quit();
+        published.push((offset, codec, value));
+    }
+    let batches = k.stored_batches(&topic, 0);
+    for (offset, codec, _) in &published {
+        assert_eq!(codec_at(&batches, *offset), *codec, "offset {offset}");
+    }
+    let out = k.tool_ok(&[
+        "kafka-console-consumer",
+        "--bootstrap-server",
+        &k.plain,
+        "--topic",
+        &topic,
+        "--from-beginning",
+        "--max-messages",
+        "5",
+        "--timeout-ms",
+        "20000",
+    ]);
+    let values: Vec<&str> = out.lines().collect();
+    let want: Vec<&str> = published.iter().map(|(_, _, v)| v.as_str()).collect();
+    assert_eq!(values, want);
+}

@@ -814,3 +814,28 @@ pub fn whole_tail(tui: &Tui, expect: usize) -> Vec<Row> {
     tui.keys(&["G"]);
     all.into_iter().collect()
 }
+
+/// The producer's last delivery report on screen: (partition, offset).
+pub fn delivered(screen: &str) -> Option<(i32, i64)> {
+    let line = screen.lines().find(|l| l.contains("✔ delivered to "))?;
+    let rest = line.split(": partition ").nth(1)?;
+    let mut w = rest
+        .split(|c: char| c == ',' || c.is_whitespace())
+        .filter(|w| !w.is_empty());
+    let p = w.next()?.parse().ok()?;
+    let _ = w.next(); // "offset"
+    let o = w.next()?.parse().ok()?;
+    Some((p, o))
+}
+
+/// Types `value` into the (focused, editing) producer, Ctrl+S, and waits for its delivery
+/// report: where it landed.
+pub fn publish(t: &Tui, value: &str, timeout: Duration) -> (i32, i64) {
+    let before = delivered(&t.screen());
+    t.text(value);
+    t.keys(&["C-s"]);
+    let s = t.wait(&format!("the delivery of {value}"), timeout, |s| {
+        delivered(s).is_some_and(|d| Some(d) != before)
+    });
+    delivered(&s).unwrap()
+}
