@@ -952,3 +952,362 @@ fn producer_publishes_with_each_codec() {
     let want: Vec<&str> = published.iter().map(|(_, _, v)| v.as_str()).collect();
     assert_eq!(values, want);
 }
+
+/// A compacted topic: a tombstone (null value) is shown as null (∅, "null" in the record),
+/// never as the empty string an empty value is; once Kafka's log cleaner has removed the record
+/// the tombstone superseded, a tail from the beginning shows exactly what a consumer reads,
+/// offset gap included.
+#[test]
+fn compacted_topic_tombstones_and_the_gaps_compaction_leaves() {
+    let Some(k) = setup() else { return };
+    let topic = unique("compact");
+    k.create_topic(
+        &topic,
+        1,
+        3,
+        &[
+            ("cleanup.policy", "compact"),
+            ("segment.ms", "100"),
+            ("min.cleanable.dirty.ratio", "0.01"),
+            ("min.compaction.lag.ms", "0"),
+        ],
+    );
+    // Written ten minutes "ago", so that the next record rolls the segment (segment.ms).
+    let old = now_ms() - 600_000;
+    produce(
+        &k.config(),
+        &topic,
+        &[
+            Rec::kv("k1", Some("first")).at(old),
+            Rec::kv("k2", Some("")).at(old + 1),
+            Rec::kv("k1", None).at(old + 2),
+            Rec::kv("k3", Some("third")).at(old + 3),
+        ],
+    );
+    // Kafka's console consumer prints the tombstone as `null`, the empty value as nothing.
+    let out = k.tool_ok(&[
+        "kafka-console-consumer",
+        "--bootstrap-server",
+        &k.plain,
+        "--topic",
+        &topic,
+        "--from-beginning",
+        "--max-messages",
+        "4",
+        "--timeout-ms",
+        "20000",
+        "--formatter-property",
+        "print.key=true",
+    ]);
+    assert_eq!(
+        out.lines().collect::<Vec<_>>(),
+        ["k1\tfirst", "k2\t", "k1\tnull", "k3\tthird"]
+    );
+
+    let t = tui(&k, "compact", &format!("-t {topic} --from beginning"));
+    let screen = t.wait("the 4 records", SCREEN, |s| held(s) == Some(4));
+    let empty = tail_line(&screen, 0, 1).expect("offset 1 shown");
+    let tomb = tail_line(&screen, 0, 2).expect("offset 2 shown");
+    assert!(empty.ends_with(" k2"), "an empty value is blank: {empty:?}");
+    assert!(
+        tomb.ends_with(" k1") == false && tomb.ends_with('∅'),
+        "a tombstone is ∅: {tomb:?}"
+    );
+    // The record view says it in words: null, not 0 bytes of text.
+    t.keys(&["g", "j", "Enter"]);
+    let s = t.wait("the empty record", SCREEN, |s| {
+        s.contains(&format!("record {topic}/0@1"))
+    });
+    assert!(
+        line_with(&s, "value ").is_some_and(|l| l.contains("0 bytes") && !l.contains("null")),
+        "{s}"
+    );
+    t.keys(&["Enter", "j", "Enter"]);
+    let s = t.wait("the tombstone record", SCREEN, |s| {
+        s.contains(&format!("record {topic}/0@2"))
+    });
+    assert!(
+        line_with(&s, "value ").is_some_and(|l| l.contains("null")),
+        "{s}"
+    );
+    assert!(s.contains("∅ (null)"), "{s}");
+    t.keys(&["Enter"]);
+
+    // A newer record rolls the segment; the cleaner drops k1's first value (offset 0).
+    produce(&k.config(), &topic, &[Rec::kv("k9", Some("roller"))]);
+    let deadline = std::time::Instant::now() + Duration::from_secs(120);
+    let read = loop {
+        let read = read_all(&k.config(), &topic, "read_uncommitted");
+        if read.first().is_some_and(|r| r.offset > 0) {
+            break read;
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "never compacted: {read:?}"
+        );
+        std::thread::sleep(Duration::from_secs(1));
+    };
+    let offsets: Vec<i64> = read.iter().map(|r| r.offset).collect();
+    assert_eq!(offsets, [1, 2, 3, 4], "{read:?}");
+    t.esc();
+    t.command("from beginning");
+    let screen = t.wait("the compacted topic from the beginning", SCREEN, |s| {
+        held(s) == Some(4) && tail_line(s, 0, 4).is_some()
+    });
+    assert!(
+        tail_line(&screen, 0, 0).is_none(),
+        "offset 0 was compacted away:\n{screen}"
+    );
+    let tomb = tail_line(&screen, 0, 2).expect("the tombstone stays (delete.retention.ms)");
+    assert!(tomb.ends_with('∅'), "{tomb}");
+    for r in &read {
+        let row = tail_line(&screen, 0, r.offset)
+            .unwrap_or_else(|| panic!("offset {}:\n{screen}", r.offset));
+        if let Some(v) = r.value.as_deref().filter(|v| !v.is_empty()) {
+            assert!(row.ends_with(v), "{row} shows {v}");
+        }
+    }
+    t.quit();
+}
+
+/// One committed transaction, one aborted, one committed. With `-X isolation.level=
+/// read_committed` the tail shows what Kafka's console consumer shows with
+/// `--isolation-level read_committed` (no aborted record), with read_uncommitted what it shows by
+/// default; never a transaction marker (the brokers' segments hold three), and the offsets
+/// skip over them.
+#[test]
+fn transactions_aborted_records_and_markers_as_kafka_consumers_see_them() {
+    use rdkafka::producer::{FutureProducer, Producer};
+    let Some(k) = setup() else { return };
+    let topic = unique("txn");
+    k.create_topic(&topic, 1, 3, &[]);
+    let p: FutureProducer = k
+        .config()
+        .set("transactional.id", unique("kt-txn"))
+        .create()
+        .expect("transactional producer");
+    p.init_transactions(WAIT).expect("init_transactions");
+    let batch = |p: &FutureProducer, names: &[&str], commit: bool| {
+        p.begin_transaction().unwrap();
+        let recs: Vec<Rec> = names.iter().map(|n| Rec::value(*n)).collect();
+        produce_with(p, &topic, &recs);
+        if commit {
+            p.commit_transaction(WAIT).unwrap();
+        } else {
+            p.abort_transaction(WAIT).unwrap();
+        }
+    };
+    batch(&p, &["c1-a", "c1-b", "c1-c"], true);
+    batch(&p, &["ab-a", "ab-b"], false);
+    batch(&p, &["c2-a", "c2-b"], true);
+    // The brokers write the last marker just after commit_transaction returns.
+    let deadline = std::time::Instant::now() + WAIT;
+    let markers = loop {
+        let markers: Vec<i64> = k
+            .stored_batches(&topic, 0)
+            .iter()
+            .filter(|b| b.control)
+            .map(|b| b.base_offset)
+            .collect();
+        if markers.len() >= 3 || std::time::Instant::now() > deadline {
+            break markers;
+        }
+        std::thread::sleep(Duration::from_millis(100));
+    };
+    assert_eq!(markers, [3, 6, 9], "commit, abort, commit markers");
+
+    let kafka = |isolation: &str| -> Vec<String> {
+        let out = k.tool_ok(&[
+            "kafka-console-consumer",
+            "--bootstrap-server",
+            &k.plain,
+            "--topic",
+            &topic,
+            "--from-beginning",
+            "--isolation-level",
+            isolation,
+            "--timeout-ms",
+            "8000",
+        ]);
+        out.lines().map(String::from).collect()
+    };
+    let committed = kafka("read_committed");
+    let uncommitted = kafka("read_uncommitted");
+    assert_eq!(committed, ["c1-a", "c1-b", "c1-c", "c2-a", "c2-b"]);
+    assert_eq!(
+        uncommitted,
+        ["c1-a", "c1-b", "c1-c", "ab-a", "ab-b", "c2-a", "c2-b"]
+    );
+
+    // The read_committed pass commits one more record, c3-a at offset 10 (after marker 9).
+    let mut uncommitted = uncommitted;
+    uncommitted.push("c3-a".into());
+    for (isolation, want, offsets) in [
+        ("read_committed", &committed, vec![0, 1, 2, 7, 8]),
+        (
+            "read_uncommitted",
+            &uncommitted,
+            vec![0, 1, 2, 4, 5, 7, 8, 10],
+        ),
+    ] {
+        let t = tui(
+            &k,
+            &format!("txn-{isolation}"),
+            &format!("-X isolation.level={isolation} -t {topic} --from beginning"),
+        );
+        let n = want.len() as u64;
+        let screen = t.wait(&format!("{n} records"), SCREEN, |s| held(s) == Some(n));
+        let rows = tail_rows(&screen);
+        let got: Vec<(i64, String)> = rows.iter().map(|r| (r.offset, r.value.clone())).collect();
+        let expect: Vec<(i64, String)> =
+            offsets.iter().copied().zip(want.iter().cloned()).collect();
+        assert_eq!(got, expect, "{isolation}:\n{screen}");
+        // A record committed after the gaps arrives too.
+        if isolation == "read_committed" {
+            batch(&p, &["c3-a"], true);
+            t.wait("the next committed record, after the marker", SCREEN, |s| {
+                tail_line(s, 0, 10).is_some_and(|l| l.ends_with("c3-a"))
+            });
+        }
+        t.quit();
+    }
+}
+
+/// kafka-tui's producer with `-X enable.idempotence=true`: the brokers store its batches with a
+/// producer id (and without the flag, without one), each record once.
+#[test]
+fn idempotent_producer_is_idempotent_on_the_brokers() {
+    let Some(k) = setup() else { return };
+    let topic = unique("idem");
+    k.create_topic(&topic, 1, 3, &[]);
+    let mut offsets = Vec::new();
+    for (flag, tag) in [("-X enable.idempotence=true", "idem"), ("", "plain")] {
+        let t = tui(&k, &format!("idem-{tag}"), &format!("{flag} -t {topic}"));
+        t.keys(&["3"]);
+        for i in 0..3 {
+            let (_, o) = publish(&t, &format!("{tag}-{i}"), SCREEN);
+            offsets.push((o, tag));
+        }
+        t.quit();
+    }
+    let batches = k.stored_batches(&topic, 0);
+    for (o, tag) in &offsets {
+        let b = batches
+            .iter()
+            .find(|b| b.base_offset <= *o && *o <= b.last_offset)
+            .unwrap();
+        assert_eq!(
+            b.producer_id >= 0,
+            *tag == "idem",
+            "offset {o} ({tag}): {b:?}"
+        );
+    }
+    let read: Vec<String> = read_all(&k.config(), &topic, "read_committed")
+        .into_iter()
+        .filter_map(|s| s.value)
+        .collect();
+    assert_eq!(
+        read,
+        ["idem-0", "idem-1", "idem-2", "plain-0", "plain-1", "plain-2"]
+    );
+}
+
+/// `--from 2h` starts each partition at the offset Kafka finds for that time
+/// (`kafka-get-offsets --time`).
+#[test]
+fn tail_from_a_time_ago_starts_where_kafka_finds_that_time() {
+    let Some(k) = setup() else { return };
+    let topic = unique("ago");
+    k.create_topic(&topic, 2, 3, &[]);
+    let now = now_ms();
+    let mut recs = Vec::new();
+    for p in 0..2 {
+        for i in 0..4 {
+            let ts = if i < 2 {
+                now - 3 * 3_600_000
+            } else {
+                now - 3_600_000
+            };
+            recs.push(Rec::value(format!("p{p}-{i}")).to(p).at(ts + i64::from(i)));
+        }
+    }
+    produce(&k.config(), &topic, &recs);
+    let at = now - 2 * 3_600_000;
+    let out = k.tool_ok(&[
+        "kafka-get-offsets",
+        "--bootstrap-server",
+        &k.node_addr(1),
+        "--topic",
+        &topic,
+        "--time",
+        &at.to_string(),
+    ]);
+    let mut starts: Vec<(i32, i64)> = out
+        .lines()
+        .filter_map(|l| {
+            let mut w = l.split(':').skip(1);
+            Some((w.next()?.parse().ok()?, w.next()?.parse().ok()?))
+        })
+        .collect();
+    starts.sort();
+    assert_eq!(starts, [(0, 2), (1, 2)], "{out}");
+    let t = tui(&k, "ago", &format!("-t {topic} --from 2h"));
+    let screen = t.wait("the 4 records after the time", SCREEN, |s| {
+        held(s) == Some(4)
+    });
+    let mut got: Vec<(i32, i64)> = tail_rows(&screen)
+        .iter()
+        .map(|r| (r.partition, r.offset))
+        .collect();
+    got.sort();
+    assert_eq!(got, [(0, 2), (0, 3), (1, 2), (1, 3)], "{screen}");
+    t.quit();
+}
+
+/// The Topics pane's "Records" column is what a consumer can read. On a topic with one
+/// committed transaction of 3 records, Kafka's consumers read 3 records (the 4th offset is the
+/// commit marker).
+#[test]
+#[ignore = "bug: the Records column counts offsets (high - low): transaction markers and compacted-away records are counted as records"]
+fn records_column_counts_records_not_offsets() {
+    use rdkafka::producer::{FutureProducer, Producer};
+    let Some(k) = setup() else { return };
+    let topic = unique("count");
+    k.create_topic(&topic, 1, 3, &[]);
+    let p: FutureProducer = k
+        .config()
+        .set("transactional.id", unique("kt-count"))
+        .create()
+        .unwrap();
+    p.init_transactions(WAIT).unwrap();
+    p.begin_transaction().unwrap();
+    produce_with(
+        &p,
+        &topic,
+        &[Rec::value("a"), Rec::value("b"), Rec::value("c")],
+    );
+    p.commit_transaction(WAIT).unwrap();
+    let readable = read_all(&k.config(), &topic, "read_uncommitted").len();
+    assert_eq!(readable, 3);
+    let t = tui(&k, "count", "");
+    let count_of = |s: &str| -> Option<u64> {
+        let row = line_with(s, &topic)?;
+        let topics_pane = row.split("││").next()?;
+        topics_pane
+            .split_whitespace()
+            .last()?
+            .replace(',', "")
+            .parse()
+            .ok()
+    };
+    let screen = t.wait("the topic's row with a count", SCREEN, |s| {
+        count_of(s).is_some()
+    });
+    t.quit();
+    let row = line_with(&screen, &topic).unwrap();
+    let count = count_of(&screen).unwrap();
+    assert_eq!(
+        count, readable as u64,
+        "Topics says {count} records, consumers read {readable}: {row}"
+    );
+}

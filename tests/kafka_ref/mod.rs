@@ -839,3 +839,20 @@ pub fn publish(t: &Tui, value: &str, timeout: Duration) -> (i32, i64) {
     });
     delivered(&s).unwrap()
 }
+
+/// The Tail pane's row for partition/offset, as drawn (the text right of the Topics pane).
+pub fn tail_line(screen: &str, partition: i32, offset: i64) -> Option<String> {
+    for line in screen.lines().skip(1) {
+        if line.starts_with('╰') {
+            break;
+        }
+        let Some((_, tail)) = line.split_once("││") else {
+            continue;
+        };
+        let mut w = tail.split_whitespace();
+        if w.next() == Some(&partition.to_string()) && w.next() == Some(&offset.to_string()) {
+            return Some(tail.trim_end().trim_end_matches('│').trim_end().to_string());
+        }
+    }
+    None
+}
