@@ -1311,3 +1311,334 @@ fn records_column_counts_records_not_offsets() {
         "Topics says {count} records, consumers read {readable}: {row}"
     );
 }
+
+// ------------------------------------------------------------------------------- security
+
+const PW_VAR: &str = "KT_REF_SCRAM_PASSWORD";
+
+fn scram_flags(k: &Kafka, user: &str, password: &str) -> String {
+    format!(
+        "-b {} -X security.protocol=SASL_PLAINTEXT -X sasl.mechanisms=SCRAM-SHA-512 \
+         -X sasl.username={user} -X sasl.password={password}",
+        k.sasl
+    )
+}
+
+fn alice_password() -> String {
+    std::env::var("KAFKA_TUI_KAFKA_PASSWORD").expect("KAFKA_TUI_KAFKA_PASSWORD")
+}
+
+/// What Kafka's console consumer, logged in as alice, reads from `topic`.
+fn read_as_alice(k: &Kafka, topic: &str, n: usize) -> Vec<String> {
+    let cfg = k.clients.join("alice.properties");
+    let out = k.tool_ok(&[
+        "kafka-console-consumer",
+        "--bootstrap-server",
+        &k.sasl,
+        "--command-config",
+        &cfg.display().to_string(),
+        "--topic",
+        topic,
+        "--from-beginning",
+        "--max-messages",
+        &n.to_string(),
+        "--timeout-ms",
+        "20000",
+    ]);
+    out.lines().map(String::from).collect()
+}
+
+/// SCRAM-SHA-512 as alice, the password from the environment (`-X sasl.password=@env:VAR`):
+/// connected to the 3 brokers, kt-secret listed, a record published to it and tailed, read
+/// back by Kafka's console consumer logged in as alice; the password never on screen or in the
+/// log.
+#[test]
+fn scram_with_the_password_from_the_environment() {
+    let Some(k) = setup() else { return };
+    let pw = alice_password();
+    let secret = std::env::var("KAFKA_TUI_KAFKA_SECRET_TOPIC").unwrap();
+    let t = Tui::start(
+        "scram-env",
+        &format!("{PW_VAR}={pw}"),
+        &format!(
+            "{} -t {secret} --from beginning",
+            scram_flags(&k, "alice", &format!("@env:{PW_VAR}"))
+        ),
+        140,
+        40,
+    );
+    t.wait("connected over SCRAM, kt-secret listed", SCREEN, |s| {
+        s.contains("connected, 3 brokers") && s.contains(&format!(" {secret} "))
+    });
+    t.keys(&["3"]);
+    let value = unique("alice-env");
+    let (p, o) = publish(&t, &value, SCREEN);
+    t.wait("the record in the tail", SCREEN, |s| {
+        tail_line(s, p, o).is_some_and(|l| l.ends_with(&value))
+    });
+    let screen = t.screen();
+    t.quit();
+    assert!(!screen.contains(&pw), "{screen}");
+    assert!(
+        !t.log().contains(&pw),
+        "the password reached kafka-tui's log"
+    );
+    let read = read_as_alice(&k, &secret, 1000);
+    assert!(read.contains(&value), "alice reads {read:?}");
+}
+
+/// The same login from a properties file (`-F`, `${VAR}` for the password) and from a named
+/// cluster of the config file (`"${VAR}"` in its properties).
+#[test]
+fn scram_from_a_properties_file_and_from_the_config_file() {
+    let Some(k) = setup() else { return };
+    let pw = alice_password();
+    let secret = std::env::var("KAFKA_TUI_KAFKA_SECRET_TOPIC").unwrap();
+    let topic = unique("scramf");
+    k.create_topic(&topic, 1, 3, &[]);
+    let value = unique("via-file");
+    produce(&k.config(), &topic, &[Rec::value(&value)]);
+    let dir = tempfile::tempdir().unwrap();
+    let props = dir.path().join("client.properties");
+    std::fs::write(
+        &props,
+        format!(
+            "security.protocol=SASL_PLAINTEXT\nsasl.mechanisms=SCRAM-SHA-512\n\
+             sasl.username=alice\nsasl.password=${{{PW_VAR}}}\n"
+        ),
+    )
+    .unwrap();
+    let config = dir.path().join("config.toml");
+    std::fs::write(
+        &config,
+        format!(
+            "[clusters.secure]\nbootstrap = \"{}\"\n[clusters.secure.properties]\n\
+             \"security.protocol\" = \"SASL_PLAINTEXT\"\n\"sasl.mechanism\" = \"SCRAM-SHA-512\"\n\
+             \"sasl.username\" = \"alice\"\n\"sasl.password\" = \"${{{PW_VAR}}}\"\n",
+            k.sasl
+        ),
+    )
+    .unwrap();
+    for (name, env, args) in [
+        (
+            "scram-file",
+            format!("{PW_VAR}={pw}"),
+            format!("-b {} -F {}", k.sasl, props.display()),
+        ),
+        (
+            "scram-config",
+            format!("{PW_VAR}={pw} KAFKA_TUI_CONFIG={}", config.display()),
+            "--cluster secure".to_string(),
+        ),
+    ] {
+        let t = Tui::start(
+            name,
+            &env,
+            &format!("{args} -t {topic} --from beginning"),
+            140,
+            40,
+        );
+        let screen = t.wait(
+            "connected, kt-secret listed, the record tailed",
+            SCREEN,
+            |s| {
+                s.contains("connected, 3 brokers")
+                    && s.contains(&format!(" {secret} "))
+                    && tail_line(s, 0, 0).is_some_and(|l| l.ends_with(&value))
+            },
+        );
+        assert!(!screen.contains(&pw), "{name}: {screen}");
+        t.quit();
+        assert!(
+            !t.log().contains(&pw),
+            "{name}: the password reached the log"
+        );
+    }
+}
+
+/// A wrong password: Kafka says "invalid credentials"; kafka-tui says authentication failed
+/// with that reason, not the password, and keeps retrying with the UI usable.
+#[test]
+fn scram_with_a_wrong_password_says_authentication_failed() {
+    let Some(k) = setup() else { return };
+    let wrong = "not-alices-Pa55word";
+    let t = Tui::start("scram-wrong", "", &scram_flags(&k, "alice", wrong), 250, 40);
+    // Kafka's reason, "due to invalid credentials", shows in the Topics pane (wrapped there).
+    let screen = t.wait("the authentication failure and its reason", SCREEN, |s| {
+        s.contains("disconnected, retrying")
+            && s.contains("authentication failed")
+            && s.contains("invalid")
+            && s.contains("credentials")
+    });
+    assert!(
+        screen.contains("invalid credentials"),
+        "Kafka's reason:\n{screen}"
+    );
+    assert!(screen.contains("SCRAM-SHA-512"), "{screen}");
+    assert!(!screen.contains(wrong), "{screen}");
+    t.keys(&["?"]);
+    t.wait("the help screen: the UI works", SCREEN, |s| {
+        s.contains("Keys (Esc closes")
+    });
+    t.quit();
+    assert!(!t.log().contains(wrong), "the password reached the log");
+}
+
+/// TLS with the test CA: connected to the 3 brokers' SSL listeners, a record published and
+/// tailed; without the CA, the certificate is not trusted and kafka-tui says so.
+#[test]
+fn ssl_with_the_ca_works_and_without_it_the_certificate_is_untrusted() {
+    let Some(k) = setup() else { return };
+    let topic = unique("tls");
+    k.create_topic(&topic, 1, 3, &[]);
+    let t = Tui::start(
+        "tls",
+        "",
+        &format!(
+            "-b {} -X security.protocol=SSL -X ssl.ca.location={} -t {topic}",
+            k.ssl, k.ca
+        ),
+        140,
+        40,
+    );
+    t.wait("connected over TLS", SCREEN, |s| {
+        s.contains("connected, 3 brokers")
+            && s.contains(&k.ssl.split(',').next().unwrap().to_string())
+    });
+    t.keys(&["3"]);
+    let value = unique("over-tls");
+    let (p, o) = publish(&t, &value, SCREEN);
+    t.wait("the record in the tail", SCREEN, |s| {
+        tail_line(s, p, o).is_some_and(|l| l.ends_with(&value))
+    });
+    t.quit();
+    assert_eq!(
+        read_all(&k.config(), &topic, "read_uncommitted")
+            .iter()
+            .filter_map(|s| s.value.clone())
+            .collect::<Vec<_>>(),
+        [value]
+    );
+
+    let t = Tui::start(
+        "tls-untrusted",
+        "",
+        &format!("-b {} -X security.protocol=SSL", k.ssl),
+        250,
+        40,
+    );
+    let screen = t.wait("the untrusted certificate", SCREEN, |s| {
+        s.contains("disconnected, retrying") && s.contains("certificate verify failed")
+    });
+    assert!(screen.contains("SSL handshake failed"), "{screen}");
+    t.quit();
+}
+
+/// bob has no right on kt-secret (a DENY ACL). Kafka hides the topic from his listing; his
+/// record to it is refused with Kafka's "Topic authorization failed"; the rest works: his own
+/// topic is listed, tailed and written to.
+#[test]
+fn restricted_user_is_refused_kt_secret_and_the_rest_works() {
+    let Some(k) = setup() else { return };
+    let secret = std::env::var("KAFKA_TUI_KAFKA_SECRET_TOPIC").unwrap();
+    let bob_pw = std::env::var("KAFKA_TUI_KAFKA_RESTRICTED_PASSWORD").unwrap();
+    let topic = unique("bobs");
+    k.create_topic(&topic, 1, 3, &[]);
+    let t = Tui::start(
+        "bob",
+        "",
+        &format!("{} -t {topic}", scram_flags(&k, "bob", &bob_pw)),
+        200,
+        40,
+    );
+    let screen = t.wait("bob's topic listed", SCREEN, |s| {
+        s.contains("connected, 3 brokers") && s.contains(&topic)
+    });
+    assert!(
+        !screen.contains(&format!(" {secret} ")),
+        "Kafka hides kt-secret from bob:\n{screen}"
+    );
+    t.keys(&["3"]);
+    let value = unique("bob-ok");
+    let (p, o) = publish(&t, &value, SCREEN);
+    t.wait("his record in the tail", SCREEN, |s| {
+        tail_line(s, p, o).is_some_and(|l| l.ends_with(&value))
+    });
+    // To kt-secret: refused, the text kept.
+    t.esc();
+    t.command(&format!("tail {secret}"));
+    t.keys(&["3"]);
+    t.text("bob-was-here");
+    t.keys(&["C-s"]);
+    let screen = t.wait("the refusal", SCREEN, |s| s.contains("not delivered to"));
+    assert!(screen.contains("Topic authorization failed"), "{screen}");
+    t.quit();
+}
+
+/// bob tails kt-secret: Kafka answers TOPIC_AUTHORIZATION_FAILED (its console consumer says
+/// "Topic authorization failed for topics [kt-secret]"); the Tail pane must say he is not
+/// authorized, not that the topic does not exist yet.
+#[test]
+#[ignore = "bug: tailing a topic the user may not read says 'does not exist (yet); waiting for it' instead of 'not authorized'"]
+fn restricted_user_tailing_kt_secret_is_told_not_authorized() {
+    let Some(k) = setup() else { return };
+    let secret = std::env::var("KAFKA_TUI_KAFKA_SECRET_TOPIC").unwrap();
+    let bob_pw = std::env::var("KAFKA_TUI_KAFKA_RESTRICTED_PASSWORD").unwrap();
+    let mut bob = config(&k.sasl);
+    bob.set("security.protocol", "SASL_PLAINTEXT")
+        .set("sasl.mechanisms", "SCRAM-SHA-512")
+        .set("sasl.username", "bob")
+        .set("sasl.password", &bob_pw);
+    assert_eq!(
+        topic_error(&bob, &secret),
+        Some(rdkafka::types::RDKafkaErrorCode::TopicAuthorizationFailed)
+    );
+    let t = Tui::start(
+        "bob-tail",
+        "",
+        &format!(
+            "{} -t {secret} --from beginning",
+            scram_flags(&k, "bob", &bob_pw)
+        ),
+        140,
+        40,
+    );
+    let screen = t.wait("the tail's verdict on kt-secret", SCREEN, |s| {
+        s.contains("connected, 3 brokers")
+            && tail_line(s, 0, 0).is_none()
+            && s.contains(&format!("\"{secret}\""))
+    });
+    t.quit();
+    let said = line_with(&screen, &format!("\"{secret}\"")).unwrap_or_default();
+    assert!(
+        said.to_lowercase().contains("not authorized"),
+        "the Tail pane says: {said}"
+    );
+}
+
+/// At the README's 120x36, the producer's delivery error is cut before its reason: bob
+/// publishing to kt-secret sees "Message production error:" and not why.
+#[test]
+#[ignore = "bug: at 120x36 the producer's delivery error is cut before the reason (Topic authorization failed is not on screen)"]
+fn producer_error_reason_is_on_screen_at_120x36() {
+    let Some(k) = setup() else { return };
+    let secret = std::env::var("KAFKA_TUI_KAFKA_SECRET_TOPIC").unwrap();
+    let bob_pw = std::env::var("KAFKA_TUI_KAFKA_RESTRICTED_PASSWORD").unwrap();
+    let t = Tui::start(
+        "bob-120",
+        "",
+        &format!("{} -t {secret}", scram_flags(&k, "bob", &bob_pw)),
+        120,
+        36,
+    );
+    t.wait("connected", SCREEN, |s| s.contains("connected, 3 brokers"));
+    t.keys(&["3"]);
+    t.text("x");
+    t.keys(&["C-s"]);
+    let screen = t.wait("the refusal", SCREEN, |s| s.contains("not delivered to"));
+    t.quit();
+    assert!(
+        screen.contains("authorization"),
+        "the reason is not on screen:\n{screen}"
+    );
+}
