@@ -856,3 +856,54 @@ pub fn tail_line(screen: &str, partition: i32, offset: i64) -> Option<String> {
     }
     None
 }
+
+/// The topic names the Topics pane shows (its rows, top left).
+pub fn topic_names(screen: &str) -> Vec<String> {
+    let mut names = Vec::new();
+    for line in screen.lines().skip(2) {
+        if line.starts_with('╰') {
+            break;
+        }
+        let Some((left, _)) = line.split_once("││") else {
+            continue;
+        };
+        let row = left.trim_start_matches('│').trim_start_matches('▶').trim();
+        let w: Vec<&str> = row.split_whitespace().collect();
+        // A row is: name, partitions, records (a count or … while it loads).
+        if w.len() >= 3 && w[1].parse::<u32>().is_ok() {
+            names.push(w[0].to_string());
+        }
+    }
+    names
+}
+
+/// Filters the Topics pane by `text` (`/`, Enter): a long list shows the rows wanted. Esc
+/// first clears a filter set before (a new `/` would add to it).
+pub fn filter_topics(t: &Tui, text: &str) {
+    t.keys(&["1"]);
+    t.esc();
+    t.keys(&["/"]);
+    t.text(text);
+    t.keys(&["Enter"]);
+}
+
+/// `:describe TOPIC`, again until the topic list (refreshed every 5 s) knows the topic.
+pub fn describe(t: &Tui, topic: &str) {
+    let title = format!("Topic {topic} · Esc back");
+    let deadline = Instant::now() + WAIT;
+    loop {
+        t.command(&format!("describe {topic}"));
+        let s = t.wait("the topic detail or a refusal", WAIT, |s| {
+            s.contains(&title) || s.contains(&format!("no topic \"{topic}\""))
+        });
+        if s.contains(&title) {
+            return;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "the list never knew {topic}:\n{s}"
+        );
+        // Asked again shortly (a retry's pace, not a wait for an outcome).
+        std::thread::sleep(Duration::from_millis(300));
+    }
+}
