@@ -1303,21 +1303,13 @@ fn records_column_counts_records_not_offsets() {
     assert_eq!(readable, 3);
     let t = tui(&k, "count", "");
     filter_topics(&t, &topic);
-    let count_of = |s: &str| -> Option<u64> {
-        let row = line_with(s, &topic)?;
-        let topics_pane = row.split("││").next()?;
-        topics_pane
-            .split_whitespace()
-            .last()?
-            .replace(',', "")
-            .parse()
-            .ok()
-    };
+    let count_of =
+        |s: &str| -> Option<u64> { topic_row(s, &topic)?[2].replace(',', "").parse().ok() };
     let screen = t.wait("the topic's row with a count", SCREEN, |s| {
         count_of(s).is_some()
     });
     t.quit();
-    let row = line_with(&screen, &topic).unwrap();
+    let row = topic_row(&screen, &topic).unwrap().join(" ");
     let count = count_of(&screen).unwrap();
     assert_eq!(
         count, readable as u64,

@@ -877,6 +877,22 @@ pub fn topic_names(screen: &str) -> Vec<String> {
     names
 }
 
+/// The Topics pane's row of `topic`: name, partitions, records.
+pub fn topic_row(screen: &str, topic: &str) -> Option<Vec<String>> {
+    for line in screen.lines().skip(2) {
+        if line.starts_with('╰') {
+            break;
+        }
+        let (left, _) = line.split_once("││")?;
+        let row = left.trim_start_matches('│').trim_start_matches('▶').trim();
+        let w: Vec<String> = row.split_whitespace().map(String::from).collect();
+        if w.len() >= 3 && w[0] == topic {
+            return Some(w);
+        }
+    }
+    None
+}
+
 /// Filters the Topics pane by `text` (`/`, Enter): a long list shows the rows wanted. Esc
 /// first clears a filter set before (a new `/` would add to it).
 pub fn filter_topics(t: &Tui, text: &str) {
