@@ -894,8 +894,10 @@ pub fn topic_row(screen: &str, topic: &str) -> Option<Vec<String>> {
 }
 
 /// Filters the Topics pane by `text` (`/`, Enter): a long list shows the rows wanted. Esc
-/// first clears a filter set before (a new `/` would add to it).
+/// first leaves the producer's editor, and Esc in Topics clears a filter set before (a new `/`
+/// would add to it).
 pub fn filter_topics(t: &Tui, text: &str) {
+    t.esc();
     t.keys(&["1"]);
     t.esc();
     t.keys(&["/"]);
