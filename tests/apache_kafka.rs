@@ -1659,3 +1659,34 @@ fn producer_error_reason_is_on_screen_at_120x36() {
         "the reason is not on screen:\n{screen}"
     );
 }
+
+/// Publishing to a topic that does not exist creates it (`auto.create.topics.enable`, on by
+/// default) with the brokers' `num.partitions` (1) and `default.replication.factor` (3), as
+/// for any producer; creating an existing topic is refused with Kafka's TopicAlreadyExists.
+#[test]
+fn publishing_to_a_new_topic_creates_it_and_creating_it_again_is_refused() {
+    let Some(k) = setup() else { return };
+    let topic = unique("auto");
+    let t = tui(&k, "auto", &format!("-t {topic}"));
+    t.wait("the tail waiting for the topic", SCREEN, |s| {
+        s.contains("does not exist (yet)")
+    });
+    t.keys(&["3"]);
+    let (p, o) = publish(&t, "creates-it", SCREEN);
+    assert_eq!((p, o), (0, 0));
+    t.wait("the record in the tail", SCREEN, |s| {
+        tail_line(s, 0, 0).is_some_and(|l| l.ends_with("creates-it"))
+    });
+    let kafka_says = k.describe_with_kafka_topics(&topic);
+    assert_eq!(kafka_says.len(), 1, "{kafka_says:?}");
+    assert_eq!(kafka_says[0].2.len(), 3, "{kafka_says:?}");
+    t.esc();
+    t.command("create");
+    t.wait("the create dialog", SCREEN, |s| s.contains("Create topic"));
+    t.text(&topic);
+    t.keys(&["Enter"]);
+    t.wait("Kafka's refusal", SCREEN, |s| {
+        s.contains(&format!("create topic {topic}: TopicAlreadyExists"))
+    });
+    t.quit();
+}

@@ -376,3 +376,28 @@ fn sasl_flags_fail_against_the_embedded_broker() {
     assert!(screen.contains("embedded broker"), "{screen}");
     t.quit();
 }
+
+/// A topic created by publishing to it gets the mock's 4 partitions (Kafka: `num.partitions`,
+/// 1 by default); creating an existing topic is refused, with the mock's error said twice.
+#[test]
+fn auto_created_topics_have_four_partitions_and_a_second_create_is_refused() {
+    let Some((t, addr)) = embedded("e-auto", "") else {
+        return;
+    };
+    let topic = unique("e-auto");
+    t.command(&format!("tail {topic} beginning"));
+    t.keys(&["3"]);
+    let (_, o) = publish(&t, "creates-it", SCREEN);
+    assert_eq!(o, 0);
+    assert_eq!(watermarks(&config(&addr), &topic).len(), 4);
+    t.esc();
+    t.command("create");
+    t.wait("the create dialog", SCREEN, |s| s.contains("Create topic"));
+    t.text(&topic);
+    t.keys(&["Enter"]);
+    t.wait("the mock's refusal", SCREEN, |s| {
+        s.contains(&format!("create topic {topic}: cannot create topic"))
+            && s.contains("TopicAlreadyExists")
+    });
+    t.quit();
+}
