@@ -1690,3 +1690,72 @@ fn publishing_to_a_new_topic_creates_it_and_creating_it_again_is_refused() {
     });
     t.quit();
 }
+
+/// `--read-only` on the real cluster: publishing, creating, configs, partitions, deleting a
+/// topic, resetting and deleting a group are each refused on screen, and Kafka's tools find
+/// the cluster as it was.
+#[test]
+fn read_only_refuses_every_write_and_kafka_finds_nothing_changed() {
+    let Some(k) = setup() else { return };
+    let topic = unique("ro");
+    let group = unique("ro-g");
+    k.create_topic(&topic, 1, 3, &[]);
+    produce(&k.config(), &topic, &[Rec::value("before")]);
+    {
+        let mut java = k.spawn_tool(&[
+            "kafka-console-consumer",
+            "--bootstrap-server",
+            &k.plain,
+            "--topic",
+            &topic,
+            "--group",
+            &group,
+            "--from-beginning",
+        ]);
+        java.wait_lines("the record", Duration::from_secs(60), |l| !l.is_empty());
+        java.stop();
+    }
+    let t = tui(&k, "ro", &format!("--read-only -t {topic}"));
+    t.wait("READ-ONLY in the header", SCREEN, |s| {
+        s.contains("READ-ONLY")
+    });
+    t.keys(&["3"]);
+    t.text("must-not-land");
+    t.keys(&["C-s"]);
+    t.wait("publishing refused", SCREEN, |s| {
+        s.contains("read-only: publishing is disabled")
+    });
+    t.esc();
+    let refused = |what: &str| {
+        t.wait(&format!("{what} refused"), SCREEN, |s| {
+            s.contains(&format!("read-only: {what} is disabled"))
+        });
+    };
+    t.command("create");
+    refused("creating topics");
+    describe(&t, &topic);
+    t.keys(&["e"]);
+    refused("changing configs");
+    t.keys(&["p"]);
+    refused("adding partitions");
+    t.keys(&["C-d"]);
+    refused("deleting topics");
+    t.esc();
+    t.command(&format!("group {group}"));
+    t.wait("the group", SCREEN, |s| s.contains("state Empty"));
+    t.keys(&["R"]);
+    refused("resetting offsets");
+    t.keys(&["C-d"]);
+    refused("deleting groups");
+    t.quit();
+
+    let kafka_says = k.describe_with_kafka_topics(&topic);
+    assert_eq!(kafka_says.len(), 1, "{kafka_says:?}");
+    assert!(kafka_topic_overrides(&k, &topic).is_empty());
+    let read: Vec<String> = read_all(&k.config(), &topic, "read_uncommitted")
+        .into_iter()
+        .filter_map(|s| s.value)
+        .collect();
+    assert_eq!(read, ["before"]);
+    assert_eq!(kafka_group_offsets(&k, &group, &topic), vec![(0, 1, 1, 0)]);
+}
