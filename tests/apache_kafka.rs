@@ -1021,10 +1021,7 @@ fn compacted_topic_tombstones_and_the_gaps_compaction_leaves() {
     let empty = tail_line(&screen, 0, 1).expect("offset 1 shown");
     let tomb = tail_line(&screen, 0, 2).expect("offset 2 shown");
     assert!(empty.ends_with(" k2"), "an empty value is blank: {empty:?}");
-    assert!(
-        tomb.ends_with(" k1") == false && tomb.ends_with('∅'),
-        "a tombstone is ∅: {tomb:?}"
-    );
+    assert!(tomb.ends_with('∅'), "a tombstone is ∅: {tomb:?}");
     // The record view says it in words: null, not 0 bytes of text.
     t.keys(&["g", "j", "Enter"]);
     let s = t.wait("the empty record", SCREEN, |s| {
@@ -1564,7 +1561,7 @@ fn restricted_user_is_refused_kt_secret_and_the_rest_works() {
     });
     filter_topics(&t, &secret);
     let screen = t.wait("the list filtered by kt-secret", SCREEN, |s| {
-        s.contains(&format!("Topics 0/")) && s.contains(&format!("/{secret} "))
+        s.contains("Topics 0/") && s.contains(&format!("/{secret} "))
             || topic_names(s).contains(&secret)
     });
     assert!(
