@@ -38,6 +38,12 @@ pub struct Cli {
     #[arg(long = "read-only")]
     pub read_only: bool,
 
+    /// A Confluent-compatible schema registry (Confluent, Apicurio's ccompat API, Karapace,
+    /// Redpanda): records in its wire format are decoded (Avro, Protobuf, JSON Schema). Wins
+    /// over the cluster's `schema_registry`; `user:password@` in the URL is used as basic auth.
+    #[arg(long = "schema-registry", value_name = "URL")]
+    pub schema_registry: Option<String>,
+
     /// Open with this topic already tailing.
     #[arg(short = 't', long = "topic", value_name = "NAME", value_parser = parse_topic)]
     pub topic: Option<String>,

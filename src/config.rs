@@ -93,8 +93,12 @@ pub struct ClusterConfig {
     pub password_cmd: Option<String>,
     /// How long `password_cmd` may take (a person typing a passphrase): "30s", "2m".
     pub password_cmd_timeout: Option<String>,
-    /// Kept for the schema-registry support to come.
+    /// A Confluent-compatible schema registry's URL, for decoding records (issue 12).
     pub schema_registry: Option<String>,
+    /// Basic-auth user and password of the registry; the password may be `${VAR}`, `@env:VAR`
+    /// or `@file:PATH` like the other secrets, and is never shown.
+    pub schema_registry_user: Option<String>,
+    pub schema_registry_password: Option<String>,
     pub broker_log: Option<PathBuf>,
     pub broker_log_cmd: Option<String>,
     pub zookeeper_log: Option<PathBuf>,
@@ -236,6 +240,10 @@ impl ConfigFile {
             c.properties
                 .iter()
                 .any(|(k, v)| is_secret(k) && secret_source(v).is_none())
+                || c
+                    .schema_registry_password
+                    .as_deref()
+                    .is_some_and(|v| secret_source(v).is_none())
         })
     }
 }

@@ -80,6 +80,16 @@ pub fn config_report(cli: &Cli, file: &ConfigFile, path: Option<&Path>, log_file
         if c.password_cmd.is_some() {
             let _ = writeln!(out, "  sasl.password = ******** (from password_cmd)");
         }
+        if let Some(url) = &c.schema_registry {
+            let _ = writeln!(out, "  schema_registry = {}", e(registry_shown(url)));
+        }
+        if let Some(u) = &c.schema_registry_user {
+            let _ = writeln!(out, "  schema_registry_user = {}", e(u));
+        }
+        if let Some(pw) = &c.schema_registry_password {
+            let from = config::secret_source(pw).map_or(String::new(), |f| format!(" (from {})", e(f)));
+            let _ = writeln!(out, "  schema_registry_password = ********{from}");
+        }
         for (label, cmd, file) in [
             ("broker log", &c.broker_log_cmd, &c.broker_log),
             ("zookeeper log", &c.zookeeper_log_cmd, &c.zookeeper_log),
@@ -120,5 +130,21 @@ pub fn target_report(t: &Target) -> String {
             "  sasl.password = ******** (from password_cmd, not run here)"
         );
     }
+    if let Some(r) = &t.schema_registry {
+        let user = r.user.as_deref().map_or(String::new(), |u| format!(" (user {})", e(u)));
+        let _ = writeln!(out, "  schema_registry = {}{user}", e(registry_shown(&r.url)));
+    }
     out
+}
+
+/// A registry URL as it may be shown: credentials written in it are left out.
+fn registry_shown(url: &str) -> String {
+    match reqwest::Url::parse(url) {
+        Ok(mut u) => {
+            let _ = u.set_username("");
+            let _ = u.set_password(None);
+            u.to_string()
+        }
+        Err(_) => url.split('@').next_back().unwrap_or(url).to_string(),
+    }
 }

@@ -31,6 +31,37 @@ pub struct Target {
     /// A `password_cmd` still to run (`resolve_password`), and where in `properties` its
     /// `sasl.password` goes: after the cluster's own properties, before the command line's.
     pub password_cmd: Option<(PasswordCmd, usize)>,
+    /// Where records' schemas come from (`schema_registry`, `--schema-registry`).
+    pub schema_registry: Option<RegistrySettings>,
+}
+
+/// A schema registry's URL and basic-auth credentials (the password never shown).
+#[derive(Clone, PartialEq, Eq)]
+pub struct RegistrySettings {
+    pub url: String,
+    pub user: Option<String>,
+    pub password: Option<String>,
+}
+
+impl std::fmt::Debug for RegistrySettings {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let c = crate::schema::registry::RegistryConfig::new(self.url.clone());
+        f.debug_struct("RegistrySettings")
+            .field("url", &format!("{c:?}"))
+            .field("user", &self.user)
+            .field("password", &self.password.as_ref().map(|_| "********"))
+            .finish()
+    }
+}
+
+impl RegistrySettings {
+    /// The client's configuration.
+    pub fn config(&self) -> crate::schema::registry::RegistryConfig {
+        let mut c = crate::schema::registry::RegistryConfig::new(self.url.clone());
+        c.username = self.user.clone();
+        c.password = self.password.clone();
+        c
+    }
 }
 
 impl std::fmt::Debug for Target {
@@ -47,6 +78,7 @@ impl std::fmt::Debug for Target {
             .field("logs", &self.logs)
             .field("read_only", &self.read_only)
             .field("password_cmd", &self.password_cmd.as_ref().map(|(p, _)| p))
+            .field("schema_registry", &self.schema_registry)
             .finish()
     }
 }
@@ -61,6 +93,7 @@ impl Target {
             read_only,
             color: None,
             password_cmd: None,
+            schema_registry: None,
         }
     }
 
@@ -76,6 +109,22 @@ impl Target {
             properties.push((k.clone(), config::resolve_value(&origin, k, v, true)?));
         }
         let password_cmd = PasswordCmd::of(name, c)?.map(|p| (p, properties.len()));
+        let schema_registry = match &c.schema_registry {
+            None => None,
+            Some(url) => Some(RegistrySettings {
+                url: url.clone(),
+                user: c.schema_registry_user.clone(),
+                password: match &c.schema_registry_password {
+                    Some(p) => Some(config::resolve_value(
+                        &origin,
+                        "schema_registry_password",
+                        p,
+                        true,
+                    )?),
+                    None => None,
+                },
+            }),
+        };
         let bootstrap = match (&c.bootstrap, c.embedded) {
             (_, true) => None,
             (Some(b), false) => Some(b.clone()),
@@ -98,6 +147,7 @@ impl Target {
             read_only: c.read_only,
             color: c.color.clone(),
             password_cmd,
+            schema_registry,
         })
     }
 
@@ -138,6 +188,18 @@ impl Target {
             l.zookeeper_cmd = cli.zookeeper_log_cmd.clone();
         }
         self.read_only |= cli.read_only;
+        if let Some(url) = &cli.schema_registry {
+            // The cluster's credentials still apply to a registry given on the command line.
+            let (user, password) = match self.schema_registry.take() {
+                Some(r) => (r.user, r.password),
+                None => (None, None),
+            };
+            self.schema_registry = Some(RegistrySettings {
+                url: url.clone(),
+                user,
+                password,
+            });
+        }
         Ok(self)
     }
 }
