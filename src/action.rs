@@ -53,4 +53,13 @@ pub enum Action {
     EditConfig,
     ResetOffsets,
     DeleteGroup,
+    /// Record detail: scroll sideways (when not wrapping).
+    ScrollLeft,
+    ScrollRight,
+    /// Record detail: copy the value (`y`) or the whole record as JSON (`Y`) with OSC 52.
+    CopyValue,
+    CopyRecord,
+    /// Record detail: open the value in $PAGER (`o`) or $EDITOR (`e`).
+    OpenPager,
+    OpenEditor,
 }

@@ -240,8 +240,7 @@ impl ConfigFile {
             c.properties
                 .iter()
                 .any(|(k, v)| is_secret(k) && secret_source(v).is_none())
-                || c
-                    .schema_registry_password
+                || c.schema_registry_password
                     .as_deref()
                     .is_some_and(|v| secret_source(v).is_none())
         })

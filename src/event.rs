@@ -7,6 +7,7 @@ use tokio::sync::mpsc;
 
 pub use crate::kafka::api::KafkaEvent;
 pub use crate::logsource::LogEvent;
+pub use crate::schema::service::SchemaEvent;
 
 #[derive(Debug)]
 pub enum Event {
@@ -17,6 +18,8 @@ pub enum Event {
     Paste(String),
     Kafka(KafkaEvent),
     Log(LogEvent),
+    /// An answer of the schema-registry task.
+    Schema(SchemaEvent),
 }
 
 impl From<KafkaEvent> for Event {
@@ -37,6 +40,8 @@ impl From<LogEvent> for Event {
 pub struct Inbox {
     kafka: Option<mpsc::Receiver<KafkaEvent>>,
     logs: Option<mpsc::Receiver<LogEvent>>,
+    /// The schema-registry task's answers, when a registry is configured.
+    schema: Option<mpsc::Receiver<SchemaEvent>>,
     /// Which channel `try_recv` looks at first: they take turns, so neither starves.
     logs_first: bool,
 }
@@ -46,8 +51,15 @@ impl Inbox {
         Inbox {
             kafka: Some(kafka),
             logs: Some(logs),
+            schema: None,
             logs_first: false,
         }
+    }
+
+    /// Also listens to the schema-registry task.
+    pub fn with_schema(mut self, schema: mpsc::Receiver<SchemaEvent>) -> Inbox {
+        self.schema = Some(schema);
+        self
     }
 
     /// An inbox whose channels are closed, as if every background task had ended.
@@ -55,13 +67,28 @@ impl Inbox {
         Inbox {
             kafka: None,
             logs: None,
+            schema: None,
             logs_first: false,
         }
     }
 
     /// The next event from either channel; `None` once both are closed.
     pub async fn recv(&mut self) -> Option<Event> {
+        // Registry answers are rare and small: take one whenever it is there.
+        if let Some(e) = self.schema.as_mut().and_then(|s| s.try_recv().ok()) {
+            return Some(Event::Schema(e));
+        }
         loop {
+            // The registry task alone does not keep a session alive (see `recv`'s doc).
+            if self.kafka.is_none() && self.logs.is_none() {
+                return None;
+            }
+            if self.schema.is_some() {
+                if let Some(ev) = self.recv_with_schema().await {
+                    return Some(ev);
+                }
+                continue;
+            }
             let (kafka, logs) = (self.kafka.as_mut(), self.logs.as_mut());
             let got = match (kafka, logs) {
                 (None, None) => return None,
@@ -82,8 +109,40 @@ impl Inbox {
         }
     }
 
+    /// `recv` while the schema channel is open: `None` when a channel just closed.
+    async fn recv_with_schema(&mut self) -> Option<Event> {
+        async fn next<T>(rx: &mut Option<mpsc::Receiver<T>>) -> Option<T> {
+            match rx {
+                Some(rx) => rx.recv().await,
+                None => std::future::pending().await,
+            }
+        }
+        let (k, l, s) = (
+            self.kafka.is_some(),
+            self.logs.is_some(),
+            self.schema.is_some(),
+        );
+        tokio::select! {
+            e = next(&mut self.kafka), if k => match e {
+                Some(e) => Some(Event::Kafka(e)),
+                None => { self.kafka = None; None }
+            },
+            e = next(&mut self.logs), if l => match e {
+                Some(e) => Some(Event::Log(e)),
+                None => { self.logs = None; None }
+            },
+            e = next(&mut self.schema), if s => match e {
+                Some(e) => Some(Event::Schema(e)),
+                None => { self.schema = None; None }
+            },
+        }
+    }
+
     /// An event that is waiting, if any.
     pub fn try_recv(&mut self) -> Option<Event> {
+        if let Some(e) = self.schema.as_mut().and_then(|s| s.try_recv().ok()) {
+            return Some(Event::Schema(e));
+        }
         self.logs_first = !self.logs_first;
         let kafka = |s: &mut Self| s.kafka.as_mut()?.try_recv().ok().map(Event::Kafka);
         let logs = |s: &mut Self| s.logs.as_mut()?.try_recv().ok().map(Event::Log);

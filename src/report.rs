@@ -87,7 +87,8 @@ pub fn config_report(cli: &Cli, file: &ConfigFile, path: Option<&Path>, log_file
             let _ = writeln!(out, "  schema_registry_user = {}", e(u));
         }
         if let Some(pw) = &c.schema_registry_password {
-            let from = config::secret_source(pw).map_or(String::new(), |f| format!(" (from {})", e(f)));
+            let from =
+                config::secret_source(pw).map_or(String::new(), |f| format!(" (from {})", e(f)));
             let _ = writeln!(out, "  schema_registry_password = ********{from}");
         }
         for (label, cmd, file) in [
@@ -131,8 +132,15 @@ pub fn target_report(t: &Target) -> String {
         );
     }
     if let Some(r) = &t.schema_registry {
-        let user = r.user.as_deref().map_or(String::new(), |u| format!(" (user {})", e(u)));
-        let _ = writeln!(out, "  schema_registry = {}{user}", e(registry_shown(&r.url)));
+        let user = r
+            .user
+            .as_deref()
+            .map_or(String::new(), |u| format!(" (user {})", e(u)));
+        let _ = writeln!(
+            out,
+            "  schema_registry = {}{user}",
+            e(registry_shown(&r.url))
+        );
     }
     out
 }

@@ -197,6 +197,21 @@ pub async fn event_loop(
                 TestFault::CloseEvents => session.events = crate::event::Inbox::closed(),
             }
         }
+        if let Some(req) = app.terminal.take() {
+            if matches!(req, crate::state::record::TermRequest::Open { .. }) {
+                // The old reader's thread stops, so the pager alone reads the keyboard.
+                input = EventStream::new();
+            }
+            let (text, error) = crate::handoff::perform(term, req).await;
+            if error {
+                app.warn(text)
+            } else {
+                app.say(text)
+            }
+            dirty = true;
+            urgent = true;
+            continue;
+        }
         if app.quit {
             return Ok(Exit::Quit);
         }

@@ -181,9 +181,22 @@ pub async fn start(target: &Target, opts: &Options, theme: Theme) -> anyhow::Res
     app.read_only = target.read_only;
     app.context = target.name.clone();
     app.cluster_color = target.color.clone();
+    let mut events = Inbox::new(kafka_rx, log_rx);
+    if let Some(r) = &target.schema_registry {
+        match crate::schema::registry::RegistryClient::new(r.config()) {
+            Ok(client) => {
+                let (tx, rx) = mpsc::channel(EVENT_QUEUE);
+                app.schemas.handle =
+                    Some(crate::schema::service::spawn(client, tx, cancel.clone()));
+                events = events.with_schema(rx);
+            }
+            // The cluster still works without it: say why records stay undecoded.
+            Err(e) => app.warn(format!("schema registry not used: {e}")),
+        }
+    }
     Ok(Session {
         app,
-        events: Inbox::new(kafka_rx, log_rx),
+        events,
         broker,
         cancel,
         kafka_task,

@@ -31,6 +31,9 @@ impl App {
                 generation,
                 records,
             } => {
+                if generation == self.tail.generation {
+                    self.schemas.request_for(&records);
+                }
                 if self.tail.push_batch(generation, records) {
                     // Records flowing again after an error: the tail is live, whatever it said.
                     if let TailStatus::Problem { .. } = self.tail.status {

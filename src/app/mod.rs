@@ -31,6 +31,8 @@ use crate::ui;
 mod command;
 mod input;
 mod kafka_events;
+mod record;
+mod schemas;
 mod views;
 
 /// How long a status-line message stays.
@@ -122,6 +124,12 @@ pub struct App {
     pub tail: TailState,
     pub producer: ProducerState,
     pub logs: LogsState,
+    /// The schema registry: schemas records refer to, and the `:schemas` view.
+    pub schemas: crate::state::schemas::SchemasState,
+    /// The record detail view (wrap, scroll); which record is the tail's selection.
+    pub record: crate::state::record::RecordView,
+    /// A copy or a pager for the run loop, which owns the terminal.
+    pub terminal: Option<crate::state::record::TermRequest>,
     pub cluster: ClusterView,
     pub theme: Theme,
     pub message: Option<StatusMessage>,
@@ -174,6 +182,9 @@ impl App {
             tail,
             producer: ProducerState::default(),
             logs,
+            schemas: Default::default(),
+            record: Default::default(),
+            terminal: None,
             cluster,
             theme,
             message: None,
@@ -266,6 +277,7 @@ impl App {
                 return self.logs.push_lines(source, lines)
             }
             Event::Log(LogEvent::Status { source, text }) => self.logs.set_status(source, text),
+            Event::Schema(e) => self.handle_schema(e),
         }
         true
     }
@@ -379,7 +391,7 @@ impl App {
                         self.tail.scroll.follow = false;
                     }
                     self.tail.detail = true;
-                    self.tail.detail_scroll = 0;
+                    self.record.open();
                 }
                 _ => {}
             },
@@ -430,7 +442,17 @@ impl App {
                     self.warn(format!("no more matches for {:?}", self.logs.search));
                 }
             }
+            Action::ToggleWrap if self.keys_context() == Context::Record => {
+                self.record.wrap = !self.record.wrap;
+                self.record.hscroll = 0;
+            }
             Action::ToggleWrap => self.logs.wrap = !self.logs.wrap,
+            Action::ScrollLeft
+            | Action::ScrollRight
+            | Action::CopyValue
+            | Action::CopyRecord
+            | Action::OpenPager
+            | Action::OpenEditor => self.record_action(action),
             Action::CycleVerbosity => {
                 self.logs.cycle_verbosity();
                 self.say(format!(
@@ -510,8 +532,8 @@ impl App {
                     .tail
                     .selected()
                     .map_or(0, |r| ui::record::scroll_max(self, r, self.size));
-                let v = i64::from(self.tail.detail_scroll) + delta;
-                self.tail.detail_scroll = v.clamp(0, i64::from(max)) as u16;
+                let v = self.record.scroll as i64 + delta;
+                self.record.scroll = v.clamp(0, max as i64) as usize;
             }
             Pane::Tail => self.tail.move_by(delta),
             Pane::Logs => self.logs.move_by(delta),

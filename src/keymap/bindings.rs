@@ -203,6 +203,57 @@ pub static BINDINGS: &[Binding] = &[
     ),
     b!(Record, [(Enter, NONE)], Action::Back, "close", hint),
     b!(
+        Record,
+        [(Char('w'), NONE)],
+        Action::ToggleWrap,
+        "wrap long lines / scroll sideways",
+        hint
+    ),
+    b!(
+        Record,
+        [(Left, NONE), (Char('h'), NONE)],
+        Action::ScrollLeft,
+        "scroll left"
+    ),
+    b!(
+        Record,
+        [(Right, NONE), (Char('l'), NONE)],
+        Action::ScrollRight,
+        "scroll right"
+    ),
+    b!(
+        Record,
+        [(Char('t'), NONE)],
+        Action::ToggleTimestamps,
+        "time: relative/RFC 3339"
+    ),
+    b!(
+        Record,
+        [(Char('y'), NONE)],
+        Action::CopyValue,
+        "copy the value (OSC 52)",
+        hint
+    ),
+    b!(
+        Record,
+        [(Char('Y'), SHIFT), (Char('Y'), NONE)],
+        Action::CopyRecord,
+        "copy the record as JSON (OSC 52)"
+    ),
+    b!(
+        Record,
+        [(Char('o'), NONE)],
+        Action::OpenPager,
+        "open the value in $PAGER",
+        hint
+    ),
+    b!(
+        Record,
+        [(Char('e'), NONE)],
+        Action::OpenEditor,
+        "open the value in $EDITOR"
+    ),
+    b!(
         Producer,
         [(Enter, NONE), (Char('e'), NONE), (Char('i'), NONE)],
         Action::Edit,

@@ -16,7 +16,7 @@ use base64::Engine as _;
 use prost_reflect::prost::Message as _;
 use prost_reflect::prost_types::FileDescriptorProto;
 use prost_reflect::{
-    DeserializeOptions, DescriptorPool, DynamicMessage, FileDescriptor, MessageDescriptor,
+    DescriptorPool, DeserializeOptions, DynamicMessage, FileDescriptor, MessageDescriptor,
     SerializeOptions,
 };
 use protox::file::{File, FileResolver, GoogleFileResolver};
@@ -50,9 +50,7 @@ impl ProtoSchema {
             google: GoogleFileResolver::new(),
         });
         compiler.include_imports(true);
-        compiler
-            .open_file(&root_name)
-            .map_err(|e| e.to_string())?;
+        compiler.open_file(&root_name).map_err(|e| e.to_string())?;
         let pool: DescriptorPool = compiler.descriptor_pool();
         let file = pool
             .get_file_by_name(&root_name)
@@ -81,9 +79,7 @@ impl ProtoSchema {
         fn walk(msgs: Vec<MessageDescriptor>, name: &str, path: &mut Vec<usize>) -> bool {
             for (i, m) in msgs.into_iter().enumerate() {
                 path.push(i);
-                if m.full_name() == name
-                    || walk(m.child_messages().collect(), name, path)
-                {
+                if m.full_name() == name || walk(m.child_messages().collect(), name, path) {
                     return true;
                 }
                 path.pop();
@@ -273,7 +269,10 @@ mod tests {
                     "tags": {"x": 1}, "at": "2024-05-01T12:00:00Z", "total": {"units": 5, "currency": "EUR"}}"#,
             )
             .unwrap();
-        assert_eq!(bytes[0], 0, "the first message: the single-0 index shortcut");
+        assert_eq!(
+            bytes[0], 0,
+            "the first message: the single-0 index shortcut"
+        );
         let (name, json) = s.decode(&bytes).unwrap();
         assert_eq!(name, "shop.Order");
         assert_eq!(
@@ -286,8 +285,14 @@ mod tests {
     fn message_indexes_pick_nested_and_second_messages() {
         let s = schema();
         assert_eq!(s.path_of("shop.Refund"), Some(vec![1]));
-        assert_eq!(s.path_of("Line"), Some(vec![0, 1]), "after the map entry TagsEntry? no: Line is declared first");
-        let bytes = s.encode(Some("shop.Refund"), r#"{"orderId": "o-1", "kind": "PART"}"#).unwrap();
+        assert_eq!(
+            s.path_of("Line"),
+            Some(vec![0, 1]),
+            "after the map entry TagsEntry? no: Line is declared first"
+        );
+        let bytes = s
+            .encode(Some("shop.Refund"), r#"{"orderId": "o-1", "kind": "PART"}"#)
+            .unwrap();
         assert_eq!(&bytes[..2], &[2, 2], "count 1, index 1 as zig-zag varints");
         let (name, json) = s.decode(&bytes).unwrap();
         assert_eq!(name, "shop.Refund");
@@ -334,7 +339,10 @@ mod tests {
         assert!(e.contains("common.proto"), "{e}");
         let s = schema();
         assert!(s.decode(&[]).is_err());
-        assert!(s.decode(&[2, 20]).unwrap_err().contains("no message at index path [10]"));
+        assert!(s
+            .decode(&[2, 20])
+            .unwrap_err()
+            .contains("no message at index path [10]"));
         assert!(s.decode(&[0, 0xff]).is_err(), "a truncated field");
     }
 }

@@ -508,7 +508,7 @@ impl RegistryClient {
     async fn get<T: serde::de::DeserializeOwned>(
         &self,
         segments: &[&str],
-        what: impl Fn() -> String,
+        what: impl Fn() -> String + Sync,
     ) -> Result<T, RegistryError> {
         let url = self.url_for(segments)?;
         self.send(self.http.get(url), &what).await
@@ -517,7 +517,7 @@ impl RegistryClient {
     async fn send<T: serde::de::DeserializeOwned>(
         &self,
         req: reqwest::RequestBuilder,
-        what: &dyn Fn() -> String,
+        what: &(dyn Fn() -> String + Sync),
     ) -> Result<T, RegistryError> {
         let mut req = req.header(
             reqwest::header::ACCEPT,

@@ -2,7 +2,9 @@
 
 pub mod logs;
 pub mod producer;
+pub mod record;
 pub mod ring;
+pub mod schemas;
 pub mod tail;
 pub mod topics;
 pub mod views;

@@ -8,7 +8,6 @@ use ratatui::Frame;
 
 use super::widgets::{ago, fit, pane_block, thousands};
 use crate::app::App;
-use crate::kafka::codec::preview;
 use crate::model::Record;
 use crate::state::tail::{TailStatus, TimeFormat};
 use crate::state::Pane;
@@ -129,7 +128,7 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, focused: bool) {
         .records
         .range(window_start, window_start + rows_visible)
         .map(|(_, r)| {
-            let mut value = preview(r.value.as_deref(), tail.format);
+            let mut value = super::record::preview_of(app, r.value.as_deref(), tail.format);
             if !r.headers.is_empty() {
                 value = format!("[{}h] {value}", r.headers.len());
             }
@@ -147,7 +146,10 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, focused: bool) {
                 )));
             }
             cells.push(Cell::from(Span::styled(
-                fit(&preview(r.key.as_deref(), tail.format), key_w as usize),
+                fit(
+                    &super::record::preview_of(app, r.key.as_deref(), tail.format),
+                    key_w as usize,
+                ),
                 t.style("tail.key"),
             )));
             cells.push(Cell::from(Span::styled(

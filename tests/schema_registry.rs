@@ -1,0 +1,213 @@
+//! Schema-registry decoding against a real registry (Apicurio 3.0.9's Confluent-compatible
+//! API, `peers_start registry`) with records written by confluent-kafka's own Avro, Protobuf
+//! and JSON Schema serializers (tests/peers/schema_records.py), never by bytes made here.
+//!
+//! In CI (`CI` set) a missing peer fails; locally the tests print why they skip.
+
+mod common;
+#[allow(dead_code)]
+mod kafka_ref;
+
+use std::process::Command;
+use std::time::Duration;
+
+use kafka_ref::peer;
+use kafka_tui::schema::loaded;
+use kafka_tui::schema::registry::{RegistryClient, RegistryConfig};
+
+struct Written {
+    kind: String,
+    topic: String,
+    subject: String,
+    schema_id: u32,
+    value: Vec<u8>,
+    key: Option<(String, u32, Vec<u8>)>,
+}
+
+fn hex(s: &str) -> Vec<u8> {
+    (0..s.len())
+        .step_by(2)
+        .map(|i| u8::from_str_radix(&s[i..i + 2], 16).unwrap())
+        .collect()
+}
+
+/// Runs schema_records.py; `bootstrap` None only registers and serializes.
+fn write_records(registry: &str, bootstrap: Option<&str>, prefix: &str) -> Vec<Written> {
+    let python = std::env::var("KAFKA_TUI_PYTHON").expect("KAFKA_TUI_PYTHON (docs/peers.md)");
+    let script = std::env::var("KAFKA_TUI_SCHEMA_RECORDS")
+        .expect("KAFKA_TUI_SCHEMA_RECORDS (docs/peers.md)");
+    let mut cmd = Command::new(python);
+    cmd.args([
+        &script,
+        "--registry",
+        registry,
+        "--prefix",
+        prefix,
+        "--avro-key",
+    ]);
+    match bootstrap {
+        Some(b) => cmd.args(["--bootstrap", b]),
+        None => cmd.arg("--check"),
+    };
+    let out = cmd.output().expect("python runs");
+    assert!(
+        out.status.success(),
+        "schema_records.py failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout)
+        .unwrap()
+        .lines()
+        .map(|l| {
+            let v: serde_json::Value = serde_json::from_str(l).unwrap();
+            let s = |k: &str| v[k].as_str().unwrap().to_string();
+            Written {
+                kind: s("kind"),
+                topic: s("topic"),
+                subject: s("subject"),
+                schema_id: v["schema_id"].as_u64().unwrap() as u32,
+                value: hex(&s("value_hex")),
+                key: v.get("key_hex").map(|k| {
+                    (
+                        s("key_subject"),
+                        v["key_schema_id"].as_u64().unwrap() as u32,
+                        hex(k.as_str().unwrap()),
+                    )
+                }),
+            }
+        })
+        .collect()
+}
+
+fn unique(prefix: &str) -> String {
+    format!(
+        "{prefix}-{}-{}",
+        std::process::id(),
+        std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .unwrap()
+            .as_millis()
+    )
+}
+
+/// Each schema type, value and key, decodes to what the Python side serialized, with the
+/// subject and version the registry holds it under.
+#[tokio::test]
+async fn real_serializers_records_decode_through_the_registry() {
+    let Some(registry) = peer("KAFKA_TUI_REGISTRY", "the schema registry") else {
+        return;
+    };
+    let written = write_records(&registry, None, &unique("kt-sr-dec"));
+    assert_eq!(written.len(), 3);
+    let client = RegistryClient::new(RegistryConfig::new(registry.clone())).unwrap();
+    for w in &written {
+        let s = loaded::load(&client, w.schema_id)
+            .await
+            .unwrap_or_else(|e| panic!("{}: {e}", w.kind));
+        assert_eq!(s.subject, Some((w.subject.clone(), 1)), "{}", w.kind);
+        let framed = kafka_tui::schema::wire::parse(&w.value).unwrap();
+        assert_eq!(framed.schema_id, w.schema_id);
+        let d = s
+            .decode(framed.rest)
+            .unwrap_or_else(|e| panic!("{}: {e}", w.kind));
+        let (json, type_name) = match w.kind.as_str() {
+            "avro" => (
+                r#"{"order_id":"o-1","amount":12.5,"items":3}"#,
+                "kt.peers.Order",
+            ),
+            "protobuf" => (
+                r#"{"shipment_id":"s-1","weight_grams":1200,"express":true}"#,
+                "kt.peers.Shipment",
+            ),
+            "json" => (r#"{"payment_id":"p-1","amount":7.25}"#, "Payment"),
+            k => panic!("unexpected kind {k}"),
+        };
+        assert_eq!(d.json, json, "{}", w.kind);
+        assert_eq!(d.type_name.as_deref(), Some(type_name), "{}", w.kind);
+        assert_eq!(d.note, None, "{}", w.kind);
+        if let Some((subject, id, key)) = &w.key {
+            let s = loaded::load(&client, *id).await.unwrap();
+            assert_eq!(s.subject, Some((subject.clone(), 1)));
+            let d = s.decode(&key[5..]).unwrap();
+            assert_eq!(d.json, r#"{"id":"k1"}"#);
+        }
+    }
+    // Encoding the same JSON gives the serializer's bytes (Avro and Protobuf are canonical).
+    for w in written.iter().filter(|w| w.kind != "json") {
+        let s = loaded::load(&client, w.schema_id).await.unwrap();
+        let framed = kafka_tui::schema::wire::parse(&w.value).unwrap();
+        let json = s.decode(framed.rest).unwrap().json;
+        assert_eq!(s.encode(None, &json).unwrap(), w.value, "{}", w.kind);
+    }
+}
+
+/// A schema id the registry does not have is an error that says so (and is shown, with the
+/// bytes as hex, by the UI); an unreachable registry says that instead.
+#[tokio::test]
+async fn missing_schema_and_unreachable_registry_say_why() {
+    let Some(registry) = peer("KAFKA_TUI_REGISTRY", "the schema registry") else {
+        return;
+    };
+    let client = RegistryClient::new(RegistryConfig::new(registry)).unwrap();
+    let e = loaded::load(&client, 987_654)
+        .await
+        .unwrap_err()
+        .to_string();
+    assert!(
+        e.contains("schema 987654") && e.contains("not in the schema registry"),
+        "{e}"
+    );
+    let port = common::free_port();
+    let mut cfg = RegistryConfig::new(format!("http://127.0.0.1:{port}"));
+    cfg.connect_timeout = Duration::from_secs(2);
+    let client = RegistryClient::new(cfg).unwrap();
+    let e = loaded::load(&client, 1).await.unwrap_err().to_string();
+    assert!(e.contains("unreachable"), "{e}");
+}
+
+/// The real binary, a real broker and the registry: the tail shows each record decoded.
+#[test]
+fn tail_shows_records_decoded_in_tmux() {
+    let (Some(registry), Some(bootstrap)) = (
+        peer("KAFKA_TUI_REGISTRY", "the schema registry"),
+        peer("KAFKA_TUI_KAFKA", "the Kafka cluster"),
+    ) else {
+        return;
+    };
+    if kafka_ref::no_tmux() {
+        return;
+    }
+    let prefix = unique("kt-sr-tail");
+    let written = write_records(&registry, Some(&bootstrap), &prefix);
+    for (w, expect) in written.iter().zip([
+        r#"{"order_id":"o-1","amount":12.5,"items":3}"#,
+        r#"{"shipment_id":"s-1","weight_grams":1200,"express":true}"#,
+        r#"{"payment_id":"p-1","amount":7.25}"#,
+    ]) {
+        let cmd = format!(
+            "{} -b {} --schema-registry {} -t {} --from beginning --log-file /dev/null",
+            common::sh_quote(common::binary().to_str().unwrap()),
+            common::sh_quote(&bootstrap),
+            common::sh_quote(&registry),
+            common::sh_quote(&w.topic),
+        );
+        let t = common::Tmux::start(&format!("sr-{}", w.kind), &cmd, 160, 30);
+        let screen = t.wait_for(
+            &format!("{} decoded", w.kind),
+            Duration::from_secs(30),
+            |s| s.contains(expect),
+        );
+        if w.kind == "avro" {
+            assert!(
+                screen.contains(r#"{"id":"k1"}"#),
+                "the Avro key decoded too:\n{screen}"
+            );
+        }
+        // The detail names the schema: subject, version and id.
+        t.keys(&["Enter"]);
+        t.wait_for("the detail's schema line", Duration::from_secs(10), |s| {
+            s.contains(&format!("{} v1", w.subject)) && s.contains(&format!("id {}", w.schema_id))
+        });
+        t.quit_cleanly(Duration::from_secs(10));
+    }
+}
