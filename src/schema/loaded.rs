@@ -28,7 +28,9 @@ pub enum Codec {
 pub struct LoadedSchema {
     pub id: u32,
     pub kind: SchemaType,
-    pub subject: Option<(String, u32)>,
+    /// Every subject and version that holds it (registries that share a schema's id between
+    /// subjects, as Apicurio does for identical texts, list several).
+    pub subjects: Vec<(String, u32)>,
     pub codec: Codec,
 }
 
@@ -37,7 +39,7 @@ impl std::fmt::Debug for LoadedSchema {
         f.debug_struct("LoadedSchema")
             .field("id", &self.id)
             .field("kind", &self.kind)
-            .field("subject", &self.subject)
+            .field("subjects", &self.subjects)
             .finish_non_exhaustive()
     }
 }
@@ -59,7 +61,7 @@ impl LoadedSchema {
     pub fn parse(
         schema: &RegisteredSchema,
         references: &[(String, String)],
-        subject: Option<(String, u32)>,
+        subjects: Vec<(String, u32)>,
     ) -> Result<Self, DecodeError> {
         let bad = |reason: String| DecodeError::Schema {
             id: schema.id,
@@ -85,9 +87,19 @@ impl LoadedSchema {
         Ok(LoadedSchema {
             id: schema.id,
             kind: schema.schema_type.clone(),
-            subject,
+            subjects,
             codec,
         })
+    }
+
+    /// The subject to name for a record of `topic`: `TOPIC-key`/`TOPIC-value` (the default
+    /// naming) when it holds this schema, else the first that does.
+    pub fn subject_for(&self, topic: &str, key: bool) -> Option<&(String, u32)> {
+        let want = format!("{topic}-{}", if key { "key" } else { "value" });
+        self.subjects
+            .iter()
+            .find(|(s, _)| *s == want)
+            .or_else(|| self.subjects.first())
     }
 
     /// Decodes what follows the 5-byte header.
@@ -148,12 +160,12 @@ pub async fn load(client: &RegistryClient, id: u32) -> Result<LoadedSchema, Deco
         .await
         .map_err(registry)?;
     // Which subject and version hold it: only for showing, so a failure is not one.
-    let subject = client
+    let subjects = client
         .subjects_of(id)
         .await
-        .ok()
-        .and_then(|v| v.first().map(|s| (s.subject.clone(), s.version)));
-    LoadedSchema::parse(&schema, &refs, subject)
+        .map(|v| v.iter().map(|s| (s.subject.clone(), s.version)).collect())
+        .unwrap_or_default();
+    LoadedSchema::parse(&schema, &refs, subjects)
 }
 
 /// A subject's version, loaded (for the producer).
@@ -172,7 +184,7 @@ pub async fn load_version(
     references(client, &sv.schema.references, 0, &mut refs, &mut seen)
         .await
         .map_err(registry)?;
-    LoadedSchema::parse(&sv.schema, &refs, Some((sv.subject.clone(), sv.version))).map_err(|e| {
+    LoadedSchema::parse(&sv.schema, &refs, vec![(sv.subject.clone(), sv.version)]).map_err(|e| {
         EncodeError::Schema {
             subject: subject.to_string(),
             id: sv.schema.id,

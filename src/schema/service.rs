@@ -154,7 +154,8 @@ async fn run(client: &RegistryClient, cmd: SchemaCommand) -> SchemaEvent {
                 let bytes = s
                     .encode(message.as_deref(), &json)
                     .map_err(|e| e.to_string())?;
-                let (subject, version) = s.subject.clone().unwrap_or((subject.clone(), 0));
+                let (subject, version) =
+                    s.subjects.first().cloned().unwrap_or((subject.clone(), 0));
                 Ok(EncodedRecord {
                     bytes,
                     subject,

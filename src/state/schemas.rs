@@ -143,7 +143,7 @@ mod tests {
             schema: r#"{"type":"record","name":"R","fields":[{"name":"a","type":"int"}]}"#.into(),
             references: vec![],
         };
-        Arc::new(LoadedSchema::parse(&s, &[], Some(("t-value".into(), 1))).unwrap())
+        Arc::new(LoadedSchema::parse(&s, &[], vec![("t-value".into(), 1)]).unwrap())
     }
 
     fn record(value: Vec<u8>) -> Record {

@@ -59,7 +59,7 @@ pub fn preview_of(app: &App, bytes: Option<&[u8]>, format: Format) -> String {
 }
 
 /// The schema's part of a key's or value's description: `Avro kt.Order · subject s v1 · id 3`.
-fn schema_text(shown: &Shown) -> Option<String> {
+fn schema_text(shown: &Shown, topic: &str, key: bool) -> Option<String> {
     match shown {
         Shown::Plain => None,
         Shown::Loading(id) => Some(format!("schema id {id}: loading from the registry…")),
@@ -73,7 +73,7 @@ fn schema_text(shown: &Shown) -> Option<String> {
             if let Some(t) = &decoded.type_name {
                 s.push_str(&format!(" {t}"));
             }
-            if let Some((subject, v)) = &schema.subject {
+            if let Some((subject, v)) = schema.subject_for(topic, key) {
                 s.push_str(&format!(" · subject {subject} v{v}"));
             }
             s.push_str(&format!(" · id {id}"));
@@ -130,11 +130,12 @@ fn meta_lines<'a>(app: &App, r: &Record, shown: &Shown) -> Vec<Line<'a>> {
         Span::styled("  leader epoch not read", label),
     ])];
     let key_shown = shown_of(app, r.key.as_deref());
-    let mut key_desc = format!("key       {}", size_label(r.key.as_deref()));
-    if let Some(s) = schema_text(&key_shown) {
-        key_desc.push_str(&format!(" · {s}"));
-    }
+    let key_desc = format!("key       {}", size_label(r.key.as_deref()));
     lines.push(Line::from(Span::styled(clean(&key_desc), label)));
+    // The schema on a line of its own: subject names are long, and cut text hides the id.
+    if let Some(s) = schema_text(&key_shown, &r.topic, true) {
+        lines.push(Line::from(Span::styled(clean(&format!("  {s}")), label)));
+    }
     lines.push(Line::from(Span::styled(
         format!("  {}", preview_of(app, r.key.as_deref(), app.tail.format)),
         t.style("tail.key"),
@@ -165,15 +166,15 @@ fn meta_lines<'a>(app: &App, r: &Record, shown: &Shown) -> Vec<Line<'a>> {
     }
     let v = &app.record;
     let mut value_desc = format!("value     {}", size_label(r.value.as_deref()));
-    if let Some(s) = schema_text(shown) {
-        value_desc.push_str(&format!(" · {s}"));
-    }
     value_desc.push_str(&format!(
         " · shown as {} · {} (w) · y copy · o pager",
         app.tail.format.label(),
         if v.wrap { "wrapped" } else { "not wrapped" }
     ));
     lines.push(Line::from(Span::styled(clean(&value_desc), label)));
+    if let Some(s) = schema_text(shown, &r.topic, false) {
+        lines.push(Line::from(Span::styled(clean(&format!("  {s}")), label)));
+    }
     lines
 }
 
