@@ -5,7 +5,6 @@
 //! In CI (`CI` set) a missing peer fails; locally the tests print why they skip.
 
 mod common;
-#[allow(dead_code)]
 mod kafka_ref;
 
 use std::process::Command;
