@@ -740,7 +740,6 @@ fn reset_of_an_active_group_changes_nothing() {
 /// A group of the consumer rebalance protocol (KIP-848, `group.protocol=consumer`, GA since
 /// Kafka 4.0): kafka-consumer-groups lists it Stable with its member; kafka-tui must too.
 #[test]
-#[ignore = "bug: a KIP-848 consumer group (group.protocol=consumer) is shown Dead with no members and 'offsets can be reset'"]
 fn consumer_protocol_group_shows_its_state_and_members() {
     let Some(k) = setup() else { return };
     let topic = unique("848-t");
