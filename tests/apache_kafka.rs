@@ -250,7 +250,6 @@ fn n_creates_and_colon_delete_deletes_the_selected_topic() {
 /// kafka-topics --create without --replication-factor (and without --partitions) takes the
 /// brokers' defaults: `default.replication.factor=3` on this cluster.
 #[test]
-#[ignore = "bug: an empty replication factor in the create dialog means 1, not the brokers' default.replication.factor"]
 fn create_dialog_with_empty_replication_takes_the_brokers_default_as_kafka_topics_does() {
     let Some(k) = setup() else { return };
     let by_kafka = unique("rf-kafka");
