@@ -7,6 +7,7 @@ pub mod app;
 pub mod broker;
 pub mod cli;
 pub mod config;
+pub mod connect;
 pub mod event;
 pub mod kafka;
 pub mod keymap;
