@@ -17,6 +17,7 @@ pub mod run;
 pub mod session;
 pub mod signals;
 pub mod state;
+pub mod streams;
 pub mod target;
 pub mod theme;
 pub mod timing;
