@@ -6,11 +6,15 @@
 mod client;
 mod clusters;
 mod error;
+mod task;
 mod types;
 
 pub use client::{BasicAuth, ConnectClient, ConnectOptions, RestartOptions};
 pub use clusters::{ConnectClusters, ConnectEndpoint, Tagged};
 pub use error::ConnectError;
+pub use task::{
+    read_only_refusal, spawn, ConnectCommand, ConnectEvent, ConnectHandle, ConnectOp, WATCH_EVERY,
+};
 pub use types::{
     validate_name, Connector, ConnectorInfo, ConnectorSpec, ConnectorState, ConnectorStatus,
     ConnectorType, FieldValidation, Plugin, State, TaskId, TaskStatus, Validation, WorkerInfo,

@@ -5,6 +5,7 @@
 
 mod discover;
 mod protocol;
+mod task;
 mod topology;
 
 pub use discover::{
@@ -13,6 +14,7 @@ pub use discover::{
     TopicRef,
 };
 pub use protocol::subscribed_topics;
+pub use task::{spawn, StreamsCommand, StreamsEvent, StreamsHandle, TopologySource};
 pub use topology::{load_topology, parse_topology, Node, SubTopology, Topology, TopologyError};
 
 #[cfg(test)]
