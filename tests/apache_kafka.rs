@@ -1630,7 +1630,6 @@ fn restricted_user_tailing_kt_secret_is_told_not_authorized() {
 /// At the README's 120x36, the producer's delivery error is cut before its reason: bob
 /// publishing to kt-secret sees "Message production error:" and not why.
 #[test]
-#[ignore = "bug: at 120x36 the producer's delivery error is cut before the reason (Topic authorization failed is not on screen)"]
 fn producer_error_reason_is_on_screen_at_120x36() {
     let Some(k) = setup() else { return };
     let secret = std::env::var("KAFKA_TUI_KAFKA_SECRET_TOPIC").unwrap();
