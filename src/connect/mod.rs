@@ -15,6 +15,8 @@ pub use error::ConnectError;
 pub use task::{
     read_only_refusal, spawn, ConnectCommand, ConnectEvent, ConnectHandle, ConnectOp, WATCH_EVERY,
 };
+/// The worker's JSON read into plain data (for recorded answers in tests, too).
+pub use types::{parse_expanded as parse_connectors, parse_validation};
 pub use types::{
     validate_name, Connector, ConnectorInfo, ConnectorSpec, ConnectorState, ConnectorStatus,
     ConnectorType, FieldValidation, Plugin, State, TaskId, TaskStatus, Validation, WorkerInfo,

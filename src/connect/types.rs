@@ -353,7 +353,7 @@ struct Expanded {
 }
 
 /// `GET /connectors?expand=status&expand=info`: name -> {status, info}, sorted by name.
-pub(crate) fn parse_expanded(body: &[u8]) -> Result<Vec<Connector>, String> {
+pub fn parse_expanded(body: &[u8]) -> Result<Vec<Connector>, String> {
     let map: BTreeMap<String, Expanded> =
         serde_json::from_slice(body).map_err(|e| e.to_string())?;
     Ok(map
@@ -452,7 +452,7 @@ fn yes() -> bool {
     true
 }
 
-pub(crate) fn parse_validation(body: &[u8]) -> Result<Validation, String> {
+pub fn parse_validation(body: &[u8]) -> Result<Validation, String> {
     let w: WireValidation = serde_json::from_slice(body).map_err(|e| e.to_string())?;
     Ok(Validation {
         class: w.name,
