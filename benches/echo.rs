@@ -15,13 +15,13 @@ use std::time::{Duration, Instant};
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use kafka_tui::action::Action;
 use kafka_tui::app::App;
-use kafka_tui::broker::EmbeddedBroker;
-use kafka_tui::event::Event;
+use kafka_tui::event::{Event, KafkaEvent};
 use kafka_tui::kafka::client::{ClientSettings, UiContext};
 use kafka_tui::kafka::consumer::create_consumer;
-use kafka_tui::kafka::model::Delivery;
-use kafka_tui::kafka::producer::{create_producer, publish, ProduceRequest};
+use kafka_tui::kafka::producer::{create_producer, publish};
 use kafka_tui::kafka::service;
+use kafka_tui::model::Delivery;
+use kafka_tui::model::ProduceRequest;
 use kafka_tui::session::EVENT_QUEUE;
 use kafka_tui::state::producer::ProduceStatus;
 use kafka_tui::state::tail::{TailStatus, DEFAULT_MAX_BYTES, DEFAULT_MAX_RECORDS};
@@ -36,7 +36,7 @@ const PARTITIONS: i32 = 4;
 const WAIT: Duration = Duration::from_secs(20);
 
 /// Handles events until `until` holds.
-async fn pump(app: &mut App, rx: &mut mpsc::Receiver<Event>, until: impl Fn(&App) -> bool) {
+async fn pump(app: &mut App, rx: &mut mpsc::Receiver<KafkaEvent>, until: impl Fn(&App) -> bool) {
     let deadline = Instant::now() + WAIT;
     while !until(app) {
         let left = deadline.saturating_duration_since(Instant::now());
@@ -48,9 +48,9 @@ async fn pump(app: &mut App, rx: &mut mpsc::Receiver<Event>, until: impl Fn(&App
         );
         match tokio::time::timeout(left, rx.recv()).await {
             Ok(Some(ev)) => {
-                app.handle_event(ev);
+                app.handle_event(Event::Kafka(ev));
                 while let Ok(ev) = rx.try_recv() {
-                    app.handle_event(ev);
+                    app.handle_event(Event::Kafka(ev));
                 }
             }
             Ok(None) => panic!("event channel closed"),

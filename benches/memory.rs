@@ -23,7 +23,6 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use kafka_tui::broker::EmbeddedBroker;
 use rdkafka::consumer::{BaseConsumer, Consumer};
 use rdkafka::producer::{BaseRecord, Producer};
 use rdkafka::{ClientConfig, Offset, TopicPartitionList};
@@ -212,7 +211,7 @@ fn run_child(mode: &str, addr: SocketAddr, topic: &str, n: u64) -> Report {
 /// Streams `n` records through a fresh topic while the child tails it.
 fn stream(
     rt: &tokio::runtime::Runtime,
-    broker: &kafka_tui::broker::mock::MockBroker,
+    broker: &kafka_tui::kafka::embedded::mock::MockBroker,
     addr: SocketAddr,
     topic: &str,
     n: u64,

@@ -26,11 +26,11 @@ use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use kafka_tui::broker::EmbeddedBroker;
-use kafka_tui::event::{Event, KafkaEvent};
+use kafka_tui::event::KafkaEvent;
+use kafka_tui::kafka::api::TailRequest;
 use kafka_tui::kafka::codec::{preview, Format};
-use kafka_tui::kafka::consumer::{spawn_tail, TailRequest};
-use kafka_tui::kafka::start::StartFrom;
+use kafka_tui::kafka::consumer::spawn_tail;
+use kafka_tui::model::StartFrom;
 use kafka_tui::state::tail::{TailState, DEFAULT_MAX_BYTES, DEFAULT_MAX_RECORDS};
 use rdkafka::producer::{BaseRecord, Producer};
 use support::*;
@@ -105,7 +105,7 @@ fn full_rate(secs: u64) {
     };
 
     // The app's tail pipeline, as the event loop runs it.
-    let (tx, mut rx) = mpsc::channel::<Event>(kafka_tui::session::EVENT_QUEUE);
+    let (tx, mut rx) = mpsc::channel::<KafkaEvent>(kafka_tui::session::EVENT_QUEUE);
     let tail = spawn_tail(
         &settings(addr),
         TailRequest {
@@ -124,10 +124,10 @@ fn full_rate(secs: u64) {
     let mut peak = 0u64;
     let mut received = 0u64;
     while t0.elapsed() < Duration::from_secs(secs) {
-        if let Ok(Some(Event::Kafka(KafkaEvent::Records {
+        if let Ok(Some(KafkaEvent::Records {
             generation,
             records,
-        }))) =
+        })) =
             rt.block_on(async { tokio::time::timeout(Duration::from_millis(100), rx.recv()).await })
         {
             received += records.len() as u64;

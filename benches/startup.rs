@@ -16,8 +16,7 @@ mod support;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
-use kafka_tui::broker::mock::{MockBroker, MockOptions};
-use kafka_tui::broker::EmbeddedBroker;
+use kafka_tui::kafka::embedded::mock::{MockBroker, MockOptions};
 use support::*;
 
 const POLL: Duration = Duration::from_millis(5);

@@ -24,7 +24,6 @@ use std::net::SocketAddr;
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
-use kafka_tui::broker::EmbeddedBroker;
 use kafka_tui::kafka::client::{ClientSettings, UiContext};
 use kafka_tui::kafka::consumer::create_consumer;
 use kafka_tui::state::tail::DEFAULT_MAX_RECORDS;
@@ -156,7 +155,7 @@ fn rate(n: u64, d: Duration) -> f64 {
 
 fn case(
     rt: &tokio::runtime::Runtime,
-    broker: &kafka_tui::broker::mock::MockBroker,
+    broker: &kafka_tui::kafka::embedded::mock::MockBroker,
     label: &str,
     size: usize,
     asked: u64,

@@ -20,12 +20,12 @@ use std::sync::Arc;
 use std::time::{Duration, Instant, SystemTime};
 
 use futures::future::join_all;
-use kafka_tui::broker::EmbeddedBroker;
 use kafka_tui::event::{Event, KafkaEvent};
 use kafka_tui::kafka::admin;
+use kafka_tui::kafka::api::KafkaCommand;
 use kafka_tui::kafka::client::UiContext;
 use kafka_tui::kafka::consumer::create_consumer;
-use kafka_tui::kafka::service::{self, KafkaCommand};
+use kafka_tui::kafka::service;
 use kafka_tui::session::EVENT_QUEUE;
 use kafka_tui::state::tail::{DEFAULT_MAX_BYTES, DEFAULT_MAX_RECORDS};
 use ratatui::backend::TestBackend;
@@ -43,7 +43,7 @@ use tokio::sync::mpsc;
 /// mock thread busy and the creations quick; it runs only while topics are being created.
 fn create_topics(
     rt: &tokio::runtime::Runtime,
-    b: &kafka_tui::broker::mock::MockBroker,
+    b: &kafka_tui::kafka::embedded::mock::MockBroker,
     from: usize,
     to: usize,
 ) -> Duration {
@@ -203,12 +203,12 @@ fn main() {
             let mut term = Terminal::new(TestBackend::new(200, 50)).unwrap();
             loop {
                 match tokio::time::timeout(Duration::from_secs(30), rx.recv()).await {
-                    Ok(Some(ev @ Event::Kafka(KafkaEvent::Topics(_)))) => {
-                        app.handle_event(ev);
+                    Ok(Some(ev @ KafkaEvent::Topics(_))) => {
+                        app.handle_event(Event::Kafka(ev));
                         break;
                     }
                     Ok(Some(ev)) => {
-                        app.handle_event(ev);
+                        app.handle_event(Event::Kafka(ev));
                     }
                     other => panic!("no topic listing: {other:?}"),
                 }

@@ -5,7 +5,7 @@ use std::path::PathBuf;
 
 use clap::Parser;
 
-use crate::kafka::start::StartFrom;
+use crate::model::StartFrom;
 use crate::state::tail::DEFAULT_MAX_RECORDS;
 
 pub const DEFAULT_LISTEN: &str = "127.0.0.1:9092";

@@ -4,13 +4,14 @@
 
 pub mod action;
 pub mod app;
-pub mod broker;
 pub mod cli;
 pub mod config;
 pub mod event;
 pub mod kafka;
 pub mod keymap;
 pub mod logging;
+pub mod logsource;
+pub mod model;
 pub mod report;
 pub mod run;
 pub mod session;

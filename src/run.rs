@@ -194,7 +194,7 @@ pub async fn event_loop(
                         panic!("KAFKA_TUI_TEST_PANIC=background: a background task panics")
                     });
                 }
-                TestFault::CloseEvents => session.events = tokio::sync::mpsc::channel(1).1,
+                TestFault::CloseEvents => session.events = crate::event::Inbox::closed(),
             }
         }
         if app.quit {
@@ -267,8 +267,8 @@ pub async fn event_loop(
                 let mut changed = app.handle_event(ev);
                 for _ in 0..DRAIN {
                     match session.events.try_recv() {
-                        Ok(ev) => changed |= app.handle_event(ev),
-                        Err(_) => break,
+                        Some(ev) => changed |= app.handle_event(ev),
+                        None => break,
                     }
                 }
                 dirty |= changed;

@@ -8,20 +8,20 @@ use tokio::sync::mpsc;
 use tokio_util::sync::CancellationToken;
 
 use crate::app::{App, ClusterView, Connection};
-use crate::broker::logs::{self, LogSourceDef, LogSpec};
-use crate::broker::mock::{MockBroker, MockOptions};
-use crate::broker::EmbeddedBroker;
 use crate::cli::{Cli, DEFAULT_LISTEN};
-use crate::event::Event;
+use crate::event::{Inbox, KafkaEvent, LogEvent};
 use crate::kafka::client::ClientSettings;
+use crate::kafka::embedded::mock::{MockBroker, MockOptions};
 use crate::kafka::service;
-use crate::kafka::start::StartFrom;
+use crate::logsource::{self, LogSourceDef, LogSpec};
+use crate::model::StartFrom;
 use crate::state::logs::{LogsState, DEFAULT_MAX_LINES};
 use crate::state::tail::{TailState, DEFAULT_MAX_BYTES};
 use crate::target::{LogSources, Target};
 use crate::theme::Theme;
 
-/// Events from background tasks queue here at most; senders wait beyond it (back-pressure).
+/// Events from background tasks queue here at most, per channel (Kafka, logs); senders wait
+/// beyond it (back-pressure).
 pub const EVENT_QUEUE: usize = 256;
 
 /// What the flags say about any session, whichever cluster it talks to.
@@ -50,7 +50,7 @@ impl Options {
 
 pub struct Session {
     pub app: App,
-    pub events: mpsc::Receiver<Event>,
+    pub events: Inbox,
     pub broker: Option<MockBroker>,
     pub cancel: CancellationToken,
     pub kafka_task: tokio::task::JoinHandle<()>,
@@ -68,7 +68,8 @@ impl Session {
 }
 
 pub async fn start(target: &Target, opts: &Options, theme: Theme) -> anyhow::Result<Session> {
-    let (tx, rx) = mpsc::channel::<Event>(EVENT_QUEUE);
+    let (kafka_tx, kafka_rx) = mpsc::channel::<KafkaEvent>(EVENT_QUEUE);
+    let (log_tx, log_rx) = mpsc::channel::<LogEvent>(EVENT_QUEUE);
     let cancel = CancellationToken::new();
     let mut sources = Vec::new();
     let mut broker = None;
@@ -76,11 +77,11 @@ pub async fn start(target: &Target, opts: &Options, theme: Theme) -> anyhow::Res
     let cluster;
     match &target.bootstrap {
         None => {
-            let (log_tx, log_rx) = mpsc::channel::<String>(8192);
+            let (broker_lines, broker_lines_rx) = mpsc::channel::<String>(8192);
             let b = MockBroker::start(MockOptions {
                 listen: opts.listen,
                 listen_is_default: opts.listen_is_default,
-                log_lines: Some(log_tx),
+                log_lines: Some(broker_lines),
                 // Seeded below, once the Kafka task runs: startup does not wait for it.
                 demo: false,
             })
@@ -90,7 +91,7 @@ pub async fn start(target: &Target, opts: &Options, theme: Theme) -> anyhow::Res
             tracing::info!("embedded broker ({}) listening on {addr}", b.engine());
             sources.push(LogSourceDef {
                 name: "broker".into(),
-                spec: LogSpec::Channel(log_rx),
+                spec: LogSpec::Channel(broker_lines_rx),
             });
             // Log flags still work with the embedded broker (say, to follow an application's
             // log next to it): they are added, not silently dropped.
@@ -151,9 +152,9 @@ pub async fn start(target: &Target, opts: &Options, theme: Theme) -> anyhow::Res
             .collect(),
         DEFAULT_MAX_LINES,
     );
-    logs::spawn_all(sources, tx.clone(), cancel.clone());
+    logsource::spawn_all(sources, log_tx, cancel.clone());
     let (kafka, kafka_task) =
-        service::spawn(settings, tx).context("cannot create Kafka clients")?;
+        service::spawn(settings, kafka_tx).context("cannot create Kafka clients")?;
     if let (Some(b), true) = (&broker, opts.demo) {
         let seeding = b.seed_demo();
         let kafka = kafka.clone();
@@ -162,7 +163,7 @@ pub async fn start(target: &Target, opts: &Options, theme: Theme) -> anyhow::Res
                 // The list shows `demo` at once instead of at the next refresh.
                 Ok(n) => {
                     tracing::info!("seeded the demo topic with {n} records");
-                    kafka.send(crate::kafka::service::KafkaCommand::RefreshTopics);
+                    kafka.send(crate::kafka::api::KafkaCommand::RefreshTopics);
                 }
                 Err(e) => tracing::warn!("cannot seed the demo topic: {e:#}"),
             }
@@ -182,7 +183,7 @@ pub async fn start(target: &Target, opts: &Options, theme: Theme) -> anyhow::Res
     app.cluster_color = target.color.clone();
     Ok(Session {
         app,
-        events: rx,
+        events: Inbox::new(kafka_rx, log_rx),
         broker,
         cancel,
         kafka_task,

@@ -4,9 +4,9 @@
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers, MouseButton, MouseEvent, MouseEventKind};
 use kafka_tui::app::{App, ClusterView, Connection, Mode};
 use kafka_tui::event::{Event, KafkaEvent};
-use kafka_tui::kafka::model::{ClusterSnapshot, Delivery, PartitionInfo, TopicInfo};
-use kafka_tui::kafka::service::{KafkaCommand, KafkaHandle};
-use kafka_tui::kafka::start::StartFrom;
+use kafka_tui::kafka::api::{KafkaCommand, KafkaHandle};
+use kafka_tui::model::StartFrom;
+use kafka_tui::model::{ClusterSnapshot, Delivery, PartitionInfo, TopicInfo};
 use kafka_tui::state::logs::LogsState;
 use kafka_tui::state::producer::{Field, ProduceStatus};
 use kafka_tui::state::tail::TailState;
@@ -282,7 +282,7 @@ fn stale_tail_batches_are_ignored() {
     app.start_tail("orders".into(), StartFrom::End);
     let old = app.tail.generation;
     app.start_tail("payments".into(), StartFrom::End);
-    let rec = kafka_tui::kafka::model::Record {
+    let rec = kafka_tui::model::Record {
         topic: "orders".into(),
         partition: 0,
         offset: 1,
@@ -439,7 +439,7 @@ fn views_open_from_commands_and_esc_backs_out() {
         commands(&mut rx).as_slice(),
         [KafkaCommand::Groups]
     ));
-    let g = |n: &str| kafka_tui::kafka::groups::GroupSummary {
+    let g = |n: &str| kafka_tui::model::GroupSummary {
         name: n.into(),
         state: "Stable".into(),
         protocol_type: "consumer".into(),
@@ -552,7 +552,7 @@ fn records_that_fail_to_send_are_kept_and_restored_with_ctrl_r() {
 
 // --- Offset-reset plans (issue 9.3) -----------------------------------------------------------
 
-use kafka_tui::kafka::groups::{GroupDetail, PartitionLag, ResetPlan, ResetTo};
+use kafka_tui::model::{GroupDetail, PartitionLag, ResetPlan, ResetTo};
 use kafka_tui::state::views::{Dialog, View};
 
 fn inactive_group(name: &str) -> GroupDetail {
@@ -853,7 +853,7 @@ fn views_never_scroll_past_their_end() {
 fn record_detail_and_help_never_scroll_past_their_end() {
     let (mut app, mut rx) = app();
     tail_orders(&mut app, &mut rx);
-    let record = kafka_tui::kafka::model::Record {
+    let record = kafka_tui::model::Record {
         topic: "orders".into(),
         value: Some(b"short value".to_vec()),
         ..Default::default()

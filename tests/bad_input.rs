@@ -4,7 +4,7 @@
 //! Cases that stop kafka-tui before its screen run the binary directly; cases it survives run
 //! it in tmux (a private `-L` socket per test). Without tmux those are skipped locally with a
 //! reason, and fail in CI (`CI` set), like tests/e2e_tmux.rs. Log-file following is tested on
-//! the library (`broker::logs::spawn_all`).
+//! the library (`logsource::spawn_all`).
 
 mod common;
 use common::*;
@@ -14,8 +14,8 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 use std::time::{Duration, Instant};
 
-use kafka_tui::broker::logs::{spawn_all, LogSourceDef, LogSpec, CUT_MARK, MAX_LINE_BYTES};
-use kafka_tui::event::{Event, LogEvent};
+use kafka_tui::event::LogEvent;
+use kafka_tui::logsource::{spawn_all, LogSourceDef, LogSpec, CUT_MARK, MAX_LINE_BYTES};
 use tokio::sync::mpsc;
 use tokio_util::sync::CancellationToken;
 
@@ -142,7 +142,7 @@ fn launch(name: &str, sandbox: &Sandbox, args: &[&str]) -> Tmux {
 
 /// One log source followed by `spawn_all`, and everything it reported so far.
 struct LogWatch {
-    rx: mpsc::Receiver<Event>,
+    rx: mpsc::Receiver<LogEvent>,
     lines: Vec<String>,
     statuses: Vec<String>,
     cancel: CancellationToken,
@@ -173,11 +173,10 @@ impl LogWatch {
         }
     }
 
-    fn absorb(&mut self, ev: Event) {
+    fn absorb(&mut self, ev: LogEvent) {
         match ev {
-            Event::Log(LogEvent::Lines { lines, .. }) => self.lines.extend(lines),
-            Event::Log(LogEvent::Status { text, .. }) => self.statuses.push(text),
-            _ => {}
+            LogEvent::Lines { lines, .. } => self.lines.extend(lines),
+            LogEvent::Status { text, .. } => self.statuses.push(text),
         }
     }
 

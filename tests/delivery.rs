@@ -5,11 +5,12 @@
 
 use std::time::{Duration, Instant};
 
-use kafka_tui::event::{Event, KafkaEvent};
+use kafka_tui::event::KafkaEvent;
+use kafka_tui::kafka::api::{KafkaCommand, KafkaHandle};
 use kafka_tui::kafka::client::ClientSettings;
-use kafka_tui::kafka::model::Delivery;
-use kafka_tui::kafka::producer::ProduceRequest;
-use kafka_tui::kafka::service::{self, KafkaCommand, KafkaHandle};
+use kafka_tui::kafka::service;
+use kafka_tui::model::Delivery;
+use kafka_tui::model::ProduceRequest;
 use rdkafka::consumer::{BaseConsumer, Consumer};
 use rdkafka::mocking::MockCluster;
 use rdkafka::types::RDKafkaApiKey;
@@ -37,7 +38,7 @@ fn request(value: &str) -> ProduceRequest {
 }
 
 /// The next delivery report, and whether the record was handed back for a resend.
-async fn next_delivery(rx: &mut mpsc::Receiver<Event>) -> (Delivery, bool) {
+async fn next_delivery(rx: &mut mpsc::Receiver<KafkaEvent>) -> (Delivery, bool) {
     let deadline = Instant::now() + WAIT;
     let mut delivery = None;
     loop {
@@ -49,8 +50,8 @@ async fn next_delivery(rx: &mut mpsc::Receiver<Event>) -> (Delivery, bool) {
             left
         };
         match tokio::time::timeout(left, rx.recv()).await {
-            Ok(Some(Event::Kafka(KafkaEvent::Delivery(d)))) => delivery = Some(d),
-            Ok(Some(Event::Kafka(KafkaEvent::Unsent(_)))) => {
+            Ok(Some(KafkaEvent::Delivery(d))) => delivery = Some(d),
+            Ok(Some(KafkaEvent::Unsent(_))) => {
                 return (delivery.expect("a report before the record"), true)
             }
             Ok(Some(_)) => {}

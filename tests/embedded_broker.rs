@@ -6,15 +6,17 @@ use std::time::{Duration, Instant};
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use kafka_tui::action::Action;
 use kafka_tui::app::{App, ClusterView, Connection};
-use kafka_tui::broker::mock::{MockBroker, MockOptions};
-use kafka_tui::broker::{demo, EmbeddedBroker};
 use kafka_tui::event::{Event, KafkaEvent};
+use kafka_tui::kafka::api::TailRequest;
 use kafka_tui::kafka::client::{ClientSettings, UiContext};
-use kafka_tui::kafka::consumer::{spawn_tail, TailRequest};
-use kafka_tui::kafka::model::{Delivery, Header, Record};
-use kafka_tui::kafka::producer::{create_producer, publish, ProduceRequest};
+use kafka_tui::kafka::consumer::spawn_tail;
+use kafka_tui::kafka::embedded::demo;
+use kafka_tui::kafka::embedded::mock::{MockBroker, MockOptions};
+use kafka_tui::kafka::producer::{create_producer, publish};
 use kafka_tui::kafka::service;
-use kafka_tui::kafka::start::StartFrom;
+use kafka_tui::model::ProduceRequest;
+use kafka_tui::model::StartFrom;
+use kafka_tui::model::{Delivery, Header, Record};
 use kafka_tui::state::logs::LogsState;
 use kafka_tui::state::producer::ProduceStatus;
 use kafka_tui::state::tail::TailState;
@@ -43,13 +45,13 @@ fn settings(b: &MockBroker) -> ClientSettings {
 }
 
 /// Collects tailed records until `want` of them arrived (or fails after WAIT).
-async fn collect(rx: &mut mpsc::Receiver<Event>, want: usize) -> Vec<Record> {
+async fn collect(rx: &mut mpsc::Receiver<KafkaEvent>, want: usize) -> Vec<Record> {
     let deadline = Instant::now() + WAIT;
     let mut got = Vec::new();
     while got.len() < want {
         let left = deadline.saturating_duration_since(Instant::now());
         match tokio::time::timeout(left, rx.recv()).await {
-            Ok(Some(Event::Kafka(KafkaEvent::Records { records, .. }))) => got.extend(records),
+            Ok(Some(KafkaEvent::Records { records, .. })) => got.extend(records),
             Ok(Some(_)) => {}
             Ok(None) => panic!("event channel closed"),
             Err(_) => panic!("timed out with {} of {want} records: {got:?}", got.len()),
@@ -59,17 +61,17 @@ async fn collect(rx: &mut mpsc::Receiver<Event>, want: usize) -> Vec<Record> {
 }
 
 /// Waits until the tail reports it is assigned, so records produced next are seen from `end`.
-async fn wait_started(rx: &mut mpsc::Receiver<Event>) {
+async fn wait_started(rx: &mut mpsc::Receiver<KafkaEvent>) {
     let deadline = Instant::now() + WAIT;
     loop {
         let left = deadline.saturating_duration_since(Instant::now());
         match tokio::time::timeout(left, rx.recv()).await {
-            Ok(Some(Event::Kafka(KafkaEvent::TailStarted { .. }))) => return,
-            Ok(Some(Event::Kafka(KafkaEvent::TailStatus {
+            Ok(Some(KafkaEvent::TailStarted { .. })) => return,
+            Ok(Some(KafkaEvent::TailStatus {
                 status,
                 error: true,
                 ..
-            }))) => panic!("tail failed: {status}"),
+            })) => panic!("tail failed: {status}"),
             Ok(Some(_)) => {}
             other => panic!("tail did not start: {other:?}"),
         }
@@ -236,22 +238,23 @@ async fn app_flow_publish_then_see_it_in_tail() {
     );
     app.pending_topic = Some("demo".into());
 
-    let pump = |app: &mut App, rx: &mut mpsc::Receiver<Event>, until: &dyn Fn(&App) -> bool| {
-        let deadline = Instant::now() + WAIT;
-        while !until(app) {
-            assert!(
-                Instant::now() < deadline,
-                "timed out; tail {:?}, producer {:?}",
-                app.tail.status,
-                app.producer.status
-            );
-            if let Ok(ev) = rx.try_recv() {
-                app.handle_event(ev);
-            } else {
-                std::thread::sleep(Duration::from_millis(10));
+    let pump =
+        |app: &mut App, rx: &mut mpsc::Receiver<KafkaEvent>, until: &dyn Fn(&App) -> bool| {
+            let deadline = Instant::now() + WAIT;
+            while !until(app) {
+                assert!(
+                    Instant::now() < deadline,
+                    "timed out; tail {:?}, producer {:?}",
+                    app.tail.status,
+                    app.producer.status
+                );
+                if let Ok(ev) = rx.try_recv() {
+                    app.handle_event(Event::Kafka(ev));
+                } else {
+                    std::thread::sleep(Duration::from_millis(10));
+                }
             }
-        }
-    };
+        };
     // -t demo: the tail starts once the topic is listed.
     pump(&mut app, &mut rx, &|a| {
         matches!(
@@ -302,9 +305,9 @@ async fn app_flow_publish_then_see_it_in_tail() {
 
 /// Waits for the first event `pick` accepts after sending `cmd` to the Kafka task.
 async fn ask<T>(
-    kafka: &kafka_tui::kafka::service::KafkaHandle,
-    rx: &mut mpsc::Receiver<Event>,
-    cmd: kafka_tui::kafka::service::KafkaCommand,
+    kafka: &kafka_tui::kafka::api::KafkaHandle,
+    rx: &mut mpsc::Receiver<KafkaEvent>,
+    cmd: kafka_tui::kafka::api::KafkaCommand,
     mut pick: impl FnMut(KafkaEvent) -> Option<T>,
 ) -> T {
     kafka.send(cmd);
@@ -312,12 +315,11 @@ async fn ask<T>(
     loop {
         let left = deadline.saturating_duration_since(Instant::now());
         match tokio::time::timeout(left, rx.recv()).await {
-            Ok(Some(Event::Kafka(ev))) => {
+            Ok(Some(ev)) => {
                 if let Some(t) = pick(ev) {
                     return t;
                 }
             }
-            Ok(Some(_)) => {}
             other => panic!("no answer: {other:?}"),
         }
     }
@@ -327,7 +329,7 @@ async fn ask<T>(
 /// promptly, instead of hanging or failing silently.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn embedded_broker_serves_what_it_can_and_says_what_it_cannot() {
-    use kafka_tui::kafka::service::KafkaCommand;
+    use kafka_tui::kafka::api::KafkaCommand;
     let b = broker(true).await;
     let mut s = settings(&b);
     s.embedded_admin = Some(b.admin());

@@ -10,12 +10,13 @@ use common::*;
 
 use std::time::{Duration, Instant};
 
-use kafka_tui::event::{Event, KafkaEvent};
+use kafka_tui::event::KafkaEvent;
+use kafka_tui::kafka::api::TailRequest;
+use kafka_tui::kafka::api::{KafkaCommand, KafkaHandle};
 use kafka_tui::kafka::client::ClientSettings;
-use kafka_tui::kafka::consumer::TailRequest;
-use kafka_tui::kafka::model::TopicInfo;
-use kafka_tui::kafka::service::{self, KafkaCommand, KafkaHandle};
-use kafka_tui::kafka::start::StartFrom;
+use kafka_tui::kafka::service;
+use kafka_tui::model::StartFrom;
+use kafka_tui::model::TopicInfo;
 use tokio::sync::mpsc;
 
 const WAIT: Duration = Duration::from_secs(20);
@@ -38,7 +39,7 @@ fn lying_topics() -> Vec<Topic> {
 /// The app's Kafka task on the hostile broker, and its events.
 struct Harness {
     kafka: KafkaHandle,
-    rx: mpsc::Receiver<Event>,
+    rx: mpsc::Receiver<KafkaEvent>,
     _task: tokio::task::JoinHandle<()>,
 }
 
@@ -69,11 +70,10 @@ impl Harness {
         loop {
             let left = deadline.saturating_duration_since(Instant::now());
             match tokio::time::timeout(left, self.rx.recv()).await {
-                Ok(Some(Event::Kafka(ev))) => match pick(&ev) {
+                Ok(Some(ev)) => match pick(&ev) {
                     Some(t) => return (t, before),
                     None => before.push(ev),
                 },
-                Ok(Some(_)) => {}
                 Ok(None) => panic!("event channel closed while waiting for {what}"),
                 Err(_) => panic!("timed out waiting for {what}; events: {before:?}"),
             }

@@ -20,14 +20,12 @@ use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use kafka_tui::action::Action;
 use kafka_tui::app::{App, ClusterView, Connection};
 use kafka_tui::event::{Event, KafkaEvent, LogEvent};
-use kafka_tui::kafka::admin::{ConfigItem, PartitionDetail, TopicDetail};
+use kafka_tui::kafka::api::KafkaHandle;
 use kafka_tui::kafka::codec::Format;
-use kafka_tui::kafka::groups::{GroupDetail, GroupSummary, Member, PartitionLag};
-use kafka_tui::kafka::model::{
-    ClusterSnapshot, Delivery, Header, PartitionInfo, Record, TopicInfo,
-};
-use kafka_tui::kafka::service::KafkaHandle;
-use kafka_tui::kafka::start::StartFrom;
+use kafka_tui::model::StartFrom;
+use kafka_tui::model::{ClusterSnapshot, Delivery, Header, PartitionInfo, Record, TopicInfo};
+use kafka_tui::model::{ConfigItem, PartitionDetail, TopicDetail};
+use kafka_tui::model::{GroupDetail, GroupSummary, Member, PartitionLag};
 use kafka_tui::state::logs::LogsState;
 use kafka_tui::state::tail::TailState;
 use kafka_tui::state::Pane;

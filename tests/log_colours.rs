@@ -12,7 +12,7 @@ use std::time::Duration;
 use kafka_tui::action::Action;
 use kafka_tui::app::{App, ClusterView, Connection};
 use kafka_tui::event::{Event, LogEvent};
-use kafka_tui::kafka::service::KafkaHandle;
+use kafka_tui::kafka::api::KafkaHandle;
 use kafka_tui::state::logs::{Level, LogsState};
 use kafka_tui::state::tail::TailState;
 use kafka_tui::state::Pane;

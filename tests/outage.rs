@@ -13,15 +13,17 @@ use std::time::{Duration, Instant};
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use kafka_tui::action::Action;
 use kafka_tui::app::{App, ClusterView, Connection};
-use kafka_tui::broker::mock::{MockBroker, MockOptions};
-use kafka_tui::broker::EmbeddedBroker;
 use kafka_tui::event::{Event, KafkaEvent};
+use kafka_tui::kafka::api::TailRequest;
+use kafka_tui::kafka::api::{KafkaCommand, KafkaHandle};
 use kafka_tui::kafka::client::{ClientSettings, UiContext};
-use kafka_tui::kafka::consumer::{spawn_tail, TailRequest};
-use kafka_tui::kafka::model::{Delivery, Record};
-use kafka_tui::kafka::producer::{create_producer, publish, ProduceRequest, DELIVERY_TIMEOUT};
-use kafka_tui::kafka::service::{self, KafkaCommand, KafkaHandle, REFRESH_EVERY};
-use kafka_tui::kafka::start::StartFrom;
+use kafka_tui::kafka::consumer::spawn_tail;
+use kafka_tui::kafka::embedded::mock::{MockBroker, MockOptions};
+use kafka_tui::kafka::producer::{create_producer, publish, DELIVERY_TIMEOUT};
+use kafka_tui::kafka::service::{self, REFRESH_EVERY};
+use kafka_tui::model::ProduceRequest;
+use kafka_tui::model::StartFrom;
+use kafka_tui::model::{Delivery, Record};
 use kafka_tui::state::logs::LogsState;
 use kafka_tui::state::producer::{Field, ProduceStatus};
 use kafka_tui::state::tail::{TailState, TailStatus};
@@ -83,12 +85,12 @@ async fn up(b: &MockBroker) {
 }
 
 /// Waits for the tail's `TailStarted` (failing on a tail error or after `WAIT`).
-async fn wait_started(rx: &mut mpsc::Receiver<Event>) {
+async fn wait_started(rx: &mut mpsc::Receiver<KafkaEvent>) {
     let deadline = Instant::now() + WAIT;
     loop {
         let left = deadline.saturating_duration_since(Instant::now());
         match tokio::time::timeout(left, rx.recv()).await {
-            Ok(Some(Event::Kafka(KafkaEvent::TailStarted { .. }))) => return,
+            Ok(Some(KafkaEvent::TailStarted { .. })) => return,
             Ok(Some(_)) => {}
             other => panic!("tail did not start: {other:?}"),
         }
@@ -103,15 +105,15 @@ struct Collected {
 }
 
 /// Drains a tail's events into `Collected` in the background.
-fn collect(mut rx: mpsc::Receiver<Event>) -> Arc<Mutex<Collected>> {
+fn collect(mut rx: mpsc::Receiver<KafkaEvent>) -> Arc<Mutex<Collected>> {
     let out = Arc::new(Mutex::new(Collected::default()));
     let sink = out.clone();
     tokio::spawn(async move {
         while let Some(ev) = rx.recv().await {
             let mut c = sink.lock().unwrap();
             match ev {
-                Event::Kafka(KafkaEvent::Records { records, .. }) => c.records.extend(records),
-                Event::Kafka(KafkaEvent::TailStatus { status, .. }) => c.statuses.push(status),
+                KafkaEvent::Records { records, .. } => c.records.extend(records),
+                KafkaEvent::TailStatus { status, .. } => c.statuses.push(status),
                 _ => {}
             }
         }
@@ -139,7 +141,7 @@ fn values(prefix: &str, n: usize) -> Vec<String> {
 /// The app on the real Kafka task, and the events that feed it, like `session::start` builds it.
 struct Harness {
     app: App,
-    rx: mpsc::Receiver<Event>,
+    rx: mpsc::Receiver<KafkaEvent>,
     _task: JoinHandle<()>,
 }
 
@@ -190,7 +192,7 @@ impl Harness {
             );
             let slice = (deadline - now).min(Duration::from_millis(100));
             if let Ok(Some(ev)) = tokio::time::timeout(slice, self.rx.recv()).await {
-                self.app.handle_event(ev);
+                self.app.handle_event(Event::Kafka(ev));
             }
         }
         start.elapsed()
@@ -505,7 +507,7 @@ async fn produce_across_outage(
     // Anything more would be a report for a record never sent, or a duplicate.
     tokio::time::sleep(Duration::from_millis(500)).await;
     while let Ok(ev) = rx.try_recv() {
-        if let Event::Kafka(KafkaEvent::Delivery(d)) = ev {
+        if let KafkaEvent::Delivery(d) = ev {
             reports.push(d);
         }
     }
@@ -514,7 +516,7 @@ async fn produce_across_outage(
 
 /// Adds delivery reports to `reports` until it holds `until` of them or `wait` has passed.
 async fn collect_deliveries(
-    rx: &mut mpsc::Receiver<Event>,
+    rx: &mut mpsc::Receiver<KafkaEvent>,
     reports: &mut Vec<Delivery>,
     until: usize,
     wait: Duration,
@@ -523,7 +525,7 @@ async fn collect_deliveries(
     while reports.len() < until {
         let left = deadline.saturating_duration_since(Instant::now());
         match tokio::time::timeout(left, rx.recv()).await {
-            Ok(Some(Event::Kafka(KafkaEvent::Delivery(d)))) => reports.push(d),
+            Ok(Some(KafkaEvent::Delivery(d))) => reports.push(d),
             Ok(Some(_)) => {}
             Ok(None) | Err(_) => break,
         }

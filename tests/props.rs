@@ -12,8 +12,8 @@ use std::path::Path;
 use kafka_tui::config::ConfigFile;
 use kafka_tui::kafka::codec::{self, Format, PREVIEW_BYTES};
 use kafka_tui::kafka::groups::decode_assignment;
-use kafka_tui::kafka::model::{PartitionInfo, TopicInfo};
-use kafka_tui::kafka::start::StartFrom;
+use kafka_tui::model::StartFrom;
+use kafka_tui::model::{PartitionInfo, TopicInfo};
 use kafka_tui::state::producer::{parse_draft, parse_headers};
 use kafka_tui::state::topics::TopicsState;
 use proptest::prelude::*;
@@ -725,7 +725,7 @@ proptest! {
 }
 
 // ---------------------------------------------------------------------------------------------
-// Start positions (kafka::start) and consumer-group assignments (kafka::groups)
+// Start positions (model::start) and consumer-group assignments (kafka::groups)
 // ---------------------------------------------------------------------------------------------
 
 proptest! {

@@ -7,16 +7,17 @@
 
 use std::time::{Duration, Instant};
 
-use kafka_tui::broker::logs::{spawn_all, LogSourceDef, LogSpec};
-use kafka_tui::event::{Event, KafkaEvent, LogEvent};
-use kafka_tui::kafka::admin::{ConfigItem, TopicDetail};
+use kafka_tui::event::{KafkaEvent, LogEvent};
+use kafka_tui::kafka::api::TailRequest;
+use kafka_tui::kafka::api::{KafkaCommand, KafkaHandle};
 use kafka_tui::kafka::client::ClientSettings;
-use kafka_tui::kafka::consumer::TailRequest;
-use kafka_tui::kafka::groups::{GroupDetail, ResetTo};
-use kafka_tui::kafka::model::{Delivery, Header};
-use kafka_tui::kafka::producer::ProduceRequest;
-use kafka_tui::kafka::service::{self, KafkaCommand, KafkaHandle};
-use kafka_tui::kafka::start::StartFrom;
+use kafka_tui::kafka::service;
+use kafka_tui::logsource::{spawn_all, LogSourceDef, LogSpec};
+use kafka_tui::model::ProduceRequest;
+use kafka_tui::model::StartFrom;
+use kafka_tui::model::{ConfigItem, TopicDetail};
+use kafka_tui::model::{Delivery, Header};
+use kafka_tui::model::{GroupDetail, ResetTo};
 use rdkafka::consumer::{BaseConsumer, CommitMode, Consumer};
 use rdkafka::producer::{FutureProducer, FutureRecord};
 use rdkafka::{ClientConfig, Message};
@@ -51,7 +52,7 @@ fn unique(prefix: &str) -> String {
 /// The app's Kafka task on a real cluster, and its events.
 struct Harness {
     kafka: KafkaHandle,
-    rx: mpsc::Receiver<Event>,
+    rx: mpsc::Receiver<KafkaEvent>,
     _task: tokio::task::JoinHandle<()>,
 }
 
@@ -80,12 +81,11 @@ impl Harness {
         loop {
             let left = deadline.saturating_duration_since(Instant::now());
             match tokio::time::timeout(left, self.rx.recv()).await {
-                Ok(Some(Event::Kafka(ev))) => {
+                Ok(Some(ev)) => {
                     if let Some(t) = pick(ev) {
                         return t;
                     }
                 }
-                Ok(Some(_)) => {}
                 Ok(None) => panic!("event channel closed while waiting for {what}"),
                 Err(_) => panic!("timed out waiting for {what}"),
             }
@@ -457,7 +457,7 @@ async fn noida_read_only_refuses_every_write_and_nothing_reaches_the_broker() {
             value: "1".into(),
         },
         KafkaCommand::DeleteGroup("any".into()),
-        KafkaCommand::ApplyReset(kafka_tui::kafka::groups::ResetPlan {
+        KafkaCommand::ApplyReset(kafka_tui::model::ResetPlan {
             group: "any".into(),
             to: ResetTo::Earliest,
             moves: vec![(topic.clone(), 0, None, 0)],
@@ -515,7 +515,7 @@ async fn follow(spec: LogSpec, what: &str, want: impl Fn(&str) -> bool) -> Strin
     loop {
         let left = deadline.saturating_duration_since(Instant::now());
         match tokio::time::timeout(left, rx.recv()).await {
-            Ok(Some(Event::Log(LogEvent::Lines { lines, .. }))) => {
+            Ok(Some(LogEvent::Lines { lines, .. })) => {
                 if let Some(l) = lines.into_iter().find(|l| want(l)) {
                     cancel.cancel();
                     return l;
@@ -631,17 +631,15 @@ impl Drop for OwnBroker {
 }
 
 /// Values of the next `want` tailed records.
-async fn values(rx: &mut mpsc::Receiver<Event>, want: usize, what: &str) -> Vec<String> {
+async fn values(rx: &mut mpsc::Receiver<KafkaEvent>, want: usize, what: &str) -> Vec<String> {
     let deadline = Instant::now() + WAIT;
     let mut got = Vec::new();
     while got.len() < want {
         let left = deadline.saturating_duration_since(Instant::now());
         match tokio::time::timeout(left, rx.recv()).await {
-            Ok(Some(Event::Kafka(KafkaEvent::Records { records, .. }))) => {
-                got.extend(records.iter().map(|r| {
-                    String::from_utf8_lossy(r.value.as_deref().unwrap_or_default()).into_owned()
-                }))
-            }
+            Ok(Some(KafkaEvent::Records { records, .. })) => got.extend(records.iter().map(|r| {
+                String::from_utf8_lossy(r.value.as_deref().unwrap_or_default()).into_owned()
+            })),
             Ok(Some(_)) => {}
             other => panic!("waiting for {want} records {what}, got {got:?}: {other:?}"),
         }
@@ -681,7 +679,7 @@ async fn real_broker_restart_while_tailing_loses_and_repeats_nothing() {
     let deadline = Instant::now() + WAIT;
     let mut noticed = false;
     while !noticed && Instant::now() < deadline {
-        if let Ok(Some(Event::Kafka(KafkaEvent::BrokersDown(_)))) =
+        if let Ok(Some(KafkaEvent::BrokersDown(_))) =
             tokio::time::timeout(Duration::from_secs(1), h.rx.recv()).await
         {
             noticed = true;

@@ -13,13 +13,11 @@ use std::time::{Duration, UNIX_EPOCH};
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use kafka_tui::action::Action;
 use kafka_tui::app::{App, ClusterView, Connection};
-use kafka_tui::broker::Capabilities;
 use kafka_tui::event::{Event, KafkaEvent, LogEvent};
-use kafka_tui::kafka::model::{
-    ClusterSnapshot, Delivery, Header, PartitionInfo, Record, TopicInfo,
-};
-use kafka_tui::kafka::service::KafkaHandle;
-use kafka_tui::kafka::start::StartFrom;
+use kafka_tui::kafka::api::Capabilities;
+use kafka_tui::kafka::api::KafkaHandle;
+use kafka_tui::model::StartFrom;
+use kafka_tui::model::{ClusterSnapshot, Delivery, Header, PartitionInfo, Record, TopicInfo};
 use kafka_tui::state::logs::LogsState;
 use kafka_tui::state::tail::TailState;
 use kafka_tui::state::Pane;

@@ -693,8 +693,8 @@ broker_log_cmd = "echo \u001b[31m"
 /// HOME and what container and cluster tools need, not the variable holding the password.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn log_commands_do_not_inherit_the_password_variable() {
-    use kafka_tui::broker::logs::{spawn_all, LogSourceDef, LogSpec};
-    use kafka_tui::event::{Event, LogEvent};
+    use kafka_tui::event::LogEvent;
+    use kafka_tui::logsource::{spawn_all, LogSourceDef, LogSpec};
     std::env::set_var(ENV_VAR, ENV_SECRET);
     std::env::set_var("DOCKER_HOST", "unix:///kt-test/docker.sock");
     let (tx, mut rx) = tokio::sync::mpsc::channel(64);
@@ -708,10 +708,8 @@ async fn log_commands_do_not_inherit_the_password_variable() {
     let deadline = tokio::time::Instant::now() + WAIT;
     loop {
         match tokio::time::timeout_at(deadline, rx.recv()).await {
-            Ok(Some(Event::Log(LogEvent::Lines { lines: l, .. }))) => lines.extend(l),
-            Ok(Some(Event::Log(LogEvent::Status { text, .. }))) if text.contains("finished") => {
-                break
-            }
+            Ok(Some(LogEvent::Lines { lines: l, .. })) => lines.extend(l),
+            Ok(Some(LogEvent::Status { text, .. })) if text.contains("finished") => break,
             Ok(Some(_)) => {}
             Ok(None) | Err(_) => panic!("`env` did not finish; lines so far: {lines:?}"),
         }

@@ -6,10 +6,11 @@
 
 use std::time::{Duration, Instant};
 
-use kafka_tui::event::{Event, KafkaEvent};
-use kafka_tui::kafka::admin::ConfigItem;
+use kafka_tui::event::KafkaEvent;
+use kafka_tui::kafka::api::{KafkaCommand, KafkaHandle};
 use kafka_tui::kafka::client::ClientSettings;
-use kafka_tui::kafka::service::{self, KafkaCommand, KafkaHandle};
+use kafka_tui::kafka::service;
+use kafka_tui::model::ConfigItem;
 use tokio::sync::mpsc;
 
 const WAIT: Duration = Duration::from_secs(30);
@@ -30,7 +31,7 @@ fn peer(var: &str, what: &str) -> Option<String> {
 
 struct Harness {
     kafka: KafkaHandle,
-    rx: mpsc::Receiver<Event>,
+    rx: mpsc::Receiver<KafkaEvent>,
     _task: tokio::task::JoinHandle<()>,
 }
 
@@ -46,12 +47,11 @@ impl Harness {
         loop {
             let left = deadline.saturating_duration_since(Instant::now());
             match tokio::time::timeout(left, self.rx.recv()).await {
-                Ok(Some(Event::Kafka(ev))) => {
+                Ok(Some(ev)) => {
                     if let Some(t) = pick(ev) {
                         return t;
                     }
                 }
-                Ok(Some(_)) => {}
                 Ok(None) => panic!("event channel closed while waiting for {what}"),
                 Err(_) => panic!("timed out waiting for {what}"),
             }

@@ -12,14 +12,13 @@ use std::time::{Duration, Instant};
 
 use kafka_tui::action::Action;
 use kafka_tui::app::{App, ClusterView, Connection};
-use kafka_tui::broker::mock::{MockBroker, MockOptions};
-use kafka_tui::broker::EmbeddedBroker;
 use kafka_tui::event::{Event, KafkaEvent};
+use kafka_tui::kafka::api::{KafkaCommand, KafkaHandle};
 use kafka_tui::kafka::client::ClientSettings;
 use kafka_tui::kafka::consumer::spawn_tail;
-use kafka_tui::kafka::model::{Header, Record};
-use kafka_tui::kafka::service::{KafkaCommand, KafkaHandle};
-use kafka_tui::kafka::start::StartFrom;
+use kafka_tui::kafka::embedded::mock::{MockBroker, MockOptions};
+use kafka_tui::model::StartFrom;
+use kafka_tui::model::{Header, Record};
 use kafka_tui::session::EVENT_QUEUE;
 use kafka_tui::state::logs::LogsState;
 use kafka_tui::state::tail::{TailState, DEFAULT_MAX_BYTES, DEFAULT_MAX_RECORDS};
@@ -660,7 +659,7 @@ pub fn app_pipeline(
         let (mut app, mut commands) = headless_app(DEFAULT_MAX_RECORDS, DEFAULT_MAX_BYTES);
         app.size = (200, 50);
         app.update(Action::Focus(Pane::Tail));
-        let (tx, mut rx) = mpsc::channel::<Event>(EVENT_QUEUE);
+        let (tx, mut rx) = mpsc::channel::<KafkaEvent>(EVENT_QUEUE);
         let mut term = Terminal::new(TestBackend::new(200, 50)).expect("terminal");
 
         let t0 = Instant::now();
@@ -713,10 +712,10 @@ pub fn app_pipeline(
                 biased;
                 ev = rx.recv() => {
                     let Some(ev) = ev else { panic!("tail ended early") };
-                    handle_event(&mut app, ev);
+                    handle_event(&mut app, Event::Kafka(ev));
                     for _ in 0..DRAIN {
                         match rx.try_recv() {
-                            Ok(ev) => handle_event(&mut app, ev),
+                            Ok(ev) => handle_event(&mut app, Event::Kafka(ev)),
                             Err(_) => break,
                         }
                     }

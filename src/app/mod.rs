@@ -10,15 +10,15 @@ use crossterm::event::{
 use ratatui::layout::{Position, Rect};
 
 use crate::action::Action;
-use crate::broker::Capabilities;
 use crate::event::{Event, KafkaEvent, LogEvent};
+use crate::kafka::api::Capabilities;
+use crate::kafka::api::TailRequest;
+use crate::kafka::api::{KafkaCommand, KafkaHandle};
 use crate::kafka::codec::Format;
-use crate::kafka::consumer::TailRequest;
-use crate::kafka::model::Delivery;
-use crate::kafka::producer::ProduceRequest;
-use crate::kafka::service::{KafkaCommand, KafkaHandle};
-use crate::kafka::start::StartFrom;
 use crate::keymap::{self, Context};
+use crate::model::Delivery;
+use crate::model::ProduceRequest;
+use crate::model::StartFrom;
 use crate::state::logs::LogsState;
 use crate::state::producer::{Draft, Field, ProduceStatus, ProducerState};
 use crate::state::tail::{TailState, TailStatus, TimeFormat};

@@ -2,7 +2,7 @@
 //! confirm writes, and fetching watermarks for the topic rows on screen.
 
 use super::*;
-use crate::kafka::groups::ResetTo;
+use crate::model::ResetTo;
 use crate::state::views::{filtered_groups, parse_new_topic, plan_matches, NewTopicSpec};
 
 /// Watermarks are fetched for this many rows around the selection: more than any screen shows.

@@ -1,7 +1,6 @@
 //! Cluster metadata and topic administration: the topic list (names first, watermarks on
 //! demand), topic detail, configs, create/delete/partitions, and the cluster overview.
 
-use super::model::TopicWatermarks;
 use std::time::Duration;
 
 use rdkafka::client::{Client, ClientContext};
@@ -10,7 +9,10 @@ use rdkafka::metadata::{MetadataPartition, MetadataTopic};
 
 use super::client::UiContext;
 use super::ffi;
-use super::model::{ClusterSnapshot, PartitionInfo, TopicInfo};
+use crate::model::{
+    BrokerView, ClusterOverview, ClusterSnapshot, ConfigItem, PartitionDetail, PartitionInfo,
+    TopicDetail, TopicInfo, TopicWatermarks,
+};
 
 const TIMEOUT: Duration = Duration::from_secs(10);
 
@@ -298,30 +300,6 @@ pub fn describe_error(e: rdkafka::error::KafkaError) -> String {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct PartitionDetail {
-    pub id: i32,
-    pub leader: i32,
-    pub replicas: Vec<i32>,
-    pub isr: Vec<i32>,
-    pub low: Option<i64>,
-    pub high: Option<i64>,
-}
-
-impl PartitionDetail {
-    pub fn under_replicated(&self) -> bool {
-        self.isr.len() < self.replicas.len()
-    }
-}
-
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct TopicDetail {
-    pub name: String,
-    pub partitions: Vec<PartitionDetail>,
-    /// What the broker got wrong about this topic (impossible partition ids or offsets).
-    pub anomalies: Vec<String>,
-}
-
 pub fn topic_detail(client: &BaseConsumer<UiContext>, topic: &str) -> Result<TopicDetail, String> {
     let md = client
         .fetch_metadata(Some(topic), TIMEOUT)
@@ -362,17 +340,6 @@ pub fn topic_detail(client: &BaseConsumer<UiContext>, topic: &str) -> Result<Top
         partitions,
         anomalies,
     })
-}
-
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ConfigItem {
-    pub name: String,
-    pub value: Option<String>,
-    /// Set on the topic itself (not a broker or built-in default).
-    pub overridden: bool,
-    pub source: String,
-    pub read_only: bool,
-    pub sensitive: bool,
 }
 
 /// How long an admin request may take before it is reported as timed out.
@@ -510,23 +477,6 @@ pub fn add_partitions(
         ));
     }
     ffi::admin::create_partitions(meta.client(), name, total, ADMIN_TIMEOUT).map_err(shown)
-}
-
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct BrokerView {
-    pub id: i32,
-    pub host: String,
-    pub port: i32,
-}
-
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ClusterOverview {
-    pub cluster_id: Option<String>,
-    pub controller: Option<i32>,
-    pub brokers: Vec<BrokerView>,
-    pub topics: usize,
-    pub partitions: usize,
-    pub under_replicated: usize,
 }
 
 pub fn overview(client: &BaseConsumer<UiContext>) -> Result<ClusterOverview, String> {

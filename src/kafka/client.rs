@@ -12,11 +12,8 @@ use std::time::Duration;
 
 use super::ffi::MainQueue;
 
-use tokio::sync::mpsc;
-
-use crate::broker::EmbeddedAdmin;
-
-use crate::event::{Event, KafkaEvent};
+use super::api::{EventSender, KafkaEvent};
+use super::embedded::EmbeddedAdmin;
 
 /// Which cluster we talk to and how: what every client needs to connect.
 #[derive(Clone)]
@@ -28,7 +25,7 @@ pub struct ClientSettings {
     /// True when the cluster is our embedded broker, whose limits the UI must explain.
     pub embedded: bool,
     /// The embedded engine's own admin handle (topic creation without CreateTopics).
-    pub embedded_admin: Option<Arc<dyn EmbeddedAdmin>>,
+    pub embedded_admin: Option<EmbeddedAdmin>,
     /// Refuse every write, whatever the UI asks.
     pub read_only: bool,
 }
@@ -96,13 +93,13 @@ impl ClientSettings {
 /// Routes librdkafka's log lines to `tracing` (the log file) and its errors to the UI.
 #[derive(Clone)]
 pub struct UiContext {
-    events: Option<mpsc::Sender<Event>>,
+    events: Option<EventSender>,
     /// Log, statistics and error events served so far (shared by clones).
     served: Arc<AtomicU64>,
 }
 
 impl UiContext {
-    pub fn new(events: mpsc::Sender<Event>) -> Self {
+    pub fn new(events: EventSender) -> Self {
         Self {
             events: Some(events),
             served: Arc::default(),
@@ -229,7 +226,7 @@ impl ClientContext for UiContext {
             } else {
                 KafkaEvent::ClientError(reason.to_string())
             };
-            let _ = tx.try_send(Event::Kafka(ev));
+            let _ = tx.try_send(ev);
         }
     }
 }

@@ -12,25 +12,17 @@ use std::time::{Duration, Instant, SystemTime};
 
 use rdkafka::consumer::{BaseConsumer, Consumer};
 use rdkafka::{Offset, TopicPartitionList};
-use tokio::sync::mpsc;
 
 use super::admin;
+use super::api::{EventSender, KafkaEvent, TailRequest};
 use super::client::{ClientSettings, UiContext, SERVE_BUDGET};
 use super::fetch_queue::{FetchQueue, Fetched};
 use super::ffi::MainQueue;
-use super::model::Record;
-use super::start::StartFrom;
-use crate::event::{Event, KafkaEvent};
+use crate::model::recycle::{self, BATCH_MAX};
+use crate::model::{Record, StartFrom};
 
-/// Records per batch at most, and how long a partial batch may wait before it is sent.
-pub(super) const BATCH_MAX: usize = 1024;
+/// How long a partial batch may wait before it is sent (`BATCH_MAX` records at most).
 const BATCH_WAIT: Duration = Duration::from_millis(15);
-
-pub struct TailRequest {
-    pub topic: String,
-    pub start: StartFrom,
-    pub generation: u64,
-}
 
 /// A running tail; dropping it (or `stop`) ends the thread.
 pub struct TailHandle {
@@ -62,7 +54,7 @@ impl Drop for TailHandle {
 pub fn spawn_tail(
     settings: &ClientSettings,
     req: TailRequest,
-    tx: mpsc::Sender<Event>,
+    tx: EventSender,
 ) -> anyhow::Result<TailHandle> {
     let ctx = UiContext::new(tx.clone());
     let consumer = create_consumer(settings, ctx.clone())?;
@@ -122,12 +114,12 @@ pub fn consumer_config(settings: &ClientSettings) -> rdkafka::ClientConfig {
     cfg
 }
 
-fn status(tx: &mpsc::Sender<Event>, generation: u64, status: String, error: bool) {
-    let _ = tx.blocking_send(Event::Kafka(KafkaEvent::TailStatus {
+fn status(tx: &EventSender, generation: u64, status: String, error: bool) {
+    let _ = tx.blocking_send(KafkaEvent::TailStatus {
         generation,
         status,
         error,
-    }));
+    });
 }
 
 /// How long each offset lookup of a starting tail may take (one request per leader for all
@@ -169,7 +161,7 @@ fn assign<'c>(
     req: &TailRequest,
     embedded: bool,
     cancel: &AtomicBool,
-    tx: &mpsc::Sender<Event>,
+    tx: &EventSender,
 ) -> Option<(usize, Option<String>, FetchQueue<'c>)> {
     let mut waited = false;
     let mut reported = None;
@@ -311,18 +303,18 @@ fn run_tail(
     req: TailRequest,
     embedded: bool,
     cancel: &AtomicBool,
-    tx: &mpsc::Sender<Event>,
+    tx: &EventSender,
 ) {
     let Some((partitions, notice, mut queue)) = assign(&consumer, &req, embedded, cancel, tx)
     else {
         return;
     };
     let generation = req.generation;
-    let _ = tx.blocking_send(Event::Kafka(KafkaEvent::TailStarted {
+    let _ = tx.blocking_send(KafkaEvent::TailStarted {
         generation,
         partitions,
         notice,
-    }));
+    });
 
     // Records the tail pane evicted, to be filled again instead of allocating new ones.
     let mut spare: Vec<Record> = Vec::new();
@@ -366,10 +358,10 @@ fn run_tail(
         if flush {
             let records = std::mem::replace(&mut batch, recycle::take(&mut spare));
             if tx
-                .blocking_send(Event::Kafka(KafkaEvent::Records {
+                .blocking_send(KafkaEvent::Records {
                     generation,
                     records,
-                }))
+                })
                 .is_err()
             {
                 return; // the app is gone
@@ -430,12 +422,10 @@ fn copy_into(dst: &mut Option<Vec<u8>>, src: Option<&[u8]>) {
     }
 }
 
-pub use super::recycle;
-
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::kafka::model::Header;
+    use crate::model::Header;
 
     fn dirty() -> Record {
         Record {
@@ -491,42 +481,11 @@ mod tests {
         assert_eq!(consumer_config(&s).get("fetch.wait.max.ms"), Some("250"));
     }
 
-    #[test]
-    fn recycle_pool_is_bounded() {
-        let many: Vec<Record> = (0..3 * recycle::MAX_RECORDS).map(|_| dirty()).collect();
-        recycle::give_back(many, Vec::with_capacity(BATCH_MAX));
-        let (n, bytes) = recycle::held();
-        assert!(n <= recycle::MAX_RECORDS, "{n} records held");
-        assert!(bytes <= recycle::MAX_BYTES, "{bytes} bytes held");
-        let mut spare = Vec::new();
-        let batch = recycle::take(&mut spare);
-        assert!(batch.is_empty() && batch.capacity() >= BATCH_MAX);
-        assert!(spare.len() <= BATCH_MAX);
-    }
-
-    #[test]
-    fn recycle_drops_big_records() {
-        let mut big = dirty();
-        big.topic = "recycle_drops_big_records".into();
-        big.value = Some(vec![0; recycle::MAX_RECORD_BYTES + 1]);
-        recycle::give_back(vec![big], Vec::new());
-        // Drain the pool: the big record is not in it.
-        loop {
-            let mut spare = Vec::new();
-            let _ = recycle::take(&mut spare);
-            assert!(spare.iter().all(|r| r.topic != "recycle_drops_big_records"));
-            if spare.is_empty() {
-                break;
-            }
-        }
-    }
-
     /// The whole tail path with a small buffer, so that most records are filled into evicted
     /// ones: every record held must be exactly the one produced at its offset.
     #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
     async fn recycled_records_carry_only_their_own_data() {
-        use crate::broker::mock::{MockBroker, MockOptions};
-        use crate::broker::EmbeddedBroker;
+        use crate::kafka::embedded::mock::{MockBroker, MockOptions};
         use crate::state::tail::TailState;
         use rdkafka::message::{Header as RdHeader, OwnedHeaders};
         use rdkafka::producer::{BaseProducer, BaseRecord, Producer};
@@ -587,10 +546,10 @@ mod tests {
         while tail.received < n {
             assert!(Instant::now() < deadline, "only {} records", tail.received);
             let ev = tokio::time::timeout(Duration::from_secs(5), rx.recv()).await;
-            if let Ok(Some(Event::Kafka(KafkaEvent::Records {
+            if let Ok(Some(KafkaEvent::Records {
                 generation,
                 records,
-            }))) = ev
+            })) = ev
             {
                 for r in &records {
                     // Offsets are per partition: record i went to partition i % 2 at i / 2.
@@ -628,8 +587,7 @@ mod tests {
     /// event per 100 ms wait (10 a second) let them pile up inside librdkafka without end.
     #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
     async fn the_tail_serves_all_its_events() {
-        use crate::broker::mock::{MockBroker, MockOptions};
-        use crate::broker::EmbeddedBroker;
+        use crate::kafka::embedded::mock::{MockBroker, MockOptions};
 
         let b = MockBroker::start(MockOptions::loopback()).await.unwrap();
         b.create_topic_async("busy", 1).await.unwrap();

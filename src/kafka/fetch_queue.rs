@@ -20,7 +20,7 @@ use rdkafka::TopicPartitionList;
 
 use rdkafka::message::BorrowedMessage;
 
-use super::model::Header;
+use crate::model::Header;
 
 /// One message as librdkafka lent it, valid until the closure that receives it returns.
 pub struct Fetched<'m>(&'m rd::rd_kafka_message_t);

@@ -10,78 +10,9 @@ use rdkafka::{Offset, TopicPartitionList};
 use super::admin::{partition_watermarks, usable_map};
 use super::client::{ClientSettings, UiContext};
 use super::consumer::create_consumer;
+use crate::model::{lag, GroupDetail, GroupSummary, Member, PartitionLag, ResetPlan, ResetTo};
 
 const TIMEOUT: Duration = Duration::from_secs(10);
-
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct GroupSummary {
-    pub name: String,
-    pub state: String,
-    pub protocol_type: String,
-    pub members: usize,
-}
-
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Member {
-    pub id: String,
-    pub client_id: String,
-    pub host: String,
-    /// topic -> partitions, decoded from the consumer protocol assignment.
-    pub assignment: BTreeMap<String, Vec<i32>>,
-}
-
-/// Lag of one partition. `lag` is `None` when there is no commit, and the committed offset is
-/// never allowed to make lag negative: `ahead` marks a commit past the end offset (a broker
-/// reporting a stale end, or a truncated log).
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct PartitionLag {
-    pub topic: String,
-    pub partition: i32,
-    pub committed: Option<i64>,
-    pub end: Option<i64>,
-    pub lag: Option<i64>,
-    pub ahead: bool,
-}
-
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct GroupDetail {
-    pub name: String,
-    pub state: String,
-    pub members: Vec<Member>,
-    pub offsets: Vec<PartitionLag>,
-}
-
-impl GroupDetail {
-    pub fn total_lag(&self) -> i64 {
-        self.offsets
-            .iter()
-            .filter_map(|p| p.lag)
-            .fold(0i64, i64::saturating_add)
-    }
-
-    /// Offsets may be changed only while nobody consumes: the broker would reject it anyway.
-    pub fn is_inactive(&self) -> bool {
-        matches!(self.state.as_str(), "Empty" | "Dead") || self.members.is_empty()
-    }
-}
-
-/// Where a reset moves a group's offsets.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum ResetTo {
-    Earliest,
-    Latest,
-    Offset(i64),
-    /// Milliseconds since the epoch.
-    Timestamp(i64),
-}
-
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ResetPlan {
-    pub group: String,
-    pub to: ResetTo,
-    /// (topic, partition, old committed, new)
-    pub moves: Vec<(String, i32, Option<i64>, i64)>,
-}
 
 /// Reads a consumer-protocol `MemberAssignment`: version, [topic, [partition]], user data.
 pub fn decode_assignment(bytes: &[u8]) -> Option<BTreeMap<String, Vec<i32>>> {
@@ -139,15 +70,6 @@ pub fn list_groups(client: &BaseConsumer<UiContext>) -> Result<Vec<GroupSummary>
         .collect();
     groups.sort_by(|a, b| a.name.cmp(&b.name));
     Ok(groups)
-}
-
-/// Lag from a committed offset and an end offset, clamped (see `PartitionLag`).
-pub fn lag(committed: Option<i64>, end: Option<i64>) -> (Option<i64>, bool) {
-    match (committed, end) {
-        (Some(c), Some(e)) if c > e => (Some(0), true),
-        (Some(c), Some(e)) => (Some(e.saturating_sub(c)), false),
-        _ => (None, false),
-    }
 }
 
 /// Members, committed offsets and lag of one group. Committed offsets are read before end
@@ -391,32 +313,5 @@ mod tests {
         let mut evil = vec![0, 1, 0, 0, 0, 1, 0, 1, b'x'];
         evil.extend(i32::MAX.to_be_bytes());
         assert_eq!(decode_assignment(&evil), None);
-    }
-
-    #[test]
-    fn lag_is_clamped_and_marked() {
-        assert_eq!(lag(Some(5), Some(10)), (Some(5), false));
-        assert_eq!(lag(Some(12), Some(10)), (Some(0), true));
-        assert_eq!(lag(None, Some(10)), (None, false));
-        assert_eq!(lag(Some(3), None), (None, false));
-    }
-
-    #[test]
-    fn inactive_groups() {
-        let d = |state: &str, members: usize| GroupDetail {
-            name: "g".into(),
-            state: state.into(),
-            members: (0..members)
-                .map(|i| Member {
-                    id: i.to_string(),
-                    client_id: "c".into(),
-                    host: "h".into(),
-                    assignment: BTreeMap::new(),
-                })
-                .collect(),
-            offsets: vec![],
-        };
-        assert!(d("Empty", 0).is_inactive());
-        assert!(!d("Stable", 2).is_inactive());
     }
 }

@@ -1,15 +1,14 @@
-//! The only place rdkafka appears: clients, tail, producer, metadata, and the codec that makes
-//! record bytes safe to show.
+//! The only place rdkafka appears: clients, the tail's consumer, the producer, metadata and
+//! admin, consumer groups, and the embedded broker. `api` is all the app sees of it.
 
 pub mod admin;
+pub mod api;
 pub mod client;
 pub mod codec;
 pub mod consumer;
+pub mod embedded;
 pub mod fetch_queue;
 pub mod ffi;
 pub mod groups;
-pub mod model;
 pub mod producer;
-pub mod recycle;
 pub mod service;
-pub mod start;

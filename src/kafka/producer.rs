@@ -15,16 +15,7 @@ use tokio::sync::oneshot;
 
 use super::client::{ClientSettings, UiContext};
 use super::ffi::{message_status, Persisted};
-use super::model::{Delivery, Header};
-
-/// A record to publish, as parsed from the producer pane.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ProduceRequest {
-    pub topic: String,
-    pub key: Option<Vec<u8>>,
-    pub value: Vec<u8>,
-    pub headers: Vec<Header>,
-}
+use crate::model::{Delivery, ProduceRequest};
 
 /// How long a publish may wait for the broker before its outcome is reported.
 pub const DELIVERY_TIMEOUT: Duration = Duration::from_secs(15);

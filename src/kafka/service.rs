@@ -11,120 +11,19 @@ use rdkafka::consumer::{BaseConsumer, Consumer};
 use tokio::sync::mpsc;
 
 use super::admin;
+use super::api::{EventSender, KafkaCommand, KafkaEvent, KafkaHandle};
 use super::client::{ClientSettings, EventServer, UiContext};
-use super::consumer::{self, TailHandle, TailRequest};
-use super::groups::{self, GroupDetail, ResetPlan, ResetTo};
-use super::model::Delivery;
-use super::producer::{self, ProduceRequest};
-use crate::event::{Event, KafkaEvent};
+use super::consumer::{self, TailHandle};
+use super::groups;
+use super::producer;
+use crate::model::Delivery;
 
 /// How often the topic list and connection state are refreshed in the background.
 pub const REFRESH_EVERY: Duration = Duration::from_secs(5);
 
-pub enum KafkaCommand {
-    RefreshTopics,
-    /// Fetch watermarks for these topics' partitions (the rows on screen).
-    Watermarks(Vec<(String, Vec<i32>)>),
-    Tail(TailRequest),
-    StopTail,
-    Produce(ProduceRequest),
-    TopicDetail(String),
-    Configs(String),
-    AlterConfig {
-        topic: String,
-        key: String,
-        value: String,
-    },
-    CreateTopic {
-        name: String,
-        partitions: i32,
-        replication: i32,
-        configs: Vec<(String, String)>,
-    },
-    DeleteTopic(String),
-    AddPartitions {
-        topic: String,
-        total: usize,
-    },
-    Groups,
-    GroupDetail(String),
-    PlanReset {
-        detail: GroupDetail,
-        to: ResetTo,
-    },
-    ApplyReset(ResetPlan),
-    DeleteGroup(String),
-    Overview,
-}
-
-impl KafkaCommand {
-    /// Whether the command changes the cluster (and so is refused when read-only).
-    pub fn is_write(&self) -> bool {
-        matches!(
-            self,
-            KafkaCommand::Produce(_)
-                | KafkaCommand::AlterConfig { .. }
-                | KafkaCommand::CreateTopic { .. }
-                | KafkaCommand::DeleteTopic(_)
-                | KafkaCommand::AddPartitions { .. }
-                | KafkaCommand::ApplyReset(_)
-                | KafkaCommand::DeleteGroup(_)
-        )
-    }
-}
-
-impl std::fmt::Debug for KafkaCommand {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            KafkaCommand::RefreshTopics => f.write_str("RefreshTopics"),
-            KafkaCommand::Watermarks(t) => write!(f, "Watermarks({} topics)", t.len()),
-            KafkaCommand::Tail(t) => {
-                write!(f, "Tail({} from {} gen {})", t.topic, t.start, t.generation)
-            }
-            KafkaCommand::StopTail => f.write_str("StopTail"),
-            KafkaCommand::Produce(p) => write!(f, "Produce({})", p.topic),
-            KafkaCommand::TopicDetail(t) => write!(f, "TopicDetail({t})"),
-            KafkaCommand::Configs(t) => write!(f, "Configs({t})"),
-            KafkaCommand::AlterConfig { topic, key, .. } => write!(f, "AlterConfig({topic} {key})"),
-            KafkaCommand::CreateTopic { name, .. } => write!(f, "CreateTopic({name})"),
-            KafkaCommand::DeleteTopic(t) => write!(f, "DeleteTopic({t})"),
-            KafkaCommand::AddPartitions { topic, total } => {
-                write!(f, "AddPartitions({topic} -> {total})")
-            }
-            KafkaCommand::Groups => f.write_str("Groups"),
-            KafkaCommand::GroupDetail(g) => write!(f, "GroupDetail({g})"),
-            KafkaCommand::PlanReset { detail, to } => {
-                write!(f, "PlanReset({} {to:?})", detail.name)
-            }
-            KafkaCommand::ApplyReset(p) => write!(f, "ApplyReset({})", p.group),
-            KafkaCommand::DeleteGroup(g) => write!(f, "DeleteGroup({g})"),
-            KafkaCommand::Overview => f.write_str("Overview"),
-        }
-    }
-}
-
-/// The UI's side of the Kafka task: sending never blocks.
-#[derive(Clone)]
-pub struct KafkaHandle {
-    tx: mpsc::UnboundedSender<KafkaCommand>,
-}
-
-impl KafkaHandle {
-    /// A handle whose commands land in the returned receiver: for headless tests.
-    pub fn detached() -> (Self, mpsc::UnboundedReceiver<KafkaCommand>) {
-        let (tx, rx) = mpsc::unbounded_channel();
-        (Self { tx }, rx)
-    }
-
-    pub fn send(&self, cmd: KafkaCommand) {
-        // Fails only when the task has ended, i.e. while quitting.
-        let _ = self.tx.send(cmd);
-    }
-}
-
 struct Clients {
     settings: ClientSettings,
-    events: mpsc::Sender<Event>,
+    events: EventSender,
     producer: producer::Producer,
     /// Metadata, watermarks, groups, and the admin API (which any client can carry: a separate
     /// admin client would be one more queue of logs and errors to serve).
@@ -143,7 +42,7 @@ struct Started {
 
 /// Creates the clients and starts serving their queues (the producer's own thread serves its
 /// queue, the tail's thread its consumer's; `EventServer` serves the metadata consumer's).
-fn start(settings: ClientSettings, events: mpsc::Sender<Event>) -> anyhow::Result<Started> {
+fn start(settings: ClientSettings, events: EventSender) -> anyhow::Result<Started> {
     let masked = |e: anyhow::Error| anyhow::anyhow!(settings.mask(&format!("{e:#}")));
     let meta = Arc::new(
         consumer::create_consumer(&settings, UiContext::new(events.clone())).map_err(masked)?,
@@ -167,7 +66,7 @@ fn start(settings: ClientSettings, events: mpsc::Sender<Event>) -> anyhow::Resul
 /// Starts the Kafka task on the current tokio runtime.
 pub fn spawn(
     settings: ClientSettings,
-    events: mpsc::Sender<Event>,
+    events: EventSender,
 ) -> anyhow::Result<(KafkaHandle, tokio::task::JoinHandle<()>)> {
     let (handle, rx) = KafkaHandle::detached();
     let started = start(settings, events)?;
@@ -200,8 +99,8 @@ fn embedded_refusal(settings: &ClientSettings, cmd: &KafkaCommand) -> Option<Str
     (!can).then(|| format!("the embedded broker (librdkafka's mock cluster) cannot {what}; connect to a real cluster with -b"))
 }
 
-async fn send(events: &mpsc::Sender<Event>, ev: KafkaEvent) {
-    let _ = events.send(Event::Kafka(ev)).await;
+async fn send(events: &EventSender, ev: KafkaEvent) {
+    let _ = events.send(ev).await;
 }
 
 /// Runs a blocking client call off the async workers and sends its event.
@@ -229,7 +128,7 @@ fn report(c: &Clients, problems: Vec<String>) {
     for p in problems {
         tracing::warn!("broker anomaly: {p}");
         if reported.insert(p.clone()) {
-            let _ = c.events.try_send(Event::Kafka(KafkaEvent::ClientError(p)));
+            let _ = c.events.try_send(KafkaEvent::ClientError(p));
         }
     }
 }
@@ -610,8 +509,7 @@ mod tests {
     /// (issue 9.1: `-X statistics.interval.ms=100` grew RSS ~1.4 MB every 10 s).
     #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
     async fn the_metadata_consumer_queue_is_served() {
-        use crate::broker::mock::{MockBroker, MockOptions};
-        use crate::broker::EmbeddedBroker;
+        use crate::kafka::embedded::mock::{MockBroker, MockOptions};
         use crate::kafka::ffi::MainQueue;
 
         let b = MockBroker::start(MockOptions::loopback()).await.unwrap();

@@ -6,7 +6,7 @@ use crate::kafka::codec::sanitize_inline;
 
 pub const DEFAULT_MAX_LINES: usize = 20_000;
 /// A bound for lines from anywhere. Above the 16 KiB at which log sources cut (and mark) their
-/// lines (`broker::logs::MAX_LINE_BYTES`), so a source's own cut shows once.
+/// lines (`logsource::MAX_LINE_BYTES`), so a source's own cut shows once.
 const MAX_LINE_BYTES: usize = 17 * 1024;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]

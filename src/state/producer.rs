@@ -5,7 +5,7 @@
 
 use tui_textarea::TextArea;
 
-use crate::kafka::model::{Delivery, Header};
+use crate::model::{Delivery, Header};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Field {
@@ -112,7 +112,7 @@ pub struct ProducerState {
     /// Records published this session (delivered ones).
     pub sent: u64,
     /// Records the broker did not take, newest last, kept to be restored and resent.
-    pub unsent: std::collections::VecDeque<crate::kafka::producer::ProduceRequest>,
+    pub unsent: std::collections::VecDeque<crate::model::ProduceRequest>,
 }
 
 /// Failed records kept at most.
@@ -195,7 +195,7 @@ impl ProducerState {
         self.value = empty_editor();
     }
 
-    pub fn keep_unsent(&mut self, req: crate::kafka::producer::ProduceRequest) {
+    pub fn keep_unsent(&mut self, req: crate::model::ProduceRequest) {
         if self.unsent.len() == MAX_UNSENT {
             self.unsent.pop_front();
         }
@@ -285,7 +285,7 @@ mod tests {
     #[test]
     fn unsent_records_are_kept_and_restored_newest_first() {
         let mut p = ProducerState::default();
-        let req = |v: &str| crate::kafka::producer::ProduceRequest {
+        let req = |v: &str| crate::model::ProduceRequest {
             topic: "t".into(),
             key: Some(b"k".to_vec()),
             value: v.as_bytes().to_vec(),

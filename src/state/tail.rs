@@ -3,9 +3,9 @@
 use super::ring::Ring;
 use super::Scroll;
 use crate::kafka::codec::Format;
-use crate::kafka::consumer::recycle;
-use crate::kafka::model::Record;
-use crate::kafka::start::StartFrom;
+use crate::model::recycle;
+use crate::model::Record;
+use crate::model::StartFrom;
 
 pub const DEFAULT_MAX_RECORDS: usize = 10_000;
 pub const DEFAULT_MAX_BYTES: usize = 64 * 1024 * 1024;

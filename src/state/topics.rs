@@ -1,7 +1,7 @@
 //! The topics pane's data: the listing, the filter and the selection.
 
-use crate::kafka::model::TopicInfo;
-use crate::kafka::model::TopicWatermarks;
+use crate::model::TopicInfo;
+use crate::model::TopicWatermarks;
 
 /// The longest topic name Kafka accepts.
 pub const MAX_TOPIC_NAME: usize = 249;
@@ -260,7 +260,7 @@ mod tests {
         let mut s = TopicsState::default();
         let t = |n: &str| TopicInfo {
             name: n.into(),
-            partitions: vec![crate::kafka::model::PartitionInfo {
+            partitions: vec![crate::model::PartitionInfo {
                 id: 0,
                 leader: 1,
                 watermarks: None,

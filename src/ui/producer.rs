@@ -9,7 +9,7 @@ use ratatui::Frame;
 
 use super::widgets::{pane_block, truncate};
 use crate::app::App;
-use crate::kafka::model::Delivery;
+use crate::model::Delivery;
 use crate::state::producer::{Field, ProduceStatus};
 use crate::state::Pane;
 

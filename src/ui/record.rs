@@ -57,13 +57,13 @@ fn last_page(lines: usize, height: u16) -> u16 {
 }
 
 /// How far the record detail of `r` scrolls in a terminal of `size`.
-pub fn scroll_max(app: &App, r: &crate::kafka::model::Record, size: (u16, u16)) -> u16 {
+pub fn scroll_max(app: &App, r: &crate::model::Record, size: (u16, u16)) -> u16 {
     let pane = super::pane_rect(Rect::new(0, 0, size.0, size.1), Pane::Tail);
     last_page(lines(app, r).len(), pane.height.saturating_sub(2))
 }
 
 /// The detail view's lines (also counted by the app to bound scrolling).
-pub fn lines<'a>(app: &App, r: &crate::kafka::model::Record) -> Vec<Line<'a>> {
+pub fn lines<'a>(app: &App, r: &crate::model::Record) -> Vec<Line<'a>> {
     let t = &app.theme;
     let format = app.tail.format;
     let label = t.style("base.muted");

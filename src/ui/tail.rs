@@ -9,7 +9,7 @@ use ratatui::Frame;
 use super::widgets::{ago, fit, pane_block, thousands};
 use crate::app::App;
 use crate::kafka::codec::preview;
-use crate::kafka::model::Record;
+use crate::model::Record;
 use crate::state::tail::{TailStatus, TimeFormat};
 use crate::state::Pane;
 

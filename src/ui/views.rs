@@ -10,7 +10,7 @@ use ratatui::Frame;
 
 use super::widgets::thousands;
 use crate::app::App;
-use crate::kafka::groups::GroupDetail;
+use crate::model::GroupDetail;
 use crate::state::views::{filtered_groups, Loading, View};
 use crate::theme::Theme;
 
@@ -74,8 +74,8 @@ fn topic_detail(
     frame: &mut Frame,
     area: Rect,
     app: &App,
-    detail: &Loading<crate::kafka::admin::TopicDetail>,
-    configs: &Loading<Vec<crate::kafka::admin::ConfigItem>>,
+    detail: &Loading<crate::model::TopicDetail>,
+    configs: &Loading<Vec<crate::model::ConfigItem>>,
     scroll: u16,
 ) {
     let lines = topic_detail_lines(app, detail, configs);
@@ -107,8 +107,8 @@ pub fn scroll_max(app: &App, view: &View, size: (u16, u16)) -> u16 {
 
 fn topic_detail_lines(
     app: &App,
-    detail: &Loading<crate::kafka::admin::TopicDetail>,
-    configs: &Loading<Vec<crate::kafka::admin::ConfigItem>>,
+    detail: &Loading<crate::model::TopicDetail>,
+    configs: &Loading<Vec<crate::model::ConfigItem>>,
 ) -> Vec<Line<'static>> {
     let t = &app.theme;
     let muted = t.style("base.muted");
@@ -219,7 +219,7 @@ fn groups(
     frame: &mut Frame,
     area: Rect,
     app: &App,
-    list: &Loading<Vec<crate::kafka::groups::GroupSummary>>,
+    list: &Loading<Vec<crate::model::GroupSummary>>,
     selected: usize,
     filter: &str,
 ) {
@@ -382,7 +382,7 @@ fn brokers(
     frame: &mut Frame,
     area: Rect,
     app: &App,
-    overview: &Loading<crate::kafka::admin::ClusterOverview>,
+    overview: &Loading<crate::model::ClusterOverview>,
 ) {
     let t = &app.theme;
     if let Some(l) = pending(t, overview) {

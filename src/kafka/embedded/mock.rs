@@ -17,7 +17,7 @@ use rdkafka::ClientConfig;
 use tokio::sync::{mpsc, oneshot};
 use tokio_util::sync::CancellationToken;
 
-use super::{demo, forwarder, Capabilities, EmbeddedAdmin, EmbeddedBroker};
+use super::{demo, forwarder, Capabilities};
 use crate::kafka::client::log_to_tracing;
 use crate::kafka::ffi;
 
@@ -71,20 +71,23 @@ enum Command {
     },
 }
 
-/// The Kafka task's handle on the mock cluster, for topic creation (no CreateTopics handler).
+/// What the Kafka task may ask of the embedded broker directly, for what the mock has no Kafka
+/// API for (topic creation: no CreateTopics handler), and what it cannot do at all. Cheap to
+/// clone and safe to share across threads.
 #[derive(Clone)]
-pub struct MockAdmin {
+pub struct EmbeddedAdmin {
     commands: std_mpsc::Sender<Command>,
 }
 
-impl std::fmt::Debug for MockAdmin {
+impl std::fmt::Debug for EmbeddedAdmin {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str("MockAdmin")
+        f.write_str("EmbeddedAdmin")
     }
 }
 
-impl EmbeddedAdmin for MockAdmin {
-    fn create_topic(&self, name: &str, partitions: i32) -> anyhow::Result<()> {
+impl EmbeddedAdmin {
+    /// Creates a topic through the mock's own API. Blocking.
+    pub fn create_topic(&self, name: &str, partitions: i32) -> anyhow::Result<()> {
         let (tx, rx) = oneshot::channel();
         let cmd = Command::CreateTopic {
             name: name.to_string(),
@@ -98,7 +101,7 @@ impl EmbeddedAdmin for MockAdmin {
             .map_err(|_| anyhow!("embedded broker thread is gone"))?
     }
 
-    fn capabilities(&self) -> Capabilities {
+    pub fn capabilities(&self) -> Capabilities {
         MOCK_CAPABILITIES
     }
 }
@@ -278,12 +281,12 @@ impl MockBroker {
     }
 
     /// A handle for the Kafka task, which creates topics through it.
-    pub fn admin(&self) -> std::sync::Arc<dyn EmbeddedAdmin> {
+    pub fn admin(&self) -> EmbeddedAdmin {
         let commands = self
             .commands
             .clone()
             .expect("admin() is called on a running broker");
-        std::sync::Arc::new(MockAdmin { commands })
+        EmbeddedAdmin { commands }
     }
 
     /// Fault injection: takes the broker down (connections drop, requests fail) or back up.
@@ -292,20 +295,23 @@ impl MockBroker {
     }
 }
 
-impl EmbeddedBroker for MockBroker {
-    fn address(&self) -> SocketAddr {
+impl MockBroker {
+    /// Where clients (ours and other programs) reach it.
+    pub fn address(&self) -> SocketAddr {
         self.address
     }
 
-    fn engine(&self) -> &'static str {
+    /// A short name of the engine, for the header.
+    pub fn engine(&self) -> &'static str {
         "librdkafka mock cluster"
     }
 
-    fn capabilities(&self) -> Capabilities {
+    pub fn capabilities(&self) -> Capabilities {
         MOCK_CAPABILITIES
     }
 
-    fn create_topic(&self, name: &str, partitions: i32) -> anyhow::Result<()> {
+    /// Creates a topic through the mock's own API. Blocking: call it off the async workers.
+    pub fn create_topic(&self, name: &str, partitions: i32) -> anyhow::Result<()> {
         let name = name.to_string();
         self.request_blocking(|reply| Command::CreateTopic {
             name,
@@ -314,7 +320,8 @@ impl EmbeddedBroker for MockBroker {
         })?
     }
 
-    fn shutdown(&mut self) {
+    /// Stops the mock cluster and frees its port.
+    pub fn shutdown(&mut self) {
         self.cancel.cancel();
         // The owner thread destroys the mock cluster (and frees its port) when told to stop.
         if let Some(c) = self.commands.take() {
@@ -445,7 +452,6 @@ fn seed(producer: &BaseProducer<BrokerLog>) -> anyhow::Result<usize> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::broker::EmbeddedBroker;
     use rdkafka::consumer::{BaseConsumer, Consumer};
 
     #[test]

@@ -11,7 +11,19 @@ use tokio::io::{AsyncReadExt, AsyncSeekExt};
 use tokio::sync::mpsc;
 use tokio_util::sync::CancellationToken;
 
-use crate::event::{Event, LogEvent};
+/// News from a log source, sent on the sources' own channel (the app wraps it).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum LogEvent {
+    Lines {
+        source: usize,
+        lines: Vec<String>,
+    },
+    /// The source changed state: started, exited, file rotated, ...
+    Status {
+        source: usize,
+        text: String,
+    },
+}
 
 /// Lines sent to the UI in one event at most.
 const LINES_PER_EVENT: usize = 512;
@@ -52,12 +64,12 @@ impl LogSpec {
     }
 }
 
-async fn status(tx: &mpsc::Sender<Event>, source: usize, text: String) {
-    let _ = tx.send(Event::Log(LogEvent::Status { source, text })).await;
+async fn status(tx: &mpsc::Sender<LogEvent>, source: usize, text: String) {
+    let _ = tx.send(LogEvent::Status { source, text }).await;
 }
 
 /// Starts one task per source; all stop when `cancel` fires.
-pub fn spawn_all(defs: Vec<LogSourceDef>, tx: mpsc::Sender<Event>, cancel: CancellationToken) {
+pub fn spawn_all(defs: Vec<LogSourceDef>, tx: mpsc::Sender<LogEvent>, cancel: CancellationToken) {
     for (source, def) in defs.into_iter().enumerate() {
         let tx = tx.clone();
         let cancel = cancel.clone();
@@ -73,7 +85,7 @@ pub fn spawn_all(defs: Vec<LogSourceDef>, tx: mpsc::Sender<Event>, cancel: Cance
 async fn run_source(
     source: usize,
     spec: LogSpec,
-    tx: &mpsc::Sender<Event>,
+    tx: &mpsc::Sender<LogEvent>,
     cancel: &CancellationToken,
 ) {
     match spec {
@@ -89,7 +101,7 @@ async fn run_source(
 async fn forward_batches(
     source: usize,
     rx: &mut mpsc::Receiver<String>,
-    tx: &mpsc::Sender<Event>,
+    tx: &mpsc::Sender<LogEvent>,
 ) -> bool {
     while let Some(first) = rx.recv().await {
         let mut lines = vec![first];
@@ -99,18 +111,18 @@ async fn forward_batches(
                 Err(_) => break,
             }
         }
-        if tx
-            .send(Event::Log(LogEvent::Lines { source, lines }))
-            .await
-            .is_err()
-        {
+        if tx.send(LogEvent::Lines { source, lines }).await.is_err() {
             return false;
         }
     }
     true
 }
 
-async fn follow_channel(source: usize, mut rx: mpsc::Receiver<String>, tx: &mpsc::Sender<Event>) {
+async fn follow_channel(
+    source: usize,
+    mut rx: mpsc::Receiver<String>,
+    tx: &mpsc::Sender<LogEvent>,
+) {
     if forward_batches(source, &mut rx, tx).await {
         status(tx, source, "the embedded broker stopped".into()).await;
     }
@@ -204,12 +216,12 @@ impl LineSplitter {
     }
 }
 
-async fn send_lines(tx: &mpsc::Sender<Event>, source: usize, lines: Vec<String>) -> bool {
+async fn send_lines(tx: &mpsc::Sender<LogEvent>, source: usize, lines: Vec<String>) -> bool {
     for chunk in lines.chunks(LINES_PER_EVENT) {
-        let ev = Event::Log(LogEvent::Lines {
+        let ev = LogEvent::Lines {
             source,
             lines: chunk.to_vec(),
-        });
+        };
         if tx.send(ev).await.is_err() {
             return false;
         }
@@ -218,7 +230,7 @@ async fn send_lines(tx: &mpsc::Sender<Event>, source: usize, lines: Vec<String>)
 }
 
 /// Follows a file like `tail -F`: survives truncation, rotation and deletion.
-async fn follow_file(source: usize, path: PathBuf, tx: &mpsc::Sender<Event>) {
+async fn follow_file(source: usize, path: PathBuf, tx: &mpsc::Sender<LogEvent>) {
     let shown = path.display().to_string();
     let mut announced_missing = false;
     loop {
@@ -331,7 +343,7 @@ async fn drain_rest(file: &mut tokio::fs::File, splitter: &mut LineSplitter) -> 
 async fn follow_command(
     source: usize,
     cmd: &str,
-    tx: &mpsc::Sender<Event>,
+    tx: &mpsc::Sender<LogEvent>,
     cancel: &CancellationToken,
 ) {
     let mut command = tokio::process::Command::new("sh");

@@ -1,5 +1,9 @@
 //! Reuse of record buffers between the tail pane and the tail thread.
 //!
+//! It lives with the data it pools, so that the tail's state (`state::tail`) hands evicted
+//! records back and the tail thread (`kafka::consumer`) fills them again without either
+//! knowing the other.
+//!
 //! At full speed the tail pane evicts one record for each one that arrives. Dropping it on
 //! the UI thread and allocating a fresh one on the tail thread costs three allocations and
 //! three cross-thread frees per record (glibc then contends on the tail thread's arena); handing
@@ -8,8 +12,10 @@
 
 use std::sync::Mutex;
 
-use super::consumer::BATCH_MAX;
-use crate::kafka::model::Record;
+use super::record::{Header, Record};
+
+/// Records per batch the tail thread sends at most.
+pub const BATCH_MAX: usize = 1024;
 
 /// Records kept for reuse at most.
 pub const MAX_RECORDS: usize = 4 * BATCH_MAX;
@@ -42,7 +48,7 @@ pub fn heap_bytes(r: &Record) -> usize {
     r.topic.capacity()
         + r.key.as_ref().map_or(0, Vec::capacity)
         + r.value.as_ref().map_or(0, Vec::capacity)
-        + r.headers.capacity() * std::mem::size_of::<crate::kafka::model::Header>()
+        + r.headers.capacity() * std::mem::size_of::<Header>()
         + r.headers
             .iter()
             .map(|h| h.name.capacity() + h.value.as_ref().map_or(0, Vec::capacity))
@@ -93,4 +99,52 @@ pub fn take(spare: &mut Vec<Record>) -> Vec<Record> {
 pub fn held() -> (usize, usize) {
     let pool = lock();
     (pool.records.len(), pool.bytes)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn dirty() -> Record {
+        Record {
+            topic: "old-topic-with-a-long-name".into(),
+            key: Some(b"old key".to_vec()),
+            value: Some(vec![b'v'; 500]),
+            headers: vec![Header {
+                name: "h".into(),
+                value: None,
+            }],
+            ..Record::default()
+        }
+    }
+
+    #[test]
+    fn recycle_pool_is_bounded() {
+        let many: Vec<Record> = (0..3 * MAX_RECORDS).map(|_| dirty()).collect();
+        give_back(many, Vec::with_capacity(BATCH_MAX));
+        let (n, bytes) = held();
+        assert!(n <= MAX_RECORDS, "{n} records held");
+        assert!(bytes <= MAX_BYTES, "{bytes} bytes held");
+        let mut spare = Vec::new();
+        let batch = take(&mut spare);
+        assert!(batch.is_empty() && batch.capacity() >= BATCH_MAX);
+        assert!(spare.len() <= BATCH_MAX);
+    }
+
+    #[test]
+    fn recycle_drops_big_records() {
+        let mut big = dirty();
+        big.topic = "recycle_drops_big_records".into();
+        big.value = Some(vec![0; MAX_RECORD_BYTES + 1]);
+        give_back(vec![big], Vec::new());
+        // Drain the pool: the big record is not in it.
+        loop {
+            let mut spare = Vec::new();
+            let _ = take(&mut spare);
+            assert!(spare.iter().all(|r| r.topic != "recycle_drops_big_records"));
+            if spare.is_empty() {
+                break;
+            }
+        }
+    }
 }

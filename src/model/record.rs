@@ -1,4 +1,4 @@
-//! Owned data that crosses from the Kafka tasks to the UI. No rdkafka types here.
+//! Records: one consumed or produced, one to publish, and what became of a publish.
 
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
@@ -48,41 +48,13 @@ impl Record {
     }
 }
 
-/// What the topics pane shows about one topic.
+/// A record to publish, as parsed from the producer pane.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct TopicInfo {
-    pub name: String,
-    pub partitions: Vec<PartitionInfo>,
-    /// Metadata error for this topic, if the broker reported one.
-    pub error: Option<String>,
-}
-
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct PartitionInfo {
-    pub id: i32,
-    pub leader: i32,
-    /// (low, high) watermarks; `None` until fetched or when the fetch failed.
-    pub watermarks: Option<(i64, i64)>,
-}
-
-impl TopicInfo {
-    pub fn is_internal(&self) -> bool {
-        self.name.starts_with("__") || self.name.starts_with("_confluent")
-    }
-
-    /// Records currently held: sum of high - low over partitions whose watermarks are known.
-    /// Saturating: offsets come from the broker, and `i64::MAX - -1` must not wrap or panic.
-    pub fn record_count(&self) -> Option<i64> {
-        let mut total = 0i64;
-        let mut known = false;
-        for p in &self.partitions {
-            if let Some((lo, hi)) = p.watermarks {
-                total = total.saturating_add(hi.saturating_sub(lo).max(0));
-                known = true;
-            }
-        }
-        known.then_some(total)
-    }
+pub struct ProduceRequest {
+    pub topic: String,
+    pub key: Option<Vec<u8>>,
+    pub value: Vec<u8>,
+    pub headers: Vec<Header>,
 }
 
 /// Result of a publish, as the broker reported it.
@@ -105,43 +77,9 @@ pub enum Delivery {
     },
 }
 
-/// One metadata refresh: what the topics pane and the header show.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ClusterSnapshot {
-    pub brokers: usize,
-    pub topics: Vec<TopicInfo>,
-}
-
-/// Watermarks of some topics: (topic, [(partition, low, high)]).
-pub type TopicWatermarks = Vec<(String, Vec<(i32, i64, i64)>)>;
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn record_count_of_impossible_offsets_neither_wraps_nor_panics() {
-        let t = |marks: &[(i64, i64)]| TopicInfo {
-            name: "t".into(),
-            partitions: marks
-                .iter()
-                .enumerate()
-                .map(|(i, &m)| PartitionInfo {
-                    id: i as i32,
-                    leader: 1,
-                    watermarks: Some(m),
-                })
-                .collect(),
-            error: None,
-        };
-        assert_eq!(t(&[(0, 10), (5, 7)]).record_count(), Some(12));
-        assert_eq!(t(&[(-1, i64::MAX)]).record_count(), Some(i64::MAX));
-        assert_eq!(
-            t(&[(0, i64::MAX), (0, i64::MAX)]).record_count(),
-            Some(i64::MAX)
-        );
-        assert_eq!(t(&[(i64::MAX, i64::MIN)]).record_count(), Some(0));
-    }
 
     #[test]
     fn every_timestamp_a_record_can_carry_is_shown_or_left_out_never_a_panic() {

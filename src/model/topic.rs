@@ -1,0 +1,130 @@
+//! Topics and the cluster: the listing the topics pane shows, one topic's detail and configs,
+//! the cluster overview.
+
+/// What the topics pane shows about one topic.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TopicInfo {
+    pub name: String,
+    pub partitions: Vec<PartitionInfo>,
+    /// Metadata error for this topic, if the broker reported one.
+    pub error: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PartitionInfo {
+    pub id: i32,
+    pub leader: i32,
+    /// (low, high) watermarks; `None` until fetched or when the fetch failed.
+    pub watermarks: Option<(i64, i64)>,
+}
+
+impl TopicInfo {
+    pub fn is_internal(&self) -> bool {
+        self.name.starts_with("__") || self.name.starts_with("_confluent")
+    }
+
+    /// Records currently held: sum of high - low over partitions whose watermarks are known.
+    /// Saturating: offsets come from the broker, and `i64::MAX - -1` must not wrap or panic.
+    pub fn record_count(&self) -> Option<i64> {
+        let mut total = 0i64;
+        let mut known = false;
+        for p in &self.partitions {
+            if let Some((lo, hi)) = p.watermarks {
+                total = total.saturating_add(hi.saturating_sub(lo).max(0));
+                known = true;
+            }
+        }
+        known.then_some(total)
+    }
+}
+
+/// One metadata refresh: what the topics pane and the header show.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ClusterSnapshot {
+    pub brokers: usize,
+    pub topics: Vec<TopicInfo>,
+}
+
+/// Watermarks of some topics: (topic, [(partition, low, high)]).
+pub type TopicWatermarks = Vec<(String, Vec<(i32, i64, i64)>)>;
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PartitionDetail {
+    pub id: i32,
+    pub leader: i32,
+    pub replicas: Vec<i32>,
+    pub isr: Vec<i32>,
+    pub low: Option<i64>,
+    pub high: Option<i64>,
+}
+
+impl PartitionDetail {
+    pub fn under_replicated(&self) -> bool {
+        self.isr.len() < self.replicas.len()
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TopicDetail {
+    pub name: String,
+    pub partitions: Vec<PartitionDetail>,
+    /// What the broker got wrong about this topic (impossible partition ids or offsets).
+    pub anomalies: Vec<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ConfigItem {
+    pub name: String,
+    pub value: Option<String>,
+    /// Set on the topic itself (not a broker or built-in default).
+    pub overridden: bool,
+    pub source: String,
+    pub read_only: bool,
+    pub sensitive: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BrokerView {
+    pub id: i32,
+    pub host: String,
+    pub port: i32,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ClusterOverview {
+    pub cluster_id: Option<String>,
+    pub controller: Option<i32>,
+    pub brokers: Vec<BrokerView>,
+    pub topics: usize,
+    pub partitions: usize,
+    pub under_replicated: usize,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn record_count_of_impossible_offsets_neither_wraps_nor_panics() {
+        let t = |marks: &[(i64, i64)]| TopicInfo {
+            name: "t".into(),
+            partitions: marks
+                .iter()
+                .enumerate()
+                .map(|(i, &m)| PartitionInfo {
+                    id: i as i32,
+                    leader: 1,
+                    watermarks: Some(m),
+                })
+                .collect(),
+            error: None,
+        };
+        assert_eq!(t(&[(0, 10), (5, 7)]).record_count(), Some(12));
+        assert_eq!(t(&[(-1, i64::MAX)]).record_count(), Some(i64::MAX));
+        assert_eq!(
+            t(&[(0, i64::MAX), (0, i64::MAX)]).record_count(),
+            Some(i64::MAX)
+        );
+        assert_eq!(t(&[(i64::MAX, i64::MIN)]).record_count(), Some(0));
+    }
+}
