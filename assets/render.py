@@ -417,7 +417,10 @@ class Painter:
                 vline(a, b, x0 + (w - tt) // 2, tt)
 
 
-def render(capture: str, out: str, cols: int, rows: int, size: int = 15, pad: int = 12) -> list[str]:
+PAD = 12  # pixels of terminal background around the cells
+
+
+def render(capture: str, out: str, cols: int, rows: int, size: int = 15, pad: int = PAD) -> list[str]:
     """Writes OUT as a palette PNG; returns characters no font had (drawn as boxes)."""
     screen = parse(capture, cols, rows)
     painter = Painter(size, pad)

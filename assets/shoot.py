@@ -3,6 +3,7 @@
     python assets/shoot.py embedded   # main-screen.png, record-detail.png (embedded broker)
     python assets/shoot.py group      # group-detail.png (needs KAFKA_TUI_KAFKA: a real cluster)
     python assets/shoot.py cast       # first-run.cast (asciicast v2, recorded by asciinema)
+    ... --out DIR                      # write there instead of assets/
 
 assets/make.sh runs all three (building the binary and starting the Kafka peer first). Every
 step waits for something on the screen, with a deadline, and fails naming what it waited for
@@ -33,6 +34,7 @@ BIN = os.environ.get("KAFKA_TUI_BIN", os.path.join(REPO, "target", "release", "k
 COLS, ROWS = 160, 45  # the screenshots
 CAST_COLS, CAST_ROWS = 120, 34  # the recording: smaller, so it reads in a browser player
 TIMEOUT = float(os.environ.get("ASSETS_TIMEOUT", "60"))
+OUT = HERE  # where the pictures go: --out (the test suite's check writes to a temp dir)
 
 # The record the screenshots open: ours, so its key and fields are anchors that do not move.
 RECORD_KEY = "order-1042"
@@ -125,8 +127,13 @@ class Tmux:
         return render.rows_text(self.screen())
 
     def dead(self) -> str | None:
-        out = self.run("display-message", "-p", "-t", "shot", "#{pane_dead} #{pane_dead_status}").split()
-        return out[1] if out and out[0] == "1" else None
+        out = self.run("display-message", "-p", "-t", "shot",
+                       "#{pane_dead}|#{pane_dead_status}|#{pane_dead_signal}").strip().split("|")
+        if out[0] != "1":
+            return None
+        # The status, or the signal that ended it (then there is no status).
+        status, signal = (out + ["", ""])[1:3]
+        return status or f"killed by signal {signal or '?'}"
 
     def wait(self, what: str, pred, timeout: float = TIMEOUT) -> list[str]:
         deadline = time.monotonic() + timeout
@@ -177,12 +184,38 @@ def title_row(rows, title, *needles) -> bool:
     return any(title in r and all(n in r for n in needles) for r in rows)
 
 
+MAX_PNG = 300 * 1024  # the README loads them all at once
+
+
 def save(t: Tmux, name: str, size: int = 15):
-    out = os.path.join(HERE, name)
-    missing = render.render(t.capture(), out, t.cols, t.rows, size=size)
+    out = os.path.join(OUT, name)
+    capture = t.capture()
+    lines = capture.rstrip("\n").split("\n")
+    if len(lines) != t.rows:
+        raise AnchorMissing(f"{name}: the capture has {len(lines)} rows, the pane {t.rows}")
+    missing = render.render(capture, out, t.cols, t.rows, size=size)
     if missing:
         print(f"assets: {name}: no font has {' '.join(missing)} (drawn as boxes)", file=sys.stderr)
-    print(f"assets: wrote {os.path.relpath(out, REPO)} ({os.path.getsize(out) // 1024} KiB)")
+    check_png(out, t.cols, t.rows, size)
+    print(f"assets: wrote {out} ({os.path.getsize(out) // 1024} KiB)")
+
+
+def check_png(path: str, cols: int, rows: int, size: int):
+    """Reads the picture back: a whole PNG of the whole screen, not blank, not too heavy."""
+    from PIL import Image
+
+    with Image.open(path) as im:
+        im.verify()  # checksums and structure
+    with Image.open(path) as im:
+        f = render.Fonts(size)
+        want = (cols * f.cell_w + 2 * render.PAD, rows * f.cell_h + 2 * render.PAD)
+        if im.size != want:
+            raise AnchorMissing(f"{path}: {im.size[0]}x{im.size[1]} px, expected {want[0]}x{want[1]}")
+        colours = im.convert("RGB").getcolors(maxcolors=1 << 16)
+        if colours is not None and len(colours) < 8:
+            raise AnchorMissing(f"{path}: only {len(colours)} colours: a blank screen?")
+    if os.path.getsize(path) > MAX_PNG:
+        raise AnchorMissing(f"{path}: {os.path.getsize(path) // 1024} KiB, over {MAX_PNG // 1024} KiB")
 
 
 def quit_app(t: Tmux):
@@ -351,17 +384,18 @@ def beat(seconds: float):
 
 
 def record_cast(home: str):
-    out = os.path.join(HERE, "first-run.cast")
+    out = os.path.join(OUT, "first-run.cast")
     raw = os.path.join(home, "raw.cast")
     env = app_env(home)
     # A bare prompt, and `kafka-tui` on the PATH, as a new user would have it.
     env["PATH"] = os.path.dirname(BIN) + os.pathsep + env.get("PATH", "")
-    env["PS1"] = "$ "
     env["ASCIINEMA_CONFIG_HOME"] = os.path.join(home, "asciinema")
     env["SHELL"] = "/bin/bash"
     asciinema = os.path.join(os.path.dirname(sys.executable), "asciinema")
     rec = [asciinema, "rec", "--overwrite", "-q", "-i", "1.5", "-c", "bash --norc --noprofile", raw]
-    t = Tmux(shlex.join(rec), CAST_COLS, CAST_ROWS, env)
+    # PS1 set on the command line: tmux starts it through /bin/sh, and dash drops an
+    # inherited PS1.
+    t = Tmux(shlex.join(["env", "PS1=$ ", *rec]), CAST_COLS, CAST_ROWS, env)
     try:
         t.wait("the shell prompt", lambda r: any(line.startswith("$") for line in r))
         beat(0.8)
@@ -426,7 +460,7 @@ def record_cast(home: str):
         last = 0.0
         for line in f:
             last = json.loads(line)[0]
-    print(f"assets: wrote {os.path.relpath(out, REPO)} ({os.path.getsize(out) // 1024} KiB, "
+    print(f"assets: wrote {out} ({os.path.getsize(out) // 1024} KiB, "
           f"{header['width']}x{header['height']}, {last:.0f} s)")
 
 
@@ -454,7 +488,11 @@ def tidy_cast(raw: str, out: str):
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("what", choices=["embedded", "group", "cast"])
+    ap.add_argument("--out", default=HERE, help="directory to write to (default: assets/)")
     a = ap.parse_args()
+    global OUT
+    OUT = a.out
+    os.makedirs(OUT, exist_ok=True)
     if not os.access(BIN, os.X_OK):
         fail(f"{BIN} is missing: cargo build --release")
     with tempfile.TemporaryDirectory(prefix="kt-assets.") as home:
