@@ -7,19 +7,25 @@
 #
 #   assets/make.sh            all of them (builds the release binary, installs the Python deps)
 #   assets/make.sh embedded group cast   only those
-#   assets/make.sh --check    the embedded shots into a temp dir, read back and checked, then
-#                             thrown away: no peer, no network, no install (the test suite's
-#                             tests/assets.rs runs it with KAFKA_TUI_BIN set)
+#   ... --out DIR             write there instead of assets/
+#   assets/make.sh --check [--out DIR]
+#                             the embedded shots into a temp dir (or DIR, kept), read back and
+#                             checked: no peer, no network, no install, no build (the test
+#                             suite's tests/assets.rs runs it with KAFKA_TUI_BIN set)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 check=0
+out=""
 what=()
-for a in "$@"; do
+while (($#)); do
+  a=$1
+  shift
   case $a in
     --check) check=1 ;;
+    --out) out=${1:?--out needs a directory}; shift ;;
     embedded | group | cast) what+=("$a") ;;
-    -h | --help) sed -n '2,13p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h | --help) sed -n '2,/^set /p' "$0" | grep '^#' | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "make.sh: unknown argument '$a' (see --help)" >&2; exit 2 ;;
   esac
 done
@@ -34,8 +40,10 @@ if ((check)); then
   command -v tmux >/dev/null || { echo "make.sh --check: tmux is missing (.ci/setup)" >&2; exit 1; }
   [ -f "$font" ] || { echo "make.sh --check: $font is missing (.ci/setup: fonts-dejavu-core)" >&2; exit 1; }
   deps_ok || { echo "make.sh --check: the Python deps are missing from .venv (.ci/setup)" >&2; exit 1; }
-  out=$(mktemp -d "${TMPDIR:-/tmp}/kt-assets-check.XXXXXX")
-  trap 'rm -rf "$out"' EXIT
+  if [ -z "$out" ]; then
+    out=$(mktemp -d "${TMPDIR:-/tmp}/kt-assets-check.XXXXXX")
+    trap 'rm -rf "$out"' EXIT
+  fi
   "$py" assets/shoot.py embedded --out "$out"
   exit 0
 fi
@@ -60,18 +68,20 @@ if [ -z "${KAFKA_TUI_BIN:-}" ]; then
   cargo build --release
 fi
 
+to=()
+[ -z "$out" ] || to=(--out "$out")
 for w in "${what[@]}"; do
   case $w in
-    embedded | cast) "$py" assets/shoot.py "$w" ;;
+    embedded | cast) "$py" assets/shoot.py "$w" "${to[@]}" ;;
     group)
       if [ -n "${KAFKA_TUI_KAFKA:-}" ]; then
-        "$py" assets/shoot.py group # a cluster the caller started
+        "$py" assets/shoot.py group "${to[@]}" # a cluster the caller started
       else
         # shellcheck source=../.ci/peers.sh
         source .ci/peers.sh
         trap peers_stop EXIT
         peers_start kafka
-        "$py" assets/shoot.py group
+        "$py" assets/shoot.py group "${to[@]}"
         peers_stop
         trap - EXIT
       fi

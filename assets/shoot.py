@@ -129,11 +129,12 @@ class Tmux:
     def dead(self) -> str | None:
         out = self.run("display-message", "-p", "-t", "shot",
                        "#{pane_dead}|#{pane_dead_status}|#{pane_dead_signal}").strip().split("|")
-        if out[0] != "1":
-            return None
-        # The status, or the signal that ended it (then there is no status).
         status, signal = (out + ["", ""])[1:3]
-        return status or f"killed by signal {signal or '?'}"
+        # tmux marks the pane dead when the pty closes, and fills in the status or the signal
+        # only once it has reaped the process: until then it is not known to have ended.
+        if out[0] != "1" or not (status or signal):
+            return None
+        return status or f"killed by signal {signal}"
 
     def wait(self, what: str, pred, timeout: float = TIMEOUT) -> list[str]:
         deadline = time.monotonic() + timeout
