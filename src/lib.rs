@@ -7,6 +7,7 @@ pub mod app;
 pub mod cli;
 pub mod config;
 pub mod event;
+pub mod find;
 pub mod kafka;
 pub mod keymap;
 pub mod logging;
