@@ -73,11 +73,11 @@ impl Program {
                         jaq_core::load::Error::Io(v) => {
                             out.extend(v.into_iter().map(|(p, e)| format!("{p}: {e}")))
                         }
-                        jaq_core::load::Error::Lex(v) => out.extend(v.into_iter().map(
-                            |(expect, rest)| {
+                        jaq_core::load::Error::Lex(v) => {
+                            out.extend(v.into_iter().map(|(expect, rest)| {
                                 format!("expected {} at column {}", expect.as_str(), at(rest))
-                            },
-                        )),
+                            }))
+                        }
                         jaq_core::load::Error::Parse(v) => {
                             out.extend(v.into_iter().map(|(expect, rest)| {
                                 let found = rest.split_whitespace().next().unwrap_or("the end");
@@ -289,7 +289,11 @@ mod tests {
         let jq = Jq::start(".n").unwrap();
         let out = jq
             .eval(
-                vec![Some(br#"{"n":1}"#.to_vec()), None, Some(br#"{"n":2}"#.to_vec())],
+                vec![
+                    Some(br#"{"n":1}"#.to_vec()),
+                    None,
+                    Some(br#"{"n":2}"#.to_vec()),
+                ],
                 Duration::from_secs(10),
             )
             .unwrap();

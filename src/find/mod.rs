@@ -146,7 +146,10 @@ mod tests {
         assert!(q.matches(&rec("k", b"order", &[])));
         assert!(!q.matches(&rec("k", b"PAYMENT", &[])));
         // An unterminated /regex is still a regex.
-        assert!(Query::parse("/^a").unwrap().unwrap().matches(&rec("", b"ab", &[])));
+        assert!(Query::parse("/^a")
+            .unwrap()
+            .unwrap()
+            .matches(&rec("", b"ab", &[])));
     }
 
     #[test]
