@@ -28,7 +28,7 @@ use crate::state::Pane;
 use crate::theme::Theme;
 use crate::ui;
 
-mod command;
+pub mod command;
 mod input;
 mod kafka_events;
 mod views;
