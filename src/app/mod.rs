@@ -28,7 +28,7 @@ use crate::state::Pane;
 use crate::theme::Theme;
 use crate::ui;
 
-mod command;
+pub mod command;
 mod connect;
 mod input;
 mod kafka_events;
