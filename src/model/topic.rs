@@ -23,7 +23,9 @@ impl TopicInfo {
         self.name.starts_with("__") || self.name.starts_with("_confluent")
     }
 
-    /// Records currently held: sum of high - low over partitions whose watermarks are known.
+    /// Offsets currently held: sum of high - low over partitions whose watermarks are known.
+    /// An upper bound on the records a consumer reads: transaction markers and compacted-away
+    /// records take offsets too (the UI labels it "Offsets").
     /// Saturating: offsets come from the broker, and `i64::MAX - -1` must not wrap or panic.
     pub fn record_count(&self) -> Option<i64> {
         let mut total = 0i64;

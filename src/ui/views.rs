@@ -125,7 +125,7 @@ fn topic_detail_lines(
             lines.push(Line::from(vec![
                 Span::styled(
                     format!(
-                        "{} partitions · {} records",
+                        "{} partitions · {} offsets (high − low)",
                         d.partitions.len(),
                         thousands(total)
                     ),
