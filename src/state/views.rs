@@ -34,6 +34,10 @@ pub enum View {
         current: String,
         selected: usize,
     },
+    /// `:connect`: src/state/connect.rs.
+    Connect(Box<crate::state::connect::ConnectView>),
+    /// `:streams`: src/state/streams.rs.
+    Streams(Box<crate::state::streams::StreamsView>),
 }
 
 impl View {
@@ -44,6 +48,8 @@ impl View {
             View::GroupDetail { name, .. } => format!("Group {}", clean(name)),
             View::Brokers { .. } => "Cluster".into(),
             View::Contexts { .. } => "Contexts".into(),
+            View::Connect(_) => "Kafka Connect".into(),
+            View::Streams(_) => "Kafka Streams applications".into(),
         }
     }
 }
