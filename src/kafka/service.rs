@@ -298,9 +298,9 @@ async fn run(started: Started, mut rx: mpsc::UnboundedReceiver<KafkaCommand>) {
                     KafkaEvent::TopicDetail(admin::topic_detail(&c.meta, &topic))
                 });
             }
-            KafkaCommand::Overview => {
-                blocking(&c, |c| KafkaEvent::Overview(admin::overview(&c.meta)))
-            }
+            KafkaCommand::Overview => blocking(&c, |c| {
+                KafkaEvent::Overview(admin::overview(&c.meta, c.settings.embedded))
+            }),
             KafkaCommand::Groups => {
                 blocking(&c, |c| KafkaEvent::Groups(groups::list_groups(&c.meta)))
             }
