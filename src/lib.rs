@@ -8,6 +8,7 @@ pub mod cli;
 pub mod config;
 pub mod connect;
 pub mod event;
+pub mod find;
 pub mod kafka;
 pub mod keymap;
 pub mod logging;

@@ -5,7 +5,7 @@ use super::*;
 /// The commands `:` knows, for completion and the help screen.
 pub const COMMANDS: &[&str] = &[
     "topics", "tail", "from", "format", "describe", "create", "delete", "groups", "group",
-    "brokers", "connect", "streams", "ctx", "producer", "logs", "help", "quit",
+    "brokers", "connect", "streams", "ctx", "jq", "producer", "logs", "help", "quit",
 ];
 
 /// Most recent commands kept.
@@ -65,6 +65,19 @@ impl App {
                 self.tail.format = f;
                 self.say(format!("format: {}", f.label()));
             }
+            "jq" => match self.tail.set_jq(&arg) {
+                Ok(()) if arg.is_empty() => self.say("jq off"),
+                Ok(()) => {
+                    self.show_pane(Pane::Tail);
+                    let t = &self.tail;
+                    self.say(format!(
+                        "jq: {} of {} records",
+                        t.find.matched(),
+                        t.records.len()
+                    ));
+                }
+                Err(e) => self.warn(e.to_string()),
+            },
             "producer" | "produce" | "p" => self.show_pane(Pane::Producer),
             "logs" | "log" | "l" => self.show_pane(Pane::Logs),
             "groups" | "group" | "g" | "cg" if arg.is_empty() => self.open_groups(),

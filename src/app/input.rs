@@ -129,6 +129,11 @@ impl App {
                 match kind {
                     PromptKind::Filter => {
                         self.apply_filter(input);
+                        if self.focus == Pane::Tail {
+                            if let Some(p) = self.tail.find.problem.clone() {
+                                self.warn(p);
+                            }
+                        }
                         if self.focus == Pane::Logs
                             && !self.logs.search.is_empty()
                             && !self.logs.jump_to_match(false)
@@ -186,6 +191,10 @@ impl App {
         }
         match self.focus {
             Pane::Logs => self.logs.search = text,
+            // A bad regex while typing keeps the last good filter; the pane says why.
+            Pane::Tail => {
+                let _ = self.tail.set_query(&text);
+            }
             _ => {
                 self.topics.set_filter(text);
                 self.request_watermarks();

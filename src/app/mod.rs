@@ -21,7 +21,7 @@ use crate::model::ProduceRequest;
 use crate::model::StartFrom;
 use crate::state::logs::LogsState;
 use crate::state::producer::{Draft, Field, ProduceStatus, ProducerState};
-use crate::state::tail::{TailState, TailStatus, TimeFormat};
+use crate::state::tail::{FindMode, TailState, TailStatus, TimeFormat};
 use crate::state::topics::TopicsState;
 use crate::state::views::{Dialog, View};
 use crate::state::Pane;
@@ -315,7 +315,17 @@ impl App {
                     Pane::Logs => self.logs.search.clone(),
                     _ => self.topics.filter.clone(),
                 };
-                if matches!(self.focus, Pane::Topics | Pane::Logs) {
+                let input = match self.focus {
+                    Pane::Tail => self
+                        .tail
+                        .find
+                        .query
+                        .as_ref()
+                        .map(|q| q.text.clone())
+                        .unwrap_or_default(),
+                    _ => input,
+                };
+                if matches!(self.focus, Pane::Topics | Pane::Logs | Pane::Tail) {
                     self.mode = Mode::Prompt {
                         kind: PromptKind::Filter,
                         input,
@@ -335,7 +345,7 @@ impl App {
             }
             Action::Top => match self.focus {
                 Pane::Topics => self.topics.top(),
-                Pane::Tail => self.tail.scroll.top(self.tail.records.first_seq()),
+                Pane::Tail => self.tail.scroll.top(self.tail.view_bounds().0),
                 Pane::Logs => {
                     if let Some(s) = self.logs.current_mut() {
                         s.scroll.top(s.lines.first_seq());
@@ -355,7 +365,7 @@ impl App {
             },
             Action::ToggleFollow => match self.focus {
                 Pane::Tail => {
-                    let (first, end) = (self.tail.records.first_seq(), self.tail.records.end_seq());
+                    let (first, end) = self.tail.view_bounds();
                     let s = &mut self.tail.scroll;
                     if s.follow {
                         s.selected = end.saturating_sub(1).max(first);
@@ -388,7 +398,7 @@ impl App {
                 Pane::Tail if self.tail.selected().is_some() => {
                     if self.tail.scroll.follow {
                         // Opening a record pins it, so new arrivals do not swap it out.
-                        self.tail.scroll.selected = self.tail.records.end_seq() - 1;
+                        self.tail.scroll.selected = self.tail.view_bounds().1 - 1;
                         self.tail.scroll.follow = false;
                     }
                     self.tail.detail = true;
@@ -429,9 +439,31 @@ impl App {
                 };
             }
             Action::ClearTail => {
-                self.tail.records.clear();
-                self.tail.scroll = Default::default();
-                self.say("tail buffer cleared");
+                let n = self.tail.clear();
+                self.say(format!(
+                    "tail buffer cleared ({n} records): u brings them back"
+                ));
+            }
+            Action::UndoClear => {
+                if self.tail.undo_clear() {
+                    self.say(format!("{} records back", self.tail.records.len()));
+                } else {
+                    self.say("nothing to undo");
+                }
+            }
+            Action::ToggleFindMode => {
+                let mode = self.tail.toggle_mode();
+                self.say(match mode {
+                    FindMode::Hide => "filter hides what does not match",
+                    FindMode::Highlight => "filter highlights matches: n/N jump",
+                });
+            }
+            Action::SearchNext | Action::SearchPrev if self.focus == Pane::Tail => {
+                if !self.tail.find.active() {
+                    self.warn("no filter: press / to filter the tail");
+                } else if !self.tail.jump(action == Action::SearchNext) {
+                    self.warn("no more matches");
+                }
             }
             Action::NextSource => self.logs.next_source(),
             Action::PrevSource => self.logs.prev_source(),
@@ -498,6 +530,10 @@ impl App {
             self.producer.editing = false;
         } else if self.focus == Pane::Tail && self.tail.detail {
             self.tail.detail = false;
+        } else if self.focus == Pane::Tail && self.tail.find.active() {
+            self.tail.find.jq = None;
+            let _ = self.tail.set_query("");
+            self.say("filter cleared");
         } else if self.focus == Pane::Topics && !self.topics.filter.is_empty() {
             self.topics.set_filter(String::new());
         } else if self.focus == Pane::Logs && !self.logs.search.is_empty() {
