@@ -5,6 +5,8 @@
 //!
 //! In CI (`CI` set) a missing peer is a failure; locally these tests print why they skip.
 
+mod common;
+
 use std::collections::BTreeMap;
 use std::path::Path;
 use std::time::{Duration, Instant};
@@ -931,4 +933,358 @@ async fn the_word_count_is_found_with_its_topics_topology_and_lag() {
         std::fs::write(&path, serde_json::to_string_pretty(&json).unwrap()).unwrap();
         eprintln!("recorded {path}");
     }
+}
+
+// ---- The views on screen, end to end (tmux) -------------------------------------------------
+
+use common::{sh_quote, Tmux};
+
+const SCREEN_WAIT: Duration = Duration::from_secs(60);
+
+fn block_on<F: std::future::Future>(f: F) -> F::Output {
+    tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap()
+        .block_on(f)
+}
+
+/// kafka-tui on the KRaft peer with `extra` flags, in its own tmux.
+fn tui(name: &str, extra: &str) -> Tmux {
+    let log = std::env::temp_dir().join(format!("{name}-{}.log", std::process::id()));
+    let cmd = format!(
+        "{} -b {} --log-file {} {extra}; echo kafka-tui-exited-$?; sleep 30",
+        sh_quote(common::binary().to_str().unwrap()),
+        sh_quote(&var("KAFKA_TUI_KAFKA")),
+        sh_quote(log.to_str().unwrap()),
+    );
+    Tmux::start(name, &cmd, 150, 44)
+}
+
+/// Pastes `text` as the terminal does (bracketed paste).
+fn paste(t: &Tmux, session: &str, text: &str) {
+    assert!(t.tmux(&["set-buffer", "-b", "kt", text]).status.success());
+    assert!(t
+        .tmux(&["paste-buffer", "-p", "-b", "kt", "-t", session])
+        .status
+        .success());
+}
+
+/// Connectors an earlier, interrupted run of these tests left (they sort first, where the
+/// tests expect their own).
+fn remove_leftovers(urls: &[String], prefix: &str) {
+    for u in urls {
+        let c = client(u);
+        for name in block_on(c.connector_names()).unwrap_or_default() {
+            if name.starts_with(prefix) {
+                let _ = block_on(c.delete(&name));
+            }
+        }
+    }
+}
+
+/// The screen row that lists `connector` (the table row, not the detail).
+fn row_of<'a>(screen: &'a str, connector: &str) -> Option<&'a str> {
+    screen.lines().find(|l| {
+        let words: Vec<&str> = l.split(|c: char| c == '│' || c.is_whitespace()).collect();
+        words.contains(&connector) && (words.contains(&"source") || words.contains(&"sink"))
+    })
+}
+
+#[test]
+fn e2e_connect_view_creates_a_source_the_tail_shows_and_shows_a_failure_with_its_trace() {
+    let Some(urls) = connect_urls() else { return };
+    if common::skip_without_tmux() {
+        return;
+    }
+    let c = client(&urls[0]);
+    remove_leftovers(&urls, "0-kt-e2e-broken");
+    let dir = tempfile::tempdir().unwrap();
+    // A sink whose file is a directory: its task FAILS at start. Named to sort first, so it
+    // is the row selected when the view opens.
+    let broken = unique("0-kt-e2e-broken");
+    let sink_topic = unique("kt-e2e-sink-in");
+    block_on(c.create(&spec(
+        &broken,
+        &[
+            ("connector.class", "FileStreamSink"),
+            ("tasks.max", "1"),
+            ("topics", &sink_topic),
+            ("file", dir.path().to_str().unwrap()),
+        ],
+    )))
+    .expect("create the broken sink");
+    block_on(wait_task_state(&c, &broken, State::Failed));
+
+    let input = dir.path().join("in.txt");
+    std::fs::write(&input, "e2e-alpha\ne2e-beta\n").unwrap();
+    let topic = unique("kt-e2e-src");
+    let source = unique("kt-e2e-source");
+    let t = tui(
+        "kt-e2e-connect",
+        &format!("--connect {} --from beginning", sh_quote(&urls.join(","))),
+    );
+    t.wait_for("connected", SCREEN_WAIT, |s| s.contains("connected"));
+    t.keys(&[":"]);
+    t.type_text("connect");
+    t.keys(&["Enter"]);
+    // Both Connect clusters answer, each on its own line.
+    let s = t.wait_for("both clusters and the failed task", SCREEN_WAIT, |s| {
+        s.matches("✔").count() >= 2 && row_of(s, &broken).is_some_and(|r| r.contains("0:FAILED"))
+    });
+    assert!(s.contains(&urls[1].replace("http://", "")), "{s}");
+
+    // The failed sink's trace, in the detail.
+    t.keys(&["Enter"]);
+    t.wait_for("the stack trace", SCREEN_WAIT, |s| {
+        s.contains("task 0 failed with:") && s.contains("Couldn't find or create file")
+    });
+    t.escape();
+
+    // A new FileStream source from the editor, validated by the worker, then created.
+    t.keys(&["n"]);
+    t.wait_for("the editor", SCREEN_WAIT, |s| {
+        s.contains("new connector on")
+    });
+    let json = format!(
+        r#"{{"name": "{source}", "config": {{"connector.class": "FileStreamSource", "tasks.max": "1", "file": "{}", "topic": "{topic}"}}}}"#,
+        input.display()
+    );
+    paste(&t, "kt-e2e-connect", &json);
+    t.keys(&["C-s"]);
+    t.wait_for("the source running", SCREEN_WAIT, |s| {
+        row_of(s, &source).is_some_and(|r| r.contains("RUNNING") && r.contains("0:RUNNING"))
+    });
+    // The worker has it, and its lines reach the topic the tail shows.
+    block_on(wait_state(&c, &source, State::Running, true));
+    t.keys(&[":"]);
+    t.type_text(&format!("tail {topic}"));
+    t.keys(&["Enter"]);
+    t.wait_for("the file's lines in the tail", SCREEN_WAIT, |s| {
+        s.contains("e2e-alpha") && s.contains("e2e-beta")
+    });
+
+    // Pause, then delete the broken sink with its name typed.
+    t.keys(&[":"]);
+    t.type_text("connect");
+    t.keys(&["Enter"]);
+    t.wait_for("the list again", SCREEN_WAIT, |s| {
+        row_of(s, &broken).is_some()
+    });
+    t.keys(&["p"]);
+    block_on(wait_for("the broken sink paused", || async {
+        let st = c.status(&broken).await;
+        let paused = st
+            .as_ref()
+            .is_ok_and(|s| s.connector.state == State::Paused);
+        (paused.then_some(()), format!("{st:?}"))
+    }));
+    t.wait_for("PAUSED on screen", SCREEN_WAIT, |s| {
+        row_of(s, &broken).is_some_and(|r| r.contains("PAUSED"))
+    });
+    t.keys(&["x"]);
+    t.wait_for("the delete prompt", SCREEN_WAIT, |s| {
+        s.contains("type its name")
+    });
+    t.type_text(&broken);
+    t.keys(&["Enter"]);
+    t.wait_for("the sink gone from the list", SCREEN_WAIT, |s| {
+        row_of(s, &broken).is_none()
+    });
+    let gone = block_on(c.status(&broken));
+    assert!(
+        matches!(gone, Err(ConnectError::NotFound { .. })),
+        "{gone:?}"
+    );
+    block_on(c.delete(&source)).expect("clean up the source");
+    t.quit_cleanly(SCREEN_WAIT);
+}
+
+#[test]
+fn e2e_connect_read_only_refuses_writes_on_screen_and_the_worker_keeps_the_connector() {
+    let Some(urls) = connect_urls() else { return };
+    if common::skip_without_tmux() {
+        return;
+    }
+    let c = client(&urls[1]);
+    remove_leftovers(&urls[1..], "0-kt-e2e-ro");
+    let name = unique("0-kt-e2e-ro");
+    let dir = tempfile::tempdir().unwrap();
+    block_on(c.create(&spec(
+        &name,
+        &[
+            ("connector.class", "FileStreamSource"),
+            ("tasks.max", "1"),
+            ("file", dir.path().join("none.txt").to_str().unwrap()),
+            ("topic", &unique("kt-e2e-ro")),
+        ],
+    )))
+    .expect("create");
+    block_on(wait_state(&c, &name, State::Running, true));
+    // Only the second cluster, so the connector is the first row.
+    let t = tui(
+        "kt-e2e-ro",
+        &format!("--read-only --connect {}", sh_quote(&urls[1])),
+    );
+    t.wait_for("connected", SCREEN_WAIT, |s| s.contains("connected"));
+    t.keys(&[":"]);
+    t.type_text("connect");
+    t.keys(&["Enter"]);
+    t.wait_for("the connector", SCREEN_WAIT, |s| row_of(s, &name).is_some());
+    for (k, what) in [("x", "deleting connectors"), ("p", "pausing connectors")] {
+        t.keys(&[k]);
+        t.wait_for(what, SCREEN_WAIT, |s| {
+            s.contains(&format!(
+                "read-only: {what} is disabled (--read-only / read_only = true)"
+            ))
+        });
+    }
+    let st = block_on(c.status(&name)).expect("still there");
+    assert_eq!(st.connector.state, State::Running);
+    block_on(c.delete(&name)).expect("clean up");
+    t.quit_cleanly(SCREEN_WAIT);
+}
+
+#[test]
+fn e2e_a_down_worker_and_a_silent_one_are_said_and_the_screen_keeps_answering() {
+    if common::skip_without_tmux() {
+        return;
+    }
+    // Runs on the embedded broker: no peer needed.
+    let down = format!("http://127.0.0.1:{}", closed_port());
+    let silent = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let silent_url = format!("http://{}", silent.local_addr().unwrap());
+    // Accepts and never answers: the request can only end by its timeout.
+    let held = std::thread::spawn(move || {
+        let mut conns = Vec::new();
+        for c in silent.incoming().take(8) {
+            conns.push(c);
+        }
+        std::thread::sleep(Duration::from_secs(60));
+    });
+    let cmd = format!(
+        "{} --no-demo --listen 127.0.0.1:0 --connect {down},{silent_url}; echo kafka-tui-exited-$?; sleep 30",
+        sh_quote(common::binary().to_str().unwrap()),
+    );
+    let t = Tmux::start("kt-e2e-down", &cmd, 150, 44);
+    t.wait_for("connected", SCREEN_WAIT, |s| s.contains("connected"));
+    t.keys(&[":"]);
+    t.type_text("connect");
+    t.keys(&["Enter"]);
+    let started = Instant::now();
+    t.wait_for(
+        "the down worker named, the silent one waited for",
+        SCREEN_WAIT,
+        |s| {
+            s.contains(&format!("✖ Connect worker {down} is unreachable"))
+                && s.contains("waiting for an answer for")
+        },
+    );
+    // Meanwhile the screen answers keys: another view opens and closes at once.
+    let k = Instant::now();
+    t.keys(&[":"]);
+    t.type_text("streams");
+    t.keys(&["Enter"]);
+    t.wait_for("the streams view", Duration::from_secs(5), |s| {
+        s.contains("Kafka Streams applications")
+    });
+    assert!(
+        k.elapsed() < Duration::from_secs(3),
+        "keys took {:?}",
+        k.elapsed()
+    );
+    t.escape();
+    t.keys(&[":"]);
+    t.type_text("connect");
+    t.keys(&["Enter"]);
+    t.wait_for("the timeout said", SCREEN_WAIT, |s| {
+        s.contains(&format!(
+            "✖ Connect worker {silent_url} did not answer within 10s"
+        ))
+    });
+    assert!(
+        started.elapsed() >= Duration::from_secs(9),
+        "{:?}",
+        started.elapsed()
+    );
+    t.quit_cleanly(SCREEN_WAIT);
+    drop(held);
+}
+
+#[test]
+fn e2e_streams_view_finds_the_word_count_and_tails_its_output() {
+    let Some(app_id) = peer("KAFKA_TUI_STREAMS_APP", "the Kafka Streams word count") else {
+        return;
+    };
+    if common::skip_without_tmux() {
+        return;
+    }
+    let (input, output) = (
+        var("KAFKA_TUI_STREAMS_INPUT"),
+        var("KAFKA_TUI_STREAMS_OUTPUT"),
+    );
+    // Short, so the tail's key column shows it whole.
+    let nanos = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .subsec_nanos();
+    let word = format!("w{}", nanos % 10_000_000);
+    produce(&input, &[("k1", &format!("{word} {word}")), ("k2", &word)]);
+    let t = tui(
+        "kt-e2e-streams",
+        &format!(
+            "--from beginning --streams-topology {}",
+            sh_quote(&format!("{app_id}={}", var("KAFKA_TUI_STREAMS_TOPOLOGY")))
+        ),
+    );
+    t.wait_for("connected", SCREEN_WAIT, |s| s.contains("connected"));
+    t.keys(&[":"]);
+    t.type_text("streams");
+    t.keys(&["Enter"]);
+    let changelog = format!("{app_id}-counts-changelog");
+    let repartition = format!("{app_id}-words-repartition");
+    let s = t.wait_for("the word count with its topics", SCREEN_WAIT, |s| {
+        s.contains(&app_id)
+            && s.contains("Stable")
+            && s.contains(&format!("changelog    {changelog}"))
+            && s.contains(&format!("repartition  {repartition}"))
+            && s.contains(&format!("output       {output}"))
+            && s.contains(&format!("input        {input}"))
+    });
+    assert!(s.contains("StreamThread-1"), "{s}");
+    assert!(s.contains("topology from"), "{s}");
+    // Lag per input partition: a row for each of the input's three partitions; once the app
+    // caught up, each partition that has records is committed at its end (lag 0).
+    t.wait_for("lag rows, caught up", SCREEN_WAIT, |s| {
+        let rows: Vec<Vec<String>> = s
+            .lines()
+            .map(|l| {
+                l.trim_matches('│')
+                    .split_whitespace()
+                    .map(str::to_string)
+                    .collect::<Vec<_>>()
+            })
+            .filter(|w| w.len() == 5 && w[0] == input)
+            .collect();
+        rows.len() == 3
+            && rows.iter().any(|w| w[3] != "0")
+            && rows
+                .iter()
+                .all(|w| w[3] == "0" || (w[2] == w[3] && w[4] == "0"))
+    });
+    // Down to the output row (input, changelog, repartition, output), Enter tails it.
+    t.keys(&["Down", "Down", "Down", "Enter"]);
+    t.wait_for(
+        "the count of the new word in the output's tail",
+        SCREEN_WAIT,
+        |s| s.contains(&format!("tailing {output}")) || s.contains(&word),
+    );
+    // The word was sent three times: its last count is 3.
+    t.wait_for("the new word counted 3", SCREEN_WAIT, |s| {
+        s.lines().any(|l| {
+            let w: Vec<&str> = l.split(|c: char| c == '│' || c.is_whitespace()).collect();
+            w.contains(&word.as_str()) && w.contains(&"3")
+        })
+    });
+    t.quit_cleanly(SCREEN_WAIT);
 }

@@ -353,3 +353,61 @@ fn streams_view_without_a_topology_says_where_to_give_one() {
     );
     insta::assert_snapshot!("streams_view_no_topology", s);
 }
+
+#[test]
+fn connect_clusters_from_the_config_file_with_secrets_resolved_and_the_flag_overriding() {
+    use clap::Parser;
+    use kafka_tui::cli::Cli;
+    use kafka_tui::config::ConfigFile;
+    std::env::set_var("KT_TEST_CONNECT_PW", "s3cret-connect");
+    let file = ConfigFile::parse(
+        std::path::Path::new("c.toml"),
+        r#"
+[clusters.prod]
+bootstrap = "k:9092"
+connect = [
+  "http://c1:8083",
+  { url = "https://c2:8443", name = "payments", user = "ops", password = "${KT_TEST_CONNECT_PW}" },
+]
+streams_topology = { orders-app = "/srv/orders/topology.txt" }
+"#,
+    )
+    .unwrap();
+    assert!(
+        !file.has_literal_secrets(),
+        "${{VAR}} is not a secret in clear"
+    );
+    let cli = Cli::try_parse_from(["kafka-tui", "--cluster", "prod"]).unwrap();
+    let t = kafka_tui::target::resolve_named("prod", &cli, &file, None).unwrap();
+    assert_eq!(t.connect.len(), 2);
+    assert_eq!(t.connect[0].url, "http://c1:8083");
+    assert_eq!(t.connect[1].name, "payments");
+    let auth = t.connect[1].auth.as_ref().unwrap();
+    assert_eq!(
+        (auth.user.as_str(), auth.password.as_str()),
+        ("ops", "s3cret-connect")
+    );
+    assert!(!format!("{t:?}").contains("s3cret-connect"), "{t:?}");
+    assert_eq!(t.streams_topology["orders-app"], "/srv/orders/topology.txt");
+
+    // A password in clear is one.
+    let clear = ConfigFile::parse(
+        std::path::Path::new("c.toml"),
+        "[clusters.a]\nbootstrap = \"k:1\"\nconnect = [{ url = \"http://c\", user = \"u\", password = \"plain\" }]\n",
+    )
+    .unwrap();
+    assert!(clear.has_literal_secrets());
+
+    // --connect replaces the file's list for the run.
+    let cli = Cli::try_parse_from([
+        "kafka-tui",
+        "--cluster",
+        "prod",
+        "--connect",
+        "http://a:1,http://b:2",
+    ])
+    .unwrap();
+    let t = kafka_tui::target::resolve_named("prod", &cli, &file, None).unwrap();
+    let urls: Vec<&str> = t.connect.iter().map(|e| e.url.as_str()).collect();
+    assert_eq!(urls, ["http://a:1", "http://b:2"]);
+}

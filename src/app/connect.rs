@@ -241,8 +241,12 @@ impl App {
                 v.detail = !v.detail && selected.is_some();
                 v.detail_scroll = 0;
             }
-            KeyCode::Down | KeyCode::Char('j') => self.scroll_view(1).then_some(()).unwrap_or(()),
-            KeyCode::Up | KeyCode::Char('k') => self.scroll_view(-1).then_some(()).unwrap_or(()),
+            KeyCode::Down | KeyCode::Char('j') => {
+                self.scroll_view(1);
+            }
+            KeyCode::Up | KeyCode::Char('k') => {
+                self.scroll_view(-1);
+            }
             KeyCode::PageDown => {
                 self.scroll_view(page);
             }

@@ -96,7 +96,13 @@ where
                 // One at a time, in this task: refreshes asked meanwhile wait, not pile up.
                 StreamsCommand::Refresh => {
                     let ev = gather_and_discover(&settings, &topologies).await;
-                    while let Ok(StreamsCommand::Refresh) = rx.try_recv() {}
+                    // Refreshes asked meanwhile are answered by this one; a Watch still counts.
+                    while let Ok(c) = rx.try_recv() {
+                        if let StreamsCommand::Watch(on) = c {
+                            watching = on;
+                            every.reset();
+                        }
+                    }
                     if events.send(E::from(ev)).await.is_err() {
                         return;
                     }

@@ -227,12 +227,23 @@ fn connectors(frame: &mut Frame, area: Rect, app: &App, v: &ConnectView) {
         "Class",
         "Topics",
     ];
+    // The name, tasks and worker columns as wide as their longest value (within reason):
+    // a name cut short is a name that cannot be told from its neighbour.
+    let widest = |f: &dyn Fn(&Connector) -> usize, min: usize, max: usize| {
+        let w = v
+            .rows()
+            .iter()
+            .filter_map(|r| r.connector().map(|(_, k)| f(k)))
+            .max()
+            .unwrap_or(min);
+        Constraint::Length(w.clamp(min, max) as u16)
+    };
     let mut widths = vec![
-        Constraint::Min(14),
+        widest(&|k| k.name.chars().count(), 10, 48),
         Constraint::Length(7),
         Constraint::Length(11),
-        Constraint::Min(12),
-        Constraint::Length(16),
+        widest(&|k| task_states(k).chars().count(), 5, 30),
+        widest(&|k| k.worker_id.chars().count(), 6, 22),
         Constraint::Min(14),
         Constraint::Min(10),
     ];
