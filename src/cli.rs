@@ -93,6 +93,17 @@ pub struct Cli {
     #[arg(long = "theme", value_name = "NAME")]
     pub theme: Option<String>,
 
+    /// A Kafka Connect worker's REST URL for `:connect` (repeatable, or comma-separated; one
+    /// per Connect cluster). Basic auth: http://user:password@host:8083, or `connect` in the
+    /// config file with `password = "${VAR}"`.
+    #[arg(long = "connect", value_name = "URL", value_delimiter = ',')]
+    pub connect: Vec<String>,
+
+    /// Where `:streams` reads an application's topology description (its output topics):
+    /// APP=FILE or APP=URL of `topology.describe()`'s text (repeatable).
+    #[arg(long = "streams-topology", value_name = "APP=FILE|URL", value_parser = parse_property)]
+    pub streams_topology: Vec<(String, String)>,
+
     /// Where kafka-tui writes its own log (default: $XDG_STATE_HOME/kafka-tui/kafka-tui.log).
     #[arg(long = "log-file", value_name = "PATH")]
     pub log_file: Option<PathBuf>,

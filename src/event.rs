@@ -17,6 +17,22 @@ pub enum Event {
     Paste(String),
     Kafka(KafkaEvent),
     Log(LogEvent),
+    /// Answers of the Connect workers (`:connect`).
+    Connect(crate::connect::ConnectEvent),
+    /// What the Streams discovery found (`:streams`).
+    Streams(crate::streams::StreamsEvent),
+}
+
+impl From<crate::connect::ConnectEvent> for Event {
+    fn from(e: crate::connect::ConnectEvent) -> Self {
+        Event::Connect(e)
+    }
+}
+
+impl From<crate::streams::StreamsEvent> for Event {
+    fn from(e: crate::streams::StreamsEvent) -> Self {
+        Event::Streams(e)
+    }
 }
 
 impl From<KafkaEvent> for Event {
@@ -37,6 +53,9 @@ impl From<LogEvent> for Event {
 pub struct Inbox {
     kafka: Option<mpsc::Receiver<KafkaEvent>>,
     logs: Option<mpsc::Receiver<LogEvent>>,
+    /// The other background tasks (Connect, Streams): already `Event`s. Not counted for
+    /// "every task is gone": they only answer what the views ask.
+    more: Option<mpsc::Receiver<Event>>,
     /// Which channel `try_recv` looks at first: they take turns, so neither starves.
     logs_first: bool,
 }
@@ -46,8 +65,15 @@ impl Inbox {
         Inbox {
             kafka: Some(kafka),
             logs: Some(logs),
+            more: None,
             logs_first: false,
         }
+    }
+
+    /// Adds the channel of the views' own tasks (Connect, Streams).
+    pub fn with_more(mut self, more: mpsc::Receiver<Event>) -> Inbox {
+        self.more = Some(more);
+        self
     }
 
     /// An inbox whose channels are closed, as if every background task had ended.
@@ -55,6 +81,7 @@ impl Inbox {
         Inbox {
             kafka: None,
             logs: None,
+            more: None,
             logs_first: false,
         }
     }
@@ -62,22 +89,22 @@ impl Inbox {
     /// The next event from either channel; `None` once both are closed.
     pub async fn recv(&mut self) -> Option<Event> {
         loop {
-            let (kafka, logs) = (self.kafka.as_mut(), self.logs.as_mut());
-            let got = match (kafka, logs) {
-                (None, None) => return None,
-                (Some(k), None) => Got::Kafka(k.recv().await),
-                (None, Some(l)) => Got::Logs(l.recv().await),
-                (Some(k), Some(l)) => tokio::select! {
-                    e = k.recv() => Got::Kafka(e),
-                    e = l.recv() => Got::Logs(e),
-                },
+            if self.kafka.is_none() && self.logs.is_none() {
+                return None;
+            }
+            let got = tokio::select! {
+                e = next(&mut self.kafka) => Got::Kafka(e),
+                e = next(&mut self.logs) => Got::Logs(e),
+                e = next(&mut self.more) => Got::More(e),
             };
             match got {
                 Got::Kafka(Some(e)) => return Some(Event::Kafka(e)),
                 Got::Logs(Some(e)) => return Some(Event::Log(e)),
+                Got::More(Some(e)) => return Some(e),
                 // A closed channel is dropped, so it is never polled (and spun on) again.
                 Got::Kafka(None) => self.kafka = None,
                 Got::Logs(None) => self.logs = None,
+                Got::More(None) => self.more = None,
             }
         }
     }
@@ -87,10 +114,11 @@ impl Inbox {
         self.logs_first = !self.logs_first;
         let kafka = |s: &mut Self| s.kafka.as_mut()?.try_recv().ok().map(Event::Kafka);
         let logs = |s: &mut Self| s.logs.as_mut()?.try_recv().ok().map(Event::Log);
+        let more = |s: &mut Self| s.more.as_mut()?.try_recv().ok();
         if self.logs_first {
-            logs(self).or_else(|| kafka(self))
+            logs(self).or_else(|| kafka(self)).or_else(|| more(self))
         } else {
-            kafka(self).or_else(|| logs(self))
+            kafka(self).or_else(|| logs(self)).or_else(|| more(self))
         }
     }
 }
@@ -98,4 +126,13 @@ impl Inbox {
 enum Got {
     Kafka(Option<KafkaEvent>),
     Logs(Option<LogEvent>),
+    More(Option<Event>),
+}
+
+/// The next message of a channel; never ready for a channel that is gone.
+async fn next<T>(rx: &mut Option<mpsc::Receiver<T>>) -> Option<T> {
+    match rx {
+        Some(rx) => rx.recv().await,
+        None => std::future::pending().await,
+    }
 }

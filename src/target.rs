@@ -31,6 +31,10 @@ pub struct Target {
     /// A `password_cmd` still to run (`resolve_password`), and where in `properties` its
     /// `sasl.password` goes: after the cluster's own properties, before the command line's.
     pub password_cmd: Option<(PasswordCmd, usize)>,
+    /// Connect clusters (`:connect`), secrets resolved.
+    pub connect: Vec<crate::connect::ConnectEndpoint>,
+    /// Streams application id -> where its topology description is.
+    pub streams_topology: std::collections::BTreeMap<String, String>,
 }
 
 impl std::fmt::Debug for Target {
@@ -61,6 +65,8 @@ impl Target {
             read_only,
             color: None,
             password_cmd: None,
+            connect: Vec::new(),
+            streams_topology: Default::default(),
         }
     }
 
@@ -98,6 +104,8 @@ impl Target {
             read_only: c.read_only,
             color: c.color.clone(),
             password_cmd,
+            connect: connect_endpoints(name, &c.connect)?,
+            streams_topology: c.streams_topology.clone(),
         })
     }
 
@@ -138,8 +146,56 @@ impl Target {
             l.zookeeper_cmd = cli.zookeeper_log_cmd.clone();
         }
         self.read_only |= cli.read_only;
+        if !cli.connect.is_empty() {
+            // The flag names the Connect clusters for this run, instead of the file's.
+            self.connect = cli
+                .connect
+                .iter()
+                .filter(|u| !u.trim().is_empty())
+                .map(|u| crate::connect::ConnectEndpoint {
+                    name: String::new(),
+                    url: u.trim().to_string(),
+                    auth: None,
+                })
+                .collect();
+        }
+        self.streams_topology
+            .extend(cli.streams_topology.iter().cloned());
         Ok(self)
     }
+}
+
+/// A cluster's `connect` list, with each password's `${VAR}`, `@env:` or `@file:` resolved.
+fn connect_endpoints(
+    cluster: &str,
+    list: &[config::ConnectConfig],
+) -> Result<Vec<crate::connect::ConnectEndpoint>, ConfigError> {
+    let origin = format!("cluster {cluster:?} connect");
+    list.iter()
+        .map(|c| {
+            Ok(match c {
+                config::ConnectConfig::Url(url) => crate::connect::ConnectEndpoint {
+                    name: String::new(),
+                    url: url.clone(),
+                    auth: None,
+                },
+                config::ConnectConfig::Full(t) => crate::connect::ConnectEndpoint {
+                    name: t.name.clone().unwrap_or_default(),
+                    url: t.url.clone(),
+                    auth: match (&t.user, &t.password) {
+                        (None, None) => None,
+                        (user, password) => Some(crate::connect::BasicAuth {
+                            user: user.clone().unwrap_or_default(),
+                            password: match password {
+                                Some(p) => config::resolve_value(&origin, "password", p, true)?,
+                                None => String::new(),
+                            },
+                        }),
+                    },
+                },
+            })
+        })
+        .collect()
 }
 
 /// A properties file's `key=value` lines, with `${VAR}`, `@env:` and `@file:` resolved.

@@ -250,7 +250,6 @@ fn n_creates_and_colon_delete_deletes_the_selected_topic() {
 /// kafka-topics --create without --replication-factor (and without --partitions) takes the
 /// brokers' defaults: `default.replication.factor=3` on this cluster.
 #[test]
-#[ignore = "bug: an empty replication factor in the create dialog means 1, not the brokers' default.replication.factor"]
 fn create_dialog_with_empty_replication_takes_the_brokers_default_as_kafka_topics_does() {
     let Some(k) = setup() else { return };
     let by_kafka = unique("rf-kafka");
@@ -740,7 +739,6 @@ fn reset_of_an_active_group_changes_nothing() {
 /// A group of the consumer rebalance protocol (KIP-848, `group.protocol=consumer`, GA since
 /// Kafka 4.0): kafka-consumer-groups lists it Stable with its member; kafka-tui must too.
 #[test]
-#[ignore = "bug: a KIP-848 consumer group (group.protocol=consumer) is shown Dead with no members and 'offsets can be reset'"]
 fn consumer_protocol_group_shows_its_state_and_members() {
     let Some(k) = setup() else { return };
     let topic = unique("848-t");
@@ -1593,7 +1591,6 @@ fn restricted_user_is_refused_kt_secret_and_the_rest_works() {
 /// "Topic authorization failed for topics [kt-secret]"); the Tail pane must say he is not
 /// authorized, not that the topic does not exist yet.
 #[test]
-#[ignore = "bug: tailing a topic the user may not read says 'does not exist (yet); waiting for it' instead of 'not authorized'"]
 fn restricted_user_tailing_kt_secret_is_told_not_authorized() {
     let Some(k) = setup() else { return };
     let secret = std::env::var("KAFKA_TUI_KAFKA_SECRET_TOPIC").unwrap();
@@ -1633,7 +1630,6 @@ fn restricted_user_tailing_kt_secret_is_told_not_authorized() {
 /// At the README's 120x36, the producer's delivery error is cut before its reason: bob
 /// publishing to kt-secret sees "Message production error:" and not why.
 #[test]
-#[ignore = "bug: at 120x36 the producer's delivery error is cut before the reason (Topic authorization failed is not on screen)"]
 fn producer_error_reason_is_on_screen_at_120x36() {
     let Some(k) = setup() else { return };
     let secret = std::env::var("KAFKA_TUI_KAFKA_SECRET_TOPIC").unwrap();

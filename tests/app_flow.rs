@@ -423,7 +423,7 @@ fn create_topic_dialog_validates_then_sends() {
     press(&mut app, KeyCode::Enter);
     let cmds = commands(&mut rx);
     assert!(
-        matches!(cmds.as_slice(), [KafkaCommand::CreateTopic { name, partitions: 6, replication: 1, .. }] if name == "bad_new"),
+        matches!(cmds.as_slice(), [KafkaCommand::CreateTopic { name, partitions: Some(6), replication: None, .. }] if name == "bad_new"),
         "{cmds:?}"
     );
     assert!(app.dialog.is_none());

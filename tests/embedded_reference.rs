@@ -378,7 +378,8 @@ fn sasl_flags_fail_against_the_embedded_broker() {
 }
 
 /// A topic created by publishing to it gets the mock's 4 partitions (Kafka: `num.partitions`,
-/// 1 by default); creating an existing topic is refused, with the mock's error said twice.
+/// 1 by default); creating an existing topic is refused in Kafka's words (`create topic T:
+/// TopicAlreadyExists (Broker: Topic already exists)`), said once.
 #[test]
 fn auto_created_topics_have_four_partitions_and_a_second_create_is_refused() {
     let Some((t, addr)) = embedded("e-auto", "") else {
@@ -395,9 +396,15 @@ fn auto_created_topics_have_four_partitions_and_a_second_create_is_refused() {
     t.wait("the create dialog", SCREEN, |s| s.contains("Create topic"));
     t.text(&topic);
     t.keys(&["Enter"]);
-    t.wait("the mock's refusal", SCREEN, |s| {
-        s.contains(&format!("create topic {topic}: cannot create topic"))
-            && s.contains("TopicAlreadyExists")
+    let screen = t.wait("the mock's refusal", SCREEN, |s| {
+        s.contains(&format!("create topic {topic}: TopicAlreadyExists"))
     });
+    let said = line_with(&screen, &format!("create topic {topic}:")).unwrap_or_default();
+    assert!(
+        said.contains("TopicAlreadyExists (Broker: Topic already exists)")
+            && said.matches("TopicAlreadyExists").count() == 1
+            && !said.contains("Mock cluster error"),
+        "as Kafka says it, once: {said}"
+    );
     t.quit();
 }

@@ -5,7 +5,7 @@ use super::*;
 /// The commands `:` knows, for completion and the help screen.
 pub const COMMANDS: &[&str] = &[
     "topics", "tail", "from", "format", "describe", "create", "delete", "groups", "group",
-    "brokers", "ctx", "jq", "producer", "logs", "help", "quit",
+    "brokers", "connect", "streams", "ctx", "jq", "producer", "logs", "help", "quit",
 ];
 
 /// Most recent commands kept.
@@ -91,6 +91,8 @@ impl App {
                 self.refresh_view();
             }
             "brokers" | "cluster" | "b" => self.open_brokers(),
+            "connect" | "kc" => self.open_connect(),
+            "streams" | "ks" => self.open_streams(),
             "ctx" | "context" | "contexts" if arg.is_empty() => self.open_contexts(),
             "ctx" | "context" => {
                 if arg == self.context {

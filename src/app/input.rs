@@ -49,6 +49,7 @@ impl App {
             }
             Mode::Prompt { kind, input } => self.prompt_key(kind, input, key),
             Mode::Normal if self.dialog.is_some() => self.dialog_key(key),
+            Mode::Normal if self.ext_view_key(key) => {}
             Mode::Normal => {
                 let ctx = self.keys_context();
                 match keymap::lookup(ctx, &key) {
@@ -84,6 +85,9 @@ impl App {
         if let Some(dialog) = self.dialog.as_mut() {
             dialog.input_mut().push_str(&one_line());
             dialog.input_changed();
+            return;
+        }
+        if self.ext_view_paste(&text) {
             return;
         }
         if self.views.is_empty() && self.focus == Pane::Producer {

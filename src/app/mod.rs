@@ -29,6 +29,7 @@ use crate::theme::Theme;
 use crate::ui;
 
 mod command;
+mod connect;
 mod input;
 mod kafka_events;
 mod views;
@@ -157,6 +158,11 @@ pub struct App {
     /// When watermarks were last asked for, per topic: only rows on screen are fetched.
     watermarks_asked: HashMap<String, Instant>,
     kafka: KafkaHandle,
+    /// The Connect and Streams tasks (`:connect`, `:streams`).
+    pub connect: crate::connect::ConnectHandle,
+    pub streams: crate::streams::StreamsHandle,
+    /// Whether any Streams topology description is configured (`streams_topology`).
+    pub streams_topology_configured: bool,
 }
 
 impl App {
@@ -195,6 +201,9 @@ impl App {
             history_pos: None,
             watermarks_asked: HashMap::new(),
             kafka,
+            connect: crate::connect::ConnectHandle::none(),
+            streams: crate::streams::StreamsHandle::none(),
+            streams_topology_configured: false,
         }
     }
 
@@ -207,6 +216,8 @@ impl App {
                 View::GroupDetail { .. } => Context::GroupView,
                 View::Brokers { .. } => Context::BrokersView,
                 View::Contexts { .. } => Context::ContextsView,
+                // Their own keys come first (app/connect.rs); `:`, `?`, `q` fall through.
+                View::Connect(_) | View::Streams(_) => Context::BrokersView,
             };
         }
         match self.focus {
@@ -266,6 +277,8 @@ impl App {
                 return self.logs.push_lines(source, lines)
             }
             Event::Log(LogEvent::Status { source, text }) => self.logs.set_status(source, text),
+            Event::Connect(e) => self.handle_connect(e),
+            Event::Streams(e) => self.handle_streams(e),
         }
         true
     }

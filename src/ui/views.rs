@@ -67,6 +67,8 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, view: &View) {
             current,
             selected,
         } => contexts(frame, inner, app, names, current, *selected),
+        View::Connect(v) => super::connect::draw(frame, inner, app, v),
+        View::Streams(v) => super::streams::draw(frame, inner, app, v),
     }
 }
 
@@ -100,6 +102,7 @@ pub fn scroll_max(app: &App, view: &View, size: (u16, u16)) -> u16 {
             detail, configs, ..
         } => topic_detail_lines(app, detail, configs).len(),
         View::GroupDetail { detail, .. } => group_detail_lines(app, detail).len(),
+        View::Connect(v) => return super::connect::scroll_max(app, v, inner),
         _ => 0,
     };
     last_page(lines, inner)
