@@ -74,6 +74,8 @@ pub enum ConfigError {
 pub struct ConfigFile {
     pub default_cluster: Option<String>,
     pub theme: Option<String>,
+    /// Where tails start when `--from` is not given (same syntax), e.g. "-100" or "end".
+    pub tail_from: Option<String>,
     #[serde(default)]
     pub clusters: BTreeMap<String, ClusterConfig>,
 }

@@ -43,7 +43,7 @@ impl Options {
             demo: !cli.no_demo,
             buffer: cli.buffer,
             topic: cli.topic.clone(),
-            from: cli.from,
+            from: cli.from.unwrap_or(crate::cli::DEFAULT_START),
         }
     }
 }
