@@ -451,7 +451,8 @@ def record_cast(home: str):
         deadline = time.monotonic() + TIMEOUT
         while t.dead() is None:
             if time.monotonic() > deadline:
-                raise AnchorMissing("asciinema did not finish after exit")
+                shown = "\n".join(r.rstrip() for r in t.text())
+                raise AnchorMissing(f"asciinema did not finish after exit; the screen:\n{shown}")
             time.sleep(0.1)
     finally:
         t.kill()
