@@ -2,12 +2,11 @@
 //! (`ConsumerProtocolSubscription`: version, [topic], user data, …). Streams members subscribe
 //! to their source topics, internal repartition topics included.
 
+use crate::kafka::groups::Reader;
+
 /// The subscribed topics, or `None` when the bytes are not a consumer subscription.
 pub fn subscribed_topics(metadata: &[u8]) -> Option<Vec<String>> {
-    let mut r = Reader {
-        b: metadata,
-        pos: 0,
-    };
+    let mut r = Reader::new(metadata);
     let version = r.i16()?;
     if version < 0 {
         return None;
@@ -26,25 +25,6 @@ pub fn subscribed_topics(metadata: &[u8]) -> Option<Vec<String>> {
         topics.push(String::from_utf8_lossy(r.take(len)?).into_owned());
     }
     Some(topics)
-}
-
-struct Reader<'a> {
-    b: &'a [u8],
-    pos: usize,
-}
-
-impl<'a> Reader<'a> {
-    fn take(&mut self, n: usize) -> Option<&'a [u8]> {
-        let s = self.b.get(self.pos..self.pos.checked_add(n)?)?;
-        self.pos += n;
-        Some(s)
-    }
-    fn i16(&mut self) -> Option<i16> {
-        Some(i16::from_be_bytes(self.take(2)?.try_into().ok()?))
-    }
-    fn i32(&mut self) -> Option<i32> {
-        Some(i32::from_be_bytes(self.take(4)?.try_into().ok()?))
-    }
 }
 
 #[cfg(test)]
