@@ -30,6 +30,10 @@ pub enum Action {
     /// Pause/resume following in the tail or the logs.
     ToggleFollow,
     ClearTail,
+    /// Bring back what `ClearTail` cleared.
+    UndoClear,
+    /// Tail: the filter hides what does not match, or highlights what does.
+    ToggleFindMode,
     NextSource,
     PrevSource,
     SearchNext,

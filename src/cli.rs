@@ -10,6 +10,10 @@ use crate::state::tail::DEFAULT_MAX_RECORDS;
 
 pub const DEFAULT_LISTEN: &str = "127.0.0.1:9092";
 
+/// Where a tail starts when neither `--from` nor the config says: the last 100 records, then
+/// live, so that Enter on a topic shows records instead of an empty pane.
+pub const DEFAULT_START: StartFrom = StartFrom::Tail(100);
+
 /// A full-screen terminal explorer for Apache Kafka: topics, a live tail, a producer and the
 /// broker's logs on one screen. With no -b it runs an embedded broker, so it works anywhere.
 #[derive(Debug, Parser)]
@@ -48,14 +52,10 @@ pub struct Cli {
     #[arg(short = 't', long = "topic", value_name = "NAME", value_parser = parse_topic)]
     pub topic: Option<String>,
 
-    /// Where tails start: beginning, end, an offset (42), the last N records (-10), or a time ago (15m).
-    #[arg(
-        long = "from",
-        value_name = "POS",
-        default_value = "end",
-        allow_hyphen_values = true
-    )]
-    pub from: StartFrom,
+    /// Where tails start: beginning, end, an offset (42), the last N records of each partition
+    /// (-10), or a time ago (15m) [default: the config file's `tail_from`, else -100].
+    #[arg(long = "from", value_name = "POS", allow_hyphen_values = true)]
+    pub from: Option<StartFrom>,
 
     /// Embedded broker: the address other programs (kcat, your app) reach it at. If the default
     /// port is taken, a free one is used; the header shows which. Port 0 picks a free port.
@@ -98,6 +98,17 @@ pub struct Cli {
     /// [default: the config file's `theme`, else dark].
     #[arg(long = "theme", value_name = "NAME")]
     pub theme: Option<String>,
+
+    /// A Kafka Connect worker's REST URL for `:connect` (repeatable, or comma-separated; one
+    /// per Connect cluster). Basic auth: http://user:password@host:8083, or `connect` in the
+    /// config file with `password = "${VAR}"`.
+    #[arg(long = "connect", value_name = "URL", value_delimiter = ',')]
+    pub connect: Vec<String>,
+
+    /// Where `:streams` reads an application's topology description (its output topics):
+    /// APP=FILE or APP=URL of `topology.describe()`'s text (repeatable).
+    #[arg(long = "streams-topology", value_name = "APP=FILE|URL", value_parser = parse_property)]
+    pub streams_topology: Vec<(String, String)>,
 
     /// Where kafka-tui writes its own log (default: $XDG_STATE_HOME/kafka-tui/kafka-tui.log).
     #[arg(long = "log-file", value_name = "PATH")]
@@ -154,14 +165,14 @@ mod tests {
         assert_eq!(cli.bootstrap.as_deref(), Some("localhost:9092"));
         assert_eq!(cli.properties[1], ("sasl.password".into(), "a=b".into()));
         assert_eq!(cli.topic.as_deref(), Some("orders"));
-        assert_eq!(cli.from, StartFrom::Tail(5));
+        assert_eq!(cli.from, Some(StartFrom::Tail(5)));
     }
 
     #[test]
     fn defaults_and_errors() {
         let cli = Cli::try_parse_from(["kafka-tui"]).unwrap();
         assert_eq!(cli.listen.to_string(), DEFAULT_LISTEN);
-        assert_eq!(cli.from, StartFrom::End);
+        assert_eq!(cli.from, None);
         assert_eq!(cli.buffer, DEFAULT_MAX_RECORDS);
         assert!(Cli::try_parse_from(["kafka-tui", "--from", "soon"]).is_err());
         assert!(Cli::try_parse_from(["kafka-tui", "-X", "novalue"]).is_err());

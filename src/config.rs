@@ -74,6 +74,8 @@ pub enum ConfigError {
 pub struct ConfigFile {
     pub default_cluster: Option<String>,
     pub theme: Option<String>,
+    /// Where tails start when `--from` is not given (same syntax), e.g. "-100" or "end".
+    pub tail_from: Option<String>,
     #[serde(default)]
     pub clusters: BTreeMap<String, ClusterConfig>,
 }
@@ -107,6 +109,31 @@ pub struct ClusterConfig {
     pub color: Option<String>,
     #[serde(default)]
     pub read_only: bool,
+    /// Kafka Connect clusters beside this Kafka cluster (`:connect`): URLs, or tables with
+    /// `url`, `name`, `user`, `password` (`${VAR}`, `@env:VAR`, `@file:PATH` as elsewhere).
+    #[serde(default)]
+    pub connect: Vec<ConnectConfig>,
+    /// Kafka Streams application id -> file or URL of its `topology.describe()` text.
+    #[serde(default)]
+    pub streams_topology: BTreeMap<String, String>,
+}
+
+/// One Connect cluster of a Kafka cluster: a URL, or a table.
+#[derive(Debug, Clone, Deserialize, PartialEq, Eq)]
+#[serde(untagged)]
+pub enum ConnectConfig {
+    Url(String),
+    Full(ConnectTable),
+}
+
+#[derive(Debug, Clone, Default, Deserialize, PartialEq, Eq)]
+#[serde(deny_unknown_fields)]
+pub struct ConnectTable {
+    pub url: String,
+    /// Shown in the view; by default the URL's `host:port`.
+    pub name: Option<String>,
+    pub user: Option<String>,
+    pub password: Option<String>,
 }
 
 /// Config, properties, theme and secret files are a few KB: anything larger is not one.
@@ -243,6 +270,10 @@ impl ConfigFile {
                 || c.schema_registry_password
                     .as_deref()
                     .is_some_and(|v| secret_source(v).is_none())
+                || c.connect.iter().any(|e| {
+                    matches!(e, ConnectConfig::Full(ConnectTable { password: Some(p), .. })
+                        if secret_source(p).is_none())
+                })
         })
     }
 }

@@ -18,8 +18,30 @@ pub enum Event {
     Paste(String),
     Kafka(KafkaEvent),
     Log(LogEvent),
-    /// An answer of the schema-registry task.
+    /// Answers of the Connect workers (`:connect`).
+    Connect(crate::connect::ConnectEvent),
+    /// What the Streams discovery found (`:streams`).
+    Streams(crate::streams::StreamsEvent),
+    /// An answer of the schema-registry task (decoding, `:schemas`, encoding for the producer).
     Schema(SchemaEvent),
+}
+
+impl From<SchemaEvent> for Event {
+    fn from(e: SchemaEvent) -> Self {
+        Event::Schema(e)
+    }
+}
+
+impl From<crate::connect::ConnectEvent> for Event {
+    fn from(e: crate::connect::ConnectEvent) -> Self {
+        Event::Connect(e)
+    }
+}
+
+impl From<crate::streams::StreamsEvent> for Event {
+    fn from(e: crate::streams::StreamsEvent) -> Self {
+        Event::Streams(e)
+    }
 }
 
 impl From<KafkaEvent> for Event {
@@ -40,8 +62,9 @@ impl From<LogEvent> for Event {
 pub struct Inbox {
     kafka: Option<mpsc::Receiver<KafkaEvent>>,
     logs: Option<mpsc::Receiver<LogEvent>>,
-    /// The schema-registry task's answers, when a registry is configured.
-    schema: Option<mpsc::Receiver<SchemaEvent>>,
+    /// The other background tasks (Connect, Streams, schema registry): already `Event`s. Not
+    /// counted for "every task is gone": they only answer what the views ask.
+    more: Option<mpsc::Receiver<Event>>,
     /// Which channel `try_recv` looks at first: they take turns, so neither starves.
     logs_first: bool,
 }
@@ -51,14 +74,14 @@ impl Inbox {
         Inbox {
             kafka: Some(kafka),
             logs: Some(logs),
-            schema: None,
+            more: None,
             logs_first: false,
         }
     }
 
-    /// Also listens to the schema-registry task.
-    pub fn with_schema(mut self, schema: mpsc::Receiver<SchemaEvent>) -> Inbox {
-        self.schema = Some(schema);
+    /// Adds the channel of the other tasks (Connect, Streams, schema registry).
+    pub fn with_more(mut self, more: mpsc::Receiver<Event>) -> Inbox {
+        self.more = Some(more);
         self
     }
 
@@ -67,89 +90,46 @@ impl Inbox {
         Inbox {
             kafka: None,
             logs: None,
-            schema: None,
+            more: None,
             logs_first: false,
         }
     }
 
     /// The next event from either channel; `None` once both are closed.
     pub async fn recv(&mut self) -> Option<Event> {
-        // Registry answers are rare and small: take one whenever it is there.
-        if let Some(e) = self.schema.as_mut().and_then(|s| s.try_recv().ok()) {
-            return Some(Event::Schema(e));
-        }
         loop {
-            // The registry task alone does not keep a session alive (see `recv`'s doc).
             if self.kafka.is_none() && self.logs.is_none() {
                 return None;
             }
-            if self.schema.is_some() {
-                if let Some(ev) = self.recv_with_schema().await {
-                    return Some(ev);
-                }
-                continue;
-            }
-            let (kafka, logs) = (self.kafka.as_mut(), self.logs.as_mut());
-            let got = match (kafka, logs) {
-                (None, None) => return None,
-                (Some(k), None) => Got::Kafka(k.recv().await),
-                (None, Some(l)) => Got::Logs(l.recv().await),
-                (Some(k), Some(l)) => tokio::select! {
-                    e = k.recv() => Got::Kafka(e),
-                    e = l.recv() => Got::Logs(e),
-                },
+            let got = tokio::select! {
+                e = next(&mut self.kafka) => Got::Kafka(e),
+                e = next(&mut self.logs) => Got::Logs(e),
+                e = next(&mut self.more) => Got::More(e),
             };
             match got {
                 Got::Kafka(Some(e)) => return Some(Event::Kafka(e)),
                 Got::Logs(Some(e)) => return Some(Event::Log(e)),
+                Got::More(Some(e)) => return Some(e),
                 // A closed channel is dropped, so it is never polled (and spun on) again.
                 Got::Kafka(None) => self.kafka = None,
                 Got::Logs(None) => self.logs = None,
+                Got::More(None) => self.more = None,
             }
-        }
-    }
-
-    /// `recv` while the schema channel is open: `None` when a channel just closed.
-    async fn recv_with_schema(&mut self) -> Option<Event> {
-        async fn next<T>(rx: &mut Option<mpsc::Receiver<T>>) -> Option<T> {
-            match rx {
-                Some(rx) => rx.recv().await,
-                None => std::future::pending().await,
-            }
-        }
-        let (k, l, s) = (
-            self.kafka.is_some(),
-            self.logs.is_some(),
-            self.schema.is_some(),
-        );
-        tokio::select! {
-            e = next(&mut self.kafka), if k => match e {
-                Some(e) => Some(Event::Kafka(e)),
-                None => { self.kafka = None; None }
-            },
-            e = next(&mut self.logs), if l => match e {
-                Some(e) => Some(Event::Log(e)),
-                None => { self.logs = None; None }
-            },
-            e = next(&mut self.schema), if s => match e {
-                Some(e) => Some(Event::Schema(e)),
-                None => { self.schema = None; None }
-            },
         }
     }
 
     /// An event that is waiting, if any.
     pub fn try_recv(&mut self) -> Option<Event> {
-        if let Some(e) = self.schema.as_mut().and_then(|s| s.try_recv().ok()) {
-            return Some(Event::Schema(e));
-        }
         self.logs_first = !self.logs_first;
         let kafka = |s: &mut Self| s.kafka.as_mut()?.try_recv().ok().map(Event::Kafka);
         let logs = |s: &mut Self| s.logs.as_mut()?.try_recv().ok().map(Event::Log);
+        let more = |s: &mut Self| s.more.as_mut()?.try_recv().ok();
+        // `more` first on every other turn too: schema answers a flooding tail waits for
+        // (records shown as "loading schema") must not queue behind it.
         if self.logs_first {
-            logs(self).or_else(|| kafka(self))
+            more(self).or_else(|| logs(self)).or_else(|| kafka(self))
         } else {
-            kafka(self).or_else(|| logs(self))
+            kafka(self).or_else(|| logs(self)).or_else(|| more(self))
         }
     }
 }
@@ -157,4 +137,13 @@ impl Inbox {
 enum Got {
     Kafka(Option<KafkaEvent>),
     Logs(Option<LogEvent>),
+    More(Option<Event>),
+}
+
+/// The next message of a channel; never ready for a channel that is gone.
+async fn next<T>(rx: &mut Option<mpsc::Receiver<T>>) -> Option<T> {
+    match rx {
+        Some(rx) => rx.recv().await,
+        None => std::future::pending().await,
+    }
 }

@@ -104,7 +104,12 @@ fn real_main(cli: Cli) -> anyhow::Result<()> {
     if std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty()) {
         theme = theme.without_colors();
     }
-    let opts = Options::from_cli(&cli);
+    let mut opts = Options::from_cli(&cli);
+    if let (None, Some(from)) = (cli.from, file.tail_from.as_deref()) {
+        opts.from = from
+            .parse()
+            .map_err(|e| anyhow::anyhow!("config file: tail_from: {e}"))?;
+    }
     let contexts = target::context_names(&cli, &file);
     let rt = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)

@@ -43,7 +43,7 @@ impl Options {
             demo: !cli.no_demo,
             buffer: cli.buffer,
             topic: cli.topic.clone(),
-            from: cli.from,
+            from: cli.from.unwrap_or(crate::cli::DEFAULT_START),
         }
     }
 }
@@ -153,6 +153,22 @@ pub async fn start(target: &Target, opts: &Options, theme: Theme) -> anyhow::Res
         DEFAULT_MAX_LINES,
     );
     logsource::spawn_all(sources, log_tx, cancel.clone());
+    let (more_tx, more_rx) = mpsc::channel::<crate::event::Event>(EVENT_QUEUE);
+    // `:connect` and `:streams`: their own tasks, so a slow worker or a long discovery never
+    // holds up the Kafka task or the screen.
+    let connect = if target.connect.is_empty() {
+        crate::connect::ConnectHandle::none()
+    } else {
+        let clusters = crate::connect::ConnectClusters::new(&target.connect, Default::default())
+            .context("Connect clusters (--connect / connect = [...])")?;
+        crate::connect::spawn(clusters, target.read_only, more_tx.clone(), cancel.clone())
+    };
+    let streams = crate::streams::spawn(
+        settings.clone(),
+        target.streams_topology.clone(),
+        more_tx.clone(),
+        cancel.clone(),
+    );
     let (kafka, kafka_task) =
         service::spawn(settings, kafka_tx).context("cannot create Kafka clients")?;
     if let (Some(b), true) = (&broker, opts.demo) {
@@ -181,14 +197,17 @@ pub async fn start(target: &Target, opts: &Options, theme: Theme) -> anyhow::Res
     app.read_only = target.read_only;
     app.context = target.name.clone();
     app.cluster_color = target.color.clone();
-    let mut events = Inbox::new(kafka_rx, log_rx);
+    app.connect = connect;
+    app.streams = streams;
+    app.streams_topology_configured = !target.streams_topology.is_empty();
     if let Some(r) = &target.schema_registry {
         match crate::schema::registry::RegistryClient::new(r.config()) {
             Ok(client) => {
-                let (tx, rx) = mpsc::channel(EVENT_QUEUE);
-                app.schemas.handle =
-                    Some(crate::schema::service::spawn(client, tx, cancel.clone()));
-                events = events.with_schema(rx);
+                app.schemas.handle = Some(crate::schema::service::spawn(
+                    client,
+                    more_tx,
+                    cancel.clone(),
+                ));
             }
             // The cluster still works without it: say why records stay undecoded.
             Err(e) => app.warn(format!("schema registry not used: {e}")),
@@ -196,7 +215,7 @@ pub async fn start(target: &Target, opts: &Options, theme: Theme) -> anyhow::Res
     }
     Ok(Session {
         app,
-        events,
+        events: Inbox::new(kafka_rx, log_rx).with_more(more_rx),
         broker,
         cancel,
         kafka_task,

@@ -33,6 +33,10 @@ pub struct Target {
     pub password_cmd: Option<(PasswordCmd, usize)>,
     /// Where records' schemas come from (`schema_registry`, `--schema-registry`).
     pub schema_registry: Option<RegistrySettings>,
+    /// Connect clusters (`:connect`), secrets resolved.
+    pub connect: Vec<crate::connect::ConnectEndpoint>,
+    /// Streams application id -> where its topology description is.
+    pub streams_topology: std::collections::BTreeMap<String, String>,
 }
 
 /// A schema registry's URL and basic-auth credentials (the password never shown).
@@ -94,6 +98,8 @@ impl Target {
             color: None,
             password_cmd: None,
             schema_registry: None,
+            connect: Vec::new(),
+            streams_topology: Default::default(),
         }
     }
 
@@ -148,6 +154,8 @@ impl Target {
             color: c.color.clone(),
             password_cmd,
             schema_registry,
+            connect: connect_endpoints(name, &c.connect)?,
+            streams_topology: c.streams_topology.clone(),
         })
     }
 
@@ -200,8 +208,56 @@ impl Target {
                 password,
             });
         }
+        if !cli.connect.is_empty() {
+            // The flag names the Connect clusters for this run, instead of the file's.
+            self.connect = cli
+                .connect
+                .iter()
+                .filter(|u| !u.trim().is_empty())
+                .map(|u| crate::connect::ConnectEndpoint {
+                    name: String::new(),
+                    url: u.trim().to_string(),
+                    auth: None,
+                })
+                .collect();
+        }
+        self.streams_topology
+            .extend(cli.streams_topology.iter().cloned());
         Ok(self)
     }
+}
+
+/// A cluster's `connect` list, with each password's `${VAR}`, `@env:` or `@file:` resolved.
+fn connect_endpoints(
+    cluster: &str,
+    list: &[config::ConnectConfig],
+) -> Result<Vec<crate::connect::ConnectEndpoint>, ConfigError> {
+    let origin = format!("cluster {cluster:?} connect");
+    list.iter()
+        .map(|c| {
+            Ok(match c {
+                config::ConnectConfig::Url(url) => crate::connect::ConnectEndpoint {
+                    name: String::new(),
+                    url: url.clone(),
+                    auth: None,
+                },
+                config::ConnectConfig::Full(t) => crate::connect::ConnectEndpoint {
+                    name: t.name.clone().unwrap_or_default(),
+                    url: t.url.clone(),
+                    auth: match (&t.user, &t.password) {
+                        (None, None) => None,
+                        (user, password) => Some(crate::connect::BasicAuth {
+                            user: user.clone().unwrap_or_default(),
+                            password: match password {
+                                Some(p) => config::resolve_value(&origin, "password", p, true)?,
+                                None => String::new(),
+                            },
+                        }),
+                    },
+                },
+            })
+        })
+        .collect()
 }
 
 /// A properties file's `key=value` lines, with `${VAR}`, `@env:` and `@file:` resolved.

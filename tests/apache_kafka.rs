@@ -250,7 +250,6 @@ fn n_creates_and_colon_delete_deletes_the_selected_topic() {
 /// kafka-topics --create without --replication-factor (and without --partitions) takes the
 /// brokers' defaults: `default.replication.factor=3` on this cluster.
 #[test]
-#[ignore = "bug: an empty replication factor in the create dialog means 1, not the brokers' default.replication.factor"]
 fn create_dialog_with_empty_replication_takes_the_brokers_default_as_kafka_topics_does() {
     let Some(k) = setup() else { return };
     let by_kafka = unique("rf-kafka");
@@ -299,7 +298,6 @@ fn brokers_view_lists_the_three_brokers_and_the_cluster_id() {
 /// `:brokers` names each broker's rack (`broker.rack=rack-N` on node N), as Kafka's
 /// DescribeCluster answers it.
 #[test]
-#[ignore = "bug: :brokers shows '-' for every rack (racks are not read from Kafka)"]
 fn brokers_view_shows_each_brokers_rack() {
     let Some(k) = setup() else { return };
     let t = tui(&k, "racks", "");
@@ -316,12 +314,15 @@ fn brokers_view_shows_each_brokers_rack() {
     }
 }
 
-/// The controller `:brokers` names is the active controller: the quorum leader that
-/// `kafka-metadata-quorum describe --status` reports. (In KRaft a Metadata response names a
-/// random live broker as "controller", a different one from one request to the next.)
+/// `:brokers` never names a wrong controller. The active controller is the quorum leader that
+/// `kafka-metadata-quorum describe --status` reports (DescribeQuorum); in KRaft a Metadata or
+/// DescribeCluster answer names a random live broker as "controller", a different one from one
+/// request to the next. librdkafka has no DescribeQuorum, so kafka-tui cannot name the leader:
+/// the test asked for it at first (bug 5 of docs/kafka-vs-tui-bugs.md) and now asks that the
+/// view say the controller is not visible, and mark no broker `(controller)`, rather than name
+/// a broker that is not the leader. (ZooKeeper mode names the real one: `zookeeper_mode.rs`.)
 #[test]
-#[ignore = "bug: :brokers shows a random broker as the controller in KRaft, not the quorum leader"]
-fn brokers_view_names_the_active_controller() {
+fn brokers_view_names_no_wrong_controller() {
     let Some(k) = setup() else { return };
     let out = k.tool_ok(&[
         "kafka-metadata-quorum",
@@ -342,15 +343,25 @@ fn brokers_view_names_the_active_controller() {
     for i in 0..6 {
         t.command("brokers");
         let screen = t.wait("the cluster view", SCREEN, |s| s.contains("│controller  "));
-        let shown = line_with(&screen, "│controller  ")
-            .and_then(|l| l.split_whitespace().nth(1))
-            .map(String::from)
-            .unwrap_or_default();
-        assert_eq!(
-            shown,
-            leader.to_string(),
-            "opening {i}: kafka-tui says controller {shown}, the quorum leader is {leader}"
+        let said = line_with(&screen, "│controller  ")
+            .unwrap_or_default()
+            .to_string();
+        let shown = said
+            .split_whitespace()
+            .nth(1)
+            .unwrap_or_default()
+            .to_string();
+        assert!(
+            shown == leader.to_string() || said.contains("not visible to clients"),
+            "opening {i}: kafka-tui says {said:?}, the quorum leader is {leader}"
         );
+        for id in (1..=3usize).filter(|id| *id as i32 != leader) {
+            let row = line_with(&screen, &format!("  {}", k.node_addr(id))).unwrap_or_default();
+            assert!(
+                !row.contains("(controller)"),
+                "opening {i}: broker {id} marked controller, the leader is {leader}: {row}"
+            );
+        }
         t.esc();
         t.wait("the view closed", SCREEN, |s| !s.contains("│controller  "));
     }
@@ -740,7 +751,6 @@ fn reset_of_an_active_group_changes_nothing() {
 /// A group of the consumer rebalance protocol (KIP-848, `group.protocol=consumer`, GA since
 /// Kafka 4.0): kafka-consumer-groups lists it Stable with its member; kafka-tui must too.
 #[test]
-#[ignore = "bug: a KIP-848 consumer group (group.protocol=consumer) is shown Dead with no members and 'offsets can be reset'"]
 fn consumer_protocol_group_shows_its_state_and_members() {
     let Some(k) = setup() else { return };
     let topic = unique("848-t");
@@ -1273,12 +1283,14 @@ fn tail_from_a_time_ago_starts_where_kafka_finds_that_time() {
     t.quit();
 }
 
-/// The Topics pane's "Records" column is what a consumer can read. On a topic with one
-/// committed transaction of 3 records, Kafka's consumers read 3 records (the 4th offset is the
-/// commit marker).
+/// The Topics pane's count column says what it counts. On a topic with one committed
+/// transaction of 3 records, Kafka's consumers read 3 records and the offsets run to 4 (the
+/// 4th is the commit marker). The test asked first that the column count 3 (bug 7 of
+/// docs/kafka-vs-tui-bugs.md); no Kafka API counts records without reading them all, so it
+/// now asks that the column be labelled "Offsets" and hold high − low, as kafka-get-offsets
+/// reports it, rather than call 4 "Records".
 #[test]
-#[ignore = "bug: the Records column counts offsets (high - low): transaction markers and compacted-away records are counted as records"]
-fn records_column_counts_records_not_offsets() {
+fn count_column_is_labelled_offsets_and_holds_high_minus_low() {
     use rdkafka::producer::{FutureProducer, Producer};
     let Some(k) = setup() else { return };
     let topic = unique("count");
@@ -1308,9 +1320,15 @@ fn records_column_counts_records_not_offsets() {
     t.quit();
     let row = topic_row(&screen, &topic).unwrap().join(" ");
     let count = count_of(&screen).unwrap();
-    assert_eq!(
-        count, readable as u64,
-        "Topics says {count} records, consumers read {readable}: {row}"
+    let offsets: i64 = watermarks(&k.config(), &topic)
+        .iter()
+        .map(|(lo, hi)| hi - lo)
+        .sum();
+    assert_eq!(offsets, 4, "3 records and the commit marker");
+    assert_eq!(count, offsets as u64, "{row}");
+    assert!(
+        screen.contains(" Offsets│") && !screen.contains("Records│"),
+        "the column says what it counts:\n{screen}"
     );
 }
 
@@ -1593,7 +1611,6 @@ fn restricted_user_is_refused_kt_secret_and_the_rest_works() {
 /// "Topic authorization failed for topics [kt-secret]"); the Tail pane must say he is not
 /// authorized, not that the topic does not exist yet.
 #[test]
-#[ignore = "bug: tailing a topic the user may not read says 'does not exist (yet); waiting for it' instead of 'not authorized'"]
 fn restricted_user_tailing_kt_secret_is_told_not_authorized() {
     let Some(k) = setup() else { return };
     let secret = std::env::var("KAFKA_TUI_KAFKA_SECRET_TOPIC").unwrap();
@@ -1633,7 +1650,6 @@ fn restricted_user_tailing_kt_secret_is_told_not_authorized() {
 /// At the README's 120x36, the producer's delivery error is cut before its reason: bob
 /// publishing to kt-secret sees "Message production error:" and not why.
 #[test]
-#[ignore = "bug: at 120x36 the producer's delivery error is cut before the reason (Topic authorization failed is not on screen)"]
 fn producer_error_reason_is_on_screen_at_120x36() {
     let Some(k) = setup() else { return };
     let secret = std::env::var("KAFKA_TUI_KAFKA_SECRET_TOPIC").unwrap();

@@ -325,7 +325,6 @@ fn rolling_restart_of_the_three_brokers_loses_nothing() {
 /// The topic detail view refreshes itself: a person watching it during an incident sees the
 /// stopped node leave the ISR without pressing `r`.
 #[test]
-#[ignore = "bug: the topic detail never refreshes by itself: it shows 'fully replicated' and the old leaders while a broker is down until r is pressed"]
 fn topic_detail_shows_a_stopped_broker_without_pressing_r() {
     let Some(k) = setup() else { return };
     let _one_at_a_time = CLUSTER.lock().unwrap_or_else(|e| e.into_inner());

@@ -342,8 +342,8 @@ async fn embedded_broker_serves_what_it_can_and_says_what_it_cannot() {
         &mut rx,
         KafkaCommand::CreateTopic {
             name: "made-here".into(),
-            partitions: 2,
-            replication: 1,
+            partitions: Some(2),
+            replication: Some(1),
             configs: vec![],
         },
         |ev| match ev {

@@ -600,8 +600,8 @@ async fn a_refused_topic_creation_shows_the_brokers_message() {
         &mut h,
         KafkaCommand::CreateTopic {
             name: "orders".into(),
-            partitions: 1,
-            replication: 3,
+            partitions: Some(1),
+            replication: Some(3),
             configs: vec![],
         },
     )

@@ -2,9 +2,9 @@
 //! never panic, and keep their promises on any input proptest can think of.
 //!
 //! Each property runs a bounded number of cases (`CASES`) so the whole file stays well under a
-//! minute in the debug profile. A failing case is shrunk and saved by proptest under
-//! `tests/proptest-regressions/`; commit that file, and copy the input into `regressions` below
-//! so it is replayed by name forever.
+//! minute in the debug profile. A failing case is shrunk and saved by proptest next to this
+//! file; that file is not kept in the repo: copy the input into `regressions` below (and a unit
+//! test where the code lives) so it is replayed by name forever.
 
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -810,4 +810,20 @@ fn regressions() {
         decode_assignment(&[0, 1, 0x80, 0, 0, 0]),
         Some(BTreeMap::new())
     );
+    // Ligatures unicode-width counts narrower than tmux draws them: Khmer consonant + coeng +
+    // consonant then a prepended concatenation mark (found by proptest), Arabic lam-alef.
+    for text in ["\u{1780}\u{17d2}\u{1780}\u{600}", "\u{644}\u{64e}\u{627}"] {
+        let inline = codec::sanitize_inline(text);
+        check_width_faithful(&inline, "sanitize_inline").unwrap();
+        for line in codec::sanitize_lines(text) {
+            check_width_faithful(&line, "sanitize_lines").unwrap();
+        }
+        use unicode_segmentation::UnicodeSegmentation;
+        use unicode_width::UnicodeWidthStr;
+        for g in text.graphemes(true) {
+            let cell = codec::scrub_symbol(g).unwrap_or_else(|| g.to_string());
+            check_width_faithful(&cell, "scrub_symbol").unwrap();
+            assert_eq!(cell.width().max(1), g.width().max(1), "{g:?} -> {cell:?}");
+        }
+    }
 }

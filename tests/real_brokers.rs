@@ -159,8 +159,8 @@ impl Harness {
         let created = self
             .admin(KafkaCommand::CreateTopic {
                 name: topic.into(),
-                partitions,
-                replication: 1,
+                partitions: Some(partitions),
+                replication: Some(1),
                 configs: vec![],
             })
             .await;
@@ -232,8 +232,8 @@ async fn noida_topic_admin_full_cycle() {
     let created = h
         .admin(KafkaCommand::CreateTopic {
             name: topic.clone(),
-            partitions: 3,
-            replication: 1,
+            partitions: Some(3),
+            replication: Some(1),
             configs: vec![("retention.ms".into(), "3600000".into())],
         })
         .await;
@@ -442,8 +442,8 @@ async fn noida_read_only_refuses_every_write_and_nothing_reaches_the_broker() {
     let writes = vec![
         KafkaCommand::CreateTopic {
             name: format!("{topic}-new"),
-            partitions: 1,
-            replication: 1,
+            partitions: Some(1),
+            replication: Some(1),
             configs: vec![],
         },
         KafkaCommand::DeleteTopic(topic.clone()),

@@ -103,8 +103,8 @@ async fn noida_setting_one_config_keeps_the_other_overrides() {
     let created = h
         .admin(KafkaCommand::CreateTopic {
             name: topic.clone(),
-            partitions: 1,
-            replication: 1,
+            partitions: Some(1),
+            replication: Some(1),
             configs: vec![("retention.ms".into(), "3600000".into())],
         })
         .await;

@@ -2,108 +2,178 @@
 
 use super::*;
 
-/// The commands `:` knows, for completion and the help screen.
-pub const COMMANDS: &[&str] = &[
-    "topics", "tail", "from", "format", "describe", "create", "delete", "groups", "group",
-    "brokers", "ctx", "producer", "logs", "help", "quit",
+/// What a command's argument is, for Tab completion (and the help's wording).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ArgKind {
+    /// Takes nothing (anything typed after it is ignored, as before).
+    Nothing,
+    /// A topic name from the topics list.
+    Topic,
+    /// A consumer group id from the open groups view.
+    Group,
+    /// A context name from the config file.
+    Context,
+    /// One of a fixed set of words.
+    Choice(&'static [&'static str]),
+    /// Free text (a position, a filter, a path): nothing to complete.
+    Text,
+}
+
+/// One `:` command. `run` gets the text after the command word, trimmed ("" when none).
+pub struct Command {
+    pub name: &'static str,
+    pub aliases: &'static [&'static str],
+    pub arg: ArgKind,
+    /// The argument as the help shows it after the name, e.g. `TOPIC [FROM]`; "" for none.
+    pub usage: &'static str,
+    pub desc: &'static str,
+    pub run: fn(&mut App, &str),
+}
+
+/// The one command table: `:` dispatch, Tab completion and the `?` help all read it.
+///
+/// To add a command, add one row: a name, its aliases (each unique across the table; the
+/// tests check), the argument kind (drives Tab completion), the usage and description shown
+/// in `?`, and a handler `|app, arg| ...` calling a method of `App` (put the method in your
+/// own module, `impl App` in src/app/..., and keep the row one line of intent).
+#[rustfmt::skip]
+pub static COMMANDS: &[Command] = &[
+    Command { name: "topics", aliases: &["t"], arg: ArgKind::Nothing, usage: "", desc: "focus the Topics pane", run: |app, _| app.show_pane(Pane::Topics) },
+    Command { name: "tail", aliases: &[], arg: ArgKind::Topic, usage: "[TOPIC [FROM]]", desc: "tail; FROM: beginning, end, 42, -10, 15m", run: App::cmd_tail },
+    Command { name: "from", aliases: &[], arg: ArgKind::Choice(&["beginning", "end"]), usage: "FROM", desc: "restart the tail at another position", run: App::cmd_from },
+    Command { name: "format", aliases: &["fmt"], arg: ArgKind::Choice(&["auto", "text", "json", "hex"]), usage: "FMT", desc: "values as auto, text, json or hex", run: App::cmd_format },
+    Command { name: "describe", aliases: &["topic"], arg: ArgKind::Topic, usage: "[TOPIC]", desc: "a topic's partitions and configs", run: App::cmd_describe },
+    Command { name: "create", aliases: &[], arg: ArgKind::Nothing, usage: "", desc: "create a topic", run: |app, _| app.open_dialog_create() },
+    Command { name: "delete", aliases: &[], arg: ArgKind::Nothing, usage: "", desc: "delete the selected topic", run: |app, _| app.open_dialog_delete_topic() },
+    Command { name: "groups", aliases: &["group", "g", "cg"], arg: ArgKind::Group, usage: "[GROUP]", desc: "consumer groups, or one", run: App::cmd_groups },
+    Command { name: "brokers", aliases: &["cluster", "b"], arg: ArgKind::Nothing, usage: "", desc: "brokers of the cluster", run: |app, _| app.open_brokers() },
+    Command { name: "connect", aliases: &["kc"], arg: ArgKind::Nothing, usage: "", desc: "Kafka Connect: connectors, tasks, plugins", run: |app, _| app.open_connect() },
+    Command { name: "streams", aliases: &["ks"], arg: ArgKind::Nothing, usage: "", desc: "Kafka Streams applications", run: |app, _| app.open_streams() },
+    Command { name: "jq", aliases: &[], arg: ArgKind::Text, usage: "[EXPR]", desc: "filter/project JSON values in Tail with jq (empty: off)", run: App::cmd_jq },
+    Command { name: "ctx", aliases: &["context", "contexts"], arg: ArgKind::Context, usage: "[NAME]", desc: "contexts, or switch to one", run: App::cmd_ctx },
+    Command { name: "producer", aliases: &["produce", "p"], arg: ArgKind::Nothing, usage: "", desc: "focus the Producer pane", run: |app, _| app.show_pane(Pane::Producer) },
+    Command { name: "logs", aliases: &["log", "l"], arg: ArgKind::Nothing, usage: "", desc: "focus the Logs pane", run: |app, _| app.show_pane(Pane::Logs) },
+    Command { name: "help", aliases: &["h"], arg: ArgKind::Nothing, usage: "", desc: "this screen", run: |app, _| app.mode = Mode::Help { scroll: 0 } },
+    Command { name: "quit", aliases: &["q", "q!", "exit"], arg: ArgKind::Nothing, usage: "", desc: "quit", run: |app, _| app.quit = true },
 ];
+
+/// The command called `word`, by name or alias.
+pub fn lookup(word: &str) -> Option<&'static Command> {
+    COMMANDS
+        .iter()
+        .find(|c| c.name == word || c.aliases.contains(&word))
+}
 
 /// Most recent commands kept.
 const HISTORY: usize = 100;
 
 impl App {
     pub(super) fn run_command(&mut self, line: &str) {
-        let mut words = line.split_whitespace();
-        let Some(cmd) = words.next() else { return };
-        let rest: Vec<&str> = words.collect();
-        let arg = rest.join(" ");
-        match cmd {
-            "q" | "q!" | "quit" | "exit" => self.quit = true,
-            "help" | "h" => self.mode = Mode::Help { scroll: 0 },
-            "topics" | "t" => self.show_pane(Pane::Topics),
-            "tail" if arg.is_empty() => self.show_pane(Pane::Tail),
-            "tail" => {
-                let topic = rest[0].to_string();
-                if let Err(e) = crate::state::topics::validate_topic_name(&topic) {
-                    return self.warn(e);
-                }
-                let start = match rest.get(1..).map(|r| r.join(" ")).filter(|s| !s.is_empty()) {
-                    Some(s) => match s.parse() {
-                        Ok(st) => st,
-                        Err(e) => return self.warn(format!("{e}")),
-                    },
-                    None => self.default_start,
-                };
-                self.topics.select_name(&topic);
-                self.start_tail(topic, start);
-                self.show_pane(Pane::Tail);
-            }
-            "from" => match arg.parse::<StartFrom>() {
-                Ok(start) => match self
-                    .tail
-                    .topic
-                    .clone()
-                    .or_else(|| self.topics.selected_name().map(String::from))
-                {
-                    Some(topic) => {
-                        self.default_start = start;
-                        self.start_tail(topic, start);
-                        self.show_pane(Pane::Tail);
-                    }
-                    None => self.warn("no topic to tail: select one in Topics first"),
-                },
-                Err(e) => self.warn(e.to_string()),
-            },
-            "format" | "fmt" => {
-                let f = match arg.as_str() {
-                    "auto" => Format::Auto,
-                    "text" => Format::Text,
-                    "json" => Format::Json,
-                    "hex" => Format::Hex,
-                    _ => return self.warn("format takes auto, text, json or hex"),
-                };
-                self.tail.format = f;
-                self.say(format!("format: {}", f.label()));
-            }
-            "producer" | "produce" | "p" => self.show_pane(Pane::Producer),
-            "logs" | "log" | "l" => self.show_pane(Pane::Logs),
-            "groups" | "group" | "g" | "cg" if arg.is_empty() => self.open_groups(),
-            "group" | "g" | "cg" => {
-                self.open_groups();
-                self.views.push(View::GroupDetail {
-                    name: arg,
-                    detail: None,
-                    scroll: 0,
-                });
-                self.refresh_view();
-            }
-            "brokers" | "cluster" | "b" => self.open_brokers(),
-            "ctx" | "context" | "contexts" if arg.is_empty() => self.open_contexts(),
-            "ctx" | "context" => {
-                if arg == self.context {
-                    self.say(format!("already on {arg}"));
-                } else if self.contexts.contains(&arg) {
-                    self.switch_to = Some(arg);
-                } else {
-                    self.warn(format!(
-                        "no context {arg:?}; known: {}",
-                        self.contexts.join(", ")
-                    ));
-                }
-            }
-            "describe" | "topic" => {
-                if !arg.is_empty() && !self.topics.select_name(&arg) {
-                    return self.warn(format!("no topic {arg:?} in the list"));
-                }
-                self.open_topic_detail();
-            }
-            "create" => self.open_dialog_create(),
-            "delete" => self.open_dialog_delete_topic(),
-            other => self.warn(format!(
-                "unknown command :{other}; try :{} (Tab completes)",
-                COMMANDS.join(", :")
+        let line = line.trim();
+        let (word, arg) = line
+            .split_once(char::is_whitespace)
+            .map_or((line, ""), |(w, a)| (w, a.trim()));
+        if word.is_empty() {
+            return;
+        }
+        match lookup(word) {
+            Some(cmd) => (cmd.run)(self, arg),
+            None => self.warn(format!(
+                "unknown command :{word}; try :{} (Tab completes, ? lists them)",
+                COMMANDS
+                    .iter()
+                    .map(|c| c.name)
+                    .collect::<Vec<_>>()
+                    .join(", :")
             )),
         }
+    }
+
+    fn cmd_tail(&mut self, arg: &str) {
+        let rest: Vec<&str> = arg.split_whitespace().collect();
+        let Some(topic) = rest.first() else {
+            return self.show_pane(Pane::Tail);
+        };
+        let topic = topic.to_string();
+        if let Err(e) = crate::state::topics::validate_topic_name(&topic) {
+            return self.warn(e);
+        }
+        let start = match rest[1..].join(" ") {
+            s if s.is_empty() => self.default_start,
+            s => match s.parse() {
+                Ok(st) => st,
+                Err(e) => return self.warn(format!("{e}")),
+            },
+        };
+        self.topics.select_name(&topic);
+        self.start_tail(topic, start);
+        self.show_pane(Pane::Tail);
+    }
+
+    fn cmd_from(&mut self, arg: &str) {
+        let arg = arg.split_whitespace().collect::<Vec<_>>().join(" ");
+        match arg.parse::<StartFrom>() {
+            Ok(start) => match self
+                .tail
+                .topic
+                .clone()
+                .or_else(|| self.topics.selected_name().map(String::from))
+            {
+                Some(topic) => {
+                    self.default_start = start;
+                    self.start_tail(topic, start);
+                    self.show_pane(Pane::Tail);
+                }
+                None => self.warn("no topic to tail: select one in Topics first"),
+            },
+            Err(e) => self.warn(e.to_string()),
+        }
+    }
+
+    fn cmd_format(&mut self, arg: &str) {
+        let f = match arg {
+            "auto" => Format::Auto,
+            "text" => Format::Text,
+            "json" => Format::Json,
+            "hex" => Format::Hex,
+            _ => return self.warn("format takes auto, text, json or hex"),
+        };
+        self.tail.format = f;
+        self.say(format!("format: {}", f.label()));
+    }
+
+    fn cmd_groups(&mut self, arg: &str) {
+        self.open_groups();
+        if !arg.is_empty() {
+            self.views.push(View::GroupDetail {
+                name: arg.to_string(),
+                detail: None,
+                scroll: 0,
+            });
+            self.refresh_view();
+        }
+    }
+
+    fn cmd_ctx(&mut self, arg: &str) {
+        if arg.is_empty() {
+            self.open_contexts();
+        } else if arg == self.context {
+            self.say(format!("already on {arg}"));
+        } else if self.contexts.iter().any(|c| c == arg) {
+            self.switch_to = Some(arg.to_string());
+        } else {
+            self.warn(format!(
+                "no context {arg:?}; known: {}",
+                self.contexts.join(", ")
+            ));
+        }
+    }
+
+    fn cmd_describe(&mut self, arg: &str) {
+        if !arg.is_empty() && !self.topics.select_name(arg) {
+            return self.warn(format!("no topic {arg:?} in the list"));
+        }
+        self.open_topic_detail();
     }
 
     /// Closes the views and focuses a pane.
@@ -112,32 +182,37 @@ impl App {
         self.focus_pane(p);
     }
 
-    /// Completes the command word, or the argument of `:tail`, `:describe`, `:group`, `:ctx`,
-    /// `:format`, `:from`, to the longest prefix shared by every candidate.
+    /// Completes the command word (names and aliases), or the argument of a command whose
+    /// argument kind has candidates, to the longest prefix shared by every candidate.
     pub(super) fn complete(&self, input: &str) -> String {
         let (head, word) = match input.rsplit_once(' ') {
             Some((h, w)) => (format!("{h} "), w),
             None => (String::new(), input),
         };
         let candidates: Vec<String> = match head.trim() {
-            "" => COMMANDS.iter().map(|c| c.to_string()).collect(),
-            "tail" | "describe" | "topic" => {
-                self.topics.all().iter().map(|t| t.name.clone()).collect()
-            }
-            "ctx" | "context" => self.contexts.clone(),
-            "group" | "g" | "cg" => self
-                .views
+            "" => COMMANDS
                 .iter()
-                .find_map(|v| match v {
-                    View::Groups {
-                        list: Some(Ok(l)), ..
-                    } => Some(l.iter().map(|g| g.name.clone()).collect()),
-                    _ => None,
-                })
-                .unwrap_or_default(),
-            "format" | "fmt" => ["auto", "text", "json", "hex"].map(String::from).to_vec(),
-            "from" => ["beginning", "end"].map(String::from).to_vec(),
-            _ => Vec::new(),
+                .flat_map(|c| std::iter::once(&c.name).chain(c.aliases))
+                .map(|n| n.to_string())
+                .collect(),
+            // Only the first argument completes.
+            cmd if cmd.contains(' ') => Vec::new(),
+            cmd => match lookup(cmd).map(|c| c.arg) {
+                Some(ArgKind::Topic) => self.topics.all().iter().map(|t| t.name.clone()).collect(),
+                Some(ArgKind::Context) => self.contexts.clone(),
+                Some(ArgKind::Group) => self
+                    .views
+                    .iter()
+                    .find_map(|v| match v {
+                        View::Groups {
+                            list: Some(Ok(l)), ..
+                        } => Some(l.iter().map(|g| g.name.clone()).collect()),
+                        _ => None,
+                    })
+                    .unwrap_or_default(),
+                Some(ArgKind::Choice(words)) => words.iter().map(|w| w.to_string()).collect(),
+                Some(ArgKind::Nothing | ArgKind::Text) | None => Vec::new(),
+            },
         };
         let matching: Vec<&String> = candidates.iter().filter(|c| c.starts_with(word)).collect();
         let Some(first) = matching.first() else {
@@ -186,5 +261,23 @@ impl App {
         };
         self.history_pos = Some(pos);
         self.history.get(pos).cloned()
+    }
+}
+
+impl App {
+    fn cmd_jq(&mut self, arg: &str) {
+        match self.tail.set_jq(arg) {
+            Ok(()) if arg.is_empty() => self.say("jq off"),
+            Ok(()) => {
+                self.show_pane(Pane::Tail);
+                let t = &self.tail;
+                self.say(format!(
+                    "jq: {} of {} records",
+                    t.find.matched(),
+                    t.records.len()
+                ));
+            }
+            Err(e) => self.warn(e.to_string()),
+        }
     }
 }

@@ -49,6 +49,7 @@ impl App {
             }
             Mode::Prompt { kind, input } => self.prompt_key(kind, input, key),
             Mode::Normal if self.dialog.is_some() => self.dialog_key(key),
+            Mode::Normal if self.ext_view_key(key) => {}
             Mode::Normal => {
                 let ctx = self.keys_context();
                 match keymap::lookup(ctx, &key) {
@@ -84,6 +85,9 @@ impl App {
         if let Some(dialog) = self.dialog.as_mut() {
             dialog.input_mut().push_str(&one_line());
             dialog.input_changed();
+            return;
+        }
+        if self.ext_view_paste(&text) {
             return;
         }
         if self.views.is_empty() && self.focus == Pane::Producer {
@@ -125,6 +129,11 @@ impl App {
                 match kind {
                     PromptKind::Filter => {
                         self.apply_filter(input);
+                        if self.focus == Pane::Tail {
+                            if let Some(p) = self.tail.find.problem.clone() {
+                                self.warn(p);
+                            }
+                        }
                         if self.focus == Pane::Logs
                             && !self.logs.search.is_empty()
                             && !self.logs.jump_to_match(false)
@@ -182,6 +191,10 @@ impl App {
         }
         match self.focus {
             Pane::Logs => self.logs.search = text,
+            // A bad regex while typing keeps the last good filter; the pane says why.
+            Pane::Tail => {
+                let _ = self.tail.set_query(&text);
+            }
             _ => {
                 self.topics.set_filter(text);
                 self.request_watermarks();

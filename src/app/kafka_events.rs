@@ -14,6 +14,16 @@ impl App {
                 // Every listing refreshes the counts on screen (topics come and fill up).
                 self.watermarks_asked.clear();
                 self.request_watermarks();
+                // An open topic detail is read again on the same tick (leaders and ISR change
+                // while a broker is down), keeping what it shows until the answer comes.
+                if let Some(View::TopicDetail {
+                    topic,
+                    detail: Some(_),
+                    ..
+                }) = self.views.last()
+                {
+                    self.kafka.send(KafkaCommand::TopicDetail(topic.clone()));
+                }
                 if let Some(t) = self.pending_topic.take() {
                     if !self.topics.select_name(&t) {
                         self.warn(format!(

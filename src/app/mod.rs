@@ -21,14 +21,15 @@ use crate::model::ProduceRequest;
 use crate::model::StartFrom;
 use crate::state::logs::LogsState;
 use crate::state::producer::{Draft, Field, ProduceStatus, ProducerState};
-use crate::state::tail::{TailState, TailStatus, TimeFormat};
+use crate::state::tail::{FindMode, TailState, TailStatus, TimeFormat};
 use crate::state::topics::TopicsState;
 use crate::state::views::{Dialog, View};
 use crate::state::Pane;
 use crate::theme::Theme;
 use crate::ui;
 
-mod command;
+pub mod command;
+mod connect;
 mod input;
 mod kafka_events;
 mod record;
@@ -165,6 +166,11 @@ pub struct App {
     /// When watermarks were last asked for, per topic: only rows on screen are fetched.
     watermarks_asked: HashMap<String, Instant>,
     kafka: KafkaHandle,
+    /// The Connect and Streams tasks (`:connect`, `:streams`).
+    pub connect: crate::connect::ConnectHandle,
+    pub streams: crate::streams::StreamsHandle,
+    /// Whether any Streams topology description is configured (`streams_topology`).
+    pub streams_topology_configured: bool,
 }
 
 impl App {
@@ -206,6 +212,9 @@ impl App {
             history_pos: None,
             watermarks_asked: HashMap::new(),
             kafka,
+            connect: crate::connect::ConnectHandle::none(),
+            streams: crate::streams::StreamsHandle::none(),
+            streams_topology_configured: false,
         }
     }
 
@@ -218,6 +227,8 @@ impl App {
                 View::GroupDetail { .. } => Context::GroupView,
                 View::Brokers { .. } => Context::BrokersView,
                 View::Contexts { .. } => Context::ContextsView,
+                // Their own keys come first (app/connect.rs); `:`, `?`, `q` fall through.
+                View::Connect(_) | View::Streams(_) => Context::BrokersView,
             };
         }
         match self.focus {
@@ -278,6 +289,8 @@ impl App {
             }
             Event::Log(LogEvent::Status { source, text }) => self.logs.set_status(source, text),
             Event::Schema(e) => self.handle_schema(e),
+            Event::Connect(e) => self.handle_connect(e),
+            Event::Streams(e) => self.handle_streams(e),
         }
         true
     }
@@ -314,7 +327,17 @@ impl App {
                     Pane::Logs => self.logs.search.clone(),
                     _ => self.topics.filter.clone(),
                 };
-                if matches!(self.focus, Pane::Topics | Pane::Logs) {
+                let input = match self.focus {
+                    Pane::Tail => self
+                        .tail
+                        .find
+                        .query
+                        .as_ref()
+                        .map(|q| q.text.clone())
+                        .unwrap_or_default(),
+                    _ => input,
+                };
+                if matches!(self.focus, Pane::Topics | Pane::Logs | Pane::Tail) {
                     self.mode = Mode::Prompt {
                         kind: PromptKind::Filter,
                         input,
@@ -334,7 +357,7 @@ impl App {
             }
             Action::Top => match self.focus {
                 Pane::Topics => self.topics.top(),
-                Pane::Tail => self.tail.scroll.top(self.tail.records.first_seq()),
+                Pane::Tail => self.tail.scroll.top(self.tail.view_bounds().0),
                 Pane::Logs => {
                     if let Some(s) = self.logs.current_mut() {
                         s.scroll.top(s.lines.first_seq());
@@ -354,7 +377,7 @@ impl App {
             },
             Action::ToggleFollow => match self.focus {
                 Pane::Tail => {
-                    let (first, end) = (self.tail.records.first_seq(), self.tail.records.end_seq());
+                    let (first, end) = self.tail.view_bounds();
                     let s = &mut self.tail.scroll;
                     if s.follow {
                         s.selected = end.saturating_sub(1).max(first);
@@ -387,7 +410,7 @@ impl App {
                 Pane::Tail if self.tail.selected().is_some() => {
                     if self.tail.scroll.follow {
                         // Opening a record pins it, so new arrivals do not swap it out.
-                        self.tail.scroll.selected = self.tail.records.end_seq() - 1;
+                        self.tail.scroll.selected = self.tail.view_bounds().1 - 1;
                         self.tail.scroll.follow = false;
                     }
                     self.tail.detail = true;
@@ -428,9 +451,31 @@ impl App {
                 };
             }
             Action::ClearTail => {
-                self.tail.records.clear();
-                self.tail.scroll = Default::default();
-                self.say("tail buffer cleared");
+                let n = self.tail.clear();
+                self.say(format!(
+                    "tail buffer cleared ({n} records): u brings them back"
+                ));
+            }
+            Action::UndoClear => {
+                if self.tail.undo_clear() {
+                    self.say(format!("{} records back", self.tail.records.len()));
+                } else {
+                    self.say("nothing to undo");
+                }
+            }
+            Action::ToggleFindMode => {
+                let mode = self.tail.toggle_mode();
+                self.say(match mode {
+                    FindMode::Hide => "filter hides what does not match",
+                    FindMode::Highlight => "filter highlights matches: n/N jump",
+                });
+            }
+            Action::SearchNext | Action::SearchPrev if self.focus == Pane::Tail => {
+                if !self.tail.find.active() {
+                    self.warn("no filter: press / to filter the tail");
+                } else if !self.tail.jump(action == Action::SearchNext) {
+                    self.warn("no more matches");
+                }
             }
             Action::NextSource => self.logs.next_source(),
             Action::PrevSource => self.logs.prev_source(),
@@ -507,6 +552,10 @@ impl App {
             self.producer.editing = false;
         } else if self.focus == Pane::Tail && self.tail.detail {
             self.tail.detail = false;
+        } else if self.focus == Pane::Tail && self.tail.find.active() {
+            self.tail.find.jq = None;
+            let _ = self.tail.set_query("");
+            self.say("filter cleared");
         } else if self.focus == Pane::Topics && !self.topics.filter.is_empty() {
             self.topics.set_filter(String::new());
         } else if self.focus == Pane::Logs && !self.logs.search.is_empty() {

@@ -107,6 +107,18 @@ impl App {
                 *overview = None;
                 KafkaCommand::Overview
             }
+            Some(View::Connect(_)) => {
+                self.connect.send(crate::connect::ConnectCommand::Refresh);
+                self.connect
+                    .send(crate::connect::ConnectCommand::Watch(true));
+                return;
+            }
+            Some(View::Streams(_)) => {
+                self.streams.send(crate::streams::StreamsCommand::Refresh);
+                self.streams
+                    .send(crate::streams::StreamsCommand::Watch(true));
+                return;
+            }
             Some(View::Contexts { .. }) | None => return,
         };
         self.kafka.send(cmd);
@@ -143,6 +155,12 @@ impl App {
                     .clamp(0, names.len().saturating_sub(1) as i64)
                     as usize;
             }
+            Some(View::Connect(v)) if v.detail => {
+                v.detail_scroll =
+                    (i64::from(v.detail_scroll) + delta).clamp(0, i64::from(max)) as u16;
+            }
+            Some(View::Connect(v)) => v.move_by(delta),
+            Some(View::Streams(v)) => v.move_topic(delta),
             Some(View::Brokers { .. }) => {}
         }
         true

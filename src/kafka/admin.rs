@@ -10,8 +10,8 @@ use rdkafka::metadata::{MetadataPartition, MetadataTopic};
 use super::client::UiContext;
 use super::ffi;
 use crate::model::{
-    BrokerView, ClusterOverview, ClusterSnapshot, ConfigItem, PartitionDetail, PartitionInfo,
-    TopicDetail, TopicInfo, TopicWatermarks,
+    BrokerView, ClusterOverview, ClusterSnapshot, ConfigItem, Controller, PartitionDetail,
+    PartitionInfo, TopicDetail, TopicInfo, TopicWatermarks,
 };
 
 const TIMEOUT: Duration = Duration::from_secs(10);
@@ -479,19 +479,45 @@ pub fn add_partitions(
     ffi::admin::create_partitions(meta.client(), name, total, ADMIN_TIMEOUT).map_err(shown)
 }
 
-pub fn overview(client: &BaseConsumer<UiContext>) -> Result<ClusterOverview, String> {
+/// The cluster view: brokers with their racks and the controller from DescribeCluster (Kafka
+/// 2.8+), the counts from Metadata. Brokers without DescribeCluster (and the embedded broker)
+/// get the Metadata answer, without racks.
+pub fn overview(
+    client: &BaseConsumer<UiContext>,
+    embedded: bool,
+) -> Result<ClusterOverview, String> {
     let md = client
         .fetch_metadata(None, TIMEOUT)
         .map_err(describe_error)?;
-    let mut brokers: Vec<BrokerView> = md
-        .brokers()
-        .iter()
-        .map(|b| BrokerView {
-            id: b.id(),
-            host: b.host().to_string(),
-            port: b.port(),
-        })
-        .collect();
+    let described = if embedded {
+        None
+    } else {
+        ffi::admin::describe_cluster(client.client(), Duration::from_secs(5))
+            .inspect_err(|e| tracing::info!("DescribeCluster: {e}"))
+            .ok()
+    };
+    let mut brokers: Vec<BrokerView> = match &described {
+        Some(d) if !d.nodes.is_empty() => d
+            .nodes
+            .iter()
+            .map(|n| BrokerView {
+                id: n.id,
+                host: n.host.clone(),
+                port: i32::from(n.port),
+                rack: n.rack.clone(),
+            })
+            .collect(),
+        _ => md
+            .brokers()
+            .iter()
+            .map(|b| BrokerView {
+                id: b.id(),
+                host: b.host().to_string(),
+                port: b.port(),
+                rack: None,
+            })
+            .collect(),
+    };
     brokers.sort_by_key(|b| b.id);
     let partitions = md.topics().iter().map(|t| t.partitions().len()).sum();
     let under_replicated = md
@@ -500,12 +526,43 @@ pub fn overview(client: &BaseConsumer<UiContext>) -> Result<ClusterOverview, Str
         .flat_map(|t| t.partitions())
         .filter(|p| p.isr().len() < p.replicas().len())
         .count();
+    let said = match &described {
+        Some(d) => d.controller,
+        None => ffi::controller_id(client.client(), 5000),
+    };
+    let controller = match (
+        embedded,
+        brokers.first().and_then(|b| is_kraft(client, b.id)),
+        said,
+    ) {
+        (true, _, _) => Controller::Embedded,
+        (false, Some(true), _) => Controller::Kraft,
+        (false, Some(false), Some(id)) => Controller::Broker(id),
+        (false, None, Some(id)) => Controller::Unsure(id),
+        (false, _, None) => Controller::NotReported,
+    };
     Ok(ClusterOverview {
-        cluster_id: client.client().fetch_cluster_id(Duration::from_secs(5)),
-        controller: ffi::controller_id(client.client(), 5000),
+        cluster_id: match described.and_then(|d| d.cluster_id) {
+            Some(id) => Some(id),
+            None => client.client().fetch_cluster_id(Duration::from_secs(5)),
+        },
+        controller,
         brokers,
         topics: md.topics().len(),
         partitions,
         under_replicated,
     })
+}
+
+/// Whether broker `id` runs in KRaft mode: its `process.roles` is set (empty in ZooKeeper
+/// mode); `None` when the user may not describe the broker's configs.
+fn is_kraft(client: &BaseConsumer<UiContext>, id: i32) -> Option<bool> {
+    let entries = ffi::admin::describe_broker_configs(client.client(), id, Duration::from_secs(5))
+        .inspect_err(|e| tracing::info!("broker {id} configs: {e}"))
+        .ok()?;
+    Some(
+        entries.iter().any(|e| {
+            e.name == "process.roles" && e.value.as_deref().is_some_and(|v| !v.is_empty())
+        }),
+    )
 }

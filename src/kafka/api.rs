@@ -40,8 +40,10 @@ pub enum KafkaCommand {
     },
     CreateTopic {
         name: String,
-        partitions: i32,
-        replication: i32,
+        /// `None`: the brokers' default (`num.partitions`, `default.replication.factor`), as
+        /// `kafka-topics --create` without the flag.
+        partitions: Option<i32>,
+        replication: Option<i32>,
         configs: Vec<(String, String)>,
     },
     DeleteTopic(String),

@@ -93,8 +93,10 @@ fn width_disputed(c: char) -> bool {
 enum Prev {
     /// The start of the text (or of a line).
     Nothing,
-    /// A character drawn as itself: combining marks may sit on it.
-    Drawn(char),
+    /// A character drawn as itself: combining marks may sit on it. The offset is where, in
+    /// the text drawn so far, its cluster starts (the last character wider than 0 columns,
+    /// before the marks on it): the context unicode-width's ligature rules look at.
+    Drawn(usize),
     /// A stand-in (`<U+…>`, `␛`): a mark after it would sit on its last symbol.
     StandIn,
 }
@@ -114,8 +116,9 @@ enum Shown {
 /// it cannot act on the terminal (controls, bidi) and the cells a terminal gives it are the
 /// cells unicode-width (and so ratatui's layout) gives it; everything else becomes a visible
 /// stand-in. Combining marks stay (é as e + U+0301 must look right) when they sit on a
-/// character drawn as itself: both sides count them 0 columns then.
-fn shown_as(c: char, prev: Prev) -> Shown {
+/// character drawn as itself: both sides count them 0 columns then. `drawn` is the text drawn
+/// so far on the line (what `prev` points into).
+fn shown_as(c: char, prev: Prev, drawn: &str) -> Shown {
     use unicode_properties::{GeneralCategory as G, UnicodeGeneralCategory};
     use unicode_width::{UnicodeWidthChar, UnicodeWidthStr};
     match c {
@@ -167,28 +170,42 @@ fn shown_as(c: char, prev: Prev) -> Shown {
             Shown::Code
         };
     }
-    // An emoji modifier (skin tone) joins the emoji before it: 2 columns together for
-    // unicode-width, 4 in tmux. Alone it is an emoji of its own, 2 columns everywhere.
-    if let Prev::Drawn(base) = prev {
-        if ('\u{1F3FB}'..='\u{1F3FF}').contains(&c) {
-            let mut pair = [0u8; 8];
-            let n = base.encode_utf8(&mut pair).len();
-            let n = n + c.encode_utf8(&mut pair[n..]).len();
-            let together = std::str::from_utf8(&pair[..n]).map_or(0, UnicodeWidthStr::width);
-            if together != base.width().unwrap_or(0) + width {
-                return Shown::Code;
-            }
+    // unicode-width's ligature rules count some sequences narrower than their characters:
+    // an emoji and its skin tone (2 columns together, 4 in tmux), a Khmer consonant after a
+    // coeng sign (ក្ក: 1 column, 2 in tmux), Arabic lam-alef even with marks between them
+    // (لا: 1, 2 in tmux), Lisu tone letters (ꓸꓼ: 1, 2 in tmux). tmux (like glibc's wcwidth)
+    // adds up the characters, so the character completing such a sequence is shown by its
+    // code: both sides then count every column alike. Only characters wider than 0 columns
+    // complete one, and the cluster is short, so this stays linear in the text.
+    if let Prev::Drawn(start) = prev {
+        let cluster = drawn.get(start..).unwrap_or("");
+        let mut joined = String::with_capacity(cluster.len() + c.len_utf8());
+        joined.push_str(cluster);
+        joined.push(c);
+        if joined.width() != cluster.width() + width {
+            return Shown::Code;
         }
     }
     Shown::AsIs
 }
 
+/// Where the cluster of `c`, just drawn as itself at `at` after `prev`, starts: a mark
+/// stays in the cluster of its base.
+fn cluster_start(c: char, at: usize, prev: Prev) -> usize {
+    use unicode_width::UnicodeWidthChar;
+    match prev {
+        Prev::Drawn(start) if c.width() == Some(0) => start,
+        _ => at,
+    }
+}
+
 /// Appends `c` as it is shown after `prev`; returns what now precedes the next character.
 fn push_shown(out: &mut String, c: char, prev: Prev) -> Prev {
-    match shown_as(c, prev) {
+    match shown_as(c, prev, out) {
         Shown::AsIs => {
+            let start = cluster_start(c, out.len(), prev);
             out.push(c);
-            Prev::Drawn(c)
+            Prev::Drawn(start)
         }
         Shown::Picture(p) => {
             out.push(p);
@@ -205,11 +222,12 @@ fn push_shown(out: &mut String, c: char, prev: Prev) -> Prev {
 /// drawn as itself (editors show an escaped copy then).
 pub fn needs_escaping(text: &str) -> bool {
     let mut prev = Prev::Nothing;
-    for c in text.chars() {
-        if shown_as(c, prev) != Shown::AsIs {
+    for (at, c) in text.char_indices() {
+        // Everything before `at` was drawn as itself: the text is what was drawn.
+        if shown_as(c, prev, &text[..at]) != Shown::AsIs {
             return true;
         }
-        prev = Prev::Drawn(c);
+        prev = Prev::Drawn(cluster_start(c, at, prev));
     }
     false
 }
@@ -224,7 +242,7 @@ pub fn scrub_symbol(symbol: &str) -> Option<String> {
     let mut chars = symbol.chars();
     if let (Some(c), None) = (chars.next(), chars.next()) {
         // One character, the common cell: no context to look at.
-        return match shown_as(c, Prev::Nothing) {
+        return match shown_as(c, Prev::Nothing, "") {
             Shown::AsIs => None,
             Shown::Picture(p) => Some(p.to_string()),
             Shown::Code => Some("\u{fffd}".repeat(symbol.width().max(1))),
@@ -255,8 +273,8 @@ pub fn sanitize_lines(s: &str) -> Vec<String> {
             let mut prev = Prev::Nothing;
             for c in line.chars() {
                 if c == '\t' {
+                    prev = Prev::Drawn(out.len() + 3);
                     out.push_str("    ");
-                    prev = Prev::Drawn(' ');
                 } else {
                     prev = push_shown(&mut out, c, prev);
                 }
@@ -523,9 +541,9 @@ fn json_string(literal: &str) -> String {
     let mut out = String::with_capacity(literal.len());
     let mut prev = Prev::Nothing;
     for c in literal.chars() {
-        if shown_as(c, prev) == Shown::AsIs {
+        if shown_as(c, prev, &out) == Shown::AsIs {
+            prev = Prev::Drawn(cluster_start(c, out.len(), prev));
             out.push(c);
-            prev = Prev::Drawn(c);
         } else {
             let mut units = [0u16; 2];
             for u in c.encode_utf16(&mut units) {
@@ -632,6 +650,50 @@ mod tests {
         assert_eq!(scrub_symbol("e\u{301}"), None);
         assert_eq!(scrub_symbol("日"), None);
         assert_eq!(scrub_symbol(" "), None);
+    }
+
+    #[test]
+    fn ligatures_unicode_width_narrows_are_shown_apart() {
+        // Found by proptest: Khmer consonant + coeng + consonant is 1 column to unicode-width
+        // (and so to ratatui's layout) and 2 in tmux 3.3a (cursor read back after printing
+        // it); so are Arabic lam-alef (with or without a mark between) and Lisu tone letters.
+        let cases = [
+            ("\u{1780}\u{17D2}\u{1780}", "\u{1780}\u{17D2}<U+1780>"),
+            (
+                "\u{1780}\u{17D2}\u{1780}\u{600}",
+                "\u{1780}\u{17D2}<U+1780><U+0600>",
+            ),
+            ("\u{644}\u{627}", "\u{644}<U+0627>"),
+            ("\u{644}\u{64E}\u{627}", "\u{644}\u{64E}<U+0627>"),
+            ("\u{A4F8}\u{A4FC}", "\u{A4F8}<U+A4FC>"),
+        ];
+        for (text, shown) in cases {
+            assert_eq!(sanitize_inline(text), shown);
+            assert_eq!(sanitize_lines(text), vec![shown.to_string()]);
+            assert!(needs_escaping(text), "{text:?}");
+        }
+        // A coeng before a character it does not join, and a lone lam, are plain text.
+        for text in [
+            "\u{1780}\u{17D2}",
+            "\u{1780}\u{17D2}a",
+            "\u{644}b",
+            "\u{627}\u{644}",
+        ] {
+            assert_eq!(sanitize_inline(text), text);
+            assert!(!needs_escaping(text), "{text:?}");
+        }
+    }
+
+    #[test]
+    fn a_cell_holding_a_ligature_is_scrubbed_to_its_laid_out_width() {
+        use unicode_width::UnicodeWidthStr;
+        // ratatui lays the grapheme ក្ក out in 1 cell; tmux would draw it in 2.
+        let g = "\u{1780}\u{17D2}\u{1780}";
+        assert_eq!(g.width(), 1);
+        assert_eq!(scrub_symbol(g).as_deref(), Some("\u{fffd}"));
+        assert_eq!(scrub_symbol("\u{600}").as_deref(), Some("\u{fffd}"));
+        // The grapheme as its own characters: kept (1 + 0 columns both ways).
+        assert_eq!(scrub_symbol("\u{1780}\u{17D2}"), None);
     }
 
     #[test]

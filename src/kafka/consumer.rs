@@ -114,6 +114,17 @@ pub fn consumer_config(settings: &ClientSettings) -> rdkafka::ClientConfig {
     cfg
 }
 
+/// Whether the metadata refuses `topic` to this user (an ACL), rather than not knowing it.
+fn topic_denied(md: &rdkafka::metadata::Metadata, topic: &str) -> bool {
+    md.topics().iter().any(|t| {
+        t.name() == topic
+            && t.error()
+                == Some(
+                    rdkafka::types::RDKafkaRespErr::RD_KAFKA_RESP_ERR_TOPIC_AUTHORIZATION_FAILED,
+                )
+    })
+}
+
 fn status(tx: &EventSender, generation: u64, status: String, error: bool) {
     let _ = tx.blocking_send(KafkaEvent::TailStatus {
         generation,
@@ -170,6 +181,20 @@ fn assign<'c>(
             return None;
         }
         match consumer.fetch_metadata(Some(&req.topic), Duration::from_secs(5)) {
+            // Kafka answers TOPIC_AUTHORIZATION_FAILED for a topic the user may not describe:
+            // it may well exist, and waiting for it would never end. The tail stops here.
+            Ok(md) if topic_denied(&md, &req.topic) => {
+                status(
+                    tx,
+                    req.generation,
+                    format!(
+                        "not authorized to read topic {:?} (TopicAuthorizationFailed): this user needs Describe and Read on it; not tailing",
+                        req.topic
+                    ),
+                    true,
+                );
+                return None;
+            }
             Ok(md) => match admin::usable_in(&md, &req.topic) {
                 Some((ids, anomaly)) if !ids.is_empty() => break (ids, anomaly),
                 Some((_, Some(anomaly))) => {

@@ -6,7 +6,8 @@
 //! - queue lengths, so that the threads serving a client's log, error and statistics events
 //!   poll without waiting while events are queued, and wait elsewhere otherwise;
 //! - the admin API ([`admin`]): rdkafka 0.39 drops the broker's error message from every admin
-//!   result, keeping only the code, and has no IncrementalAlterConfigs.
+//!   result, keeping only the code, and has no IncrementalAlterConfigs, DescribeCluster (racks,
+//!   the controller) or DescribeConsumerGroups (the only way to see a KIP-848 group).
 #![allow(unsafe_code)]
 
 use std::ffi::CString;
@@ -500,7 +501,32 @@ pub mod admin {
         timeout: Duration,
     ) -> Result<Vec<Entry>, AdminFailure> {
         let ctopic = cstring(topic)?;
-        let res = topic_resource(&ctopic)?;
+        describe_configs(client, topic_resource(&ctopic)?, timeout)
+    }
+
+    /// The configs of broker `id` (its `process.roles` tells KRaft from ZooKeeper mode).
+    pub fn describe_broker_configs<C: ClientContext>(
+        client: &Client<C>,
+        id: i32,
+        timeout: Duration,
+    ) -> Result<Vec<Entry>, AdminFailure> {
+        let cid = cstring(&id.to_string())?;
+        // SAFETY: librdkafka copies the name.
+        let res = NonNull::new(unsafe {
+            rd::rd_kafka_ConfigResource_new(
+                rd::rd_kafka_ResourceType_t::RD_KAFKA_RESOURCE_BROKER,
+                cid.as_ptr(),
+            )
+        })
+        .ok_or_else(|| AdminFailure::local("librdkafka refused the config resource"))?;
+        describe_configs(client, res, timeout)
+    }
+
+    fn describe_configs<C: ClientContext>(
+        client: &Client<C>,
+        res: NonNull<rd::rd_kafka_ConfigResource_t>,
+        timeout: Duration,
+    ) -> Result<Vec<Entry>, AdminFailure> {
         let mut res_ptr = res.as_ptr();
         call(
             client,
@@ -627,6 +653,235 @@ pub mod admin {
                 let mut n = 0;
                 let resources = rd::rd_kafka_AlterConfigs_result_resources(result, &mut n);
                 first_resource(resources, n).map(|_| ())
+            },
+        )
+    }
+
+    /// One broker as DescribeCluster answers it.
+    #[derive(Debug, Clone, PartialEq, Eq)]
+    pub struct Node {
+        pub id: i32,
+        pub host: String,
+        pub port: u16,
+        pub rack: Option<String>,
+    }
+
+    /// The DescribeCluster answer. Its controller is the real one in ZooKeeper mode only: in
+    /// KRaft brokers answer with a random live broker (clients cannot reach the controllers).
+    #[derive(Debug, Clone, PartialEq, Eq)]
+    pub struct Cluster {
+        pub cluster_id: Option<String>,
+        pub controller: Option<i32>,
+        pub nodes: Vec<Node>,
+    }
+
+    /// # Safety
+    /// `n` is a live node.
+    unsafe fn node(n: *const rd::rd_kafka_Node_t) -> Node {
+        Node {
+            id: rd::rd_kafka_Node_id(n),
+            host: text(rd::rd_kafka_Node_host(n)).unwrap_or_default(),
+            port: rd::rd_kafka_Node_port(n),
+            rack: text(rd::rd_kafka_Node_rack(n)).filter(|r| !r.is_empty()),
+        }
+    }
+
+    pub fn describe_cluster<C: ClientContext>(
+        client: &Client<C>,
+        timeout: Duration,
+    ) -> Result<Cluster, AdminFailure> {
+        call(
+            client,
+            rd::rd_kafka_admin_op_t::RD_KAFKA_ADMIN_OP_DESCRIBECLUSTER,
+            timeout,
+            // SAFETY (both closures): the nodes and strings belong to the event and are
+            // copied before it is released.
+            |rk, o, q| unsafe { rd::rd_kafka_DescribeCluster(rk, o, q) },
+            |ev| unsafe {
+                let res = rd::rd_kafka_event_DescribeCluster_result(ev);
+                if res.is_null() {
+                    return Err(AdminFailure::local("the broker gave no answer"));
+                }
+                let mut n = 0;
+                let nodes = rd::rd_kafka_DescribeCluster_result_nodes(res, &mut n);
+                let nodes = if nodes.is_null() {
+                    Vec::new()
+                } else {
+                    (0..n).map(|i| node(*nodes.add(i))).collect()
+                };
+                let ctl = rd::rd_kafka_DescribeCluster_result_controller(res);
+                Ok(Cluster {
+                    cluster_id: text(rd::rd_kafka_DescribeCluster_result_cluster_id(res)),
+                    controller: (!ctl.is_null())
+                        .then(|| rd::rd_kafka_Node_id(ctl))
+                        .filter(|id| *id >= 0),
+                    nodes,
+                })
+            },
+        )
+    }
+
+    /// Which rebalance protocol a group uses (ListGroups v5, Kafka 3.8+; `Unknown` before).
+    #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+    pub enum GroupType {
+        Unknown,
+        /// KIP-848's consumer protocol: the classic DescribeGroups calls these Dead.
+        Consumer,
+        Classic,
+    }
+
+    /// Every group's name and type (ListConsumerGroups). Groups that some coordinator could not
+    /// list are left out: the caller keeps what the classic listing says of them.
+    pub fn list_group_types<C: ClientContext>(
+        client: &Client<C>,
+        timeout: Duration,
+    ) -> Result<Vec<(String, GroupType)>, AdminFailure> {
+        use rd::rd_kafka_consumer_group_type_t as T;
+        call(
+            client,
+            rd::rd_kafka_admin_op_t::RD_KAFKA_ADMIN_OP_LISTCONSUMERGROUPS,
+            timeout,
+            // SAFETY (both closures): the listings belong to the event and are copied before
+            // it is released.
+            |rk, o, q| unsafe { rd::rd_kafka_ListConsumerGroups(rk, o, q) },
+            |ev| unsafe {
+                let res = rd::rd_kafka_event_ListConsumerGroups_result(ev);
+                if res.is_null() {
+                    return Err(AdminFailure::local("the broker gave no answer"));
+                }
+                let mut n = 0;
+                let valid = rd::rd_kafka_ListConsumerGroups_result_valid(res, &mut n);
+                let mut out = Vec::with_capacity(n);
+                for i in 0..n {
+                    if valid.is_null() {
+                        break;
+                    }
+                    let g = *valid.add(i);
+                    let kind = match rd::rd_kafka_ConsumerGroupListing_type(g) {
+                        T::RD_KAFKA_CONSUMER_GROUP_TYPE_CONSUMER => GroupType::Consumer,
+                        T::RD_KAFKA_CONSUMER_GROUP_TYPE_CLASSIC => GroupType::Classic,
+                        _ => GroupType::Unknown,
+                    };
+                    out.push((
+                        text(rd::rd_kafka_ConsumerGroupListing_group_id(g)).unwrap_or_default(),
+                        kind,
+                    ));
+                }
+                Ok(out)
+            },
+        )
+    }
+
+    /// One group as DescribeConsumerGroups answers it.
+    #[derive(Debug, Clone, PartialEq, Eq)]
+    pub struct GroupDescription {
+        pub name: String,
+        pub state: String,
+        pub kind: GroupType,
+        pub members: Vec<crate::model::Member>,
+    }
+
+    /// Describes `groups` with ConsumerGroupDescribe (KIP-848 groups) or, for classic groups,
+    /// DescribeGroups: librdkafka picks. Each group's own failure is its own `Err` (a classic
+    /// group of another protocol type, Connect's say, is refused: "not a consumer group").
+    #[allow(clippy::type_complexity)]
+    pub fn describe_consumer_groups<C: ClientContext>(
+        client: &Client<C>,
+        groups: &[String],
+        timeout: Duration,
+    ) -> Result<Vec<(String, Result<GroupDescription, AdminFailure>)>, AdminFailure> {
+        use rd::rd_kafka_consumer_group_type_t as T;
+        let names: Vec<CString> = groups
+            .iter()
+            .map(|g| cstring(g))
+            .collect::<Result<_, _>>()?;
+        let mut ptrs: Vec<*const c_char> = names.iter().map(|c| c.as_ptr()).collect();
+        call(
+            client,
+            rd::rd_kafka_admin_op_t::RD_KAFKA_ADMIN_OP_DESCRIBECONSUMERGROUPS,
+            timeout,
+            // SAFETY (both closures): the names live until submit (librdkafka copies them);
+            // descriptions, members and their strings belong to the event and are copied
+            // before it is released.
+            |rk, o, q| unsafe {
+                rd::rd_kafka_DescribeConsumerGroups(rk, ptrs.as_mut_ptr(), ptrs.len(), o, q)
+            },
+            |ev| unsafe {
+                let res = rd::rd_kafka_event_DescribeConsumerGroups_result(ev);
+                if res.is_null() {
+                    return Err(AdminFailure::local("the broker gave no answer"));
+                }
+                let mut n = 0;
+                let descs = rd::rd_kafka_DescribeConsumerGroups_result_groups(res, &mut n);
+                let mut out = Vec::with_capacity(n);
+                for i in 0..n {
+                    if descs.is_null() {
+                        break;
+                    }
+                    let d = *descs.add(i);
+                    let name =
+                        text(rd::rd_kafka_ConsumerGroupDescription_group_id(d)).unwrap_or_default();
+                    let e = rd::rd_kafka_ConsumerGroupDescription_error(d);
+                    if !e.is_null() {
+                        let f = failure(
+                            rd::rd_kafka_error_code(e),
+                            text(rd::rd_kafka_error_string(e)),
+                        );
+                        out.push((name, Err(f)));
+                        continue;
+                    }
+                    let state = text(rd::rd_kafka_consumer_group_state_name(
+                        rd::rd_kafka_ConsumerGroupDescription_state(d),
+                    ))
+                    .unwrap_or_default();
+                    let kind = match rd::rd_kafka_ConsumerGroupDescription_type(d) {
+                        T::RD_KAFKA_CONSUMER_GROUP_TYPE_CONSUMER => GroupType::Consumer,
+                        T::RD_KAFKA_CONSUMER_GROUP_TYPE_CLASSIC => GroupType::Classic,
+                        _ => GroupType::Unknown,
+                    };
+                    let mut members = Vec::new();
+                    for m in 0..rd::rd_kafka_ConsumerGroupDescription_member_count(d) {
+                        let m = rd::rd_kafka_ConsumerGroupDescription_member(d, m);
+                        if m.is_null() {
+                            continue;
+                        }
+                        let mut assignment = std::collections::BTreeMap::<String, Vec<i32>>::new();
+                        let a = rd::rd_kafka_MemberDescription_assignment(m);
+                        let list = if a.is_null() {
+                            std::ptr::null()
+                        } else {
+                            rd::rd_kafka_MemberAssignment_partitions(a)
+                        };
+                        if !list.is_null() && !(*list).elems.is_null() {
+                            for k in 0..usize::try_from((*list).cnt).unwrap_or(0) {
+                                let tp = &*(*list).elems.add(k);
+                                let topic = text(tp.topic).unwrap_or_default();
+                                assignment.entry(topic).or_default().push(tp.partition);
+                            }
+                        }
+                        for parts in assignment.values_mut() {
+                            parts.sort_unstable();
+                        }
+                        members.push(crate::model::Member {
+                            id: text(rd::rd_kafka_MemberDescription_consumer_id(m))
+                                .unwrap_or_default(),
+                            client_id: text(rd::rd_kafka_MemberDescription_client_id(m))
+                                .unwrap_or_default(),
+                            host: text(rd::rd_kafka_MemberDescription_host(m)).unwrap_or_default(),
+                            assignment,
+                        });
+                    }
+                    out.push((
+                        name.clone(),
+                        Ok(GroupDescription {
+                            name,
+                            state,
+                            kind,
+                            members,
+                        }),
+                    ));
+                }
+                Ok(out)
             },
         )
     }

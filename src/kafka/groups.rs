@@ -10,6 +10,7 @@ use rdkafka::{Offset, TopicPartitionList};
 use super::admin::{partition_watermarks, usable_map};
 use super::client::{ClientSettings, UiContext};
 use super::consumer::create_consumer;
+use super::ffi::admin::{self as ffi, GroupType};
 use crate::model::{lag, GroupDetail, GroupSummary, Member, PartitionLag, ResetPlan, ResetTo};
 
 const TIMEOUT: Duration = Duration::from_secs(10);
@@ -33,21 +34,26 @@ pub fn decode_assignment(bytes: &[u8]) -> Option<BTreeMap<String, Vec<i32>>> {
     Some(out)
 }
 
-struct Reader<'a> {
+/// A big-endian reader over the consumer protocol's bytes (assignments here, subscriptions in
+/// `streams::protocol`); every read is bounds-checked and says `None` past the end.
+pub(crate) struct Reader<'a> {
     b: &'a [u8],
     pos: usize,
 }
 
 impl<'a> Reader<'a> {
-    fn take(&mut self, n: usize) -> Option<&'a [u8]> {
+    pub(crate) fn new(b: &'a [u8]) -> Self {
+        Reader { b, pos: 0 }
+    }
+    pub(crate) fn take(&mut self, n: usize) -> Option<&'a [u8]> {
         let s = self.b.get(self.pos..self.pos.checked_add(n)?)?;
         self.pos += n;
         Some(s)
     }
-    fn i16(&mut self) -> Option<i16> {
+    pub(crate) fn i16(&mut self) -> Option<i16> {
         Some(i16::from_be_bytes(self.take(2)?.try_into().ok()?))
     }
-    fn i32(&mut self) -> Option<i32> {
+    pub(crate) fn i32(&mut self) -> Option<i32> {
         Some(i32::from_be_bytes(self.take(4)?.try_into().ok()?))
     }
 }
@@ -68,20 +74,60 @@ pub fn list_groups(client: &BaseConsumer<UiContext>) -> Result<Vec<GroupSummary>
             members: g.members().len(),
         })
         .collect();
+    // The classic listing calls every KIP-848 group (`group.protocol=consumer`) Dead with no
+    // members: those are described again with ConsumerGroupDescribe. Brokers older than
+    // Kafka 3.8 cannot say a group's type, and have no such groups.
+    let new_protocol: Vec<String> = ffi::list_group_types(client.client(), TIMEOUT)
+        .unwrap_or_else(|e| {
+            tracing::info!("ListConsumerGroups: {e}");
+            Vec::new()
+        })
+        .into_iter()
+        .filter(|(_, kind)| *kind == GroupType::Consumer)
+        .map(|(name, _)| name)
+        .collect();
+    if !new_protocol.is_empty() {
+        let described = ffi::describe_consumer_groups(client.client(), &new_protocol, TIMEOUT)
+            .map_err(|e| format!("describing the consumer-protocol groups: {e}"))?;
+        for (name, d) in described {
+            let summary = match d {
+                Ok(d) => GroupSummary {
+                    name: d.name,
+                    state: d.state,
+                    protocol_type: "consumer".into(),
+                    members: d.members.len(),
+                },
+                Err(e) => GroupSummary {
+                    name: name.clone(),
+                    state: format!("? ({e})"),
+                    protocol_type: "consumer".into(),
+                    members: 0,
+                },
+            };
+            match groups.iter_mut().find(|g| g.name == name) {
+                Some(g) => *g = summary,
+                None => groups.push(summary),
+            }
+        }
+    }
     groups.sort_by(|a, b| a.name.cmp(&b.name));
     Ok(groups)
 }
 
-/// Members, committed offsets and lag of one group. Committed offsets are read before end
-/// offsets, so a record produced in between can only make lag look larger, never negative.
-pub fn describe_group(
-    settings: &ClientSettings,
+/// A group's state and members: DescribeConsumerGroups first (it speaks ConsumerGroupDescribe
+/// to KIP-848 groups and DescribeGroups to classic ones), the classic call for groups it
+/// refuses (a classic group of another protocol type, Connect's say).
+fn state_and_members(
     meta: &BaseConsumer<UiContext>,
     group: &str,
-) -> Result<GroupDetail, String> {
+) -> Result<(String, Vec<Member>), String> {
+    let described = ffi::describe_consumer_groups(meta.client(), &[group.to_string()], TIMEOUT);
+    if let Ok(Some((_, Ok(d)))) = described.map(|v| v.into_iter().find(|(n, _)| n == group)) {
+        return Ok((d.state, d.members));
+    }
     let list = meta.fetch_group_list(Some(group), TIMEOUT).map_err(err)?;
     let info = list.groups().iter().find(|g| g.name() == group);
-    let (state, members) = match info {
+    Ok(match info {
         Some(g) => (
             g.state().to_string(),
             g.members()
@@ -98,7 +144,17 @@ pub fn describe_group(
                 .collect(),
         ),
         None => ("Unknown".to_string(), Vec::new()),
-    };
+    })
+}
+
+/// Members, committed offsets and lag of one group. Committed offsets are read before end
+/// offsets, so a record produced in between can only make lag look larger, never negative.
+pub fn describe_group(
+    settings: &ClientSettings,
+    meta: &BaseConsumer<UiContext>,
+    group: &str,
+) -> Result<GroupDetail, String> {
+    let (state, members) = state_and_members(meta, group)?;
 
     // Only partitions the metadata lists as usable are asked about (see
     // `admin::PartitionCheck`): a broker's committed offsets and a member's assignment may name

@@ -21,6 +21,24 @@ use crate::model::Delivery;
 /// How often the topic list and connection state are refreshed in the background.
 pub const REFRESH_EVERY: Duration = Duration::from_secs(5);
 
+/// Partitions of a topic the embedded broker creates with no count given: librdkafka's mock
+/// cluster's default (`defaults.partition_cnt`), the same as for topics made by publishing.
+const EMBEDDED_DEFAULT_PARTITIONS: i32 = 4;
+
+/// What a write command does, in the words of the messages that answer it.
+fn what(cmd: &KafkaCommand) -> String {
+    match cmd {
+        KafkaCommand::Produce(p) => format!("publish to {}", p.topic),
+        KafkaCommand::AlterConfig { topic, key, .. } => format!("set {key} on {topic}"),
+        KafkaCommand::CreateTopic { name, .. } => format!("create topic {name}"),
+        KafkaCommand::DeleteTopic(t) => format!("delete topic {t}"),
+        KafkaCommand::AddPartitions { topic, .. } => format!("add partitions to {topic}"),
+        KafkaCommand::ApplyReset(p) => format!("reset offsets of {}", p.group),
+        KafkaCommand::DeleteGroup(g) => format!("delete group {g}"),
+        other => format!("{other:?}"),
+    }
+}
+
 struct Clients {
     settings: ClientSettings,
     events: EventSender,
@@ -163,7 +181,7 @@ async fn run(started: Started, mut rx: mpsc::UnboundedReceiver<KafkaCommand>) {
                     topic: p.topic,
                     error: why,
                 }),
-                other => done(format!("{other:?}"), Err(why)),
+                other => done(what(&other), Err(why)),
             };
             send(&c.events, ev).await;
             continue;
@@ -176,7 +194,7 @@ async fn run(started: Started, mut rx: mpsc::UnboundedReceiver<KafkaCommand>) {
                 },
                 KafkaCommand::Groups => KafkaEvent::Groups(Err(why)),
                 KafkaCommand::GroupDetail(_) => KafkaEvent::GroupDetail(Err(why)),
-                other => done(format!("{other:?}"), Err(why)),
+                other => done(what(&other), Err(why)),
             };
             send(&c.events, ev).await;
             continue;
@@ -280,9 +298,9 @@ async fn run(started: Started, mut rx: mpsc::UnboundedReceiver<KafkaCommand>) {
                     KafkaEvent::TopicDetail(admin::topic_detail(&c.meta, &topic))
                 });
             }
-            KafkaCommand::Overview => {
-                blocking(&c, |c| KafkaEvent::Overview(admin::overview(&c.meta)))
-            }
+            KafkaCommand::Overview => blocking(&c, |c| {
+                KafkaEvent::Overview(admin::overview(&c.meta, c.settings.embedded))
+            }),
             KafkaCommand::Groups => {
                 blocking(&c, |c| KafkaEvent::Groups(groups::list_groups(&c.meta)))
             }
@@ -320,22 +338,27 @@ async fn run(started: Started, mut rx: mpsc::UnboundedReceiver<KafkaCommand>) {
                 if let Some(emb) = c.settings.embedded_admin.clone() {
                     blocking(&c, move |_| {
                         let mut note = String::new();
-                        if replication != 1 || !configs.is_empty() {
+                        if replication.is_some_and(|r| r != 1) || !configs.is_empty() {
                             note = " (the embedded broker has one broker and ignores replication and configs)".into();
+                        } else if partitions.is_none() {
+                            note = format!(" with {EMBEDDED_DEFAULT_PARTITIONS} partitions, the embedded broker's default");
                         }
                         let r = emb
-                            .create_topic(&name, partitions)
+                            .create_topic(&name, partitions.unwrap_or(EMBEDDED_DEFAULT_PARTITIONS))
                             .map(|_| format!("created topic {name}{note}"))
-                            .map_err(|e| format!("{e:#}"));
+                            // The broker's reason only, worded as Kafka's ("TopicAlreadyExists
+                            // (Broker: Topic already exists)"): the chain repeats it.
+                            .map_err(|e| e.root_cause().to_string());
                         done(format!("create topic {name}"), r)
                     });
                 } else {
                     blocking(&c, move |c| {
+                        // -1: the brokers' default (CreateTopics v4+, Kafka 2.4+).
                         let r = admin::create_topic(
                             c.meta.client(),
                             &name,
-                            partitions,
-                            replication,
+                            partitions.unwrap_or(-1),
+                            replication.unwrap_or(-1),
                             &configs,
                         )
                         .map(|_| format!("created topic {name}"));

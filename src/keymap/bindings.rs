@@ -177,7 +177,33 @@ pub static BINDINGS: &[Binding] = &[
         Tail,
         [(Char('c'), NONE)],
         Action::ClearTail,
-        "clear the buffer"
+        "clear the buffer (u brings it back)"
+    ),
+    b!(
+        Tail,
+        [(Char('u'), NONE)],
+        Action::UndoClear,
+        "undo the clear"
+    ),
+    b!(
+        Tail,
+        [(Char('/'), NONE)],
+        Action::Filter,
+        "filter: text, /regex/, !inverts",
+        hint
+    ),
+    b!(
+        Tail,
+        [(Char('h'), NONE)],
+        Action::ToggleFindMode,
+        "filter hides / highlights"
+    ),
+    b!(Tail, [(Char('n'), NONE)], Action::SearchNext, "next match"),
+    b!(
+        Tail,
+        [(Char('N'), SHIFT), (Char('N'), NONE)],
+        Action::SearchPrev,
+        "previous match"
     ),
     b!(
         Record,

@@ -12,6 +12,6 @@ pub use group::{lag, GroupDetail, GroupSummary, Member, PartitionLag, ResetPlan,
 pub use record::{Delivery, Header, ProduceRequest, Record};
 pub use start::{StartFrom, StartFromError};
 pub use topic::{
-    BrokerView, ClusterOverview, ClusterSnapshot, ConfigItem, PartitionDetail, PartitionInfo,
-    TopicDetail, TopicInfo, TopicWatermarks,
+    BrokerView, ClusterOverview, ClusterSnapshot, ConfigItem, Controller, PartitionDetail,
+    PartitionInfo, TopicDetail, TopicInfo, TopicWatermarks,
 };

@@ -23,7 +23,9 @@ impl TopicInfo {
         self.name.starts_with("__") || self.name.starts_with("_confluent")
     }
 
-    /// Records currently held: sum of high - low over partitions whose watermarks are known.
+    /// Offsets currently held: sum of high - low over partitions whose watermarks are known.
+    /// An upper bound on the records a consumer reads: transaction markers and compacted-away
+    /// records take offsets too (the UI labels it "Offsets").
     /// Saturating: offsets come from the broker, and `i64::MAX - -1` must not wrap or panic.
     pub fn record_count(&self) -> Option<i64> {
         let mut total = 0i64;
@@ -88,12 +90,30 @@ pub struct BrokerView {
     pub id: i32,
     pub host: String,
     pub port: i32,
+    /// `broker.rack`, from DescribeCluster; `None` when unset or not answered.
+    pub rack: Option<String>,
+}
+
+/// Who the controller is, as far as a client can know.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Controller {
+    /// The controller broker (ZooKeeper mode: the Metadata and DescribeCluster answers).
+    Broker(i32),
+    /// KRaft: brokers answer a random live broker as "controller"; the active controller is
+    /// the quorum leader, which only DescribeQuorum tells (not in librdkafka).
+    Kraft,
+    /// The embedded broker: librdkafka's mock cluster has no controller (it answers 0).
+    Embedded,
+    /// What the brokers report, when the mode could not be told (the user may not describe
+    /// broker configs): the controller in ZooKeeper mode, any live broker in KRaft.
+    Unsure(i32),
+    NotReported,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ClusterOverview {
     pub cluster_id: Option<String>,
-    pub controller: Option<i32>,
+    pub controller: Controller,
     pub brokers: Vec<BrokerView>,
     pub topics: usize,
     pub partitions: usize,

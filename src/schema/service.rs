@@ -93,11 +93,14 @@ impl SchemaHandle {
 }
 
 /// Starts the task; it ends when `cancel` fires or the handle is dropped.
-pub fn spawn(
+pub fn spawn<E>(
     client: RegistryClient,
-    events: mpsc::Sender<SchemaEvent>,
+    events: mpsc::Sender<E>,
     cancel: CancellationToken,
-) -> SchemaHandle {
+) -> SchemaHandle
+where
+    E: From<SchemaEvent> + Send + 'static,
+{
     let url = client.url().to_string();
     let (handle, mut rx) = SchemaHandle::detached(&url);
     let client = Arc::new(client);
@@ -111,7 +114,7 @@ pub fn spawn(
             tokio::spawn(async move {
                 tokio::select! {
                     _ = cancel.cancelled() => {}
-                    ev = run(&client, cmd) => { let _ = events.send(ev).await; }
+                    ev = run(&client, cmd) => { let _ = events.send(ev.into()).await; }
                 }
             });
         }

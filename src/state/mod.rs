@@ -1,10 +1,12 @@
 //! Plain data for each pane: what is shown and where the cursor is. No drawing, no I/O.
 
+pub mod connect;
 pub mod logs;
 pub mod producer;
 pub mod record;
 pub mod ring;
 pub mod schemas;
+pub mod streams;
 pub mod tail;
 pub mod topics;
 pub mod views;

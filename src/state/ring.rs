@@ -79,6 +79,18 @@ impl<T> Ring<T> {
         self.max_items
     }
 
+    pub fn max_bytes(&self) -> usize {
+        self.max_bytes
+    }
+
+    /// On an empty ring: continue the numbering (and the eviction count) of another.
+    pub fn skip_to(&mut self, first_seq: u64, evicted: u64) {
+        if self.items.is_empty() {
+            self.first_seq = first_seq;
+            self.evicted = evicted;
+        }
+    }
+
     /// Sequence number of the oldest item held.
     pub fn first_seq(&self) -> u64 {
         self.first_seq

@@ -34,6 +34,10 @@ pub enum View {
         current: String,
         selected: usize,
     },
+    /// `:connect`: src/state/connect.rs.
+    Connect(Box<crate::state::connect::ConnectView>),
+    /// `:streams`: src/state/streams.rs.
+    Streams(Box<crate::state::streams::StreamsView>),
 }
 
 impl View {
@@ -44,6 +48,8 @@ impl View {
             View::GroupDetail { name, .. } => format!("Group {}", clean(name)),
             View::Brokers { .. } => "Cluster".into(),
             View::Contexts { .. } => "Contexts".into(),
+            View::Connect(_) => "Kafka Connect".into(),
+            View::Streams(_) => "Kafka Streams applications".into(),
         }
     }
 }
@@ -190,8 +196,9 @@ pub const CREATE_FIELDS: [&str; 4] = [
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct NewTopicSpec {
     pub name: String,
-    pub partitions: i32,
-    pub replication: i32,
+    /// `None`: the cluster's default.
+    pub partitions: Option<i32>,
+    pub replication: Option<i32>,
     pub configs: Vec<(String, String)>,
 }
 
@@ -202,20 +209,22 @@ pub fn parse_new_topic(fields: &[String; 4]) -> Result<NewTopicSpec, String> {
         return Err("the topic needs a name".into());
     }
     crate::state::topics::validate_topic_name(name)?;
-    let num = |s: &str, what: &str, default: i32| -> Result<i32, String> {
+    // Empty means the cluster's default, as `kafka-topics --create` without the flag: a
+    // production cluster's default.replication.factor is rarely 1.
+    let num = |s: &str, what: &str| -> Result<Option<i32>, String> {
         let s = s.trim();
         if s.is_empty() {
-            return Ok(default);
+            return Ok(None);
         }
         match s.parse::<i32>() {
-            Ok(n) if n >= 1 => Ok(n),
+            Ok(n) if n >= 1 => Ok(Some(n)),
             _ => Err(format!(
                 "{what} must be a whole number of at least 1, not {s:?}"
             )),
         }
     };
-    let partitions = num(&fields[1], "partitions", 1)?;
-    let replication = num(&fields[2], "replication factor", 1)?;
+    let partitions = num(&fields[1], "partitions")?;
+    let replication = num(&fields[2], "replication factor")?;
     let mut configs = Vec::new();
     for part in fields[3]
         .split(',')
@@ -254,7 +263,7 @@ mod tests {
             "retention.ms=1000, cleanup.policy=compact",
         ))
         .unwrap();
-        assert_eq!((t.partitions, t.replication), (1, 1));
+        assert_eq!((t.partitions, t.replication), (None, None));
         assert_eq!(t.configs[1], ("cleanup.policy".into(), "compact".into()));
     }
 

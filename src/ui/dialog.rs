@@ -51,7 +51,7 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, dialog: &Dialog) {
                 lines.push(field(label, &fields[i], i == *f));
             }
             lines.push(Line::from(Span::styled(
-                "empty partitions / replication mean 1",
+                "empty partitions / replication: the cluster's default",
                 muted,
             )));
             if let Some(e) = error {

@@ -1,10 +1,12 @@
-//! The `?` screen, generated from the key table so it can never disagree with it.
+//! The `?` screen, generated from the key table and the command table so it can never
+//! disagree with them.
 
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, BorderType, Borders, Clear, Paragraph};
 use ratatui::Frame;
 
+use crate::app::command::COMMANDS;
 use crate::app::App;
 use crate::keymap::{keys_label, ALL_CONTEXTS, BINDINGS};
 
@@ -28,19 +30,17 @@ pub fn lines(app: &App) -> Vec<Line<'static>> {
         "Commands (:)",
         t.style("base.title_focused"),
     )));
-    for (cmd, desc) in [
-        (
-            ":tail TOPIC [FROM]",
-            "tail a topic (FROM: beginning, end, 42, -10, 15m)",
-        ),
-        (":from FROM", "restart the tail at another position"),
-        (":format FMT", "auto, text, json or hex"),
-        (":topics :logs :producer", "focus a pane"),
-        (":q", "quit"),
-    ] {
+    // The command table itself: a command cannot be added without its help line.
+    for cmd in COMMANDS {
+        let usage = format!(":{} {}", cmd.name, cmd.usage);
+        let mut desc = cmd.desc.to_string();
+        if !cmd.aliases.is_empty() {
+            let aliases: Vec<String> = cmd.aliases.iter().map(|a| format!(":{a}")).collect();
+            desc.push_str(&format!(" (also {})", aliases.join(" ")));
+        }
         out.push(Line::from(vec![
-            Span::styled(format!("  {cmd:<24}"), t.style("status.key")),
-            Span::styled(desc.to_string(), t.style("base.text")),
+            Span::styled(format!("  {:<22}", usage.trim_end()), t.style("status.key")),
+            Span::styled(desc, t.style("base.text")),
         ]));
     }
     out

@@ -1,5 +1,6 @@
 //! Drawing only: every function here reads `&App` and paints a frame.
 
+pub mod connect;
 mod dialog;
 mod header;
 pub mod help;
@@ -7,6 +8,7 @@ mod logs;
 mod producer;
 pub mod record;
 mod status;
+pub mod streams;
 mod tail;
 mod topics;
 pub mod views;

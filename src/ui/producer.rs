@@ -29,20 +29,89 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, focused: bool) {
     if inner.height == 0 {
         return;
     }
-    // Key 1 row, headers 2, value the rest, report 1; squeezed panes drop headers first.
-    let (key_h, hdr_h) = if inner.height >= 6 {
+    let report: Line = match &p.status {
+        ProduceStatus::Idle if !p.editing && focused => Line::from(Span::styled(
+            "Enter to type · Ctrl+S publishes",
+            t.style("base.muted"),
+        )),
+        ProduceStatus::Idle => Line::from(Span::styled(
+            format!("{} sent", p.sent),
+            t.style("base.muted"),
+        )),
+        ProduceStatus::Sending { topic } => Line::from(Span::styled(
+            format!("sending to {}…", clean(topic)),
+            t.style("base.muted"),
+        )),
+        ProduceStatus::Done(Delivery::Delivered {
+            topic,
+            partition,
+            offset,
+        }) => Line::from(Span::styled(
+            format!(
+                "✔ delivered to {}: partition {partition}, offset {offset}",
+                clean(topic)
+            ),
+            t.style("status.info"),
+        )),
+        ProduceStatus::Done(Delivery::Failed { topic, error }) => Line::from(Span::styled(
+            format!(
+                "✖ not delivered to {} (your text is kept): {}",
+                clean(topic),
+                clean(error)
+            ),
+            t.style("status.error"),
+        )),
+        // It timed out in flight: the broker may have written it. Resending blindly could
+        // duplicate it, so the report says where to look first.
+        ProduceStatus::Done(Delivery::Unknown { topic, error }) => Line::from(Span::styled(
+            format!(
+                "? outcome unknown for {}: check the tail before resending (a resend may duplicate it; your text is kept): {}",
+                clean(topic),
+                clean(error)
+            ),
+            t.style("status.error"),
+        )),
+        ProduceStatus::Invalid(e) => Line::from(Span::styled(
+            format!("✖ {}", clean(e)),
+            t.style("status.error"),
+        )),
+        ProduceStatus::Refused(e) => Line::from(Span::styled(
+            format!("✖ {}", clean(e)),
+            t.style("status.error"),
+        )),
+    };
+    let mut report = report;
+    if !p.unsent.is_empty() {
+        // Failed records are never dropped: say how many wait, and how to get them back.
+        report.spans.insert(
+            0,
+            Span::styled(
+                format!("{} unsent (Ctrl+R) · ", p.unsent.len()),
+                t.style("status.error"),
+            ),
+        );
+    }
+    // Key 1 row, headers 2, value the rest, report 1; squeezed panes drop headers first. The
+    // report takes the rows its text needs (a broker's reason comes last and is what matters),
+    // from the headers first, keeping the key and a row of value.
+    let (key_h, mut hdr_h) = if inner.height >= 6 {
         (1, 2)
     } else if inner.height >= 4 {
         (1, 1)
     } else {
         (0, 0)
     };
+    let needed = wrapped_rows(&report, inner.width);
+    let room = |hdr_h: u16| inner.height.saturating_sub(key_h + hdr_h + 1).max(1);
+    while hdr_h > 0 && needed > room(hdr_h) {
+        hdr_h -= 1;
+    }
+    let report_h = needed.min(room(hdr_h));
     let [key_a, hdr_a, val_a, report_a] = Layout::vertical([
         Constraint::Length(key_h),
         Constraint::Length(hdr_h),
         Constraint::Min(1),
-        // Two rows for the report when there is room: a broker's error is rarely short.
-        Constraint::Length(if inner.height >= 7 { 2 } else { 1 }),
+        Constraint::Length(report_h),
     ])
     .areas(inner);
     let label_w = 8u16.min(inner.width / 3);
@@ -112,67 +181,44 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, focused: bool) {
             frame.render_widget(Paragraph::new(shown).style(style), edit_a);
         }
     }
-    let report: Line = match &p.status {
-        ProduceStatus::Idle if !p.editing && focused => Line::from(Span::styled(
-            "Enter to type · Ctrl+S publishes",
-            t.style("base.muted"),
-        )),
-        ProduceStatus::Idle => Line::from(Span::styled(
-            format!("{} sent", p.sent),
-            t.style("base.muted"),
-        )),
-        ProduceStatus::Sending { topic } => Line::from(Span::styled(
-            format!("sending to {}…", clean(topic)),
-            t.style("base.muted"),
-        )),
-        ProduceStatus::Done(Delivery::Delivered {
-            topic,
-            partition,
-            offset,
-        }) => Line::from(Span::styled(
-            format!(
-                "✔ delivered to {}: partition {partition}, offset {offset}",
-                clean(topic)
-            ),
-            t.style("status.info"),
-        )),
-        ProduceStatus::Done(Delivery::Failed { topic, error }) => Line::from(Span::styled(
-            format!(
-                "✖ not delivered to {} (your text is kept): {}",
-                clean(topic),
-                clean(error)
-            ),
-            t.style("status.error"),
-        )),
-        // It timed out in flight: the broker may have written it. Resending blindly could
-        // duplicate it, so the report says where to look first.
-        ProduceStatus::Done(Delivery::Unknown { topic, error }) => Line::from(Span::styled(
-            format!(
-                "? outcome unknown for {}: check the tail before resending (a resend may duplicate it; your text is kept): {}",
-                clean(topic),
-                clean(error)
-            ),
-            t.style("status.error"),
-        )),
-        ProduceStatus::Invalid(e) => Line::from(Span::styled(
-            format!("✖ {}", clean(e)),
-            t.style("status.error"),
-        )),
-        ProduceStatus::Refused(e) => Line::from(Span::styled(
-            format!("✖ {}", clean(e)),
-            t.style("status.error"),
-        )),
-    };
-    let mut report = report;
-    if !p.unsent.is_empty() {
-        // Failed records are never dropped: say how many wait, and how to get them back.
-        report.spans.insert(
-            0,
-            Span::styled(
-                format!("{} unsent (Ctrl+R) · ", p.unsent.len()),
-                t.style("status.error"),
-            ),
-        );
-    }
     frame.render_widget(Paragraph::new(report).wrap(Wrap { trim: true }), report_a);
+}
+
+/// Rows `line` takes when word-wrapped to `width`, as `Wrap { trim: true }` breaks it: words
+/// go whole onto the next row, a word wider than a row is cut across rows.
+fn wrapped_rows(line: &Line, width: u16) -> u16 {
+    use unicode_width::UnicodeWidthStr;
+    let width = usize::from(width.max(1));
+    let text: String = line.spans.iter().map(|s| s.content.as_ref()).collect();
+    let (mut rows, mut used) = (1usize, 0usize);
+    for word in text.split_whitespace() {
+        let w = word.width();
+        let gap = usize::from(used > 0);
+        if used + gap + w <= width {
+            used += gap + w;
+        } else {
+            if used > 0 {
+                rows += 1;
+            }
+            rows += (w.max(1) - 1) / width;
+            used = (w - 1) % width + 1;
+        }
+    }
+    u16::try_from(rows).unwrap_or(u16::MAX)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn rows_of_a_wrapped_report() {
+        let l = |s: &str| Line::from(s.to_string());
+        assert_eq!(wrapped_rows(&l(""), 10), 1);
+        assert_eq!(wrapped_rows(&l("aaaa bbbb"), 9), 1);
+        assert_eq!(wrapped_rows(&l("aaaa bbbb"), 8), 2);
+        assert_eq!(wrapped_rows(&l("aaaa bbbbbbbbbbbbbbbbbbbb"), 10), 3);
+        // A zero-width pane wraps as one column: every character a row.
+        assert_eq!(wrapped_rows(&l("✖ not delivered"), 0), 13);
+    }
 }

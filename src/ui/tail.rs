@@ -9,7 +9,7 @@ use ratatui::Frame;
 use super::widgets::{ago, fit, pane_block, thousands};
 use crate::app::App;
 use crate::model::Record;
-use crate::state::tail::{TailStatus, TimeFormat};
+use crate::state::tail::{FindMode, TailStatus, TimeFormat};
 use crate::state::Pane;
 
 pub fn timestamp_text(app: &App, r: &Record) -> String {
@@ -41,12 +41,27 @@ fn title_extra(app: &App) -> Vec<Span<'static>> {
             Span::styled("PAUSED (G follows) ", t.style("tail.paused")),
         );
     }
-    spans.push(Span::styled(
+    let held = thousands(tail.records.len() as i64);
+    let counts = if tail.find.active() {
+        let mode = match tail.find.mode {
+            FindMode::Hide => "",
+            FindMode::Highlight => " highlighted",
+        };
         format!(
-            "{} held · {} ",
-            thousands(tail.records.len() as i64),
-            tail.format.label()
-        ),
+            "{}/{held} matched{mode}",
+            thousands(tail.find.matched() as i64)
+        )
+    } else {
+        format!("{held} held")
+    };
+    let dropped = tail.records.evicted();
+    let dropped = if dropped > 0 {
+        format!(" · {} dropped", thousands(dropped as i64))
+    } else {
+        String::new()
+    };
+    spans.push(Span::styled(
+        format!("{counts}{dropped} · {} ", tail.format.label()),
         t.style("base.muted"),
     ));
     spans
@@ -72,6 +87,12 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, focused: bool) {
         TailStatus::Problem { text, error } => Some((clean(text), *error)),
         TailStatus::Live { .. } => tail.notice.as_deref().map(|n| (clean(n), false)),
     };
+    // What the filter is, or why it is not what was typed, goes first: it explains the rows.
+    let status = match (&tail.find.problem, find_line(app)) {
+        (Some(p), _) => Some((clean(p), true)),
+        (None, Some(line)) => Some((line, false)),
+        (None, None) => status,
+    };
     let mut body = inner;
     if let Some((text, error)) = status {
         let style = if error {
@@ -85,6 +106,14 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, focused: bool) {
         body.height = body.height.saturating_sub(1);
     }
     if body.height == 0 {
+        return;
+    }
+    if tail.view_len() == 0 && !tail.records.is_empty() {
+        frame.render_widget(
+            Paragraph::new("no held record matches the filter (Esc clears it)")
+                .style(t.style("base.muted")),
+            body,
+        );
         return;
     }
     if tail.records.is_empty() {
@@ -104,7 +133,7 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, focused: bool) {
     }
 
     let rows_visible = body.height.saturating_sub(1).max(1) as u64;
-    let (first, end) = (tail.records.first_seq(), tail.records.end_seq());
+    let (first, end) = tail.view_bounds();
     let selected = tail.scroll.current(first, end).unwrap_or(first);
     let window_start = (selected + 1).saturating_sub(rows_visible).max(first);
     let time_w: u16 = match tail.time_format {
@@ -124,17 +153,23 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, focused: bool) {
     widths.push(Constraint::Length(key_w));
     widths.push(Constraint::Length(value_w as u16));
     // Only the visible rows are formatted; the value preview looks at a bounded prefix.
+    let highlighting = tail.find.active() && tail.find.mode == FindMode::Highlight;
     let rows: Vec<Row> = tail
-        .records
-        .range(window_start, window_start + rows_visible)
-        .map(|(_, r)| {
-            let mut value = super::record::preview_of(app, r.value.as_deref(), tail.format);
+        .view_range(window_start, window_start + rows_visible)
+        .map(|(seq, r)| {
+            let mut value = match tail.find.shown(seq) {
+                Some(projected) => clean(projected),
+                None => super::record::preview_of(app, r.value.as_deref(), tail.format),
+            };
             if !r.headers.is_empty() {
                 value = format!("[{}h] {value}", r.headers.len());
             }
+            // Highlighting marks matches and dims the rest (the mark shows without colour).
+            let is_match = highlighting && tail.find.is_match(seq);
+            let mark = if is_match { "*" } else { "" };
             let mut cells = vec![
                 Cell::from(Span::styled(
-                    r.partition.to_string(),
+                    format!("{mark}{}", r.partition),
                     t.style("tail.partition"),
                 )),
                 Cell::from(Span::styled(r.offset.to_string(), t.style("tail.offset"))),
@@ -156,7 +191,12 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, focused: bool) {
                 fit(&value, value_w),
                 t.style("tail.value"),
             )));
-            Row::new(cells)
+            let row = Row::new(cells);
+            if highlighting && !is_match {
+                row.style(t.style("base.muted"))
+            } else {
+                row
+            }
         })
         .collect();
     let names: &[&str] = if wide {
@@ -173,4 +213,32 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, focused: bool) {
         state.select(Some((selected - window_start) as usize));
     }
     frame.render_stateful_widget(table, body, &mut state);
+}
+
+/// The line above the rows while a filter is set: what it is and what it left out.
+fn find_line(app: &App) -> Option<String> {
+    let f = &app.tail.find;
+    let mut parts = Vec::new();
+    if let Some(q) = &f.query {
+        parts.push(format!("filter {}", q.text));
+    }
+    if let Some(jq) = &f.jq {
+        parts.push(format!("jq {}", jq.source));
+    }
+    if parts.is_empty() {
+        return None;
+    }
+    let mut line = parts.join(" · ");
+    if f.jq_errors > 0 {
+        line.push_str(&format!(
+            " · jq failed on {} records (last: {})",
+            f.jq_errors,
+            f.jq_last_error.as_deref().unwrap_or("")
+        ));
+    }
+    line.push_str(match f.mode {
+        FindMode::Hide => " · h highlights instead · Esc clears",
+        FindMode::Highlight => " · n/N jump · h hides the rest · Esc clears",
+    });
+    Some(clean(&line))
 }

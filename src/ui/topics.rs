@@ -125,7 +125,9 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, focused: bool) {
         header.push(right("Parts".into()));
     }
     widths.push(Constraint::Length(records_w));
-    header.push(right("Records".into()));
+    // High minus low watermark: transaction markers and records the cleaner compacted away
+    // take offsets too, so it is not a count of records (which only reading could give).
+    header.push(right("Offsets".into()));
     let table = Table::new(rows, widths)
         .header(Row::new(header).style(t.style("base.muted")))
         .row_highlight_style(if focused {

@@ -10,7 +10,7 @@ use ratatui::Frame;
 
 use super::widgets::thousands;
 use crate::app::App;
-use crate::model::GroupDetail;
+use crate::model::{Controller, GroupDetail};
 use crate::state::views::{filtered_groups, Loading, View};
 use crate::theme::Theme;
 
@@ -67,6 +67,8 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, view: &View) {
             current,
             selected,
         } => contexts(frame, inner, app, names, current, *selected),
+        View::Connect(v) => super::connect::draw(frame, inner, app, v),
+        View::Streams(v) => super::streams::draw(frame, inner, app, v),
     }
 }
 
@@ -100,6 +102,7 @@ pub fn scroll_max(app: &App, view: &View, size: (u16, u16)) -> u16 {
             detail, configs, ..
         } => topic_detail_lines(app, detail, configs).len(),
         View::GroupDetail { detail, .. } => group_detail_lines(app, detail).len(),
+        View::Connect(v) => return super::connect::scroll_max(app, v, inner),
         _ => 0,
     };
     last_page(lines, inner)
@@ -125,7 +128,7 @@ fn topic_detail_lines(
             lines.push(Line::from(vec![
                 Span::styled(
                     format!(
-                        "{} partitions · {} records",
+                        "{} partitions · {} offsets (high − low)",
                         d.partitions.len(),
                         thousands(total)
                     ),
@@ -402,10 +405,13 @@ fn brokers(
         ]),
         Line::from(vec![
             Span::styled("controller  ", muted),
-            Span::raw(
-                o.controller
-                    .map_or("(not reported)".into(), |c| c.to_string()),
-            ),
+            Span::raw(match o.controller {
+                Controller::Broker(id) => id.to_string(),
+                Controller::Kraft => "KRaft: the active controller is not visible to clients (kafka-metadata-quorum describe --status)".into(),
+                Controller::Embedded => "none: the embedded broker (librdkafka's mock cluster) has no controller".into(),
+                Controller::Unsure(id) => format!("{id}, as the brokers report it (the controller in ZooKeeper mode; in KRaft any live broker)"),
+                Controller::NotReported => "(not reported)".into(),
+            }),
         ]),
         Line::from(vec![
             Span::styled("topics      ", muted),
@@ -421,7 +427,7 @@ fn brokers(
         )),
     ];
     for b in &o.brokers {
-        let ctl = if Some(b.id) == o.controller {
+        let ctl = if o.controller == Controller::Broker(b.id) {
             "  (controller)"
         } else {
             ""
@@ -430,13 +436,9 @@ fn brokers(
             "{:>6}  {:<40} {}{ctl}",
             b.id,
             format!("{}:{}", clean(&b.host), b.port),
-            "-"
+            b.rack.as_deref().map_or_else(|| "-".into(), clean)
         )));
     }
-    lines.push(Line::from(Span::styled(
-        "(racks are not in librdkafka's metadata API, so they are not shown)",
-        muted,
-    )));
     frame.render_widget(Paragraph::new(lines), area);
 }
 

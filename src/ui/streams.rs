@@ -1,0 +1,243 @@
+//! The `:streams` view: the applications found (state, members, threads, lag), then the
+//! selected one's processes and threads, its topics (inputs, internal with sizes, outputs;
+//! Enter tails the selected one), the lag per input partition, and where the topology came
+//! from or why there is none.
+
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Cell, Paragraph, Row, Table, TableState, Wrap};
+use ratatui::Frame;
+
+use crate::app::App;
+use crate::kafka::codec::sanitize_inline as clean;
+use crate::state::streams::{topic_rows, StreamsView};
+use crate::streams::{Evidence, StreamsApp};
+
+use super::widgets::thousands;
+
+const KEYS: &str = "↑↓ topic · Enter tail it · ←→ application · r refresh · Esc back";
+
+fn opt<T: ToString>(v: Option<T>) -> String {
+    v.map_or("-".into(), |v| v.to_string())
+}
+
+fn evidence(e: &Evidence) -> &'static str {
+    match e {
+        Evidence::InternalTopics => "internal topics",
+        Evidence::StreamsAssignor => "assignor `stream`",
+        Evidence::StreamThreadClients => "StreamThread clients",
+        Evidence::StreamsGroup => "streams group",
+    }
+}
+
+pub fn draw(frame: &mut Frame, inner: Rect, app: &App, v: &StreamsView) {
+    let t = &app.theme;
+    let muted = t.style("base.muted");
+    let rows = Layout::vertical([Constraint::Min(3), Constraint::Length(1)]).split(inner);
+    frame.render_widget(Paragraph::new(Span::styled(KEYS, muted)), rows[1]);
+    let area = rows[0];
+    let d = match &v.discovery {
+        None => {
+            frame.render_widget(
+                Paragraph::new(Span::styled(
+                    "looking at the consumer groups and topics…",
+                    muted,
+                )),
+                area,
+            );
+            return;
+        }
+        Some(Err(e)) => {
+            frame.render_widget(
+                Paragraph::new(Span::styled(
+                    format!("✖ {}", clean(e)),
+                    t.style("status.error"),
+                ))
+                .wrap(Wrap { trim: true }),
+                area,
+            );
+            return;
+        }
+        Some(Ok(d)) => d,
+    };
+    if d.apps.is_empty() {
+        let mut l = vec![Line::from(
+            "no Kafka Streams application found: none of the consumer groups has internal topics named <group>-…-changelog / -repartition, the `stream` assignor or StreamThread members",
+        )];
+        if !d.orphan_internal_topics.is_empty() {
+            l.push(Line::from(format!(
+                "internal topics without a group (a stopped or deleted application?): {}",
+                clean(&d.orphan_internal_topics.join(", "))
+            )));
+        }
+        frame.render_widget(Paragraph::new(l).wrap(Wrap { trim: true }), area);
+        return;
+    }
+    let n = d.apps.len().min(6) as u16;
+    let parts = Layout::vertical([Constraint::Length(n + 1), Constraint::Min(3)]).split(area);
+    let app_rows: Vec<Row> = d
+        .apps
+        .iter()
+        .map(|a| {
+            Row::new(vec![
+                Cell::from(clean(&a.application_id)),
+                Cell::from(clean(&a.state)),
+                Cell::from(a.processes.len().to_string()),
+                Cell::from(a.thread_count().to_string()),
+                Cell::from(thousands(a.total_input_lag())),
+                Cell::from(
+                    a.found_by
+                        .iter()
+                        .map(evidence)
+                        .collect::<Vec<_>>()
+                        .join(", "),
+                ),
+            ])
+        })
+        .collect();
+    let table = Table::new(
+        app_rows,
+        [
+            Constraint::Min(16),
+            Constraint::Length(20),
+            Constraint::Length(9),
+            Constraint::Length(7),
+            Constraint::Length(10),
+            Constraint::Min(20),
+        ],
+    )
+    .header(
+        Row::new([
+            "Application",
+            "State",
+            "Processes",
+            "Threads",
+            "Input lag",
+            "Found by",
+        ])
+        .style(muted),
+    )
+    .row_highlight_style(t.style("base.selected"));
+    let mut st = TableState::default().with_selected(Some(v.app.min(d.apps.len() - 1)));
+    frame.render_stateful_widget(table, parts[0], &mut st);
+    if let Some(a) = v.selected_app() {
+        detail(frame, parts[1], app, v, a);
+    }
+}
+
+fn detail(frame: &mut Frame, area: Rect, app: &App, v: &StreamsView, a: &StreamsApp) {
+    let t = &app.theme;
+    let muted = t.style("base.muted");
+    let topics = topic_rows(a);
+    let mut head: Vec<Line> = Vec::new();
+    for p in &a.processes {
+        let threads: Vec<String> = p
+            .threads
+            .iter()
+            .map(|th| {
+                let parts: Vec<String> = th
+                    .assignment
+                    .iter()
+                    .map(|(topic, ps)| {
+                        format!(
+                            "{}[{}]",
+                            topic,
+                            ps.iter().map(i32::to_string).collect::<Vec<_>>().join(",")
+                        )
+                    })
+                    .collect();
+                format!("{} {}", th.name, parts.join(" "))
+            })
+            .collect();
+        head.push(Line::from(vec![
+            Span::styled("process ", muted),
+            Span::raw(clean(&p.client_id)),
+            Span::styled(format!(" on {}: ", clean(&p.host)), muted),
+            Span::raw(clean(&threads.join(" · "))),
+        ]));
+    }
+    // Where the topology (and so the output topics) came from, or why there is none.
+    let topo = match (v.topology_of(&a.application_id), &a.output_topics) {
+        (Some(src), _) => match &src.result {
+            Ok(()) => Line::from(Span::styled(
+                format!(
+                    "topology from {} · stores: {}",
+                    clean(&src.location),
+                    clean(&a.stores.join(", "))
+                ),
+                muted,
+            )),
+            Err(e) => Line::from(Span::styled(
+                format!("✖ topology of {}: {}", clean(&a.application_id), clean(e)),
+                t.style("status.error"),
+            )),
+        },
+        (None, _) => Line::from(Span::styled(
+            "output topics unknown: Kafka does not say what an application writes. Give its topology.describe() text: streams_topology = { APP = \"file or URL\" } in the config, or --streams-topology APP=FILE",
+            t.style("header.warn"),
+        )),
+    };
+    head.push(topo);
+    let head_h = (head.len() as u16 + 1).min(area.height / 2);
+    let lag_rows: Vec<Row> = a
+        .input_lag
+        .iter()
+        .map(|l| {
+            Row::new(vec![
+                Cell::from(clean(&l.topic)),
+                Cell::from(l.partition.to_string()),
+                Cell::from(opt(l.committed)),
+                Cell::from(opt(l.end)),
+                Cell::from(opt(l.lag)),
+            ])
+        })
+        .collect();
+    let parts = Layout::vertical([
+        Constraint::Length(head_h),
+        Constraint::Length(topics.len() as u16 + 1),
+        Constraint::Min(2),
+    ])
+    .split(area);
+    frame.render_widget(Paragraph::new(head).wrap(Wrap { trim: true }), parts[0]);
+    let trows: Vec<Row> = topics
+        .iter()
+        .map(|r| {
+            Row::new(vec![
+                Cell::from(r.role),
+                Cell::from(clean(&r.name)),
+                Cell::from(opt(r.partitions)),
+                Cell::from(r.records.map_or("-".into(), |n| thousands(n as i64))),
+                Cell::from(r.lag.map_or("-".into(), thousands)),
+                Cell::from(if r.exists { "" } else { "not created yet" }),
+            ])
+        })
+        .collect();
+    let table = Table::new(
+        trows,
+        [
+            Constraint::Length(12),
+            Constraint::Min(24),
+            Constraint::Length(10),
+            Constraint::Length(9),
+            Constraint::Length(9),
+            Constraint::Length(16),
+        ],
+    )
+    .header(Row::new(["Role", "Topic", "Partitions", "Records", "Lag", ""]).style(muted))
+    .row_highlight_style(t.style("base.selected"));
+    let mut st = TableState::default()
+        .with_selected((!topics.is_empty()).then_some(v.topic.min(topics.len().saturating_sub(1))));
+    frame.render_stateful_widget(table, parts[1], &mut st);
+    let lag = Table::new(
+        lag_rows,
+        [
+            Constraint::Min(24),
+            Constraint::Length(10),
+            Constraint::Length(12),
+            Constraint::Length(12),
+            Constraint::Length(10),
+        ],
+    )
+    .header(Row::new(["Input topic", "Partition", "Committed", "End", "Lag"]).style(muted));
+    frame.render_widget(lag, parts[2]);
+}

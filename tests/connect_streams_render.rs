@@ -1,0 +1,413 @@
+//! The `:connect` and `:streams` views without any server: the app fed the answers recorded
+//! from the real peers (tests/fixtures/connect, tests/fixtures/streams), what it asks the
+//! Connect task for, read-only refusals, the typed delete, the editor's per-field errors, and
+//! render snapshots of each view.
+
+mod common;
+
+use std::collections::BTreeMap;
+use std::time::Duration;
+
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use kafka_tui::app::{App, ClusterView, Connection};
+use kafka_tui::connect::{
+    parse_connectors, parse_validation, ConnectCommand, ConnectError, ConnectEvent, ConnectHandle,
+    ConnectOp, Tagged,
+};
+use kafka_tui::event::Event;
+use kafka_tui::kafka::api::KafkaHandle;
+use kafka_tui::state::logs::LogsState;
+use kafka_tui::state::tail::TailState;
+use kafka_tui::streams::{discover, parse_topology, GroupInput, StreamsEvent, TopicInput};
+use kafka_tui::theme::Theme;
+use kafka_tui::ui;
+use ratatui::backend::TestBackend;
+use ratatui::Terminal;
+use tokio::sync::mpsc::UnboundedReceiver;
+
+const SIZE: (u16, u16) = (140, 40);
+
+fn fixture(path: &str) -> Vec<u8> {
+    std::fs::read(format!(
+        "{}/tests/fixtures/{path}",
+        env!("CARGO_MANIFEST_DIR")
+    ))
+    .unwrap()
+}
+
+fn app() -> App {
+    let cluster = ClusterView {
+        label: "cluster".into(),
+        address: "127.0.0.1:9092".into(),
+        embedded: None,
+        connection: Connection::Connected { brokers: 3 },
+        last_error: None,
+    };
+    let logs = LogsState::new(vec![("broker".into(), "none".into())], 100);
+    App::new(
+        KafkaHandle::detached().0,
+        cluster,
+        logs,
+        TailState::new(1000, 1 << 20),
+        Theme::builtin("dark"),
+    )
+}
+
+fn key(app: &mut App, code: KeyCode) {
+    app.handle_event(Event::Key(KeyEvent::new(code, KeyModifiers::NONE)));
+}
+
+fn ctrl(app: &mut App, c: char) {
+    app.handle_event(Event::Key(KeyEvent::new(
+        KeyCode::Char(c),
+        KeyModifiers::CONTROL,
+    )));
+}
+
+fn command(app: &mut App, line: &str) {
+    key(app, KeyCode::Char(':'));
+    for c in line.chars() {
+        key(app, KeyCode::Char(c));
+    }
+    key(app, KeyCode::Enter);
+}
+
+fn screen(app: &mut App) -> String {
+    app.handle_event(Event::Resize(SIZE.0, SIZE.1));
+    let mut t = Terminal::new(TestBackend::new(SIZE.0, SIZE.1)).unwrap();
+    t.draw(|f| ui::draw(f, app)).unwrap();
+    common::buffer_text(t.backend().buffer())
+}
+
+fn drain(rx: &mut UnboundedReceiver<ConnectCommand>) -> Vec<ConnectCommand> {
+    let mut out = Vec::new();
+    while let Ok(c) = rx.try_recv() {
+        out.push(c);
+    }
+    out
+}
+
+/// An app with `:connect` open on two Connect clusters: `kt-connect` answered with the
+/// recorded list (a FAILED task among them), `kt-connect-b` is down.
+fn connect_app() -> (App, UnboundedReceiver<ConnectCommand>) {
+    let mut app = app();
+    let (handle, mut rx) = ConnectHandle::test(&["kt-connect", "kt-connect-b"]);
+    app.connect = handle;
+    command(&mut app, "connect");
+    assert_eq!(
+        drain(&mut rx),
+        [ConnectCommand::Refresh, ConnectCommand::Watch(true)],
+        "opening the view asks every cluster and keeps asking"
+    );
+    let list = parse_connectors(&fixture("connect/connectors_expanded.json")).unwrap();
+    app.handle_event(Event::Connect(ConnectEvent::Connectors(Tagged {
+        cluster: "kt-connect".into(),
+        url: "http://127.0.0.1:8083".into(),
+        result: Ok(list),
+    })));
+    app.handle_event(Event::Connect(ConnectEvent::Connectors(Tagged {
+        cluster: "kt-connect-b".into(),
+        url: "http://127.0.0.1:1".into(),
+        result: Err(ConnectError::Unreachable {
+            url: "http://127.0.0.1:1".into(),
+            reason: "connection refused".into(),
+        }),
+    })));
+    (app, rx)
+}
+
+#[test]
+fn connect_view_lists_connectors_per_cluster_and_says_which_worker_is_down() {
+    let (mut app, _rx) = connect_app();
+    let s = screen(&mut app);
+    assert!(s.contains("rec-sink-broken"), "{s}");
+    assert!(s.contains("0:FAILED"), "{s}");
+    assert!(
+        s.contains(
+            "kt-connect-b http://127.0.0.1:1  ✖ Connect worker http://127.0.0.1:1 is unreachable"
+        ),
+        "{s}"
+    );
+    insta::assert_snapshot!("connect_list", s);
+
+    // The failed connector's detail: its task's stack trace, scrollable.
+    loop {
+        let v = match app.views.last() {
+            Some(kafka_tui::state::views::View::Connect(v)) => v.clone(),
+            _ => unreachable!(),
+        };
+        if v.selected_connector().map(|(_, c)| c.name) == Some("rec-sink-broken".into()) {
+            break;
+        }
+        let before = v.selected;
+        key(&mut app, KeyCode::Down);
+        match app.views.last() {
+            Some(kafka_tui::state::views::View::Connect(v)) => {
+                assert_ne!(v.selected, before, "rec-sink-broken is listed")
+            }
+            _ => unreachable!(),
+        }
+    }
+    key(&mut app, KeyCode::Enter);
+    let s = screen(&mut app);
+    assert!(s.contains("task 0 failed with:"), "{s}");
+    assert!(
+        s.contains("Couldn't find or create file '/tmp/rec/adir'"),
+        "{s}"
+    );
+    insta::assert_snapshot!("connect_detail_trace", s);
+    for _ in 0..5 {
+        key(&mut app, KeyCode::Down);
+    }
+    let scrolled = screen(&mut app);
+    assert_ne!(scrolled, s, "the detail scrolls");
+    assert!(!scrolled.contains("task 0 failed with:"), "{scrolled}");
+}
+
+#[test]
+fn read_only_refuses_every_connect_write_and_asks_nothing() {
+    let (mut app, mut rx) = connect_app();
+    app.read_only = true;
+    for (k, what) in [
+        ('p', "pausing connectors"),
+        ('u', "resuming connectors"),
+        ('R', "restarting connectors"),
+        ('f', "restarting connectors"),
+        ('t', "restarting connectors"),
+        ('x', "deleting connectors"),
+        ('e', "editing connectors"),
+        ('n', "creating connectors"),
+    ] {
+        key(&mut app, KeyCode::Char(k));
+        let m = app.message.clone().expect("a message");
+        assert!(m.error);
+        assert_eq!(
+            m.text,
+            format!("read-only: {what} is disabled (--read-only / read_only = true)")
+        );
+    }
+    assert_eq!(drain(&mut rx), [], "nothing was sent to the Connect task");
+    let s = screen(&mut app);
+    assert!(!s.contains("type its name"), "no prompt opened: {s}");
+}
+
+#[test]
+fn delete_needs_the_name_typed_and_restart_a_task_number() {
+    let (mut app, mut rx) = connect_app();
+    key(&mut app, KeyCode::Char('x'));
+    let (cluster, name) = match app.views.last() {
+        Some(kafka_tui::state::views::View::Connect(v)) => {
+            let (c, k) = v.selected_connector().unwrap();
+            (c, k.name)
+        }
+        _ => unreachable!(),
+    };
+    for c in "wrong".chars() {
+        key(&mut app, KeyCode::Char(c));
+    }
+    key(&mut app, KeyCode::Enter);
+    assert_eq!(drain(&mut rx), [], "a wrong name deletes nothing");
+    assert!(screen(&mut app).contains("type the connector's name as shown"));
+    for _ in 0..5 {
+        key(&mut app, KeyCode::Backspace);
+    }
+    for c in name.chars() {
+        key(&mut app, KeyCode::Char(c));
+    }
+    key(&mut app, KeyCode::Enter);
+    assert_eq!(
+        drain(&mut rx),
+        [ConnectCommand::Op {
+            cluster: cluster.clone(),
+            name: name.clone(),
+            op: ConnectOp::Delete
+        }]
+    );
+    key(&mut app, KeyCode::Char('t'));
+    key(&mut app, KeyCode::Char('z'));
+    key(&mut app, KeyCode::Enter);
+    assert_eq!(drain(&mut rx), []);
+    key(&mut app, KeyCode::Backspace);
+    key(&mut app, KeyCode::Char('0'));
+    key(&mut app, KeyCode::Enter);
+    assert_eq!(
+        drain(&mut rx),
+        [ConnectCommand::Op {
+            cluster,
+            name,
+            op: ConnectOp::RestartTask(0)
+        }]
+    );
+}
+
+#[test]
+fn editor_sends_the_json_to_validate_and_shows_errors_per_field() {
+    let (mut app, mut rx) = connect_app();
+    key(&mut app, KeyCode::Char('n'));
+    let json = r#"{"name": "kt-new", "config": {"connector.class": "FileStreamSink", "topics": "t", "file": ""}}"#;
+    app.handle_event(Event::Paste(json.into()));
+    ctrl(&mut app, 's');
+    let sent = drain(&mut rx);
+    let [ConnectCommand::Validate {
+        cluster,
+        spec,
+        save,
+        update,
+    }] = sent.as_slice()
+    else {
+        panic!("one Validate: {sent:?}");
+    };
+    assert_eq!(
+        (cluster.as_str(), spec.name.as_str(), *save, *update),
+        ("kt-connect", "kt-new", true, false)
+    );
+    assert_eq!(spec.config["connector.class"], "FileStreamSink");
+    assert!(screen(&mut app).contains("asking the worker to validate"));
+    let v = parse_validation(&fixture("connect/validate_errors.json")).unwrap();
+    let errors = v.errors_by_field();
+    assert!(!errors.is_empty());
+    app.handle_event(Event::Connect(ConnectEvent::Validated {
+        cluster: "kt-connect".into(),
+        name: "kt-new".into(),
+        result: Ok(v),
+        saved: None,
+    }));
+    let s = screen(&mut app);
+    for (field, errs) in &errors {
+        let first = errs[0].chars().take(40).collect::<String>();
+        assert!(
+            s.lines()
+                .any(|l| l.contains(&format!("{field}: ")) && l.contains(&first)),
+            "{field}: {first} on screen:\n{s}"
+        );
+    }
+    insta::assert_snapshot!("connect_editor_errors", s);
+
+    // JSON that does not read is refused before asking the worker.
+    app.handle_event(Event::Paste("{".into()));
+    ctrl(&mut app, 's');
+    assert_eq!(drain(&mut rx), []);
+    assert!(screen(&mut app).contains("✖ invalid: connector JSON"));
+}
+
+fn streams_app(with_topology: bool) -> App {
+    let cluster: serde_json::Value =
+        serde_json::from_slice(&fixture("streams/cluster.json")).unwrap();
+    let groups: Vec<GroupInput> = serde_json::from_value(cluster["groups"].clone()).unwrap();
+    let topics: Vec<TopicInput> = serde_json::from_value(cluster["topics"].clone()).unwrap();
+    let text = String::from_utf8(fixture("streams/kt-wordcount-topology.txt")).unwrap();
+    let mut topologies = BTreeMap::new();
+    if with_topology {
+        topologies.insert("kt-wordcount".to_string(), parse_topology(&text).unwrap());
+    }
+    let d = discover(&groups, &topics, &topologies);
+    let mut app = app();
+    app.streams_topology_configured = with_topology;
+    command(&mut app, "streams");
+    let sources = vec![kafka_tui::streams::TopologySource {
+        application_id: "kt-wordcount".into(),
+        location: "/peers/streams/topology.txt".into(),
+        result: Ok(()),
+    }];
+    app.handle_event(Event::Streams(StreamsEvent::Discovered {
+        result: Ok(d),
+        topologies: if with_topology { sources } else { Vec::new() },
+        took: Duration::from_millis(30),
+    }));
+    app
+}
+
+#[test]
+fn streams_view_shows_the_app_its_topics_and_lag_and_enter_tails_a_topic() {
+    let mut app = streams_app(true);
+    let s = screen(&mut app);
+    for want in [
+        "kt-wordcount",
+        "Stable",
+        "kt-wordcount-counts-changelog",
+        "kt-wordcount-words-repartition",
+        "output       kt-word-counts",
+        "input        kt-words",
+        "topology from /peers/streams/topology.txt",
+    ] {
+        assert!(s.contains(want), "{want:?} on screen:\n{s}");
+    }
+    insta::assert_snapshot!("streams_view", s);
+    // The output topic is the last row: Enter tails it.
+    for _ in 0..10 {
+        key(&mut app, KeyCode::Down);
+    }
+    key(&mut app, KeyCode::Enter);
+    assert!(app.views.is_empty(), "the view closed for the tail");
+    assert_eq!(app.tail.topic.as_deref(), Some("kt-word-counts"));
+}
+
+#[test]
+fn streams_view_without_a_topology_says_where_to_give_one() {
+    let mut app = streams_app(false);
+    let s = screen(&mut app);
+    assert!(s.contains("output topics unknown"), "{s}");
+    assert!(
+        !s.contains("output       "),
+        "no output row without a topology: {s}"
+    );
+    insta::assert_snapshot!("streams_view_no_topology", s);
+}
+
+#[test]
+fn connect_clusters_from_the_config_file_with_secrets_resolved_and_the_flag_overriding() {
+    use clap::Parser;
+    use kafka_tui::cli::Cli;
+    use kafka_tui::config::ConfigFile;
+    std::env::set_var("KT_TEST_CONNECT_PW", "s3cret-connect");
+    let file = ConfigFile::parse(
+        std::path::Path::new("c.toml"),
+        r#"
+[clusters.prod]
+bootstrap = "k:9092"
+connect = [
+  "http://c1:8083",
+  { url = "https://c2:8443", name = "payments", user = "ops", password = "${KT_TEST_CONNECT_PW}" },
+]
+streams_topology = { orders-app = "/srv/orders/topology.txt" }
+"#,
+    )
+    .unwrap();
+    assert!(
+        !file.has_literal_secrets(),
+        "${{VAR}} is not a secret in clear"
+    );
+    let cli = Cli::try_parse_from(["kafka-tui", "--cluster", "prod"]).unwrap();
+    let t = kafka_tui::target::resolve_named("prod", &cli, &file, None).unwrap();
+    assert_eq!(t.connect.len(), 2);
+    assert_eq!(t.connect[0].url, "http://c1:8083");
+    assert_eq!(t.connect[1].name, "payments");
+    let auth = t.connect[1].auth.as_ref().unwrap();
+    assert_eq!(
+        (auth.user.as_str(), auth.password.as_str()),
+        ("ops", "s3cret-connect")
+    );
+    assert!(!format!("{t:?}").contains("s3cret-connect"), "{t:?}");
+    assert_eq!(t.streams_topology["orders-app"], "/srv/orders/topology.txt");
+
+    // A password in clear is one.
+    let clear = ConfigFile::parse(
+        std::path::Path::new("c.toml"),
+        "[clusters.a]\nbootstrap = \"k:1\"\nconnect = [{ url = \"http://c\", user = \"u\", password = \"plain\" }]\n",
+    )
+    .unwrap();
+    assert!(clear.has_literal_secrets());
+
+    // --connect replaces the file's list for the run.
+    let cli = Cli::try_parse_from([
+        "kafka-tui",
+        "--cluster",
+        "prod",
+        "--connect",
+        "http://a:1,http://b:2",
+    ])
+    .unwrap();
+    let t = kafka_tui::target::resolve_named("prod", &cli, &file, None).unwrap();
+    let urls: Vec<&str> = t.connect.iter().map(|e| e.url.as_str()).collect();
+    assert_eq!(urls, ["http://a:1", "http://b:2"]);
+}
