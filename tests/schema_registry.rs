@@ -175,6 +175,155 @@ async fn missing_schema_and_unreachable_registry_say_why() {
     assert!(e.contains("unreachable"), "{e}");
 }
 
+/// An app with no Kafka behind it, for the `:schemas` test.
+fn headless_app() -> kafka_tui::app::App {
+    use kafka_tui::app::{App, ClusterView, Connection};
+    let cluster = ClusterView {
+        label: "cluster".into(),
+        address: "127.0.0.1:9092".into(),
+        embedded: None,
+        connection: Connection::Connected { brokers: 1 },
+        last_error: None,
+    };
+    App::new(
+        kafka_tui::kafka::api::KafkaHandle::detached().0,
+        cluster,
+        kafka_tui::state::logs::LogsState::new(vec![("broker".into(), "none".into())], 10),
+        kafka_tui::state::tail::TailState::new(100, 1 << 20),
+        kafka_tui::theme::Theme::builtin("dark"),
+    )
+}
+
+fn draw_screen(app: &mut kafka_tui::app::App, size: (u16, u16)) -> String {
+    app.handle_event(kafka_tui::event::Event::Resize(size.0, size.1));
+    let mut t = ratatui::Terminal::new(ratatui::backend::TestBackend::new(size.0, size.1)).unwrap();
+    t.draw(|f| kafka_tui::ui::draw(f, app)).unwrap();
+    common::buffer_text(t.backend().buffer())
+}
+
+/// `:schemas` on the real registry, through the real registry task: the subjects the
+/// serializers registered are listed with their latest version, schema id and type, a level set
+/// on one subject shows as its own, and Enter shows a schema (the Protobuf one written out from
+/// the descriptor the Python serializer registered).
+#[tokio::test]
+async fn schemas_view_lists_the_subjects_the_serializers_registered() {
+    use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+    use kafka_tui::event::Event;
+    use kafka_tui::state::views::View;
+
+    let Some(registry) = peer("KAFKA_TUI_REGISTRY", "the schema registry") else {
+        return;
+    };
+    let prefix = unique("kt-sr-view");
+    let written = write_records(&registry, None, &prefix);
+    // A compatibility level of the Avro subject's own.
+    let avro_subject = format!("{prefix}-avro-value");
+    let put = reqwest::Client::new()
+        .put(format!("{registry}/config/{avro_subject}"))
+        .header("Content-Type", "application/vnd.schemaregistry.v1+json")
+        .body(r#"{"compatibility":"FORWARD_TRANSITIVE"}"#)
+        .send()
+        .await
+        .unwrap();
+    assert!(put.status().is_success(), "{:?}", put.text().await);
+
+    let client = RegistryClient::new(RegistryConfig::new(registry.clone())).unwrap();
+    let (tx, mut rx) = tokio::sync::mpsc::channel::<Event>(64);
+    let cancel = tokio_util::sync::CancellationToken::new();
+    let mut app = headless_app();
+    app.schemas.handle = Some(kafka_tui::schema::service::spawn(
+        client,
+        tx,
+        cancel.clone(),
+    ));
+    let key = |app: &mut kafka_tui::app::App, code| {
+        app.handle_event(Event::Key(KeyEvent::new(code, KeyModifiers::NONE)));
+    };
+    for c in ":schemas".chars() {
+        key(&mut app, KeyCode::Char(c));
+    }
+    key(&mut app, KeyCode::Enter);
+    let view = |app: &kafka_tui::app::App| match app.views.last() {
+        Some(View::Schemas(v)) => (**v).clone(),
+        other => panic!("{other:?}"),
+    };
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(20);
+    while view(&app).list.is_none() {
+        let ev = tokio::time::timeout_at(deadline, rx.recv())
+            .await
+            .expect("the registry task answers within 20 s")
+            .unwrap();
+        app.handle_event(ev);
+    }
+    let v = view(&app);
+    let list = v.list.clone().unwrap().unwrap();
+    for w in &written {
+        let row = list
+            .rows
+            .iter()
+            .find(|r| r.subject == w.subject)
+            .unwrap_or_else(|| panic!("{} is not listed: {list:?}", w.subject));
+        let ty = row
+            .latest
+            .as_ref()
+            .map(|(v, id, ty)| (*v, *id, ty.to_string()));
+        let want = match w.kind.as_str() {
+            "avro" => "Avro",
+            "protobuf" => "Protobuf",
+            _ => "JSON Schema",
+        };
+        assert_eq!(
+            ty,
+            Some((1, w.schema_id, want.to_string())),
+            "{}",
+            w.subject
+        );
+        assert_eq!(row.versions, [1], "{}", w.subject);
+        assert_eq!(row.problem, None, "{}", w.subject);
+    }
+    let own = list
+        .rows
+        .iter()
+        .find(|r| r.subject == avro_subject)
+        .unwrap();
+    assert_eq!(own.compatibility.as_deref(), Some("FORWARD_TRANSITIVE"));
+    // On screen: each subject's row with its latest version, id and type.
+    let screen = draw_screen(&mut app, (200, 300));
+    for w in &written {
+        let line = screen
+            .lines()
+            .find(|l| l.contains(&format!(" {} ", w.subject)))
+            .unwrap_or_else(|| panic!("no row for {} in\n{screen}", w.subject));
+        assert!(line.contains(&format!("v1 (id {})", w.schema_id)), "{line}");
+    }
+    assert!(screen.contains("FORWARD_TRANSITIVE"), "{screen}");
+
+    // Enter on the Protobuf subject: its schema, as .proto source.
+    let at = list
+        .rows
+        .iter()
+        .position(|r| r.subject == format!("{prefix}-protobuf-value"))
+        .unwrap();
+    for _ in 0..at {
+        key(&mut app, KeyCode::Down);
+    }
+    key(&mut app, KeyCode::Enter);
+    let shown = |app: &kafka_tui::app::App| view(app).subject.and_then(|d| d.schema);
+    while shown(&app).is_none() {
+        let ev = tokio::time::timeout_at(deadline, rx.recv())
+            .await
+            .expect("the registry task answers within 20 s")
+            .unwrap();
+        app.handle_event(ev);
+    }
+    let screen = draw_screen(&mut app, (200, 60));
+    assert!(screen.contains("versions [1]"), "{screen}");
+    assert!(screen.contains("Protobuf"), "{screen}");
+    assert!(screen.contains("message Shipment {"), "{screen}");
+    assert!(screen.contains("  int64 weight_grams = 2;"), "{screen}");
+    cancel.cancel();
+}
+
 /// The real binary, a real broker and the registry: the tail shows each record decoded.
 #[test]
 fn tail_shows_records_decoded_in_tmux() {

@@ -50,6 +50,7 @@ impl App {
             Mode::Prompt { kind, input } => self.prompt_key(kind, input, key),
             Mode::Normal if self.dialog.is_some() => self.dialog_key(key),
             Mode::Normal if self.ext_view_key(key) => {}
+            Mode::Normal if self.schemas_key(key) => {}
             Mode::Normal => {
                 let ctx = self.keys_context();
                 match keymap::lookup(ctx, &key) {

@@ -228,7 +228,7 @@ impl App {
                 View::Brokers { .. } => Context::BrokersView,
                 View::Contexts { .. } => Context::ContextsView,
                 // Their own keys come first (app/connect.rs); `:`, `?`, `q` fall through.
-                View::Connect(_) | View::Streams(_) => Context::BrokersView,
+                View::Connect(_) | View::Streams(_) | View::Schemas(_) => Context::BrokersView,
             };
         }
         match self.focus {

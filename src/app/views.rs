@@ -119,6 +119,7 @@ impl App {
                     .send(crate::streams::StreamsCommand::Watch(true));
                 return;
             }
+            Some(View::Schemas(_)) => return self.refresh_schemas(),
             Some(View::Contexts { .. }) | None => return,
         };
         self.kafka.send(cmd);
@@ -161,6 +162,10 @@ impl App {
             }
             Some(View::Connect(v)) => v.move_by(delta),
             Some(View::Streams(v)) => v.move_topic(delta),
+            Some(View::Schemas(v)) => match v.subject.as_mut() {
+                Some(d) => d.scroll = (i64::from(d.scroll) + delta).clamp(0, i64::from(max)) as u16,
+                None => v.move_by(delta),
+            },
             Some(View::Brokers { .. }) => {}
         }
         true

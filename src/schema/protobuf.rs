@@ -218,6 +218,116 @@ fn open(name: &str, text: &str) -> Result<File, String> {
     File::from_source(name, text).map_err(|e| e.to_string())
 }
 
+/// A base64 `FileDescriptorProto` (how Apicurio keeps what confluent-kafka's serializer
+/// registers) written out as `.proto` source, for `:schemas` to show; `None` when `text` is not
+/// one (source is shown as it is). Oneofs and options are not written out.
+pub fn descriptor_as_source(text: &str) -> Option<String> {
+    use prost_reflect::prost_types::field_descriptor_proto::{Label, Type};
+    use prost_reflect::prost_types::{DescriptorProto, EnumDescriptorProto, FieldDescriptorProto};
+    use std::fmt::Write as _;
+
+    fn enum_(e: &EnumDescriptorProto, pad: &str, out: &mut String) {
+        let _ = writeln!(out, "{pad}enum {} {{", e.name());
+        for v in &e.value {
+            let _ = writeln!(out, "{pad}  {} = {};", v.name(), v.number());
+        }
+        let _ = writeln!(out, "{pad}}}");
+    }
+    fn type_of(f: &FieldDescriptorProto) -> String {
+        match f.r#type() {
+            Type::Message | Type::Enum | Type::Group => {
+                f.type_name().trim_start_matches('.').to_string()
+            }
+            t => t
+                .as_str_name()
+                .trim_start_matches("TYPE_")
+                .to_ascii_lowercase(),
+        }
+    }
+    fn message(m: &DescriptorProto, depth: usize, proto3: bool, out: &mut String) {
+        let pad = "  ".repeat(depth);
+        let _ = writeln!(out, "{pad}message {} {{", m.name());
+        for e in &m.enum_type {
+            enum_(e, &format!("{pad}  "), out);
+        }
+        // A `map<K, V>` field is a repeated nested `…Entry` message the compiler made: written
+        // back as the map it was.
+        let is_entry = |n: &DescriptorProto| n.options.as_ref().is_some_and(|o| o.map_entry());
+        for n in m.nested_type.iter().filter(|n| !is_entry(n)) {
+            message(n, depth + 1, proto3, out);
+        }
+        for f in &m.field {
+            let entry = (f.r#type() == Type::Message)
+                .then(|| {
+                    let name = f.type_name().rsplit('.').next().unwrap_or("");
+                    m.nested_type
+                        .iter()
+                        .find(|n| n.name() == name && is_entry(n))
+                })
+                .flatten();
+            if let Some(e) = entry {
+                let kv: Vec<String> = e.field.iter().map(type_of).collect();
+                let _ = writeln!(
+                    out,
+                    "{pad}  map<{}> {} = {};",
+                    kv.join(", "),
+                    f.name(),
+                    f.number()
+                );
+                continue;
+            }
+            let label = match f.label() {
+                Label::Repeated => "repeated ",
+                Label::Required => "required ",
+                Label::Optional if !proto3 || f.proto3_optional() => "optional ",
+                Label::Optional => "",
+            };
+            let _ = writeln!(
+                out,
+                "{pad}  {label}{} {} = {};",
+                type_of(f),
+                f.name(),
+                f.number()
+            );
+        }
+        let _ = writeln!(out, "{pad}}}");
+    }
+
+    let trimmed = text.trim();
+    if trimmed.is_empty() || trimmed.contains(char::is_whitespace) {
+        return None;
+    }
+    let bytes = base64::engine::general_purpose::STANDARD
+        .decode(trimmed)
+        .ok()?;
+    let fdp = FileDescriptorProto::decode(bytes.as_slice()).ok()?;
+    if fdp.message_type.is_empty() && fdp.enum_type.is_empty() {
+        return None;
+    }
+    let proto3 = fdp.syntax() == "proto3";
+    let mut out = String::new();
+    let _ = writeln!(
+        out,
+        "syntax = \"{}\";",
+        if proto3 { "proto3" } else { "proto2" }
+    );
+    if !fdp.package().is_empty() {
+        let _ = writeln!(out, "package {};", fdp.package());
+    }
+    for d in &fdp.dependency {
+        let _ = writeln!(out, "import \"{d}\";");
+    }
+    for e in &fdp.enum_type {
+        out.push('\n');
+        enum_(e, "", &mut out);
+    }
+    for m in &fdp.message_type {
+        out.push('\n');
+        message(m, 0, proto3, &mut out);
+    }
+    Some(out.trim_end().to_string())
+}
+
 struct Resolver {
     files: HashMap<String, File>,
     google: GoogleFileResolver,
@@ -302,6 +412,22 @@ mod tests {
         assert_eq!(nested, vec![4, 0, 2]);
         assert!(s.messages().contains(&"shop.Order.Line".to_string()));
         assert!(!s.messages().iter().any(|m| m.ends_with("TagsEntry")));
+    }
+
+    #[test]
+    fn base64_descriptors_are_written_out_as_source() {
+        let fdp = schema().file.file_descriptor_proto().encode_to_vec();
+        let b64 = base64::engine::general_purpose::STANDARD.encode(fdp);
+        let text = descriptor_as_source(&b64).expect("a descriptor");
+        // What it writes compiles back to the same messages.
+        let again = ProtoSchema::parse(&text, &[("common.proto".into(), COMMON.into())]).unwrap();
+        assert_eq!(again.messages(), schema().messages(), "{text}");
+        assert!(text.starts_with("syntax = \"proto3\";"), "{text}");
+        assert_eq!(
+            descriptor_as_source("syntax = \"proto3\"; message A {}"),
+            None
+        );
+        assert_eq!(descriptor_as_source("bm90IGEgZGVzY3JpcHRvcg=="), None);
     }
 
     #[test]

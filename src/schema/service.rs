@@ -8,7 +8,7 @@ use tokio::sync::mpsc;
 use tokio_util::sync::CancellationToken;
 
 use super::loaded::{self, LoadedSchema};
-use super::registry::{RegistryClient, SubjectVersion, Version};
+use super::registry::{RegistryClient, SchemaType, SubjectVersion, Version};
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum SchemaCommand {
@@ -33,10 +33,20 @@ pub enum SchemaCommand {
 pub struct SubjectRow {
     pub subject: String,
     pub versions: Vec<u32>,
-    /// The subject's own compatibility level, else the global one (marked).
-    pub compatibility: String,
-    /// Why versions or compatibility are missing, if they are.
+    /// The latest version: its number, schema id and type (`None` if it could not be read).
+    pub latest: Option<(u32, u32, SchemaType)>,
+    /// The subject's own compatibility level; `None`: the global one applies.
+    pub compatibility: Option<String>,
+    /// Why versions, latest or compatibility are missing, if they are.
     pub problem: Option<String>,
+}
+
+/// What `:schemas` lists: the global compatibility level and the subjects.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SubjectList {
+    /// `Err`: why it could not be read.
+    pub global: Result<Option<String>, String>,
+    pub rows: Vec<SubjectRow>,
 }
 
 #[derive(Debug)]
@@ -45,7 +55,7 @@ pub enum SchemaEvent {
         id: u32,
         result: Result<Arc<LoadedSchema>, String>,
     },
-    Subjects(Result<Vec<SubjectRow>, String>),
+    Subjects(Result<SubjectList, String>),
     Shown {
         subject: String,
         version: Version,
@@ -172,46 +182,44 @@ async fn run(client: &RegistryClient, cmd: SchemaCommand) -> SchemaEvent {
     }
 }
 
-/// Subjects with versions and compatibility; the per-subject requests run together.
-async fn subjects(client: &RegistryClient) -> Result<Vec<SubjectRow>, String> {
+/// Subjects with versions, latest schema and compatibility; the per-subject requests run a few
+/// at a time.
+async fn subjects(client: &RegistryClient) -> Result<SubjectList, String> {
     let mut names = client.subjects().await.map_err(|e| e.to_string())?;
     names.sort();
-    let global = client
-        .compatibility(None)
-        .await
-        .ok()
-        .flatten()
-        .map(|c| format!("{c} (global)"))
-        .unwrap_or_else(|| "?".into());
-    let rows = names.into_iter().map(|subject| {
-        let global = global.clone();
-        async move {
-            let (versions, compat) = futures::join!(
-                client.versions(&subject),
-                client.compatibility(Some(&subject))
-            );
-            let mut problem = None;
-            let versions = versions.unwrap_or_else(|e| {
-                problem = Some(e.to_string());
-                Vec::new()
-            });
-            let compatibility = match compat {
-                Ok(Some(c)) => c,
-                Ok(None) => global,
-                Err(e) => {
-                    problem.get_or_insert(e.to_string());
-                    "?".into()
-                }
-            };
-            SubjectRow {
-                subject,
-                versions,
-                compatibility,
-                problem,
+    let global = client.compatibility(None).await.map_err(|e| e.to_string());
+    let rows = names.into_iter().map(|subject| async move {
+        let (versions, latest, compat) = futures::join!(
+            client.versions(&subject),
+            client.version(&subject, Version::Latest),
+            client.compatibility(Some(&subject))
+        );
+        let mut problem = None;
+        let versions = versions.unwrap_or_else(|e| {
+            problem = Some(e.to_string());
+            Vec::new()
+        });
+        let latest = match latest {
+            Ok(v) => Some((v.version, v.schema.id, v.schema.schema_type.clone())),
+            Err(e) => {
+                problem.get_or_insert(e.to_string());
+                None
             }
+        };
+        let compatibility = compat.unwrap_or_else(|e| {
+            problem.get_or_insert(e.to_string());
+            None
+        });
+        SubjectRow {
+            subject,
+            versions,
+            latest,
+            compatibility,
+            problem,
         }
     });
-    // A few at a time: a registry with thousands of subjects is not asked all at once.
+    // A registry with thousands of subjects is not asked all at once.
     use futures::StreamExt as _;
-    Ok(futures::stream::iter(rows).buffered(8).collect().await)
+    let rows = futures::stream::iter(rows).buffered(8).collect().await;
+    Ok(SubjectList { global, rows })
 }

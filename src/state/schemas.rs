@@ -8,7 +8,7 @@ use std::time::{Duration, Instant};
 use crate::model::Record;
 use crate::schema::loaded::{Decoded, SchemaStatus};
 use crate::schema::registry::{SubjectVersion, Version};
-use crate::schema::service::{SchemaCommand, SchemaHandle, SubjectRow};
+use crate::schema::service::{SchemaCommand, SchemaHandle, SubjectList, SubjectRow};
 use crate::schema::wire;
 
 /// A schema that could not be loaded is asked for again after this long (the registry may
@@ -20,19 +20,123 @@ pub struct SchemasState {
     /// `None`: no registry configured.
     pub handle: Option<SchemaHandle>,
     pub by_id: HashMap<u32, (SchemaStatus, Instant)>,
-    /// `:schemas`: the subject list (`None` while it loads), the cursor, the schema shown.
-    pub subjects: Option<Result<Vec<SubjectRow>, String>>,
-    pub selected: usize,
-    pub shown: Option<ShownSchema>,
 }
 
-#[derive(Debug, Clone)]
-pub struct ShownSchema {
-    pub subject: String,
-    pub version: Version,
+/// `:schemas`: the subject list, the cursor, and one subject opened (Enter).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SchemasView {
+    /// The registry's URL (no credentials); `None`: no registry is configured.
+    pub url: Option<String>,
     /// `None` while it loads.
-    pub result: Option<Result<Arc<SubjectVersion>, String>>,
+    pub list: Option<Result<SubjectList, String>>,
+    pub selected: usize,
+    pub subject: Option<SubjectDetail>,
+}
+
+/// A version of a subject and its text, one string a line, ready to draw.
+pub type ShownVersion = (Arc<SubjectVersion>, Vec<String>);
+
+/// A subject opened in `:schemas`: its versions and the text of one of them.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SubjectDetail {
+    pub subject: String,
+    pub versions: Vec<u32>,
+    /// The version shown (as asked: `latest` until the answer says which).
+    pub version: Version,
+    /// `None` while it loads; the schema and its text, pretty-printed when the answer came.
+    pub schema: Option<Result<ShownVersion, String>>,
     pub scroll: u16,
+}
+
+impl SchemasView {
+    pub fn new(url: Option<String>) -> SchemasView {
+        SchemasView {
+            url,
+            list: None,
+            selected: 0,
+            subject: None,
+        }
+    }
+
+    pub fn rows(&self) -> &[SubjectRow] {
+        match &self.list {
+            Some(Ok(l)) => &l.rows,
+            _ => &[],
+        }
+    }
+
+    pub fn move_by(&mut self, delta: i64) {
+        let n = self.rows().len();
+        self.selected =
+            (self.selected as i64 + delta).clamp(0, n.saturating_sub(1) as i64) as usize;
+    }
+
+    pub fn set_list(&mut self, list: Result<SubjectList, String>) {
+        self.list = Some(list);
+        self.move_by(0);
+    }
+
+    /// Opens the selected subject at its latest version; what to ask the registry for.
+    pub fn open_selected(&mut self) -> Option<(String, Version)> {
+        let row = self.rows().get(self.selected)?.clone();
+        let version = match row.latest {
+            Some((v, _, _)) => Version::Number(v),
+            None => Version::Latest,
+        };
+        self.subject = Some(SubjectDetail {
+            subject: row.subject.clone(),
+            versions: row.versions,
+            version,
+            schema: None,
+            scroll: 0,
+        });
+        Some((row.subject, version))
+    }
+
+    /// The version before (`-1`) or after (`1`) the one shown; what to ask for, if there is one.
+    pub fn step_version(&mut self, step: i64) -> Option<(String, Version)> {
+        let d = self.subject.as_mut()?;
+        let at = match d.version {
+            Version::Number(n) => d.versions.iter().position(|&v| v == n)?,
+            Version::Latest => d.versions.len().checked_sub(1)?,
+        };
+        let next = *d.versions.get(usize::try_from(at as i64 + step).ok()?)?;
+        d.version = Version::Number(next);
+        d.schema = None;
+        d.scroll = 0;
+        Some((d.subject.clone(), d.version))
+    }
+
+    /// The registry's answer for `subject`'s `version`, if it is still the one shown.
+    pub fn shown(
+        &mut self,
+        subject: &str,
+        version: Version,
+        result: Result<Arc<SubjectVersion>, String>,
+    ) {
+        let Some(d) = self.subject.as_mut() else {
+            return;
+        };
+        if d.subject != subject || d.version != version {
+            return;
+        }
+        d.schema = Some(result.map(|sv| {
+            let lines = pretty_schema(&sv.schema.schema);
+            (sv, lines)
+        }));
+    }
+}
+
+/// A schema's text for reading: JSON (Avro, JSON Schema) re-indented with its key order kept,
+/// a base64 Protobuf descriptor written out as `.proto` source, anything else as it is.
+pub fn pretty_schema(text: &str) -> Vec<String> {
+    let pretty = crate::kafka::codec::pretty_json(text.as_bytes())
+        .or_else(|| crate::schema::protobuf::descriptor_as_source(text))
+        .unwrap_or_else(|| text.to_string());
+    pretty
+        .lines()
+        .map(crate::kafka::codec::sanitize_inline)
+        .collect()
 }
 
 /// What a key or value in the wire format shows, given what the app knows.

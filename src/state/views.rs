@@ -38,6 +38,8 @@ pub enum View {
     Connect(Box<crate::state::connect::ConnectView>),
     /// `:streams`: src/state/streams.rs.
     Streams(Box<crate::state::streams::StreamsView>),
+    /// `:schemas`: src/state/schemas.rs.
+    Schemas(Box<crate::state::schemas::SchemasView>),
 }
 
 impl View {
@@ -50,6 +52,10 @@ impl View {
             View::Contexts { .. } => "Contexts".into(),
             View::Connect(_) => "Kafka Connect".into(),
             View::Streams(_) => "Kafka Streams applications".into(),
+            View::Schemas(v) => match &v.subject {
+                Some(d) => format!("Schema registry · {}", clean(&d.subject)),
+                None => "Schema registry".into(),
+            },
         }
     }
 }

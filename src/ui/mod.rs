@@ -7,6 +7,7 @@ pub mod help;
 mod logs;
 mod producer;
 pub mod record;
+pub mod schemas;
 mod status;
 pub mod streams;
 mod tail;

@@ -69,6 +69,7 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, view: &View) {
         } => contexts(frame, inner, app, names, current, *selected),
         View::Connect(v) => super::connect::draw(frame, inner, app, v),
         View::Streams(v) => super::streams::draw(frame, inner, app, v),
+        View::Schemas(v) => super::schemas::draw(frame, inner, app, v),
     }
 }
 
@@ -103,6 +104,7 @@ pub fn scroll_max(app: &App, view: &View, size: (u16, u16)) -> u16 {
         } => topic_detail_lines(app, detail, configs).len(),
         View::GroupDetail { detail, .. } => group_detail_lines(app, detail).len(),
         View::Connect(v) => return super::connect::scroll_max(app, v, inner),
+        View::Schemas(v) => return super::schemas::scroll_max(v, inner),
         _ => 0,
     };
     last_page(lines, inner)

@@ -1,0 +1,278 @@
+//! The `:schemas` view: the registry's subjects, and one subject's versions and schema text.
+//! Drawn from what the registry task answered; nothing here asks the registry.
+
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Cell, Paragraph, Row, Table, TableState};
+use ratatui::Frame;
+
+use super::widgets::fit;
+use crate::app::App;
+use crate::kafka::codec::sanitize_inline as clean;
+use crate::schema::registry::Version;
+use crate::state::schemas::{SchemasView, SubjectDetail};
+
+/// Rows above the schema text in a subject: versions, the version's facts, a blank.
+const DETAIL_HEAD: u16 = 3;
+
+pub fn draw(frame: &mut Frame, area: Rect, app: &App, v: &SchemasView) {
+    let t = &app.theme;
+    let [body, hint] = Layout::vertical([Constraint::Min(0), Constraint::Length(1)]).areas(area);
+    let Some(url) = &v.url else {
+        let lines = vec![
+            Line::from(Span::styled(
+                "No schema registry is configured.",
+                t.style("header.warn"),
+            )),
+            Line::from(Span::styled(
+                "Start with --schema-registry URL, or set schema_registry = \"URL\" for the cluster in the config file.",
+                t.style("base.muted"),
+            )),
+        ];
+        frame.render_widget(
+            Paragraph::new(lines).wrap(ratatui::widgets::Wrap { trim: false }),
+            body,
+        );
+        return hint_line(frame, hint, app, "Esc back");
+    };
+    match &v.subject {
+        Some(d) => {
+            detail(frame, body, app, d);
+            hint_line(
+                frame,
+                hint,
+                app,
+                "↑↓ scroll  ←→ version  r refresh  Esc subjects",
+            );
+        }
+        None => {
+            list(frame, body, app, url, v);
+            let keys = match &v.list {
+                Some(Ok(l)) if !l.rows.is_empty() => {
+                    "Enter versions and schema  r refresh  Esc back"
+                }
+                _ => "r refresh  Esc back",
+            };
+            hint_line(frame, hint, app, keys);
+        }
+    }
+}
+
+fn hint_line(frame: &mut Frame, area: Rect, app: &App, text: &str) {
+    frame.render_widget(
+        Paragraph::new(Span::styled(
+            fit(text, area.width as usize),
+            app.theme.style("base.muted"),
+        )),
+        area,
+    );
+}
+
+fn list(frame: &mut Frame, area: Rect, app: &App, url: &str, v: &SchemasView) {
+    let t = &app.theme;
+    let [head, table_area] =
+        Layout::vertical([Constraint::Length(1), Constraint::Min(0)]).areas(area);
+    let l = match &v.list {
+        None => {
+            let text = format!("asking {} for its subjects…", clean(url));
+            frame.render_widget(
+                Paragraph::new(Span::styled(text, t.style("base.muted"))),
+                head,
+            );
+            return;
+        }
+        Some(Err(e)) => {
+            let lines = vec![
+                Line::from(Span::styled(
+                    format!("✖ {}", clean(e)),
+                    t.style("status.error"),
+                )),
+                Line::from(Span::styled("r asks again", t.style("base.muted"))),
+            ];
+            frame.render_widget(
+                Paragraph::new(lines).wrap(ratatui::widgets::Wrap { trim: false }),
+                area,
+            );
+            return;
+        }
+        Some(Ok(l)) => l,
+    };
+    let global = match &l.global {
+        Ok(Some(c)) => clean(c),
+        Ok(None) => "not set".into(),
+        Err(e) => format!("unknown ({})", clean(e)),
+    };
+    let n = l.rows.len();
+    let head_text = format!(
+        "{} · {n} subject{} · global compatibility {global}",
+        clean(url),
+        if n == 1 { "" } else { "s" }
+    );
+    frame.render_widget(
+        Paragraph::new(Span::styled(
+            fit(&head_text, head.width as usize),
+            t.style("base.text"),
+        )),
+        head,
+    );
+    if l.rows.is_empty() {
+        frame.render_widget(
+            Paragraph::new(Span::styled(
+                "no subjects registered",
+                t.style("base.muted"),
+            )),
+            table_area,
+        );
+        return;
+    }
+    // Wide: every column. Medium: no schema id nor version count, so that long subject names
+    // keep their room. Narrow: subject, latest version and type (the selected row's problem
+    // still shows below).
+    let wide = area.width >= 120;
+    let narrow = area.width < 60;
+    // Apicurio answers a subject without a level of its own with the global one, so the two
+    // cannot be told apart there: a level equal to the global one says so.
+    let global_level = l.global.as_ref().ok().and_then(|g| g.as_ref());
+    let rows: Vec<Row> = l
+        .rows
+        .iter()
+        .map(|r| {
+            let (latest, ty) = match &r.latest {
+                Some((v, id, ty)) if wide => (format!("v{v} (id {id})"), ty.to_string()),
+                Some((v, _, ty)) => (format!("v{v}"), ty.to_string()),
+                None => ("?".into(), "?".into()),
+            };
+            let compat = match (&r.compatibility, &r.problem) {
+                (Some(c), _) if Some(c) == global_level => Cell::from(Span::styled(
+                    format!("{} (global)", clean(c)),
+                    t.style("base.muted"),
+                )),
+                (Some(c), _) => Cell::from(Span::styled(clean(c), t.style("base.text"))),
+                (None, Some(p)) if r.latest.is_none() => Cell::from(Span::styled(
+                    format!("✖ {}", clean(p)),
+                    t.style("status.error"),
+                )),
+                (None, _) => Cell::from(Span::styled("(global)", t.style("base.muted"))),
+            };
+            let mut cells = vec![
+                Cell::from(Span::styled(clean(&r.subject), t.style("tail.key"))),
+                Cell::from(latest),
+            ];
+            if wide {
+                cells.push(Cell::from(r.versions.len().to_string()));
+            }
+            cells.push(Cell::from(ty));
+            if !narrow {
+                cells.push(compat);
+            }
+            Row::new(cells)
+        })
+        .collect();
+    let mut header = vec!["Subject", "Latest"];
+    let mut widths = vec![
+        Constraint::Fill(1),
+        Constraint::Length(if wide { 13 } else { 6 }),
+    ];
+    if wide {
+        header.push("Versions");
+        widths.push(Constraint::Length(8));
+    }
+    header.push("Type");
+    widths.push(Constraint::Length(11));
+    if !narrow {
+        header.push("Compatibility");
+        widths.push(Constraint::Length(19));
+    }
+    // The selected subject's problem in full, under the table (its cell is narrow).
+    let problem = l.rows.get(v.selected).and_then(|r| r.problem.as_ref());
+    let (table_area, problem_area) = match problem {
+        Some(_) if table_area.height > 2 => {
+            let [a, b] =
+                Layout::vertical([Constraint::Min(1), Constraint::Length(1)]).areas(table_area);
+            (a, Some(b))
+        }
+        _ => (table_area, None),
+    };
+    if let (Some(p), Some(area)) = (problem, problem_area) {
+        frame.render_widget(
+            Paragraph::new(Span::styled(
+                fit(&format!("✖ {}", clean(p)), area.width as usize),
+                t.style("status.error"),
+            )),
+            area,
+        );
+    }
+    let table = Table::new(rows, widths)
+        .header(Row::new(header).style(t.style("base.muted")))
+        .row_highlight_style(t.style("base.selected"))
+        .highlight_symbol("▶ ");
+    let mut state = TableState::default().with_selected(Some(v.selected));
+    frame.render_stateful_widget(table, table_area, &mut state);
+}
+
+fn detail(frame: &mut Frame, area: Rect, app: &App, d: &SubjectDetail) {
+    let t = &app.theme;
+    let shown = match (&d.version, &d.schema) {
+        (_, Some(Ok((sv, _)))) => Some(sv.version),
+        (Version::Number(n), _) => Some(*n),
+        (Version::Latest, _) => None,
+    };
+    let mut versions = vec![Span::styled("versions ", t.style("base.muted"))];
+    for (i, v) in d.versions.iter().enumerate() {
+        if i > 0 {
+            versions.push(Span::raw(" "));
+        }
+        if Some(*v) == shown {
+            versions.push(Span::styled(format!("[{v}]"), t.style("base.selected")));
+        } else {
+            versions.push(Span::styled(v.to_string(), t.style("base.text")));
+        }
+    }
+    let mut lines = vec![Line::from(versions)];
+    match &d.schema {
+        None => lines.push(Line::from(Span::styled(
+            format!("asking for version {}…", d.version),
+            t.style("base.muted"),
+        ))),
+        Some(Err(e)) => lines.push(Line::from(Span::styled(
+            format!("✖ {}", clean(e)),
+            t.style("status.error"),
+        ))),
+        Some(Ok((sv, text))) => {
+            let s = &sv.schema;
+            let mut facts = format!("version {} · id {} · {}", sv.version, s.id, s.schema_type);
+            if !s.references.is_empty() {
+                let refs: Vec<String> = s
+                    .references
+                    .iter()
+                    .map(|r| format!("{} ({} v{})", clean(&r.name), clean(&r.subject), r.version))
+                    .collect();
+                facts.push_str(&format!(" · references {}", refs.join(", ")));
+            }
+            facts.push_str(&format!(" · {} lines", text.len()));
+            lines.push(Line::from(Span::styled(facts, t.style("base.text"))));
+            lines.push(Line::default());
+            let room = area.height.saturating_sub(DETAIL_HEAD) as usize;
+            let from = (d.scroll as usize).min(text.len().saturating_sub(room));
+            // Only the rows on screen are turned into spans: a long schema costs what shows.
+            lines.extend(
+                text.iter()
+                    .skip(from)
+                    .take(room)
+                    .map(|l| Line::from(Span::styled(l.clone(), t.style("base.text")))),
+            );
+        }
+    }
+    frame.render_widget(Paragraph::new(lines), area);
+}
+
+/// How far a subject's schema text scrolls in `inner` (the view's inside): its last row at
+/// the bottom, never past it.
+pub fn scroll_max(v: &SchemasView, inner: Rect) -> u16 {
+    let Some(Some(Ok((_, text)))) = v.subject.as_ref().map(|d| &d.schema) else {
+        return 0;
+    };
+    // The hint row and the rows above the text.
+    let room = inner.height.saturating_sub(1 + DETAIL_HEAD) as usize;
+    text.len().saturating_sub(room).min(u16::MAX as usize) as u16
+}
