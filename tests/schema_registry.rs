@@ -413,3 +413,113 @@ fn tail_shows_records_decoded_in_tmux() {
         t.quit_cleanly(Duration::from_secs(10));
     }
 }
+
+/// The Producer with `:schema SUBJECT`: JSON typed into the real binary is encoded with the
+/// subject's latest schema and published to the real cluster, and confluent-kafka's own
+/// deserializers (tests/peers/schema_read.py) read back the value typed; JSON that does not fit
+/// the schema is refused with the encoder's reason, and nothing is sent.
+#[test]
+fn producer_publishes_typed_json_that_the_real_deserializers_read() {
+    let (Some(registry), Some(bootstrap)) = (
+        peer("KAFKA_TUI_REGISTRY", "the schema registry"),
+        peer("KAFKA_TUI_KAFKA", "the Kafka cluster"),
+    ) else {
+        return;
+    };
+    if kafka_ref::no_tmux() {
+        return;
+    }
+    let prefix = unique("kt-sr-prod");
+    // The serializers register the subjects (and write one record to each topic).
+    let written = write_records(&registry, Some(&bootstrap), &prefix);
+    let cases = [
+        (
+            "avro",
+            r#"{"order_id":"o-9","amount":2.5,"items":7}"#,
+            serde_json::json!({"order_id": "o-9", "amount": 2.5, "items": 7}),
+        ),
+        (
+            "protobuf",
+            r#"{"shipment_id":"s-9","weight_grams":900,"express":true}"#,
+            // Protobuf's JSON mapping writes 64-bit integers as strings.
+            serde_json::json!({"shipment_id": "s-9", "weight_grams": "900", "express": true}),
+        ),
+        (
+            "json",
+            r#"{"payment_id":"p-9","amount":1.25}"#,
+            serde_json::json!({"payment_id": "p-9", "amount": 1.25}),
+        ),
+    ];
+    for (kind, typed, expect) in cases {
+        let w = written.iter().find(|w| w.kind == kind).unwrap();
+        let cmd = format!(
+            "{} -b {} --schema-registry {} -t {} --from beginning --log-file /dev/null; echo kafka-tui-exited-$?; sleep 30",
+            common::sh_quote(common::binary().to_str().unwrap()),
+            common::sh_quote(&bootstrap),
+            common::sh_quote(&registry),
+            common::sh_quote(&w.topic),
+        );
+        let t = common::Tmux::start(&format!("srp-{kind}"), &cmd, 160, 36);
+        t.wait_for("the tail", Duration::from_secs(30), |s| {
+            s.contains("1 held") || s.contains("1/1")
+        });
+        t.keys(&[":"]);
+        t.type_text(&format!("schema {}", w.subject));
+        t.keys(&["Enter"]);
+        // The status line says so (the Producer's title names the subject too, cut here: topic
+        // and subject are long).
+        t.wait_for("the schema set", Duration::from_secs(10), |s| {
+            s.contains(&format!("is encoded with {} latest", w.subject)) && s.contains(" as kt-sr-")
+        });
+        t.keys(&["3"]);
+        if kind == "avro" {
+            // A value that does not fit: refused with the encoder's reason, nothing sent.
+            t.type_text(r#"{"order_id": 5}"#);
+            t.keys(&["C-s"]);
+            t.wait_for("the refusal", Duration::from_secs(10), |s| {
+                s.contains("not sent: the value does not fit")
+            });
+            t.escape();
+            t.keys(&["x", "i"]);
+        }
+        t.type_text(typed);
+        t.keys(&["C-s"]);
+        t.wait_for("the delivery", Duration::from_secs(20), |s| {
+            s.contains(&format!("delivered to {}", w.topic))
+        });
+        t.quit_cleanly(Duration::from_secs(10));
+        // The serializer's record, then ours: a bad value would have been a second record.
+        let python = std::env::var("KAFKA_TUI_PYTHON").unwrap();
+        let script = std::env::var("KAFKA_TUI_SCHEMA_RECORDS")
+            .unwrap()
+            .replace("schema_records.py", "schema_read.py");
+        let out = Command::new(python)
+            .args([
+                &script,
+                "--registry",
+                &registry,
+                "--bootstrap",
+                &bootstrap,
+                "--topic",
+                &w.topic,
+                "--kind",
+                kind,
+                "--count",
+                "2",
+            ])
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "{kind}: schema_read.py: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let lines: Vec<serde_json::Value> = String::from_utf8(out.stdout)
+            .unwrap()
+            .lines()
+            .map(|l| serde_json::from_str(l).unwrap())
+            .collect();
+        assert_eq!(lines.len(), 2, "{kind}: {lines:?}");
+        assert_eq!(lines[1], expect, "{kind}: what the deserializer read");
+    }
+}

@@ -31,6 +31,10 @@ const TINY: (u16, u16) = (40, 12);
 const URL: &str = "http://registry.example:8081";
 
 fn app() -> App {
+    app_with(KafkaHandle::detached().0)
+}
+
+fn app_with(kafka: KafkaHandle) -> App {
     let cluster = ClusterView {
         label: "cluster".into(),
         address: "127.0.0.1:9092".into(),
@@ -40,7 +44,7 @@ fn app() -> App {
     };
     let logs = LogsState::new(vec![("broker".into(), "none".into())], 100);
     App::new(
-        KafkaHandle::detached().0,
+        kafka,
         cluster,
         logs,
         TailState::new(1000, 1 << 20),
@@ -318,4 +322,103 @@ fn a_registry_that_is_down_says_so_and_r_asks_again() {
     assert_eq!(drain(&mut rx), [SchemaCommand::Subjects]);
     let s = screen(&mut app, SMALL);
     assert!(s.contains("asking http://registry.example:8081"), "{s}");
+}
+
+/// `:schema SUBJECT VERSION`: Ctrl+S in the Producer asks the registry task to encode the typed
+/// JSON before anything goes to Kafka; the encoder's reason is shown and nothing is sent; an
+/// answer for an older publish is not taken for the newer one; without a registry, `:schema`
+/// says so. (Against the real registry and cluster: tests/schema_registry.rs.)
+#[test]
+fn the_producer_encodes_with_the_chosen_subject_before_publishing() {
+    use kafka_tui::kafka::api::KafkaCommand;
+    use kafka_tui::schema::service::EncodedRecord;
+    use kafka_tui::state::producer::ProduceStatus;
+
+    let mut plain = app();
+    command(&mut plain, "schema orders-value");
+    let said = format!("{:?}", plain.message);
+    assert!(said.contains("no schema registry configured"), "{said}");
+
+    let (kafka, mut kafka_rx) = KafkaHandle::detached();
+    let (handle, mut rx) = SchemaHandle::detached(URL);
+    let mut app = app_with(kafka);
+    app.schemas.handle = Some(handle);
+    command(&mut app, "schema orders-value 2");
+    command(&mut app, "tail orders");
+    while kafka_rx.try_recv().is_ok() {}
+    key(&mut app, KeyCode::Char('3'));
+    for c in r#"{"a":1}"#.chars() {
+        key(&mut app, KeyCode::Char(c));
+    }
+    let ctrl_s = || Event::Key(KeyEvent::new(KeyCode::Char('s'), KeyModifiers::CONTROL));
+    app.handle_event(ctrl_s());
+    let first = match drain(&mut rx).as_slice() {
+        [SchemaCommand::Encode {
+            tag,
+            subject,
+            version,
+            json,
+            ..
+        }] => {
+            assert_eq!(
+                (subject.as_str(), *version, json.as_str()),
+                ("orders-value", Version::Number(2), r#"{"a":1}"#)
+            );
+            *tag
+        }
+        other => panic!("{other:?}"),
+    };
+    app.handle_event(Event::Schema(SchemaEvent::Encoded {
+        tag: first,
+        result: Err("field \"order_id\" is missing".into()),
+    }));
+    match &app.producer.status {
+        ProduceStatus::Invalid(e) => assert_eq!(
+            e,
+            "not sent: the value does not fit orders-value 2: field \"order_id\" is missing"
+        ),
+        other => panic!("{other:?}"),
+    }
+    assert!(
+        !std::iter::from_fn(|| kafka_rx.try_recv().ok())
+            .any(|c| matches!(c, KafkaCommand::Produce(_))),
+        "nothing is published"
+    );
+
+    // Two publishes: the older one's answer is not the newer one's.
+    app.handle_event(ctrl_s());
+    app.handle_event(ctrl_s());
+    let tags: Vec<u64> = drain(&mut rx)
+        .into_iter()
+        .map(|c| match c {
+            SchemaCommand::Encode { tag, .. } => tag,
+            other => panic!("{other:?}"),
+        })
+        .collect();
+    assert_eq!(tags.len(), 2);
+    let encoded = |tag| {
+        Event::Schema(SchemaEvent::Encoded {
+            tag,
+            result: Ok(EncodedRecord {
+                bytes: vec![0, 0, 0, 0, 12, 2],
+                subject: "orders-value".into(),
+                version: 2,
+                id: 12,
+            }),
+        })
+    };
+    app.handle_event(encoded(tags[0]));
+    let said = format!("{:?}", app.message);
+    assert!(!said.contains("value encoded"), "{said}");
+    app.handle_event(encoded(tags[1]));
+    let said = format!("{:?}", app.message);
+    assert!(
+        said.contains("value encoded with orders-value v2 (schema id 12)"),
+        "{said}"
+    );
+    assert!(matches!(app.producer.status, ProduceStatus::Sending { .. }));
+    // Out of the editor (where `:` is typed text), then off.
+    key(&mut app, KeyCode::Esc);
+    command(&mut app, "schema off");
+    assert_eq!(app.schemas.produce_as, None);
 }

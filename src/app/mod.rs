@@ -634,6 +634,16 @@ impl App {
             value: draft.value,
             headers: draft.headers,
         };
+        if self.schemas.produce_as.is_some() {
+            // Encoded by the registry task first (app/schemas.rs), then sent as below.
+            return self.encode_then_publish(req);
+        }
+        self.send_produce(req);
+    }
+
+    /// Publishes `req` (tailing its topic first if needed, so the record shows in Tail).
+    fn send_produce(&mut self, req: ProduceRequest) {
+        let topic = req.topic.clone();
         self.in_flight_value = Some(req.value.clone());
         self.producer.status = ProduceStatus::Sending {
             topic: topic.clone(),

@@ -2,6 +2,7 @@
 //! Every request goes to the registry task; nothing here waits on the registry.
 
 use super::*;
+use crate::schema::registry::Version;
 use crate::schema::service::{SchemaCommand, SchemaEvent};
 use crate::state::schemas::SchemasView;
 
@@ -32,11 +33,105 @@ impl App {
         }
     }
 
+    /// The registry task's encoding of a value waiting to be published: published, or the
+    /// encoder's (or the registry's) reason shown in the Producer, nothing sent.
     fn schema_encoded(
         &mut self,
-        _tag: u64,
-        _result: Result<crate::schema::service::EncodedRecord, String>,
+        tag: u64,
+        result: Result<crate::schema::service::EncodedRecord, String>,
     ) {
+        let Some((waiting, mut req)) = self.schemas.encoding.take() else {
+            return;
+        };
+        if waiting != tag {
+            // An answer for an older publish: the newer one still waits.
+            self.schemas.encoding = Some((waiting, req));
+            return;
+        }
+        match result {
+            Ok(e) => {
+                self.say(format!(
+                    "value encoded with {} v{} (schema id {})",
+                    e.subject, e.version, e.id
+                ));
+                req.value = e.bytes;
+                self.send_produce(req);
+            }
+            Err(e) => {
+                let schema = match &self.schemas.produce_as {
+                    Some((s, v)) => format!("{s} {v}"),
+                    None => "the schema".into(),
+                };
+                self.producer.status = crate::state::producer::ProduceStatus::Invalid(format!(
+                    "not sent: the value does not fit {schema}: {e}"
+                ));
+            }
+        }
+    }
+
+    /// `:schema SUBJECT [VERSION]`, `:schema off`, `:schema` (says what is set).
+    pub(super) fn cmd_schema(&mut self, arg: &str) {
+        let words: Vec<&str> = arg.split_whitespace().collect();
+        match words.as_slice() {
+            [] => match &self.schemas.produce_as {
+                Some((s, v)) => self.say(format!("the Producer's value is encoded with {s} {v}")),
+                None => {
+                    self.say("the Producer sends its value as typed (:schema SUBJECT to encode it)")
+                }
+            },
+            ["off"] => {
+                self.schemas.produce_as = None;
+                self.say("the Producer sends its value as typed");
+            }
+            [subject, rest @ ..] if rest.len() <= 1 => {
+                if self.schemas.handle.is_none() {
+                    return self
+                        .warn("no schema registry configured: start with --schema-registry URL");
+                }
+                let version = match rest.first().map(|v| v.parse::<Version>()) {
+                    None => Version::Latest,
+                    Some(Ok(v)) => v,
+                    Some(Err(e)) => return self.warn(e),
+                };
+                self.schemas.produce_as = Some((subject.to_string(), version));
+                self.say(format!(
+                    "the Producer's value (JSON) is encoded with {subject} {version} when published"
+                ));
+            }
+            _ => self.warn("usage: :schema SUBJECT [VERSION], or :schema off"),
+        }
+    }
+
+    /// Asks the registry task to encode `req`'s value; the publish goes on in `schema_encoded`.
+    pub(super) fn encode_then_publish(&mut self, req: crate::model::ProduceRequest) {
+        let (Some((subject, version)), Some(h)) =
+            (self.schemas.produce_as.clone(), self.schemas.handle.clone())
+        else {
+            return self.send_produce(req);
+        };
+        let json = match String::from_utf8(req.value.clone()) {
+            Ok(j) => j,
+            Err(_) => {
+                self.producer.status = crate::state::producer::ProduceStatus::Invalid(
+                    "the value must be JSON text to encode with a schema".into(),
+                );
+                return;
+            }
+        };
+        self.schemas.next_tag += 1;
+        let tag = self.schemas.next_tag;
+        h.send(SchemaCommand::Encode {
+            tag,
+            subject: subject.clone(),
+            version,
+            message: None,
+            json,
+        });
+        self.producer.status = crate::state::producer::ProduceStatus::Sending {
+            topic: req.topic.clone(),
+        };
+        self.schemas.encoding = Some((tag, req));
+        self.say(format!("encoding the value with {subject} {version}…"));
     }
 
     fn schemas_view(&mut self) -> Option<&mut SchemasView> {

@@ -20,6 +20,11 @@ pub struct SchemasState {
     /// `None`: no registry configured.
     pub handle: Option<SchemaHandle>,
     pub by_id: HashMap<u32, (SchemaStatus, Instant)>,
+    /// `:schema SUBJECT [VERSION]`: the Producer's value is JSON to encode with this schema.
+    pub produce_as: Option<(String, Version)>,
+    /// A publish waiting for its value to be encoded, by the tag its `Encode` carries.
+    pub encoding: Option<(u64, crate::model::ProduceRequest)>,
+    pub next_tag: u64,
 }
 
 /// `:schemas`: the subject list, the cursor, and one subject opened (Enter).

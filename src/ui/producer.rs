@@ -23,7 +23,15 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, focused: bool) {
         ),
         None => Span::styled("→ no topic ", t.style("status.error")),
     };
-    let block = pane_block(app, Pane::Producer, focused, vec![target]);
+    let mut title = vec![target];
+    if let Some((subject, version)) = &app.schemas.produce_as {
+        // The value is JSON encoded with this subject's schema when published (`:schema`).
+        title.push(Span::styled(
+            format!("as {} {version} ", clean(subject)),
+            t.style("base.title_focused"),
+        ));
+    }
+    let block = pane_block(app, Pane::Producer, focused, title);
     let inner = block.inner(area);
     frame.render_widget(block, area);
     if inner.height == 0 {
