@@ -379,6 +379,12 @@ fn the_producer_encodes_with_the_chosen_subject_before_publishing() {
         ),
         other => panic!("{other:?}"),
     }
+    let said = format!("{:?}", app.message);
+    assert!(
+        said.contains("not sent: the value does not fit orders-value 2")
+            && !said.contains("encoding"),
+        "the status line no longer says encoding: {said}"
+    );
     assert!(
         !std::iter::from_fn(|| kafka_rx.try_recv().ok())
             .any(|c| matches!(c, KafkaCommand::Produce(_))),

@@ -65,6 +65,8 @@ impl App {
                 self.producer.status = crate::state::producer::ProduceStatus::Invalid(format!(
                     "not sent: the value does not fit {schema}: {e}"
                 ));
+                // Instead of "encoding…", which would still be on the status line.
+                self.warn(format!("not sent: the value does not fit {schema}"));
             }
         }
     }
