@@ -341,16 +341,26 @@ fn a_time_ago_starts_from_the_end_and_says_so() {
     t.quit();
 }
 
-/// Retention: the embedded broker keeps about 5 MiB a partition and drops the oldest records
-/// silently; a tail from the beginning starts at the new low watermark and the UI does not say
-/// that records were dropped (Kafka keeps them for retention.ms / retention.bytes).
+/// Retention: the embedded broker keeps about 5 MiB a partition and drops the oldest records;
+/// a tail from the beginning starts at the new low watermark (Kafka keeps them for
+/// retention.ms / retention.bytes). The topic detail states the limit, and once records were
+/// dropped, in which partitions.
 #[test]
-fn old_records_are_dropped_past_a_few_mebibytes_without_a_word() {
+fn old_records_are_dropped_past_a_few_mebibytes_and_the_detail_says_so() {
     let Some((t, addr)) = embedded("e-ret", "--buffer 20000") else {
         return;
     };
     let topic = unique("e-ret");
     create_1p(&t, &topic);
+    describe(&t, &topic);
+    let screen = t.wait("the limit", SCREEN, |s| {
+        s.contains("retention: the embedded broker keeps about 5 MiB")
+    });
+    assert!(
+        !screen.contains("that limit dropped"),
+        "nothing dropped yet: {screen}"
+    );
+    t.esc();
     let recs: Vec<Rec> = (0..8000)
         .map(|i| Rec::value(format!("{i:06}-{}", "x".repeat(1000))).to(0))
         .collect();
@@ -364,13 +374,13 @@ fn old_records_are_dropped_past_a_few_mebibytes_without_a_word() {
     assert!(low > 0, "the mock dropped the oldest records: low {low}");
     t.command(&format!("tail {topic} beginning"));
     let n = (high - low) as u64;
-    let screen = t.wait("what is left, from the new beginning", SCREEN, |s| {
+    t.wait("what is left, from the new beginning", SCREEN, |s| {
         held(s) == Some(n)
     });
-    assert!(
-        !screen.contains("dropped") && !screen.contains("evicted"),
-        "the UI says nothing: {screen}"
-    );
+    describe(&t, &topic);
+    t.wait("the dropped records said", SCREEN, |s| {
+        s.contains("that limit dropped the records below the low watermark of partition 0")
+    });
     t.quit();
 }
 
@@ -397,8 +407,9 @@ fn sasl_flags_fail_against_the_embedded_broker() {
 }
 
 /// A topic created by publishing to it gets the mock's 4 partitions (Kafka: `num.partitions`,
-/// 1 by default); creating an existing topic is refused in Kafka's words (`create topic T:
-/// TopicAlreadyExists (Broker: Topic already exists)`), said once.
+/// 1 by default), and the status line says so; creating an existing topic is refused in
+/// Kafka's words (`create topic T: TopicAlreadyExists (Broker: Topic already exists)`), said
+/// once.
 #[test]
 fn auto_created_topics_have_four_partitions_and_a_second_create_is_refused() {
     let Some((t, addr)) = embedded("e-auto", "") else {
@@ -410,6 +421,16 @@ fn auto_created_topics_have_four_partitions_and_a_second_create_is_refused() {
     let (_, o) = publish(&t, "creates-it", SCREEN);
     assert_eq!(o, 0);
     assert_eq!(watermarks(&config(&addr), &topic).len(), 4);
+    let screen = t.wait("the note", SCREEN, |s| {
+        s.contains(&format!(
+            "publishing created topic {topic} with 4 partitions"
+        ))
+    });
+    let said = line_with(&screen, "publishing created topic").unwrap_or_default();
+    assert!(
+        said.contains("the embedded broker's default (Kafka: num.partitions, 1 unless set)"),
+        "{screen}"
+    );
     t.esc();
     t.command("create");
     t.wait("the create dialog", SCREEN, |s| s.contains("Create topic"));
