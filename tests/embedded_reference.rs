@@ -354,7 +354,9 @@ fn old_records_are_dropped_past_a_few_mebibytes_and_the_detail_says_so() {
     create_1p(&t, &topic);
     describe(&t, &topic);
     let screen = t.wait("the limit", SCREEN, |s| {
-        s.contains("retention: the embedded broker keeps about 5 MiB")
+        s.contains(
+            "retention on the embedded broker: about 5 MiB or 100,000 batches a partition, oldest dropped (Kafka: retention.ms)",
+        )
     });
     assert!(
         !screen.contains("that limit dropped"),

@@ -228,7 +228,7 @@ fn topic_detail_lines(
 fn embedded_retention_lines(app: &App, d: &crate::model::TopicDetail) -> Vec<Line<'static>> {
     let t = &app.theme;
     let mut lines = vec![Line::from(Span::styled(
-        "retention: the embedded broker keeps about 5 MiB or 100,000 batches a partition, then drops the oldest (Kafka: retention.ms, retention.bytes)",
+        "retention on the embedded broker: about 5 MiB or 100,000 batches a partition, oldest dropped (Kafka: retention.ms)",
         t.style("base.muted"),
     ))];
     let dropped: Vec<String> = d
