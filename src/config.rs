@@ -57,10 +57,13 @@ pub enum ConfigError {
         key: String,
         var: String,
     },
-    #[error("cluster {cluster:?}: password_cmd failed: {reason}")]
-    PasswordCmd { cluster: String, reason: String },
-    #[error("cluster {cluster:?}: password_cmd_timeout {value:?} is not a duration (write \"30s\" or \"2m\")")]
-    BadTimeout { cluster: String, value: String },
+    /// `whose`: `cluster "prod"`, or `cluster "prod" Connect "payments"`.
+    #[error("{whose}: password_cmd failed: {reason}")]
+    PasswordCmd { whose: String, reason: String },
+    #[error("{whose}: password_cmd_timeout {value:?} is not a duration (write \"30s\" or \"2m\")")]
+    BadTimeout { whose: String, value: String },
+    #[error("cluster {cluster:?} Connect {connect:?}: give password or password_cmd, not both")]
+    TwoPasswords { cluster: String, connect: String },
     #[error("bootstrap {value:?}: {why} (write host:port[,host:port])")]
     BadBootstrap { value: String, why: String },
     #[error(
@@ -134,6 +137,10 @@ pub struct ConnectTable {
     pub name: Option<String>,
     pub user: Option<String>,
     pub password: Option<String>,
+    /// A command whose output (trimmed) is the password, as the cluster's `password_cmd`.
+    pub password_cmd: Option<String>,
+    /// How long that command may take: "30s", "2m".
+    pub password_cmd_timeout: Option<String>,
 }
 
 /// Config, properties, theme and secret files are a few KB: anything larger is not one.
@@ -480,6 +487,8 @@ pub const PASSWORD_CMD_TIMEOUT: Duration = Duration::from_secs(30);
 #[derive(Clone, PartialEq, Eq)]
 pub struct PasswordCmd {
     pub cluster: String,
+    /// The Connect cluster whose basic-auth password it gives; `None`: the SASL password.
+    pub connect: Option<String>,
     pub command: String,
     pub timeout: Duration,
 }
@@ -489,6 +498,7 @@ impl std::fmt::Debug for PasswordCmd {
         // The command line may itself hold a secret (`echo hunter2`): not shown.
         f.debug_struct("PasswordCmd")
             .field("cluster", &self.cluster)
+            .field("connect", &self.connect)
             .field("timeout", &self.timeout)
             .finish_non_exhaustive()
     }
@@ -496,22 +506,40 @@ impl std::fmt::Debug for PasswordCmd {
 
 impl PasswordCmd {
     pub fn of(cluster: &str, c: &ClusterConfig) -> Result<Option<PasswordCmd>, ConfigError> {
-        let Some(command) = &c.password_cmd else {
+        PasswordCmd::new(
+            cluster,
+            None,
+            c.password_cmd.as_deref(),
+            c.password_cmd_timeout.as_deref(),
+        )
+    }
+
+    /// A `password_cmd` with its `password_cmd_timeout`: the cluster's SASL password, or the
+    /// basic-auth password of its Connect cluster `connect`.
+    pub fn new(
+        cluster: &str,
+        connect: Option<&str>,
+        command: Option<&str>,
+        timeout: Option<&str>,
+    ) -> Result<Option<PasswordCmd>, ConfigError> {
+        let whose = whose(cluster, connect);
+        let Some(command) = command else {
             return Ok(None);
         };
-        let timeout = match &c.password_cmd_timeout {
+        let timeout = match timeout {
             None => PASSWORD_CMD_TIMEOUT,
             Some(v) => humantime::parse_duration(v.trim())
                 .ok()
                 .filter(|d| !d.is_zero())
                 .ok_or_else(|| ConfigError::BadTimeout {
-                    cluster: cluster.into(),
-                    value: v.clone(),
+                    whose,
+                    value: v.to_string(),
                 })?,
         };
         Ok(Some(PasswordCmd {
             cluster: cluster.into(),
-            command: command.clone(),
+            connect: connect.map(str::to_string),
+            command: command.to_string(),
             timeout,
         }))
     }
@@ -525,7 +553,7 @@ impl PasswordCmd {
     /// terminal can read it, and Ctrl+C reaches it as it reaches kafka-tui.
     pub async fn run(&self, own_group: bool) -> Result<String, ConfigError> {
         let fail = |reason: String| ConfigError::PasswordCmd {
-            cluster: self.cluster.clone(),
+            whose: self.whose(),
             reason,
         };
         let mut cmd = tokio::process::Command::new("sh");
@@ -564,6 +592,21 @@ impl PasswordCmd {
             return Err(fail("it printed nothing".into()));
         }
         Ok(pw)
+    }
+}
+
+/// `cluster "prod"`, or `cluster "prod" Connect "payments"`: whose password a command gives.
+fn whose(cluster: &str, connect: Option<&str>) -> String {
+    match connect {
+        None => format!("cluster {cluster:?}"),
+        Some(c) => format!("cluster {cluster:?} Connect {c:?}"),
+    }
+}
+
+impl PasswordCmd {
+    /// Whose password it gives, for messages (`cluster "prod" Connect "payments"`).
+    pub fn whose(&self) -> String {
+        whose(&self.cluster, self.connect.as_deref())
     }
 }
 
@@ -751,6 +794,7 @@ color = "red"
     fn password_cmd(command: &str, timeout: Duration) -> PasswordCmd {
         PasswordCmd {
             cluster: "c".into(),
+            connect: None,
             command: command.into(),
             timeout,
         }

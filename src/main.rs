@@ -58,14 +58,23 @@ async fn resolve_password_at_startup(
     initial: target::Target,
     signals: &mut run::Signals,
 ) -> anyhow::Result<target::Target> {
-    let Some((cmd, _)) = &initial.password_cmd else {
+    let cmds = initial.password_cmds();
+    let Some(first) = cmds.first() else {
         return Ok(initial);
     };
-    let name = sanitize_inline(&cmd.cluster);
-    eprintln!(
-        "kafka-tui: waiting for password_cmd of cluster {name} (up to {}; Ctrl+C cancels)…",
-        humantime::format_duration(cmd.timeout)
-    );
+    let name = sanitize_inline(&first.cluster);
+    // The cluster's own and its Connect clusters' run one after the other, each with its
+    // timeout: say each that may run.
+    for cmd in &cmds {
+        let of = match &cmd.connect {
+            None => String::new(),
+            Some(c) => format!(" for Connect {}", sanitize_inline(c)),
+        };
+        eprintln!(
+            "kafka-tui: waiting for password_cmd of cluster {name}{of} (up to {}; Ctrl+C cancels)…",
+            humantime::format_duration(cmd.timeout)
+        );
+    }
     tokio::select! {
         t = initial.clone().resolve_password(false) => Ok(t?),
         sig = signals.quit_requested() => {
@@ -147,7 +156,7 @@ fn real_main(cli: Cli) -> anyhow::Result<()> {
                     match target::resolve_named(&name, &cli, &file, file_path.as_deref()) {
                         // Its password_cmd may wait for a person: the loop goes on meanwhile
                         // and starts the session when it answers (a new :ctx replaces it).
-                        Ok(t) if t.password_cmd.is_some() => {
+                        Ok(t) if !t.password_cmds().is_empty() => {
                             pending = Some(run::PendingSwitch {
                                 name: t.name.clone(),
                                 started: std::time::Instant::now(),

@@ -7,6 +7,7 @@ use std::path::Path;
 
 use crate::cli::Cli;
 use crate::config::{self, ConfigFile};
+use crate::connect::mask_url;
 use crate::kafka::codec::sanitize_inline;
 use crate::target::{self, Target};
 
@@ -91,6 +92,10 @@ pub fn config_report(cli: &Cli, file: &ConfigFile, path: Option<&Path>, log_file
                 config::secret_source(pw).map_or(String::new(), |f| format!(" (from {})", e(f)));
             let _ = writeln!(out, "  schema_registry_password = ********{from}");
         }
+        connect_lines(&mut out, &c.connect);
+        for (id, at) in &c.streams_topology {
+            let _ = writeln!(out, "  streams_topology.{} = {}", e(id), e(at));
+        }
         for (label, cmd, file) in [
             ("broker log", &c.broker_log_cmd, &c.broker_log),
             ("zookeeper log", &c.zookeeper_log_cmd, &c.zookeeper_log),
@@ -142,6 +147,27 @@ pub fn target_report(t: &Target) -> String {
             e(registry_shown(&r.url))
         );
     }
+    for (i, c) in t.connect.iter().enumerate() {
+        let mut line = format!("  connect: {}", e(mask_url(&c.url)));
+        if !c.name.trim().is_empty() {
+            let _ = write!(line, " name {}", e(c.name.trim()));
+        }
+        if let Some(a) = &c.auth {
+            let _ = write!(line, " user {}", e(&a.user));
+            if t.connect_password_cmds.iter().any(|(at, _)| *at == i) {
+                line.push_str(" password ******** (from password_cmd, not run here)");
+            } else if !a.password.is_empty() {
+                line.push_str(" password ********");
+            }
+        }
+        if has_userinfo(&c.url) {
+            line.push_str(" (credentials in the URL, masked)");
+        }
+        let _ = writeln!(out, "{line}");
+    }
+    for (id, at) in &t.streams_topology {
+        let _ = writeln!(out, "  streams_topology.{} = {}", e(id), e(at));
+    }
     out
 }
 
@@ -154,5 +180,50 @@ fn registry_shown(url: &str) -> String {
             u.to_string()
         }
         Err(_) => url.split('@').next_back().unwrap_or(url).to_string(),
+    }
+}
+
+/// Whether a URL carries `user:password@` (the view uses them as basic auth).
+fn has_userinfo(url: &str) -> bool {
+    mask_url(url) != url.trim()
+}
+
+/// A cluster's Connect clusters as the file gives them: URL (credentials masked), name, user,
+/// and where the password comes from, never the password.
+fn connect_lines(out: &mut String, list: &[config::ConnectConfig]) {
+    for c in list {
+        let (url, table) = match c {
+            config::ConnectConfig::Url(url) => (url, None),
+            config::ConnectConfig::Full(t) => (&t.url, Some(t)),
+        };
+        let mut line = format!("  connect: {}", e(mask_url(url)));
+        if let Some(t) = table {
+            if let Some(n) = &t.name {
+                let _ = write!(line, " name {}", e(n));
+            }
+            if let Some(u) = &t.user {
+                let _ = write!(line, " user {}", e(u));
+            }
+            match (&t.password, &t.password_cmd) {
+                (_, Some(_)) => {
+                    line.push_str(" password ******** (from password_cmd");
+                    if let Some(d) = &t.password_cmd_timeout {
+                        let _ = write!(line, ", timeout {}", e(d));
+                    }
+                    line.push(')');
+                }
+                (Some(p), None) => match config::secret_source(p) {
+                    Some(from) => {
+                        let _ = write!(line, " password ******** (from {})", e(from));
+                    }
+                    None => line.push_str(" password ******** (in the file)"),
+                },
+                (None, None) => {}
+            }
+        }
+        if has_userinfo(url) {
+            line.push_str(" (credentials in the URL, masked)");
+        }
+        let _ = writeln!(out, "{line}");
     }
 }

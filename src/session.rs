@@ -213,6 +213,19 @@ pub async fn start(target: &Target, opts: &Options, theme: Theme) -> anyhow::Res
             Err(e) => app.warn(format!("schema registry not used: {e}")),
         }
     }
+    // The mock speaks PLAINTEXT only: say why a SASL or SSL setting fails on it (issue 10.6).
+    if broker.is_some() {
+        if let Some((_, p)) =
+            target.properties.iter().rev().find(|(k, v)| {
+                k == "security.protocol" && !v.trim().eq_ignore_ascii_case("plaintext")
+            })
+        {
+            app.warn(format!(
+                "the embedded broker speaks PLAINTEXT only (no SASL, no TLS): security.protocol={} fails against it; connect to a real cluster with -b",
+                p.trim()
+            ));
+        }
+    }
     Ok(Session {
         app,
         events: Inbox::new(kafka_rx, log_rx).with_more(more_rx),

@@ -33,8 +33,11 @@ pub struct Target {
     pub password_cmd: Option<(PasswordCmd, usize)>,
     /// Where records' schemas come from (`schema_registry`, `--schema-registry`).
     pub schema_registry: Option<RegistrySettings>,
-    /// Connect clusters (`:connect`), secrets resolved.
+    /// Connect clusters (`:connect`), secrets resolved but for those in `connect_password_cmds`.
     pub connect: Vec<crate::connect::ConnectEndpoint>,
+    /// Connect passwords still to come from a `password_cmd` (`resolve_password`), with the
+    /// index in `connect` of the endpoint each is for.
+    pub connect_password_cmds: Vec<(usize, PasswordCmd)>,
     /// Streams application id -> where its topology description is.
     pub streams_topology: std::collections::BTreeMap<String, String>,
 }
@@ -83,6 +86,8 @@ impl std::fmt::Debug for Target {
             .field("read_only", &self.read_only)
             .field("password_cmd", &self.password_cmd.as_ref().map(|(p, _)| p))
             .field("schema_registry", &self.schema_registry)
+            .field("connect", &self.connect)
+            .field("connect_password_cmds", &self.connect_password_cmds)
             .finish()
     }
 }
@@ -99,6 +104,7 @@ impl Target {
             password_cmd: None,
             schema_registry: None,
             connect: Vec::new(),
+            connect_password_cmds: Vec::new(),
             streams_topology: Default::default(),
         }
     }
@@ -140,6 +146,7 @@ impl Target {
                 })
             }
         };
+        let (connect, connect_password_cmds) = connect_endpoints(name, &c.connect)?;
         Ok(Target {
             name: name.into(),
             bootstrap,
@@ -154,26 +161,42 @@ impl Target {
             color: c.color.clone(),
             password_cmd,
             schema_registry,
-            connect: connect_endpoints(name, &c.connect)?,
+            connect,
+            connect_password_cmds,
             streams_topology: c.streams_topology.clone(),
         })
     }
 
-    /// Runs the `password_cmd`, if any, and puts its output in as `sasl.password`. Skipped
-    /// when the command line sets `sasl.password` itself (it would win anyway).
-    /// `own_group`: see `PasswordCmd::run`.
-    pub async fn resolve_password(mut self, own_group: bool) -> Result<Target, ConfigError> {
-        let Some((cmd, at)) = self.password_cmd.take() else {
-            return Ok(self);
-        };
-        if self.properties[at..]
+    /// The `password_cmd`s a session must run first: the cluster's, then its Connect
+    /// clusters'.
+    pub fn password_cmds(&self) -> Vec<&PasswordCmd> {
+        self.password_cmd
             .iter()
-            .any(|(k, _)| k == "sasl.password")
-        {
-            return Ok(self);
+            .map(|(c, _)| c)
+            .chain(self.connect_password_cmds.iter().map(|(_, c)| c))
+            .collect()
+    }
+
+    /// Runs the `password_cmd`, if any, and puts its output in as `sasl.password` (skipped
+    /// when the command line sets `sasl.password` itself: it would win anyway); then each
+    /// Connect cluster's, whose output becomes that cluster's basic-auth password. One after
+    /// the other, since each may prompt. `own_group`: see `PasswordCmd::run`.
+    pub async fn resolve_password(mut self, own_group: bool) -> Result<Target, ConfigError> {
+        if let Some((cmd, at)) = self.password_cmd.take() {
+            if !self.properties[at..]
+                .iter()
+                .any(|(k, _)| k == "sasl.password")
+            {
+                let pw = cmd.run(own_group).await?;
+                self.properties.insert(at, ("sasl.password".into(), pw));
+            }
         }
-        let pw = cmd.run(own_group).await?;
-        self.properties.insert(at, ("sasl.password".into(), pw));
+        for (i, cmd) in std::mem::take(&mut self.connect_password_cmds) {
+            let pw = cmd.run(own_group).await?;
+            if let Some(auth) = self.connect.get_mut(i).and_then(|e| e.auth.as_mut()) {
+                auth.password = pw;
+            }
+        }
         Ok(self)
     }
 
@@ -209,7 +232,9 @@ impl Target {
             });
         }
         if !cli.connect.is_empty() {
-            // The flag names the Connect clusters for this run, instead of the file's.
+            // The flag names the Connect clusters for this run, instead of the file's (whose
+            // password commands then need not run).
+            self.connect_password_cmds.clear();
             self.connect = cli
                 .connect
                 .iter()
@@ -227,26 +252,56 @@ impl Target {
     }
 }
 
-/// A cluster's `connect` list, with each password's `${VAR}`, `@env:` or `@file:` resolved.
+/// A cluster's `connect` list, with each password's `${VAR}`, `@env:` or `@file:` resolved;
+/// a `password_cmd` is only noted, with the index of its endpoint (see `resolve_password`).
+#[allow(clippy::type_complexity)]
 fn connect_endpoints(
     cluster: &str,
     list: &[config::ConnectConfig],
-) -> Result<Vec<crate::connect::ConnectEndpoint>, ConfigError> {
+) -> Result<
+    (
+        Vec<crate::connect::ConnectEndpoint>,
+        Vec<(usize, PasswordCmd)>,
+    ),
+    ConfigError,
+> {
     let origin = format!("cluster {cluster:?} connect");
-    list.iter()
-        .map(|c| {
-            Ok(match c {
-                config::ConnectConfig::Url(url) => crate::connect::ConnectEndpoint {
-                    name: String::new(),
-                    url: url.clone(),
-                    auth: None,
-                },
-                config::ConnectConfig::Full(t) => crate::connect::ConnectEndpoint {
+    let mut endpoints = Vec::new();
+    let mut cmds = Vec::new();
+    for c in list {
+        let endpoint = match c {
+            config::ConnectConfig::Url(url) => crate::connect::ConnectEndpoint {
+                name: String::new(),
+                url: url.clone(),
+                auth: None,
+            },
+            config::ConnectConfig::Full(t) => {
+                // Named as the view will name it, for messages about its password.
+                let shown = t
+                    .name
+                    .clone()
+                    .filter(|n| !n.trim().is_empty())
+                    .unwrap_or_else(|| crate::connect::mask_url(&t.url));
+                if t.password.is_some() && t.password_cmd.is_some() {
+                    return Err(ConfigError::TwoPasswords {
+                        cluster: cluster.into(),
+                        connect: shown,
+                    });
+                }
+                if let Some(cmd) = PasswordCmd::new(
+                    cluster,
+                    Some(&shown),
+                    t.password_cmd.as_deref(),
+                    t.password_cmd_timeout.as_deref(),
+                )? {
+                    cmds.push((endpoints.len(), cmd));
+                }
+                crate::connect::ConnectEndpoint {
                     name: t.name.clone().unwrap_or_default(),
                     url: t.url.clone(),
-                    auth: match (&t.user, &t.password) {
-                        (None, None) => None,
-                        (user, password) => Some(crate::connect::BasicAuth {
+                    auth: match (&t.user, &t.password, &t.password_cmd) {
+                        (None, None, None) => None,
+                        (user, password, _) => Some(crate::connect::BasicAuth {
                             user: user.clone().unwrap_or_default(),
                             password: match password {
                                 Some(p) => config::resolve_value(&origin, "password", p, true)?,
@@ -254,10 +309,12 @@ fn connect_endpoints(
                             },
                         }),
                     },
-                },
-            })
-        })
-        .collect()
+                }
+            }
+        };
+        endpoints.push(endpoint);
+    }
+    Ok((endpoints, cmds))
 }
 
 /// A properties file's `key=value` lines, with `${VAR}`, `@env:` and `@file:` resolved.

@@ -236,7 +236,8 @@ fn codecs_tombstones_and_producer_flags_work_as_on_kafka() {
 
 /// Transactions on the embedded broker: the aborted transaction's records are shown even with
 /// `-X isolation.level=read_committed`, and no marker takes an offset (Kafka: the aborted
-/// records are hidden, and markers leave gaps). Nothing on screen says so.
+/// records are hidden, and markers leave gaps). The tail says so once a transactional producer
+/// used the broker (the tail was open before: the note comes while it runs), not before.
 #[test]
 fn transactions_show_aborted_records_and_leave_no_gaps() {
     let Some((t, addr)) = embedded("e-txn", "-X isolation.level=read_committed") else {
@@ -244,6 +245,14 @@ fn transactions_show_aborted_records_and_leave_no_gaps() {
     };
     let topic = unique("e-txn");
     create_1p(&t, &topic);
+    t.command(&format!("tail {topic} beginning"));
+    let p: FutureProducer = config(&addr).create().unwrap();
+    produce_with(&p, &topic, &[Rec::value("plain")]);
+    let screen = t.wait("a plain record", SCREEN, |s| held(s) == Some(1));
+    assert!(
+        !screen.contains("transactions in use"),
+        "no note before any transaction: {screen}"
+    );
     let p: FutureProducer = config(&addr)
         .set("transactional.id", unique("e-txn"))
         .create()
@@ -264,22 +273,29 @@ fn transactions_show_aborted_records_and_leave_no_gaps() {
             p.abort_transaction(WAIT).unwrap();
         }
     }
-    t.command(&format!("tail {topic} beginning"));
-    let screen = t.wait("the records", SCREEN, |s| held(s) == Some(5));
+    let screen = t.wait("the records and the note", SCREEN, |s| {
+        held(s) == Some(6) && s.contains("transactions in use")
+    });
     let rows: Vec<(i64, String)> = tail_rows(&screen)
         .into_iter()
         .map(|r| (r.offset, r.value))
         .collect();
-    let want: Vec<(i64, String)> = ["c1-a", "c1-b", "ab-a", "ab-b", "c2-a"]
+    let want: Vec<(i64, String)> = ["plain", "c1-a", "c1-b", "ab-a", "ab-b", "c2-a"]
         .iter()
         .enumerate()
         .map(|(i, v)| (i as i64, v.to_string()))
         .collect();
     assert_eq!(rows, want, "{screen}");
+    let said = line_with(&screen, "transactions in use").unwrap_or_default();
     assert!(
-        !screen.to_lowercase().contains("abort"),
-        "the UI says nothing: {screen}"
+        said.contains("embedded broker shows aborted records too"),
+        "{screen}"
     );
+    // A new tail says it at once.
+    t.command(&format!("tail {topic} beginning"));
+    t.wait("the note on a new tail", SCREEN, |s| {
+        held(s) == Some(6) && s.contains("transactions in use")
+    });
     t.quit();
 }
 
@@ -325,16 +341,28 @@ fn a_time_ago_starts_from_the_end_and_says_so() {
     t.quit();
 }
 
-/// Retention: the embedded broker keeps about 5 MiB a partition and drops the oldest records
-/// silently; a tail from the beginning starts at the new low watermark and the UI does not say
-/// that records were dropped (Kafka keeps them for retention.ms / retention.bytes).
+/// Retention: the embedded broker keeps about 5 MiB a partition and drops the oldest records;
+/// a tail from the beginning starts at the new low watermark (Kafka keeps them for
+/// retention.ms / retention.bytes). The topic detail states the limit, and once records were
+/// dropped, in which partitions.
 #[test]
-fn old_records_are_dropped_past_a_few_mebibytes_without_a_word() {
+fn old_records_are_dropped_past_a_few_mebibytes_and_the_detail_says_so() {
     let Some((t, addr)) = embedded("e-ret", "--buffer 20000") else {
         return;
     };
     let topic = unique("e-ret");
     create_1p(&t, &topic);
+    describe(&t, &topic);
+    let screen = t.wait("the limit", SCREEN, |s| {
+        s.contains(
+            "retention on the embedded broker: about 5 MiB or 100,000 batches a partition, oldest dropped (Kafka: retention.ms)",
+        )
+    });
+    assert!(
+        !screen.contains("that limit dropped"),
+        "nothing dropped yet: {screen}"
+    );
+    t.esc();
     let recs: Vec<Rec> = (0..8000)
         .map(|i| Rec::value(format!("{i:06}-{}", "x".repeat(1000))).to(0))
         .collect();
@@ -348,18 +376,19 @@ fn old_records_are_dropped_past_a_few_mebibytes_without_a_word() {
     assert!(low > 0, "the mock dropped the oldest records: low {low}");
     t.command(&format!("tail {topic} beginning"));
     let n = (high - low) as u64;
-    let screen = t.wait("what is left, from the new beginning", SCREEN, |s| {
+    t.wait("what is left, from the new beginning", SCREEN, |s| {
         held(s) == Some(n)
     });
-    assert!(
-        !screen.contains("dropped") && !screen.contains("evicted"),
-        "the UI says nothing: {screen}"
-    );
+    describe(&t, &topic);
+    t.wait("the dropped records said", SCREEN, |s| {
+        s.contains("that limit dropped the records below the low watermark of partition 0")
+    });
     t.quit();
 }
 
 /// SASL on the embedded broker: it speaks no SASL; kafka-tui applies `-X` to its own broker's
-/// clients too and reports the handshake failure (Kafka would log the user in).
+/// clients too and reports the handshake failure (Kafka would log the user in), and says
+/// that the embedded broker speaks PLAINTEXT only.
 #[test]
 fn sasl_flags_fail_against_the_embedded_broker() {
     if no_tmux() {
@@ -373,16 +402,18 @@ fn sasl_flags_fail_against_the_embedded_broker() {
         250,
         40,
     );
-    let screen = t.wait("the SASL failure", SCREEN, |s| {
-        s.contains("authentication failed") && s.contains("SASL")
+    t.wait("the SASL failure and why", SCREEN, |s| {
+        s.contains("authentication failed")
+            && s.contains("SASL")
+            && s.contains("the embedded broker speaks PLAINTEXT only (no SASL, no TLS): security.protocol=SASL_PLAINTEXT fails against it")
     });
-    assert!(screen.contains("embedded broker"), "{screen}");
     t.quit();
 }
 
 /// A topic created by publishing to it gets the mock's 4 partitions (Kafka: `num.partitions`,
-/// 1 by default); creating an existing topic is refused in Kafka's words (`create topic T:
-/// TopicAlreadyExists (Broker: Topic already exists)`), said once.
+/// 1 by default), and the status line says so; creating an existing topic is refused in
+/// Kafka's words (`create topic T: TopicAlreadyExists (Broker: Topic already exists)`), said
+/// once.
 #[test]
 fn auto_created_topics_have_four_partitions_and_a_second_create_is_refused() {
     let Some((t, addr)) = embedded("e-auto", "") else {
@@ -394,6 +425,16 @@ fn auto_created_topics_have_four_partitions_and_a_second_create_is_refused() {
     let (_, o) = publish(&t, "creates-it", SCREEN);
     assert_eq!(o, 0);
     assert_eq!(watermarks(&config(&addr), &topic).len(), 4);
+    let screen = t.wait("the note", SCREEN, |s| {
+        s.contains(&format!(
+            "publishing created topic {topic} with 4 partitions"
+        ))
+    });
+    let said = line_with(&screen, "publishing created topic").unwrap_or_default();
+    assert!(
+        said.contains("the embedded broker's default (Kafka: num.partitions, 1 unless set)"),
+        "{screen}"
+    );
     t.esc();
     t.command("create");
     t.wait("the create dialog", SCREEN, |s| s.contains("Create topic"));

@@ -767,3 +767,353 @@ fn the_log_file_is_private() {
         "appended to, not replaced"
     );
 }
+
+// ---------------------------------------------------------------------------------------------
+// Kafka Connect's basic-auth password (issue 11): handled like the SASL password
+// ---------------------------------------------------------------------------------------------
+
+const CONNECT_LITERAL: &str = "S3cret-connect-literal";
+const CONNECT_ENV: &str = "S3cret-connect-from-env";
+const CONNECT_FILE: &str = "S3cret-connect-from-file";
+const CONNECT_CMD: &str = "S3cret-connect-from-cmd";
+const CONNECT_URL: &str = "S3cret-connect-in-url";
+const CONNECT_ALL: [&str; 5] = [
+    CONNECT_LITERAL,
+    CONNECT_ENV,
+    CONNECT_FILE,
+    CONNECT_CMD,
+    CONNECT_URL,
+];
+const CONNECT_ENV_VAR: &str = "KT_TEST_CONNECT_SECRET_ENV";
+
+fn assert_no_connect_secret(text: &str, where_: &str) {
+    for s in CONNECT_ALL.iter().chain(ALL.iter()) {
+        assert!(!text.contains(s), "{s:?} leaked into {where_}:\n{text}");
+    }
+}
+
+/// A cluster `prod` (at `bootstrap`) with a Connect cluster of each kind of password: none,
+/// literal, `${VAR}`, `@file:`, `password_cmd` (which touches `ran` first), credentials in the
+/// URL; and a Streams topology. `worker` is the URL of the password_cmd's Connect cluster.
+fn connect_config(dir: &Path, bootstrap: &str, worker: &str) -> String {
+    let pw_file = dir.join("connect-pw");
+    std::fs::write(&pw_file, format!("{CONNECT_FILE}\n")).unwrap();
+    let ran = dir.join("connect-cmd-ran");
+    format!(
+        r#"default_cluster = "prod"
+[clusters.prod]
+bootstrap = "{bootstrap}"
+connect = [
+  "http://plain-worker:8083",
+  {{ url = "http://127.0.0.1:9/lit", name = "lit", user = "ops", password = "{CONNECT_LITERAL}" }},
+  {{ url = "http://127.0.0.1:9/env", name = "env", user = "ops", password = "${{{CONNECT_ENV_VAR}}}" }},
+  {{ url = "http://127.0.0.1:9/file", name = "file", user = "ops", password = "@file:{}" }},
+  {{ url = "{worker}", name = "cmd", user = "ops", password_cmd = "touch {}; echo {CONNECT_CMD}", password_cmd_timeout = "10s" }},
+  "http://ops:{CONNECT_URL}@127.0.0.1:9/url",
+]
+[clusters.prod.streams_topology]
+wordcount = "/srv/wordcount-topology.txt"
+"#,
+        pw_file.display(),
+        ran.display(),
+    )
+}
+
+/// `kafka-tui config` lists each cluster's Connect clusters (URL, name, user, where the
+/// password comes from, never the password) and its Streams topologies, in the file's
+/// section and in the selected cluster's; it does not run the Connect `password_cmd`.
+#[test]
+fn kafka_tui_config_shows_connect_settings_masked_and_streams_topology() {
+    let dir = tempfile::tempdir().unwrap();
+    let s = Sandbox::new(
+        &connect_config(dir.path(), "127.0.0.1:9", "http://127.0.0.1:9/cmd"),
+        0o600,
+    );
+    let out = s.run_within(&["config"], Duration::from_secs(10));
+    let (stdout, stderr) = text_of(&out);
+    assert!(out.status.success(), "{stderr}");
+    assert_no_connect_secret(&stdout, "`kafka-tui config` stdout");
+    assert_no_connect_secret(&stderr, "`kafka-tui config` stderr");
+    let (file_part, selected) = stdout
+        .split_once("selected: prod")
+        .expect("a selected section");
+    for (part, what) in [
+        (file_part, "the file's section"),
+        (selected, "the selected"),
+    ] {
+        for needle in [
+            "connect: http://plain-worker:8083\n",
+            "connect: http://127.0.0.1:9/lit name lit user ops password ********",
+            "connect: http://127.0.0.1:9/cmd name cmd user ops password ******** (from password_cmd",
+            "connect: http://********@127.0.0.1:9/url",
+            "streams_topology.wordcount = /srv/wordcount-topology.txt",
+        ] {
+            assert!(part.contains(needle), "{needle:?} not in {what}:\n{stdout}");
+        }
+    }
+    for needle in [
+        "name lit user ops password ******** (in the file)",
+        &format!("name env user ops password ******** (from ${{{CONNECT_ENV_VAR}}})"),
+        "name file user ops password ******** (from @file:",
+        "(from password_cmd, timeout 10s)",
+    ] {
+        assert!(file_part.contains(needle), "{needle:?} not in:\n{stdout}");
+    }
+    assert!(
+        selected.contains("(from password_cmd, not run here)"),
+        "{stdout}"
+    );
+    assert!(
+        !dir.path().join("connect-cmd-ran").exists(),
+        "`kafka-tui config` ran the Connect password_cmd"
+    );
+}
+
+/// A Connect cluster's `password_cmd` is noted, not run, when the target is resolved; it
+/// runs with the cluster's (`resolve_password`) and its output becomes the basic-auth
+/// password; `${VAR}` and `@file:` are resolved; `Debug` masks all of them; `--connect`
+/// replaces the file's list and its commands; password and password_cmd together, or a bad
+/// timeout, are refused naming the Connect cluster.
+#[test]
+fn connect_password_cmd_becomes_the_basic_auth_password_masked() {
+    std::env::set_var(CONNECT_ENV_VAR, CONNECT_ENV);
+    let dir = tempfile::tempdir().unwrap();
+    let file = ConfigFile::parse(
+        Path::new("c.toml"),
+        &connect_config(dir.path(), "127.0.0.1:9", "http://127.0.0.1:9/cmd"),
+    )
+    .unwrap();
+    let cli = |args: &[&str]| {
+        Cli::try_parse_from(std::iter::once("kafka-tui").chain(args.iter().copied())).unwrap()
+    };
+    let t = target::resolve_initial(&cli(&[]), &file, None).unwrap();
+    assert!(
+        !dir.path().join("connect-cmd-ran").exists(),
+        "ran too early"
+    );
+    assert_eq!(t.password_cmds().len(), 1);
+    let password = |t: &Target, name: &str| {
+        t.connect
+            .iter()
+            .find(|e| e.name == name)
+            .and_then(|e| e.auth.as_ref())
+            .map(|a| a.password.clone())
+    };
+    assert_eq!(password(&t, "lit").as_deref(), Some(CONNECT_LITERAL));
+    assert_eq!(password(&t, "env").as_deref(), Some(CONNECT_ENV));
+    assert_eq!(password(&t, "file").as_deref(), Some(CONNECT_FILE));
+    assert_eq!(password(&t, "cmd").as_deref(), Some(""));
+    assert_no_connect_secret(&format!("{t:?}"), "Debug of the unresolved target");
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    let t = rt.block_on(t.resolve_password(true)).unwrap();
+    assert!(dir.path().join("connect-cmd-ran").exists());
+    assert_eq!(password(&t, "cmd").as_deref(), Some(CONNECT_CMD));
+    assert!(t.password_cmds().is_empty());
+    assert_no_connect_secret(&format!("{t:?}"), "Debug of the resolved target");
+    assert_no_connect_secret(&format!("{t:#?}"), "pretty Debug of the resolved target");
+
+    // --connect replaces the file's Connect clusters: their commands need not run.
+    let t =
+        target::resolve_initial(&cli(&["--connect", "http://other:8083"]), &file, None).unwrap();
+    assert!(t.password_cmds().is_empty());
+    assert_eq!(t.connect.len(), 1);
+
+    let both = r#"[clusters.x]
+bootstrap = "h:1"
+connect = [{ url = "http://w:8083", name = "w", user = "u", password = "p", password_cmd = "echo p" }]
+"#;
+    let f = ConfigFile::parse(Path::new("c.toml"), both).unwrap();
+    let e = Target::from_cluster("x", &f.clusters["x"])
+        .unwrap_err()
+        .to_string();
+    assert!(
+        e.contains("\"w\"") && e.contains("password or password_cmd, not both"),
+        "{e}"
+    );
+    let bad = r#"[clusters.x]
+bootstrap = "h:1"
+connect = [{ url = "http://w:8083", user = "u", password_cmd = "echo p", password_cmd_timeout = "soon" }]
+"#;
+    let f = ConfigFile::parse(Path::new("c.toml"), bad).unwrap();
+    let e = Target::from_cluster("x", &f.clusters["x"])
+        .unwrap_err()
+        .to_string();
+    assert!(
+        e.contains("cluster \"x\" Connect \"http://w:8083\"") && e.contains("\"soon\""),
+        "{e}"
+    );
+}
+
+/// A Connect password_cmd that fails or never answers ends start-up with an error naming the
+/// Connect cluster and the reason, never the command's output.
+#[test]
+fn a_connect_password_cmd_that_fails_or_waits_ends_startup_clearly() {
+    for (cmd, timeout, want) in [
+        (format!("echo {CONNECT_CMD}; exit 3"), "", "exit status: 3"),
+        (
+            "sleep 100".to_string(),
+            "password_cmd_timeout = \"1s\", ",
+            "no answer within 1s",
+        ),
+    ] {
+        let config = format!(
+            "[clusters.c]\nbootstrap = \"127.0.0.1:9\"\nconnect = [{{ url = \"http://127.0.0.1:9\", name = \"w\", user = \"u\", {timeout}password_cmd = \"{cmd}\" }}]\n"
+        );
+        let s = Sandbox::new(&config, 0o600);
+        let started = std::time::Instant::now();
+        let out = s.run_within(&["--cluster", "c"], Duration::from_secs(10));
+        let (stdout, stderr) = text_of(&out);
+        assert!(!out.status.success(), "{stderr}");
+        assert!(started.elapsed() < Duration::from_secs(8));
+        for needle in [
+            "waiting for password_cmd of cluster c for Connect w",
+            "cluster \"c\" Connect \"w\": password_cmd failed",
+            want,
+        ] {
+            assert!(stderr.contains(needle), "{needle:?} not in:\n{stderr}");
+        }
+        assert_no_connect_secret(&stderr, "the start-up error");
+        assert_no_connect_secret(&stdout, "stdout");
+    }
+}
+
+/// A Connect worker on loopback that wants basic auth `ops:<password>`: 200 with no
+/// connectors for it, 401 otherwise. Counts the requests it let in.
+struct AuthWorker {
+    url: String,
+    let_in: std::sync::Arc<std::sync::atomic::AtomicUsize>,
+    refused: std::sync::Arc<std::sync::atomic::AtomicUsize>,
+}
+
+fn auth_worker(password: &str) -> AuthWorker {
+    use base64::Engine as _;
+    use std::io::{BufRead, BufReader, Write};
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    use std::sync::Arc;
+    let l = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let url = format!("http://{}", l.local_addr().unwrap());
+    let want = base64::engine::general_purpose::STANDARD.encode(format!("ops:{password}"));
+    let (let_in, refused) = (Arc::new(AtomicUsize::new(0)), Arc::new(AtomicUsize::new(0)));
+    let (i, r) = (let_in.clone(), refused.clone());
+    std::thread::spawn(move || {
+        for stream in l.incoming() {
+            let Ok(mut stream) = stream else { return };
+            let mut reader = BufReader::new(stream.try_clone().unwrap());
+            let mut authorized = false;
+            loop {
+                let mut line = String::new();
+                if reader.read_line(&mut line).unwrap_or(0) == 0 || line == "\r\n" {
+                    break;
+                }
+                if let Some((k, v)) = line.split_once(':') {
+                    let v = v.trim();
+                    if k.eq_ignore_ascii_case("authorization")
+                        && v.len() > 6
+                        && v[..6].eq_ignore_ascii_case("basic ")
+                        && v[6..] == want
+                    {
+                        authorized = true;
+                    }
+                }
+            }
+            let (status, body) = if authorized {
+                i.fetch_add(1, Ordering::SeqCst);
+                ("200 OK", "{}")
+            } else {
+                r.fetch_add(1, Ordering::SeqCst);
+                (
+                    "401 Unauthorized",
+                    r#"{"error_code":401,"message":"User cannot access the resource."}"#,
+                )
+            };
+            let _ = write!(
+                stream,
+                "HTTP/1.1 {status}\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+                body.len()
+            );
+        }
+    });
+    AuthWorker {
+        url,
+        let_in,
+        refused,
+    }
+}
+
+/// On screen, end to end: the Connect password from `password_cmd` runs at start-up (said on
+/// the terminal) and reaches the worker as basic auth (it lets the view in); a Connect cluster
+/// whose password (from the environment) is wrong says the worker refused the credentials.
+/// No screen and no line of the trace log holds either password.
+#[test]
+fn connect_view_logs_in_with_the_password_cmd_and_never_shows_a_password() {
+    if skip_without_tmux() {
+        return;
+    }
+    let good = auth_worker(CONNECT_CMD);
+    let bad = auth_worker("another-password");
+    let config = format!(
+        r#"[clusters.prod]
+bootstrap = "127.0.0.1:{}"
+connect = [
+  {{ url = "{}", name = "good", user = "ops", password_cmd = "echo {CONNECT_CMD}" }},
+  {{ url = "{}", name = "bad", user = "ops", password = "@env:{CONNECT_ENV_VAR}" }},
+]
+"#,
+        free_port(),
+        good.url,
+        bad.url
+    );
+    let s = Sandbox::new(&config, 0o600);
+    let log = s.path("kafka-tui.log");
+    let env: Vec<String> = s
+        .env()
+        .into_iter()
+        .chain([
+            ("KAFKA_TUI_LOG", "trace".to_string()),
+            (CONNECT_ENV_VAR, CONNECT_ENV.to_string()),
+        ])
+        .map(|(k, v)| format!("{k}={}", sh_quote(&v)))
+        .collect();
+    // The binary is started after a line on the terminal that the start-up message follows.
+    let cmd = format!(
+        "env {} {} --log-file {} --cluster prod; echo kafka-tui-exited-$?; sleep 60",
+        env.join(" "),
+        sh_quote(env!("CARGO_BIN_EXE_kafka-tui")),
+        sh_quote(&log.display().to_string()),
+    );
+    let t = Tmux::start("connect-auth", &cmd, 160, 45);
+    let mut screens = vec![t.wait_for("the unreachable cluster", WAIT, |s| {
+        s.contains("cannot reach")
+    })];
+    t.keys(&[":"]);
+    t.type_text("connect");
+    t.keys(&["Enter"]);
+    let screen = t.wait_for("both Connect clusters' answers", WAIT, |s| {
+        s.contains("✔ 0 connectors") && s.contains("refused the credentials")
+    });
+    let line = |name: &str| {
+        screen
+            .lines()
+            .find(|l| l.trim_start_matches(['│', ' ']).starts_with(name))
+            .unwrap_or_default()
+            .to_string()
+    };
+    assert!(line("good").contains("✔ 0 connectors"), "{screen}");
+    assert!(
+        line("bad").contains("refused the credentials (401)"),
+        "{screen}"
+    );
+    screens.push(screen);
+    assert!(good.let_in.load(std::sync::atomic::Ordering::SeqCst) > 0);
+    assert!(bad.refused.load(std::sync::atomic::Ordering::SeqCst) > 0);
+    t.keys(&["Escape"]);
+    std::thread::sleep(Duration::from_millis(200));
+    t.keys(&["q"]);
+    screens.push(t.wait_for("a clean exit", WAIT, |s| s.contains("kafka-tui-exited-0")));
+    for (i, screen) in screens.iter().enumerate() {
+        assert_no_connect_secret(screen, &format!("screen {i}"));
+    }
+    let logged = read(&log);
+    assert!(logged.contains("TRACE"), "the log is at trace level");
+    assert_no_connect_secret(&logged, "the trace log file");
+}

@@ -85,7 +85,8 @@ impl App {
                 }
             }
             KafkaEvent::Delivery(d) => {
-                if let Delivery::Delivered { .. } = &d {
+                if let Delivery::Delivered { topic, .. } = &d {
+                    self.note_auto_created(topic);
                     self.producer.sent += 1;
                     let sent = self.in_flight_value.take();
                     let current = self.producer.value.lines().join("\n").into_bytes();
@@ -195,5 +196,22 @@ impl App {
                 self.refresh_view();
             }
         }
+    }
+
+    /// A record delivered to a topic the listing does not hold yet made it, on the embedded
+    /// broker with its own partition count, unlike Kafka's (issue 10.6): say so, and list
+    /// topics again so that it is said once.
+    fn note_auto_created(&mut self, topic: &str) {
+        if self.cluster.embedded.is_none()
+            || !self.topics.loaded
+            || self.topics.all().iter().any(|t| t.name == topic)
+        {
+            return;
+        }
+        self.say(format!(
+            "publishing created topic {topic} with {} partitions, the embedded broker's default (Kafka: num.partitions, 1 unless set)",
+            crate::kafka::embedded::AUTO_CREATE_PARTITIONS
+        ));
+        self.kafka.send(KafkaCommand::RefreshTopics);
     }
 }

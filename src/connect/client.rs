@@ -558,6 +558,12 @@ fn parse_url(text: &str) -> Result<Url, ConnectError> {
     Ok(url)
 }
 
+/// A Connect URL as it may be shown (`kafka-tui config`, messages): credentials in it
+/// (`http://user:pw@host`) become `********`.
+pub fn mask_url(text: &str) -> String {
+    mask_userinfo(text.trim())
+}
+
 /// `http://user:pw@host` as `http://********@host`, for messages about a URL that did not
 /// parse (so its credentials could not be taken out).
 fn mask_userinfo(text: &str) -> String {

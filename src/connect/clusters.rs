@@ -9,12 +9,23 @@ use super::error::ConnectError;
 use super::types::{Connector, Plugin, WorkerInfo};
 
 /// A Connect cluster as configured: a name to show and the URL of one of its workers.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Clone, PartialEq, Eq)]
 pub struct ConnectEndpoint {
     /// Empty: named after the URL's `host:port`.
     pub name: String,
+    /// May hold `user:password@` (the client takes them out): never shown as it is.
     pub url: String,
     pub auth: Option<BasicAuth>,
+}
+
+impl std::fmt::Debug for ConnectEndpoint {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ConnectEndpoint")
+            .field("name", &self.name)
+            .field("url", &super::client::mask_url(&self.url))
+            .field("auth", &self.auth)
+            .finish()
+    }
 }
 
 /// One cluster's answer.

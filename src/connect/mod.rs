@@ -9,7 +9,7 @@ mod error;
 mod task;
 mod types;
 
-pub use client::{BasicAuth, ConnectClient, ConnectOptions, RestartOptions};
+pub use client::{mask_url, BasicAuth, ConnectClient, ConnectOptions, RestartOptions};
 pub use clusters::{ConnectClusters, ConnectEndpoint, Tagged};
 pub use error::ConnectError;
 pub use task::{

@@ -61,9 +61,19 @@ pub fn spawn_tail(
     let cancel = Arc::new(AtomicBool::new(false));
     let flag = cancel.clone();
     let embedded = settings.embedded;
+    // Under read_uncommitted Kafka shows aborted records too: nothing to say then.
+    let uncommitted = settings
+        .properties
+        .iter()
+        .any(|(k, v)| k == "isolation.level" && v.trim() == "read_uncommitted");
+    let txn = settings
+        .embedded_admin
+        .as_ref()
+        .filter(|_| !uncommitted)
+        .map(|a| a.transactions_seen());
     let thread = std::thread::Builder::new()
         .name(format!("tail-{}", req.topic))
-        .spawn(move || run_tail(consumer, req, embedded, &flag, &tx))?;
+        .spawn(move || run_tail(consumer, req, embedded, txn, &flag, &tx))?;
     Ok(TailHandle {
         cancel,
         thread: Some(thread),
@@ -327,6 +337,7 @@ fn run_tail(
     consumer: BaseConsumer<UiContext>,
     req: TailRequest,
     embedded: bool,
+    txn: Option<Arc<AtomicBool>>,
     cancel: &AtomicBool,
     tx: &EventSender,
 ) {
@@ -335,10 +346,25 @@ fn run_tail(
         return;
     };
     let generation = req.generation;
+    // The embedded broker's note on transactions, said (once) as soon as they are in use.
+    let txn_note = |notice: &Option<String>| {
+        let note = crate::kafka::embedded::mock::TRANSACTIONS_NOTE;
+        Some(match notice {
+            Some(n) => format!("{n}; {note}"),
+            None => note.to_string(),
+        })
+    };
+    let seen = |t: &Option<Arc<AtomicBool>>| t.as_ref().is_some_and(|t| t.load(Ordering::Relaxed));
+    let mut txn = txn;
+    let mut notice = notice;
+    if seen(&txn) {
+        notice = txn_note(&notice);
+        txn = None;
+    }
     let _ = tx.blocking_send(KafkaEvent::TailStarted {
         generation,
         partitions,
-        notice,
+        notice: notice.clone(),
     });
 
     // Records the tail pane evicted, to be filled again instead of allocating new ones.
@@ -347,6 +373,14 @@ fn run_tail(
     let mut batch_started = Instant::now();
     let own_queue = MainQueue::of_consumer(consumer.client());
     while !cancel.load(Ordering::Relaxed) {
+        if seen(&txn) {
+            txn = None;
+            let _ = tx.blocking_send(KafkaEvent::TailStarted {
+                generation,
+                partitions,
+                notice: txn_note(&notice),
+            });
+        }
         // Errors, logs and statistics, all that wait (one a loop would fall behind
         // `-X debug=all`): the records themselves come through `queue`.
         let mut errors = Vec::new();

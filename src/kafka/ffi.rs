@@ -3,6 +3,7 @@
 //! - `rd_kafka_mock_broker_set_host_port`, which lets the mock broker advertise the address
 //!   other programs reach it at (our forwarder on `--listen`);
 //! - `rd_kafka_controllerid`, for the cluster overview;
+//! - the mock cluster's request log (`RequestWatch`), to tell that transactions were used;
 //! - queue lengths, so that the threads serving a client's log, error and statistics events
 //!   poll without waiting while events are queued, and wait elsewhere otherwise;
 //! - the admin API ([`admin`]): rdkafka 0.39 drops the broker's error message from every admin
@@ -884,5 +885,61 @@ pub mod admin {
                 Ok(out)
             },
         )
+    }
+}
+
+/// The request log of the mock cluster owned by a client: which API keys it received. Tied to
+/// the client's lifetime, since the mock cluster is.
+pub struct RequestWatch<'c> {
+    mock: *mut rdkafka::bindings::rd_kafka_mock_cluster_t,
+    _client: std::marker::PhantomData<&'c ()>,
+}
+
+impl<'c> RequestWatch<'c> {
+    /// Starts the log; `None` when the client owns no mock cluster.
+    pub fn start<C: ClientContext>(client: &'c Client<C>) -> Option<RequestWatch<'c>> {
+        // SAFETY: `client.native_ptr()` is a live rd_kafka_t while `client` is borrowed, which
+        // the watch's lifetime guarantees; the mock cluster lives as long as that client.
+        let mock = unsafe { rdkafka::bindings::rd_kafka_handle_mock_cluster(client.native_ptr()) };
+        if mock.is_null() {
+            return None;
+        }
+        // SAFETY: `mock` is valid (above); tracking is guarded by the cluster's lock.
+        unsafe { rdkafka::bindings::rd_kafka_mock_start_request_tracking(mock) };
+        Some(RequestWatch {
+            mock,
+            _client: std::marker::PhantomData,
+        })
+    }
+
+    /// Whether a request with one of `api_keys` came since the last look. The log is cleared
+    /// each time so that it stays small; a request landing between the read and the clear is
+    /// missed.
+    pub fn saw_any(&mut self, api_keys: &[i16]) -> bool {
+        let mut n: usize = 0;
+        // SAFETY: `self.mock` is valid (see `start`). The array and its elements are copies
+        // that are ours to free, which `rd_kafka_mock_request_destroy_array` does.
+        unsafe {
+            let reqs = rdkafka::bindings::rd_kafka_mock_get_requests(self.mock, &mut n);
+            rdkafka::bindings::rd_kafka_mock_clear_requests(self.mock);
+            if reqs.is_null() {
+                return false;
+            }
+            let found = std::slice::from_raw_parts(reqs, n)
+                .iter()
+                .any(|&r| api_keys.contains(&rdkafka::bindings::rd_kafka_mock_request_api_key(r)));
+            rdkafka::bindings::rd_kafka_mock_request_destroy_array(reqs, n);
+            found
+        }
+    }
+}
+
+impl Drop for RequestWatch<'_> {
+    fn drop(&mut self) {
+        // SAFETY: as in `saw_any`.
+        unsafe {
+            rdkafka::bindings::rd_kafka_mock_stop_request_tracking(self.mock);
+            rdkafka::bindings::rd_kafka_mock_clear_requests(self.mock);
+        }
     }
 }

@@ -23,7 +23,7 @@ pub const REFRESH_EVERY: Duration = Duration::from_secs(5);
 
 /// Partitions of a topic the embedded broker creates with no count given: librdkafka's mock
 /// cluster's default (`defaults.partition_cnt`), the same as for topics made by publishing.
-const EMBEDDED_DEFAULT_PARTITIONS: i32 = 4;
+const EMBEDDED_DEFAULT_PARTITIONS: i32 = crate::kafka::embedded::AUTO_CREATE_PARTITIONS;
 
 /// What a write command does, in the words of the messages that answer it.
 fn what(cmd: &KafkaCommand) -> String {

@@ -183,6 +183,9 @@ fn topic_detail_lines(
                     style,
                 )));
             }
+            if app.cluster.embedded.is_some() {
+                lines.extend(embedded_retention_lines(app, d));
+            }
         }
         _ => {}
     }
@@ -216,6 +219,35 @@ fn topic_detail_lines(
             }
         }
         _ => {}
+    }
+    lines
+}
+
+/// The embedded broker's retention (issue 10.6): librdkafka's mock keeps about 5 MiB or
+/// 100,000 batches a partition and drops the oldest past that (`max_size`, `max_cnt` in
+/// rdkafka_mock.c). It moves the low watermark for nothing else, so a low above 0 means
+/// records were dropped. The mock reports no sizes: how near a partition is cannot be told.
+fn embedded_retention_lines(app: &App, d: &crate::model::TopicDetail) -> Vec<Line<'static>> {
+    let t = &app.theme;
+    let mut lines = vec![Line::from(Span::styled(
+        "retention on the embedded broker: about 5 MiB or 100,000 batches a partition, oldest dropped (Kafka: retention.ms)",
+        t.style("base.muted"),
+    ))];
+    let dropped: Vec<String> = d
+        .partitions
+        .iter()
+        .filter(|p| p.low.is_some_and(|l| l > 0))
+        .map(|p| p.id.to_string())
+        .collect();
+    if !dropped.is_empty() {
+        lines.push(Line::from(Span::styled(
+            format!(
+                "⚠ that limit dropped the records below the low watermark of partition{} {}",
+                if dropped.len() == 1 { "" } else { "s" },
+                dropped.join(", ")
+            ),
+            t.style("header.warn"),
+        )));
     }
     lines
 }

@@ -5,7 +5,9 @@
 //! `MockCluster` is not `Send`, so one thread owns that client and obeys commands.
 
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr};
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc as std_mpsc;
+use std::sync::Arc;
 use std::thread::JoinHandle;
 use std::time::{Duration, SystemTime};
 
@@ -77,6 +79,7 @@ enum Command {
 #[derive(Clone)]
 pub struct EmbeddedAdmin {
     commands: std_mpsc::Sender<Command>,
+    transactions: Arc<AtomicBool>,
 }
 
 impl std::fmt::Debug for EmbeddedAdmin {
@@ -104,7 +107,24 @@ impl EmbeddedAdmin {
     pub fn capabilities(&self) -> Capabilities {
         MOCK_CAPABILITIES
     }
+
+    /// Set once a transactional producer has used the broker (see `TXN_API_KEYS`): from then
+    /// on its tails can hold records of aborted transactions, which the mock never hides.
+    pub fn transactions_seen(&self) -> Arc<AtomicBool> {
+        self.transactions.clone()
+    }
 }
+
+/// What a tail on the embedded broker says once transactions were used on it: the mock
+/// ignores EndTxn (an abort is kept like a commit, no marker is written) and its Fetch answers
+/// list no aborted transactions, so `read_committed` hides nothing.
+pub const TRANSACTIONS_NOTE: &str = "transactions in use: the embedded broker shows aborted records too (Kafka hides them under read_committed)";
+
+/// AddPartitionsToTxn and EndTxn: sent only by a transactional producer (an idempotent one
+/// sends InitProducerId too, so that one does not tell).
+const TXN_API_KEYS: [i16; 2] = [24, 26];
+/// How often the owner thread looks at the requests the mock received, until it saw one.
+const TXN_CHECK_EVERY: Duration = Duration::from_millis(300);
 
 /// What librdkafka's mock cluster has no handlers for.
 const MOCK_CAPABILITIES: Capabilities = Capabilities {
@@ -120,6 +140,7 @@ const MOCK_CAPABILITIES: Capabilities = Capabilities {
 pub struct MockBroker {
     address: SocketAddr,
     commands: Option<std_mpsc::Sender<Command>>,
+    transactions: Arc<AtomicBool>,
     thread: Option<JoinHandle<()>>,
     cancel: CancellationToken,
 }
@@ -175,9 +196,11 @@ impl MockBroker {
         let (ready_tx, ready_rx) = oneshot::channel::<anyhow::Result<SocketAddr>>();
         let (cmd_tx, cmd_rx) = std_mpsc::channel::<Command>();
         let log_lines = opts.log_lines.clone();
+        let transactions = Arc::new(AtomicBool::new(false));
+        let seen = transactions.clone();
         let thread = std::thread::Builder::new()
             .name("embedded-broker".into())
-            .spawn(move || owner_thread(log_lines, ready_tx, cmd_rx))?;
+            .spawn(move || owner_thread(log_lines, ready_tx, cmd_rx, seen))?;
         let mock_addr = ready_rx
             .await
             .map_err(|_| anyhow!("embedded broker thread died"))??;
@@ -187,6 +210,7 @@ impl MockBroker {
         let broker = MockBroker {
             address,
             commands: Some(cmd_tx),
+            transactions,
             thread: Some(thread),
             cancel,
         };
@@ -286,7 +310,10 @@ impl MockBroker {
             .commands
             .clone()
             .expect("admin() is called on a running broker");
-        EmbeddedAdmin { commands }
+        EmbeddedAdmin {
+            commands,
+            transactions: self.transactions.clone(),
+        }
     }
 
     /// Fault injection: takes the broker down (connections drop, requests fail) or back up.
@@ -343,6 +370,7 @@ fn owner_thread(
     log_lines: Option<mpsc::Sender<String>>,
     ready: oneshot::Sender<anyhow::Result<SocketAddr>>,
     commands: std_mpsc::Receiver<Command>,
+    transactions: Arc<AtomicBool>,
 ) {
     let created: anyhow::Result<BaseProducer<BrokerLog>> = ClientConfig::new()
         .set("test.mock.num.brokers", "1")
@@ -373,7 +401,18 @@ fn owner_thread(
     let _ = ready.send(addr);
 
     let main_queue = ffi::MainQueue::of(producer.client());
+    // The mock tells which requests it got, not which topics they were about: the note is
+    // for the whole broker.
+    let mut txn_watch = ffi::RequestWatch::start(producer.client());
+    let mut txn_checked = std::time::Instant::now();
     loop {
+        if txn_checked.elapsed() >= TXN_CHECK_EVERY {
+            txn_checked = std::time::Instant::now();
+            if txn_watch.as_mut().is_some_and(|w| w.saw_any(&TXN_API_KEYS)) {
+                transactions.store(true, Ordering::Relaxed);
+                txn_watch = None;
+            }
+        }
         match commands.recv_timeout(SERVE_EVERY) {
             Ok(Command::Advertise { host, port, reply }) => {
                 let ok = ffi::set_advertised_address(producer.client(), BROKER_ID, &host, port);
@@ -412,6 +451,7 @@ fn owner_thread(
         }
     }
     drop(main_queue);
+    drop(txn_watch);
     drop(mock);
     drop(producer);
 }

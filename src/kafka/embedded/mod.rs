@@ -8,6 +8,11 @@ pub mod mock;
 
 pub use mock::{EmbeddedAdmin, MockBroker, MockOptions};
 
+/// The partitions of a topic the mock creates by itself (a record published to a topic that
+/// does not exist; `defaults.partition_cnt` in librdkafka's rdkafka_mock.c). Kafka uses
+/// `num.partitions`, 1 unless the cluster sets it.
+pub const AUTO_CREATE_PARTITIONS: i32 = 4;
+
 /// What an embedded engine can and cannot do, so the UI can say so instead of failing. The
 /// default can do none of it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
