@@ -1,5 +1,6 @@
 //! Drawing only: every function here reads `&App` and paints a frame.
 
+pub mod columns;
 pub mod connect;
 mod dialog;
 mod header;
