@@ -553,7 +553,7 @@ fn java_consumer_group_listed_described_reset_and_deleted_as_kafka_tools_say() {
         "member {client} on {host} with partitions 0,1,2:\n{screen}"
     );
     assert!(
-        screen.contains("state Stable · 1 members · total lag 0"),
+        screen.contains("state Stable · 1 member · total lag 0"),
         "{screen}"
     );
 
@@ -715,7 +715,7 @@ fn reset_of_an_active_group_changes_nothing() {
         "r",
         Duration::from_secs(1),
         SCREEN,
-        |s| s.contains("1 members") && rows.iter().all(|r| has_row(s, r)),
+        |s| s.contains("1 member") && rows.iter().all(|r| has_row(s, r)),
     );
     let kafka = k.tool(&[
         "kafka-consumer-groups",
@@ -807,7 +807,7 @@ fn consumer_protocol_group_shows_its_state_and_members() {
     let row = group_row(&screen, &group).unwrap().to_string();
     t.command(&format!("group {group}"));
     let detail = t.wait("the group's detail", SCREEN, |s| {
-        s.contains("state ") && s.contains("members")
+        s.contains("state ") && s.contains(" member")
     });
     t.quit();
     assert!(
@@ -815,7 +815,7 @@ fn consumer_protocol_group_shows_its_state_and_members() {
         "list row: {row}"
     );
     assert!(
-        detail.contains("1 members") && detail.contains(&client),
+        detail.contains("1 member") && detail.contains(&client),
         "the member {client}:\n{detail}"
     );
     assert!(!detail.contains("offsets can be reset"), "{detail}");

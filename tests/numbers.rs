@@ -485,3 +485,43 @@ fn the_reported_cuts() {
         assert!(text.contains("1,234,567,842"), "{size:?}:\n{text}");
     }
 }
+
+fn text_of(app: &mut App, size: (u16, u16)) -> String {
+    screen(app, size)
+        .into_iter()
+        .map(|l| l.into_iter().collect::<String>() + "\n")
+        .collect()
+}
+
+/// Issue 13.9: one of a thing is singular: the header's topic count, a group's members, the
+/// cluster view's topics and partitions, the topic detail's partitions.
+#[test]
+fn one_of_a_thing_is_singular() {
+    let mut one = app();
+    with_topics(&mut one, big_topics()[2..].to_vec());
+    let text = text_of(&mut one, (160, 45));
+    assert!(text.contains("│ 1 topic │"), "{text}");
+    let text = text_of(&mut big_group(), (160, 45));
+    assert!(
+        text.contains("state Stable · 1 member · total lag"),
+        "{text}"
+    );
+    let text = text_of(&mut big_brokers(), (160, 45));
+    assert!(
+        text.contains("1 topic, 1 partition, 0 under-replicated"),
+        "{text}"
+    );
+    let mut detail = big_topic_detail();
+    if let Some(View::TopicDetail {
+        detail: Some(Ok(d)),
+        ..
+    }) = detail.views.last_mut()
+    {
+        d.partitions.truncate(1);
+    }
+    let text = text_of(&mut detail, (160, 45));
+    assert!(text.contains("1 partition · "), "{text}");
+    // And more than one is plural.
+    let text = text_of(&mut big_tail(), (160, 45));
+    assert!(text.contains("│ 3 topics │"), "{text}");
+}

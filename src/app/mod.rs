@@ -441,12 +441,16 @@ impl App {
             Action::ClearTail => {
                 let n = self.tail.clear();
                 self.say(format!(
-                    "tail buffer cleared ({n} records): u brings them back"
+                    "tail buffer cleared ({}): u brings them back",
+                    crate::model::count(n as u64, "record")
                 ));
             }
             Action::UndoClear => {
                 if self.tail.undo_clear() {
-                    self.say(format!("{} records back", self.tail.records.len()));
+                    self.say(format!(
+                        "{} back",
+                        crate::model::count(self.tail.records.len() as u64, "record")
+                    ));
                 } else {
                     self.say("nothing to undo");
                 }

@@ -313,10 +313,10 @@ async fn run(started: Started, mut rx: mpsc::UnboundedReceiver<KafkaCommand>) {
                 blocking(&c, move |c| {
                     if !detail.is_inactive() {
                         return KafkaEvent::ResetPlan(Err(format!(
-                            "group {} is {} with {} members: stop its consumers first (offsets of an active group cannot be reset)",
+                            "group {} is {} with {}: stop its consumers first (offsets of an active group cannot be reset)",
                             detail.name,
                             detail.state,
-                            detail.members.len()
+                            crate::model::count(detail.members.len() as u64, "member")
                         )));
                     }
                     KafkaEvent::ResetPlan(groups::plan_reset(&c.meta, &detail, to))
@@ -324,8 +324,13 @@ async fn run(started: Started, mut rx: mpsc::UnboundedReceiver<KafkaCommand>) {
             }
             KafkaCommand::ApplyReset(plan) => {
                 blocking(&c, move |c| {
-                    let r = groups::apply_reset(&c.settings, &c.meta, &plan)
-                        .map(|n| format!("reset {n} partitions of group {}", plan.group));
+                    let r = groups::apply_reset(&c.settings, &c.meta, &plan).map(|n| {
+                        format!(
+                            "reset {} of group {}",
+                            crate::model::count(n as u64, "partition"),
+                            plan.group
+                        )
+                    });
                     done(format!("reset offsets of {}", plan.group), r)
                 });
             }
@@ -375,8 +380,12 @@ async fn run(started: Started, mut rx: mpsc::UnboundedReceiver<KafkaCommand>) {
             }
             KafkaCommand::AddPartitions { topic, total } => {
                 blocking(&c, move |c| {
-                    let r = admin::add_partitions(&c.meta, &topic, total)
-                        .map(|_| format!("{topic} now has {total} partitions"));
+                    let r = admin::add_partitions(&c.meta, &topic, total).map(|_| {
+                        format!(
+                            "{topic} now has {}",
+                            crate::model::count(total as u64, "partition")
+                        )
+                    });
                     done(format!("add partitions to {topic}"), r)
                 });
             }

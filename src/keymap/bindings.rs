@@ -306,7 +306,7 @@ pub static BINDINGS: &[Binding] = &[
         Logs,
         [(Char('v'), NONE)],
         Action::CycleVerbosity,
-        "levels shown: error, warn, info, debug, trace"
+        "levels shown: error, warn, info, debug, trace (trace adds kafka-tui's own polling)"
     ),
     b!(
         Logs,

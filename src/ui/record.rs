@@ -101,6 +101,8 @@ pub fn lines<'a>(app: &App, r: &crate::model::Record) -> Vec<Line<'a>> {
     let kind = match r.value.as_deref().map(kind_of) {
         None => "null",
         Some(Kind::Empty) => "empty",
+        // JSON is text too, but saying "text" of it reads as "not JSON".
+        Some(Kind::Text) if r.value.as_deref().is_some_and(is_json) => "JSON",
         Some(Kind::Text) => "text",
         Some(Kind::Binary) => "binary",
     };
@@ -140,4 +142,11 @@ pub fn lines<'a>(app: &App, r: &crate::model::Record) -> Vec<Line<'a>> {
         lines.push(Line::from(spans));
     }
     lines
+}
+
+/// Whether the shown part of a value is a JSON object or array (as the detail pretty-prints
+/// it; bounded like the detail, so a frame stays cheap).
+fn is_json(bytes: &[u8]) -> bool {
+    let bytes = &bytes[..bytes.len().min(DETAIL_MAX_BYTES)];
+    crate::kafka::codec::pretty_json_lines(bytes).is_some()
 }

@@ -264,8 +264,8 @@ fn find_line(app: &App) -> Option<String> {
     let mut line = parts.join(" · ");
     if f.jq_errors > 0 {
         line.push_str(&format!(
-            " · jq failed on {} records (last: {})",
-            f.jq_errors,
+            " · jq failed on {} (last: {})",
+            crate::model::count(f.jq_errors, "record"),
             f.jq_last_error.as_deref().unwrap_or("")
         ));
     }

@@ -11,7 +11,7 @@ use ratatui::Frame;
 use super::columns::{self, Kind};
 use super::widgets::thousands;
 use crate::app::App;
-use crate::model::{Controller, GroupDetail};
+use crate::model::{count, Controller, GroupDetail};
 use crate::state::views::{filtered_groups, Loading, View};
 use crate::theme::Theme;
 
@@ -130,8 +130,8 @@ fn topic_detail_lines(
             lines.push(Line::from(vec![
                 Span::styled(
                     format!(
-                        "{} partitions · {} offsets (high − low)",
-                        d.partitions.len(),
+                        "{} · {} offsets (high − low)",
+                        count(d.partitions.len() as u64, "partition"),
                         thousands(total)
                     ),
                     t.style("base.text"),
@@ -314,9 +314,9 @@ fn group_detail_lines(app: &App, detail: &Loading<GroupDetail>, width: u16) -> V
     let mut lines = vec![Line::from(vec![
         Span::styled(
             format!(
-                "state {} · {} members · total lag ",
+                "state {} · {} · total lag ",
                 clean(&d.state),
-                d.members.len()
+                count(d.members.len() as u64, "member")
             ),
             t.style("base.text"),
         ),
@@ -443,8 +443,10 @@ fn brokers(
         Line::from(vec![
             Span::styled("topics      ", muted),
             Span::raw(format!(
-                "{} topics, {} partitions, {} under-replicated",
-                o.topics, o.partitions, o.under_replicated
+                "{}, {}, {} under-replicated",
+                count(o.topics as u64, "topic"),
+                count(o.partitions as u64, "partition"),
+                o.under_replicated
             )),
         ]),
         Line::default(),
