@@ -150,6 +150,8 @@ pub struct App {
     pub cluster_color: Option<String>,
     /// Full-width views over the top of the screen; Esc pops the last.
     pub views: Vec<View>,
+    /// Zoom and where the panes split (`z`, `<`, `>`).
+    pub layout: ui::Arrangement,
     /// A dialog confirming a write; it takes every key while open.
     pub dialog: Option<Dialog>,
     /// Command-line history, oldest first, and where Up/Down are in it.
@@ -166,6 +168,15 @@ pub struct App {
 }
 
 impl App {
+    /// The panes' arrangement as drawn: a zoom shows whichever pane has the focus.
+    pub fn arrangement(&self) -> ui::Arrangement {
+        let mut a = self.layout;
+        if a.zoomed.is_some() {
+            a.zoomed = Some(self.focus);
+        }
+        a
+    }
+
     pub fn new(
         kafka: KafkaHandle,
         cluster: ClusterView,
@@ -196,6 +207,7 @@ impl App {
             switch_to: None,
             cluster_color: None,
             views: Vec::new(),
+            layout: ui::Arrangement::default(),
             dialog: None,
             history: Vec::new(),
             history_pos: None,
@@ -480,6 +492,15 @@ impl App {
                 }
             }
             Action::ToggleWrap => self.logs.wrap = !self.logs.wrap,
+            Action::ToggleZoom => {
+                // `zoomed` follows the focus while set (see `arrangement`).
+                self.layout.zoomed = match self.layout.zoomed {
+                    Some(_) => None,
+                    None => Some(self.focus),
+                };
+            }
+            Action::SplitLeft => self.layout.move_split(-ui::SPLIT_STEP),
+            Action::SplitRight => self.layout.move_split(ui::SPLIT_STEP),
             Action::CycleVerbosity => {
                 self.logs.cycle_verbosity();
                 self.say(format!(
