@@ -17,17 +17,30 @@ const SHUTDOWN_WAIT: std::time::Duration = std::time::Duration::from_secs(3);
 fn main() -> std::process::ExitCode {
     kafka_tui::timing::mark_process_start();
     let cli = Cli::parse();
-    match real_main(cli) {
-        Ok(()) => std::process::ExitCode::SUCCESS,
+    let code = match real_main(cli) {
+        Ok(()) => 0,
         Err(e) => {
             tui::restore();
             // Errors quote cluster names, paths and values from the config: escaped like
             // everything else shown (line breaks kept, for toml's multi-line messages).
             let text = sanitize_lines(&format!("{e:#}")).join("\n");
             eprintln!("kafka-tui: {text}");
-            std::process::ExitCode::FAILURE
+            1
         }
-    }
+    };
+    exit_now(code)
+}
+
+/// Ends the process without `exit()`'s handlers. A client whose broker hangs can outlive the
+/// bounded shutdown wait, and its librdkafka threads would then run under OpenSSL's atexit
+/// cleanup (a SIGSEGV at quit). Everything of ours is written by now: the terminal is
+/// restored, the log file is unbuffered, stdout and stderr are flushed here.
+fn exit_now(code: i32) -> std::process::ExitCode {
+    use std::io::Write as _;
+    let _ = std::io::stdout().flush();
+    let _ = std::io::stderr().flush();
+    // SAFETY: `_exit` only ends the process; nothing of ours needs to run after it.
+    unsafe { libc::_exit(code) }
 }
 
 /// Loads the config file, warning (as ssh does) when one holding secrets is readable by others.

@@ -58,8 +58,9 @@ pub struct Session {
 
 impl Session {
     pub async fn shutdown(mut self) {
+        // The Kafka task ends by itself on `cancel`, joining its tail: never aborted, so no
+        // librdkafka thread is left running (see `service::spawn_until`).
         self.cancel.cancel();
-        self.kafka_task.abort();
         let _ = (&mut self.kafka_task).await;
         if let Some(mut b) = self.broker.take() {
             let _ = tokio::task::spawn_blocking(move || b.shutdown()).await;
@@ -169,8 +170,8 @@ pub async fn start(target: &Target, opts: &Options, theme: Theme) -> anyhow::Res
         more_tx.clone(),
         cancel.clone(),
     );
-    let (kafka, kafka_task) =
-        service::spawn(settings, kafka_tx).context("cannot create Kafka clients")?;
+    let (kafka, kafka_task) = service::spawn_until(settings, kafka_tx, cancel.clone())
+        .context("cannot create Kafka clients")?;
     if let (Some(b), true) = (&broker, opts.demo) {
         let seeding = b.seed_demo();
         let kafka = kafka.clone();

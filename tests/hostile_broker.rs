@@ -484,7 +484,7 @@ fn kafka_tui_survives_a_broker_listing_impossible_partitions_and_shows_the_anoma
     t.type_text("sparse");
     t.keys(&["Enter", "d"]);
     let screen = t.wait_for("the detail of sparse", WAIT, |s| {
-        s.contains("⚠ broker sent invalid partition ids: 100") && s.contains("1 partitions")
+        s.contains("⚠ broker sent invalid partition ids: 100") && s.contains("1 partition ·")
     });
     assert!(
         !screen.contains("kafka-tui-exited"),

@@ -361,7 +361,7 @@ const EXPECTED: &[(&str, (u16, u16), &[&str])] = &[
     ("producer", COMPACT, &["1 Topics 2 Tail 3 Producer 4 Logs", "key", "value", "→ demo"]),
     ("logs", COMPACT, &["1 Topics 2 Tail 3 Producer 4 Logs", "[broker]", "ERROR"]),
     ("record_detail", FULL, &["record demo/1@1", "content-type = application/json"]),
-    ("record_detail", FULL, &["\"event\": \"signup\",", "79 bytes, text"]),
+    ("record_detail", FULL, &["\"event\": \"signup\",", "79 bytes, JSON"]),
     ("record_detail_escapes", FULL, &["key       9 bytes", "│  evil␛[31m ", "␛[2J␛]0;title␇wiped?␍"]),
     ("record_detail_escapes", FULL, &["x-␛]0;hdr␇ = ␛[5m", "    next line"]),
     ("tail", WIDE, &["[1h] ␛[2J␛]0;title␇wiped?␍␊␉next line", "0x 00 01 02 ff fe 7f 80 41"]),

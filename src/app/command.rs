@@ -274,9 +274,9 @@ impl App {
                 self.show_pane(Pane::Tail);
                 let t = &self.tail;
                 self.say(format!(
-                    "jq: {} of {} records",
+                    "jq: {} of {}",
                     t.find.matched(),
-                    t.records.len()
+                    crate::model::count(t.records.len() as u64, "record")
                 ));
             }
             Err(e) => self.warn(e.to_string()),

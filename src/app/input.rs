@@ -7,7 +7,10 @@ impl App {
     pub(super) fn handle_mouse(&mut self, m: MouseEvent) {
         match m.kind {
             MouseEventKind::Down(MouseButton::Left) => {
-                let areas = ui::pane_areas(Rect::new(0, 0, self.size.0, self.size.1));
+                let areas = ui::pane_areas_in(
+                    Rect::new(0, 0, self.size.0, self.size.1),
+                    self.arrangement(),
+                );
                 let pos = Position::new(m.column, m.row);
                 if let Some((pane, _)) = areas.iter().find(|(_, r)| r.contains(pos)) {
                     self.update(Action::Focus(*pane));

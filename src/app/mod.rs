@@ -158,6 +158,8 @@ pub struct App {
     pub cluster_color: Option<String>,
     /// Full-width views over the top of the screen; Esc pops the last.
     pub views: Vec<View>,
+    /// Zoom and where the panes split (`z`, `<`, `>`).
+    pub layout: ui::Arrangement,
     /// A dialog confirming a write; it takes every key while open.
     pub dialog: Option<Dialog>,
     /// Command-line history, oldest first, and where Up/Down are in it.
@@ -174,6 +176,15 @@ pub struct App {
 }
 
 impl App {
+    /// The panes' arrangement as drawn: a zoom shows whichever pane has the focus.
+    pub fn arrangement(&self) -> ui::Arrangement {
+        let mut a = self.layout;
+        if a.zoomed.is_some() {
+            a.zoomed = Some(self.focus);
+        }
+        a
+    }
+
     pub fn new(
         kafka: KafkaHandle,
         cluster: ClusterView,
@@ -207,6 +218,7 @@ impl App {
             switch_to: None,
             cluster_color: None,
             views: Vec::new(),
+            layout: ui::Arrangement::default(),
             dialog: None,
             history: Vec::new(),
             history_pos: None,
@@ -453,12 +465,16 @@ impl App {
             Action::ClearTail => {
                 let n = self.tail.clear();
                 self.say(format!(
-                    "tail buffer cleared ({n} records): u brings them back"
+                    "tail buffer cleared ({}): u brings them back",
+                    crate::model::count(n as u64, "record")
                 ));
             }
             Action::UndoClear => {
                 if self.tail.undo_clear() {
-                    self.say(format!("{} records back", self.tail.records.len()));
+                    self.say(format!(
+                        "{} back",
+                        crate::model::count(self.tail.records.len() as u64, "record")
+                    ));
                 } else {
                     self.say("nothing to undo");
                 }
@@ -498,6 +514,15 @@ impl App {
             | Action::CopyRecord
             | Action::OpenPager
             | Action::OpenEditor => self.record_action(action),
+            Action::ToggleZoom => {
+                // `zoomed` follows the focus while set (see `arrangement`).
+                self.layout.zoomed = match self.layout.zoomed {
+                    Some(_) => None,
+                    None => Some(self.focus),
+                };
+            }
+            Action::SplitLeft => self.layout.move_split(-ui::SPLIT_STEP),
+            Action::SplitRight => self.layout.move_split(ui::SPLIT_STEP),
             Action::CycleVerbosity => {
                 self.logs.cycle_verbosity();
                 self.say(format!(

@@ -472,8 +472,8 @@ pub fn add_partitions(
     }
     if total <= usable.len() {
         return Err(format!(
-            "{name} has {} partitions already: the new total must be more",
-            usable.len()
+            "{name} has {} already: the new total must be more",
+            crate::model::count(usable.len() as u64, "partition")
         ));
     }
     ffi::admin::create_partitions(meta.client(), name, total, ADMIN_TIMEOUT).map_err(shown)

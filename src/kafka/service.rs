@@ -86,9 +86,22 @@ pub fn spawn(
     settings: ClientSettings,
     events: EventSender,
 ) -> anyhow::Result<(KafkaHandle, tokio::task::JoinHandle<()>)> {
+    spawn_until(settings, events, tokio_util::sync::CancellationToken::new())
+}
+
+/// Starts the Kafka task, which ends when `cancel` is cancelled (or every handle is dropped):
+/// it then stops and joins the tail and drops its clients, so that no librdkafka thread
+/// outlives it. A task aborted instead left the tail's thread running into `exit()`, whose
+/// OpenSSL cleanup freed state under a TLS handshake in progress (a SIGSEGV at quit, seen in
+/// CI on an SSL session to an untrusted broker).
+pub fn spawn_until(
+    settings: ClientSettings,
+    events: EventSender,
+    cancel: tokio_util::sync::CancellationToken,
+) -> anyhow::Result<(KafkaHandle, tokio::task::JoinHandle<()>)> {
     let (handle, rx) = KafkaHandle::detached();
     let started = start(settings, events)?;
-    let task = tokio::spawn(run(started, rx));
+    let task = tokio::spawn(run(started, rx, cancel));
     Ok((handle, task))
 }
 
@@ -151,7 +164,11 @@ fn report(c: &Clients, problems: Vec<String>) {
     }
 }
 
-async fn run(started: Started, mut rx: mpsc::UnboundedReceiver<KafkaCommand>) {
+async fn run(
+    started: Started,
+    mut rx: mpsc::UnboundedReceiver<KafkaCommand>,
+    cancel: tokio_util::sync::CancellationToken,
+) {
     let Started {
         clients: c,
         events_server,
@@ -172,6 +189,7 @@ async fn run(started: Started, mut rx: mpsc::UnboundedReceiver<KafkaCommand>) {
                 None => break,
             },
             _ = refresh.tick() => KafkaCommand::RefreshTopics,
+            _ = cancel.cancelled() => break,
         };
         if c.settings.read_only && cmd.is_write() {
             let why =
@@ -313,10 +331,10 @@ async fn run(started: Started, mut rx: mpsc::UnboundedReceiver<KafkaCommand>) {
                 blocking(&c, move |c| {
                     if !detail.is_inactive() {
                         return KafkaEvent::ResetPlan(Err(format!(
-                            "group {} is {} with {} members: stop its consumers first (offsets of an active group cannot be reset)",
+                            "group {} is {} with {}: stop its consumers first (offsets of an active group cannot be reset)",
                             detail.name,
                             detail.state,
-                            detail.members.len()
+                            crate::model::count(detail.members.len() as u64, "member")
                         )));
                     }
                     KafkaEvent::ResetPlan(groups::plan_reset(&c.meta, &detail, to))
@@ -324,8 +342,13 @@ async fn run(started: Started, mut rx: mpsc::UnboundedReceiver<KafkaCommand>) {
             }
             KafkaCommand::ApplyReset(plan) => {
                 blocking(&c, move |c| {
-                    let r = groups::apply_reset(&c.settings, &c.meta, &plan)
-                        .map(|n| format!("reset {n} partitions of group {}", plan.group));
+                    let r = groups::apply_reset(&c.settings, &c.meta, &plan).map(|n| {
+                        format!(
+                            "reset {} of group {}",
+                            crate::model::count(n as u64, "partition"),
+                            plan.group
+                        )
+                    });
                     done(format!("reset offsets of {}", plan.group), r)
                 });
             }
@@ -375,8 +398,12 @@ async fn run(started: Started, mut rx: mpsc::UnboundedReceiver<KafkaCommand>) {
             }
             KafkaCommand::AddPartitions { topic, total } => {
                 blocking(&c, move |c| {
-                    let r = admin::add_partitions(&c.meta, &topic, total)
-                        .map(|_| format!("{topic} now has {total} partitions"));
+                    let r = admin::add_partitions(&c.meta, &topic, total).map(|_| {
+                        format!(
+                            "{topic} now has {}",
+                            crate::model::count(total as u64, "partition")
+                        )
+                    });
                     done(format!("add partitions to {topic}"), r)
                 });
             }

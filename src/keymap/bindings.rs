@@ -71,6 +71,24 @@ pub static BINDINGS: &[Binding] = &[
     b!(Global, [(Char('q'), NONE)], Action::Quit, "quit", hint),
     b!(
         Global,
+        [(Char('z'), NONE)],
+        Action::ToggleZoom,
+        "zoom: the focused pane fills the screen, again restores"
+    ),
+    b!(
+        Global,
+        [(Char('<'), NONE), (Char('<'), SHIFT)],
+        Action::SplitLeft,
+        "move the split between panes left"
+    ),
+    b!(
+        Global,
+        [(Char('>'), NONE), (Char('>'), SHIFT)],
+        Action::SplitRight,
+        "move the split between panes right"
+    ),
+    b!(
+        Global,
         [(Char('c'), CTRL)],
         Action::Quit,
         "quit, even while typing"
@@ -357,7 +375,7 @@ pub static BINDINGS: &[Binding] = &[
         Logs,
         [(Char('v'), NONE)],
         Action::CycleVerbosity,
-        "levels shown: error, warn, info, debug, trace"
+        "levels shown: error, warn, info, debug, trace (trace adds kafka-tui's own polling)"
     ),
     b!(
         Logs,

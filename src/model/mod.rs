@@ -8,6 +8,15 @@ pub mod recycle;
 pub mod start;
 pub mod topic;
 
+/// "1 topic", "2 topics", "0 topics": a count with its noun (regular plurals only).
+pub fn count(n: impl std::fmt::Display + PartialEq<u64> + Copy, noun: &str) -> String {
+    if n == 1 {
+        format!("{n} {noun}")
+    } else {
+        format!("{n} {noun}s")
+    }
+}
+
 pub use group::{lag, GroupDetail, GroupSummary, Member, PartitionLag, ResetPlan, ResetTo};
 pub use record::{Delivery, Header, ProduceRequest, Record};
 pub use start::{StartFrom, StartFromError};

@@ -85,8 +85,9 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, dialog: &Dialog) {
             error,
         } => {
             lines.push(Line::from(format!(
-                "{} has {current} partitions. New total (keys will map to other partitions):",
-                clean(topic)
+                "{} has {}. New total (keys will map to other partitions):",
+                clean(topic),
+                crate::model::count(*current as u64, "partition")
             )));
             lines.push(field("partitions", input, true));
             if let Some(e) = error {

@@ -55,7 +55,10 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
     }
     if let Connection::Connected { .. } = c.connection {
         spans.push(Span::styled(
-            format!(" │ {} topics", app.topics.all().len()),
+            format!(
+                " │ {}",
+                crate::model::count(app.topics.all().len() as u64, "topic")
+            ),
             bar,
         ));
     }

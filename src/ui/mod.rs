@@ -1,5 +1,6 @@
 //! Drawing only: every function here reads `&App` and paints a frame.
 
+pub mod columns;
 pub mod connect;
 mod dialog;
 mod header;
@@ -34,9 +35,45 @@ pub fn compact(area: Rect) -> bool {
     area.width < FULL_WIDTH || area.height < FULL_HEIGHT
 }
 
-/// Where each pane is drawn. In compact mode only the focused pane has a body; the tab bar
-/// labels (row 1) are returned as the click targets of the others.
+/// How much `<` and `>` move the split, in percent of the width.
+pub const SPLIT_STEP: i16 = 6;
+const SPLIT_MIN: u16 = 10;
+const SPLIT_MAX: u16 = 90;
+
+/// How the four panes share the body: one zoomed over all, and where the columns split.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Arrangement {
+    /// The pane that fills the body (`z`), if any.
+    pub zoomed: Option<Pane>,
+    /// Topics' share of the top row, in percent; Producer's share of the bottom row follows.
+    pub split: u16,
+}
+
+impl Default for Arrangement {
+    fn default() -> Self {
+        Self {
+            zoomed: None,
+            split: 28,
+        }
+    }
+}
+
+impl Arrangement {
+    pub fn move_split(&mut self, delta: i16) {
+        let moved = (self.split as i16 + delta).clamp(SPLIT_MIN as i16, SPLIT_MAX as i16);
+        self.split = moved as u16;
+    }
+}
+
+/// Where each pane is drawn with the default arrangement.
 pub fn pane_areas(area: Rect) -> Vec<(Pane, Rect)> {
+    pane_areas_in(area, Arrangement::default())
+}
+
+/// Where each pane is drawn. In compact mode only the focused pane has a body; the tab bar
+/// labels (row 1) are returned as the click targets of the others. A zoomed pane is the only
+/// one, over the whole body.
+pub fn pane_areas_in(area: Rect, layout: Arrangement) -> Vec<(Pane, Rect)> {
     let rows = Layout::vertical([
         Constraint::Length(1),
         Constraint::Min(1),
@@ -57,12 +94,24 @@ pub fn pane_areas(area: Rect) -> Vec<(Pane, Rect)> {
             })
             .collect();
     }
+    if let Some(pane) = layout.zoomed {
+        return vec![(pane, body)];
+    }
     let halves =
         Layout::vertical([Constraint::Percentage(58), Constraint::Percentage(42)]).split(body);
-    let top = Layout::horizontal([Constraint::Percentage(28), Constraint::Percentage(72)])
-        .split(halves[0]);
-    let bottom = Layout::horizontal([Constraint::Percentage(42), Constraint::Percentage(58)])
-        .split(halves[1]);
+    let top_split = layout.split;
+    // The bottom row keeps its own proportion (42/58 by default) and moves with the top one.
+    let bottom_split = (layout.split + 14).clamp(SPLIT_MIN, SPLIT_MAX);
+    let top = Layout::horizontal([
+        Constraint::Percentage(top_split),
+        Constraint::Percentage(100 - top_split),
+    ])
+    .split(halves[0]);
+    let bottom = Layout::horizontal([
+        Constraint::Percentage(bottom_split),
+        Constraint::Percentage(100 - bottom_split),
+    ])
+    .split(halves[1]);
     vec![
         (Pane::Topics, top[0]),
         (Pane::Tail, top[1]),
@@ -145,7 +194,7 @@ pub fn draw(frame: &mut Frame, app: &App) {
         frame.render_widget(Paragraph::new(Line::from(tabs)), parts[0]);
         draw_pane(frame, app.focus, parts[1], app);
     } else {
-        for (pane, r) in pane_areas(area) {
+        for (pane, r) in pane_areas_in(area, app.arrangement()) {
             draw_pane(frame, pane, r, app);
         }
     }
@@ -172,7 +221,8 @@ fn scrub(frame: &mut Frame) {
     }
 }
 
-/// Where views are drawn: over the Topics and Tail panes, or the whole body when compact.
+/// Where views are drawn: the whole body, between the header and the status line (issue 13.3:
+/// a view of a group's offsets or a topic's configs needs the rows more than the panes do).
 pub fn view_area(area: Rect) -> Rect {
     let rows = Layout::vertical([
         Constraint::Length(1),
@@ -180,11 +230,7 @@ pub fn view_area(area: Rect) -> Rect {
         Constraint::Length(1),
     ])
     .split(area);
-    if compact(area) {
-        return rows[1];
-    }
-    let panes = pane_areas(area);
-    panes[0].1.union(panes[1].1)
+    rows[1]
 }
 
 fn draw_pane(frame: &mut Frame, pane: Pane, area: Rect, app: &App) {

@@ -89,9 +89,18 @@ fn kind_label(bytes: Option<&[u8]>) -> &'static str {
     match bytes.map(kind_of) {
         None => "null",
         Some(Kind::Empty) => "empty",
+        // JSON is text too, but saying "text" of it reads as "not JSON".
+        Some(Kind::Text) if bytes.is_some_and(is_json) => "JSON",
         Some(Kind::Text) => "text",
         Some(Kind::Binary) => "binary",
     }
+}
+
+/// Whether a value is a JSON object or array (judged on a bounded prefix, as the detail shows
+/// it, so a frame stays cheap for a 10 MB record).
+fn is_json(bytes: &[u8]) -> bool {
+    let bytes = &bytes[..bytes.len().min(DETAIL_MAX_BYTES)];
+    crate::kafka::codec::pretty_json_lines(bytes).is_some()
 }
 
 fn size_label(bytes: Option<&[u8]>) -> String {

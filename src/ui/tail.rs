@@ -2,10 +2,11 @@
 
 use crate::kafka::codec::sanitize_inline as clean;
 use ratatui::layout::{Constraint, Rect};
-use ratatui::text::Span;
+use ratatui::text::{Line, Span};
 use ratatui::widgets::{Cell, Paragraph, Row, Table, TableState, Wrap};
 use ratatui::Frame;
 
+use super::columns::number;
 use super::widgets::{ago, fit, pane_block, thousands};
 use crate::app::App;
 use crate::model::Record;
@@ -140,23 +141,46 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, focused: bool) {
         TimeFormat::Relative => 12,
         TimeFormat::Absolute => 24,
     };
+    let highlighting = tail.find.active() && tail.find.mode == FindMode::Highlight;
+    // Numbers are never cut: partition and offset are as wide as the widest shown (and their
+    // headers); the key, time and value give way instead.
+    let visible: Vec<(u64, &Record)> = tail
+        .view_range(window_start, window_start + rows_visible)
+        .collect();
+    let part_w = visible
+        .iter()
+        .map(|(_, r)| r.partition.to_string().len() + usize::from(highlighting))
+        .max()
+        .unwrap_or(0)
+        .max(1) as u16;
+    let offset_w = visible
+        .iter()
+        .map(|(_, r)| r.offset.to_string().len())
+        .max()
+        .unwrap_or(0)
+        .max("Offset".len()) as u16;
+    // In a pane too narrow for both, a number that cannot fit shows as `…` (see `number`).
+    let part_w = part_w.min(body.width);
+    let offset_w = offset_w.min(body.width.saturating_sub(part_w + 1));
+    let numbers = part_w + 1 + offset_w;
     // Narrow panes drop the time column and shrink the key, so the value keeps some room.
-    let wide = body.width >= 60;
+    let wide = body.width >= 60 && body.width >= numbers + time_w + 1 + 8 + 1 + 8;
     let key_w: u16 = if body.width >= 70 { 16 } else { 8 };
-    let fixed = 3 + 8 + key_w + if wide { time_w } else { 0 };
-    let gaps = if wide { 4 } else { 3 };
-    let value_w = body.width.saturating_sub(fixed + gaps) as usize;
-    let mut widths = vec![Constraint::Length(3), Constraint::Length(8)];
+    let rest = body
+        .width
+        .saturating_sub(numbers + 1 + if wide { time_w + 1 } else { 0 });
+    let key_w = key_w.min(rest.saturating_sub(1));
+    let value_w = rest.saturating_sub(key_w + 1) as usize;
+    let mut widths = vec![Constraint::Length(part_w), Constraint::Length(offset_w)];
     if wide {
         widths.push(Constraint::Length(time_w));
     }
     widths.push(Constraint::Length(key_w));
     widths.push(Constraint::Length(value_w as u16));
     // Only the visible rows are formatted; the value preview looks at a bounded prefix.
-    let highlighting = tail.find.active() && tail.find.mode == FindMode::Highlight;
-    let rows: Vec<Row> = tail
-        .view_range(window_start, window_start + rows_visible)
-        .map(|(seq, r)| {
+    let rows: Vec<Row> = visible
+        .iter()
+        .map(|&(seq, r)| {
             let mut value = match tail.find.shown(seq) {
                 Some(projected) => clean(projected),
                 None => super::record::preview_of(app, r.value.as_deref(), tail.format),
@@ -169,10 +193,13 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, focused: bool) {
             let mark = if is_match { "*" } else { "" };
             let mut cells = vec![
                 Cell::from(Span::styled(
-                    format!("{mark}{}", r.partition),
+                    number(&format!("{mark}{}", r.partition), part_w as usize),
                     t.style("tail.partition"),
                 )),
-                Cell::from(Span::styled(r.offset.to_string(), t.style("tail.offset"))),
+                Cell::from(Span::styled(
+                    number(&r.offset.to_string(), offset_w as usize),
+                    t.style("tail.offset"),
+                )),
             ];
             if wide {
                 cells.push(Cell::from(Span::styled(
@@ -204,7 +231,15 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, focused: bool) {
     } else {
         &["P", "Offset", "Key", "Value"]
     };
-    let header = Row::new(names.to_vec()).style(t.style("base.muted"));
+    let header = Row::new(names.iter().enumerate().map(|(i, n)| {
+        // The number columns' names sit over their right-aligned values.
+        if i < 2 {
+            Cell::from(Line::from(*n).right_aligned())
+        } else {
+            Cell::from(*n)
+        }
+    }))
+    .style(t.style("base.muted"));
     let table = Table::new(rows, widths)
         .header(header)
         .row_highlight_style(t.style("base.selected"));
@@ -231,8 +266,8 @@ fn find_line(app: &App) -> Option<String> {
     let mut line = parts.join(" · ");
     if f.jq_errors > 0 {
         line.push_str(&format!(
-            " · jq failed on {} records (last: {})",
-            f.jq_errors,
+            " · jq failed on {} (last: {})",
+            crate::model::count(f.jq_errors, "record"),
             f.jq_last_error.as_deref().unwrap_or("")
         ));
     }

@@ -6,6 +6,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Cell, Paragraph, Row, Table, TableState, Wrap};
 use ratatui::Frame;
 
+use super::columns::number;
 use super::widgets::{fit, pane_block, thousands};
 use crate::app::{App, Connection};
 use crate::state::Pane;
@@ -88,11 +89,20 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, focused: bool) {
         .map(|c| c.chars().count())
         .max()
         .unwrap_or(1)
-        .max(7) as u16;
-    let show_parts = inner.width >= records_w + 5 + 14;
+        .max(7)
+        // The name column keeps its gap even at zero width.
+        .min(inner.width.saturating_sub(1) as usize) as u16;
+    let parts_w = shown
+        .iter()
+        .map(|topic| topic.partitions.len().to_string().len())
+        .max()
+        .unwrap_or(0)
+        .max("Parts".len()) as u16;
+    let show_parts = inner.width >= records_w + parts_w + 14;
     let name_w = inner
         .width
-        .saturating_sub(records_w + 1 + if show_parts { 6 } else { 0 }) as usize;
+        .saturating_sub(records_w + 1 + if show_parts { parts_w + 1 } else { 0 })
+        as usize;
     let rows: Vec<Row> = shown
         .iter()
         .zip(counts)
@@ -112,16 +122,19 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, focused: bool) {
                 name_w,
             ))];
             if show_parts {
-                cells.push(right(topic.partitions.len().to_string()));
+                cells.push(Cell::from(number(
+                    &topic.partitions.len().to_string(),
+                    parts_w as usize,
+                )));
             }
-            cells.push(right(count));
+            cells.push(Cell::from(number(&count, records_w as usize)));
             Row::new(cells)
         })
         .collect();
     let mut widths = vec![Constraint::Length(name_w as u16)];
     let mut header = vec![Cell::from("  Name")];
     if show_parts {
-        widths.push(Constraint::Length(5));
+        widths.push(Constraint::Length(parts_w));
         header.push(right("Parts".into()));
     }
     widths.push(Constraint::Length(records_w));

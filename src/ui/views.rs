@@ -8,9 +8,10 @@ use ratatui::widgets::{
 };
 use ratatui::Frame;
 
+use super::columns::{self, Kind};
 use super::widgets::thousands;
 use crate::app::App;
-use crate::model::{Controller, GroupDetail};
+use crate::model::{count, Controller, GroupDetail};
 use crate::state::views::{filtered_groups, Loading, View};
 use crate::theme::Theme;
 
@@ -81,7 +82,7 @@ fn topic_detail(
     configs: &Loading<Vec<crate::model::ConfigItem>>,
     scroll: u16,
 ) {
-    let lines = topic_detail_lines(app, detail, configs);
+    let lines = topic_detail_lines(app, detail, configs, area.width);
     let scroll = scroll.min(last_page(lines.len(), area));
     frame.render_widget(Paragraph::new(lines).scroll((scroll, 0)), area);
 }
@@ -101,8 +102,8 @@ pub fn scroll_max(app: &App, view: &View, size: (u16, u16)) -> u16 {
     let lines = match view {
         View::TopicDetail {
             detail, configs, ..
-        } => topic_detail_lines(app, detail, configs).len(),
-        View::GroupDetail { detail, .. } => group_detail_lines(app, detail).len(),
+        } => topic_detail_lines(app, detail, configs, inner.width).len(),
+        View::GroupDetail { detail, .. } => group_detail_lines(app, detail, inner.width).len(),
         View::Connect(v) => return super::connect::scroll_max(app, v, inner),
         View::Schemas(v) => return super::schemas::scroll_max(v, inner),
         _ => 0,
@@ -114,6 +115,7 @@ fn topic_detail_lines(
     app: &App,
     detail: &Loading<crate::model::TopicDetail>,
     configs: &Loading<Vec<crate::model::ConfigItem>>,
+    width: u16,
 ) -> Vec<Line<'static>> {
     let t = &app.theme;
     let muted = t.style("base.muted");
@@ -130,8 +132,8 @@ fn topic_detail_lines(
             lines.push(Line::from(vec![
                 Span::styled(
                     format!(
-                        "{} partitions · {} offsets (high − low)",
-                        d.partitions.len(),
+                        "{} · {} offsets (high − low)",
+                        count(d.partitions.len() as u64, "partition"),
                         thousands(total)
                     ),
                     t.style("base.text"),
@@ -151,35 +153,45 @@ fn topic_detail_lines(
                     t.style("status.error"),
                 )));
             }
-            lines.push(Line::from(Span::styled(
-                format!(
-                    "{:>9} {:>7} {:<14} {:<14} {:>12} {:>12}",
-                    "partition", "leader", "replicas", "isr", "low", "high"
-                ),
-                muted,
-            )));
-            for p in &d.partitions {
-                let style = if p.under_replicated() {
-                    t.style("status.error")
-                } else {
-                    t.style("base.text")
-                };
-                let mark = |o: Option<i64>| o.map_or("?".to_string(), thousands);
-                lines.push(Line::from(Span::styled(
-                    format!(
-                        "{:>9} {:>7} {:<14} {:<14} {:>12} {:>12}{}",
-                        p.id,
-                        p.leader,
+            // Every column holds numbers (replicas and ISR are lists of broker ids): each is
+            // as wide as its widest value; what does not fit is left out whole, marked `…`.
+            use Kind::{Number, Text};
+            let kinds = [Number, Number, Number, Number, Number, Number, Text];
+            let headers = ["partition", "leader", "replicas", "isr", "low", "high", ""];
+            let mark = |o: Option<i64>| o.map_or("?".to_string(), thousands);
+            let rows: Vec<Vec<String>> = d
+                .partitions
+                .iter()
+                .map(|p| {
+                    vec![
+                        p.id.to_string(),
+                        p.leader.to_string(),
                         ids(&p.replicas),
                         ids(&p.isr),
                         mark(p.low),
                         mark(p.high),
                         if p.under_replicated() {
-                            "  under-replicated"
+                            "under-replicated".into()
                         } else {
-                            ""
-                        }
-                    ),
+                            String::new()
+                        },
+                    ]
+                })
+                .collect();
+            let w = columns::widths(&kinds, &headers, &rows, width as usize, 2);
+            let head: Vec<String> = headers.iter().map(|h| h.to_string()).collect();
+            lines.push(Line::from(Span::styled(
+                columns::line(&kinds, &head, &w, 2),
+                muted,
+            )));
+            for (p, row) in d.partitions.iter().zip(&rows) {
+                let style = if p.under_replicated() {
+                    t.style("status.error")
+                } else {
+                    t.style("base.text")
+                };
+                lines.push(Line::from(Span::styled(
+                    columns::line(&kinds, row, &w, 2),
                     style,
                 )));
             }
@@ -322,12 +334,12 @@ fn group_detail(
         frame.render_widget(Paragraph::new(l).wrap(Wrap { trim: true }), area);
         return;
     }
-    let lines = group_detail_lines(app, detail);
+    let lines = group_detail_lines(app, detail, area.width);
     let scroll = scroll.min(last_page(lines.len(), area));
     frame.render_widget(Paragraph::new(lines).scroll((scroll, 0)), area);
 }
 
-fn group_detail_lines(app: &App, detail: &Loading<GroupDetail>) -> Vec<Line<'static>> {
+fn group_detail_lines(app: &App, detail: &Loading<GroupDetail>, width: u16) -> Vec<Line<'static>> {
     let t = &app.theme;
     let muted = t.style("base.muted");
     let Some(Ok(d)) = detail else {
@@ -336,9 +348,9 @@ fn group_detail_lines(app: &App, detail: &Loading<GroupDetail>) -> Vec<Line<'sta
     let mut lines = vec![Line::from(vec![
         Span::styled(
             format!(
-                "state {} · {} members · total lag ",
+                "state {} · {} · total lag ",
                 clean(&d.state),
-                d.members.len()
+                count(d.members.len() as u64, "member")
             ),
             t.style("base.text"),
         ),
@@ -382,29 +394,44 @@ fn group_detail_lines(app: &App, detail: &Loading<GroupDetail>) -> Vec<Line<'sta
         "Offsets",
         t.style("base.title_focused"),
     )));
-    lines.push(Line::from(Span::styled(
-        format!(
-            "  {:<30} {:>9} {:>12} {:>12} {:>10}",
-            "topic", "partition", "committed", "end", "lag"
-        ),
-        muted,
-    )));
-    for p in &d.offsets {
-        let n = |o: Option<i64>| o.map_or("-".to_string(), thousands);
-        let lag = match (p.lag, p.ahead) {
-            (Some(_), true) => "0 (commit past end)".to_string(),
-            (Some(l), false) => thousands(l),
-            (None, _) => "- (no commit)".into(),
-        };
-        lines.push(Line::from(Span::styled(
-            format!(
-                "  {:<30} {:>9} {:>12} {:>12} {:>10}",
+    // The topic gives way to the numbers (see `columns`); two cells of indent.
+    use Kind::{Number, Text};
+    let kinds = [Text, Number, Number, Number, Number];
+    let headers = ["topic", "partition", "committed", "end", "lag"];
+    let n = |o: Option<i64>| o.map_or("-".to_string(), thousands);
+    let rows: Vec<Vec<String>> = d
+        .offsets
+        .iter()
+        .map(|p| {
+            let lag = match (p.lag, p.ahead) {
+                (Some(_), true) => "0 (commit past end)".to_string(),
+                (Some(l), false) => thousands(l),
+                (None, _) => "- (no commit)".into(),
+            };
+            vec![
                 clean(&p.topic),
-                p.partition,
+                p.partition.to_string(),
                 n(p.committed),
                 n(p.end),
-                lag
-            ),
+                lag,
+            ]
+        })
+        .collect();
+    let w = columns::widths(
+        &kinds,
+        &headers,
+        &rows,
+        (width as usize).saturating_sub(2),
+        1,
+    );
+    let head: Vec<String> = headers.iter().map(|h| h.to_string()).collect();
+    lines.push(Line::from(Span::styled(
+        format!("  {}", columns::line(&kinds, &head, &w, 1)),
+        muted,
+    )));
+    for (p, row) in d.offsets.iter().zip(&rows) {
+        lines.push(Line::from(Span::styled(
+            format!("  {}", columns::line(&kinds, row, &w, 1)),
             if p.ahead {
                 t.style("status.error")
             } else {
@@ -450,28 +477,42 @@ fn brokers(
         Line::from(vec![
             Span::styled("topics      ", muted),
             Span::raw(format!(
-                "{} topics, {} partitions, {} under-replicated",
-                o.topics, o.partitions, o.under_replicated
+                "{}, {}, {} under-replicated",
+                count(o.topics as u64, "topic"),
+                count(o.partitions as u64, "partition"),
+                o.under_replicated
             )),
         ]),
         Line::default(),
-        Line::from(Span::styled(
-            format!("{:>6}  {:<40} {}", "broker", "host:port", "rack"),
-            muted,
-        )),
     ];
-    for b in &o.brokers {
-        let ctl = if o.controller == Controller::Broker(b.id) {
-            "  (controller)"
-        } else {
-            ""
-        };
-        lines.push(Line::from(format!(
-            "{:>6}  {:<40} {}{ctl}",
-            b.id,
-            format!("{}:{}", clean(&b.host), b.port),
-            b.rack.as_deref().map_or_else(|| "-".into(), clean)
-        )));
+    // Broker ids are numbers, and so is the port in host:port: the host and rack give way.
+    use Kind::{Endpoint, Number, Text};
+    let kinds = [Number, Endpoint, Text, Text];
+    let headers = ["broker", "host:port", "rack", ""];
+    let rows: Vec<Vec<String>> = o
+        .brokers
+        .iter()
+        .map(|b| {
+            vec![
+                b.id.to_string(),
+                format!("{}:{}", clean(&b.host), b.port),
+                b.rack.as_deref().map_or_else(|| "-".into(), clean),
+                if o.controller == Controller::Broker(b.id) {
+                    "(controller)".into()
+                } else {
+                    String::new()
+                },
+            ]
+        })
+        .collect();
+    let w = columns::widths(&kinds, &headers, &rows, area.width as usize, 2);
+    let head: Vec<String> = headers.iter().map(|h| h.to_string()).collect();
+    lines.push(Line::from(Span::styled(
+        columns::line(&kinds, &head, &w, 2),
+        muted,
+    )));
+    for row in &rows {
+        lines.push(Line::from(columns::line(&kinds, row, &w, 2)));
     }
     frame.render_widget(Paragraph::new(lines), area);
 }

@@ -159,20 +159,36 @@ impl ClientContext for BrokerLog {
             log_to_tracing(level, fac, msg);
         }
         if let Some(tx) = &self.lines {
-            let lvl = match level {
-                // Every request and response is logged by the mock; a real broker keeps such
-                // lines at TRACE, hidden until the person asks for them (`v`).
-                RDKafkaLogLevel::Debug if is_request_chatter(msg) => "TRACE",
-                RDKafkaLogLevel::Debug => "DEBUG",
-                RDKafkaLogLevel::Info | RDKafkaLogLevel::Notice => "INFO",
-                RDKafkaLogLevel::Warning => "WARN",
-                _ => "ERROR",
-            };
+            let lvl = level_word(level, fac, msg);
             let ts = humantime::format_rfc3339_millis(SystemTime::now());
             // Dropping a debug line when the pane is flooded beats blocking librdkafka.
             let _ = tx.try_send(format!("[{ts}] {lvl} [{fac}] {msg}"));
         }
     }
+}
+
+/// The level a broker's log would give the line.
+fn level_word(level: RDKafkaLogLevel, fac: &str, msg: &str) -> &'static str {
+    match level {
+        // Every request and response is logged by the mock; a real broker keeps such
+        // lines at TRACE, hidden until the person asks for them (`v`). So is kafka-tui's own
+        // polling: the watermark lookups every few seconds and the mock client's wake-ups,
+        // which would otherwise bury what other clients do.
+        RDKafkaLogLevel::Debug if is_request_chatter(msg) || is_polling_chatter(fac, msg) => {
+            "TRACE"
+        }
+        RDKafkaLogLevel::Debug => "DEBUG",
+        RDKafkaLogLevel::Info | RDKafkaLogLevel::Notice => "INFO",
+        RDKafkaLogLevel::Warning => "WARN",
+        _ => "ERROR",
+    }
+}
+
+/// "Topic demo [0] returning offset 2 (leader epoch 0) for END": the mock's answer to a
+/// ListOffsets, which kafka-tui sends for every listed topic's watermarks; "Wake-up sent to 1
+/// broker thread": the mock's own client.
+fn is_polling_chatter(fac: &str, msg: &str) -> bool {
+    msg.contains(" returning offset ") || fac == "WAKEUP"
 }
 
 fn is_request_chatter(msg: &str) -> bool {
@@ -493,6 +509,33 @@ fn seed(producer: &BaseProducer<BrokerLog>) -> anyhow::Result<usize> {
 mod tests {
     use super::*;
     use rdkafka::consumer::{BaseConsumer, Consumer};
+
+    /// The lines kafka-tui's own polling makes (seen in a run of the embedded broker) are
+    /// TRACE, hidden at the Logs pane's default level; what other clients do stays DEBUG.
+    #[test]
+    fn kafka_tuis_own_polling_is_trace() {
+        let d = RDKafkaLogLevel::Debug;
+        let ours = [
+            ("MOCK", "[thrd:mock]: Topic demo [1] returning offset 2 (leader epoch 0) for END: Success"),
+            ("MOCK", "[thrd:mock]: Topic demo [0] returning offset 0 (leader epoch 0) for BEGINNING: Success"),
+            ("WAKEUP", "[thrd:app]: Wake-up sent to 1 broker thread in state >= UP: flushing"),
+        ];
+        for (fac, msg) in ours {
+            assert_eq!(level_word(d, fac, msg), "TRACE", "{msg}");
+        }
+        let theirs = [
+            ("MOCK", "[thrd:mock]: Broker 1: New connection from 127.0.0.1:50548"),
+            ("MOCK", "[thrd:mock]: Broker 1: Log append demo [0] 1 messages, 60 bytes at offset 2 (log now 0..3, original start 0)"),
+        ];
+        for (fac, msg) in theirs {
+            assert_eq!(level_word(d, fac, msg), "DEBUG", "{msg}");
+        }
+        let default = crate::state::logs::LogsState::new(vec![], 10).verbosity;
+        assert!(
+            crate::state::logs::Level::Trace > default,
+            "TRACE is hidden by default"
+        );
+    }
 
     #[test]
     fn the_advertised_host_is_the_one_asked_for() {

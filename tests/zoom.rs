@@ -1,0 +1,207 @@
+//! Zoom and the split (issue 13.3): `z` fills the screen with the focused pane and restores
+//! the four; `<` / `>` move the split; views use the whole body. Snapshots at 200x60, 160x45
+//! and 80x24, and the real binary in tmux.
+
+mod common;
+use common::*;
+
+use std::time::Duration;
+
+use kafka_tui::action::Action;
+use kafka_tui::app::{App, ClusterView, Connection};
+use kafka_tui::event::{Event, KafkaEvent};
+use kafka_tui::kafka::api::{Capabilities, KafkaHandle};
+use kafka_tui::model::{ClusterSnapshot, PartitionInfo, TopicInfo};
+use kafka_tui::state::logs::LogsState;
+use kafka_tui::state::tail::TailState;
+use kafka_tui::state::views::View;
+use kafka_tui::state::Pane;
+use kafka_tui::theme::Theme;
+use kafka_tui::ui;
+use ratatui::backend::TestBackend;
+use ratatui::layout::Rect;
+use ratatui::Terminal;
+
+const SIZES: [(u16, u16); 3] = [(200, 60), (160, 45), (80, 24)];
+
+fn app() -> App {
+    let cluster = ClusterView {
+        label: "embedded broker".into(),
+        address: "127.0.0.1:9092".into(),
+        embedded: Some(("librdkafka mock cluster".into(), Capabilities::default())),
+        connection: Connection::Connecting,
+        last_error: None,
+    };
+    let logs = LogsState::new(vec![("broker".into(), "embedded broker log".into())], 100);
+    let mut app = App::new(
+        KafkaHandle::detached().0,
+        cluster,
+        logs,
+        TailState::new(1000, 1 << 20),
+        Theme::builtin("dark"),
+    );
+    let topics = ["orders", "payments.eu-west-1.settlements-v2.dead-letter"]
+        .iter()
+        .map(|n| TopicInfo {
+            name: n.to_string(),
+            partitions: vec![PartitionInfo {
+                id: 0,
+                leader: 1,
+                watermarks: Some((0, 7)),
+            }],
+            error: None,
+        })
+        .collect();
+    app.handle_event(Event::Kafka(KafkaEvent::Topics(Ok(ClusterSnapshot {
+        brokers: 1,
+        topics,
+    }))));
+    app.now = std::time::UNIX_EPOCH;
+    app
+}
+
+fn screen(app: &mut App, (w, h): (u16, u16)) -> String {
+    app.handle_event(Event::Resize(w, h));
+    let mut terminal = Terminal::new(TestBackend::new(w, h)).expect("test backend");
+    terminal.draw(|f| ui::draw(f, app)).expect("draw");
+    buffer_text(terminal.backend().buffer())
+}
+
+fn zoomed_topics() -> App {
+    let mut app = app();
+    app.update(Action::Focus(Pane::Topics));
+    app.update(Action::ToggleZoom);
+    app
+}
+
+fn split_right() -> App {
+    let mut app = app();
+    for _ in 0..3 {
+        app.update(Action::SplitRight);
+    }
+    app
+}
+
+fn view_whole() -> App {
+    let mut app = app();
+    app.open_brokers();
+    app
+}
+
+type Scenario = (&'static str, fn() -> App);
+
+#[test]
+fn snapshots() {
+    let scenarios: [Scenario; 3] = [
+        ("zoomed_topics", zoomed_topics),
+        ("split_moved_right", split_right),
+        ("view_uses_the_whole_body", view_whole),
+    ];
+    for (name, build) in scenarios {
+        for (w, h) in SIZES {
+            insta::assert_snapshot!(format!("{name}_{w}x{h}"), screen(&mut build(), (w, h)));
+        }
+    }
+}
+
+/// Zoom shows the focused pane alone over the whole body, follows the focus, and a second
+/// `z` brings the four panes back; the split moves both ways and stops at its bounds.
+#[test]
+fn zoom_and_split() {
+    let size = (160, 45);
+    let mut app = app();
+    let four = screen(&mut app, size);
+    for title in [" 1 Topics", " 2 Tail", " 3 Producer", " 4 Logs"] {
+        assert!(four.contains(title), "{four}");
+    }
+    app.update(Action::Focus(Pane::Topics));
+    app.update(Action::ToggleZoom);
+    let z = screen(&mut app, size);
+    assert!(
+        z.contains(" 1 Topics") && !z.contains(" 2 Tail") && !z.contains(" 4 Logs"),
+        "{z}"
+    );
+    // The long name, cut at 160 columns in a quarter of the width, is whole when zoomed.
+    assert!(
+        z.contains("payments.eu-west-1.settlements-v2.dead-letter"),
+        "{z}"
+    );
+    let body = ui::pane_areas_in(Rect::new(0, 0, size.0, size.1), app.arrangement());
+    assert_eq!(
+        body,
+        vec![(Pane::Topics, Rect::new(0, 1, size.0, size.1 - 2))]
+    );
+    app.update(Action::Focus(Pane::Logs));
+    let z = screen(&mut app, size);
+    assert!(z.contains(" 4 Logs") && !z.contains(" 1 Topics"), "{z}");
+    app.update(Action::ToggleZoom);
+    app.update(Action::Focus(Pane::Topics));
+    assert_eq!(
+        screen(&mut app, size),
+        four,
+        "the four panes as before the zoom"
+    );
+
+    let width_of = |app: &App| {
+        ui::pane_areas_in(Rect::new(0, 0, size.0, size.1), app.arrangement())[0]
+            .1
+            .width
+    };
+    let before = width_of(&app);
+    app.update(Action::SplitRight);
+    assert!(width_of(&app) > before);
+    for _ in 0..30 {
+        app.update(Action::SplitLeft);
+    }
+    assert_eq!(width_of(&app), size.0 / 10, "the split stops at 10%");
+    for _ in 0..30 {
+        app.update(Action::SplitRight);
+    }
+    assert_eq!(width_of(&app), size.0 * 9 / 10, "the split stops at 90%");
+}
+
+/// A view covers the whole body, the bottom panes too.
+#[test]
+fn views_use_the_whole_body() {
+    let mut app = app();
+    app.views.push(View::Brokers { overview: None });
+    let s = screen(&mut app, (160, 45));
+    assert!(s.contains("Cluster · Esc back"), "{s}");
+    assert!(!s.contains(" 3 Producer") && !s.contains(" 4 Logs"), "{s}");
+}
+
+/// The real binary: `z` zooms the focused pane and restores the four; the keys are in `?`.
+#[test]
+fn e2e_zoom_in_tmux() {
+    if skip_without_tmux() {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let cmd = format!(
+        "{} --log-file {} --listen 127.0.0.1:0; echo kafka-tui-exited-$?; sleep 30",
+        binary().display(),
+        dir.path().join("kafka-tui.log").display()
+    );
+    let t = Tmux::start("zoom", &cmd, 120, 36);
+    let wait = Duration::from_secs(20);
+    t.wait_for("the four panes", wait, |s| {
+        s.contains("1 Topics") && s.contains("4 Logs") && s.contains("demo")
+    });
+    t.keys(&["4"]);
+    t.keys(&["z"]);
+    let s = t.wait_for("Logs zoomed", wait, |s| {
+        s.contains("4 Logs") && !s.contains("1 Topics") && !s.contains("3 Producer")
+    });
+    // The zoomed pane spans the width: its top border starts at column 0 and ends at 119.
+    let top = s.lines().nth(1).unwrap_or("");
+    assert!(top.starts_with("╭ 4 Logs") && top.ends_with('╮'), "{s}");
+    t.keys(&["z"]);
+    t.wait_for("the four panes back", wait, |s| {
+        s.contains("1 Topics") && s.contains("2 Tail") && s.contains("3 Producer")
+    });
+    t.keys(&["?"]);
+    t.wait_for("zoom in the help", wait, |s| {
+        s.contains("zoom: the focused pane")
+    });
+    t.quit_cleanly(wait);
+}
