@@ -165,8 +165,16 @@ fn check_everything(k: &Kafka, tailer: &Tui, topic: &str, written: &[(i32, i64, 
         }
         std::thread::sleep(Duration::from_millis(500));
     };
-    let missing: Vec<_> = written.iter().filter(|w| !read.contains(w)).take(10).collect();
-    let extra: Vec<_> = read.iter().filter(|r| !written.contains(r)).take(10).collect();
+    let missing: Vec<_> = written
+        .iter()
+        .filter(|w| !read.contains(w))
+        .take(10)
+        .collect();
+    let extra: Vec<_> = read
+        .iter()
+        .filter(|r| !written.contains(r))
+        .take(10)
+        .collect();
     assert!(
         read == written,
         "Kafka's consumer reads each delivered record once: read {}, delivered {}; \
