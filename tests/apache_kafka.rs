@@ -424,11 +424,12 @@ fn group_row<'a>(screen: &'a str, group: &str) -> Option<&'a str> {
         .find(|l| l.trim_start_matches('│').starts_with(&format!("{group} ")))
 }
 
-/// The preview rows kafka-tui's reset dialog draws for these moves.
+/// The preview rows kafka-tui's reset dialog draws for these moves, as words (`has_row`: the
+/// columns are sized to their content now).
 fn preview_rows(topic: &str, moves: &[(i32, i64, i64)]) -> Vec<String> {
     moves
         .iter()
-        .map(|(p, old, new)| format!("{topic:<30} {p:>9} {old:>12} {new:>12}"))
+        .map(|(p, old, new)| format!("{topic} {p} {old} {new}"))
         .collect()
 }
 
