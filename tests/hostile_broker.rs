@@ -233,7 +233,9 @@ async fn impossible_offsets_are_not_shown_as_counts_and_are_reported_once() {
         let reported: Vec<&String> = before
             .iter()
             .filter_map(|ev| match ev {
-                KafkaEvent::ClientError(e) => Some(e),
+                // Only the offset reports: this fake broker also makes the idempotent producer
+                // say, whenever its check runs, that the broker is too old for idempotence.
+                KafkaEvent::ClientError(e) if !e.starts_with("Idempotent producer") => Some(e),
                 _ => None,
             })
             .collect();
