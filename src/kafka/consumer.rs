@@ -175,6 +175,36 @@ fn lookup_offsets(
         .collect()
 }
 
+/// How many times a lookup is asked again for the partitions that did not answer.
+const LOOKUP_TRIES: usize = 3;
+
+/// `lookup_offsets`, asked again for the partitions that did not answer (a loaded machine or a
+/// broker slow to elect leaders): a partition left out would be looked up by librdkafka itself
+/// later, after the tail said it is live, and a record produced in between would be skipped.
+fn lookup_all(
+    consumer: &BaseConsumer<UiContext>,
+    topic: &str,
+    partitions: &[i32],
+    which: Offset,
+    cancel: &AtomicBool,
+) -> HashMap<i32, i64> {
+    let mut found = HashMap::new();
+    let mut missing = partitions.to_vec();
+    for attempt in 1..=LOOKUP_TRIES {
+        if missing.is_empty() || cancel.load(Ordering::Relaxed) {
+            break;
+        }
+        found.extend(lookup_offsets(consumer, topic, &missing, which));
+        missing.retain(|p| !found.contains_key(p));
+        if !missing.is_empty() {
+            tracing::warn!(
+                "tail {topic}: no {which:?} offset for partitions {missing:?} (try {attempt} of {LOOKUP_TRIES})"
+            );
+        }
+    }
+    found
+}
+
 /// Waits for the topic to exist, then assigns every usable partition at the requested start.
 /// Every wait checks `cancel`, and every lookup is bounded: a tail being replaced ends soon.
 fn assign<'c>(
@@ -271,10 +301,10 @@ fn assign<'c>(
     // would have looked the end up itself. Where a lookup fails, librdkafka looks it up later.
     let (ends, starts) = match offset {
         Offset::End | Offset::OffsetTail(_) => {
-            let ends = lookup_offsets(consumer, &req.topic, &partitions, Offset::End);
+            let ends = lookup_all(consumer, &req.topic, &partitions, Offset::End, cancel);
             let starts =
                 if matches!(offset, Offset::OffsetTail(_)) && !cancel.load(Ordering::Relaxed) {
-                    lookup_offsets(consumer, &req.topic, &partitions, Offset::Beginning)
+                    lookup_all(consumer, &req.topic, &partitions, Offset::Beginning, cancel)
                 } else {
                     HashMap::new()
                 };
