@@ -428,14 +428,23 @@ pub fn pretty_json(bytes: &[u8]) -> Option<String> {
 /// an invisible one) is shown as its JSON escape (`\u00ad`), so what is shown is still JSON
 /// that means the same; escapes that were sent stay as written, and inert.
 pub fn pretty_json_lines(bytes: &[u8]) -> Option<Vec<StyledLine>> {
-    let first = bytes.iter().find(|b| !b.is_ascii_whitespace())?;
-    if *first != b'{' && *first != b'[' {
+    if !is_json_container(bytes) {
         return None;
     }
-    // serde_json checks the syntax (and nesting depth) without building a value.
-    serde_json::from_slice::<serde::de::IgnoredAny>(bytes).ok()?;
     let text = std::str::from_utf8(bytes).ok()?;
     Some(JsonPrinter::default().print(text))
+}
+
+/// Whether `bytes` are one JSON object or array in UTF-8, checked without building a value or
+/// printing it (the record detail asks this of its labels every frame).
+pub fn is_json_container(bytes: &[u8]) -> bool {
+    let Some(first) = bytes.iter().find(|b| !b.is_ascii_whitespace()) else {
+        return false;
+    };
+    // serde_json checks the syntax (and nesting depth) without building a value; a string it
+    // accepts is UTF-8.
+    (*first == b'{' || *first == b'[')
+        && serde_json::from_slice::<serde::de::IgnoredAny>(bytes).is_ok()
 }
 
 #[derive(Default)]
@@ -805,6 +814,25 @@ mod tests {
         let back: serde_json::Value = serde_json::from_str(&lines.join("\n")).unwrap();
         let sent: serde_json::Value = serde_json::from_slice(sent).unwrap();
         assert_eq!(back, sent);
+    }
+
+    #[test]
+    fn json_containers_are_told_from_other_text() {
+        for yes in [&b"{}"[..], b" [1, 2]\n", br#"{"a":{"b":[null,"\u00e9"]}}"#] {
+            assert!(is_json_container(yes), "{:?}", String::from_utf8_lossy(yes));
+        }
+        for no in [
+            &b""[..],
+            b"   ",
+            b"42",
+            br#""a string""#,
+            b"{not json}",
+            b"[1, 2",
+            b"{} {}",
+            b"[\"\xff\"]",
+        ] {
+            assert!(!is_json_container(no), "{:?}", String::from_utf8_lossy(no));
+        }
     }
 
     #[test]

@@ -100,7 +100,7 @@ fn kind_label(bytes: Option<&[u8]>) -> &'static str {
 /// it, so a frame stays cheap for a 10 MB record).
 fn is_json(bytes: &[u8]) -> bool {
     let bytes = &bytes[..bytes.len().min(DETAIL_MAX_BYTES)];
-    crate::kafka::codec::pretty_json_lines(bytes).is_some()
+    crate::kafka::codec::is_json_container(bytes)
 }
 
 fn size_label(bytes: Option<&[u8]>) -> String {
