@@ -5,7 +5,8 @@ use std::path::PathBuf;
 
 use clap::Parser;
 
-use crate::model::StartFrom;
+use crate::export::FileFormat;
+use crate::model::{StartFrom, Until};
 use crate::state::tail::DEFAULT_MAX_RECORDS;
 
 pub const DEFAULT_LISTEN: &str = "127.0.0.1:9092";
@@ -23,19 +24,29 @@ pub struct Cli {
     pub command: Option<Command>,
 
     /// Connect to this cluster (host:port[,host:port]) instead of running the embedded broker.
-    #[arg(short = 'b', long = "bootstrap", value_name = "HOST:PORT[,...]")]
+    #[arg(
+        short = 'b',
+        long = "bootstrap",
+        value_name = "HOST:PORT[,...]",
+        global = true
+    )]
     pub bootstrap: Option<String>,
 
     /// A librdkafka property for every client, as with kcat (repeatable): -X security.protocol=SSL
-    #[arg(short = 'X', value_name = "KEY=VALUE", value_parser = parse_property)]
+    #[arg(short = 'X', value_name = "KEY=VALUE", value_parser = parse_property, global = true)]
     pub properties: Vec<(String, String)>,
 
     /// Read librdkafka properties from this file (key=value lines), as with kcat -F.
-    #[arg(short = 'F', value_name = "FILE")]
+    #[arg(short = 'F', value_name = "FILE", global = true)]
     pub properties_file: Option<PathBuf>,
 
     /// Use this named cluster from the config file (see `kafka-tui config`).
-    #[arg(long = "cluster", value_name = "NAME", conflicts_with = "bootstrap")]
+    #[arg(
+        long = "cluster",
+        value_name = "NAME",
+        conflicts_with = "bootstrap",
+        global = true
+    )]
     pub cluster: Option<String>,
 
     /// Refuse every write: producing, creating, deleting, editing configs, resetting offsets.
@@ -45,7 +56,7 @@ pub struct Cli {
     /// A Confluent-compatible schema registry (Confluent, Apicurio's ccompat API, Karapace,
     /// Redpanda): records in its wire format are decoded (Avro, Protobuf, JSON Schema). Wins
     /// over the cluster's `schema_registry`; `user:password@` in the URL is used as basic auth.
-    #[arg(long = "schema-registry", value_name = "URL")]
+    #[arg(long = "schema-registry", value_name = "URL", global = true)]
     pub schema_registry: Option<String>,
 
     /// Open with this topic already tailing.
@@ -111,14 +122,84 @@ pub struct Cli {
     pub streams_topology: Vec<(String, String)>,
 
     /// Where kafka-tui writes its own log (default: $XDG_STATE_HOME/kafka-tui/kafka-tui.log).
-    #[arg(long = "log-file", value_name = "PATH")]
+    #[arg(long = "log-file", value_name = "PATH", global = true)]
     pub log_file: Option<PathBuf>,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, clap::Subcommand)]
+#[derive(Debug, Clone, PartialEq, clap::Subcommand)]
 pub enum Command {
     /// Print the config file paths and the effective settings (secrets masked), then exit.
     Config,
+    /// Print records to stdout without a screen (as kcat -C -e), then exit: JSON Lines by
+    /// default, decoded through the schema registry when one is set.
+    Dump(DumpArgs),
+    /// Publish a file of records: JSON Lines as `dump` and `:export` write them (kcat -J's
+    /// too), or one value a line.
+    Produce(ProduceArgs),
+}
+
+#[derive(Debug, Clone, PartialEq, clap::Args)]
+pub struct DumpArgs {
+    /// The topics to read (comma-separated or repeated).
+    #[arg(short = 't', long = "topic", value_name = "TOPIC[,TOPIC]", value_delimiter = ',', required = true, value_parser = parse_topic)]
+    pub topics: Vec<String>,
+    /// Only these partitions of each topic (comma-separated).
+    #[arg(
+        short = 'p',
+        long = "partition",
+        value_name = "N[,N]",
+        value_delimiter = ','
+    )]
+    pub partitions: Vec<i32>,
+    /// Where to start: beginning, end, an offset (42), the last N of each partition (-10), or
+    /// a time ago (15m).
+    #[arg(
+        long = "from",
+        value_name = "POS",
+        default_value = "beginning",
+        allow_hyphen_values = true
+    )]
+    pub from: StartFrom,
+    /// Where to stop: end (each partition's end when the dump began), never, an offset (the
+    /// records before it), a time ago (15m) or a time (2026-12-03T10:00:00Z).
+    #[arg(long = "until", value_name = "POS", default_value = "end")]
+    pub until: Until,
+    /// Stop after this many records (after the filter).
+    #[arg(short = 'c', long = "count", value_name = "N")]
+    pub count: Option<u64>,
+    /// jsonl (one JSON object a record), csv, or text (the value alone, as kcat prints it).
+    #[arg(long = "format", value_name = "FORMAT", default_value = "jsonl", value_parser = FileFormat::parse)]
+    pub format: FileFormat,
+    /// Only records whose key, value or headers hold this text (/regex/; ! in front inverts),
+    /// as `/` in the tail.
+    #[arg(long = "filter", value_name = "EXPR", allow_hyphen_values = true)]
+    pub filter: Option<String>,
+    /// Only records whose (decoded) JSON value this jq program gives an output for; text
+    /// prints the outputs, JSON Lines adds them as `jq`.
+    #[arg(long = "jq", value_name = "EXPR", allow_hyphen_values = true)]
+    pub jq: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, clap::Args)]
+pub struct ProduceArgs {
+    /// Publish here (a JSON line's own topic otherwise).
+    #[arg(short = 't', long = "topic", value_name = "TOPIC", value_parser = parse_topic)]
+    pub topic: Option<String>,
+    /// The file to publish; - reads standard input.
+    #[arg(short = 'f', long = "file", value_name = "FILE")]
+    pub file: PathBuf,
+    /// jsonl or text [default: jsonl for .jsonl/.ndjson/.json files, else text].
+    #[arg(long = "format", value_name = "FORMAT", value_parser = FileFormat::parse)]
+    pub format: Option<FileFormat>,
+    /// Text: split each line into key and value at the first DELIM (kcat -K).
+    #[arg(short = 'K', long = "key-delimiter", value_name = "DELIM")]
+    pub key_delimiter: Option<String>,
+    /// Records a second at most.
+    #[arg(long = "rate", value_name = "N")]
+    pub rate: Option<f64>,
+    /// Every record to this partition [default: a JSON line's own, where the topic has it].
+    #[arg(short = 'p', long = "partition", value_name = "N")]
+    pub partition: Option<i32>,
 }
 
 /// `-t`: a name Kafka accepts, or a clear error before anything starts.
@@ -166,6 +247,46 @@ mod tests {
         assert_eq!(cli.properties[1], ("sasl.password".into(), "a=b".into()));
         assert_eq!(cli.topic.as_deref(), Some("orders"));
         assert_eq!(cli.from, Some(StartFrom::Tail(5)));
+    }
+
+    #[test]
+    fn dump_and_produce_take_the_cluster_flags_after_the_command() {
+        let cli = Cli::try_parse_from([
+            "kafka-tui",
+            "dump",
+            "-b",
+            "k:9092",
+            "-X",
+            "a=b",
+            "-t",
+            "a,b",
+            "--from",
+            "-5",
+            "--until",
+            "15m",
+            "--format",
+            "text",
+            "-c",
+            "3",
+        ])
+        .unwrap();
+        assert_eq!(cli.bootstrap.as_deref(), Some("k:9092"));
+        let Some(Command::Dump(d)) = cli.command else {
+            panic!("{:?}", cli.command)
+        };
+        assert_eq!(d.topics, ["a", "b"]);
+        assert_eq!(d.from, StartFrom::Tail(5));
+        assert_eq!(d.until, Until::Ago(std::time::Duration::from_secs(900)));
+        assert_eq!((d.format, d.count), (FileFormat::Text, Some(3)));
+        let cli =
+            Cli::try_parse_from(["kafka-tui", "--cluster", "prod", "produce", "-f", "-"]).unwrap();
+        assert_eq!(cli.cluster.as_deref(), Some("prod"));
+        assert!(matches!(
+            cli.command,
+            Some(Command::Produce(ProduceArgs { topic: None, .. }))
+        ));
+        assert!(Cli::try_parse_from(["kafka-tui", "dump"]).is_err());
+        assert!(Cli::try_parse_from(["kafka-tui", "dump", "-t", "a", "--until", "soon"]).is_err());
     }
 
     #[test]

@@ -24,6 +24,8 @@ pub enum Event {
     Streams(crate::streams::StreamsEvent),
     /// An answer of the schema-registry task (decoding, `:schemas`, encoding for the producer).
     Schema(SchemaEvent),
+    /// How far `:export` or `:produce-file` got, and how it ended.
+    File(crate::files::FileEvent),
 }
 
 impl From<SchemaEvent> for Event {

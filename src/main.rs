@@ -11,6 +11,8 @@ use kafka_tui::session::{self, Options};
 use kafka_tui::theme::Theme;
 use kafka_tui::{config, logging, report, run, target, tui};
 
+mod headless;
+
 /// How long quitting waits for clients and the embedded broker to close.
 const SHUTDOWN_WAIT: std::time::Duration = std::time::Duration::from_secs(3);
 
@@ -115,6 +117,9 @@ fn real_main(cli: Cli) -> anyhow::Result<()> {
     }
     let initial = target::resolve_initial(&cli, &file, file_path.as_deref())?;
     logging::init(&log_path)?;
+    if let Some(cmd @ (Command::Dump(_) | Command::Produce(_))) = &cli.command {
+        return headless::run(cmd, initial);
+    }
     tui::install_panic_hook(Some(log_path.display().to_string()));
     let config_dir = dirs::config_dir().map(|d| d.join("kafka-tui"));
     let theme_name = cli

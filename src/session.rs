@@ -170,6 +170,7 @@ pub async fn start(target: &Target, opts: &Options, theme: Theme) -> anyhow::Res
         more_tx.clone(),
         cancel.clone(),
     );
+    let files = crate::files::FilesHandle::new(settings.clone(), more_tx.clone(), cancel.clone());
     let (kafka, kafka_task) = service::spawn_until(settings, kafka_tx, cancel.clone())
         .context("cannot create Kafka clients")?;
     if let (Some(b), true) = (&broker, opts.demo) {
@@ -200,6 +201,7 @@ pub async fn start(target: &Target, opts: &Options, theme: Theme) -> anyhow::Res
     app.cluster_color = target.color.clone();
     app.connect = connect;
     app.streams = streams;
+    app.files = Some(files);
     app.streams_topology_configured = !target.streams_topology.is_empty();
     if let Some(r) = &target.schema_registry {
         match crate::schema::registry::RegistryClient::new(r.config()) {

@@ -30,6 +30,7 @@ use crate::ui;
 
 pub mod command;
 mod connect;
+mod files;
 mod input;
 mod kafka_events;
 mod record;
@@ -173,6 +174,8 @@ pub struct App {
     pub streams: crate::streams::StreamsHandle,
     /// Whether any Streams topology description is configured (`streams_topology`).
     pub streams_topology_configured: bool,
+    /// `:export` and `:produce-file` (`None` in tests that build an App by hand).
+    pub files: Option<crate::files::FilesHandle>,
 }
 
 impl App {
@@ -227,6 +230,7 @@ impl App {
             connect: crate::connect::ConnectHandle::none(),
             streams: crate::streams::StreamsHandle::none(),
             streams_topology_configured: false,
+            files: None,
         }
     }
 
@@ -303,6 +307,7 @@ impl App {
             Event::Schema(e) => self.handle_schema(e),
             Event::Connect(e) => self.handle_connect(e),
             Event::Streams(e) => self.handle_streams(e),
+            Event::File(e) => self.handle_file(e),
         }
         true
     }

@@ -206,7 +206,7 @@ impl App {
         }
     }
 
-    fn refuse_if_read_only(&mut self, what: &str) -> bool {
+    pub(super) fn refuse_if_read_only(&mut self, what: &str) -> bool {
         if self.read_only {
             self.warn(format!(
                 "read-only: {what} is disabled (--read-only / read_only = true)"

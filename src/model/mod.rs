@@ -7,6 +7,7 @@ pub mod record;
 pub mod recycle;
 pub mod start;
 pub mod topic;
+pub mod until;
 
 /// "1 topic", "2 topics", "0 topics": a count with its noun (regular plurals only).
 pub fn count(n: impl std::fmt::Display + PartialEq<u64> + Copy, noun: &str) -> String {
@@ -24,3 +25,4 @@ pub use topic::{
     BrokerView, ClusterOverview, ClusterSnapshot, ConfigItem, Controller, PartitionDetail,
     PartitionInfo, TopicDetail, TopicInfo, TopicWatermarks,
 };
+pub use until::{Until, UntilError};

@@ -305,6 +305,26 @@ impl TailState {
         (e - f) as usize
     }
 
+    /// What `:export` writes: the matching records when a filter or jq program is set (hidden
+    /// or highlighted), else every held record; each with what jq showed of it.
+    pub fn exportable(&self) -> Vec<(Record, Option<String>)> {
+        if self.find.active() {
+            self.find
+                .matches
+                .iter()
+                .filter_map(|&seq| {
+                    let r = self.records.get_seq(seq)?;
+                    Some((r.clone(), self.find.shown(seq).map(str::to_string)))
+                })
+                .collect()
+        } else {
+            let (first, end) = (self.records.first_seq(), self.records.end_seq());
+            (first..end)
+                .filter_map(|seq| self.records.get_seq(seq).map(|r| (r.clone(), None)))
+                .collect()
+        }
+    }
+
     /// The sequence number of the selected record.
     pub fn selected_seq(&self) -> Option<u64> {
         let (first, end) = self.view_bounds();

@@ -1,0 +1,89 @@
+//! CSV rows (the `csv` crate quotes what needs it: commas, quotes and line breaks in values).
+
+use super::line::{encode_bytes, Decoding, Encoding, Line};
+use crate::model::Record;
+
+const HEADER: [&str; 12] = [
+    "topic",
+    "partition",
+    "offset",
+    "timestamp",
+    "time",
+    "key",
+    "key_encoding",
+    "value",
+    "value_encoding",
+    "value_decoded",
+    "headers",
+    "jq",
+];
+
+#[derive(Default)]
+pub struct CsvRows {
+    header_written: bool,
+}
+
+fn encoding_word(e: Encoding) -> &'static str {
+    match e {
+        Encoding::Utf8 => "utf8",
+        Encoding::Base64 => "base64",
+    }
+}
+
+impl CsvRows {
+    /// Appends the header (the first time) and `r`'s row to `out`.
+    pub fn write(
+        &mut self,
+        out: &mut Vec<u8>,
+        r: &Record,
+        key: &Decoding,
+        value: &Decoding,
+        jq: Option<&[String]>,
+    ) -> std::io::Result<()> {
+        // A writer a row, into the caller's line buffer (csv::Writer does not lend its own).
+        let mut w = csv::WriterBuilder::new()
+            .buffer_capacity(1024)
+            .from_writer(&mut *out);
+        if !self.header_written {
+            w.write_record(HEADER)?;
+            self.header_written = true;
+        }
+        // The same fields as a JSON line, so both say the same of a record.
+        let line = Line::of(r, key, value, jq);
+        let bytes = |b: Option<&[u8]>| match b.map(encode_bytes) {
+            Some((s, e)) => (s, encoding_word(e)),
+            None => (String::new(), ""),
+        };
+        let (k, ke) = bytes(r.key.as_deref());
+        let (v, ve) = bytes(r.value.as_deref());
+        let headers = if line.headers.is_empty() {
+            String::new()
+        } else {
+            serde_json::to_string(&line.headers).map_err(std::io::Error::other)?
+        };
+        let jq = line
+            .jq
+            .as_ref()
+            .map(|outs| outs.iter().map(|o| o.get()).collect::<Vec<_>>().join(" "))
+            .unwrap_or_default();
+        let row = [
+            r.topic.clone(),
+            r.partition.to_string(),
+            r.offset.to_string(),
+            r.timestamp_ms.map(|t| t.to_string()).unwrap_or_default(),
+            line.time.unwrap_or_default(),
+            k,
+            ke.to_string(),
+            v,
+            ve.to_string(),
+            line.value_decoded
+                .map(|d| d.get().to_string())
+                .unwrap_or_default(),
+            headers,
+            jq,
+        ];
+        w.write_record(&row)?;
+        w.flush()?;
+        Ok(())
+    }
+}
