@@ -441,9 +441,10 @@ pub fn is_json_container(bytes: &[u8]) -> bool {
     let Some(first) = bytes.iter().find(|b| !b.is_ascii_whitespace()) else {
         return false;
     };
-    // serde_json checks the syntax (and nesting depth) without building a value; a string it
-    // accepts is UTF-8.
+    // serde_json checks the syntax (and nesting depth) without building a value, but skips
+    // over strings without checking that they are UTF-8.
     (*first == b'{' || *first == b'[')
+        && std::str::from_utf8(bytes).is_ok()
         && serde_json::from_slice::<serde::de::IgnoredAny>(bytes).is_ok()
 }
 
