@@ -180,6 +180,34 @@ fn typing_in_the_producer_does_not_trigger_pane_keys_and_esc_leaves_first() {
     assert!(app.quit);
 }
 
+/// Esc and the next key arriving together read as Alt+key (CI saw Esc q type into the
+/// editor on a busy machine): the app keys mean Esc, then the key.
+#[test]
+fn esc_and_a_key_read_together_as_alt_key_still_leave_the_editor() {
+    let (mut app, _) = app();
+    let alt = |app: &mut App, c: char| {
+        app.handle_event(Event::Key(KeyEvent::new(
+            KeyCode::Char(c),
+            KeyModifiers::ALT,
+        )))
+    };
+    press(&mut app, KeyCode::Char('3'));
+    type_text(&mut app, "v");
+    alt(&mut app, ':');
+    assert!(!app.producer.editing);
+    assert!(matches!(app.mode, Mode::Prompt { .. }), "{:?}", app.mode);
+    press(&mut app, KeyCode::Esc);
+    press(&mut app, KeyCode::Char('3'));
+    assert!(app.producer.editing);
+    alt(&mut app, 'q');
+    assert!(app.quit);
+    assert_eq!(
+        app.producer.value.lines().join("\n"),
+        "v",
+        "nothing typed by Alt+q"
+    );
+}
+
 #[test]
 fn publish_sends_key_headers_value_and_delivery_clears_only_the_value() {
     let (mut app, mut rx) = app();

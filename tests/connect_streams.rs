@@ -1049,6 +1049,9 @@ fn e2e_connect_view_creates_a_source_the_tail_shows_and_shows_a_failure_with_its
         s.contains("task 0 failed with:") && s.contains("Couldn't find or create file")
     });
     t.escape();
+    t.wait_for("the detail closed", SCREEN_WAIT, |s| {
+        !s.contains("task 0 failed with:")
+    });
 
     // A new FileStream source from the editor, validated by the worker, then created.
     t.keys(&["n"]);

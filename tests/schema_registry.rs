@@ -480,6 +480,9 @@ fn producer_publishes_typed_json_that_the_real_deserializers_read() {
                 s.contains("not sent: the value does not fit")
             });
             t.escape();
+            t.wait_for("typing stopped", Duration::from_secs(10), |s| {
+                !s.contains("Esc stop")
+            });
             t.keys(&["x", "i"]);
         }
         t.type_text(typed);

@@ -26,6 +26,10 @@ impl App {
         if key.kind == KeyEventKind::Release {
             return;
         }
+        if let Some(after_esc) = esc_then_key(&key) {
+            self.handle_key(KeyEvent::new(KeyCode::Esc, KeyModifiers::NONE));
+            return self.handle_key(after_esc);
+        }
         match self.mode.clone() {
             Mode::Help { scroll } => {
                 let delta: i64 = match key.code {
@@ -204,5 +208,20 @@ impl App {
                 self.request_watermarks();
             }
         }
+    }
+}
+
+/// Esc pressed and a key right after it reach a terminal program as one Alt+key when they
+/// arrive together (a slow link, a busy machine), so Esc then `q` in the editor read as Alt+q
+/// and typed nothing. The app keys that nothing binds with Alt (the editor included) are read
+/// as what was meant: Esc, then the key.
+fn esc_then_key(key: &KeyEvent) -> Option<KeyEvent> {
+    match key.code {
+        KeyCode::Char(c @ ('q' | ':' | '?' | '/' | '1' | '2' | '3' | '4'))
+            if key.modifiers == KeyModifiers::ALT =>
+        {
+            Some(KeyEvent::new(KeyCode::Char(c), KeyModifiers::NONE))
+        }
+        _ => None,
     }
 }

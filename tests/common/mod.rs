@@ -114,11 +114,11 @@ impl Tmux {
             .success());
     }
 
-    /// Presses Esc alone, then pauses, so the next key is not read as Alt+key (as a terminal
-    /// reads Esc followed at once by a key).
+    /// Presses Esc. Esc and the next key may reach the app together, as Alt+key: the app
+    /// reads Alt+q, Alt+:, Alt+1..4, Alt+/ and Alt+? as Esc then the key (app/input.rs), so
+    /// no pause is needed before those.
     pub fn escape(&self) {
         self.keys(&["Escape"]);
-        std::thread::sleep(Duration::from_millis(150));
     }
 
     /// Waits until the screen satisfies `pred`; on timeout, fails showing the screen.
