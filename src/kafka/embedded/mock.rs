@@ -188,7 +188,14 @@ fn level_word(level: RDKafkaLogLevel, fac: &str, msg: &str) -> &'static str {
 /// ListOffsets, which kafka-tui sends for every listed topic's watermarks; "Wake-up sent to 1
 /// broker thread": the mock's own client.
 fn is_polling_chatter(fac: &str, msg: &str) -> bool {
-    msg.contains(" returning offset ") || fac == "WAKEUP"
+    msg.contains(" returning offset ") || fac == "WAKEUP" || is_fetch_answer(msg)
+}
+
+/// "Topic  [1] fetch err NO_ERROR for offset 6 mset …": the mock's line for each partition of
+/// each Fetch it answers, a hundred a second from a live tail (kafka-tui's or anyone's); a
+/// broker keeps its request log at TRACE too.
+fn is_fetch_answer(msg: &str) -> bool {
+    msg.contains("] fetch err ")
 }
 
 fn is_request_chatter(msg: &str) -> bool {
@@ -519,6 +526,7 @@ mod tests {
             ("MOCK", "[thrd:mock]: Topic demo [1] returning offset 2 (leader epoch 0) for END: Success"),
             ("MOCK", "[thrd:mock]: Topic demo [0] returning offset 0 (leader epoch 0) for BEGINNING: Success"),
             ("WAKEUP", "[thrd:app]: Wake-up sent to 1 broker thread in state >= UP: flushing"),
+            ("MOCK", "[thrd:mock]: Topic  [1] fetch err NO_ERROR for offset 6 mset 0x0, partial 0, fetch_max 1048576, remaining 1048576"),
         ];
         for (fac, msg) in ours {
             assert_eq!(level_word(d, fac, msg), "TRACE", "{msg}");
