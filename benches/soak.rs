@@ -112,6 +112,7 @@ fn full_rate(secs: u64) {
             topic: TOPIC.into(),
             start: StartFrom::End,
             generation: 1,
+            ..Default::default()
         },
         tx,
     )

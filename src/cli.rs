@@ -59,14 +59,20 @@ pub struct Cli {
     #[arg(long = "schema-registry", value_name = "URL", global = true)]
     pub schema_registry: Option<String>,
 
-    /// Open with this topic already tailing.
-    #[arg(short = 't', long = "topic", value_name = "NAME", value_parser = parse_topic)]
+    /// Open with this topic already tailing (TOPIC#0,2: only those partitions).
+    #[arg(short = 't', long = "topic", value_name = "NAME[#P,P]", value_parser = parse_topic_partitions)]
     pub topic: Option<String>,
 
     /// Where tails start: beginning, end, an offset (42), the last N records of each partition
     /// (-10), or a time ago (15m) [default: the config file's `tail_from`, else -100].
     #[arg(long = "from", value_name = "POS", allow_hyphen_values = true)]
     pub from: Option<StartFrom>,
+
+    /// Where tails stop, and say so: end (each partition's end when the tail began), an
+    /// offset (the records before it), a time ago (15m) or a time (2026-12-03T10:00:00Z)
+    /// [default: never].
+    #[arg(long = "until", value_name = "POS")]
+    pub until: Option<Until>,
 
     /// Embedded broker: the address other programs (kcat, your app) reach it at. If the default
     /// port is taken, a free one is used; the header shows which. Port 0 picks a free port.
@@ -205,6 +211,11 @@ pub struct ProduceArgs {
 /// `-t`: a name Kafka accepts, or a clear error before anything starts.
 fn parse_topic(s: &str) -> Result<String, String> {
     crate::state::topics::validate_topic_name(s).map(|()| s.to_string())
+}
+
+/// `-t orders#0,2`: the name Kafka must accept, and partition numbers.
+fn parse_topic_partitions(s: &str) -> Result<String, String> {
+    crate::state::topics::split_partitions(s).map(|_| s.to_string())
 }
 
 fn parse_property(s: &str) -> Result<(String, String), String> {

@@ -31,8 +31,11 @@ pub struct Options {
     pub listen_is_default: bool,
     pub demo: bool,
     pub buffer: usize,
+    /// `-t`: a topic, with `#0,2` for some of its partitions.
     pub topic: Option<String>,
     pub from: StartFrom,
+    /// `--until`: where tails stop.
+    pub until: Option<crate::model::Until>,
 }
 
 impl Options {
@@ -44,6 +47,7 @@ impl Options {
             buffer: cli.buffer,
             topic: cli.topic.clone(),
             from: cli.from.unwrap_or(crate::cli::DEFAULT_START),
+            until: cli.until,
         }
     }
 }
@@ -196,6 +200,7 @@ pub async fn start(target: &Target, opts: &Options, theme: Theme) -> anyhow::Res
     );
     app.pending_topic = opts.topic.clone();
     app.default_start = opts.from;
+    app.default_until = opts.until;
     app.read_only = target.read_only;
     app.context = target.name.clone();
     app.cluster_color = target.color.clone();

@@ -90,6 +90,7 @@ async fn app_producer_path_to_app_tail_path_keeps_key_value_headers() {
             topic: "roundtrip".into(),
             start: StartFrom::End,
             generation: 1,
+            ..Default::default()
         },
         tx,
     )
@@ -143,6 +144,7 @@ async fn plain_rdkafka_producer_at_listen_address_is_tailed() {
             topic: "external".into(),
             start: StartFrom::Beginning,
             generation: 7,
+            ..Default::default()
         },
         tx,
     )
@@ -416,5 +418,102 @@ async fn embedded_broker_serves_what_it_can_and_says_what_it_cannot() {
             matches!(&r, Err(e) if e.contains("embedded broker (librdkafka's mock cluster) cannot")),
             "{r:?}"
         );
+    }
+}
+
+/// `:tail T#1 --until end`: only partition 1's records, up to its end when the tail began;
+/// a record produced afterwards is not read, and the tail says it stopped.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_tail_of_some_partitions_stops_at_until_and_says_so() {
+    let b = broker(false).await;
+    b.create_topic_async("ends", 3).await.unwrap();
+    let addr = b.address().to_string();
+    let p: FutureProducer = ClientConfig::new()
+        .set("bootstrap.servers", &addr)
+        .create()
+        .unwrap();
+    let send = |partition: i32, v: String| {
+        let p = p.clone();
+        async move {
+            p.send(
+                FutureRecord::<(), String>::to("ends")
+                    .partition(partition)
+                    .payload(&v),
+                Duration::from_secs(10),
+            )
+            .await
+            .expect("delivered");
+        }
+    };
+    for i in 0..3 {
+        for part in 0..3 {
+            send(part, format!("p{part}-{i}")).await;
+        }
+    }
+    let s = settings(&b);
+    let (tx, mut rx) = mpsc::channel(64);
+    let tail = spawn_tail(
+        &s,
+        TailRequest {
+            topic: "ends".into(),
+            start: StartFrom::Beginning,
+            generation: 1,
+            partitions: Some(vec![1]),
+            until: Some(kafka_tui::model::Until::End),
+        },
+        tx,
+    )
+    .unwrap();
+    let deadline = Instant::now() + WAIT;
+    let mut got = Vec::new();
+    let ended = loop {
+        let left = deadline.saturating_duration_since(Instant::now());
+        match tokio::time::timeout(left, rx.recv()).await {
+            Ok(Some(KafkaEvent::TailStarted { partitions, .. })) => assert_eq!(partitions, 1),
+            Ok(Some(KafkaEvent::Records { records, .. })) => {
+                got.extend(records);
+                // A record produced now is past the end the tail began with.
+                if got.len() == 1 {
+                    send(1, "late".into()).await;
+                }
+            }
+            Ok(Some(KafkaEvent::TailStatus { status, error, .. })) => break (status, error),
+            Ok(Some(_)) => {}
+            other => panic!("no end: {other:?} after {got:?}"),
+        }
+    };
+    let values: Vec<String> = got
+        .iter()
+        .map(|r| String::from_utf8_lossy(r.value.as_deref().unwrap()).into_owned())
+        .collect();
+    assert_eq!(values, ["p1-0", "p1-1", "p1-2"]);
+    assert!(!ended.1, "{ended:?}");
+    assert!(
+        ended
+            .0
+            .contains("stopped at --until the end: 3 records read"),
+        "{ended:?}"
+    );
+    tail.stop();
+
+    // A partition the topic does not have: said, and nothing tailed.
+    let (tx, mut rx) = mpsc::channel(64);
+    let _tail = spawn_tail(
+        &s,
+        TailRequest {
+            topic: "ends".into(),
+            start: StartFrom::Beginning,
+            generation: 2,
+            partitions: Some(vec![7]),
+            until: None,
+        },
+        tx,
+    )
+    .unwrap();
+    match tokio::time::timeout(WAIT, rx.recv()).await {
+        Ok(Some(KafkaEvent::TailStatus { status, error, .. })) => {
+            assert!(error && status.contains("has no partition 7"), "{status}")
+        }
+        other => panic!("{other:?}"),
     }
 }

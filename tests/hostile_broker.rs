@@ -306,6 +306,7 @@ async fn a_tail_reads_only_the_usable_partitions_and_says_what_it_left_out() {
                 topic: "far".into(),
                 start: StartFrom::End,
                 generation: 1,
+                ..Default::default()
             })),
             "the tail's status",
             |ev| match ev {
@@ -328,6 +329,7 @@ async fn a_tail_reads_only_the_usable_partitions_and_says_what_it_left_out() {
                 topic: "sparse".into(),
                 start: StartFrom::Tail(5),
                 generation: 2,
+                ..Default::default()
             })),
             "the tail of sparse",
             |ev| match ev {
@@ -369,6 +371,7 @@ async fn switching_the_tail_does_not_wait_for_the_old_ones_lookups() {
         topic: "slow".into(),
         start: StartFrom::End,
         generation: 1,
+        ..Default::default()
     }));
     let slow_asked = |seen: &[Seen]| {
         seen.iter().any(|s| {
@@ -387,6 +390,7 @@ async fn switching_the_tail_does_not_wait_for_the_old_ones_lookups() {
                 topic: "good".into(),
                 start: StartFrom::Beginning,
                 generation: 2,
+                ..Default::default()
             })),
             "the second tail",
             |ev| match ev {

@@ -263,6 +263,7 @@ async fn tail_sees_every_offset_exactly_once_across_an_outage() {
         topic: TOPIC.into(),
         start: StartFrom::Beginning,
         generation: 1,
+        ..Default::default()
     };
     let tail = spawn_tail(&settings(&b, &[]), req, tx).unwrap();
     wait_started(&mut rx).await;

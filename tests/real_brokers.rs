@@ -204,6 +204,7 @@ impl Harness {
             topic: topic.into(),
             start: StartFrom::Beginning,
             generation: 1,
+            ..Default::default()
         };
         let want = value.as_bytes().to_vec();
         self.ask(
@@ -670,6 +671,7 @@ async fn real_broker_restart_while_tailing_loses_and_repeats_nothing() {
         topic: topic.clone(),
         start: StartFrom::Beginning,
         generation: 1,
+        ..Default::default()
     }));
     let mut seen: Vec<String> = Vec::new();
     let got = values(&mut h.rx, 5, "before the restart").await;

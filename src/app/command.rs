@@ -39,7 +39,8 @@ pub struct Command {
 #[rustfmt::skip]
 pub static COMMANDS: &[Command] = &[
     Command { name: "topics", aliases: &["t"], arg: ArgKind::Nothing, usage: "", desc: "focus the Topics pane", run: |app, _| app.show_pane(Pane::Topics) },
-    Command { name: "tail", aliases: &[], arg: ArgKind::Topic, usage: "[TOPIC [FROM]]", desc: "tail; FROM: beginning, end, 42, -10, 15m", run: App::cmd_tail },
+    Command { name: "tail", aliases: &[], arg: ArgKind::Topic, usage: "[TOPIC[#P,P] [FROM]]", desc: "tail (#0,2: those partitions); FROM: beginning, end, 42, -10, 15m", run: App::cmd_tail },
+    Command { name: "until", aliases: &[], arg: ArgKind::Choice(&["end", "off"]), usage: "[POS | off]", desc: "where tails stop: end, an offset, 15m ago, a time; off: never", run: App::cmd_until },
     Command { name: "from", aliases: &[], arg: ArgKind::Choice(&["beginning", "end"]), usage: "FROM", desc: "restart the tail at another position", run: App::cmd_from },
     Command { name: "format", aliases: &["fmt"], arg: ArgKind::Choice(&["auto", "text", "json", "hex"]), usage: "FMT", desc: "values as auto, text, json or hex", run: App::cmd_format },
     Command { name: "describe", aliases: &["topic"], arg: ArgKind::Topic, usage: "[TOPIC]", desc: "a topic's partitions and configs", run: App::cmd_describe },
@@ -98,10 +99,10 @@ impl App {
         let Some(topic) = rest.first() else {
             return self.show_pane(Pane::Tail);
         };
-        let topic = topic.to_string();
-        if let Err(e) = crate::state::topics::validate_topic_name(&topic) {
-            return self.warn(e);
-        }
+        let (topic, partitions) = match crate::state::topics::split_partitions(topic) {
+            Ok(t) => t,
+            Err(e) => return self.warn(e),
+        };
         let start = match rest[1..].join(" ") {
             s if s.is_empty() => self.default_start,
             s => match s.parse() {
@@ -110,8 +111,31 @@ impl App {
             },
         };
         self.topics.select_name(&topic);
-        self.start_tail(topic, start);
+        self.start_tail_of(topic, partitions, start);
         self.show_pane(Pane::Tail);
+    }
+
+    /// `:until POS` (or `off`): where this tail and the next ones stop; the tail restarts from
+    /// where it started.
+    fn cmd_until(&mut self, arg: &str) {
+        let until = match arg.trim() {
+            "" => {
+                return self.say(match self.default_until {
+                    Some(u) => format!("tails stop at {u} (:until off: never)"),
+                    None => "tails never stop (:until end|OFFSET|15m|TIME sets an end)".into(),
+                })
+            }
+            "off" | "never" => None,
+            a => match a.parse::<crate::model::Until>() {
+                Ok(u) => Some(u),
+                Err(e) => return self.warn(e.to_string()),
+            },
+        };
+        self.default_until = until;
+        if let Some(topic) = self.tail.topic.clone() {
+            let partitions = self.tail.only.clone();
+            self.start_tail_of(topic, partitions, self.tail.start);
+        }
     }
 
     fn cmd_from(&mut self, arg: &str) {
@@ -125,7 +149,14 @@ impl App {
             {
                 Some(topic) => {
                     self.default_start = start;
-                    self.start_tail(topic, start);
+                    // The same partitions as the tail it replaces.
+                    let partitions = self
+                        .tail
+                        .topic
+                        .as_ref()
+                        .filter(|t| **t == topic)
+                        .and_then(|_| self.tail.only.clone());
+                    self.start_tail_of(topic, partitions, start);
                     self.show_pane(Pane::Tail);
                 }
                 None => self.warn("no topic to tail: select one in Topics first"),

@@ -24,13 +24,16 @@ impl App {
                 {
                     self.kafka.send(KafkaCommand::TopicDetail(topic.clone()));
                 }
-                if let Some(t) = self.pending_topic.take() {
+                if let Some(spec) = self.pending_topic.take() {
+                    // `-t` was checked at start: a bad spec cannot come here.
+                    let (t, partitions) = crate::state::topics::split_partitions(&spec)
+                        .unwrap_or_else(|_| (spec.clone(), None));
                     if !self.topics.select_name(&t) {
                         self.warn(format!(
                             "topic {t:?} is not on this cluster (yet); tailing it anyway"
                         ));
                     }
-                    self.start_tail(t, self.default_start);
+                    self.start_tail_of(t, partitions, self.default_start);
                     self.focus = Pane::Tail;
                 }
             }

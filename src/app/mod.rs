@@ -142,6 +142,8 @@ pub struct App {
     pub size: (u16, u16),
     /// The topic to tail as soon as it is listed (`-t`).
     pub pending_topic: Option<String>,
+    /// Where tails stop (`--until`, `:until`); `None`: never.
+    pub default_until: Option<crate::model::Until>,
     /// The start position for tails started from the topics pane (`--from`).
     pub default_start: StartFrom,
     /// A publish waiting for the tail on its topic to be in place, so the record shows up.
@@ -212,6 +214,7 @@ impl App {
             now: SystemTime::now(),
             size: (80, 24),
             pending_topic: None,
+            default_until: None,
             default_start: StartFrom::End,
             pending_publish: None,
             in_flight_value: None,
@@ -621,17 +624,34 @@ impl App {
     }
 
     pub fn start_tail(&mut self, topic: String, start: StartFrom) {
+        self.start_tail_of(topic, None, start);
+    }
+
+    /// A tail of some partitions of `topic` (all: `None`), ending where `default_until` says.
+    pub fn start_tail_of(&mut self, topic: String, partitions: Option<Vec<i32>>, start: StartFrom) {
         // A name Kafka refuses would have the tail wait for it forever: say why instead.
         if let Err(e) = crate::state::topics::validate_topic_name(&topic) {
             return self.warn(format!("cannot tail: {e}"));
         }
         let generation = self.tail.restart(topic.clone(), start);
+        self.tail.only = partitions.clone();
+        self.tail.until = self.default_until;
+        let which = match &partitions {
+            Some(ps) => format!("{topic}#{}", join_ids(ps)),
+            None => topic.clone(),
+        };
+        let until = self
+            .default_until
+            .map(|u| format!(" until {u}"))
+            .unwrap_or_default();
         self.kafka.send(KafkaCommand::Tail(TailRequest {
-            topic: topic.clone(),
+            topic,
             start,
             generation,
+            partitions,
+            until: self.default_until,
         }));
-        self.say(format!("tailing {topic} from {start}"));
+        self.say(format!("tailing {which} from {start}{until}"));
     }
 
     fn publish(&mut self) {
@@ -750,4 +770,9 @@ mod tests {
         }
         assert_eq!(view(Connection::Connecting, Some(refused)).problem(), None);
     }
+}
+
+/// `0,2,5`: partition ids as `:tail TOPIC#…` takes them.
+pub fn join_ids(ids: &[i32]) -> String {
+    ids.iter().map(i32::to_string).collect::<Vec<_>>().join(",")
 }

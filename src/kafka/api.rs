@@ -7,19 +7,23 @@ use tokio::sync::mpsc;
 pub use super::embedded::Capabilities;
 use crate::model::{
     ClusterOverview, ClusterSnapshot, ConfigItem, Delivery, GroupDetail, GroupSummary,
-    ProduceRequest, Record, ResetPlan, ResetTo, StartFrom, TopicDetail, TopicWatermarks,
+    ProduceRequest, Record, ResetPlan, ResetTo, StartFrom, TopicDetail, TopicWatermarks, Until,
 };
 
 /// Where the Kafka tasks send their news.
 pub type EventSender = mpsc::Sender<KafkaEvent>;
 
-/// A tail to start: which topic, from where, and the generation that tells its batches from
-/// an older tail's.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// A tail to start: which topic (and which of its partitions), from where, until when, and
+/// the generation that tells its batches from an older tail's.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct TailRequest {
     pub topic: String,
     pub start: StartFrom,
     pub generation: u64,
+    /// Only these partitions (`:tail orders#0,2`); `None`: all.
+    pub partitions: Option<Vec<i32>>,
+    /// Where the tail stops (`--until`); `None`: it never does.
+    pub until: Option<Until>,
 }
 
 /// What the app asks of the Kafka task. Sending never waits; the answer comes as a

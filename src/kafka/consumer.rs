@@ -19,7 +19,7 @@ use super::client::{ClientSettings, UiContext, SERVE_BUDGET};
 use super::fetch_queue::{FetchQueue, Fetched};
 use super::ffi::MainQueue;
 use crate::model::recycle::{self, BATCH_MAX};
-use crate::model::{Record, StartFrom};
+use crate::model::{Record, StartFrom, Until};
 
 /// How long a partial batch may wait before it is sent (`BATCH_MAX` records at most).
 const BATCH_WAIT: Duration = Duration::from_millis(15);
@@ -213,7 +213,7 @@ fn assign<'c>(
     embedded: bool,
     cancel: &AtomicBool,
     tx: &EventSender,
-) -> Option<(usize, Option<String>, FetchQueue<'c>)> {
+) -> Option<(usize, Option<String>, FetchQueue<'c>, Option<Ending>)> {
     let mut waited = false;
     let mut reported = None;
     let (partitions, anomaly): (Vec<i32>, Option<String>) = loop {
@@ -278,6 +278,23 @@ fn assign<'c>(
         }
     };
 
+    let mut partitions = partitions;
+    if let Some(wanted) = &req.partitions {
+        if let Some(p) = wanted.iter().find(|p| !partitions.contains(p)) {
+            status(
+                tx,
+                req.generation,
+                format!(
+                    "topic {:?} has no partition {p} to tail (it has {}); not tailing",
+                    req.topic,
+                    crate::model::count(partitions.len() as u64, "partition")
+                ),
+                true,
+            );
+            return None;
+        }
+        partitions.retain(|p| wanted.contains(p));
+    }
     let mut notices: Vec<String> = anomaly
         .map(|a| format!("{a}: tailing the other partitions"))
         .into_iter()
@@ -299,7 +316,14 @@ fn assign<'c>(
     // "The end" and "the last N" are fixed to absolute offsets now, so that once the tail says
     // it is live, a record produced next is read even if the broker goes away before librdkafka
     // would have looked the end up itself. Where a lookup fails, librdkafka looks it up later.
+    // An end fixed at the start (`--until end`, or a time already past) needs both ends.
+    let began = SystemTime::now();
+    let until_needs_ends = req.until.is_some_and(|u| u.stops_at_start_end(began));
     let (ends, starts) = match offset {
+        _ if until_needs_ends => (
+            lookup_all(consumer, &req.topic, &partitions, Offset::End, cancel),
+            lookup_all(consumer, &req.topic, &partitions, Offset::Beginning, cancel),
+        ),
         Offset::End | Offset::OffsetTail(_) => {
             let ends = lookup_all(consumer, &req.topic, &partitions, Offset::End, cancel);
             let starts =
@@ -360,7 +384,95 @@ fn assign<'c>(
         }
     };
     let notice = (!notices.is_empty()).then(|| notices.join("; "));
-    Some((partitions.len(), notice, queue))
+    let ending = req.until.map(|until| {
+        let mut e = Ending::new(until, began, &ends);
+        // Partitions that start at (or past) their end are done before a record comes.
+        for elem in tpl.elements() {
+            let first = match elem.offset() {
+                Offset::Offset(o) => Some(o),
+                Offset::Beginning => starts.get(&elem.partition()).copied(),
+                Offset::End => ends.get(&elem.partition()).copied(),
+                _ => None,
+            };
+            if let Some(first) = first {
+                e.starting_at(elem.partition(), first);
+            }
+        }
+        e
+    });
+    Some((partitions.len(), notice, queue, ending))
+}
+
+/// Where a tail with `--until` stops, partition by partition.
+struct Ending {
+    until: Until,
+    /// The last record time kept (`--until 15m`, or a time).
+    last_ms: Option<i64>,
+    /// Each partition's end when the tail began, for `end` and a time already past.
+    end_at_start: HashMap<i32, i64>,
+    done: std::collections::HashSet<i32>,
+    /// Records read before the end, for the closing line.
+    read: u64,
+}
+
+impl Ending {
+    fn new(until: Until, began: SystemTime, ends: &HashMap<i32, i64>) -> Ending {
+        Ending {
+            until,
+            last_ms: until.last_ms(began),
+            end_at_start: if until.stops_at_start_end(began) {
+                ends.clone()
+            } else {
+                HashMap::new()
+            },
+            done: Default::default(),
+            read: 0,
+        }
+    }
+
+    /// The offset a partition stops before, if it has one.
+    fn stop(&self, p: i32) -> Option<i64> {
+        let at_start = self.end_at_start.get(&p).copied();
+        let offset = match self.until {
+            Until::Offset(n) => Some(n),
+            _ => None,
+        };
+        match (at_start, offset) {
+            (Some(a), Some(b)) => Some(a.min(b)),
+            (a, b) => a.or(b),
+        }
+    }
+
+    fn starting_at(&mut self, p: i32, first: i64) {
+        if self.stop(p).is_some_and(|s| first >= s) {
+            self.done.insert(p);
+        }
+    }
+
+    /// Whether the record is kept; a record past the end (or the last one before it) ends
+    /// its partition.
+    fn keep(&mut self, p: i32, offset: i64, timestamp_ms: Option<i64>) -> bool {
+        if self.done.contains(&p) {
+            return false;
+        }
+        let stop = self.stop(p);
+        let late = self
+            .last_ms
+            .is_some_and(|last| timestamp_ms.is_some_and(|t| t > last));
+        if late || stop.is_some_and(|s| offset >= s) {
+            self.done.insert(p);
+            return false;
+        }
+        if stop.is_some_and(|s| offset + 1 >= s) {
+            self.done.insert(p);
+        }
+        self.read += 1;
+        true
+    }
+
+    fn finished(&self, partitions: usize) -> bool {
+        self.done.len() >= partitions
+    }
 }
 
 fn run_tail(
@@ -371,7 +483,8 @@ fn run_tail(
     cancel: &AtomicBool,
     tx: &EventSender,
 ) {
-    let Some((partitions, notice, mut queue)) = assign(&consumer, &req, embedded, cancel, tx)
+    let Some((partitions, notice, mut queue, mut ending)) =
+        assign(&consumer, &req, embedded, cancel, tx)
     else {
         return;
     };
@@ -420,7 +533,12 @@ fn run_tail(
                 Some(Err(e)) => errors.push(e.to_string()),
                 Some(Ok(msg)) => {
                     // Fetched before the forward took effect: a record all the same.
-                    push(&mut batch, &mut spare, &req.topic, &Fetched::borrowed(&msg));
+                    let m = Fetched::borrowed(&msg);
+                    if ending.as_mut().map_or(true, |e| {
+                        e.keep(m.partition(), m.offset(), m.timestamp_ms())
+                    }) {
+                        push(&mut batch, &mut spare, &req.topic, &m);
+                    }
                 }
                 None => {}
             }
@@ -434,16 +552,27 @@ fn run_tail(
         let got = queue.drain(wait, BATCH_MAX.saturating_sub(batch.len()), |m| {
             match m.error() {
                 Some(e) => errors.push(e),
-                None => push(&mut batch, &mut spare, &req.topic, &m),
+                None if ending.as_mut().map_or(true, |e| {
+                    e.keep(m.partition(), m.offset(), m.timestamp_ms())
+                }) =>
+                {
+                    push(&mut batch, &mut spare, &req.topic, &m)
+                }
+                None => {}
             }
         });
         for e in errors {
             tracing::warn!("tail {}: {e}", req.topic);
             status(tx, generation, format!("consumer error: {e}"), true);
         }
-        // Send when full, when the queue ran dry, or when a trickle has waited long enough.
+        let ended = ending.as_ref().is_some_and(|e| e.finished(partitions));
+        // Send when full, when the queue ran dry, when a trickle has waited long enough, or
+        // at the end.
         let flush = !batch.is_empty()
-            && (batch.len() >= BATCH_MAX || got == 0 || batch_started.elapsed() >= BATCH_WAIT);
+            && (ended
+                || batch.len() >= BATCH_MAX
+                || got == 0
+                || batch_started.elapsed() >= BATCH_WAIT);
         if flush {
             let records = std::mem::replace(&mut batch, recycle::take(&mut spare));
             if tx
@@ -455,6 +584,19 @@ fn run_tail(
             {
                 return; // the app is gone
             }
+        }
+        if let (true, Some(e)) = (ended, &ending) {
+            status(
+                tx,
+                generation,
+                format!(
+                    "stopped at --until {}: {} read; :from or Enter on a topic starts a new tail",
+                    e.until,
+                    crate::model::count(e.read, "record")
+                ),
+                false,
+            );
+            return;
         }
     }
 }
@@ -626,6 +768,7 @@ mod tests {
                 topic: "recycle".into(),
                 start: StartFrom::Beginning,
                 generation,
+                ..Default::default()
             },
             tx,
         )
@@ -694,6 +837,7 @@ mod tests {
                 topic: "busy".into(),
                 start: StartFrom::End,
                 generation: 1,
+                ..Default::default()
             },
             tx,
         )

@@ -163,6 +163,10 @@ pub struct TailState {
     /// Partitions the tail is assigned.
     pub partitions: usize,
     pub find: Finder,
+    /// Only these partitions are tailed (`:tail orders#0,2`).
+    pub only: Option<Vec<i32>>,
+    /// Where the tail stops (`--until`, `:until`).
+    pub until: Option<crate::model::Until>,
     /// The records `c` cleared, until `u` brings them back or the tail restarts.
     cleared: Option<Ring<Record>>,
 }
@@ -184,6 +188,8 @@ impl TailState {
             received: 0,
             partitions: 0,
             find: Finder::default(),
+            only: None,
+            until: None,
             cleared: None,
         }
     }

@@ -10,6 +10,31 @@ pub const MAX_TOPIC_NAME: usize = 249;
 /// empty, not `.` or `..`, at most 249 characters, only ASCII letters, digits, `.`, `_` and
 /// `-`. A broker refuses any other name, and a tail on one would wait for it forever. The one
 /// check for `-t`, `:tail` and the create-topic dialog.
+/// `orders#0,2`: a topic and the partitions to tail (`#` cannot be in a topic name, so the
+/// split is unambiguous); `orders`: all of them.
+pub fn split_partitions(spec: &str) -> Result<(String, Option<Vec<i32>>), String> {
+    let Some((name, list)) = spec.split_once('#') else {
+        validate_topic_name(spec)?;
+        return Ok((spec.to_string(), None));
+    };
+    validate_topic_name(name)?;
+    let mut ids = Vec::new();
+    for part in list.split(',').map(str::trim) {
+        match part.parse::<i32>() {
+            Ok(p) if p >= 0 => ids.push(p),
+            _ => {
+                return Err(format!(
+                    "{:?} is not a partition number: use TOPIC#0,2",
+                    crate::kafka::codec::sanitize_inline(part)
+                ))
+            }
+        }
+    }
+    ids.sort_unstable();
+    ids.dedup();
+    Ok((name.to_string(), Some(ids)))
+}
+
 pub fn validate_topic_name(name: &str) -> Result<(), String> {
     use crate::kafka::codec::sanitize_inline as clean;
     if name.is_empty() {
@@ -181,6 +206,18 @@ impl TopicsState {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_topic_with_partitions_splits_at_the_hash() {
+        assert_eq!(split_partitions("orders"), Ok(("orders".into(), None)));
+        assert_eq!(
+            split_partitions("orders#2, 0,2"),
+            Ok(("orders".into(), Some(vec![0, 2])))
+        );
+        assert!(split_partitions("orders#").is_err());
+        assert!(split_partitions("orders#-1").is_err());
+        assert!(split_partitions("bad topic#1").is_err());
+    }
 
     #[test]
     fn topic_names_follow_kafka_rules() {

@@ -30,10 +30,19 @@ fn title_extra(app: &App) -> Vec<Span<'static>> {
             format!("{} ", clean(topic)),
             t.style("base.title_focused"),
         ));
+        if let Some(ps) = &tail.only {
+            spans.push(Span::styled(
+                format!("#{} ", crate::app::join_ids(ps)),
+                t.style("base.title_focused"),
+            ));
+        }
         spans.push(Span::styled(
             format!("from {} ", tail.start),
             t.style("base.muted"),
         ));
+        if let Some(u) = tail.until {
+            spans.push(Span::styled(format!("until {u} "), t.style("base.muted")));
+        }
     }
     // The badge goes first so a narrow pane cuts the counts, not the state.
     if tail.paused() && tail.topic.is_some() {
