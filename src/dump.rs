@@ -216,7 +216,7 @@ pub fn run(
 
 /// A partition reached the end: done if that is the end the dump was after. librdkafka's end
 /// event names the partition, not its topic: the consumer's position says which one it was.
-fn eof(consumer: &BaseConsumer, parts: &mut HashMap<(String, i32), Part>, partition: i32) {
+fn eof(consumer: &BaseConsumer, parts: &mut Parts, partition: i32) {
     let positions = consumer.position().ok();
     let same_id = parts.keys().filter(|(_, p)| *p == partition).count();
     for ((topic, p), part) in parts.iter_mut() {
@@ -234,12 +234,15 @@ fn eof(consumer: &BaseConsumer, parts: &mut HashMap<(String, i32), Part>, partit
     }
 }
 
+/// Each partition's read, by topic and partition.
+type Parts = HashMap<(String, i32), Part>;
+
 /// Where each partition starts and ends.
 fn plan(
     consumer: &BaseConsumer,
     spec: &DumpSpec,
     began: SystemTime,
-) -> Result<(HashMap<(String, i32), Part>, TopicPartitionList), DumpError> {
+) -> Result<(Parts, TopicPartitionList), DumpError> {
     let md = consumer
         .fetch_metadata(None, LOOKUP_TIMEOUT)
         .map_err(DumpError::Metadata)?;

@@ -413,14 +413,10 @@ fn malformed_bootstrap_is_named_and_explained() {
         );
         return;
     }
-    // Let the first errors settle, then read what stays on screen.
-    std::thread::sleep(Duration::from_secs(2));
-    let screen = t.capture();
-    assert!(screen.contains("not a host"), "{screen}");
-    assert!(
-        screen.to_lowercase().contains("resolve"),
-        "the screen should say the host cannot be resolved:\n{screen}"
-    );
+    // The first errors settle into one that names the address and says it does not resolve.
+    t.wait_for("the address named as not resolving", WAIT, |s| {
+        s.contains("not a host") && s.to_lowercase().contains("resolve")
+    });
     t.quit_cleanly(WAIT);
 }
 

@@ -328,30 +328,53 @@ fn screens_and_the_trace_log_never_show_secrets() {
     let mut screens = vec![t.wait_for("the unreachable cluster", WAIT, |s| {
         s.contains("cannot reach")
     })];
-    // Every pane, the cluster view, the contexts, the help, and the command line.
-    for keys in [
-        &["1"][..],
-        &["2"],
-        &["3"],
-        &["Escape", "4"],
-        &["s"],
-        &[":", "b", "r", "o", "k", "e", "r", "s", "Enter"],
-        &["Escape", ":", "c", "t", "x", "Enter"],
-        &["Escape", "?"],
-        &["Escape", ":", "t", "a", "i", "l", " ", "x", "Enter"],
-    ] {
+    // Every pane, the cluster view, the contexts, the help, and the command line; each step
+    // waits for the screen to show it took effect. (Esc then a key may arrive as Alt+key:
+    // the app reads it as both, so no pause is needed after Escape.)
+    type Shown = fn(&str) -> bool;
+    let steps: [(&[&str], &str, Shown); 9] = [
+        (&["1"], "Topics' keys", |s| s.contains("Enter tail")),
+        (&["2"], "Tail's keys", |s| s.contains("f format")),
+        (&["3"], "the editor's keys", |s| s.contains("Esc stop")),
+        (&["Escape", "4"], "Logs' keys", |s| s.contains("s next")),
+        (&["s"], "the next log source", |s| s.contains("[zookeeper]")),
+        (
+            &[":", "b", "r", "o", "k", "e", "r", "s", "Enter"],
+            "the cluster view",
+            |s| s.contains("Cluster · Esc back"),
+        ),
+        (
+            &["Escape", ":", "c", "t", "x", "Enter"],
+            "the contexts",
+            |s| s.contains("Contexts · Esc back"),
+        ),
+        (&["Escape", "?"], "the help", |s| {
+            s.contains("Keys (Esc closes")
+        }),
+        (
+            &["Escape", ":", "t", "a", "i", "l", " ", "x", "Enter"],
+            "the tail of x",
+            |s| s.contains("Tail x "),
+        ),
+    ];
+    for (keys, what, shown) in steps {
         for k in keys {
             t.keys(&[k]);
-            std::thread::sleep(Duration::from_millis(if *k == "Escape" { 200 } else { 30 }));
         }
-        std::thread::sleep(Duration::from_millis(500));
-        screens.push(t.capture());
+        screens.push(t.wait_for(what, WAIT, shown));
     }
-    std::thread::sleep(Duration::from_secs(3)); // more retries, more log lines
+    // More retries, more log lines: wait for the log to grow.
+    let logged_so_far = read(&log).len();
+    let deadline = std::time::Instant::now() + WAIT;
+    while read(&log).len() <= logged_so_far {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the log stopped growing"
+        );
+        std::thread::sleep(Duration::from_millis(100));
+    }
     screens.push(t.capture());
-    t.keys(&["Escape"]);
-    std::thread::sleep(Duration::from_millis(200));
-    t.keys(&["q"]);
+    t.keys(&["Escape", "q"]);
     screens.push(t.wait_for("a clean exit", WAIT, |s| s.contains("kafka-tui-exited-0")));
     for (i, screen) in screens.iter().enumerate() {
         assert_no_secret(screen, &format!("screen {i}"));
@@ -1106,9 +1129,7 @@ connect = [
     screens.push(screen);
     assert!(good.let_in.load(std::sync::atomic::Ordering::SeqCst) > 0);
     assert!(bad.refused.load(std::sync::atomic::Ordering::SeqCst) > 0);
-    t.keys(&["Escape"]);
-    std::thread::sleep(Duration::from_millis(200));
-    t.keys(&["q"]);
+    t.keys(&["Escape", "q"]);
     screens.push(t.wait_for("a clean exit", WAIT, |s| s.contains("kafka-tui-exited-0")));
     for (i, screen) in screens.iter().enumerate() {
         assert_no_connect_secret(screen, &format!("screen {i}"));

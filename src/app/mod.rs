@@ -713,6 +713,11 @@ impl App {
     }
 }
 
+/// `0,2,5`: partition ids as `:tail TOPIC#…` takes them.
+pub fn join_ids(ids: &[i32]) -> String {
+    ids.iter().map(i32::to_string).collect::<Vec<_>>().join(",")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -770,9 +775,4 @@ mod tests {
         }
         assert_eq!(view(Connection::Connecting, Some(refused)).problem(), None);
     }
-}
-
-/// `0,2,5`: partition ids as `:tail TOPIC#…` takes them.
-pub fn join_ids(ids: &[i32]) -> String {
-    ids.iter().map(i32::to_string).collect::<Vec<_>>().join(",")
 }
