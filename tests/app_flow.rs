@@ -505,7 +505,13 @@ fn command_completion_and_history() {
 #[test]
 fn ctx_asks_the_run_loop_to_switch() {
     let (mut app, _rx) = app();
-    app.contexts = vec!["embedded".into(), "dev".into()];
+    app.contexts = ["embedded", "dev"]
+        .map(|name| kafka_tui::model::ContextInfo {
+            name: name.into(),
+            bootstrap: None,
+            color: None,
+        })
+        .to_vec();
     app.context = "embedded".into();
     press(&mut app, KeyCode::Char(':'));
     type_text(&mut app, "ctx");

@@ -161,13 +161,11 @@ impl App {
             self.open_contexts();
         } else if arg == self.context {
             self.say(format!("already on {arg}"));
-        } else if self.contexts.iter().any(|c| c == arg) {
+        } else if self.contexts.iter().any(|c| c.name == arg) {
             self.switch_to = Some(arg.to_string());
         } else {
-            self.warn(format!(
-                "no context {arg:?}; known: {}",
-                self.contexts.join(", ")
-            ));
+            let known: Vec<&str> = self.contexts.iter().map(|c| c.name.as_str()).collect();
+            self.warn(format!("no context {arg:?}; known: {}", known.join(", ")));
         }
     }
 
@@ -201,7 +199,7 @@ impl App {
             cmd if cmd.contains(' ') => Vec::new(),
             cmd => match lookup(cmd).map(|c| c.arg) {
                 Some(ArgKind::Topic) => self.topics.all().iter().map(|t| t.name.clone()).collect(),
-                Some(ArgKind::Context) => self.contexts.clone(),
+                Some(ArgKind::Context) => self.contexts.iter().map(|c| c.name.clone()).collect(),
                 Some(ArgKind::Group) => self
                     .views
                     .iter()

@@ -151,7 +151,7 @@ pub struct App {
     pub read_only: bool,
     /// The context (cluster) name, and the others `:ctx` can switch to.
     pub context: String,
-    pub contexts: Vec<String>,
+    pub contexts: Vec<crate::model::ContextInfo>,
     /// Set by `:ctx NAME`: the run loop rebuilds the session for that cluster.
     pub switch_to: Option<String>,
     /// A colour for the header (per-cluster `color`).
