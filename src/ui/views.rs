@@ -532,6 +532,13 @@ fn contexts(
         .chain([22])
         .max()
         .unwrap_or(0) as u16;
+    let bootstrap_w = list
+        .iter()
+        .map(|c| bootstrap_label(c).chars().count() + 2)
+        .chain([16])
+        .max()
+        .unwrap_or(0)
+        .min(area.width.saturating_sub(name_w + 10) as usize) as u16;
     let rows: Vec<Row> = list
         .iter()
         .map(|c| {
@@ -547,8 +554,8 @@ fn contexts(
         rows,
         [
             Constraint::Length(name_w),
-            Constraint::Min(10),
-            Constraint::Length(10),
+            Constraint::Length(bootstrap_w),
+            Constraint::Fill(1),
         ],
     )
     .header(
