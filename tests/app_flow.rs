@@ -472,8 +472,9 @@ fn command_completion_and_history() {
     press(&mut app, KeyCode::Char(':'));
     type_text(&mut app, "gr");
     press(&mut app, KeyCode::Tab);
+    // `groups` and its alias `group` are one command: completed, ready for its argument.
     assert!(
-        matches!(&app.mode, Mode::Prompt { input, .. } if input == "group"),
+        matches!(&app.mode, Mode::Prompt { input, .. } if input == "groups "),
         "{:?}",
         app.mode
     );

@@ -32,6 +32,7 @@ pub mod command;
 mod connect;
 mod input;
 mod kafka_events;
+mod palette;
 mod record;
 mod schemas;
 mod views;
@@ -162,6 +163,8 @@ pub struct App {
     pub layout: ui::Arrangement,
     /// A dialog confirming a write; it takes every key while open.
     pub dialog: Option<Dialog>,
+    /// The `:` prompt's candidate list, while open (Tab opens it).
+    pub palette: Option<crate::state::palette::Palette>,
     /// Command-line history, oldest first, and where Up/Down are in it.
     pub history: Vec<String>,
     history_pos: Option<usize>,
@@ -220,6 +223,7 @@ impl App {
             views: Vec::new(),
             layout: ui::Arrangement::default(),
             dialog: None,
+            palette: None,
             history: Vec::new(),
             history_pos: None,
             watermarks_asked: HashMap::new(),
