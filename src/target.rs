@@ -412,15 +412,13 @@ pub fn resolve_initial(
         c.clone()
     } else if let Some(d) = &file.default_cluster {
         d.clone()
-    } else if builtin_embedded_listed(file) {
-        EMBEDDED.to_string()
-    } else if file.clusters.contains_key(EMBEDDED) {
-        EMBEDDED.to_string()
     } else {
-        // The config's own embedded cluster: the one `:ctx` lists for the embedded broker.
+        // The embedded broker: the built-in one, or the config's `embedded` (as before), or
+        // else the config's own embedded cluster, the one `:ctx` lists for it.
         file.clusters
             .iter()
             .find(|(_, c)| c.embedded)
+            .filter(|_| !file.clusters.contains_key(EMBEDDED))
             .map_or_else(|| EMBEDDED.to_string(), |(n, _)| n.clone())
     };
     resolve_named(&name, cli, file, file_path)
