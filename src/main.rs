@@ -137,7 +137,7 @@ fn real_main(cli: Cli) -> anyhow::Result<()> {
             .parse()
             .map_err(|e| anyhow::anyhow!("config file: tail_from: {e}"))?;
     }
-    let contexts = target::context_names(&cli, &file);
+    let contexts = target::contexts(&cli, &file);
     let rt = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .enable_all()

@@ -5,6 +5,7 @@ use std::path::PathBuf;
 
 use crate::cli::Cli;
 use crate::config::{self, ClusterConfig, ConfigError, ConfigFile, PasswordCmd};
+use crate::model::ContextInfo;
 
 pub const EMBEDDED: &str = "embedded";
 pub const COMMAND_LINE: &str = "command line";
@@ -326,19 +327,44 @@ fn read_resolved(path: &std::path::Path) -> Result<Vec<(String, String)>, Config
         .collect()
 }
 
-/// The contexts `:ctx` offers: the embedded broker, the `-b` cluster if any, every named one.
-pub fn context_names(cli: &Cli, file: &ConfigFile) -> Vec<String> {
-    let mut names = vec![EMBEDDED.to_string()];
-    if cli.bootstrap.is_some() {
-        names.push(COMMAND_LINE.into());
+/// The contexts `:ctx` offers: the embedded broker once, the `-b` cluster if any, every named
+/// one. A config cluster with `embedded = true` (or named `embedded`) stands for the embedded
+/// broker under its own name and colour, so the built-in one is not listed beside it.
+pub fn contexts(cli: &Cli, file: &ConfigFile) -> Vec<ContextInfo> {
+    let mut out = Vec::new();
+    if builtin_embedded_listed(file) {
+        out.push(ContextInfo {
+            name: EMBEDDED.into(),
+            bootstrap: None,
+            color: None,
+        });
     }
-    names.extend(
-        file.clusters
-            .keys()
-            .filter(|n| n.as_str() != EMBEDDED)
-            .cloned(),
-    );
-    names
+    if let Some(b) = &cli.bootstrap {
+        out.push(ContextInfo {
+            name: COMMAND_LINE.into(),
+            bootstrap: Some(b.clone()),
+            color: None,
+        });
+    }
+    out.extend(file.clusters.iter().map(|(name, c)| ContextInfo {
+        name: name.clone(),
+        bootstrap: if c.embedded {
+            None
+        } else {
+            c.bootstrap.clone()
+        },
+        color: c.color.clone(),
+    }));
+    out
+}
+
+fn builtin_embedded_listed(file: &ConfigFile) -> bool {
+    !file.clusters.contains_key(EMBEDDED) && !file.clusters.values().any(|c| c.embedded)
+}
+
+/// The names of `contexts`.
+pub fn context_names(cli: &Cli, file: &ConfigFile) -> Vec<String> {
+    contexts(cli, file).into_iter().map(|c| c.name).collect()
 }
 
 /// The target named `name` (one of `context_names`).
@@ -387,7 +413,13 @@ pub fn resolve_initial(
     } else if let Some(d) = &file.default_cluster {
         d.clone()
     } else {
-        EMBEDDED.to_string()
+        // The embedded broker: the built-in one, or the config's `embedded` (as before), or
+        // else the config's own embedded cluster, the one `:ctx` lists for it.
+        file.clusters
+            .iter()
+            .find(|(_, c)| c.embedded)
+            .filter(|_| !file.clusters.contains_key(EMBEDDED))
+            .map_or_else(|| EMBEDDED.to_string(), |(n, _)| n.clone())
     };
     resolve_named(&name, cli, file, file_path)
 }
@@ -496,6 +528,46 @@ password_cmd = "echo from-cmd"
         assert!(
             e.contains("nope") && e.contains("dev, prod") && e.contains("/c.toml"),
             "{e}"
+        );
+    }
+
+    #[test]
+    fn contexts_list_the_embedded_broker_once_with_bootstraps_and_colours() {
+        let f = ConfigFile::parse(
+            Path::new("c.toml"),
+            r#"
+[clusters.dev]
+bootstrap = "localhost:9092"
+[clusters.local]
+embedded = true
+color = "green"
+[clusters.prod]
+bootstrap = "p:9093"
+color = "red"
+"#,
+        )
+        .unwrap();
+        let info = |name: &str, bootstrap: Option<&str>, color: Option<&str>| ContextInfo {
+            name: name.into(),
+            bootstrap: bootstrap.map(String::from),
+            color: color.map(String::from),
+        };
+        assert_eq!(
+            contexts(&cli(&[]), &f),
+            vec![
+                info("dev", Some("localhost:9092"), None),
+                info("local", None, Some("green")),
+                info("prod", Some("p:9093"), Some("red")),
+            ]
+        );
+        // Starting with no flags is starting on that embedded broker, the one listed.
+        assert_eq!(resolve_initial(&cli(&[]), &f, None).unwrap().name, "local");
+        assert_eq!(
+            contexts(&cli(&["-b", "x:1"]), &file())[..2],
+            [
+                info(EMBEDDED, None, None),
+                info(COMMAND_LINE, Some("x:1"), None)
+            ]
         );
     }
 

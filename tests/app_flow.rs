@@ -500,8 +500,9 @@ fn command_completion_and_history() {
     press(&mut app, KeyCode::Char(':'));
     type_text(&mut app, "gr");
     press(&mut app, KeyCode::Tab);
+    // `groups` and its alias `group` are one command: completed, ready for its argument.
     assert!(
-        matches!(&app.mode, Mode::Prompt { input, .. } if input == "group"),
+        matches!(&app.mode, Mode::Prompt { input, .. } if input == "groups "),
         "{:?}",
         app.mode
     );
@@ -533,7 +534,13 @@ fn command_completion_and_history() {
 #[test]
 fn ctx_asks_the_run_loop_to_switch() {
     let (mut app, _rx) = app();
-    app.contexts = vec!["embedded".into(), "dev".into()];
+    app.contexts = ["embedded", "dev"]
+        .map(|name| kafka_tui::model::ContextInfo {
+            name: name.into(),
+            bootstrap: None,
+            color: None,
+        })
+        .to_vec();
     app.context = "embedded".into();
     press(&mut app, KeyCode::Char(':'));
     type_text(&mut app, "ctx");

@@ -1,4 +1,4 @@
-//! The `:` command line: commands, Tab completion and history.
+//! The `:` command line: commands and history (Tab's candidates: palette.rs).
 
 use super::*;
 
@@ -194,13 +194,11 @@ impl App {
             self.open_contexts();
         } else if arg == self.context {
             self.say(format!("already on {arg}"));
-        } else if self.contexts.iter().any(|c| c == arg) {
+        } else if self.contexts.iter().any(|c| c.name == arg) {
             self.switch_to = Some(arg.to_string());
         } else {
-            self.warn(format!(
-                "no context {arg:?}; known: {}",
-                self.contexts.join(", ")
-            ));
+            let known: Vec<&str> = self.contexts.iter().map(|c| c.name.as_str()).collect();
+            self.warn(format!("no context {arg:?}; known: {}", known.join(", ")));
         }
     }
 
@@ -215,55 +213,6 @@ impl App {
     fn show_pane(&mut self, p: Pane) {
         self.views.clear();
         self.focus_pane(p);
-    }
-
-    /// Completes the command word (names and aliases), or the argument of a command whose
-    /// argument kind has candidates, to the longest prefix shared by every candidate.
-    pub(super) fn complete(&self, input: &str) -> String {
-        let (head, word) = match input.rsplit_once(' ') {
-            Some((h, w)) => (format!("{h} "), w),
-            None => (String::new(), input),
-        };
-        let candidates: Vec<String> = match head.trim() {
-            "" => COMMANDS
-                .iter()
-                .flat_map(|c| std::iter::once(&c.name).chain(c.aliases))
-                .map(|n| n.to_string())
-                .collect(),
-            // Only the first argument completes.
-            cmd if cmd.contains(' ') => Vec::new(),
-            cmd => match lookup(cmd).map(|c| c.arg) {
-                Some(ArgKind::Topic) => self.topics.all().iter().map(|t| t.name.clone()).collect(),
-                Some(ArgKind::Context) => self.contexts.clone(),
-                Some(ArgKind::Group) => self
-                    .views
-                    .iter()
-                    .find_map(|v| match v {
-                        View::Groups {
-                            list: Some(Ok(l)), ..
-                        } => Some(l.iter().map(|g| g.name.clone()).collect()),
-                        _ => None,
-                    })
-                    .unwrap_or_default(),
-                Some(ArgKind::Choice(words)) => words.iter().map(|w| w.to_string()).collect(),
-                Some(ArgKind::Nothing | ArgKind::Text) | None => Vec::new(),
-            },
-        };
-        let matching: Vec<&String> = candidates.iter().filter(|c| c.starts_with(word)).collect();
-        let Some(first) = matching.first() else {
-            return input.to_string();
-        };
-        let mut prefix = first.to_string();
-        for m in &matching[1..] {
-            while !m.starts_with(&prefix) {
-                prefix.pop();
-            }
-        }
-        let unique = matching.len() == 1;
-        format!(
-            "{head}{prefix}{}",
-            if unique && head.is_empty() { " " } else { "" }
-        )
     }
 
     pub(super) fn remember(&mut self, line: &str) {

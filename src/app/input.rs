@@ -79,9 +79,11 @@ impl App {
         match &mut self.mode {
             Mode::Prompt { kind, input } => {
                 input.push_str(&one_line());
+                let input = input.clone();
                 if *kind == PromptKind::Filter {
-                    let input = input.clone();
                     self.apply_filter(input);
+                } else if self.palette.is_some() {
+                    self.palette_follow(&input);
                 }
                 return;
             }
@@ -125,7 +127,15 @@ impl App {
     }
 
     fn prompt_key(&mut self, kind: PromptKind, mut input: String, key: KeyEvent) {
+        let listing = kind == PromptKind::Command && self.palette.is_some();
         match key.code {
+            // Esc closes the candidate list first, then the prompt.
+            KeyCode::Esc if listing => self.palette = None,
+            KeyCode::Enter if listing => {
+                if let Some(line) = self.palette_enter(input) {
+                    self.mode = Mode::Prompt { kind, input: line };
+                }
+            }
             KeyCode::Esc => {
                 self.mode = Mode::Normal;
                 if kind == PromptKind::Filter {
@@ -156,11 +166,17 @@ impl App {
                 }
             }
             KeyCode::Tab if kind == PromptKind::Command => {
-                let completed = self.complete(&input);
+                let completed = self.palette_tab(input);
                 self.mode = Mode::Prompt {
                     kind,
                     input: completed,
                 };
+            }
+            KeyCode::Up | KeyCode::Down | KeyCode::BackTab if listing => {
+                let down = key.code == KeyCode::Down;
+                if let Some(p) = self.palette.as_mut() {
+                    p.move_by(if down { 1 } else { -1 });
+                }
             }
             KeyCode::Up | KeyCode::Down if kind == PromptKind::Command => {
                 let recalled = self.recall(key.code == KeyCode::Up).unwrap_or(input);
@@ -174,6 +190,9 @@ impl App {
                 if kind == PromptKind::Filter {
                     self.apply_filter(input.clone());
                 }
+                if listing {
+                    self.palette_follow(&input);
+                }
                 self.mode = Mode::Prompt { kind, input };
             }
             KeyCode::Char('c') if key.modifiers == KeyModifiers::CONTROL => self.quit = true,
@@ -181,6 +200,9 @@ impl App {
                 input.push(c);
                 if kind == PromptKind::Filter {
                     self.apply_filter(input.clone());
+                }
+                if listing {
+                    self.palette_follow(&input);
                 }
                 self.mode = Mode::Prompt { kind, input };
             }

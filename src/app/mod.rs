@@ -33,6 +33,7 @@ mod connect;
 mod files;
 mod input;
 mod kafka_events;
+mod palette;
 mod record;
 mod schemas;
 mod views;
@@ -154,7 +155,7 @@ pub struct App {
     pub read_only: bool,
     /// The context (cluster) name, and the others `:ctx` can switch to.
     pub context: String,
-    pub contexts: Vec<String>,
+    pub contexts: Vec<crate::model::ContextInfo>,
     /// Set by `:ctx NAME`: the run loop rebuilds the session for that cluster.
     pub switch_to: Option<String>,
     /// A colour for the header (per-cluster `color`).
@@ -165,6 +166,8 @@ pub struct App {
     pub layout: ui::Arrangement,
     /// A dialog confirming a write; it takes every key while open.
     pub dialog: Option<Dialog>,
+    /// The `:` prompt's candidate list, while open (Tab opens it).
+    pub palette: Option<crate::state::palette::Palette>,
     /// Command-line history, oldest first, and where Up/Down are in it.
     pub history: Vec<String>,
     history_pos: Option<usize>,
@@ -226,6 +229,7 @@ impl App {
             views: Vec::new(),
             layout: ui::Arrangement::default(),
             dialog: None,
+            palette: None,
             history: Vec::new(),
             history_pos: None,
             watermarks_asked: HashMap::new(),

@@ -58,10 +58,10 @@ impl App {
         let selected = self
             .contexts
             .iter()
-            .position(|c| *c == self.context)
+            .position(|c| c.name == self.context)
             .unwrap_or(0);
         let view = View::Contexts {
-            names: self.contexts.clone(),
+            list: self.contexts.clone(),
             current: self.context.clone(),
             selected,
         };
@@ -149,11 +149,8 @@ impl App {
                 *selected =
                     (*selected as i64 + delta).clamp(0, n.saturating_sub(1) as i64) as usize;
             }
-            Some(View::Contexts {
-                names, selected, ..
-            }) => {
-                *selected = (*selected as i64 + delta)
-                    .clamp(0, names.len().saturating_sub(1) as i64)
+            Some(View::Contexts { list, selected, .. }) => {
+                *selected = (*selected as i64 + delta).clamp(0, list.len().saturating_sub(1) as i64)
                     as usize;
             }
             Some(View::Connect(v)) if v.detail => {
@@ -189,11 +186,11 @@ impl App {
                 }
             }
             Some(View::Contexts {
-                names,
+                list,
                 selected,
                 current,
             }) => {
-                if let Some(name) = names.get(*selected).cloned() {
+                if let Some(name) = list.get(*selected).map(|c| c.name.clone()) {
                     if name == *current {
                         self.views.pop();
                         self.say(format!("already on {name}"));

@@ -18,6 +18,16 @@ pub fn count(n: impl std::fmt::Display + PartialEq<u64> + Copy, noun: &str) -> S
     }
 }
 
+/// A cluster `:ctx` can switch to, as its list shows it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ContextInfo {
+    pub name: String,
+    /// `None`: the embedded broker.
+    pub bootstrap: Option<String>,
+    /// Its `color` in the config file, as written there.
+    pub color: Option<String>,
+}
+
 pub use group::{lag, GroupDetail, GroupSummary, Member, PartitionLag, ResetPlan, ResetTo};
 pub use record::{Delivery, Header, ProduceRequest, Record};
 pub use start::{StartFrom, StartFromError};

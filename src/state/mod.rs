@@ -2,6 +2,7 @@
 
 pub mod connect;
 pub mod logs;
+pub mod palette;
 pub mod producer;
 pub mod record;
 pub mod ring;

@@ -30,7 +30,7 @@ pub enum View {
         overview: Loading<ClusterOverview>,
     },
     Contexts {
-        names: Vec<String>,
+        list: Vec<crate::model::ContextInfo>,
         current: String,
         selected: usize,
     },

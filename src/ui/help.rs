@@ -30,6 +30,11 @@ pub fn lines(app: &App) -> Vec<Line<'static>> {
         "Commands (:)",
         t.style("base.title_focused"),
     )));
+    // The prompt's keys live in app/input.rs, not the key table: said here in one line.
+    out.push(Line::from(Span::styled(
+        "  Tab: list (fuzzy) · ↑↓ choose · Tab take · Enter run · Esc close list",
+        t.style("base.muted"),
+    )));
     // The command table itself: a command cannot be added without its help line.
     for cmd in COMMANDS {
         let usage = format!(":{} {}", cmd.name, cmd.usage);

@@ -6,6 +6,7 @@ mod dialog;
 mod header;
 pub mod help;
 mod logs;
+pub mod palette;
 mod producer;
 pub mod record;
 pub mod schemas;
@@ -21,7 +22,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 use ratatui::Frame;
 
-use crate::app::{App, Mode};
+use crate::app::{App, Mode, PromptKind};
 use crate::state::Pane;
 
 /// Below this the screen says it is too small instead of drawing squashed panes.
@@ -200,6 +201,16 @@ pub fn draw(frame: &mut Frame, app: &App) {
     }
     if let Some(view) = app.views.last() {
         views::draw(frame, view_area(area), app, view);
+    }
+    if let (
+        Mode::Prompt {
+            kind: PromptKind::Command,
+            ..
+        },
+        Some(p),
+    ) = (&app.mode, &app.palette)
+    {
+        palette::draw(frame, view_area(area), app, p);
     }
     if let Some(d) = &app.dialog {
         dialog::draw(frame, area, app, d);

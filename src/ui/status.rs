@@ -16,6 +16,11 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
     let width = area.width as usize;
     let line = match &app.mode {
         Mode::Prompt { kind, input } => {
+            // Esc closes the candidate list before the prompt.
+            let hint = match (kind, &app.palette) {
+                (PromptKind::Command, Some(_)) => "  Enter run · Esc close list",
+                _ => "  Enter apply · Esc cancel",
+            };
             let prefix = match (kind, app.focus) {
                 (PromptKind::Command, _) => ":",
                 (PromptKind::Filter, Pane::Logs) => "search /",
@@ -30,10 +35,7 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
                     ),
                     bar,
                 ),
-                Span::styled(
-                    "  Enter apply · Esc cancel",
-                    t.style("base.muted").patch(bar),
-                ),
+                Span::styled(hint, t.style("base.muted").patch(bar)),
             ])
         }
         Mode::Help { .. } => Line::from(Span::styled("↑↓ scroll · Esc close help", bar)),

@@ -11,7 +11,7 @@ use ratatui::Frame;
 use super::columns::{self, Kind};
 use super::widgets::thousands;
 use crate::app::App;
-use crate::model::{count, Controller, GroupDetail};
+use crate::model::{count, ContextInfo, Controller, GroupDetail};
 use crate::state::views::{filtered_groups, Loading, View};
 use crate::theme::Theme;
 
@@ -64,10 +64,10 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, view: &View) {
         }
         View::Brokers { overview } => brokers(frame, inner, app, overview),
         View::Contexts {
-            names,
+            list,
             current,
             selected,
-        } => contexts(frame, inner, app, names, current, *selected),
+        } => contexts(frame, inner, app, list, current, *selected),
         View::Connect(v) => super::connect::draw(frame, inner, app, v),
         View::Streams(v) => super::streams::draw(frame, inner, app, v),
         View::Schemas(v) => super::schemas::draw(frame, inner, app, v),
@@ -521,24 +521,70 @@ fn contexts(
     frame: &mut Frame,
     area: Rect,
     app: &App,
-    names: &[String],
+    list: &[ContextInfo],
     current: &str,
     selected: usize,
 ) {
     let t = &app.theme;
-    let rows: Vec<Row> = names
+    let name_w = list
         .iter()
-        .map(|n| {
-            Row::new(vec![Cell::from(if n == current {
-                format!("● {}", clean(n))
-            } else {
-                format!("  {}", clean(n))
-            })])
+        .map(|c| clean(&c.name).chars().count() + 2)
+        .chain([22])
+        .max()
+        .unwrap_or(0) as u16;
+    let bootstrap_w = list
+        .iter()
+        .map(|c| bootstrap_label(c).chars().count() + 2)
+        .chain([16])
+        .max()
+        .unwrap_or(0)
+        .min(area.width.saturating_sub(name_w + 10) as usize) as u16;
+    let rows: Vec<Row> = list
+        .iter()
+        .map(|c| {
+            let mark = if c.name == current { "● " } else { "  " };
+            Row::new(vec![
+                Cell::from(format!("{mark}{}", clean(&c.name))),
+                Cell::from(bootstrap_label(c)),
+                colour_cell(c, t.no_color),
+            ])
         })
         .collect();
-    let table = Table::new(rows, [Constraint::Min(10)])
-        .header(Row::new(vec!["Context (Enter switches; ● current)"]).style(t.style("base.muted")))
-        .row_highlight_style(t.style("base.selected"));
+    let table = Table::new(
+        rows,
+        [
+            Constraint::Length(name_w),
+            Constraint::Length(bootstrap_w),
+            Constraint::Fill(1),
+        ],
+    )
+    .header(
+        Row::new(vec!["Context (● current)", "Bootstrap", "Colour"]).style(t.style("base.muted")),
+    )
+    .row_highlight_style(t.style("base.selected"));
     let mut state = TableState::default().with_selected(Some(selected));
     frame.render_stateful_widget(table, area, &mut state);
+}
+
+/// Where a context's brokers are: its bootstrap list, or the embedded broker.
+pub fn bootstrap_label(c: &ContextInfo) -> String {
+    match &c.bootstrap {
+        Some(b) => clean(b),
+        None => "embedded broker".into(),
+    }
+}
+
+/// A context's colour, named and shown in it (as the header will be once switched), but
+/// named only under `NO_COLOR`.
+pub fn colour_cell(c: &ContextInfo, no_color: bool) -> Cell<'static> {
+    match &c.color {
+        Some(name) => {
+            let style = match name.parse::<ratatui::style::Color>() {
+                Ok(col) if !no_color => ratatui::style::Style::default().fg(col),
+                _ => ratatui::style::Style::default(),
+            };
+            Cell::from(Span::styled(format!("■ {}", clean(name)), style))
+        }
+        None => Cell::from(""),
+    }
 }
