@@ -426,7 +426,35 @@ fn delete_topic_needs_the_exact_name() {
         "a partial name deletes nothing"
     );
     assert!(app.dialog.is_some(), "the dialog stays open");
+    let said = app
+        .message
+        .as_ref()
+        .map(|m| m.text.clone())
+        .unwrap_or_default();
+    assert!(
+        said.contains(r#""order" does not match the topic's name "orders""#),
+        "{said}"
+    );
+    // The dialog says so while typing, before Enter.
+    let screen = |app: &mut App| {
+        let mut term = ratatui::Terminal::new(ratatui::backend::TestBackend::new(100, 30)).unwrap();
+        term.draw(|f| kafka_tui::ui::draw(f, &*app)).unwrap();
+        let buf = term.backend().buffer().clone();
+        (0..buf.area.height)
+            .map(|y| {
+                (0..buf.area.width)
+                    .map(|x| buf[(x, y)].symbol())
+                    .collect::<String>()
+            })
+            .collect::<Vec<_>>()
+            .join("\n")
+    };
+    type_text(&mut app, "x");
+    assert!(screen(&mut app).contains("does not match the name"));
+    press(&mut app, KeyCode::Backspace);
+    assert!(screen(&mut app).contains("keep typing"));
     type_text(&mut app, "s");
+    assert!(screen(&mut app).contains("matches: Enter deletes"));
     press(&mut app, KeyCode::Enter);
     let cmds = commands(&mut rx);
     assert!(

@@ -396,8 +396,8 @@ impl App {
                     );
                     self.say(format!("deleting topic {topic}…"));
                 } else {
+                    self.warn(crate::state::views::mismatch("topic", &typed, &topic));
                     self.dialog = Some(Dialog::DeleteTopic { topic, typed });
-                    self.warn("type the topic's name as shown to delete it (Esc cancels)");
                 }
             }
             Dialog::AddPartitions {
@@ -483,8 +483,8 @@ impl App {
                         .retain(|v| !matches!(v, View::GroupDetail { name, .. } if *name == group));
                     self.say(format!("deleting group {group}…"));
                 } else {
+                    self.warn(crate::state::views::mismatch("group", &typed, &group));
                     self.dialog = Some(Dialog::DeleteGroup { group, typed });
-                    self.warn("type the group's name as shown to delete it (Esc cancels)");
                 }
             }
         }

@@ -144,6 +144,19 @@ impl Dialog {
 /// (a group id may hold an escape or an invisible character), so the typed text is compared
 /// as shown, never raw: typing (or pasting) what the screen shows confirms. A stand-in may be
 /// typed as its code too: `␛` as `<U+001B>`.
+/// Why a delete was not confirmed: what was typed does not match, said with both names.
+pub fn mismatch(what: &str, typed: &str, name: &str) -> String {
+    if typed.trim().is_empty() {
+        format!("type the {what}'s name as shown to delete it (Esc cancels)")
+    } else {
+        format!(
+            "{:?} does not match the {what}'s name {:?}: nothing deleted; type it as shown (Esc cancels)",
+            clean(typed),
+            clean(name)
+        )
+    }
+}
+
 pub fn confirms(typed: &str, name: &str) -> bool {
     fn as_codes(s: &str) -> String {
         clean(s)

@@ -2,6 +2,7 @@
 
 use crate::kafka::codec::sanitize_inline as clean;
 use ratatui::layout::Rect;
+use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, BorderType, Borders, Clear, Paragraph, Wrap};
 use ratatui::Frame;
@@ -66,6 +67,7 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, dialog: &Dialog) {
             )));
             lines.push(confirm_hint(topic));
             lines.push(field("name", typed, true));
+            lines.push(match_line(typed, topic, muted, err));
         }
         Dialog::DeleteGroup { group, typed } => {
             lines.push(Line::from(Span::styled(
@@ -77,6 +79,7 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, dialog: &Dialog) {
             )));
             lines.push(confirm_hint(group));
             lines.push(field("name", typed, true));
+            lines.push(match_line(typed, group, muted, err));
         }
         Dialog::AddPartitions {
             topic,
@@ -189,4 +192,18 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, dialog: &Dialog) {
             .style(t.style("base.text")),
         popup,
     );
+}
+
+/// Under a delete's name field: whether what is typed matches yet, so a typo shows before
+/// Enter.
+fn match_line(typed: &str, name: &str, muted: Style, err: Style) -> Line<'static> {
+    if typed.is_empty() {
+        Line::default()
+    } else if crate::state::views::confirms(typed, name) {
+        Line::from(Span::styled("✔ matches: Enter deletes", err))
+    } else if name.starts_with(typed) {
+        Line::from(Span::styled("… keep typing", muted))
+    } else {
+        Line::from(Span::styled("✖ does not match the name", err))
+    }
 }
