@@ -435,6 +435,28 @@ pub fn alter_config<C: ClientContext>(
     Ok(ConfigSet::Replaced { reset_sensitive })
 }
 
+/// Whether the topic's configs, read after setting `key`, hold the value set: `Ok` with what to
+/// add to the report, `Err` saying what the broker reports instead.
+pub fn applied(
+    items: &[crate::model::ConfigItem],
+    key: &str,
+    value: &str,
+) -> Result<String, String> {
+    match items.iter().find(|c| c.name == key) {
+        // Sensitive values are never returned: nothing to compare.
+        Some(c) if c.sensitive => Ok(String::new()),
+        Some(c) if c.value.as_deref().map(str::trim) == Some(value.trim()) => Ok(String::new()),
+        Some(c) => Err(format!(
+            "{key} was not applied: the broker accepted the change but reports {key} = {} ({})",
+            c.value.as_deref().unwrap_or("null"),
+            c.source
+        )),
+        None => Err(format!(
+            "{key} was not applied: the broker accepted the change but lists no such config"
+        )),
+    }
+}
+
 /// Blocking.
 pub fn create_topic<C: ClientContext>(
     client: &Client<C>,
@@ -565,4 +587,35 @@ fn is_kraft(client: &BaseConsumer<UiContext>, id: i32) -> Option<bool> {
             e.name == "process.roles" && e.value.as_deref().is_some_and(|v| !v.is_empty())
         }),
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_config_the_broker_did_not_apply_is_said() {
+        let item = |name: &str, value: Option<&str>, sensitive: bool| crate::model::ConfigItem {
+            name: name.into(),
+            value: value.map(String::from),
+            overridden: true,
+            source: "DYNAMIC_TOPIC_CONFIG".into(),
+            read_only: false,
+            sensitive,
+        };
+        let items = [
+            item("retention.ms", Some("1000"), false),
+            item("ssl.key", None, true),
+        ];
+        assert_eq!(applied(&items, "retention.ms", " 1000"), Ok(String::new()));
+        assert_eq!(applied(&items, "ssl.key", "x"), Ok(String::new()));
+        let e = applied(&items, "retention.ms", "5000").unwrap_err();
+        assert!(
+            e.contains("not applied") && e.contains("retention.ms = 1000"),
+            "{e}"
+        );
+        assert!(applied(&items, "nope", "1")
+            .unwrap_err()
+            .contains("no such config"));
+    }
 }

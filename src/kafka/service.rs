@@ -415,8 +415,14 @@ async fn run(
             }
             KafkaCommand::AlterConfig { topic, key, value } => {
                 blocking(&c, move |c| {
-                    let r = admin::alter_config(c.meta.client(), &topic, &key, &value).map(|how| {
-                        let mut text = format!("{topic}: {key} = {value}");
+                    let r = admin::alter_config(c.meta.client(), &topic, &key, &value).and_then(|how| {
+                        // The broker's word that it was set is checked against what it reports
+                        // now: a value it did not apply is said, not taken for done.
+                        let read_back = match admin::describe_configs(c.meta.client(), &topic) {
+                            Ok(items) => admin::applied(&items, &key, &value)?,
+                            Err(e) => format!(" (not read back: {e})"),
+                        };
+                        let mut text = format!("{topic}: {key} = {value}{read_back}");
                         if let admin::ConfigSet::Replaced { reset_sensitive } = how {
                             text.push_str(" (this broker has no IncrementalAlterConfigs: the other overrides were sent again");
                             if !reset_sensitive.is_empty() {
@@ -427,7 +433,7 @@ async fn run(
                             }
                             text.push(')');
                         }
-                        text
+                        Ok(text)
                     });
                     done(format!("set {key} on {topic}"), r)
                 });
