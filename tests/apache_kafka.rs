@@ -183,7 +183,7 @@ fn topics_created_described_altered_grown_and_deleted_as_kafka_sees_them() {
     t.text("not-it");
     t.keys(&["Enter"]);
     t.wait("the refusal", SCREEN, |s| {
-        s.contains("type the topic's name as shown")
+        s.contains("\"not-it\" does not match the topic's name")
     });
     for _ in 0.."not-it".len() {
         t.keys(&["BSpace"]);
