@@ -416,24 +416,25 @@ async fn run(
             KafkaCommand::AlterConfig { topic, key, value } => {
                 blocking(&c, move |c| {
                     let r = admin::alter_config(c.meta.client(), &topic, &key, &value).and_then(|how| {
-                        // The broker's word that it was set is checked against what it reports
-                        // now: a value it did not apply is said, not taken for done.
-                        let read_back = match admin::describe_configs(c.meta.client(), &topic) {
-                            Ok(items) => admin::applied(&items, &key, &value)?,
-                            Err(e) => format!(" (not read back: {e})"),
-                        };
-                        let mut text = format!("{topic}: {key} = {value}{read_back}");
+                        let mut how_text = String::new();
                         if let admin::ConfigSet::Replaced { reset_sensitive } = how {
-                            text.push_str(" (this broker has no IncrementalAlterConfigs: the other overrides were sent again");
+                            how_text.push_str(" (this broker has no IncrementalAlterConfigs: the other overrides were sent again");
                             if !reset_sensitive.is_empty() {
-                                text.push_str(&format!(
+                                how_text.push_str(&format!(
                                     "; sensitive ones could not be and were reset: {}",
                                     reset_sensitive.join(", ")
                                 ));
                             }
-                            text.push(')');
+                            how_text.push(')');
                         }
-                        Ok(text)
+                        // The broker's word that it was set is checked against what it reports
+                        // now: a value it did not apply is said, not taken for done.
+                        let read_back = match admin::describe_configs(c.meta.client(), &topic) {
+                            Ok(items) => admin::applied(&items, &key, &value)
+                                .map_err(|why| format!("{why}{how_text}"))?,
+                            Err(e) => format!(" (not read back: {e})"),
+                        };
+                        Ok(format!("{topic}: {key} = {value}{read_back}{how_text}"))
                     });
                     done(format!("set {key} on {topic}"), r)
                 });
