@@ -10,14 +10,15 @@ use std::time::{Duration, SystemTime};
 
 use rdkafka::consumer::{BaseConsumer, Consumer};
 use rdkafka::error::KafkaError;
-use rdkafka::message::{Headers as _, Message as _};
+use rdkafka::message::Message as _;
 use rdkafka::{Offset, TopicPartitionList};
 
 use crate::export::{Decoding, FileFormat, Writer};
 use crate::find::jq::{Outcome, Program};
 use crate::find::Query;
 use crate::kafka::client::ClientSettings;
-use crate::model::{Header, Record, StartFrom, Until};
+use crate::kafka::fetch_queue::Fetched;
+use crate::model::{Record, StartFrom, Until};
 use crate::schema::loaded::{self, LoadedSchema};
 use crate::schema::registry::RegistryClient;
 
@@ -168,7 +169,7 @@ pub fn run(
         if let Until::Offset(n) = spec.until {
             part.done |= m.offset() + 1 >= n;
         }
-        fill(&mut record, &m);
+        crate::kafka::consumer::fill(&mut record, m.topic(), &Fetched::borrowed(&m));
         if query.as_ref().is_some_and(|q| !q.matches(&record)) {
             summary.filtered_out += 1;
             continue;
@@ -334,23 +335,4 @@ fn plan(
         }
     }
     Ok((parts, tpl))
-}
-
-fn fill(r: &mut Record, m: &rdkafka::message::BorrowedMessage<'_>) {
-    r.topic.clear();
-    r.topic.push_str(m.topic());
-    r.partition = m.partition();
-    r.offset = m.offset();
-    r.timestamp_ms = m.timestamp().to_millis();
-    r.key = m.key().map(<[u8]>::to_vec);
-    r.value = m.payload().map(<[u8]>::to_vec);
-    r.headers.clear();
-    if let Some(hs) = m.headers() {
-        for h in hs.iter() {
-            r.headers.push(Header {
-                name: h.key.to_string(),
-                value: h.value.map(<[u8]>::to_vec),
-            });
-        }
-    }
 }

@@ -120,6 +120,15 @@ struct Counts {
     first_error: Mutex<Option<String>>,
 }
 
+impl Counts {
+    /// A record that will not be delivered; the first reason is kept.
+    fn fail(&self, reason: String) {
+        self.failed.fetch_add(1, Ordering::Relaxed);
+        let mut first = self.first_error.lock().unwrap_or_else(|p| p.into_inner());
+        first.get_or_insert(reason);
+    }
+}
+
 impl ClientContext for Counts {}
 
 impl ProducerContext for Counts {
@@ -130,11 +139,7 @@ impl ProducerContext for Counts {
             Ok(_) => {
                 self.delivered.fetch_add(1, Ordering::Relaxed);
             }
-            Err((e, _)) => {
-                self.failed.fetch_add(1, Ordering::Relaxed);
-                let mut first = self.first_error.lock().unwrap_or_else(|p| p.into_inner());
-                first.get_or_insert_with(|| e.to_string());
-            }
+            Err((e, _)) => self.fail(e.to_string()),
         }
     }
 }
@@ -369,10 +374,7 @@ fn send(producer: &ThreadedProducer<Counts>, r: &Record, partition: Option<i32>)
                     std::thread::sleep(Duration::from_millis(5));
                     record = back;
                 } else {
-                    let c = producer.context();
-                    c.failed.fetch_add(1, Ordering::Relaxed);
-                    let mut first = c.first_error.lock().unwrap_or_else(|p| p.into_inner());
-                    first.get_or_insert_with(|| e.to_string());
+                    producer.context().fail(e.to_string());
                     return;
                 }
             }

@@ -1,6 +1,6 @@
 //! CSV rows (the `csv` crate quotes what needs it: commas, quotes and line breaks in values).
 
-use super::line::{encode_bytes, Decoding, Encoding, Line};
+use super::line::{Decoding, Encoding, Line};
 use crate::model::Record;
 
 const HEADER: [&str; 12] = [
@@ -50,12 +50,16 @@ impl CsvRows {
         }
         // The same fields as a JSON line, so both say the same of a record.
         let line = Line::of(r, key, value, jq);
-        let bytes = |b: Option<&[u8]>| match b.map(encode_bytes) {
-            Some((s, e)) => (s, encoding_word(e)),
-            None => (String::new(), ""),
-        };
-        let (k, ke) = bytes(r.key.as_deref());
-        let (v, ve) = bytes(r.value.as_deref());
+        // The line encoded them already; a null has no encoding.
+        let word = |s: &Option<String>, e| s.as_ref().map_or("", |_| encoding_word(e));
+        let (ke, ve) = (
+            word(&line.key, line.key_encoding),
+            word(&line.value, line.value_encoding),
+        );
+        let (k, v) = (
+            line.key.clone().unwrap_or_default(),
+            line.value.clone().unwrap_or_default(),
+        );
         let headers = if line.headers.is_empty() {
             String::new()
         } else {

@@ -608,8 +608,14 @@ const POLL_WAIT: Duration = Duration::from_millis(100);
 fn push(batch: &mut Vec<Record>, spare: &mut Vec<Record>, topic: &str, m: &Fetched<'_>) {
     let mut r = spare.pop().unwrap_or_default();
     // The tail reads one topic: its name is ours already, no need to ask librdkafka.
+    fill(&mut r, topic, m);
+    batch.push(r);
+}
+
+/// Overwrites `r` with the message (of `topic`), reusing its buffers (the tail and `dump`).
+pub fn fill(r: &mut Record, topic: &str, m: &Fetched<'_>) {
     fill_from(
-        &mut r,
+        r,
         topic,
         m.partition(),
         m.offset(),
@@ -618,7 +624,6 @@ fn push(batch: &mut Vec<Record>, spare: &mut Vec<Record>, topic: &str, m: &Fetch
         m.payload(),
     );
     m.headers_into(&mut r.headers);
-    batch.push(r);
 }
 
 /// Overwrites every field but the headers, reusing `r`'s buffers where they are big enough.

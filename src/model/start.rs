@@ -48,11 +48,7 @@ impl FromStr for StartFrom {
         if let Ok(n) = t.parse::<i64>() {
             return Ok(StartFrom::Offset(n));
         }
-        let d = t.strip_suffix(" ago").unwrap_or(t).trim();
-        match humantime::parse_duration(d) {
-            Ok(dur) if !dur.is_zero() => Ok(StartFrom::Ago(dur)),
-            _ => Err(err()),
-        }
+        parse_ago(t).map(StartFrom::Ago).ok_or_else(err)
     }
 }
 
@@ -72,14 +68,22 @@ impl StartFrom {
     /// The wall-clock instant an `Ago` start refers to, in ms since the epoch.
     pub fn timestamp_ms(&self, now: SystemTime) -> Option<i64> {
         match self {
-            StartFrom::Ago(d) => {
-                let t = now.checked_sub(*d)?;
-                let ms = t.duration_since(SystemTime::UNIX_EPOCH).ok()?.as_millis();
-                i64::try_from(ms).ok()
-            }
+            StartFrom::Ago(d) => epoch_ms(now.checked_sub(*d)?),
             _ => None,
         }
     }
+}
+
+/// `15m`, `2h ago`: a duration before now (zero is not one). `--from` and `--until` read it.
+pub(crate) fn parse_ago(text: &str) -> Option<Duration> {
+    let d = text.strip_suffix(" ago").unwrap_or(text).trim();
+    humantime::parse_duration(d).ok().filter(|d| !d.is_zero())
+}
+
+/// Milliseconds since the Unix epoch, as Kafka timestamps are.
+pub(crate) fn epoch_ms(t: SystemTime) -> Option<i64> {
+    let ms = t.duration_since(SystemTime::UNIX_EPOCH).ok()?.as_millis();
+    i64::try_from(ms).ok()
 }
 
 #[cfg(test)]

@@ -48,11 +48,7 @@ impl FromStr for Until {
         if let Ok(at) = humantime::parse_rfc3339_weak(t) {
             return Ok(Until::Time(at));
         }
-        let d = t.strip_suffix(" ago").unwrap_or(t).trim();
-        match humantime::parse_duration(d) {
-            Ok(dur) if !dur.is_zero() => Ok(Until::Ago(dur)),
-            _ => Err(err()),
-        }
+        super::start::parse_ago(t).map(Until::Ago).ok_or_else(err)
     }
 }
 
@@ -77,8 +73,7 @@ impl Until {
             Until::Time(t) => *t,
             _ => return None,
         };
-        let ms = at.duration_since(SystemTime::UNIX_EPOCH).ok()?.as_millis();
-        i64::try_from(ms).ok()
+        super::start::epoch_ms(at)
     }
 
     /// Whether a partition is done once it has reached the end it had when the read began:
