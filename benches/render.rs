@@ -91,6 +91,7 @@ fn loaded_app(n_topics: usize, n_records: u64) -> (App, UnboundedReceiver<KafkaC
     app.handle_event(Event::Kafka(KafkaEvent::TailStarted {
         generation,
         partitions: 4,
+        topics: Vec::new(),
         notice: None,
     }));
     let now = now_ms();

@@ -29,7 +29,7 @@ use std::time::{Duration, Instant};
 use kafka_tui::event::KafkaEvent;
 use kafka_tui::kafka::api::TailRequest;
 use kafka_tui::kafka::codec::{preview, Format};
-use kafka_tui::kafka::consumer::spawn_tail;
+use kafka_tui::kafka::tail::spawn_tail;
 use kafka_tui::model::StartFrom;
 use kafka_tui::state::tail::{TailState, DEFAULT_MAX_BYTES, DEFAULT_MAX_RECORDS};
 use rdkafka::producer::{BaseRecord, Producer};
@@ -109,7 +109,7 @@ fn full_rate(secs: u64) {
     let tail = spawn_tail(
         &settings(addr),
         TailRequest {
-            topic: TOPIC.into(),
+            topics: TOPIC.into(),
             start: StartFrom::End,
             generation: 1,
             ..Default::default()

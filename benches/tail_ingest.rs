@@ -2,7 +2,7 @@
 //!
 //! Loads a 4-partition topic with N records of 100 B (and of 10 KB), then reads all of them
 //! from the beginning, round after round, with:
-//!   app   the app's own pipeline: `kafka::consumer::spawn_tail` (consume, convert to owned
+//!   app   the app's own pipeline: `kafka::tail::spawn_tail` (consume, convert to owned
 //!         records) -> `KafkaEvent::Records` batches over the bounded event channel ->
 //!         `App::handle_event` -> `TailState::push_batch` (ring buffer, default 10,000 records /
 //!         64 MiB), and a real frame (`ui::draw`, 200x50, tail pane focused: previews of the

@@ -59,8 +59,9 @@ pub struct Cli {
     #[arg(long = "schema-registry", value_name = "URL", global = true)]
     pub schema_registry: Option<String>,
 
-    /// Open with this topic already tailing (TOPIC#0,2: only those partitions).
-    #[arg(short = 't', long = "topic", value_name = "NAME[#P,P]", value_parser = parse_topic_partitions)]
+    /// Open with this topic already tailing: A,B for several, /REGEX/ for all that match (and
+    /// those created later), #0,2 after either for only those partitions.
+    #[arg(short = 't', long = "topic", value_name = "NAME[,NAME][#P,P]", value_parser = parse_topic_partitions)]
     pub topic: Option<String>,
 
     /// Where tails start: beginning, end, an offset (42), the last N records of each partition
@@ -213,9 +214,10 @@ fn parse_topic(s: &str) -> Result<String, String> {
     crate::state::topics::validate_topic_name(s).map(|()| s.to_string())
 }
 
-/// `-t orders#0,2`: the name Kafka must accept, and partition numbers.
+/// `-t orders,payments#0,2` or `-t /^orders/`: names Kafka accepts (or a valid regex), and
+/// partition numbers.
 fn parse_topic_partitions(s: &str) -> Result<String, String> {
-    crate::state::topics::split_partitions(s).map(|_| s.to_string())
+    crate::model::TopicSet::parse(s).map(|_| s.to_string())
 }
 
 fn parse_property(s: &str) -> Result<(String, String), String> {

@@ -88,6 +88,7 @@ fn tail_orders(app: &mut App, rx: &mut UnboundedReceiver<KafkaCommand>) {
     app.handle_event(Event::Kafka(KafkaEvent::TailStarted {
         generation: app.tail.generation,
         partitions: 3,
+        topics: Vec::new(),
         notice: None,
     }));
     commands(rx);
@@ -139,10 +140,10 @@ fn enter_on_a_topic_tails_it_from_the_default_start() {
     press(&mut app, KeyCode::Down);
     press(&mut app, KeyCode::Enter);
     assert_eq!(app.focus, Pane::Tail);
-    assert_eq!(app.tail.topic.as_deref(), Some("payments"));
+    assert_eq!(app.tail.single_topic(), Some("payments"));
     match commands(&mut rx).as_slice() {
         [KafkaCommand::Tail(req)] => {
-            assert_eq!(req.topic, "payments");
+            assert_eq!(req.topics.single(), Some("payments"));
             assert_eq!(req.start, StartFrom::Beginning);
             assert_eq!(req.generation, app.tail.generation);
         }
@@ -289,12 +290,13 @@ fn publishing_to_an_untailed_topic_tails_it_first_then_sends() {
     ctrl(&mut app, 's');
     let cmds = commands(&mut rx);
     assert!(
-        matches!(cmds.as_slice(), [KafkaCommand::Tail(t)] if t.topic == "orders"),
+        matches!(cmds.as_slice(), [KafkaCommand::Tail(t)] if t.topics.single() == Some("orders")),
         "{cmds:?}"
     );
     app.handle_event(Event::Kafka(KafkaEvent::TailStarted {
         generation: app.tail.generation,
         partitions: 3,
+        topics: Vec::new(),
         notice: None,
     }));
     let cmds = commands(&mut rx);
@@ -334,7 +336,7 @@ fn command_mode() {
     press(&mut app, KeyCode::Enter);
     match commands(&mut rx).as_slice() {
         [KafkaCommand::Tail(t)] => assert_eq!(
-            (t.topic.as_str(), t.start),
+            (t.topics.single().unwrap_or_default(), t.start),
             ("payments", StartFrom::Tail(5))
         ),
         other => panic!("{other:?}"),
@@ -1103,4 +1105,66 @@ fn command_arguments_complete_by_their_kind() {
         );
         press(&mut app, KeyCode::Esc);
     }
+}
+
+/// `:tail` takes several topics, a regex and partitions; the producer then publishes to the
+/// topic selected in Topics (a tail of several has no one topic) and keeps the tail when the
+/// tail covers that topic; a bad regex says why in one line and changes nothing.
+#[test]
+fn tail_of_several_topics_or_a_pattern() {
+    use kafka_tui::model::TopicSet;
+    let (mut app, mut rx) = app();
+    let run = |app: &mut App, line: &str| {
+        press(app, KeyCode::Char(':'));
+        type_text(app, line);
+        press(app, KeyCode::Enter);
+    };
+    run(&mut app, "tail orders,payments#1 beginning");
+    match commands(&mut rx).as_slice() {
+        [KafkaCommand::Tail(t)] => {
+            assert_eq!(
+                t.topics,
+                TopicSet::Names(vec!["orders".into(), "payments".into()])
+            );
+            assert_eq!(
+                (t.partitions.clone(), t.start),
+                (Some(vec![1]), StartFrom::Beginning)
+            );
+        }
+        other => panic!("{other:?}"),
+    }
+    assert_eq!(app.topics.selected_name(), Some("orders"));
+    assert!(app.tail.several() && app.tail.covers("payments") && !app.tail.covers("x"));
+    assert_eq!(app.target_topic().as_deref(), Some("orders"));
+    app.handle_event(Event::Kafka(KafkaEvent::TailStarted {
+        generation: app.tail.generation,
+        partitions: 2,
+        topics: vec!["orders".into(), "payments".into()],
+        notice: None,
+    }));
+    // Publishing to a covered topic sends at once: the tail stays as it is.
+    press(&mut app, KeyCode::Char('3'));
+    type_text(&mut app, "x");
+    ctrl(&mut app, 's');
+    match commands(&mut rx).as_slice() {
+        [KafkaCommand::Produce(r)] => assert_eq!(r.topic, "orders"),
+        other => panic!("{other:?}"),
+    }
+    press(&mut app, KeyCode::Esc);
+
+    run(&mut app, r"tail /^pay/");
+    match commands(&mut rx).as_slice() {
+        [KafkaCommand::Tail(t)] => assert_eq!(t.topics.to_string(), "/^pay/"),
+        other => panic!("{other:?}"),
+    }
+    let generation = app.tail.generation;
+    run(&mut app, "tail /(/");
+    assert!(commands(&mut rx).is_empty());
+    assert_eq!(app.tail.generation, generation, "the tail goes on");
+    let m = app.message.as_ref().expect("a message");
+    assert!(
+        m.error && m.text.contains("not a valid regex"),
+        "{}",
+        m.text
+    );
 }

@@ -339,7 +339,7 @@ fn streams_view_shows_the_app_its_topics_and_lag_and_enter_tails_a_topic() {
     }
     key(&mut app, KeyCode::Enter);
     assert!(app.views.is_empty(), "the view closed for the tail");
-    assert_eq!(app.tail.topic.as_deref(), Some("kt-word-counts"));
+    assert_eq!(app.tail.single_topic(), Some("kt-word-counts"));
 }
 
 #[test]

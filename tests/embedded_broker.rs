@@ -9,11 +9,11 @@ use kafka_tui::app::{App, ClusterView, Connection};
 use kafka_tui::event::{Event, KafkaEvent};
 use kafka_tui::kafka::api::TailRequest;
 use kafka_tui::kafka::client::{ClientSettings, UiContext};
-use kafka_tui::kafka::consumer::spawn_tail;
 use kafka_tui::kafka::embedded::demo;
 use kafka_tui::kafka::embedded::mock::{MockBroker, MockOptions};
 use kafka_tui::kafka::producer::{create_producer, publish};
 use kafka_tui::kafka::service;
+use kafka_tui::kafka::tail::spawn_tail;
 use kafka_tui::model::ProduceRequest;
 use kafka_tui::model::StartFrom;
 use kafka_tui::model::{Delivery, Header, Record};
@@ -87,7 +87,7 @@ async fn app_producer_path_to_app_tail_path_keeps_key_value_headers() {
     let tail = spawn_tail(
         &s,
         TailRequest {
-            topic: "roundtrip".into(),
+            topics: "roundtrip".into(),
             start: StartFrom::End,
             generation: 1,
             ..Default::default()
@@ -141,7 +141,7 @@ async fn plain_rdkafka_producer_at_listen_address_is_tailed() {
     let tail = spawn_tail(
         &s,
         TailRequest {
-            topic: "external".into(),
+            topics: "external".into(),
             start: StartFrom::Beginning,
             generation: 7,
             ..Default::default()
@@ -455,7 +455,7 @@ async fn a_tail_of_some_partitions_stops_at_until_and_says_so() {
     let tail = spawn_tail(
         &s,
         TailRequest {
-            topic: "ends".into(),
+            topics: "ends".into(),
             start: StartFrom::Beginning,
             generation: 1,
             partitions: Some(vec![1]),
@@ -501,7 +501,7 @@ async fn a_tail_of_some_partitions_stops_at_until_and_says_so() {
     let _tail = spawn_tail(
         &s,
         TailRequest {
-            topic: "ends".into(),
+            topics: "ends".into(),
             start: StartFrom::Beginning,
             generation: 2,
             partitions: Some(vec![7]),
@@ -516,4 +516,145 @@ async fn a_tail_of_some_partitions_stops_at_until_and_says_so() {
         }
         other => panic!("{other:?}"),
     }
+}
+
+/// `:tail a,b` and `:tail /^shop\./`: records of every topic named or matched come, each with
+/// its topic; a topic created later that matches joins the running tail (read from its
+/// beginning, so the record that came with it is not missed), and the tail says so.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_tail_of_several_topics_and_a_pattern_that_grows() {
+    use kafka_tui::model::TopicSet;
+    let b = broker(false).await;
+    for (t, n) in [("shop.orders", 2), ("shop.payments", 1), ("other", 1)] {
+        b.create_topic_async(t, n).await.unwrap();
+    }
+    let p: FutureProducer = ClientConfig::new()
+        .set("bootstrap.servers", b.address().to_string())
+        .create()
+        .unwrap();
+    let send = |topic: &'static str, v: &'static str| {
+        let p = p.clone();
+        async move {
+            p.send(
+                FutureRecord::<(), str>::to(topic).payload(v),
+                Duration::from_secs(10),
+            )
+            .await
+            .expect("delivered");
+        }
+    };
+    for (t, v) in [
+        ("shop.orders", "o1"),
+        ("shop.payments", "p1"),
+        ("other", "x1"),
+    ] {
+        send(t, v).await;
+    }
+    let s = settings(&b);
+    let topics_of = |records: &[Record]| {
+        let mut t: Vec<(String, String)> = records
+            .iter()
+            .map(|r| {
+                let v = String::from_utf8_lossy(r.value.as_deref().unwrap()).into_owned();
+                (r.topic.clone(), v)
+            })
+            .collect();
+        t.sort();
+        t
+    };
+
+    // Two named topics from the beginning: both records, and none of the third topic.
+    let (tx, mut rx) = mpsc::channel(64);
+    let (list, _) = TopicSet::parse("shop.orders, shop.payments").unwrap();
+    let tail = spawn_tail(
+        &s,
+        TailRequest {
+            topics: list,
+            start: StartFrom::Beginning,
+            generation: 1,
+            ..Default::default()
+        },
+        tx,
+    )
+    .unwrap();
+    let got = collect(&mut rx, 2).await;
+    assert_eq!(
+        topics_of(&got),
+        [
+            ("shop.orders".to_string(), "o1".to_string()),
+            ("shop.payments".to_string(), "p1".to_string())
+        ]
+    );
+    tail.stop();
+
+    // A pattern from the end: the two shop topics (3 partitions), not `other`.
+    let (tx, mut rx) = mpsc::channel(64);
+    let (pattern, _) = TopicSet::parse(r"/^shop\./").unwrap();
+    let tail = spawn_tail(
+        &s,
+        TailRequest {
+            topics: pattern,
+            start: StartFrom::End,
+            generation: 2,
+            ..Default::default()
+        },
+        tx,
+    )
+    .unwrap();
+    let deadline = Instant::now() + WAIT;
+    let started = loop {
+        let left = deadline.saturating_duration_since(Instant::now());
+        match tokio::time::timeout(left, rx.recv()).await {
+            Ok(Some(KafkaEvent::TailStarted {
+                partitions, topics, ..
+            })) => break (partitions, topics),
+            Ok(Some(KafkaEvent::TailStatus { status, .. })) => panic!("{status}"),
+            Ok(Some(_)) => {}
+            other => panic!("no start: {other:?}"),
+        }
+    };
+    assert_eq!(
+        started,
+        (
+            3,
+            vec!["shop.orders".to_string(), "shop.payments".to_string()]
+        )
+    );
+    send("other", "x2").await;
+    send("shop.payments", "p2").await;
+    // A topic created now, with a record at once: it joins, and its record is read.
+    b.create_topic_async("shop.refunds", 1).await.unwrap();
+    send("shop.refunds", "r1").await;
+    let mut got = Vec::new();
+    let mut joined = None;
+    let deadline = Instant::now() + WAIT;
+    while got.len() < 2 || joined.is_none() {
+        let left = deadline.saturating_duration_since(Instant::now());
+        match tokio::time::timeout(left, rx.recv()).await {
+            Ok(Some(KafkaEvent::Records { records, .. })) => got.extend(records),
+            Ok(Some(KafkaEvent::TailStarted {
+                partitions,
+                topics,
+                notice,
+                ..
+            })) => joined = Some((partitions, topics, notice)),
+            Ok(Some(_)) => {}
+            other => panic!("{other:?} with {got:?}, joined {joined:?}"),
+        }
+    }
+    assert_eq!(
+        topics_of(&got),
+        [
+            ("shop.payments".to_string(), "p2".to_string()),
+            ("shop.refunds".to_string(), "r1".to_string())
+        ]
+    );
+    let (partitions, topics, notice) = joined.unwrap();
+    assert_eq!(partitions, 4);
+    assert_eq!(topics, ["shop.orders", "shop.payments", "shop.refunds"]);
+    assert_eq!(
+        notice.as_deref(),
+        Some("shop.refunds#0 joined (read from the beginning)")
+    );
+    tail.stop();
 }

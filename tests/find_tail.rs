@@ -76,6 +76,7 @@ fn app_with(records: Vec<Record>) -> App {
     app.handle_event(Event::Kafka(KafkaEvent::TailStarted {
         generation,
         partitions: 3,
+        topics: Vec::new(),
         notice: None,
     }));
     push(&mut app, records);

@@ -303,7 +303,7 @@ async fn a_tail_reads_only_the_usable_partitions_and_says_what_it_left_out() {
     let (status, _) = h
         .ask(
             Some(KafkaCommand::Tail(TailRequest {
-                topic: "far".into(),
+                topics: "far".into(),
                 start: StartFrom::End,
                 generation: 1,
                 ..Default::default()
@@ -326,7 +326,7 @@ async fn a_tail_reads_only_the_usable_partitions_and_says_what_it_left_out() {
     let (started, _) = h
         .ask(
             Some(KafkaCommand::Tail(TailRequest {
-                topic: "sparse".into(),
+                topics: "sparse".into(),
                 start: StartFrom::Tail(5),
                 generation: 2,
                 ..Default::default()
@@ -337,6 +337,7 @@ async fn a_tail_reads_only_the_usable_partitions_and_says_what_it_left_out() {
                     generation: 2,
                     partitions,
                     notice,
+                    ..
                 } => Some((*partitions, notice.clone())),
                 _ => None,
             },
@@ -368,7 +369,7 @@ async fn switching_the_tail_does_not_wait_for_the_old_ones_lookups() {
         .start();
     let mut h = Harness::new(&broker.bootstrap());
     h.kafka.send(KafkaCommand::Tail(TailRequest {
-        topic: "slow".into(),
+        topics: "slow".into(),
         start: StartFrom::End,
         generation: 1,
         ..Default::default()
@@ -387,7 +388,7 @@ async fn switching_the_tail_does_not_wait_for_the_old_ones_lookups() {
     let (started, _) = h
         .ask(
             Some(KafkaCommand::Tail(TailRequest {
-                topic: "good".into(),
+                topics: "good".into(),
                 start: StartFrom::Beginning,
                 generation: 2,
                 ..Default::default()

@@ -164,6 +164,7 @@ fn tailing(mut app: App, topic: &str, records: Vec<Record>) -> App {
         KafkaEvent::TailStarted {
             generation,
             partitions: 1,
+            topics: Vec::new(),
             notice: None,
         },
     );

@@ -71,6 +71,7 @@ fn with_tail(app: &mut App, records: Vec<Record>) {
         KafkaEvent::TailStarted {
             generation,
             partitions: 1,
+            topics: Vec::new(),
             notice: None,
         },
     );

@@ -17,10 +17,10 @@ use kafka_tui::event::{Event, KafkaEvent};
 use kafka_tui::kafka::api::TailRequest;
 use kafka_tui::kafka::api::{KafkaCommand, KafkaHandle};
 use kafka_tui::kafka::client::{ClientSettings, UiContext};
-use kafka_tui::kafka::consumer::spawn_tail;
 use kafka_tui::kafka::embedded::mock::{MockBroker, MockOptions};
 use kafka_tui::kafka::producer::{create_producer, publish, DELIVERY_TIMEOUT};
 use kafka_tui::kafka::service::{self, REFRESH_EVERY};
+use kafka_tui::kafka::tail::spawn_tail;
 use kafka_tui::model::ProduceRequest;
 use kafka_tui::model::StartFrom;
 use kafka_tui::model::{Delivery, Record};
@@ -260,7 +260,7 @@ async fn tail_sees_every_offset_exactly_once_across_an_outage() {
     b.create_topic_async(TOPIC, 2).await.unwrap();
     let (tx, mut rx) = mpsc::channel(1024);
     let req = TailRequest {
-        topic: TOPIC.into(),
+        topics: TOPIC.into(),
         start: StartFrom::Beginning,
         generation: 1,
         ..Default::default()

@@ -201,7 +201,7 @@ impl Harness {
     /// Tails `topic` from the beginning until a record with `value` arrives.
     async fn tail_until(&mut self, topic: &str, value: &str) {
         let req = TailRequest {
-            topic: topic.into(),
+            topics: topic.into(),
             start: StartFrom::Beginning,
             generation: 1,
             ..Default::default()
@@ -668,7 +668,7 @@ async fn real_broker_restart_while_tailing_loses_and_repeats_nothing() {
         ));
     }
     h.kafka.send(KafkaCommand::Tail(TailRequest {
-        topic: topic.clone(),
+        topics: topic.clone().into(),
         start: StartFrom::Beginning,
         generation: 1,
         ..Default::default()

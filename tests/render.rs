@@ -155,6 +155,7 @@ fn demo_app() -> App {
         KafkaEvent::TailStarted {
             generation,
             partitions: 3,
+            topics: Vec::new(),
             notice: None,
         },
     );
@@ -253,7 +254,44 @@ const SCENARIOS: &[Scenario] = &[
     ("connection_lost",       || unreachable(demo_app()),                           &[FULL, WIDE]),
     ("never_connected",       || unreachable(fresh_app()),                          &[FULL]),
     ("too_small",             demo_app,                                             &[(10, 3), (23, 6)]),
+    ("tail_several",          tail_several,                                         &[FULL, WIDE, COMPACT]),
 ];
+
+/// `:tail /^(demo|pay)/`: two topics joined so far, rows of both with a topic column.
+fn tail_several() -> App {
+    let mut app = fresh_app();
+    kafka(&mut app, KafkaEvent::Topics(Ok(cluster_snapshot())));
+    let (topics, _) = kafka_tui::model::TopicSet::parse("/^(demo|pay)/").unwrap();
+    app.start_tail_of(topics, None, StartFrom::Beginning);
+    let generation = app.tail.generation;
+    let joined = vec!["demo".into(), "payments.eu-west-1.settlements-v2".into()];
+    kafka(
+        &mut app,
+        KafkaEvent::TailStarted {
+            generation,
+            partitions: 4,
+            topics: joined,
+            notice: Some(
+                "payments.eu-west-1.settlements-v2#0 joined (read from the beginning)".into(),
+            ),
+        },
+    );
+    let mut records = demo_records();
+    for r in records.iter_mut().skip(3) {
+        r.topic = "payments.eu-west-1.settlements-v2".into();
+        r.partition = 0;
+    }
+    kafka(
+        &mut app,
+        KafkaEvent::Records {
+            generation,
+            records,
+        },
+    );
+    app.update(Action::Focus(Pane::Tail));
+    app.message = None;
+    app
+}
 
 fn prompt_topic_filter() -> App {
     let mut app = after(Pane::Topics, &[Action::Filter]);
@@ -375,6 +413,8 @@ const EXPECTED: &[(&str, (u16, u16), &[&str])] = &[
     ("never_connected", FULL, &["cannot list topics", "Connect to", "no lines yet"]),
     ("connection_lost", WIDE, &["✖ disconnected, retrying", "▶ demo", "user-1"]),
     ("too_small", (80, 5), &["terminal too small (80x5): kafka-tui needs 24x6"]),
+    ("tail_several", WIDE, &["/^(demo|pay)/ (2 topics) from beginning", "Topic", "payments.eu-west-1.s…", "demo"]),
+    ("tail_several", WIDE, &["joined (read from the beginning)"]),
 ];
 
 #[test]

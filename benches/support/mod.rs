@@ -15,8 +15,8 @@ use kafka_tui::app::{App, ClusterView, Connection};
 use kafka_tui::event::{Event, KafkaEvent};
 use kafka_tui::kafka::api::{KafkaCommand, KafkaHandle};
 use kafka_tui::kafka::client::ClientSettings;
-use kafka_tui::kafka::consumer::spawn_tail;
 use kafka_tui::kafka::embedded::mock::{MockBroker, MockOptions};
+use kafka_tui::kafka::tail::spawn_tail;
 use kafka_tui::model::StartFrom;
 use kafka_tui::model::{Header, Record};
 use kafka_tui::session::EVENT_QUEUE;
@@ -643,7 +643,7 @@ pub struct AppRun {
 }
 
 /// The app's own tail pipeline, from creating the tail to the N-th record in the ring buffer:
-/// `App::start_tail` -> the `Tail` command -> `kafka::consumer::spawn_tail` (as the Kafka task
+/// `App::start_tail` -> the `Tail` command -> `kafka::tail::spawn_tail` (as the Kafka task
 /// does) -> `Records` batches over the bounded event channel -> `App::handle_event` ->
 /// `TailState::push_batch`, with a real frame (`ui::draw`, 200x50, tail pane focused) whenever
 /// something changed, at most every 16 ms, as `run.rs` does. `progress` is called with the

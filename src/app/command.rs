@@ -39,7 +39,7 @@ pub struct Command {
 #[rustfmt::skip]
 pub static COMMANDS: &[Command] = &[
     Command { name: "topics", aliases: &["t"], arg: ArgKind::Nothing, usage: "", desc: "focus the Topics pane", run: |app, _| app.show_pane(Pane::Topics) },
-    Command { name: "tail", aliases: &[], arg: ArgKind::Topic, usage: "[TOPIC[#P,P] [FROM]]", desc: "tail (#0,2: those partitions); FROM: beginning, end, 42, -10, 15m", run: App::cmd_tail },
+    Command { name: "tail", aliases: &[], arg: ArgKind::Topic, usage: "[TOPIC[,TOPIC]|/REGEX/[#P,P] [FROM]]", desc: "tail topics (A,B several; /REGEX/ all that match, new ones join; #0,2 those partitions); FROM: beginning, end, 42, -10, 15m", run: App::cmd_tail },
     Command { name: "until", aliases: &[], arg: ArgKind::Choice(&["end", "off"]), usage: "[POS | off]", desc: "where tails stop: end, an offset, 15m ago, a time; off: never", run: App::cmd_until },
     Command { name: "from", aliases: &[], arg: ArgKind::Choice(&["beginning", "end"]), usage: "FROM", desc: "restart the tail at another position", run: App::cmd_from },
     Command { name: "format", aliases: &["fmt"], arg: ArgKind::Choice(&["auto", "text", "json", "hex"]), usage: "FMT", desc: "values as auto, text, json or hex", run: App::cmd_format },
@@ -99,7 +99,7 @@ impl App {
         let Some(topic) = rest.first() else {
             return self.show_pane(Pane::Tail);
         };
-        let (topic, partitions) = match crate::state::topics::split_partitions(topic) {
+        let (topics, partitions) = match TopicSet::parse(topic) {
             Ok(t) => t,
             Err(e) => return self.warn(e),
         };
@@ -110,8 +110,10 @@ impl App {
                 Err(e) => return self.warn(format!("{e}")),
             },
         };
-        self.topics.select_name(&topic);
-        self.start_tail_of(topic, partitions, start);
+        if let Some(first) = topics.first_name() {
+            self.topics.select_name(first);
+        }
+        self.start_tail_of(topics, partitions, start);
         self.show_pane(Pane::Tail);
     }
 
@@ -132,31 +134,25 @@ impl App {
             },
         };
         self.default_until = until;
-        if let Some(topic) = self.tail.topic.clone() {
+        if let Some(topics) = self.tail.topics.clone() {
             let partitions = self.tail.only.clone();
-            self.start_tail_of(topic, partitions, self.tail.start);
+            self.start_tail_of(topics, partitions, self.tail.start);
         }
     }
 
     fn cmd_from(&mut self, arg: &str) {
         let arg = arg.split_whitespace().collect::<Vec<_>>().join(" ");
         match arg.parse::<StartFrom>() {
-            Ok(start) => match self
-                .tail
-                .topic
-                .clone()
-                .or_else(|| self.topics.selected_name().map(String::from))
-            {
-                Some(topic) => {
+            Ok(start) => match self.tail.topics.clone().or_else(|| {
+                self.topics
+                    .selected_name()
+                    .map(|t| TopicSet::from(t.to_string()))
+            }) {
+                Some(topics) => {
                     self.default_start = start;
-                    // The same partitions as the tail it replaces.
-                    let partitions = self
-                        .tail
-                        .topic
-                        .as_ref()
-                        .filter(|t| **t == topic)
-                        .and_then(|_| self.tail.only.clone());
-                    self.start_tail_of(topic, partitions, start);
+                    // The same topics and partitions as the tail it replaces.
+                    let partitions = self.tail.only.clone();
+                    self.start_tail_of(topics, partitions, start);
                     self.show_pane(Pane::Tail);
                 }
                 None => self.warn("no topic to tail: select one in Topics first"),

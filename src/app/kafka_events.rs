@@ -26,14 +26,30 @@ impl App {
                 }
                 if let Some(spec) = self.pending_topic.take() {
                     // `-t` was checked at start: a bad spec cannot come here.
-                    let (t, partitions) = crate::state::topics::split_partitions(&spec)
-                        .unwrap_or_else(|_| (spec.clone(), None));
-                    if !self.topics.select_name(&t) {
+                    let (topics, partitions) = crate::model::TopicSet::parse(&spec)
+                        .unwrap_or_else(|_| (spec.as_str().into(), None));
+                    let absent: Vec<&str> = match &topics {
+                        crate::model::TopicSet::Names(names) => names
+                            .iter()
+                            .filter(|t| !self.topics.has(t))
+                            .map(String::as_str)
+                            .collect(),
+                        crate::model::TopicSet::Pattern(_) => Vec::new(),
+                    };
+                    if let [one] = absent.as_slice() {
                         self.warn(format!(
-                            "topic {t:?} is not on this cluster (yet); tailing it anyway"
+                            "topic {one:?} is not on this cluster (yet); tailing it anyway"
+                        ));
+                    } else if !absent.is_empty() {
+                        self.warn(format!(
+                            "topics {} are not on this cluster (yet); tailing them anyway",
+                            absent.join(", ")
                         ));
                     }
-                    self.start_tail_of(t, partitions, self.default_start);
+                    if let Some(first) = topics.first_name() {
+                        self.topics.select_name(first);
+                    }
+                    self.start_tail_of(topics, partitions, self.default_start);
                     self.focus = Pane::Tail;
                 }
             }
@@ -59,10 +75,12 @@ impl App {
             KafkaEvent::TailStarted {
                 generation,
                 partitions,
+                topics,
                 notice,
             } => {
                 if generation == self.tail.generation {
                     self.tail.partitions = partitions;
+                    self.tail.joined = topics;
                     self.tail.status = TailStatus::Live { partitions };
                     self.tail.notice = notice;
                     if let Some(req) = self.pending_publish.take() {

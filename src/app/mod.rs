@@ -19,6 +19,7 @@ use crate::keymap::{self, Context};
 use crate::model::Delivery;
 use crate::model::ProduceRequest;
 use crate::model::StartFrom;
+use crate::model::TopicSet;
 use crate::state::logs::LogsState;
 use crate::state::producer::{Draft, Field, ProduceStatus, ProducerState};
 use crate::state::tail::{FindMode, TailState, TailStatus, TimeFormat};
@@ -264,9 +265,9 @@ impl App {
     /// Topic the producer publishes to: the one being tailed, else the one selected.
     pub fn target_topic(&self) -> Option<String> {
         self.tail
-            .topic
-            .clone()
-            .or_else(|| self.topics.selected_name().map(str::to_string))
+            .single_topic()
+            .or_else(|| self.topics.selected_name())
+            .map(str::to_string)
     }
 
     pub fn say(&mut self, text: impl Into<String>) {
@@ -628,28 +629,39 @@ impl App {
     }
 
     pub fn start_tail(&mut self, topic: String, start: StartFrom) {
-        self.start_tail_of(topic, None, start);
+        self.start_tail_of(topic.into(), None, start);
     }
 
-    /// A tail of some partitions of `topic` (all: `None`), ending where `default_until` says.
-    pub fn start_tail_of(&mut self, topic: String, partitions: Option<Vec<i32>>, start: StartFrom) {
+    /// A tail of `topics` (some partitions of each, or all: `None`), ending where
+    /// `default_until` says.
+    pub fn start_tail_of(
+        &mut self,
+        topics: TopicSet,
+        partitions: Option<Vec<i32>>,
+        start: StartFrom,
+    ) {
         // A name Kafka refuses would have the tail wait for it forever: say why instead.
-        if let Err(e) = crate::state::topics::validate_topic_name(&topic) {
-            return self.warn(format!("cannot tail: {e}"));
+        if let TopicSet::Names(names) = &topics {
+            if let Some(e) = names
+                .iter()
+                .find_map(|t| crate::state::topics::validate_topic_name(t).err())
+            {
+                return self.warn(format!("cannot tail: {e}"));
+            }
         }
-        let generation = self.tail.restart(topic.clone(), start);
+        let generation = self.tail.restart(topics.clone(), start);
         self.tail.only = partitions.clone();
         self.tail.until = self.default_until;
         let which = match &partitions {
-            Some(ps) => format!("{topic}#{}", join_ids(ps)),
-            None => topic.clone(),
+            Some(ps) => format!("{topics}#{}", join_ids(ps)),
+            None => topics.to_string(),
         };
         let until = self
             .default_until
             .map(|u| format!(" until {u}"))
             .unwrap_or_default();
         self.kafka.send(KafkaCommand::Tail(TailRequest {
-            topic,
+            topics,
             start,
             generation,
             partitions,
@@ -702,12 +714,10 @@ impl App {
         self.producer.status = ProduceStatus::Sending {
             topic: topic.clone(),
         };
-        if self.tail.topic.as_deref() == Some(topic.as_str())
-            && self.tail.status == TailStatus::Starting
-        {
+        if self.tail.covers(&topic) && self.tail.status == TailStatus::Starting {
             // The tail is not assigned yet: publishing now could land before its start.
             self.pending_publish = Some(req);
-        } else if self.tail.topic.as_deref() != Some(topic.as_str()) {
+        } else if !self.tail.covers(&topic) {
             // Tail the topic first, so the record shows up in Tail once it is delivered.
             self.start_tail(topic, StartFrom::End);
             self.pending_publish = Some(req);

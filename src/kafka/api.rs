@@ -17,7 +17,8 @@ pub type EventSender = mpsc::Sender<KafkaEvent>;
 /// the generation that tells its batches from an older tail's.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct TailRequest {
-    pub topic: String,
+    /// One topic, several, or a pattern (`TopicSet::parse`).
+    pub topics: crate::model::TopicSet,
     pub start: StartFrom,
     pub generation: u64,
     /// Only these partitions (`:tail orders#0,2`); `None`: all.
@@ -88,7 +89,11 @@ impl std::fmt::Debug for KafkaCommand {
             KafkaCommand::RefreshTopics => f.write_str("RefreshTopics"),
             KafkaCommand::Watermarks(t) => write!(f, "Watermarks({} topics)", t.len()),
             KafkaCommand::Tail(t) => {
-                write!(f, "Tail({} from {} gen {})", t.topic, t.start, t.generation)
+                write!(
+                    f,
+                    "Tail({} from {} gen {})",
+                    t.topics, t.start, t.generation
+                )
             }
             KafkaCommand::StopTail => f.write_str("StopTail"),
             KafkaCommand::Produce(p) => write!(f, "Produce({})", p.topic),
@@ -145,6 +150,8 @@ pub enum KafkaEvent {
     TailStarted {
         generation: u64,
         partitions: usize,
+        /// The topics read so far (a pattern's grow as topics are created).
+        topics: Vec<String>,
         notice: Option<String>,
     },
     /// The tail is waiting or failed; the text says why.

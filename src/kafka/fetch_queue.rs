@@ -47,6 +47,18 @@ impl<'m> Fetched<'m> {
         self.0.partition
     }
 
+    /// The message's topic (a tail of several topics needs it; names are ASCII, so a name
+    /// that is not UTF-8 cannot come from a broker Kafka's rules bind).
+    pub fn topic(&self) -> &'m str {
+        if self.0.rkt.is_null() {
+            return "";
+        }
+        // SAFETY: a live message holds a reference to its topic handle, whose name is a
+        // NUL-terminated string owned by that handle.
+        let name = unsafe { CStr::from_ptr(rd::rd_kafka_topic_name(self.0.rkt)) };
+        name.to_str().unwrap_or("")
+    }
+
     pub fn offset(&self) -> i64 {
         self.0.offset
     }
@@ -123,6 +135,22 @@ pub struct FetchQueue<'c> {
 }
 
 impl<'c> FetchQueue<'c> {
+    /// A queue with nothing forwarded to it yet: `add` brings partitions in.
+    pub fn new<C: ConsumerContext>(
+        consumer: &'c BaseConsumer<C>,
+        batch: usize,
+    ) -> Result<Self, String> {
+        let rk = consumer.client().native_ptr();
+        // SAFETY: `rk` is live while `consumer` is borrowed, which outlives this queue.
+        let queue = NonNull::new(unsafe { rd::rd_kafka_queue_new(rk) })
+            .ok_or("librdkafka could not create a queue")?;
+        Ok(FetchQueue {
+            queue,
+            slots: vec![std::ptr::null_mut(); batch.max(1)],
+            _consumer: PhantomData,
+        })
+    }
+
     /// Forwards the fetch queue of every partition in `tpl` to a new queue, then assigns them
     /// (at `tpl`'s offsets). One step, because the order matters: librdkafka keeps a forward
     /// made before `assign`, while partitions assigned first go on feeding the consumer's own
@@ -132,16 +160,30 @@ impl<'c> FetchQueue<'c> {
         tpl: &TopicPartitionList,
         batch: usize,
     ) -> Result<Self, String> {
+        let this = Self::new(consumer, batch)?;
+        this.forward(consumer, tpl)?;
+        consumer.assign(tpl).map_err(|e| e.to_string())?;
+        Ok(this)
+    }
+
+    /// Adds the partitions of `tpl` (none of them assigned yet) to the assignment, their
+    /// records to this queue: a topic or partition that joins a running tail. Without a
+    /// subscription librdkafka lets `incremental_assign` follow a plain `assign`.
+    pub fn add<C: ConsumerContext>(
+        &self,
+        consumer: &'c BaseConsumer<C>,
+        tpl: &TopicPartitionList,
+    ) -> Result<(), String> {
+        self.forward(consumer, tpl)?;
+        consumer.incremental_assign(tpl).map_err(|e| e.to_string())
+    }
+
+    fn forward<C: ConsumerContext>(
+        &self,
+        consumer: &'c BaseConsumer<C>,
+        tpl: &TopicPartitionList,
+    ) -> Result<(), String> {
         let rk = consumer.client().native_ptr();
-        // SAFETY: `rk` is live while `consumer` is borrowed, which outlives this queue.
-        let queue = NonNull::new(unsafe { rd::rd_kafka_queue_new(rk) })
-            .ok_or("librdkafka could not create a queue")?;
-        // From here on, Drop releases the queue whatever goes wrong.
-        let this = FetchQueue {
-            queue,
-            slots: vec![std::ptr::null_mut(); batch.max(1)],
-            _consumer: PhantomData,
-        };
         for e in tpl.elements() {
             let topic = CString::new(e.topic()).map_err(|_| "a topic name holds a NUL byte")?;
             // SAFETY: `rk` and our queue are live; the partition's queue handle is released at
@@ -155,12 +197,11 @@ impl<'c> FetchQueue<'c> {
                         e.partition()
                     ));
                 }
-                rd::rd_kafka_queue_forward(pq, this.queue.as_ptr());
+                rd::rd_kafka_queue_forward(pq, self.queue.as_ptr());
                 rd::rd_kafka_queue_destroy(pq);
             }
         }
-        consumer.assign(tpl).map_err(|e| e.to_string())?;
-        Ok(this)
+        Ok(())
     }
 
     /// Hands each available message (at most `limit`) to `each`, waiting up to `wait` for the

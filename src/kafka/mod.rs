@@ -12,3 +12,4 @@ pub mod ffi;
 pub mod groups;
 pub mod producer;
 pub mod service;
+pub mod tail;

@@ -13,9 +13,10 @@ use tokio::sync::mpsc;
 use super::admin;
 use super::api::{EventSender, KafkaCommand, KafkaEvent, KafkaHandle};
 use super::client::{ClientSettings, EventServer, UiContext};
-use super::consumer::{self, TailHandle};
+use super::consumer;
 use super::groups;
 use super::producer;
+use super::tail::{self, TailHandle};
 use crate::model::Delivery;
 
 /// How often the topic list and connection state are refreshed in the background.
@@ -277,7 +278,7 @@ async fn run(
                     stopping.push(stop_tail(old));
                 }
                 let generation = req.generation;
-                match consumer::spawn_tail(&c.settings, req, c.events.clone()) {
+                match tail::spawn_tail(&c.settings, req, c.events.clone()) {
                     Ok(h) => tail = Some(h),
                     Err(e) => {
                         let status = c.settings.mask(&format!("cannot start the tail: {e:#}"));

@@ -7,6 +7,7 @@ pub mod record;
 pub mod recycle;
 pub mod start;
 pub mod topic;
+pub mod topic_set;
 pub mod until;
 
 /// "1 topic", "2 topics", "0 topics": a count with its noun (regular plurals only).
@@ -35,4 +36,5 @@ pub use topic::{
     BrokerView, ClusterOverview, ClusterSnapshot, ConfigItem, Controller, PartitionDetail,
     PartitionInfo, TopicDetail, TopicInfo, TopicWatermarks,
 };
+pub use topic_set::TopicSet;
 pub use until::{Until, UntilError};

@@ -10,7 +10,7 @@ use crate::find::Query;
 use crate::kafka::codec::Format;
 use crate::model::recycle;
 use crate::model::Record;
-use crate::model::StartFrom;
+use crate::model::{StartFrom, TopicSet};
 
 pub const DEFAULT_MAX_RECORDS: usize = 10_000;
 pub const DEFAULT_MAX_BYTES: usize = 64 * 1024 * 1024;
@@ -145,7 +145,10 @@ impl Finder {
 #[derive(Debug)]
 pub struct TailState {
     pub records: Ring<Record>,
-    pub topic: Option<String>,
+    /// What the tail reads (`None`: no tail yet).
+    pub topics: Option<TopicSet>,
+    /// The topics it reads so far, as the tail's thread last said (a pattern's grow).
+    pub joined: Vec<String>,
     pub start: StartFrom,
     /// Which tail the records belong to; batches from older tails are ignored.
     pub generation: u64,
@@ -175,7 +178,8 @@ impl TailState {
     pub fn new(max_records: usize, max_bytes: usize) -> Self {
         Self {
             records: Ring::new(max_records, max_bytes),
-            topic: None,
+            topics: None,
+            joined: Vec::new(),
             start: StartFrom::End,
             generation: 0,
             status: TailStatus::Idle,
@@ -195,9 +199,10 @@ impl TailState {
     }
 
     /// Begins a new tail: forgets the old records and returns the new generation.
-    pub fn restart(&mut self, topic: String, start: StartFrom) -> u64 {
+    pub fn restart(&mut self, topics: TopicSet, start: StartFrom) -> u64 {
         self.generation += 1;
-        self.topic = Some(topic);
+        self.topics = Some(topics);
+        self.joined.clear();
         self.start = start;
         self.records.clear();
         self.find.clear_matches();
@@ -208,6 +213,21 @@ impl TailState {
         self.detail = false;
         self.received = 0;
         self.generation
+    }
+
+    /// The topic when the tail reads exactly one named topic.
+    pub fn single_topic(&self) -> Option<&str> {
+        self.topics.as_ref().and_then(TopicSet::single)
+    }
+
+    /// Whether records of `topic` show in this tail (once it exists, for a pattern).
+    pub fn covers(&self, topic: &str) -> bool {
+        self.topics.as_ref().is_some_and(|t| t.covers(topic))
+    }
+
+    /// Whether rows need a topic column: the tail reads (or may read) several topics.
+    pub fn several(&self) -> bool {
+        self.topics.as_ref().is_some_and(TopicSet::several)
     }
 
     pub fn push_batch(&mut self, generation: u64, mut records: Vec<Record>) -> bool {

@@ -3,65 +3,7 @@
 use crate::model::TopicInfo;
 use crate::model::TopicWatermarks;
 
-/// The longest topic name Kafka accepts.
-pub const MAX_TOPIC_NAME: usize = 249;
-
-/// Kafka's rules for a topic name (`org.apache.kafka.common.internals.Topic#validate`): not
-/// empty, not `.` or `..`, at most 249 characters, only ASCII letters, digits, `.`, `_` and
-/// `-`. A broker refuses any other name, and a tail on one would wait for it forever. The one
-/// check for `-t`, `:tail` and the create-topic dialog.
-/// `orders#0,2`: a topic and the partitions to tail (`#` cannot be in a topic name, so the
-/// split is unambiguous); `orders`: all of them.
-pub fn split_partitions(spec: &str) -> Result<(String, Option<Vec<i32>>), String> {
-    let Some((name, list)) = spec.split_once('#') else {
-        validate_topic_name(spec)?;
-        return Ok((spec.to_string(), None));
-    };
-    validate_topic_name(name)?;
-    let mut ids = Vec::new();
-    for part in list.split(',').map(str::trim) {
-        match part.parse::<i32>() {
-            Ok(p) if p >= 0 => ids.push(p),
-            _ => {
-                return Err(format!(
-                    "{:?} is not a partition number: use TOPIC#0,2",
-                    crate::kafka::codec::sanitize_inline(part)
-                ))
-            }
-        }
-    }
-    ids.sort_unstable();
-    ids.dedup();
-    Ok((name.to_string(), Some(ids)))
-}
-
-pub fn validate_topic_name(name: &str) -> Result<(), String> {
-    use crate::kafka::codec::sanitize_inline as clean;
-    if name.is_empty() {
-        return Err("a topic name cannot be empty".into());
-    }
-    if name == "." || name == ".." {
-        return Err(format!("a topic cannot be named {name:?}"));
-    }
-    let len = name.chars().count();
-    if len > MAX_TOPIC_NAME {
-        return Err(format!(
-            "a topic name has at most {MAX_TOPIC_NAME} characters; this one has {len}"
-        ));
-    }
-    if let Some(c) = name
-        .chars()
-        .find(|c| !(c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-')))
-    {
-        let shown = clean(&c.to_string());
-        return Err(format!(
-            "{:?} is not a valid topic name: {} is not allowed (Kafka allows letters, digits, . _ -)",
-            clean(name),
-            if c == ' ' { "a space".to_string() } else { format!("'{shown}'") }
-        ));
-    }
-    Ok(())
-}
+pub use crate::model::topic_set::{validate_topic_name, MAX_TOPIC_NAME};
 
 #[derive(Debug, Clone, Default)]
 pub struct TopicsState {
@@ -171,6 +113,11 @@ impl TopicsState {
         self.selected_topic().map(|t| t.name.as_str())
     }
 
+    /// Whether the cluster lists `name` (shown or not).
+    pub fn has(&self, name: &str) -> bool {
+        self.topics.iter().any(|t| t.name == name)
+    }
+
     /// Selects `name` if it is visible; returns whether it was.
     pub fn select_name(&mut self, name: &str) -> bool {
         match self
@@ -206,40 +153,6 @@ impl TopicsState {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn a_topic_with_partitions_splits_at_the_hash() {
-        assert_eq!(split_partitions("orders"), Ok(("orders".into(), None)));
-        assert_eq!(
-            split_partitions("orders#2, 0,2"),
-            Ok(("orders".into(), Some(vec![0, 2])))
-        );
-        assert!(split_partitions("orders#").is_err());
-        assert!(split_partitions("orders#-1").is_err());
-        assert!(split_partitions("bad topic#1").is_err());
-    }
-
-    #[test]
-    fn topic_names_follow_kafka_rules() {
-        for ok in ["orders", "a.b_c-D9", "_internal", &"x".repeat(249)] {
-            assert_eq!(validate_topic_name(ok), Ok(()), "{ok}");
-        }
-        for (bad, why) in [
-            ("", "empty"),
-            (".", "\".\""),
-            ("..", "\"..\""),
-            ("bad topic!", "a space"),
-            ("bad!", "'!'"),
-            ("naïve", "'ï'"),
-            ("esc\u{1b}", "'␛'"),
-        ] {
-            let e = validate_topic_name(bad).unwrap_err();
-            assert!(e.contains(why), "{bad:?}: {e}");
-        }
-        assert!(validate_topic_name(&"x".repeat(250))
-            .unwrap_err()
-            .contains("249"));
-    }
 
     fn topic(name: &str) -> TopicInfo {
         TopicInfo {

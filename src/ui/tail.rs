@@ -25,11 +25,21 @@ fn title_extra(app: &App) -> Vec<Span<'static>> {
     let t = &app.theme;
     let tail = &app.tail;
     let mut spans = Vec::new();
-    if let Some(topic) = &tail.topic {
+    if let Some(topics) = &tail.topics {
         spans.push(Span::styled(
-            format!("{} ", clean(topic)),
+            format!("{} ", clean(&topics.to_string())),
             t.style("base.title_focused"),
         ));
+        // How many topics a pattern (or a list, some not created yet) reads so far.
+        if topics.several() {
+            spans.push(Span::styled(
+                format!(
+                    "({}) ",
+                    crate::model::count(tail.joined.len() as u64, "topic")
+                ),
+                t.style("base.muted"),
+            ));
+        }
         if let Some(ps) = &tail.only {
             spans.push(Span::styled(
                 format!("#{} ", crate::app::join_ids(ps)),
@@ -45,7 +55,7 @@ fn title_extra(app: &App) -> Vec<Span<'static>> {
         }
     }
     // The badge goes first so a narrow pane cuts the counts, not the state.
-    if tail.paused() && tail.topic.is_some() {
+    if tail.paused() && tail.topics.is_some() {
         spans.insert(
             0,
             Span::styled("PAUSED (G follows) ", t.style("tail.paused")),
@@ -168,19 +178,37 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, focused: bool) {
         .max()
         .unwrap_or(0)
         .max("Offset".len()) as u16;
+    // A tail of several topics names each row's topic first: as wide as the widest shown,
+    // at most a quarter of the pane (a long name gives way with `…`).
+    let topic_w = if tail.several() {
+        visible
+            .iter()
+            .map(|(_, r)| clean(&r.topic).chars().count())
+            .max()
+            .unwrap_or(0)
+            .max("Topic".len())
+            .min(usize::from(body.width / 4)) as u16
+    } else {
+        0
+    };
+    let body_w = body
+        .width
+        .saturating_sub(if topic_w > 0 { topic_w + 1 } else { 0 });
     // In a pane too narrow for both, a number that cannot fit shows as `…` (see `number`).
-    let part_w = part_w.min(body.width);
-    let offset_w = offset_w.min(body.width.saturating_sub(part_w + 1));
+    let part_w = part_w.min(body_w);
+    let offset_w = offset_w.min(body_w.saturating_sub(part_w + 1));
     let numbers = part_w + 1 + offset_w;
     // Narrow panes drop the time column and shrink the key, so the value keeps some room.
-    let wide = body.width >= 60 && body.width >= numbers + time_w + 1 + 8 + 1 + 8;
-    let key_w: u16 = if body.width >= 70 { 16 } else { 8 };
-    let rest = body
-        .width
-        .saturating_sub(numbers + 1 + if wide { time_w + 1 } else { 0 });
+    let wide = body_w >= 60 && body_w >= numbers + time_w + 1 + 8 + 1 + 8;
+    let key_w: u16 = if body_w >= 70 { 16 } else { 8 };
+    let rest = body_w.saturating_sub(numbers + 1 + if wide { time_w + 1 } else { 0 });
     let key_w = key_w.min(rest.saturating_sub(1));
     let value_w = rest.saturating_sub(key_w + 1) as usize;
-    let mut widths = vec![Constraint::Length(part_w), Constraint::Length(offset_w)];
+    let mut widths = Vec::new();
+    if topic_w > 0 {
+        widths.push(Constraint::Length(topic_w));
+    }
+    widths.extend([Constraint::Length(part_w), Constraint::Length(offset_w)]);
     if wide {
         widths.push(Constraint::Length(time_w));
     }
@@ -200,7 +228,14 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, focused: bool) {
             // Highlighting marks matches and dims the rest (the mark shows without colour).
             let is_match = highlighting && tail.find.is_match(seq);
             let mark = if is_match { "*" } else { "" };
-            let mut cells = vec![
+            let mut cells = Vec::new();
+            if topic_w > 0 {
+                cells.push(Cell::from(Span::styled(
+                    fit(&clean(&r.topic), topic_w as usize),
+                    t.style("tail.key"),
+                )));
+            }
+            cells.extend([
                 Cell::from(Span::styled(
                     number(&format!("{mark}{}", r.partition), part_w as usize),
                     t.style("tail.partition"),
@@ -209,7 +244,7 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, focused: bool) {
                     number(&r.offset.to_string(), offset_w as usize),
                     t.style("tail.offset"),
                 )),
-            ];
+            ]);
             if wide {
                 cells.push(Cell::from(Span::styled(
                     timestamp_text(app, r),
@@ -235,17 +270,21 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, focused: bool) {
             }
         })
         .collect();
-    let names: &[&str] = if wide {
-        &["P", "Offset", "Time", "Key", "Value"]
+    let mut names: Vec<&str> = if wide {
+        vec!["P", "Offset", "Time", "Key", "Value"]
     } else {
-        &["P", "Offset", "Key", "Value"]
+        vec!["P", "Offset", "Key", "Value"]
     };
-    let header = Row::new(names.iter().enumerate().map(|(i, n)| {
+    let first_number = usize::from(topic_w > 0);
+    if topic_w > 0 {
+        names.insert(0, "Topic");
+    }
+    let header = Row::new(names.into_iter().enumerate().map(|(i, n)| {
         // The number columns' names sit over their right-aligned values.
-        if i < 2 {
-            Cell::from(Line::from(*n).right_aligned())
+        if (first_number..first_number + 2).contains(&i) {
+            Cell::from(Line::from(n).right_aligned())
         } else {
-            Cell::from(*n)
+            Cell::from(n)
         }
     }))
     .style(t.style("base.muted"));

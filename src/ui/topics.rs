@@ -73,7 +73,6 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, focused: bool) {
     let inner_height = inner.height.saturating_sub(1) as usize;
     // Only the rows that can be seen are built: cheap even with 10,000 topics.
     let start = s.selected.saturating_sub(inner_height.saturating_sub(1));
-    let tailing = app.tail.topic.as_deref();
     let shown: Vec<_> = s.visible().skip(start).take(inner_height.max(1)).collect();
     let counts: Vec<String> = shown
         .iter()
@@ -107,7 +106,7 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, focused: bool) {
         .iter()
         .zip(counts)
         .map(|(topic, count)| {
-            let mark = if Some(topic.name.as_str()) == tailing {
+            let mark = if app.tail.covers(&topic.name) {
                 "▶ "
             } else {
                 "  "
