@@ -110,3 +110,45 @@ fn a_pattern_tail_grows_with_new_topics_and_a_list_takes_partitions() {
     assert_eq!(rows(&screen), want(&[(&a, 1, "a1")]), "{screen}");
     t.quit();
 }
+
+/// `--until end` on a topic written in transactions: its last offset is a commit marker,
+/// which no record has. The tail reads the committed records and stops, and says so, instead
+/// of waiting for a record at the marker's offset.
+#[test]
+fn until_end_stops_on_a_topic_that_ends_in_a_commit_marker() {
+    use rdkafka::producer::{FutureProducer, Producer};
+    if no_tmux() {
+        return;
+    }
+    let Some(k) = Kafka::get() else { return };
+    let topic = unique("txend");
+    k.create_topic(&topic, 1, 3, &[]);
+    let p: FutureProducer = k
+        .config()
+        .set("transactional.id", unique("kt-txend"))
+        .create()
+        .expect("transactional producer");
+    let wait = Duration::from_secs(30);
+    p.init_transactions(wait).expect("init_transactions");
+    p.begin_transaction().unwrap();
+    produce_with(&p, &topic, &[Rec::value("t1"), Rec::value("t2")]);
+    p.commit_transaction(wait).unwrap();
+    // The marker is written just after commit_transaction returns: wait for Kafka to show it.
+    let deadline = std::time::Instant::now() + wait;
+    while !k.stored_batches(&topic, 0).iter().any(|b| b.control) {
+        assert!(std::time::Instant::now() < deadline, "no commit marker");
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    let t = Tui::start(
+        "txn-until",
+        "",
+        &format!("-b {} -t {topic} --from beginning --until end", k.plain),
+        140,
+        40,
+    );
+    let screen = t.wait("the tail's end", SCREEN, |s| {
+        s.contains("stopped at --until the end: 2 records read")
+    });
+    assert_eq!(held(&screen), Some(2), "{screen}");
+    t.quit();
+}

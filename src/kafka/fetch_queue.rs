@@ -43,6 +43,12 @@ impl<'m> Fetched<'m> {
         Some(text.to_string_lossy().into_owned())
     }
 
+    /// librdkafka's word that the partition has no more records for now (with
+    /// `enable.partition.eof`); `offset` is then the partition's end.
+    pub fn is_eof(&self) -> bool {
+        self.0.err == rd::rd_kafka_resp_err_t::RD_KAFKA_RESP_ERR__PARTITION_EOF
+    }
+
     pub fn partition(&self) -> i32 {
         self.0.partition
     }

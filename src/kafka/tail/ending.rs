@@ -90,6 +90,16 @@ impl Ending {
         }
     }
 
+    /// librdkafka read `topic`/`p` to its end, `position`: done if that is where it stops. The
+    /// last record before the end may not be at `end - 1`: a transaction's commit marker takes
+    /// an offset that no record has, and without this a tail of a transactional topic would
+    /// wait for a record that never comes.
+    pub fn reached(&mut self, topic: &str, p: i32, position: i64) {
+        if self.stop(topic, p).is_some_and(|s| position >= s) {
+            self.mark_done(topic, p);
+        }
+    }
+
     /// Whether the record is kept; a record past the end (or the last one before it) ends
     /// its partition.
     pub fn keep(&mut self, topic: &str, p: i32, offset: i64, timestamp_ms: Option<i64>) -> bool {
@@ -136,6 +146,27 @@ mod tests {
         assert!(e.finished());
         assert!(!e.keep("a", 0, 2, None), "past the end");
         assert_eq!(e.read, 3);
+    }
+
+    #[test]
+    fn a_partition_ending_in_a_commit_marker_ends_when_librdkafka_says_so() {
+        let mut e = Ending::new(Until::End, SystemTime::now());
+        // Records at 0 and 1, the commit marker at 2: the end is 3.
+        e.join("t", 0, Some(0), Some(3), false);
+        assert!(e.keep("t", 0, 0, None) && e.keep("t", 0, 1, None));
+        assert!(!e.finished(), "offset 2 is a marker, not a record");
+        e.reached("t", 0, 2);
+        assert!(!e.finished(), "not at the end yet");
+        e.reached("t", 0, 3);
+        assert!(e.finished());
+        // A tail that never ends is not ended by reaching the end.
+        let mut e = Ending::new(
+            Until::Time(SystemTime::now() + std::time::Duration::from_secs(3600)),
+            SystemTime::now(),
+        );
+        e.join("t", 0, Some(0), Some(3), false);
+        e.reached("t", 0, 3);
+        assert!(!e.finished());
     }
 
     #[test]

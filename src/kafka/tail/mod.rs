@@ -18,7 +18,7 @@ use rdkafka::consumer::BaseConsumer;
 
 use super::api::{EventSender, KafkaEvent, TailRequest};
 use super::client::{ClientSettings, UiContext, SERVE_BUDGET};
-use super::consumer::{create_consumer, fill};
+use super::consumer::{consumer_config, fill};
 use super::fetch_queue::{FetchQueue, Fetched};
 use super::ffi::MainQueue;
 use crate::model::recycle::{self, BATCH_MAX};
@@ -71,7 +71,13 @@ pub fn spawn_tail(
     tx: EventSender,
 ) -> anyhow::Result<TailHandle> {
     let ctx = UiContext::new(tx.clone());
-    let consumer = create_consumer(settings, ctx.clone())?;
+    let mut config = consumer_config(settings);
+    if req.until.is_some() {
+        // A tail that ends needs librdkafka's word that a partition reached its end: the last
+        // offset may be a transaction marker, which no record has.
+        config.set("enable.partition.eof", "true");
+    }
+    let consumer: BaseConsumer<UiContext> = config.create_with_context(ctx.clone())?;
     let cancel = Arc::new(AtomicBool::new(false));
     let flag = cancel.clone();
     let embedded = settings.embedded;
@@ -327,6 +333,8 @@ impl<'a> Tail<'a> {
             let waiting = own_queue.as_ref().map_or(1, MainQueue::len);
             for _ in 0..waiting.min(SERVE_BUDGET) {
                 match self.consumer.poll(Duration::ZERO) {
+                    // The end of a partition, read off our queue (`is_eof`): not a problem.
+                    Some(Err(rdkafka::error::KafkaError::PartitionEOF(_))) => {}
                     Some(Err(e)) => errors.push(e.to_string()),
                     Some(Ok(msg)) => {
                         // Fetched before the forward took effect: a record all the same.
@@ -345,6 +353,12 @@ impl<'a> Tail<'a> {
                 Duration::ZERO
             };
             let got = queue.drain(wait, BATCH_MAX.saturating_sub(batch.len()), |m| {
+                if m.is_eof() {
+                    if let Some(e) = ending.as_mut() {
+                        e.reached(m.topic(), m.partition(), m.offset());
+                    }
+                    return;
+                }
                 match m.error() {
                     Some(e) => errors.push(e),
                     None if keep(&mut ending, &m) => push(&mut batch, &mut spare, &m),
