@@ -3,21 +3,63 @@
 
 use super::*;
 
+/// Two clicks on the same cell within this time are a double click (the common default).
+const DOUBLE_CLICK: Duration = Duration::from_millis(400);
+
 impl App {
+    /// A click focuses the pane under it and selects the row under it (Topics, Tail); a
+    /// double click on a row opens it as Enter does; the wheel scrolls the pane under the
+    /// pointer. Over a view, a dialog, a prompt or the help, clicks on the panes beneath do
+    /// nothing and the wheel scrolls what is open.
     pub(super) fn handle_mouse(&mut self, m: MouseEvent) {
+        let pos = Position::new(m.column, m.row);
+        let on_panes =
+            matches!(self.mode, Mode::Normal) && self.dialog.is_none() && self.views.is_empty();
+        let areas = ui::pane_areas_in(
+            Rect::new(0, 0, self.size.0, self.size.1),
+            self.arrangement(),
+        );
+        let pane_at = areas
+            .iter()
+            .find(|(_, r)| r.contains(pos))
+            .map(|(p, _)| *p)
+            .filter(|_| on_panes);
         match m.kind {
             MouseEventKind::Down(MouseButton::Left) => {
-                let areas = ui::pane_areas_in(
-                    Rect::new(0, 0, self.size.0, self.size.1),
-                    self.arrangement(),
-                );
-                let pos = Position::new(m.column, m.row);
-                if let Some((pane, _)) = areas.iter().find(|(_, r)| r.contains(pos)) {
-                    self.update(Action::Focus(*pane));
+                let Some(pane) = pane_at else { return };
+                self.update(Action::Focus(pane));
+                let double = self
+                    .last_click
+                    .is_some_and(|(at, p)| p == pos && at.elapsed() < DOUBLE_CLICK);
+                self.last_click = Some((Instant::now(), pos));
+                let row = match pane {
+                    Pane::Topics => self
+                        .topics
+                        .window
+                        .row_at(pos)
+                        .is_some_and(|r| self.topics.select_row(r)),
+                    Pane::Tail if !self.tail.detail => self
+                        .tail
+                        .window
+                        .row_at(pos)
+                        .is_some_and(|r| self.tail.select_row(r)),
+                    _ => false,
+                };
+                if double && row {
+                    self.last_click = None;
+                    self.update(Action::Select);
                 }
             }
-            MouseEventKind::ScrollUp => self.update(Action::Up),
-            MouseEventKind::ScrollDown => self.update(Action::Down),
+            MouseEventKind::ScrollUp | MouseEventKind::ScrollDown => {
+                if let Some(pane) = pane_at.filter(|p| *p != self.focus) {
+                    self.update(Action::Focus(pane));
+                }
+                self.update(if m.kind == MouseEventKind::ScrollUp {
+                    Action::Up
+                } else {
+                    Action::Down
+                });
+            }
             _ => {}
         }
     }

@@ -137,6 +137,8 @@ pub struct App {
     pub cluster: ClusterView,
     pub theme: Theme,
     pub message: Option<StatusMessage>,
+    /// The last left click (when and where), to tell a double click.
+    pub last_click: Option<(Instant, Position)>,
     pub quit: bool,
     /// The clock relative timestamps are drawn against; the run loop advances it.
     pub now: SystemTime,
@@ -214,6 +216,7 @@ impl App {
             cluster,
             theme,
             message: None,
+            last_click: None,
             quit: false,
             now: SystemTime::now(),
             size: (80, 24),

@@ -11,6 +11,7 @@ pub mod streams;
 pub mod tail;
 pub mod topics;
 pub mod views;
+pub mod window;
 
 /// The four panes, in focus order (`1`-`4`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]

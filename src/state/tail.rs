@@ -172,6 +172,8 @@ pub struct TailState {
     pub until: Option<crate::model::Until>,
     /// The records `c` cleared, until `u` brings them back or the tail restarts.
     cleared: Option<Ring<Record>>,
+    /// Where the rows are on screen (the mouse's rows).
+    pub window: super::window::Window,
 }
 
 impl TailState {
@@ -195,6 +197,7 @@ impl TailState {
             only: None,
             until: None,
             cleared: None,
+            window: Default::default(),
         }
     }
 
@@ -376,6 +379,18 @@ impl TailState {
         };
         self.scroll.follow = false;
         self.scroll.selected = row;
+    }
+
+    /// Selects row `row` of the view (a click) and stops following, as `↑` does; false when
+    /// there is no such row.
+    pub fn select_row(&mut self, row: u64) -> bool {
+        let (first, end) = self.view_bounds();
+        if !(first..end).contains(&row) {
+            return false;
+        }
+        self.scroll.follow = false;
+        self.scroll.selected = row;
+        true
     }
 
     pub fn move_by(&mut self, delta: i64) {

@@ -16,6 +16,8 @@ pub struct TopicsState {
     pub selected: usize,
     /// True once the first listing arrived.
     pub loaded: bool,
+    /// Where the list is on screen (the mouse's rows).
+    pub window: super::window::Window,
 }
 
 impl TopicsState {
@@ -116,6 +118,17 @@ impl TopicsState {
     /// Whether the cluster lists `name` (shown or not).
     pub fn has(&self, name: &str) -> bool {
         self.topics.iter().any(|t| t.name == name)
+    }
+
+    /// Selects the `row`th visible topic (a click); false when there is no such row.
+    pub fn select_row(&mut self, row: u64) -> bool {
+        match usize::try_from(row) {
+            Ok(i) if i < self.visible.len() => {
+                self.selected = i;
+                true
+            }
+            _ => false,
+        }
     }
 
     /// Selects `name` if it is visible; returns whether it was.

@@ -155,7 +155,12 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, focused: bool) {
     let rows_visible = body.height.saturating_sub(1).max(1) as u64;
     let (first, end) = tail.view_bounds();
     let selected = tail.scroll.current(first, end).unwrap_or(first);
-    let window_start = (selected + 1).saturating_sub(rows_visible).max(first);
+    let window_start = tail.window.place(selected, first, end, rows_visible);
+    tail.window.drawn(Rect {
+        y: body.y + 1,
+        height: body.height.saturating_sub(1),
+        ..body
+    });
     let time_w: u16 = match tail.time_format {
         TimeFormat::Relative => 12,
         TimeFormat::Absolute => 24,

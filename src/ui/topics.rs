@@ -72,7 +72,12 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, focused: bool) {
     let inner = block.inner(area);
     let inner_height = inner.height.saturating_sub(1) as usize;
     // Only the rows that can be seen are built: cheap even with 10,000 topics.
-    let start = s.selected.saturating_sub(inner_height.saturating_sub(1));
+    let start = s.window.place(
+        s.selected as u64,
+        0,
+        s.visible_len() as u64,
+        inner_height as u64,
+    ) as usize;
     let shown: Vec<_> = s.visible().skip(start).take(inner_height.max(1)).collect();
     let counts: Vec<String> = shown
         .iter()
@@ -148,6 +153,11 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, focused: bool) {
             t.style("base.muted")
         });
     let mut state = TableState::default().with_selected(Some(s.selected - start));
+    s.window.drawn(Rect {
+        y: inner.y + 1,
+        height: inner.height.saturating_sub(1),
+        ..inner
+    });
     frame.render_widget(block, area);
     frame.render_stateful_widget(table, inner, &mut state);
 }
