@@ -128,6 +128,14 @@ struct Notes {
     txn: bool,
 }
 
+/// What a running tail knows: when it began, what it reads, where it ends, what it said.
+struct Progress {
+    began: SystemTime,
+    joined: Joined,
+    ending: Option<Ending>,
+    notes: Notes,
+}
+
 impl Notes {
     fn text(&self) -> Option<String> {
         let mut all: Vec<&str> = self.lasting.iter().map(String::as_str).collect();
@@ -176,15 +184,14 @@ impl<'a> Tail<'a> {
     /// tail's first look start where the tail was asked to; those that came later hold only
     /// newer records and are read from their beginning. Returns false when nothing can be read
     /// (the tail is being replaced, or its first assignment failed).
-    fn join(
-        &self,
-        new: Vec<(String, i32)>,
-        began: SystemTime,
-        joined: &mut Joined,
-        queue: &FetchQueue<'a>,
-        ending: &mut Option<Ending>,
-        notes: &mut Notes,
-    ) -> bool {
+    fn join(&self, new: Vec<(String, i32)>, st: &mut Progress, queue: &FetchQueue<'a>) -> bool {
+        let Progress {
+            began,
+            joined,
+            ending,
+            notes,
+        } = st;
+        let began = *began;
         let first_time = joined.count() == 0;
         let (late, at_start): (Vec<_>, Vec<_>) =
             new.into_iter().partition(|(t, p)| joined.is_late(t, *p));
@@ -242,30 +249,21 @@ impl<'a> Tail<'a> {
 
     /// Waits for something to read (a topic that does not exist yet, a pattern nothing matches
     /// yet), then joins it. None when the tail ends first.
-    fn first_join(
-        &self,
-        began: SystemTime,
-        joined: &mut Joined,
-        queue: &FetchQueue<'a>,
-        ending: &mut Option<Ending>,
-        notes: &mut Notes,
-    ) -> Option<()> {
+    fn first_join(&self, st: &mut Progress, queue: &FetchQueue<'a>) -> Option<()> {
         let mut said: Option<String> = None;
         loop {
             if self.cancelled() {
                 return None;
             }
-            match self.look(joined) {
+            match self.look(&mut st.joined) {
                 Ok(pick) => {
-                    notes.lasting.extend(pick.notes);
+                    st.notes.lasting.extend(pick.notes);
                     if let Some(why) = pick.fatal {
                         self.status(why, true);
                         return None;
                     }
                     if !pick.new.is_empty() {
-                        return self
-                            .join(pick.new, began, joined, queue, ending, notes)
-                            .then_some(());
+                        return self.join(pick.new, st, queue).then_some(());
                     }
                     if let Some((text, error)) = pick.waiting {
                         if said.as_ref() != Some(&text) {
@@ -292,23 +290,23 @@ impl<'a> Tail<'a> {
             Err(e) => return self.status(format!("cannot start the tail: {e}"), true),
         };
         let began = SystemTime::now();
-        let mut joined = Joined::default();
-        let mut notes = Notes::default();
-        let mut ending = self.req.until.map(|u| Ending::new(u, began));
-        if self
-            .first_join(began, &mut joined, &queue, &mut ending, &mut notes)
-            .is_none()
-        {
+        let mut st = Progress {
+            began,
+            joined: Joined::default(),
+            ending: self.req.until.map(|u| Ending::new(u, began)),
+            notes: Notes::default(),
+        };
+        if self.first_join(&mut st, &queue).is_none() {
             return;
         }
         let seen =
             |t: &Option<Arc<AtomicBool>>| t.as_ref().is_some_and(|t| t.load(Ordering::Relaxed));
         let mut txn = txn;
         if seen(&txn) {
-            notes.txn = true;
+            st.notes.txn = true;
             txn = None;
         }
-        self.started(&joined, &notes);
+        self.started(&st.joined, &st.notes);
 
         // Records the tail pane evicted, to be filled again instead of allocating new ones.
         let mut spare: Vec<Record> = Vec::new();
@@ -324,8 +322,8 @@ impl<'a> Tail<'a> {
         while !self.cancelled() {
             if seen(&txn) {
                 txn = None;
-                notes.txn = true;
-                self.started(&joined, &notes);
+                st.notes.txn = true;
+                self.started(&st.joined, &st.notes);
             }
             // Errors, logs and statistics, all that wait (one a loop would fall behind
             // `-X debug=all`): the records themselves come through `queue`.
@@ -339,7 +337,7 @@ impl<'a> Tail<'a> {
                     Some(Ok(msg)) => {
                         // Fetched before the forward took effect: a record all the same.
                         let m = Fetched::borrowed(&msg);
-                        if keep(&mut ending, &m) {
+                        if keep(&mut st.ending, &m) {
                             push(&mut batch, &mut spare, &m);
                         }
                     }
@@ -354,14 +352,14 @@ impl<'a> Tail<'a> {
             };
             let got = queue.drain(wait, BATCH_MAX.saturating_sub(batch.len()), |m| {
                 if m.is_eof() {
-                    if let Some(e) = ending.as_mut() {
+                    if let Some(e) = st.ending.as_mut() {
                         e.reached(m.topic(), m.partition(), m.offset());
                     }
                     return;
                 }
                 match m.error() {
                     Some(e) => errors.push(e),
-                    None if keep(&mut ending, &m) => push(&mut batch, &mut spare, &m),
+                    None if keep(&mut st.ending, &m) => push(&mut batch, &mut spare, &m),
                     None => {}
                 }
             });
@@ -369,7 +367,7 @@ impl<'a> Tail<'a> {
                 tracing::warn!("tail {}: {e}", self.req.topics);
                 self.status(format!("consumer error: {e}"), true);
             }
-            let ended = ending.as_ref().is_some_and(Ending::finished);
+            let ended = st.ending.as_ref().is_some_and(Ending::finished);
             // Send when full, when the queue ran dry, when a trickle has waited long enough, or
             // at the end.
             let flush = !batch.is_empty()
@@ -390,7 +388,7 @@ impl<'a> Tail<'a> {
                     return; // the app is gone
                 }
             }
-            if let (true, Some(e)) = (ended, &ending) {
+            if let (true, Some(e)) = (ended, &st.ending) {
                 self.status(
                     format!(
                         "stopped at --until {}: {} read; :from or Enter on a topic starts a new tail",
@@ -403,33 +401,26 @@ impl<'a> Tail<'a> {
             }
             if last_look.elapsed() >= RESCAN {
                 last_look = Instant::now();
-                self.look_again(began, &mut joined, &queue, &mut ending, &mut notes);
+                self.look_again(&mut st, &queue);
             }
         }
     }
 
     /// A running tail's look at the cluster: topics created and partitions added since join.
-    fn look_again(
-        &self,
-        began: SystemTime,
-        joined: &mut Joined,
-        queue: &FetchQueue<'a>,
-        ending: &mut Option<Ending>,
-        notes: &mut Notes,
-    ) {
-        let pick = match self.look(joined) {
+    fn look_again(&self, st: &mut Progress, queue: &FetchQueue<'a>) {
+        let pick = match self.look(&mut st.joined) {
             Ok(p) => p,
             // The app's own metadata refresh says when the cluster is gone.
             Err(e) => return tracing::debug!("tail {}: no metadata: {e}", self.req.topics),
         };
         let told = !pick.notes.is_empty();
-        notes.lasting.extend(pick.notes);
-        let before = joined.count();
+        st.notes.lasting.extend(pick.notes);
+        let before = st.joined.count();
         if !pick.new.is_empty() {
-            self.join(pick.new, began, joined, queue, ending, notes);
+            self.join(pick.new, st, queue);
         }
-        if told || joined.count() != before {
-            self.started(joined, notes);
+        if told || st.joined.count() != before {
+            self.started(&st.joined, &st.notes);
         }
     }
 }
