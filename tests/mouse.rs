@@ -4,59 +4,27 @@
 //! the real binary in tmux fed the terminal's own SGR mouse sequences.
 
 mod common;
+use common::fixture::{self, list_topics};
 use common::*;
 
 use std::time::Duration;
 
 use crossterm::event::{KeyModifiers, MouseButton, MouseEvent, MouseEventKind};
-use kafka_tui::app::{App, ClusterView, Connection};
+use kafka_tui::app::App;
 use kafka_tui::event::{Event, KafkaEvent};
-use kafka_tui::kafka::api::{Capabilities, KafkaCommand, KafkaHandle};
-use kafka_tui::model::{ClusterSnapshot, PartitionInfo, Record, StartFrom, TopicInfo};
-use kafka_tui::state::logs::LogsState;
-use kafka_tui::state::tail::TailState;
+use kafka_tui::kafka::api::KafkaCommand;
+use kafka_tui::model::{Record, StartFrom};
 use kafka_tui::state::Pane;
-use kafka_tui::theme::Theme;
-use kafka_tui::ui;
-use ratatui::backend::TestBackend;
-use ratatui::Terminal;
 use tokio::sync::mpsc::UnboundedReceiver;
 
 const SIZE: (u16, u16) = (120, 36);
 
 /// 60 topics (more than a page) and a tail of 50 records on `t-00`.
 fn fixture() -> (App, UnboundedReceiver<KafkaCommand>) {
-    let (kafka, rx) = KafkaHandle::detached();
-    let cluster = ClusterView {
-        label: "embedded broker".into(),
-        address: "127.0.0.1:9092".into(),
-        embedded: Some(("librdkafka mock cluster".into(), Capabilities::default())),
-        connection: Connection::Connecting,
-        last_error: None,
-    };
-    let logs = LogsState::new(vec![("broker".into(), "embedded broker log".into())], 100);
-    let mut app = App::new(
-        kafka,
-        cluster,
-        logs,
-        TailState::new(1000, 1 << 20),
-        Theme::builtin("dark"),
-    );
-    let topics = (0..60)
-        .map(|i| TopicInfo {
-            name: format!("t-{i:02}"),
-            partitions: vec![PartitionInfo {
-                id: 0,
-                leader: 1,
-                watermarks: Some((0, 50)),
-            }],
-            error: None,
-        })
-        .collect();
-    app.handle_event(Event::Kafka(KafkaEvent::Topics(Ok(ClusterSnapshot {
-        brokers: 1,
-        topics,
-    }))));
+    let (mut app, rx) = fixture::embedded_app(1000);
+    let names: Vec<String> = (0..60).map(|i| format!("t-{i:02}")).collect();
+    let topics: Vec<(&str, i32, i64)> = names.iter().map(|n| (n.as_str(), 1, 50)).collect();
+    list_topics(&mut app, &topics);
     app.start_tail("t-00".into(), StartFrom::Beginning);
     let generation = app.tail.generation;
     app.handle_event(Event::Kafka(KafkaEvent::TailStarted {
@@ -86,9 +54,7 @@ fn fixture() -> (App, UnboundedReceiver<KafkaCommand>) {
 }
 
 fn draw(app: &mut App) -> String {
-    let mut terminal = Terminal::new(TestBackend::new(SIZE.0, SIZE.1)).unwrap();
-    terminal.draw(|f| ui::draw(f, app)).unwrap();
-    buffer_text(terminal.backend().buffer())
+    fixture::screen(app, SIZE)
 }
 
 /// Where `word` is on screen (column, row), the first time it appears.

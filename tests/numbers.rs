@@ -5,24 +5,21 @@
 
 mod common;
 use common::buffer_text;
+use common::fixture;
 
 use std::collections::BTreeMap;
 use std::time::{Duration, UNIX_EPOCH};
 
 use kafka_tui::action::Action;
-use kafka_tui::app::{App, ClusterView, Connection};
+use kafka_tui::app::App;
 use kafka_tui::event::{Event, KafkaEvent};
-use kafka_tui::kafka::api::{Capabilities, KafkaHandle};
 use kafka_tui::model::topic::{BrokerView, ClusterOverview, Controller, PartitionDetail};
 use kafka_tui::model::{
     ClusterSnapshot, GroupDetail, Member, PartitionInfo, PartitionLag, Record, StartFrom,
     TopicDetail, TopicInfo,
 };
-use kafka_tui::state::logs::LogsState;
-use kafka_tui::state::tail::TailState;
 use kafka_tui::state::views::View;
 use kafka_tui::state::Pane;
-use kafka_tui::theme::Theme;
 use kafka_tui::ui;
 use proptest::prelude::*;
 use ratatui::backend::TestBackend;
@@ -32,22 +29,7 @@ use ratatui::Terminal;
 const NOW_SECS: u64 = 1_700_000_000;
 
 fn app() -> App {
-    let cluster = ClusterView {
-        label: "embedded broker".into(),
-        address: "127.0.0.1:9092".into(),
-        embedded: Some(("librdkafka mock cluster".into(), Capabilities::default())),
-        connection: Connection::Connecting,
-        last_error: None,
-    };
-    let logs = LogsState::new(vec![("broker".into(), "embedded broker log".into())], 100);
-    let tail = TailState::new(10_000, 64 << 20);
-    let mut app = App::new(
-        KafkaHandle::detached().0,
-        cluster,
-        logs,
-        tail,
-        Theme::builtin("dark"),
-    );
+    let (mut app, _) = fixture::embedded_app(10_000);
     app.now = UNIX_EPOCH + Duration::from_secs(NOW_SECS);
     app
 }

@@ -4,19 +4,17 @@
 //! 160x45, tiny sizes, and the real binary in tmux.
 
 mod common;
+use common::fixture::{self, list_topics};
 use common::*;
 
 use std::time::Duration;
 
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
-use kafka_tui::app::{App, ClusterView, Connection, Mode};
-use kafka_tui::event::{Event, KafkaEvent};
-use kafka_tui::kafka::api::{Capabilities, KafkaCommand, KafkaHandle};
-use kafka_tui::model::{ClusterSnapshot, ContextInfo, PartitionInfo, TopicInfo};
-use kafka_tui::state::logs::LogsState;
-use kafka_tui::state::tail::TailState;
+use kafka_tui::app::{App, Mode};
+use kafka_tui::event::Event;
+use kafka_tui::kafka::api::KafkaCommand;
+use kafka_tui::model::ContextInfo;
 use kafka_tui::state::views::View;
-use kafka_tui::theme::Theme;
 use kafka_tui::ui;
 use ratatui::backend::TestBackend;
 use ratatui::style::Color;
@@ -24,45 +22,16 @@ use ratatui::Terminal;
 use tokio::sync::mpsc::UnboundedReceiver;
 
 fn app() -> (App, UnboundedReceiver<KafkaCommand>) {
-    let cluster = ClusterView {
-        label: "embedded broker".into(),
-        address: "127.0.0.1:9092".into(),
-        embedded: Some(("librdkafka mock cluster".into(), Capabilities::default())),
-        connection: Connection::Connecting,
-        last_error: None,
-    };
-    let logs = LogsState::new(vec![("broker".into(), "embedded broker log".into())], 100);
-    let (kafka, rx) = KafkaHandle::detached();
-    let mut app = App::new(
-        kafka,
-        cluster,
-        logs,
-        TailState::new(1000, 1 << 20),
-        Theme::builtin("dark"),
+    let (mut app, rx) = fixture::embedded_app(1000);
+    list_topics(
+        &mut app,
+        &[
+            ("orders", 3, 7),
+            ("orders.dlq", 1, 7),
+            ("payments", 6, 7),
+            ("payments.eu-west-1.settlements-v2.dead-letter", 1, 7),
+        ],
     );
-    let topics = [
-        ("orders", 3),
-        ("orders.dlq", 1),
-        ("payments", 6),
-        ("payments.eu-west-1.settlements-v2.dead-letter", 1),
-    ]
-    .iter()
-    .map(|(n, parts)| TopicInfo {
-        name: n.to_string(),
-        partitions: (0..*parts)
-            .map(|id| PartitionInfo {
-                id,
-                leader: 1,
-                watermarks: Some((0, 7)),
-            })
-            .collect(),
-        error: None,
-    })
-    .collect();
-    app.handle_event(Event::Kafka(KafkaEvent::Topics(Ok(ClusterSnapshot {
-        brokers: 1,
-        topics,
-    }))));
     let ctx = |name: &str, bootstrap: Option<&str>, color: Option<&str>| ContextInfo {
         name: name.into(),
         bootstrap: bootstrap.map(String::from),

@@ -3,68 +3,35 @@
 //! and 80x24, and the real binary in tmux.
 
 mod common;
+use common::fixture::{self, list_topics};
 use common::*;
 
 use std::time::Duration;
 
 use kafka_tui::action::Action;
-use kafka_tui::app::{App, ClusterView, Connection};
-use kafka_tui::event::{Event, KafkaEvent};
-use kafka_tui::kafka::api::{Capabilities, KafkaHandle};
-use kafka_tui::model::{ClusterSnapshot, PartitionInfo, TopicInfo};
-use kafka_tui::state::logs::LogsState;
-use kafka_tui::state::tail::TailState;
+use kafka_tui::app::App;
 use kafka_tui::state::views::View;
 use kafka_tui::state::Pane;
-use kafka_tui::theme::Theme;
 use kafka_tui::ui;
-use ratatui::backend::TestBackend;
 use ratatui::layout::Rect;
-use ratatui::Terminal;
 
 const SIZES: [(u16, u16); 3] = [(200, 60), (160, 45), (80, 24)];
 
 fn app() -> App {
-    let cluster = ClusterView {
-        label: "embedded broker".into(),
-        address: "127.0.0.1:9092".into(),
-        embedded: Some(("librdkafka mock cluster".into(), Capabilities::default())),
-        connection: Connection::Connecting,
-        last_error: None,
-    };
-    let logs = LogsState::new(vec![("broker".into(), "embedded broker log".into())], 100);
-    let mut app = App::new(
-        KafkaHandle::detached().0,
-        cluster,
-        logs,
-        TailState::new(1000, 1 << 20),
-        Theme::builtin("dark"),
+    let (mut app, _) = fixture::embedded_app(1000);
+    list_topics(
+        &mut app,
+        &[
+            ("orders", 1, 7),
+            ("payments.eu-west-1.settlements-v2.dead-letter", 1, 7),
+        ],
     );
-    let topics = ["orders", "payments.eu-west-1.settlements-v2.dead-letter"]
-        .iter()
-        .map(|n| TopicInfo {
-            name: n.to_string(),
-            partitions: vec![PartitionInfo {
-                id: 0,
-                leader: 1,
-                watermarks: Some((0, 7)),
-            }],
-            error: None,
-        })
-        .collect();
-    app.handle_event(Event::Kafka(KafkaEvent::Topics(Ok(ClusterSnapshot {
-        brokers: 1,
-        topics,
-    }))));
     app.now = std::time::UNIX_EPOCH;
     app
 }
 
-fn screen(app: &mut App, (w, h): (u16, u16)) -> String {
-    app.handle_event(Event::Resize(w, h));
-    let mut terminal = Terminal::new(TestBackend::new(w, h)).expect("test backend");
-    terminal.draw(|f| ui::draw(f, app)).expect("draw");
-    buffer_text(terminal.backend().buffer())
+fn screen(app: &mut App, size: (u16, u16)) -> String {
+    fixture::screen(app, size)
 }
 
 fn zoomed_topics() -> App {

@@ -106,10 +106,11 @@ impl Tmux {
         assert!(self.tmux(&args).status.success(), "send-keys {keys:?}");
     }
 
-    /// Types text literally (no key-name interpretation).
+    /// Types text literally (no key-name interpretation; `--` so that text starting with `-`,
+    /// a reset's shift `-4` say, is not read as a tmux option).
     pub fn type_text(&self, text: &str) {
         assert!(self
-            .tmux(&["send-keys", "-l", "-t", &self.session, text])
+            .tmux(&["send-keys", "-l", "-t", &self.session, "--", text])
             .status
             .success());
     }
@@ -186,4 +187,5 @@ pub fn buffer_text(buffer: &Buffer) -> String {
     }
     rows.join("\n")
 }
+pub mod fixture;
 pub mod hostile;

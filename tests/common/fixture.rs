@@ -1,0 +1,74 @@
+//! The App the headless and rendering tests start from, and the screen they read: a detached
+//! Kafka handle (the app's commands wait in the receiver; nothing reaches a broker), the
+//! embedded broker's cluster line and log source, and `TestBackend` drawing.
+
+use kafka_tui::app::{App, ClusterView, Connection};
+use kafka_tui::event::{Event, KafkaEvent};
+use kafka_tui::kafka::api::{Capabilities, KafkaCommand, KafkaHandle};
+use kafka_tui::model::{ClusterSnapshot, PartitionInfo, TopicInfo};
+use kafka_tui::state::logs::LogsState;
+use kafka_tui::state::tail::TailState;
+use kafka_tui::theme::Theme;
+use ratatui::backend::TestBackend;
+use ratatui::Terminal;
+use tokio::sync::mpsc::UnboundedReceiver;
+
+/// An app as on the embedded broker before it answers, holding at most `max_records` in Tail
+/// (1 MiB at most, or 64 MiB above 1,000 records).
+pub fn embedded_app(max_records: usize) -> (App, UnboundedReceiver<KafkaCommand>) {
+    let cluster = ClusterView {
+        label: "embedded broker".into(),
+        address: "127.0.0.1:9092".into(),
+        embedded: Some(("librdkafka mock cluster".into(), Capabilities::default())),
+        connection: Connection::Connecting,
+        last_error: None,
+    };
+    let logs = LogsState::new(vec![("broker".into(), "embedded broker log".into())], 100);
+    let bytes = if max_records > 1000 {
+        64 << 20
+    } else {
+        1 << 20
+    };
+    let (kafka, rx) = KafkaHandle::detached();
+    let app = App::new(
+        kafka,
+        cluster,
+        logs,
+        TailState::new(max_records, bytes),
+        Theme::builtin("dark"),
+    );
+    (app, rx)
+}
+
+/// The cluster's answer listing `topics` (name, partitions, records in each: low 0, high N)
+/// on one broker.
+pub fn list_topics(app: &mut App, topics: &[(&str, i32, i64)]) {
+    let topics = topics
+        .iter()
+        .map(|&(name, parts, high)| TopicInfo {
+            name: name.to_string(),
+            partitions: (0..parts)
+                .map(|id| PartitionInfo {
+                    id,
+                    leader: 1,
+                    watermarks: Some((0, high)),
+                })
+                .collect(),
+            error: None,
+        })
+        .collect();
+    app.handle_event(Event::Kafka(KafkaEvent::Topics(Ok(ClusterSnapshot {
+        brokers: 1,
+        topics,
+    }))));
+}
+
+/// Draws `app` at `w`x`h` and returns the screen's text.
+pub fn screen(app: &mut App, (w, h): (u16, u16)) -> String {
+    app.handle_event(Event::Resize(w, h));
+    let mut terminal = Terminal::new(TestBackend::new(w, h)).expect("test backend");
+    terminal
+        .draw(|f| kafka_tui::ui::draw(f, app))
+        .expect("draw");
+    super::buffer_text(terminal.backend().buffer())
+}
