@@ -18,12 +18,35 @@ PEERS_REPO=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 # shellcheck source=../tests/peers/lib.sh
 source "$PEERS_REPO/tests/peers/lib.sh"
 
-# N loopback ports that were free a moment ago, all bound at once so that none repeats.
+# N loopback ports that were free a moment ago, all bound at once so that none repeats. They
+# are drawn below the kernel's ephemeral range: a port from that range, released here, can be
+# taken by any outgoing connection (the brokers' own, say) before its peer binds it, and the
+# peer then fails with "port in use".
 free_ports() { # n
   python3 -c '
-import socket, sys
-socks = [socket.socket() for _ in range(int(sys.argv[1]))]
-for s in socks: s.bind(("127.0.0.1", 0))
+import random, socket, sys
+n = int(sys.argv[1])
+try:
+    low = int(open("/proc/sys/net/ipv4/ip_local_port_range").read().split()[0])
+except (OSError, ValueError, IndexError):
+    low = 32768
+socks, tried = [], set()
+while len(socks) < n and len(tried) < 20000:
+    port = random.randrange(10000, max(low, 10001 + n * 10))
+    if port in tried:
+        continue
+    tried.add(port)
+    s = socket.socket()
+    try:
+        s.bind(("127.0.0.1", port))
+        socks.append(s)
+    except OSError:
+        s.close()
+if len(socks) < n:  # a crowded machine: let the kernel choose
+    for _ in range(n - len(socks)):
+        s = socket.socket()
+        s.bind(("127.0.0.1", 0))
+        socks.append(s)
 print(" ".join(str(s.getsockname()[1]) for s in socks))
 for s in socks: s.close()' "$1"
 }
