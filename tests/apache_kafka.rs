@@ -596,6 +596,10 @@ fn java_consumer_group_listed_described_reset_and_deleted_as_kafka_tools_say() {
         ("earliest".into(), vec!["--to-earliest".into()]),
         ("latest".into(), vec!["--to-latest".into()]),
         ("3".into(), vec!["--to-offset".into(), "3".into()]),
+        // Shifts from the committed 10, kept within each partition's records.
+        ("-4".into(), vec!["--shift-by".into(), "-4".into()]),
+        ("+3".into(), vec!["--shift-by".into(), "3".into()]),
+        ("-100".into(), vec!["--shift-by".into(), "-100".into()]),
         (
             "2h".into(),
             vec![

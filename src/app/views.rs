@@ -499,12 +499,16 @@ pub fn parse_reset(input: &str, now: SystemTime) -> Result<ResetTo, String> {
         "latest" | "end" => return Ok(ResetTo::Latest),
         _ => {}
     }
-    if let Ok(n) = s.parse::<i64>() {
-        return if n >= 0 {
-            Ok(ResetTo::Offset(n))
-        } else {
-            Err("an offset cannot be negative".into())
-        };
+    // A sign means a shift from where the group is (`--shift-by`); a bare number an offset.
+    if let Some(n) = s
+        .strip_prefix(['+', '-'])
+        .and_then(|digits| digits.parse::<u64>().ok())
+        .and_then(|n| i64::try_from(n).ok())
+    {
+        return Ok(ResetTo::Shift(if s.starts_with('-') { -n } else { n }));
+    }
+    if let Some(n) = s.parse::<u64>().ok().and_then(|n| i64::try_from(n).ok()) {
+        return Ok(ResetTo::Offset(n));
     }
     let ms = |t: SystemTime| {
         t.duration_since(SystemTime::UNIX_EPOCH)
@@ -518,7 +522,7 @@ pub fn parse_reset(input: &str, now: SystemTime) -> Result<ResetTo, String> {
         return Ok(ResetTo::Timestamp(ms(now - d)));
     }
     Err(format!(
-        "{s:?}: use earliest, latest, an offset, a time ago (15m) or a time (2024-05-01 12:00:00)"
+        "{s:?}: use earliest, latest, an offset, a shift (-100, +50), a time ago (15m) or a time (2024-05-01 12:00:00)"
     ))
 }
 
@@ -532,12 +536,20 @@ mod tests {
         assert_eq!(parse_reset("earliest", now), Ok(ResetTo::Earliest));
         assert_eq!(parse_reset("LATEST", now), Ok(ResetTo::Latest));
         assert_eq!(parse_reset("42", now), Ok(ResetTo::Offset(42)));
+        assert_eq!(parse_reset("-100", now), Ok(ResetTo::Shift(-100)));
+        assert_eq!(parse_reset(" +50 ", now), Ok(ResetTo::Shift(50)));
+        assert!(parse_reset("--5", now).is_err());
+        assert!(parse_reset("+", now).is_err());
         assert_eq!(parse_reset("10s", now), Ok(ResetTo::Timestamp(9_990_000)));
         assert_eq!(
             parse_reset("1970-01-01T00:00:05Z", now),
             Ok(ResetTo::Timestamp(5_000))
         );
-        assert!(parse_reset("-1", now).is_err());
+        assert_eq!(
+            parse_reset("-1", now),
+            Ok(ResetTo::Shift(-1)),
+            "a sign shifts"
+        );
         assert!(parse_reset("whenever", now)
             .unwrap_err()
             .contains("earliest"));

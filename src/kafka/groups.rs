@@ -290,12 +290,27 @@ pub fn plan_reset(
             moves.push((p.topic.clone(), p.partition, p.committed, new));
         }
     } else {
+        if let ResetTo::Shift(_) = to {
+            // As `kafka-consumer-groups --shift-by`: a shift needs a place to shift from.
+            let uncommitted: Vec<String> = targets
+                .iter()
+                .filter(|p| p.committed.is_none())
+                .map(|p| format!("{}[{}]", p.topic, p.partition))
+                .collect();
+            if !uncommitted.is_empty() {
+                return Err(format!(
+                    "cannot shift {}: the group has no committed offset there (kafka-consumer-groups --shift-by refuses it too); reset them to earliest, latest, an offset or a time",
+                    uncommitted.join(", ")
+                ));
+            }
+        }
         for p in &targets {
             let (lo, hi) = marks(p)?;
             let new = match to {
                 ResetTo::Earliest => lo,
                 ResetTo::Latest => hi,
                 ResetTo::Offset(o) => o.clamp(lo, hi),
+                ResetTo::Shift(n) => p.committed.unwrap_or(lo).saturating_add(n).clamp(lo, hi),
                 ResetTo::Timestamp(_) => unreachable!("handled above"),
             };
             moves.push((p.topic.clone(), p.partition, p.committed, new));

@@ -62,6 +62,9 @@ pub enum ResetTo {
     Offset(i64),
     /// Milliseconds since the epoch.
     Timestamp(i64),
+    /// Each committed offset moved by this many (`-100`, `+50`), within the partition's
+    /// records, as `kafka-consumer-groups --shift-by`.
+    Shift(i64),
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]

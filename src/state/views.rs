@@ -92,7 +92,7 @@ pub enum Dialog {
         input: String,
         error: Option<String>,
     },
-    /// `input`: earliest, latest, an offset, or a time ago / RFC 3339 time. Enter once shows the
+    /// `input`: earliest, latest, an offset, a shift (-100), or a time ago / RFC 3339 time. Enter once shows the
     /// plan (old and new offsets), Enter again applies it.
     ResetOffsets {
         detail: GroupDetail,
@@ -197,6 +197,7 @@ pub fn reset_target_text(to: ResetTo) -> String {
         ResetTo::Earliest => "earliest".into(),
         ResetTo::Latest => "latest".into(),
         ResetTo::Offset(n) => format!("offset {n}"),
+        ResetTo::Shift(n) => format!("shift by {n:+}"),
         ResetTo::Timestamp(ms) => {
             let t = std::time::UNIX_EPOCH + std::time::Duration::from_millis(ms.max(0) as u64);
             format!("time {}", humantime::format_rfc3339_seconds(t))

@@ -122,7 +122,7 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, dialog: &Dialog) {
                 clean(&detail.name),
                 clean(&detail.state)
             )));
-            lines.push(field("earliest|latest|N|15m|time", input, true));
+            lines.push(field("earliest|latest|N|-N|+N|15m|time", input, true));
             match plan {
                 None if asked.is_some() => lines.push(Line::from(Span::styled(
                     format!(
