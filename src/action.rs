@@ -54,6 +54,9 @@ pub enum Action {
     ClearProducer,
     /// Put the newest record that failed to send back into the editors.
     RestoreUnsent,
+    /// Copy the selected tail record (key, headers, value) into the producer, to edit and
+    /// send again.
+    ToProducer,
     /// Topic detail: partitions, replicas, ISR, watermarks, configs.
     Describe,
     CreateTopic,

@@ -1168,3 +1168,69 @@ fn tail_of_several_topics_or_a_pattern() {
         m.text
     );
 }
+
+/// `r` on a record in Tail (or in its detail) copies its key, headers and value into the
+/// producer, makes its topic the target and focuses the producer; what the editors cannot hold
+/// as it was (bytes that are not UTF-8, a tombstone) is said, never silently changed.
+#[test]
+fn r_copies_a_tail_record_into_the_producer() {
+    use kafka_tui::model::{Header, Record};
+    let (mut app, _rx) = app();
+    app.start_tail("payments".into(), StartFrom::Beginning);
+    let generation = app.tail.generation;
+    let record = |offset: i64, value: Option<&[u8]>| Record {
+        topic: "payments".into(),
+        partition: 1,
+        offset,
+        timestamp_ms: None,
+        key: Some(b"user-7".to_vec()),
+        value: value.map(<[u8]>::to_vec),
+        headers: vec![Header {
+            name: "trace".into(),
+            value: Some(b"abc".to_vec()),
+        }],
+    };
+    app.handle_event(Event::Kafka(KafkaEvent::Records {
+        generation,
+        records: vec![
+            record(0, Some(&[0xff, 0x00, 0x41])),
+            record(1, None),
+            record(2, Some(b"{\"amount\": 12}")),
+        ],
+    }));
+    press(&mut app, KeyCode::Char('2'));
+    press(&mut app, KeyCode::Char('r'));
+    assert_eq!(app.focus, Pane::Producer);
+    assert_eq!(app.producer.key.lines().join("\n"), "user-7");
+    assert_eq!(app.producer.headers.lines().join("\n"), "trace=abc");
+    assert_eq!(app.producer.value.lines().join("\n"), "{\"amount\": 12}");
+    assert_eq!(app.target_topic().as_deref(), Some("payments"));
+    let m = app.message.clone().unwrap();
+    assert!(
+        !m.error && m.text.contains("copied payments/1@2"),
+        "{}",
+        m.text
+    );
+
+    // From the record detail, on a tombstone, then on binary bytes: said, not hidden.
+    press(&mut app, KeyCode::Esc);
+    press(&mut app, KeyCode::Char('2'));
+    press(&mut app, KeyCode::Up);
+    press(&mut app, KeyCode::Enter);
+    assert!(app.tail.detail);
+    press(&mut app, KeyCode::Char('r'));
+    assert_eq!(app.focus, Pane::Producer);
+    assert!(!app.tail.detail, "the detail closed");
+    let m = app.message.clone().unwrap();
+    assert!(m.error && m.text.contains("a tombstone"), "{}", m.text);
+    press(&mut app, KeyCode::Esc);
+    press(&mut app, KeyCode::Char('2'));
+    press(&mut app, KeyCode::Up);
+    press(&mut app, KeyCode::Char('r'));
+    let m = app.message.clone().unwrap();
+    assert!(
+        m.error && m.text.contains("a value that is not UTF-8"),
+        "{}",
+        m.text
+    );
+}

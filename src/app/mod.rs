@@ -550,6 +550,7 @@ impl App {
                 self.producer.editing = true;
             }
             Action::Publish => self.publish(),
+            Action::ToProducer => self.copy_to_producer(),
             Action::RestoreUnsent => {
                 if self.producer.restore_unsent() {
                     self.focus_pane(Pane::Producer);
@@ -628,6 +629,35 @@ impl App {
             Pane::Tail => self.tail.move_by(delta),
             Pane::Logs => self.logs.move_by(delta),
             Pane::Producer => {}
+        }
+    }
+
+    /// `r` on a tail record: its key, headers and value into the producer, its topic as the
+    /// producer's target, the producer focused to edit and send it again.
+    fn copy_to_producer(&mut self) {
+        let Some(r) = self.tail.selected().cloned() else {
+            return self.say("no record selected");
+        };
+        if self.read_only {
+            return self.warn("read-only: publishing is disabled (--read-only / read_only = true)");
+        }
+        let lost = self
+            .producer
+            .load(r.key.as_deref(), &r.headers, r.value.as_deref());
+        // A tail of several topics: the record's own topic becomes the target.
+        self.topics.select_name(&r.topic);
+        self.tail.detail = false;
+        self.focus_pane(Pane::Producer);
+        let whence = format!("{}/{}@{}", r.topic, r.partition, r.offset);
+        if lost.is_empty() {
+            self.say(format!(
+                "copied {whence} into the producer; Ctrl+S sends it"
+            ));
+        } else {
+            self.warn(format!(
+                "copied {whence}, but the producer holds text: {} will differ when sent",
+                lost.join(", ")
+            ));
         }
     }
 

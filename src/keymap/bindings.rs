@@ -219,6 +219,12 @@ pub static BINDINGS: &[Binding] = &[
     b!(Tail, [(Char('n'), NONE)], Action::SearchNext, "next match"),
     b!(
         Tail,
+        [(Char('r'), NONE)],
+        Action::ToProducer,
+        "copy the record into the producer, to edit and resend"
+    ),
+    b!(
+        Tail,
         [(Char('N'), SHIFT), (Char('N'), NONE)],
         Action::SearchPrev,
         "previous match"
@@ -283,6 +289,12 @@ pub static BINDINGS: &[Binding] = &[
         [(Char('Y'), SHIFT), (Char('Y'), NONE)],
         Action::CopyRecord,
         "copy the record as JSON (OSC 52)"
+    ),
+    b!(
+        Record,
+        [(Char('r'), NONE)],
+        Action::ToProducer,
+        "copy into the producer, to edit and resend"
     ),
     b!(
         Record,

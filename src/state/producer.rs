@@ -207,25 +207,61 @@ impl ProducerState {
         let Some(req) = self.unsent.pop_back() else {
             return false;
         };
-        let text = |b: &[u8]| String::from_utf8_lossy(b).into_owned();
-        self.set_text(
-            Field::Key,
-            &req.key.as_deref().map(text).unwrap_or_default(),
-        );
-        let headers: Vec<String> = req
-            .headers
+        self.load(req.key.as_deref(), &req.headers, Some(&req.value));
+        true
+    }
+
+    /// Fills the editors with a record's key, headers and value. Returns what the editors
+    /// cannot hold as it was (they hold text, one header a line), for the person to be told:
+    /// the record sent from them would differ.
+    pub fn load(
+        &mut self,
+        key: Option<&[u8]>,
+        headers: &[crate::model::Header],
+        value: Option<&[u8]>,
+    ) -> Vec<&'static str> {
+        let mut lost = Vec::new();
+        let mut text = |b: &[u8], what: &'static str| match std::str::from_utf8(b) {
+            Ok(s) => s.to_string(),
+            Err(_) => {
+                if !lost.contains(&what) {
+                    lost.push(what);
+                }
+                String::from_utf8_lossy(b).into_owned()
+            }
+        };
+        let key_text = key
+            .map(|k| text(k, "a key that is not UTF-8"))
+            .unwrap_or_default();
+        let header_lines: Vec<String> = headers
             .iter()
             .map(|h| {
-                format!(
-                    "{}={}",
-                    h.name,
-                    h.value.as_deref().map(text).unwrap_or_default()
-                )
+                let v = h
+                    .value
+                    .as_deref()
+                    .map(|v| text(v, "a header value that is not UTF-8"))
+                    .unwrap_or_default();
+                format!("{}={v}", h.name)
             })
             .collect();
-        self.set_text(Field::Headers, &headers.join("\n"));
-        self.set_text(Field::Value, &text(&req.value));
-        true
+        let value_text = value
+            .map(|v| text(v, "a value that is not UTF-8"))
+            .unwrap_or_default();
+        if headers.iter().any(|h| h.name.contains(['\n', '=']))
+            || header_lines.iter().any(|l| l.contains('\n'))
+        {
+            lost.push("a header with a line break, or = in its name");
+        }
+        if headers.iter().any(|h| h.value.is_none()) {
+            lost.push("a null header value (sent as empty)");
+        }
+        if value.is_none() {
+            lost.push("a null value (a tombstone; sent as empty)");
+        }
+        self.set_text(Field::Key, &key_text);
+        self.set_text(Field::Headers, &header_lines.join("\n"));
+        self.set_text(Field::Value, &value_text);
+        lost
     }
 
     pub fn set_text(&mut self, field: Field, text: &str) {
