@@ -370,6 +370,28 @@ fn big_group() -> App {
     app
 }
 
+/// The groups list: names of very different lengths; the name column is as wide as the
+/// longest (cut with `…` where the screen is narrower), no wider.
+fn groups_list() -> App {
+    let mut app = big_tail();
+    let g = |name: &str, state: &str, members| kafka_tui::model::GroupSummary {
+        name: name.into(),
+        state: state.into(),
+        protocol_type: "consumer".into(),
+        members,
+    };
+    app.views.push(View::Groups {
+        list: Some(Ok(vec![
+            g("billing", "Stable", 3),
+            g("eu-west-1.payments.settlements-reconciler-v2", "Empty", 0),
+            g("x", "Dead", 0),
+        ])),
+        selected: 0,
+        filter: String::new(),
+    });
+    app
+}
+
 fn big_topic_detail() -> App {
     let mut app = big_tail();
     let p = |id, low, high, isr: Vec<i32>| PartitionDetail {
@@ -426,9 +448,10 @@ type Scenario = (&'static str, fn() -> App);
 
 #[test]
 fn snapshots() {
-    let scenarios: [Scenario; 4] = [
+    let scenarios: [Scenario; 5] = [
         ("tail_big_numbers", big_tail),
         ("group_big_numbers", big_group),
+        ("groups_list", groups_list),
         ("topic_detail_big_numbers", big_topic_detail),
         ("brokers_big_numbers", big_brokers),
     ];

@@ -205,9 +205,21 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, focused: bool) {
     let numbers = part_w + 1 + offset_w;
     // Narrow panes drop the time column and shrink the key, so the value keeps some room.
     let wide = body_w >= 60 && body_w >= numbers + time_w + 1 + 8 + 1 + 8;
-    let key_w: u16 = if body_w >= 70 { 16 } else { 8 };
     let rest = body_w.saturating_sub(numbers + 1 + if wide { time_w + 1 } else { 0 });
-    let key_w = key_w.min(rest.saturating_sub(1));
+    // The key column is as wide as the widest key shown (a UUID whole, a short key leaving its
+    // room to the value), up to half of what the numbers and time leave in a wide pane.
+    let keys: Vec<String> = visible
+        .iter()
+        .map(|(_, r)| super::record::preview_of(app, r.key.as_deref(), tail.format))
+        .collect();
+    let widest_key = keys
+        .iter()
+        .map(|k| unicode_width::UnicodeWidthStr::width(k.as_str()))
+        .max()
+        .unwrap_or(0)
+        .max("Key".len()) as u16;
+    let key_cap: u16 = if body_w >= 70 { (rest / 2).max(16) } else { 8 };
+    let key_w = widest_key.min(key_cap).min(rest.saturating_sub(1));
     let value_w = rest.saturating_sub(key_w + 1) as usize;
     let mut widths = Vec::new();
     if topic_w > 0 {
@@ -222,7 +234,8 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, focused: bool) {
     // Only the visible rows are formatted; the value preview looks at a bounded prefix.
     let rows: Vec<Row> = visible
         .iter()
-        .map(|&(seq, r)| {
+        .zip(&keys)
+        .map(|(&(seq, r), key)| {
             let mut value = match tail.find.shown(seq) {
                 Some(projected) => clean(projected),
                 None => super::record::preview_of(app, r.value.as_deref(), tail.format),
@@ -257,10 +270,7 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, focused: bool) {
                 )));
             }
             cells.push(Cell::from(Span::styled(
-                fit(
-                    &super::record::preview_of(app, r.key.as_deref(), tail.format),
-                    key_w as usize,
-                ),
+                fit(key, key_w as usize),
                 t.style("tail.key"),
             )));
             cells.push(Cell::from(Span::styled(

@@ -288,17 +288,6 @@ fn groups(
         frame.render_widget(Paragraph::new(text).style(t.style("base.muted")), area);
         return;
     }
-    let rows: Vec<Row> = shown
-        .iter()
-        .map(|g| {
-            Row::new(vec![
-                Cell::from(clean(&g.name)),
-                Cell::from(clean(&g.state)),
-                Cell::from(g.members.to_string()),
-                Cell::from(clean(&g.protocol_type)),
-            ])
-        })
-        .collect();
     let mut header = vec![
         "Group".to_string(),
         "State".into(),
@@ -308,10 +297,31 @@ fn groups(
     if !filter.is_empty() {
         header[0] = format!("Group  /{}", clean(filter));
     }
+    // The name column is as wide as the longest name shown (and its header), no wider: the
+    // state and counts stay next to the names instead of across the screen.
+    let name_w = shown
+        .iter()
+        .map(|g| unicode_width::UnicodeWidthStr::width(clean(&g.name).as_str()))
+        .chain([unicode_width::UnicodeWidthStr::width(header[0].as_str())])
+        .max()
+        .unwrap_or(0)
+        .min(usize::from(area.width.saturating_sub(22 + 8 + 10 + 3)).max(10))
+        as u16;
+    let rows: Vec<Row> = shown
+        .iter()
+        .map(|g| {
+            Row::new(vec![
+                Cell::from(super::widgets::fit(&clean(&g.name), name_w as usize)),
+                Cell::from(clean(&g.state)),
+                Cell::from(g.members.to_string()),
+                Cell::from(clean(&g.protocol_type)),
+            ])
+        })
+        .collect();
     let table = Table::new(
         rows,
         [
-            Constraint::Min(20),
+            Constraint::Length(name_w),
             Constraint::Length(22),
             Constraint::Length(8),
             Constraint::Length(10),
