@@ -1,0 +1,141 @@
+//! The record detail (issue 12.4) in the two states the other snapshots do not pin: a long
+//! value wrapped (`w`; a record opens scrolled sideways), and a value in the Confluent wire format
+//! decoded with its Avro schema (subject, version and id shown). The Avro bytes are written by
+//! the apache-avro crate's own encoder from the schema, as a producer's serializer would.
+
+mod common;
+use common::fixture::{self, list_topics};
+
+use std::sync::Arc;
+
+use apache_avro::types::Value as AvroValue;
+use kafka_tui::action::Action;
+use kafka_tui::app::App;
+use kafka_tui::event::{Event, KafkaEvent};
+use kafka_tui::model::{Header, Record, StartFrom};
+use kafka_tui::schema::avro::AvroSchema;
+use kafka_tui::schema::loaded::{Codec, LoadedSchema};
+use kafka_tui::schema::registry::SchemaType;
+use kafka_tui::schema::service::{SchemaEvent, SchemaHandle};
+use kafka_tui::state::Pane;
+
+const SIZES: [(u16, u16); 3] = [(200, 60), (160, 45), (80, 24)];
+
+const ORDER_SCHEMA: &str = r#"{"type":"record","name":"Order","namespace":"shop",
+ "fields":[{"name":"id","type":"long"},{"name":"item","type":"string"},
+           {"name":"amount","type":"double"},{"name":"tags","type":{"type":"array","items":"string"}}]}"#;
+
+/// A tail of `orders` holding one record with `value`, opened in the detail.
+fn opened(value: Vec<u8>, prepare: impl FnOnce(&mut App)) -> App {
+    let (mut app, _) = fixture::embedded_app(100);
+    list_topics(&mut app, &[("orders", 1, 1)]);
+    prepare(&mut app);
+    app.start_tail("orders".into(), StartFrom::Beginning);
+    let generation = app.tail.generation;
+    app.handle_event(Event::Kafka(KafkaEvent::TailStarted {
+        generation,
+        partitions: 1,
+        topics: vec!["orders".into()],
+        notice: None,
+    }));
+    app.handle_event(Event::Kafka(KafkaEvent::Records {
+        generation,
+        records: vec![Record {
+            topic: "orders".into(),
+            partition: 0,
+            offset: 41,
+            timestamp_ms: Some(1_700_000_000_000),
+            key: Some(b"order-41".to_vec()),
+            value: Some(value),
+            headers: vec![Header {
+                name: "source".into(),
+                value: Some(b"web".to_vec()),
+            }],
+        }],
+    }));
+    app.now = std::time::UNIX_EPOCH + std::time::Duration::from_secs(1_700_000_003);
+    app.update(Action::Focus(Pane::Tail));
+    app.update(Action::Select);
+    assert!(app.tail.detail, "the record is open");
+    app.message = None;
+    app
+}
+
+#[test]
+fn a_long_value_wrapped() {
+    let words: Vec<String> = (0..60).map(|i| format!("word{i:02}")).collect();
+    let long = format!("start {} end", words.join(" "));
+    for (w, h) in SIZES {
+        let mut app = opened(long.clone().into_bytes(), |_| {});
+        // A record opens on one line scrolled sideways: the end is off screen.
+        let sideways = fixture::screen(&mut app, (w, h));
+        assert!(
+            w < 160 || sideways.contains("not wrapped (w)"),
+            "{sideways}"
+        );
+        assert!(!sideways.contains("word59 end"), "{sideways}");
+        // `w` wraps it: every word is on screen, in order.
+        app.update(Action::ToggleWrap);
+        let wrapped = fixture::screen(&mut app, (w, h));
+        assert!(w < 160 || wrapped.contains("· wrapped (w)"), "{wrapped}");
+        // The detail's rows below its `value` line, joined again: the whole value, in order.
+        let rows: Vec<&str> = wrapped
+            .lines()
+            .skip_while(|l| !l.contains("value     429 bytes"))
+            .skip(1)
+            .take_while(|l| !l.starts_with('╰'))
+            .filter_map(|l| l.rsplit_once("││").map(|(_, r)| r.trim_end_matches('│')))
+            .collect();
+        let joined: String = rows.concat();
+        if w >= 160 {
+            assert_eq!(joined.trim_end(), long, "{wrapped}");
+        } else {
+            // 80x24 holds the start of it: the rest is a scroll (↓) away.
+            assert!(long.starts_with(joined.trim_end()), "{wrapped}");
+            assert!(joined.len() > 200, "{wrapped}");
+        }
+        insta::assert_snapshot!(format!("record_wrapped_{w}x{h}"), wrapped);
+    }
+}
+
+#[test]
+fn an_avro_value_decoded_with_its_schema() {
+    let schema = apache_avro::Schema::parse_str(ORDER_SCHEMA).unwrap();
+    let datum = AvroValue::Record(vec![
+        ("id".into(), AvroValue::Long(41)),
+        ("item".into(), AvroValue::String("keyboard".into())),
+        ("amount".into(), AvroValue::Double(49.5)),
+        (
+            "tags".into(),
+            AvroValue::Array(vec![AvroValue::String("eu".into())]),
+        ),
+    ]);
+    // The Confluent wire format: magic byte 0, the schema id (big-endian), the Avro datum.
+    let mut value = vec![0u8, 0, 0, 0, 7];
+    let writer = apache_avro::writer::datum::GenericDatumWriter::builder(&schema)
+        .build()
+        .unwrap();
+    value.extend(writer.write_value_to_vec(datum).unwrap());
+    let loaded = LoadedSchema {
+        id: 7,
+        kind: SchemaType::Avro,
+        subjects: vec![("orders-value".into(), 3)],
+        codec: Codec::Avro(AvroSchema::parse(ORDER_SCHEMA, &[]).unwrap()),
+    };
+    let loaded = Arc::new(loaded);
+    for (w, h) in SIZES {
+        let loaded = loaded.clone();
+        let mut app = opened(value.clone(), move |app| {
+            app.schemas.handle = Some(SchemaHandle::detached("http://registry.test").0);
+            app.handle_event(Event::Schema(SchemaEvent::Loaded {
+                id: 7,
+                result: Ok(loaded),
+            }));
+        });
+        let s = fixture::screen(&mut app, (w, h));
+        for needle in ["orders-value", "\"keyboard\"", "49.5", "shop.Order"] {
+            assert!(s.contains(needle), "{w}x{h}: no {needle:?} in\n{s}");
+        }
+        insta::assert_snapshot!(format!("record_avro_{w}x{h}"), s);
+    }
+}
