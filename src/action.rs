@@ -41,6 +41,8 @@ pub enum Action {
     ToggleWrap,
     /// Logs: show more or fewer levels.
     CycleVerbosity,
+    /// Groups list: the next sort order.
+    CycleSort,
     /// The focused pane fills the body, or the four panes come back.
     ToggleZoom,
     /// Moves the split between Topics and Tail (and between Producer and Logs) by a step.

@@ -291,6 +291,7 @@ pub async fn event_loop(
             _ = tokio::time::sleep_until(next_frame), if dirty => {}
             _ = clock.tick() => {
                 app.expire_message();
+                app.tick_views(Instant::now());
                 if let Some(p) = pending.as_ref() {
                     app.say(p.waiting_text());
                 }

@@ -664,6 +664,33 @@ fn java_consumer_group_listed_described_reset_and_deleted_as_kafka_tools_say() {
     );
     assert_eq!(kafka_group_offsets(&k, &group, &topic), want);
 
+    // Back in the list (Esc), refreshed: the group's total lag is the sum of Kafka's own LAG
+    // column, and its topic is named beside it.
+    let kafka_total: i64 = kafka_group_offsets(&k, &group, &topic)
+        .iter()
+        .map(|r| r.3)
+        .sum();
+    assert_eq!(kafka_total, 35);
+    t.keys(&["Escape"]);
+    let (_, screen) = t.refresh_until(
+        "the list with the group's total lag",
+        "r",
+        Duration::from_secs(1),
+        SCREEN,
+        |s| {
+            group_row(s, &group).is_some_and(|l| {
+                let words: Vec<&str> = l.split(['│', ' ']).filter(|w| !w.is_empty()).collect();
+                words.contains(&kafka_total.to_string().as_str())
+            })
+        },
+    );
+    let row = group_row(&screen, &group).unwrap();
+    assert!(row.contains(&topic), "its topic in the row: {row}");
+    assert!(
+        screen.contains("Lag↓"),
+        "sorted by lag by default:\n{screen}"
+    );
+
     // Ctrl+D: deleted, as kafka-consumer-groups --list then shows.
     t.keys(&["C-d"]);
     t.wait("the delete dialog", SCREEN, |s| {

@@ -502,6 +502,7 @@ fn views_open_from_commands_and_esc_backs_out() {
         state: "Stable".into(),
         protocol_type: "consumer".into(),
         members: 1,
+        ..Default::default()
     };
     app.handle_event(Event::Kafka(KafkaEvent::Groups(Ok(vec![
         g("billing"),
@@ -522,6 +523,79 @@ fn views_open_from_commands_and_esc_backs_out() {
     press(&mut app, KeyCode::Esc);
     assert!(app.views.is_empty());
     assert!(!app.quit);
+}
+
+/// Issue 13.6: the open groups list is listed again every 10 s (one lag-trend sample each),
+/// never while a listing is awaited; lag order first, `s` cycles the order, and the selected
+/// group stays selected when a new listing reorders the rows.
+#[test]
+fn groups_list_refreshes_sorts_by_lag_and_keeps_the_selection() {
+    use std::time::{Duration, Instant};
+    let (mut app, mut rx) = app();
+    let g = |n: &str, lag: i64| kafka_tui::model::GroupSummary {
+        name: n.into(),
+        state: "Stable".into(),
+        protocol_type: "consumer".into(),
+        members: 1,
+        topics: vec!["orders".into()],
+        lag: Some(lag),
+        lag_partial: false,
+    };
+    press(&mut app, KeyCode::Char(':'));
+    type_text(&mut app, "groups");
+    press(&mut app, KeyCode::Enter);
+    assert!(matches!(
+        commands(&mut rx).as_slice(),
+        [KafkaCommand::Groups]
+    ));
+    let t0 = Instant::now();
+    app.tick_views(t0 + Duration::from_secs(30));
+    assert!(
+        commands(&mut rx).is_empty(),
+        "not while the first listing is awaited"
+    );
+
+    app.handle_event(Event::Kafka(KafkaEvent::Groups(Ok(vec![
+        g("audit", 5),
+        g("billing", 900),
+    ]))));
+    let selected = |app: &App| match app.views.last() {
+        Some(View::Groups { selected, .. }) => *selected,
+        other => panic!("{other:?}"),
+    };
+    // Lag first: billing (900) is row 0. Select audit (row 1).
+    press(&mut app, KeyCode::Down);
+    assert_eq!(selected(&app), 1);
+
+    app.tick_views(t0 + Duration::from_secs(5));
+    assert!(commands(&mut rx).is_empty(), "not before 10 s");
+    app.tick_views(t0 + Duration::from_secs(11));
+    assert!(matches!(
+        commands(&mut rx).as_slice(),
+        [KafkaCommand::Groups]
+    ));
+    // audit's lag grows past billing's: audit moves to row 0 and stays selected.
+    app.handle_event(Event::Kafka(KafkaEvent::Groups(Ok(vec![
+        g("audit", 5_000),
+        g("billing", 900),
+    ]))));
+    assert_eq!(selected(&app), 0);
+    assert_eq!(
+        app.groups.trend["audit"]
+            .iter()
+            .copied()
+            .collect::<Vec<_>>(),
+        [Some(5), Some(5_000)]
+    );
+    // s: by name; audit is still the selected one (row 0 by name too), then billing by lag.
+    press(&mut app, KeyCode::Char('s'));
+    assert_eq!(app.groups.sort, kafka_tui::state::groups::GroupSort::Name);
+    press(&mut app, KeyCode::Down);
+    for _ in 0..3 {
+        press(&mut app, KeyCode::Char('s'));
+    }
+    assert_eq!(app.groups.sort, kafka_tui::state::groups::GroupSort::Lag);
+    assert_eq!(selected(&app), 1, "billing, second by lag, still selected");
 }
 
 #[test]

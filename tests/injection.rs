@@ -485,6 +485,9 @@ fn group_ids_and_members_are_inert_and_readable() {
             state: s.text(),
             protocol_type: s.text(),
             members: 1,
+            topics: vec![s.text()],
+            lag: Some(1),
+            lag_partial: false,
         })
         .collect();
     kafka(&mut app, KafkaEvent::Groups(Ok(groups)));

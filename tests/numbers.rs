@@ -374,18 +374,32 @@ fn big_group() -> App {
 /// longest (cut with `…` where the screen is narrower), no wider.
 fn groups_list() -> App {
     let mut app = big_tail();
-    let g = |name: &str, state: &str, members| kafka_tui::model::GroupSummary {
-        name: name.into(),
-        state: state.into(),
-        protocol_type: "consumer".into(),
-        members,
-    };
+    let g =
+        |name: &str, state: &str, members, lag, topics: &[&str]| kafka_tui::model::GroupSummary {
+            name: name.into(),
+            state: state.into(),
+            protocol_type: "consumer".into(),
+            members,
+            topics: topics.iter().map(|t| t.to_string()).collect(),
+            lag,
+            lag_partial: false,
+        };
+    let list = vec![
+        g("billing", "Stable", 3, Some(48), &["orders", "payments"]),
+        g(
+            "eu-west-1.payments.settlements-reconciler-v2",
+            "Empty",
+            0,
+            Some(1_234_567_890),
+            &["payments.eu-west-1.settlements-v2.dead-letter"],
+        ),
+        g("x", "Dead", 0, None, &[]),
+    ];
+    // Two listings, so the trend column has something to draw.
+    app.groups.record(&list);
+    app.groups.record(&list);
     app.views.push(View::Groups {
-        list: Some(Ok(vec![
-            g("billing", "Stable", 3),
-            g("eu-west-1.payments.settlements-reconciler-v2", "Empty", 0),
-            g("x", "Dead", 0),
-        ])),
+        list: Some(Ok(list)),
         selected: 0,
         filter: String::new(),
     });
@@ -489,6 +503,21 @@ fn the_reported_cuts() {
             assert!(lags.contains(&lag), "{size:?}: no lag {lag} in\n{text}");
         }
         assert!(text.contains("1,234,567,842"), "{size:?}:\n{text}");
+        // The groups list's total lag is whole at every size, largest first.
+        let text = text_of(&mut groups_list(), size);
+        let rows: Vec<&str> = text
+            .lines()
+            .filter(|l| l.contains("1,234,567,890"))
+            .collect();
+        assert_eq!(rows.len(), 1, "{size:?}:\n{text}");
+        let billing = text
+            .lines()
+            .position(|l| l.contains("billing") && l.contains(" 48"));
+        let big = text.lines().position(|l| l.contains("1,234,567,890"));
+        assert!(
+            big < billing && billing.is_some(),
+            "lag order, {size:?}:\n{text}"
+        );
     }
 }
 

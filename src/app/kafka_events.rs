@@ -1,6 +1,7 @@
 //! How news from the Kafka task changes the app.
 
 use super::*;
+use crate::state::groups::shown;
 
 impl App {
     pub(super) fn handle_kafka(&mut self, ev: KafkaEvent) {
@@ -156,10 +157,34 @@ impl App {
                 }
             }
             KafkaEvent::Groups(r) => {
+                if let Ok(l) = &r {
+                    self.groups.record(l);
+                }
+                let sort = self.groups.sort;
                 for v in &mut self.views {
-                    if let View::Groups { list, selected, .. } = v {
-                        *selected =
-                            (*selected).min(r.as_ref().map_or(0, |l| l.len().saturating_sub(1)));
+                    if let View::Groups {
+                        list,
+                        selected,
+                        filter,
+                    } = v
+                    {
+                        // The selected group stays selected when a new listing reorders the
+                        // rows (lag order moves them).
+                        let name = match list {
+                            Some(Ok(old)) => shown(old, filter, sort)
+                                .get(*selected)
+                                .map(|g| g.name.clone()),
+                            _ => None,
+                        };
+                        *selected = match &r {
+                            Ok(new) => {
+                                let rows = shown(new, filter, sort);
+                                rows.iter()
+                                    .position(|g| Some(&g.name) == name.as_ref())
+                                    .unwrap_or((*selected).min(rows.len().saturating_sub(1)))
+                            }
+                            Err(_) => 0,
+                        };
                         *list = Some(r.clone());
                     }
                 }

@@ -173,6 +173,8 @@ pub struct App {
     pub palette: Option<crate::state::palette::Palette>,
     /// Command-line history, oldest first, and where Up/Down are in it.
     pub history: Vec<String>,
+    /// The groups list's sort and lag trends, kept while it is closed.
+    pub groups: crate::state::groups::GroupsState,
     history_pos: Option<usize>,
     /// When watermarks were last asked for, per topic: only rows on screen are fetched.
     watermarks_asked: HashMap<String, Instant>,
@@ -235,6 +237,7 @@ impl App {
             dialog: None,
             palette: None,
             history: Vec::new(),
+            groups: Default::default(),
             history_pos: None,
             watermarks_asked: HashMap::new(),
             kafka,
@@ -539,6 +542,7 @@ impl App {
             }
             Action::SplitLeft => self.layout.move_split(-ui::SPLIT_STEP),
             Action::SplitRight => self.layout.move_split(ui::SPLIT_STEP),
+            Action::CycleSort => self.cycle_group_sort(),
             Action::CycleVerbosity => {
                 self.logs.cycle_verbosity();
                 self.say(format!(

@@ -3,7 +3,8 @@
 
 use super::*;
 use crate::model::ResetTo;
-use crate::state::views::{filtered_groups, parse_new_topic, plan_matches, NewTopicSpec};
+use crate::state::groups;
+use crate::state::views::{parse_new_topic, plan_matches, NewTopicSpec};
 
 /// Watermarks are fetched for this many rows around the selection: more than any screen shows.
 const WATERMARK_WINDOW: usize = 60;
@@ -97,6 +98,7 @@ impl App {
             }
             Some(View::Groups { list, .. }) => {
                 *list = None;
+                self.groups.asked = Some(std::time::Instant::now());
                 KafkaCommand::Groups
             }
             Some(View::GroupDetail { name, detail, .. }) => {
@@ -125,6 +127,41 @@ impl App {
         self.kafka.send(cmd);
     }
 
+    /// Once a second: an open groups list is listed again every `groups::REFRESH` (each
+    /// listing is a sample of the lag trends), its rows staying on screen meanwhile. Not while
+    /// a listing is awaited, so a broker that does not answer gets one request at a time.
+    pub fn tick_views(&mut self, now: std::time::Instant) {
+        if matches!(self.views.last(), Some(View::Groups { list: Some(_), .. }))
+            && self.groups.due(now)
+        {
+            self.groups.asked = Some(now);
+            self.kafka.send(KafkaCommand::Groups);
+        }
+    }
+
+    /// `s` in the groups list: the next order (lag, name, state, members); the selected group
+    /// stays selected.
+    pub(super) fn cycle_group_sort(&mut self) {
+        let old = self.groups.sort;
+        self.groups.sort = old.next();
+        let sort = self.groups.sort;
+        if let Some(View::Groups {
+            list: Some(Ok(l)),
+            selected,
+            filter,
+        }) = self.views.last_mut()
+        {
+            let name = groups::shown(l, filter, old)
+                .get(*selected)
+                .map(|g| g.name.clone());
+            *selected = groups::shown(l, filter, sort)
+                .iter()
+                .position(|g| Some(&g.name) == name.as_ref())
+                .unwrap_or(0);
+        }
+        self.say(format!("groups sorted by {}", sort.label()));
+    }
+
     /// Scrolls or moves the selection in the top view; false when no view is open.
     pub(super) fn scroll_view(&mut self, delta: i64) -> bool {
         // Bounded by what the view holds: scrolling never runs past its last row.
@@ -143,7 +180,7 @@ impl App {
                 filter,
             }) => {
                 let n = match list {
-                    Some(Ok(l)) => filtered_groups(l, filter).len(),
+                    Some(Ok(l)) => groups::shown(l, filter, self.groups.sort).len(),
                     _ => 0,
                 };
                 *selected =
@@ -175,7 +212,7 @@ impl App {
                 selected,
                 filter,
             }) => {
-                if let Some(g) = filtered_groups(l, filter).get(*selected) {
+                if let Some(g) = groups::shown(l, filter, self.groups.sort).get(*selected) {
                     let name = g.name.clone();
                     self.views.push(View::GroupDetail {
                         name,
@@ -312,7 +349,7 @@ impl App {
                 list: Some(Ok(l)),
                 selected,
                 filter,
-            }) => filtered_groups(l, filter)
+            }) => groups::shown(l, filter, self.groups.sort)
                 .get(*selected)
                 .map(|g| g.name.clone()),
             _ => None,

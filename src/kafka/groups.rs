@@ -10,8 +10,10 @@ use rdkafka::{Offset, TopicPartitionList};
 use super::admin::{partition_watermarks, usable_map};
 use super::client::{ClientSettings, UiContext};
 use super::consumer::create_consumer;
-use super::ffi::admin::{self as ffi, GroupType};
-use crate::model::{lag, GroupDetail, GroupSummary, Member, PartitionLag, ResetPlan, ResetTo};
+use super::ffi::groups::{self as ffi, GroupType};
+use crate::model::{
+    lag, total_lag, GroupDetail, GroupSummary, Member, PartitionLag, ResetPlan, ResetTo,
+};
 
 const TIMEOUT: Duration = Duration::from_secs(10);
 
@@ -72,6 +74,7 @@ pub fn list_groups(client: &BaseConsumer<UiContext>) -> Result<Vec<GroupSummary>
             state: g.state().to_string(),
             protocol_type: g.protocol_type().to_string(),
             members: g.members().len(),
+            ..GroupSummary::default()
         })
         .collect();
     // The classic listing calls every KIP-848 group (`group.protocol=consumer`) Dead with no
@@ -96,12 +99,13 @@ pub fn list_groups(client: &BaseConsumer<UiContext>) -> Result<Vec<GroupSummary>
                     state: d.state,
                     protocol_type: "consumer".into(),
                     members: d.members.len(),
+                    ..GroupSummary::default()
                 },
                 Err(e) => GroupSummary {
                     name: name.clone(),
                     state: format!("? ({e})"),
                     protocol_type: "consumer".into(),
-                    members: 0,
+                    ..GroupSummary::default()
                 },
             };
             match groups.iter_mut().find(|g| g.name == name) {
@@ -111,7 +115,56 @@ pub fn list_groups(client: &BaseConsumer<UiContext>) -> Result<Vec<GroupSummary>
         }
     }
     groups.sort_by(|a, b| a.name.cmp(&b.name));
+    add_lag(client, &mut groups);
     Ok(groups)
+}
+
+/// Each group's topics and total lag: committed offsets from ListConsumerGroupOffsets (one
+/// request per group, all at once), end offsets from one ListOffsets over every committed
+/// partition that the metadata lists as usable (a broker's commits may name any partition:
+/// see `admin::PartitionCheck`). What cannot be read leaves the lag unknown or partial, and
+/// the list is shown all the same.
+fn add_lag(client: &BaseConsumer<UiContext>, groups: &mut [GroupSummary]) {
+    let names: Vec<String> = groups.iter().map(|g| g.name.clone()).collect();
+    let committed = ffi::list_group_offsets(client.client(), &names, TIMEOUT);
+    let usable = match client.fetch_metadata(None, TIMEOUT) {
+        Ok(md) => usable_map(&md),
+        Err(e) => {
+            tracing::info!("metadata for the groups' lag: {e}");
+            Default::default()
+        }
+    };
+    let is_usable = |t: &str, p: i32| usable.get(t).is_some_and(|ps| ps.contains(&p));
+    let mut asked: Vec<(String, i32)> = committed
+        .iter()
+        .filter_map(|(_, r)| r.as_ref().ok())
+        .flatten()
+        .filter(|(t, p, _)| is_usable(t, *p))
+        .map(|(t, p, _)| (t.clone(), *p))
+        .collect();
+    asked.sort();
+    asked.dedup();
+    let ends: BTreeMap<(String, i32), i64> =
+        ffi::list_end_offsets(client.client(), &asked, TIMEOUT)
+            .unwrap_or_else(|e| {
+                tracing::info!("end offsets for the groups' lag: {e}");
+                Vec::new()
+            })
+            .into_iter()
+            .collect();
+    for (g, (name, r)) in groups.iter_mut().zip(committed) {
+        debug_assert_eq!(g.name, name);
+        match r {
+            Ok(c) => {
+                let (topics, lag, partial) =
+                    total_lag(&c, |t, p| ends.get(&(t.to_string(), p)).copied());
+                g.topics = topics;
+                g.lag = lag;
+                g.lag_partial = partial;
+            }
+            Err(e) => tracing::info!("committed offsets of {name}: {e}"),
+        }
+    }
 }
 
 /// A group's state and members: DescribeConsumerGroups first (it speaks ConsumerGroupDescribe
@@ -345,7 +398,7 @@ pub fn delete_group<C: rdkafka::client::ClientContext>(
     client: &rdkafka::client::Client<C>,
     group: &str,
 ) -> Result<(), String> {
-    super::ffi::admin::delete_group(client, group, TIMEOUT).map_err(|e| e.to_string())
+    ffi::delete_group(client, group, TIMEOUT).map_err(|e| e.to_string())
 }
 
 #[cfg(test)]

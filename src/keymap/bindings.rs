@@ -529,6 +529,13 @@ pub static BINDINGS: &[Binding] = &[
     ),
     b!(
         GroupsView,
+        [(Char('s'), NONE)],
+        Action::CycleSort,
+        "sort by lag (first), name, state or members",
+        hint
+    ),
+    b!(
+        GroupsView,
         [(Char('/'), NONE)],
         Action::Filter,
         "filter groups",

@@ -2,12 +2,41 @@
 
 use std::collections::BTreeMap;
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct GroupSummary {
     pub name: String,
     pub state: String,
     pub protocol_type: String,
     pub members: usize,
+    /// Topics the group has committed offsets for, sorted.
+    pub topics: Vec<String>,
+    /// Lag summed over the committed partitions; `None` when the group has no commit, or none
+    /// could be measured.
+    pub lag: Option<i64>,
+    /// Some committed partitions' end offsets could not be read: `lag` is a lower bound.
+    pub lag_partial: bool,
+}
+
+/// Sums lag over a group's committed offsets, `(topic, partition, committed)`, given each
+/// partition's end offset where known. Returns the topics, the lag and whether it is partial.
+pub fn total_lag(
+    committed: &[(String, i32, i64)],
+    end: impl Fn(&str, i32) -> Option<i64>,
+) -> (Vec<String>, Option<i64>, bool) {
+    let mut topics: Vec<String> = committed.iter().map(|(t, _, _)| t.clone()).collect();
+    topics.sort();
+    topics.dedup();
+    let (mut sum, mut measured, mut partial) = (0i64, false, false);
+    for (t, p, c) in committed {
+        match lag(Some(*c), end(t, *p)) {
+            (Some(l), _) => {
+                sum = sum.saturating_add(l);
+                measured = true;
+            }
+            (None, _) => partial = true,
+        }
+    }
+    (topics, measured.then_some(sum), partial && measured)
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -87,6 +116,29 @@ pub fn lag(committed: Option<i64>, end: Option<i64>) -> (Option<i64>, bool) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn total_lag_sums_what_it_can_measure_and_says_when_partial() {
+        let c = |t: &str, p, o| (t.to_string(), p, o);
+        let committed = [c("b", 0, 5), c("a", 0, 10), c("a", 1, 7), c("b", 1, 3)];
+        let ends = |t: &str, p: i32| match (t, p) {
+            ("a", 0) => Some(15),
+            ("a", 1) => Some(5), // a commit past the end counts 0, never negative
+            ("b", 0) => Some(9),
+            _ => None,
+        };
+        let (topics, lag, partial) = total_lag(&committed, ends);
+        assert_eq!(topics, ["a", "b"]);
+        assert_eq!(lag, Some(5 + 0 + 4));
+        assert!(partial, "b#1 has no end offset");
+        assert_eq!(
+            total_lag(&committed, |_, _| None),
+            (topics.clone(), None, false)
+        );
+        assert_eq!(total_lag(&[], |_, _| Some(1)), (vec![], None, false));
+        let huge = [c("a", 0, 0), c("a", 1, 0)];
+        assert_eq!(total_lag(&huge, |_, _| Some(i64::MAX)).1, Some(i64::MAX));
+    }
 
     #[test]
     fn lag_is_clamped_and_marked() {

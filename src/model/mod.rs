@@ -29,7 +29,9 @@ pub struct ContextInfo {
     pub color: Option<String>,
 }
 
-pub use group::{lag, GroupDetail, GroupSummary, Member, PartitionLag, ResetPlan, ResetTo};
+pub use group::{
+    lag, total_lag, GroupDetail, GroupSummary, Member, PartitionLag, ResetPlan, ResetTo,
+};
 pub use record::{Delivery, Header, ProduceRequest, Record};
 pub use start::{StartFrom, StartFromError};
 pub use topic::{

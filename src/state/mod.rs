@@ -1,6 +1,7 @@
 //! Plain data for each pane: what is shown and where the cursor is. No drawing, no I/O.
 
 pub mod connect;
+pub mod groups;
 pub mod logs;
 pub mod palette;
 pub mod producer;

@@ -60,14 +60,6 @@ impl View {
     }
 }
 
-/// Groups that pass the view's filter.
-pub fn filtered_groups<'a>(list: &'a [GroupSummary], filter: &str) -> Vec<&'a GroupSummary> {
-    let f = filter.to_lowercase();
-    list.iter()
-        .filter(|g| f.is_empty() || g.name.to_lowercase().contains(&f))
-        .collect()
-}
-
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Dialog {
     /// Fields: name, partitions, replication factor, configs (`k=v,k=v`).
@@ -304,21 +296,5 @@ mod tests {
         assert!(parse_new_topic(&f("a", "1", "1", "nokey"))
             .unwrap_err()
             .contains("nokey"));
-    }
-
-    #[test]
-    fn group_filter() {
-        let g = |n: &str| GroupSummary {
-            name: n.into(),
-            state: "Stable".into(),
-            protocol_type: "consumer".into(),
-            members: 1,
-        };
-        let list = vec![g("billing"), g("Orders-app"), g("orders-audit")];
-        let names: Vec<_> = filtered_groups(&list, "ORDERS")
-            .iter()
-            .map(|g| g.name.as_str())
-            .collect();
-        assert_eq!(names, vec!["Orders-app", "orders-audit"]);
     }
 }

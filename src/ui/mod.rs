@@ -3,6 +3,7 @@
 pub mod columns;
 pub mod connect;
 mod dialog;
+mod groups;
 mod header;
 pub mod help;
 mod logs;

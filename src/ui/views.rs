@@ -12,7 +12,7 @@ use super::columns::{self, Kind};
 use super::widgets::thousands;
 use crate::app::App;
 use crate::model::{count, ContextInfo, Controller, GroupDetail};
-use crate::state::views::{filtered_groups, Loading, View};
+use crate::state::views::{Loading, View};
 use crate::theme::Theme;
 
 fn block<'a>(app: &App, title: String) -> Block<'a> {
@@ -27,7 +27,7 @@ fn block<'a>(app: &App, title: String) -> Block<'a> {
 }
 
 /// "loading…" or the error, for a view whose data is not there; `None` when it is.
-fn pending<T>(t: &Theme, l: &Loading<T>) -> Option<Line<'static>> {
+pub(super) fn pending<T>(t: &Theme, l: &Loading<T>) -> Option<Line<'static>> {
     match l {
         None => Some(Line::from(Span::styled("loading…", t.style("base.muted")))),
         Some(Err(e)) => Some(Line::from(Span::styled(
@@ -58,7 +58,7 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, view: &View) {
             list,
             selected,
             filter,
-        } => groups(frame, inner, app, list, *selected, filter),
+        } => super::groups::draw(frame, inner, app, list, *selected, filter),
         View::GroupDetail { detail, scroll, .. } => {
             group_detail(frame, inner, app, detail, *scroll)
         }
@@ -262,75 +262,6 @@ fn embedded_retention_lines(app: &App, d: &crate::model::TopicDetail) -> Vec<Lin
         )));
     }
     lines
-}
-
-fn groups(
-    frame: &mut Frame,
-    area: Rect,
-    app: &App,
-    list: &Loading<Vec<crate::model::GroupSummary>>,
-    selected: usize,
-    filter: &str,
-) {
-    let t = &app.theme;
-    if let Some(l) = pending(t, list) {
-        frame.render_widget(Paragraph::new(l).wrap(Wrap { trim: true }), area);
-        return;
-    }
-    let Some(Ok(list)) = list else { return };
-    let shown = filtered_groups(list, filter);
-    if shown.is_empty() {
-        let text = if list.is_empty() {
-            "no consumer groups on this cluster".to_string()
-        } else {
-            format!("no group matches \"{}\"", clean(filter))
-        };
-        frame.render_widget(Paragraph::new(text).style(t.style("base.muted")), area);
-        return;
-    }
-    let mut header = vec![
-        "Group".to_string(),
-        "State".into(),
-        "Members".into(),
-        "Protocol".into(),
-    ];
-    if !filter.is_empty() {
-        header[0] = format!("Group  /{}", clean(filter));
-    }
-    // The name column is as wide as the longest name shown (and its header), no wider: the
-    // state and counts stay next to the names instead of across the screen.
-    let name_w = shown
-        .iter()
-        .map(|g| unicode_width::UnicodeWidthStr::width(clean(&g.name).as_str()))
-        .chain([unicode_width::UnicodeWidthStr::width(header[0].as_str())])
-        .max()
-        .unwrap_or(0)
-        .min(usize::from(area.width.saturating_sub(22 + 8 + 10 + 3)).max(10))
-        as u16;
-    let rows: Vec<Row> = shown
-        .iter()
-        .map(|g| {
-            Row::new(vec![
-                Cell::from(super::widgets::fit(&clean(&g.name), name_w as usize)),
-                Cell::from(clean(&g.state)),
-                Cell::from(g.members.to_string()),
-                Cell::from(clean(&g.protocol_type)),
-            ])
-        })
-        .collect();
-    let table = Table::new(
-        rows,
-        [
-            Constraint::Length(name_w),
-            Constraint::Length(22),
-            Constraint::Length(8),
-            Constraint::Length(10),
-        ],
-    )
-    .header(Row::new(header).style(t.style("base.muted")))
-    .row_highlight_style(t.style("base.selected"));
-    let mut state = TableState::default().with_selected(Some(selected.min(shown.len() - 1)));
-    frame.render_stateful_widget(table, area, &mut state);
 }
 
 fn group_detail(
