@@ -478,15 +478,17 @@ fn group_ids_and_members_are_inert_and_readable() {
     let corpus = corpus();
     let mut app = app_with_topics(vec!["demo".into()]);
     app.open_groups();
+    // Lag falls with the corpus order, so the list (largest lag first) is in corpus order.
     let groups = corpus
         .iter()
-        .map(|s| GroupSummary {
+        .enumerate()
+        .map(|(i, s)| GroupSummary {
             name: format!("g-{}", s.text()),
             state: s.text(),
             protocol_type: s.text(),
             members: 1,
             topics: vec![s.text()],
-            lag: Some(1),
+            lag: Some((corpus.len() - i) as i64),
             lag_partial: false,
         })
         .collect();

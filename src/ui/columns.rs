@@ -27,6 +27,19 @@ pub fn widths(
     width: usize,
     gap: usize,
 ) -> Vec<Option<usize>> {
+    widths_keeping(kinds, headers, rows, width, gap, None)
+}
+
+/// As [`widths`], but text column `keep` (the one that names the row) gives way only once
+/// the other text columns are at their minimum.
+pub fn widths_keeping(
+    kinds: &[Kind],
+    headers: &[&str],
+    rows: &[Vec<String>],
+    width: usize,
+    gap: usize,
+    keep: Option<usize>,
+) -> Vec<Option<usize>> {
     let natural: Vec<usize> = (0..kinds.len())
         .map(|i| {
             rows.iter()
@@ -52,10 +65,13 @@ pub fn widths(
     };
     // The widest text column gives a cell at a time, until the row fits or text is at its minimum.
     while total(&w) > width {
+        let can_give = |i: usize| {
+            kinds[i] != Kind::Number && w[i].is_some_and(|x| x > TEXT_MIN.min(natural[i]))
+        };
         let widest = (0..kinds.len())
-            .filter(|&i| kinds[i] != Kind::Number)
-            .filter(|&i| w[i].is_some_and(|x| x > TEXT_MIN.min(natural[i])))
-            .max_by_key(|&i| (w[i], std::cmp::Reverse(i)));
+            .filter(|&i| can_give(i) && Some(i) != keep)
+            .max_by_key(|&i| (w[i], std::cmp::Reverse(i)))
+            .or_else(|| keep.filter(|&i| can_give(i)));
         match widest {
             Some(i) => w[i] = w[i].map(|x| x - 1),
             None => break,
@@ -134,6 +150,24 @@ pub fn widest<'a>(header: &str, values: impl IntoIterator<Item = &'a str>) -> us
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_kept_column_gives_way_last() {
+        let kinds = [Kind::Text, Kind::Text];
+        let r = rows(&[&["a-long-group-name", "a-long-topic-list, and more"]]);
+        let plain = widths(&kinds, &["", ""], &r, 30, 2);
+        assert_eq!(plain, [Some(14), Some(14)], "the widest gives way first");
+        let kept = widths_keeping(&kinds, &["", ""], &r, 30, 2, Some(0));
+        assert_eq!(kept, [Some(17), Some(11)]);
+        let kept = widths_keeping(&kinds, &["", ""], &r, 40, 2, Some(0));
+        assert_eq!(kept, [Some(17), Some(21)]);
+        let kept = widths_keeping(&kinds, &["", ""], &r, 20, 2, Some(0));
+        assert_eq!(
+            kept,
+            [Some(12), Some(6)],
+            "the others at their minimum first"
+        );
+    }
 
     fn rows(r: &[&[&str]]) -> Vec<Vec<String>> {
         r.iter()

@@ -92,7 +92,8 @@ pub fn draw(
         })
         .collect();
     let head: Vec<&str> = headers.iter().map(String::as_str).collect();
-    let widths = columns::widths(&KINDS, &head, &cells, area.width as usize, 2);
+    // The name gives way last: it is what the row is about.
+    let widths = columns::widths_keeping(&KINDS, &head, &cells, area.width as usize, 2, Some(0));
     let rows: Vec<Row> = rows_shown
         .iter()
         .zip(cells)
