@@ -41,6 +41,9 @@ pub enum Action {
     ToggleWrap,
     /// Logs: show more or fewer levels.
     CycleVerbosity,
+    /// Producer: the previous / next record of the history into the editors.
+    HistoryOlder,
+    HistoryNewer,
     /// Groups list: the next sort order.
     CycleSort,
     /// The focused pane fills the body, or the four panes come back.

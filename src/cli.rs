@@ -84,6 +84,10 @@ pub struct Cli {
     #[arg(long = "no-demo")]
     pub no_demo: bool,
 
+    /// Do not read or write the producer's history (producer-history.jsonl in the state dir).
+    #[arg(long = "no-history")]
+    pub no_history: bool,
+
     /// Records the tail keeps in memory (older ones are dropped from the view, not the topic).
     #[arg(long = "buffer", value_name = "N", default_value_t = DEFAULT_MAX_RECORDS, value_parser = clap::value_parser!(usize))]
     pub buffer: usize,

@@ -13,6 +13,7 @@ pub mod export;
 pub mod files;
 pub mod find;
 pub mod handoff;
+pub mod history_file;
 pub mod kafka;
 pub mod keymap;
 pub mod logging;

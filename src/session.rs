@@ -36,6 +36,8 @@ pub struct Options {
     pub from: StartFrom,
     /// `--until`: where tails stop.
     pub until: Option<crate::model::Until>,
+    /// The producer's history file; `None` with `--no-history`.
+    pub history: Option<std::path::PathBuf>,
 }
 
 impl Options {
@@ -48,6 +50,7 @@ impl Options {
             topic: cli.topic.clone(),
             from: cli.from.unwrap_or(crate::cli::DEFAULT_START),
             until: cli.until,
+            history: (!cli.no_history).then(crate::history_file::default_path),
         }
     }
 }
@@ -208,6 +211,16 @@ pub async fn start(target: &Target, opts: &Options, theme: Theme) -> anyhow::Res
     app.streams = streams;
     app.files = Some(files);
     app.streams_topology_configured = !target.streams_topology.is_empty();
+    if let Some(path) = &opts.history {
+        // A small file (bounded by history_file), read once before the first frame.
+        let (entries, warning) = crate::history_file::load(path);
+        app.producer.history =
+            crate::state::producer_history::History::from_entries(entries.clone());
+        app.history_file = Some(crate::history_file::Writer::start(path.clone(), entries));
+        if let Some(w) = warning {
+            app.warn(w);
+        }
+    }
     if let Some(r) = &target.schema_registry {
         match crate::schema::registry::RegistryClient::new(r.config()) {
             Ok(client) => {

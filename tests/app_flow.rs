@@ -1308,3 +1308,60 @@ fn r_copies_a_tail_record_into_the_producer() {
         m.text
     );
 }
+
+/// Issue 13.7: what is published is kept, Up/Down in the Producer pane bring it back (the
+/// text being typed comes back past the newest), credentials in headers are not kept.
+#[test]
+fn producer_history_recalls_what_was_published() {
+    let (mut app, mut rx) = app();
+    tail_orders(&mut app, &mut rx);
+    press(&mut app, KeyCode::Char('3')); // typing in the value
+    press(&mut app, KeyCode::Tab); // key
+    press(&mut app, KeyCode::Tab); // headers
+    type_text(&mut app, "Authorization=Bearer s3cr3t");
+    press(&mut app, KeyCode::Tab); // value
+    type_text(&mut app, "first");
+    ctrl(&mut app, 's');
+    let sent = commands(&mut rx);
+    assert!(
+        matches!(sent.as_slice(), [KafkaCommand::Produce(r)] if r.value == b"first"),
+        "{:?}",
+        sent.iter()
+            .map(|c| match c {
+                KafkaCommand::Produce(r) => String::from_utf8_lossy(&r.value).into_owned(),
+                _ => String::new(),
+            })
+            .collect::<Vec<_>>()
+    );
+    press(&mut app, KeyCode::Esc);
+    press(&mut app, KeyCode::Char('x'));
+    press(&mut app, KeyCode::Enter); // typing again
+    type_text(&mut app, "second");
+    ctrl(&mut app, 's');
+    commands(&mut rx);
+    press(&mut app, KeyCode::Esc);
+    press(&mut app, KeyCode::Char('x'));
+    press(&mut app, KeyCode::Enter);
+    type_text(&mut app, "half-typed");
+    let value = |app: &App| app.producer.value.lines().join("\n");
+    let headers = |app: &App| app.producer.headers.lines().join("\n");
+
+    // While typing, Ctrl+P (↑ moves the cursor in the editor); not typing, ↑ as well.
+    ctrl(&mut app, 'p');
+    assert_eq!(value(&app), "second");
+    press(&mut app, KeyCode::Esc);
+    press(&mut app, KeyCode::Up);
+    assert_eq!(value(&app), "first");
+    assert_eq!(
+        headers(&app),
+        "Authorization=",
+        "the credential is not kept"
+    );
+    press(&mut app, KeyCode::Up);
+    assert_eq!(value(&app), "first", "the oldest stays");
+    press(&mut app, KeyCode::Down);
+    assert_eq!(value(&app), "second");
+    ctrl(&mut app, 'n');
+    assert_eq!(value(&app), "half-typed", "what was being typed comes back");
+    assert_eq!(app.producer.history.len(), 2);
+}

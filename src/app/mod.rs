@@ -32,6 +32,7 @@ use crate::ui;
 pub mod command;
 mod connect;
 mod files;
+mod history;
 mod input;
 mod kafka_events;
 mod palette;
@@ -186,6 +187,8 @@ pub struct App {
     pub streams_topology_configured: bool,
     /// `:export` and `:produce-file` (`None` in tests that build an App by hand).
     pub files: Option<crate::files::FilesHandle>,
+    /// Where published records are appended for the history (`None`: not kept on disk).
+    pub history_file: Option<crate::history_file::Writer>,
 }
 
 impl App {
@@ -245,6 +248,7 @@ impl App {
             streams: crate::streams::StreamsHandle::none(),
             streams_topology_configured: false,
             files: None,
+            history_file: None,
         }
     }
 
@@ -572,6 +576,8 @@ impl App {
                 self.producer.clear_all();
                 self.say("producer cleared");
             }
+            Action::HistoryOlder => self.recall_published(true),
+            Action::HistoryNewer => self.recall_published(false),
         }
     }
 
@@ -731,6 +737,7 @@ impl App {
                 return;
             }
         };
+        self.remember_published(&topic);
         let req = ProduceRequest {
             topic: topic.clone(),
             key: draft.key,

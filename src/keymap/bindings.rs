@@ -325,6 +325,19 @@ pub static BINDINGS: &[Binding] = &[
     ),
     b!(
         Producer,
+        [(Up, NONE), (Char('p'), CTRL)],
+        Action::HistoryOlder,
+        "history: the previous record published (kept across runs)",
+        hint
+    ),
+    b!(
+        Producer,
+        [(Down, NONE), (Char('n'), CTRL)],
+        Action::HistoryNewer,
+        "history: the next record; past the newest, what you were typing"
+    ),
+    b!(
+        Producer,
         [(Char('x'), NONE)],
         Action::ClearProducer,
         "clear key, headers and value"
@@ -355,6 +368,19 @@ pub static BINDINGS: &[Binding] = &[
         Action::Back,
         "stop typing (then 1-4, q work again)",
         hint
+    ),
+    b!(
+        Editing,
+        [(Char('p'), CTRL)],
+        Action::HistoryOlder,
+        "history: the previous record published (↑ moves the cursor here)",
+        hint
+    ),
+    b!(
+        Editing,
+        [(Char('n'), CTRL)],
+        Action::HistoryNewer,
+        "history: the next record; past the newest, what you were typing"
     ),
     b!(
         Logs,

@@ -66,7 +66,7 @@ impl GroupsState {
 
     pub fn due(&self, now: Instant) -> bool {
         self.asked
-            .is_none_or(|at| now.duration_since(at) >= REFRESH)
+            .map_or(true, |at| now.duration_since(at) >= REFRESH)
     }
 }
 

@@ -5,6 +5,7 @@ pub mod groups;
 pub mod logs;
 pub mod palette;
 pub mod producer;
+pub mod producer_history;
 pub mod record;
 pub mod ring;
 pub mod schemas;

@@ -113,6 +113,8 @@ pub struct ProducerState {
     pub sent: u64,
     /// Records the broker did not take, newest last, kept to be restored and resent.
     pub unsent: std::collections::VecDeque<crate::model::ProduceRequest>,
+    /// Records published, recalled with Up/Down (state/producer_history.rs).
+    pub history: crate::state::producer_history::History,
 }
 
 /// Failed records kept at most.
@@ -154,6 +156,7 @@ impl Default for ProducerState {
             status: ProduceStatus::Idle,
             sent: 0,
             unsent: std::collections::VecDeque::new(),
+            history: Default::default(),
         }
     }
 }

@@ -4,6 +4,7 @@ use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 use ratatui::Frame;
+use unicode_width::UnicodeWidthStr;
 
 use super::widgets::truncate;
 use crate::app::{App, Mode, PromptKind};
@@ -49,10 +50,18 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
                 Line::from(Span::styled(truncate(&m.text, width), style))
             }
             None => {
+                // Whole hints only: a hint cut in the middle ("Esc stop  Ctrl") reads as noise.
                 let mut spans = Vec::new();
+                let mut used = 0;
                 for (key, desc) in keymap::hints(app.keys_context()) {
+                    let rest = format!(" {desc}  ");
+                    let w = key.width() + rest.trim_end().width();
+                    if used + w > width {
+                        break;
+                    }
+                    used += w + 2;
                     spans.push(Span::styled(key, t.style("status.key")));
-                    spans.push(Span::styled(format!(" {desc}  "), bar));
+                    spans.push(Span::styled(rest, bar));
                 }
                 Line::from(spans)
             }

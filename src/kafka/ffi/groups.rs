@@ -374,13 +374,16 @@ unsafe fn read_group_offsets(ev: *mut rd::rd_kafka_event_t) -> Result<Committed,
         .collect())
 }
 
+/// `((topic, partition), end offset)`.
+pub type EndOffset = ((String, i32), i64);
+
 /// The end offset (high watermark) of each partition asked, in one ListOffsets request per
 /// leader (librdkafka splits it). Partitions whose answer failed are left out.
 pub fn list_end_offsets<C: ClientContext>(
     client: &Client<C>,
     asked: &[(String, i32)],
     timeout: Duration,
-) -> Result<Vec<((String, i32), i64)>, AdminFailure> {
+) -> Result<Vec<EndOffset>, AdminFailure> {
     if asked.is_empty() {
         return Ok(Vec::new());
     }

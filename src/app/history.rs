@@ -1,0 +1,77 @@
+//! The producer's history: what is published is remembered (app/mod.rs `publish`), and Up /
+//! Down in the Producer pane bring it back into the editors.
+
+use super::App;
+use crate::state::producer::Field;
+use crate::state::producer_history::{Added, Entry};
+
+impl App {
+    /// What the editors hold, as a history entry for `topic`.
+    fn typed(&self, topic: &str) -> Entry {
+        let text = |f| self.producer.editor(f).lines().join("\n");
+        Entry {
+            topic: topic.to_string(),
+            key: text(Field::Key),
+            headers: text(Field::Headers),
+            value: text(Field::Value),
+        }
+    }
+
+    /// Adds what is being published to the history (and its file).
+    pub(super) fn remember_published(&mut self, topic: &str) {
+        let entry = self.typed(topic);
+        match self.producer.history.add(entry) {
+            (Added::Kept { emptied }, Some(stored)) => {
+                if let Some(w) = &self.history_file {
+                    w.append(stored);
+                }
+                if !emptied.is_empty() {
+                    self.say(format!(
+                        "history: the value of {} is not kept (it looks like a credential)",
+                        emptied.join(", ")
+                    ));
+                }
+            }
+            (Added::TooLarge, _) => self.say(format!(
+                "history: this record is not kept (larger than {} KiB)",
+                crate::state::producer_history::MAX_ENTRY_BYTES / 1024
+            )),
+            _ => {}
+        }
+    }
+
+    /// Up (`older`) or Down in the Producer pane.
+    pub(super) fn recall_published(&mut self, older: bool) {
+        let current = self.typed(&self.target_topic().unwrap_or_default());
+        let total = self.producer.history.len();
+        let shown = if older {
+            match self.producer.history.older(current) {
+                Some((n, e)) => Some((Some(n), e.clone())),
+                None if total == 0 => {
+                    return self.say("the history is empty: records you publish are kept here");
+                }
+                None => return self.say("that is the oldest record in the history"),
+            }
+        } else {
+            match self.producer.history.newer() {
+                Some(Ok((n, e))) => Some((Some(n), e.clone())),
+                Some(Err(draft)) => Some((None, draft)),
+                None => return self.say("Up recalls the records published before"),
+            }
+        };
+        let Some((n, e)) = shown else { return };
+        self.producer.set_text(Field::Key, &e.key);
+        self.producer.set_text(Field::Headers, &e.headers);
+        self.producer.set_text(Field::Value, &e.value);
+        match n {
+            Some(n) => {
+                self.say(format!(
+                "history {n}/{total} (sent to {}): Ctrl+S publishes it to {}, Up/Down for others",
+                e.topic,
+                self.target_topic().as_deref().unwrap_or("the selected topic")
+            ))
+            }
+            None => self.say("back to what you were typing"),
+        }
+    }
+}
