@@ -116,7 +116,8 @@ pub struct Cli {
     #[arg(long = "zookeeper-log-cmd", value_name = "CMD")]
     pub zookeeper_log_cmd: Option<String>,
 
-    /// Colour theme: dark, light, default (16 ANSI colours), or a path to a theme .toml file
+    /// Colour theme: dark, light, gruvbox, dracula, solarized, default (16 ANSI colours), or a
+    /// path to a theme .toml file; 16 colours when the terminal lacks truecolor
     /// [default: the config file's `theme`, else dark].
     #[arg(long = "theme", value_name = "NAME")]
     pub theme: Option<String>,

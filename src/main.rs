@@ -131,6 +131,9 @@ fn real_main(cli: Cli) -> anyhow::Result<()> {
     if std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty()) {
         theme = theme.without_colors();
     }
+    let truecolor = kafka_tui::theme::truecolor_terminal(|k| std::env::var(k).ok());
+    let (mut theme, theme_note) = theme.for_terminal(truecolor);
+    theme.note = theme_note;
     let mut opts = Options::from_cli(&cli);
     if let (None, Some(from)) = (cli.from, file.tail_from.as_deref()) {
         opts.from = from

@@ -211,6 +211,9 @@ pub async fn start(target: &Target, opts: &Options, theme: Theme) -> anyhow::Res
     app.streams = streams;
     app.files = Some(files);
     app.streams_topology_configured = !target.streams_topology.is_empty();
+    if let Some(note) = app.theme.note.clone() {
+        app.say(note);
+    }
     if let Some(path) = &opts.history {
         // A small file (bounded by history_file), read once before the first frame.
         let (entries, warning) = crate::history_file::load(path);

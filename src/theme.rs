@@ -15,7 +15,14 @@ pub const BUILTIN: &[(&str, &str)] = &[
     ("dark", include_str!("../themes/dark.toml")),
     ("light", include_str!("../themes/light.toml")),
     ("default", include_str!("../themes/default.toml")),
+    ("gruvbox", include_str!("../themes/gruvbox.toml")),
+    ("dracula", include_str!("../themes/dracula.toml")),
+    ("solarized", include_str!("../themes/solarized.toml")),
 ];
+
+/// The built-in theme that uses only the terminal's 16 colours: what a terminal without
+/// 24-bit colour gets instead of a truecolor theme.
+pub const SIXTEEN: &str = "default";
 
 #[derive(Debug, thiserror::Error)]
 pub enum ThemeError {
@@ -36,7 +43,7 @@ pub enum ThemeError {
         key: String,
         msg: String,
     },
-    #[error("no theme named {0:?}: built-in themes are dark, light and default; or give a path to a .toml file")]
+    #[error("no theme named {0:?}: built-in themes are dark, light, default (16 colours), gruvbox, dracula and solarized; or give a path to a .toml file")]
     NotFound(String),
     #[error("cannot read theme file {path}")]
     Io {
@@ -52,6 +59,8 @@ pub struct Theme {
     /// Set by `without_colors` (`NO_COLOR`): colours that content asks for (a log line's SGR
     /// codes) are dropped too.
     pub no_color: bool,
+    /// Why this theme and not the one asked for (the 16-colour fallback), for the status line.
+    pub note: Option<String>,
 }
 
 #[derive(Debug, Deserialize, Default)]
@@ -171,6 +180,7 @@ impl Theme {
             name: name.into(),
             styles,
             no_color: false,
+            note: None,
         })
     }
 
@@ -200,6 +210,28 @@ impl Theme {
         Theme::load(name, None).expect("built-in themes are valid (tested)")
     }
 
+    /// Whether any style asks for a 24-bit colour (`#rrggbb`).
+    pub fn uses_rgb(&self) -> bool {
+        self.styles
+            .values()
+            .flat_map(|s| [s.fg, s.bg])
+            .any(|c| matches!(c, Some(Color::Rgb(..))))
+    }
+
+    /// The theme to draw with on this terminal: `self`, or the 16-colour theme when `self`
+    /// uses 24-bit colours that the terminal does not say it shows, with a line for the
+    /// person that says why and how to choose otherwise.
+    pub fn for_terminal(self, truecolor: bool) -> (Theme, Option<String>) {
+        if truecolor || self.no_color || !self.uses_rgb() {
+            return (self, None);
+        }
+        let note = format!(
+            "theme {}: this terminal does not say it shows 24-bit colour (COLORTERM=truecolor), so the 16-colour theme is used; KAFKA_TUI_TRUECOLOR=1 uses {} anyway",
+            self.name, self.name
+        );
+        (Theme::builtin(SIXTEEN), Some(note))
+    }
+
     /// Removes every colour, keeping bold/reverse etc.: for `NO_COLOR`.
     pub fn without_colors(mut self) -> Theme {
         for s in self.styles.values_mut() {
@@ -217,6 +249,19 @@ impl Theme {
     }
 }
 
+/// Whether the terminal shows 24-bit colour, from the environment: `KAFKA_TUI_TRUECOLOR`
+/// (1/0) decides when set; else `COLORTERM` (`truecolor`, `24bit`, as terminals set it) or a
+/// `TERM` ending in `-direct`.
+pub fn truecolor_terminal(env: impl Fn(&str) -> Option<String>) -> bool {
+    if let Some(v) = env("KAFKA_TUI_TRUECOLOR").filter(|v| !v.is_empty()) {
+        return !matches!(v.trim(), "0" | "false" | "no" | "off");
+    }
+    let colorterm = env("COLORTERM").unwrap_or_default().to_ascii_lowercase();
+    colorterm.contains("truecolor")
+        || colorterm.contains("24bit")
+        || env("TERM").is_some_and(|t| t.ends_with("-direct"))
+}
+
 impl Default for Theme {
     fn default() -> Self {
         Theme::builtin("dark")
@@ -226,6 +271,45 @@ impl Default for Theme {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_terminal_without_truecolor_gets_the_16_colour_theme() {
+        let env = |pairs: &'static [(&'static str, &'static str)]| {
+            move |k: &str| {
+                pairs
+                    .iter()
+                    .find(|(n, _)| *n == k)
+                    .map(|(_, v)| v.to_string())
+            }
+        };
+        assert!(truecolor_terminal(env(&[("COLORTERM", "truecolor")])));
+        assert!(truecolor_terminal(env(&[("COLORTERM", "24bit")])));
+        assert!(truecolor_terminal(env(&[("TERM", "xterm-direct")])));
+        assert!(!truecolor_terminal(env(&[("TERM", "xterm-256color")])));
+        assert!(!truecolor_terminal(env(&[
+            ("COLORTERM", "truecolor"),
+            ("KAFKA_TUI_TRUECOLOR", "0")
+        ])));
+        assert!(truecolor_terminal(env(&[("KAFKA_TUI_TRUECOLOR", "1")])));
+
+        for name in ["dark", "light", "gruvbox", "dracula", "solarized"] {
+            let t = Theme::builtin(name);
+            assert!(t.uses_rgb(), "{name} is a truecolor theme");
+            let (kept, note) = t.clone().for_terminal(true);
+            assert_eq!((kept.name.as_str(), note), (name, None));
+            let (fallback, note) = t.for_terminal(false);
+            assert_eq!(fallback.name, SIXTEEN);
+            assert!(!fallback.uses_rgb());
+            assert!(note.unwrap().contains(&format!("theme {name}")));
+        }
+        let sixteen = Theme::builtin(SIXTEEN);
+        assert_eq!(sixteen.clone().for_terminal(false), (sixteen, None));
+        let plain = Theme::builtin("dark").without_colors();
+        assert!(
+            plain.clone().for_terminal(false).1.is_none(),
+            "NO_COLOR stays"
+        );
+    }
 
     #[test]
     fn every_builtin_theme_parses_and_sets_every_key() {

@@ -3,7 +3,7 @@
 
 use crate::kafka::codec::sanitize_inline as clean;
 use ratatui::layout::Rect;
-use ratatui::style::{Color, Modifier};
+use ratatui::style::Modifier;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 use ratatui::Frame;
@@ -15,9 +15,9 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
     let t = &app.theme;
     let bar = t.style("header.bar");
     let c = &app.cluster;
-    let label_style = match app.cluster_color.as_deref().map(str::parse::<Color>) {
-        Some(Ok(color)) => bar.fg(color).add_modifier(Modifier::BOLD),
-        _ => bar,
+    let label_style = match super::widgets::cluster_accent(app) {
+        Some(color) => bar.fg(color).add_modifier(Modifier::BOLD),
+        None => bar,
     };
     let mut spans = vec![
         Span::styled(" kafka-tui ", t.style("header.ok")),

@@ -16,14 +16,15 @@ use crate::state::views::{Loading, View};
 use crate::theme::Theme;
 
 fn block<'a>(app: &App, title: String) -> Block<'a> {
-    Block::default()
+    let block = Block::default()
         .borders(Borders::ALL)
         .border_type(BorderType::Rounded)
         .border_style(app.theme.style("base.border_focused"))
         .title(Span::styled(
             format!(" {title} · Esc back "),
             app.theme.style("base.title_focused"),
-        ))
+        ));
+    super::widgets::accent_border(app, block, true)
 }
 
 /// "loading…" or the error, for a view whose data is not there; `None` when it is.

@@ -10,6 +10,32 @@ use unicode_width::UnicodeWidthStr;
 use crate::app::App;
 use crate::state::Pane;
 
+/// The cluster's colour (`color` in its config entry), unless colours are off (`NO_COLOR`).
+pub fn cluster_accent(app: &App) -> Option<ratatui::style::Color> {
+    if app.theme.no_color {
+        return None;
+    }
+    app.cluster_color.as_deref()?.parse().ok()
+}
+
+/// A border in the cluster's colour when it has one, so that every pane says which cluster
+/// this is (production never looks like development); the focused pane's border is thick.
+pub fn accent_border<'a>(app: &App, block: Block<'a>, focused: bool) -> Block<'a> {
+    match cluster_accent(app) {
+        Some(c) => {
+            let style = Style::default().fg(c);
+            if focused {
+                block
+                    .border_style(style.add_modifier(ratatui::style::Modifier::BOLD))
+                    .border_type(BorderType::Thick)
+            } else {
+                block.border_style(style)
+            }
+        }
+        None => block,
+    }
+}
+
 /// A pane's frame: rounded border, "N Title" on top, brighter when focused.
 pub fn pane_block<'a>(app: &App, pane: Pane, focused: bool, extra: Vec<Span<'a>>) -> Block<'a> {
     let (border, title) = if focused {
@@ -28,11 +54,12 @@ pub fn pane_block<'a>(app: &App, pane: Pane, focused: bool, extra: Vec<Span<'a>>
         title,
     )];
     spans.extend(extra);
-    Block::default()
+    let block = Block::default()
         .borders(Borders::ALL)
         .border_type(BorderType::Rounded)
         .border_style(border)
-        .title(Line::from(spans))
+        .title(Line::from(spans));
+    accent_border(app, block, focused)
 }
 
 /// A `width` x `height` rectangle centred in `area` (clamped to it), for popups.

@@ -64,11 +64,16 @@ pub fn list_topics(app: &mut App, topics: &[(&str, i32, i64)]) {
 }
 
 /// Draws `app` at `w`x`h` and returns the screen's text.
-pub fn screen(app: &mut App, (w, h): (u16, u16)) -> String {
+pub fn screen(app: &mut App, size: (u16, u16)) -> String {
+    super::buffer_text(&draw(app, size))
+}
+
+/// Draws `app` at `w`x`h` and returns the buffer (text and styles).
+pub fn draw(app: &mut App, (w, h): (u16, u16)) -> ratatui::buffer::Buffer {
     app.handle_event(Event::Resize(w, h));
     let mut terminal = Terminal::new(TestBackend::new(w, h)).expect("test backend");
     terminal
         .draw(|f| kafka_tui::ui::draw(f, app))
         .expect("draw");
-    super::buffer_text(terminal.backend().buffer())
+    terminal.backend().buffer().clone()
 }
