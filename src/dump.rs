@@ -250,13 +250,7 @@ fn plan(
     let mut parts = HashMap::new();
     let mut tpl = TopicPartitionList::new();
     for topic in &spec.topics {
-        let listed = md.topics().iter().find(|t| t.name() == topic);
-        if listed.is_some_and(|t| {
-            t.error()
-                == Some(
-                    rdkafka::types::RDKafkaRespErr::RD_KAFKA_RESP_ERR_TOPIC_AUTHORIZATION_FAILED,
-                )
-        }) {
+        if crate::kafka::admin::topic_denied(&md, topic) {
             return Err(DumpError::Denied(topic.clone()));
         }
         let Some((mut ids, anomaly)) = crate::kafka::admin::usable_in(&md, topic) else {

@@ -696,7 +696,7 @@ impl App {
         self.tail.only = partitions.clone();
         self.tail.until = self.default_until;
         let which = match &partitions {
-            Some(ps) => format!("{topics}#{}", join_ids(ps)),
+            Some(ps) => format!("{topics}#{}", crate::model::join_ids(ps)),
             None => topics.to_string(),
         };
         let until = self
@@ -769,11 +769,6 @@ impl App {
             self.kafka.send(KafkaCommand::Produce(req));
         }
     }
-}
-
-/// `0,2,5`: partition ids as `:tail TOPIC#…` takes them.
-pub fn join_ids(ids: &[i32]) -> String {
-    ids.iter().map(i32::to_string).collect::<Vec<_>>().join(",")
 }
 
 #[cfg(test)]

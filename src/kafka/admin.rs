@@ -173,6 +173,17 @@ pub fn usable_partitions(
     Ok((usable.iter().map(|p| p.id()).collect(), anomaly))
 }
 
+/// Whether the metadata says this user may not see `topic` (TopicAuthorizationFailed).
+pub fn topic_denied(md: &rdkafka::metadata::Metadata, topic: &str) -> bool {
+    md.topics().iter().any(|t| {
+        t.name() == topic
+            && t.error()
+                == Some(
+                    rdkafka::types::RDKafkaRespErr::RD_KAFKA_RESP_ERR_TOPIC_AUTHORIZATION_FAILED,
+                )
+    })
+}
+
 /// The usable partition ids of `topic` in `md` and what was wrong with the rest, or None when
 /// the topic is not listed or has an error.
 pub fn usable_in(

@@ -38,5 +38,5 @@ pub use topic::{
     BrokerView, ClusterOverview, ClusterSnapshot, ConfigItem, Controller, PartitionDetail,
     PartitionInfo, TopicDetail, TopicInfo, TopicWatermarks,
 };
-pub use topic_set::TopicSet;
+pub use topic_set::{join_ids, TopicSet};
 pub use until::{Until, UntilError};

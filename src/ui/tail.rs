@@ -42,7 +42,7 @@ fn title_extra(app: &App) -> Vec<Span<'static>> {
         }
         if let Some(ps) = &tail.only {
             spans.push(Span::styled(
-                format!("#{} ", crate::app::join_ids(ps)),
+                format!("#{} ", crate::model::join_ids(ps)),
                 t.style("base.title_focused"),
             ));
         }

@@ -435,7 +435,7 @@ fn names(parts: &[(String, i32)]) -> String {
         }
     }
     by.iter()
-        .map(|(t, ps)| format!("{t}#{}", crate::app::join_ids(ps)))
+        .map(|(t, ps)| format!("{t}#{}", crate::model::join_ids(ps)))
         .collect::<Vec<_>>()
         .join(", ")
 }

@@ -31,17 +31,8 @@ pub fn survey(
     set: &TopicSet,
     timeout: Duration,
 ) -> Result<Vec<(String, Seen)>, String> {
-    let denied = |md: &rdkafka::metadata::Metadata, topic: &str| {
-        md.topics().iter().any(|t| {
-            t.name() == topic
-                && t.error()
-                    == Some(
-                        rdkafka::types::RDKafkaRespErr::RD_KAFKA_RESP_ERR_TOPIC_AUTHORIZATION_FAILED,
-                    )
-        })
-    };
     let seen = |md: &rdkafka::metadata::Metadata, topic: &str| {
-        if denied(md, topic) {
+        if admin::topic_denied(md, topic) {
             Seen::Denied
         } else {
             match admin::usable_in(md, topic) {
