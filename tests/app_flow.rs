@@ -737,6 +737,44 @@ fn open_reset_dialog(app: &mut App, name: &str) {
     assert!(matches!(app.dialog, Some(Dialog::ResetOffsets { .. })));
 }
 
+/// Issue 13.6: R on a group with members is refused before any target is typed, naming the
+/// members that block it; no dialog opens, nothing is sent.
+#[test]
+fn reset_of_a_live_group_is_refused_before_a_target_is_typed() {
+    use kafka_tui::model::Member;
+    let (mut app, mut rx) = app();
+    let member = |i: usize| Member {
+        id: format!("m{i}"),
+        client_id: format!("billing-{i}"),
+        host: "/10.0.0.7".into(),
+        assignment: Default::default(),
+    };
+    let mut live = inactive_group("billing");
+    live.state = "Stable".into();
+    live.members = (1..=5).map(member).collect();
+    app.views.push(View::GroupDetail {
+        name: "billing".into(),
+        detail: Some(Ok(live)),
+        scroll: 0,
+    });
+    commands(&mut rx);
+    app.update(kafka_tui::action::Action::ResetOffsets);
+    assert!(app.dialog.is_none(), "{:?}", app.dialog);
+    assert!(commands(&mut rx).is_empty());
+    let m = app.message.clone().expect("a message");
+    assert!(m.error, "{}", m.text);
+    assert!(
+        m.text.starts_with(
+            "cannot reset group billing: it is Stable with 5 members (billing-1@10.0.0.7, billing-2@10.0.0.7, billing-3@10.0.0.7, 2 more); stop its consumers first"
+        ),
+        "{}",
+        m.text
+    );
+    // Once they stopped (r shows the group Empty), R opens the dialog.
+    app.views.pop();
+    open_reset_dialog(&mut app, "billing");
+}
+
 fn shown_plan(app: &App) -> Option<&ResetPlan> {
     match &app.dialog {
         Some(Dialog::ResetOffsets {

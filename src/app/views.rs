@@ -324,6 +324,19 @@ impl App {
             return;
         }
         match self.views.last() {
+            // Refused before a target is typed: Kafka resets only a group nobody consumes in.
+            // The Kafka task checks again (the view may be stale).
+            Some(View::GroupDetail {
+                detail: Some(Ok(d)),
+                ..
+            }) if !d.is_inactive() => {
+                let why = format!(
+                    "cannot reset group {}: {}; stop its consumers first, then r and R again (Kafka resets only an inactive group)",
+                    d.name,
+                    d.reset_blockers()
+                );
+                self.warn(why);
+            }
             Some(View::GroupDetail {
                 detail: Some(Ok(d)),
                 ..

@@ -81,6 +81,27 @@ impl GroupDetail {
     pub fn is_inactive(&self) -> bool {
         matches!(self.state.as_str(), "Empty" | "Dead") || self.members.is_empty()
     }
+
+    /// Why a reset is refused while the group is active: its state and the members that
+    /// block it (`client-id@host`, the first three), as `kafka-consumer-groups` would list them.
+    pub fn reset_blockers(&self) -> String {
+        const SHOWN: usize = 3;
+        let mut who: Vec<String> = self
+            .members
+            .iter()
+            .take(SHOWN)
+            .map(|m| format!("{}@{}", m.client_id, m.host.trim_start_matches('/')))
+            .collect();
+        if self.members.len() > SHOWN {
+            who.push(format!("{} more", self.members.len() - SHOWN));
+        }
+        format!(
+            "it is {} with {} ({})",
+            self.state,
+            crate::model::count(self.members.len() as u64, "member"),
+            who.join(", ")
+        )
+    }
 }
 
 /// Where a reset moves a group's offsets.
