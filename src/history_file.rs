@@ -124,11 +124,16 @@ fn open(path: &Path, append: bool) -> std::io::Result<std::fs::File> {
     o.open(path)
 }
 
-fn append(path: &Path, entry: &Entry) -> std::io::Result<()> {
+/// An entry as one line of the file, newline included.
+fn line(entry: &Entry) -> std::io::Result<String> {
     let mut line = serde_json::to_string(entry).map_err(std::io::Error::other)?;
     line.push('\n');
+    Ok(line)
+}
+
+fn append(path: &Path, entry: &Entry) -> std::io::Result<()> {
     // One write of the whole line: two sessions appending at once do not interleave lines.
-    open(path, true)?.write_all(line.as_bytes())
+    open(path, true)?.write_all(line(entry)?.as_bytes())
 }
 
 fn compact(path: &Path, kept: &[Entry]) -> std::io::Result<()> {
@@ -143,9 +148,7 @@ fn compact(path: &Path, kept: &[Entry]) -> std::io::Result<()> {
     {
         let mut f = open(&tmp, false)?;
         for e in kept {
-            let mut line = serde_json::to_string(e).map_err(std::io::Error::other)?;
-            line.push('\n');
-            f.write_all(line.as_bytes())?;
+            f.write_all(line(e)?.as_bytes())?;
         }
         f.sync_all()?;
     }

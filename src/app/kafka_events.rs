@@ -1,7 +1,7 @@
 //! How news from the Kafka task changes the app.
 
 use super::*;
-use crate::state::groups::shown;
+use crate::state::groups::{reselect, shown};
 
 impl App {
     pub(super) fn handle_kafka(&mut self, ev: KafkaEvent) {
@@ -170,19 +170,12 @@ impl App {
                     {
                         // The selected group stays selected when a new listing reorders the
                         // rows (lag order moves them).
-                        let name = match list {
-                            Some(Ok(old)) => shown(old, filter, sort)
-                                .get(*selected)
-                                .map(|g| g.name.clone()),
-                            _ => None,
+                        let old = match list {
+                            Some(Ok(old)) => shown(old, filter, sort),
+                            _ => Vec::new(),
                         };
                         *selected = match &r {
-                            Ok(new) => {
-                                let rows = shown(new, filter, sort);
-                                rows.iter()
-                                    .position(|g| Some(&g.name) == name.as_ref())
-                                    .unwrap_or((*selected).min(rows.len().saturating_sub(1)))
-                            }
+                            Ok(new) => reselect(&old, *selected, &shown(new, filter, sort)),
                             Err(_) => 0,
                         };
                         *list = Some(r.clone());

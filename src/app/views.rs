@@ -151,13 +151,11 @@ impl App {
             filter,
         }) = self.views.last_mut()
         {
-            let name = groups::shown(l, filter, old)
-                .get(*selected)
-                .map(|g| g.name.clone());
-            *selected = groups::shown(l, filter, sort)
-                .iter()
-                .position(|g| Some(&g.name) == name.as_ref())
-                .unwrap_or(0);
+            *selected = groups::reselect(
+                &groups::shown(l, filter, old),
+                *selected,
+                &groups::shown(l, filter, sort),
+            );
         }
         self.say(format!("groups sorted by {}", sort.label()));
     }

@@ -90,6 +90,15 @@ pub fn shown<'a>(list: &'a [GroupSummary], filter: &str, sort: GroupSort) -> Vec
     out
 }
 
+/// The row of `new` to select so that the group selected in `old` (row `selected`) stays
+/// selected when the rows are reordered (a new listing, another sort); if it is gone, the same
+/// row number, within the new rows.
+pub fn reselect(old: &[&GroupSummary], selected: usize, new: &[&GroupSummary]) -> usize {
+    old.get(selected)
+        .and_then(|g| new.iter().position(|n| n.name == g.name))
+        .unwrap_or(selected.min(new.len().saturating_sub(1)))
+}
+
 /// A trend as block characters, one per sample, scaled to the largest; a gap for unknown.
 pub fn sparkline(samples: &VecDeque<Option<i64>>, width: usize) -> String {
     const BARS: [char; 8] = ['▁', '▂', '▃', '▄', '▅', '▆', '▇', '█'];
