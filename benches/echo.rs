@@ -129,6 +129,7 @@ async fn bare_echo(settings: &ClientSettings, n: usize) -> Vec<Duration> {
             key: None,
             value: value.clone().into_bytes(),
             headers: vec![],
+            partition: None,
         };
         let d = publish(&producer, &req).await;
         assert!(

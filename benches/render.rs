@@ -50,6 +50,7 @@ fn topics(n: usize) -> Vec<TopicInfo> {
                         leader: 1,
                         // Some rows have counts, some are still "…", as when fetched lazily.
                         watermarks: (i % 5 != 0).then_some((0, (i * 37 + id as usize) as i64)),
+                        under_replicated: false,
                     })
                     .collect(),
                 error: None,

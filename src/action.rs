@@ -51,6 +51,9 @@ pub enum Action {
     /// Moves the split between Topics and Tail (and between Producer and Logs) by a step.
     SplitLeft,
     SplitRight,
+    /// Moves the split between the top row (Topics, Tail) and the bottom one by a step.
+    TallerTop,
+    ShorterTop,
     /// Start editing the producer.
     Edit,
     Publish,

@@ -81,6 +81,12 @@ pub struct ConfigFile {
     pub tail_from: Option<String>,
     #[serde(default)]
     pub clusters: BTreeMap<String, ClusterConfig>,
+    /// `[keys.CONTEXT] "KEY" = "action"`: see `keymap::user`.
+    #[serde(default)]
+    pub keys: crate::keymap::KeysTable,
+    /// `[layout]`: see `layout_config`.
+    #[serde(default)]
+    pub layout: crate::layout_config::LayoutConfig,
 }
 
 #[derive(Debug, Clone, Default, Deserialize, PartialEq, Eq)]

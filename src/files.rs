@@ -125,6 +125,26 @@ impl FilesHandle {
         })
     }
 
+    /// `:layout save`: writes `layout` into the config file's `[layout]`.
+    pub fn save_layout(&self, path: PathBuf, layout: crate::ui::Arrangement) -> Result<(), String> {
+        self.start(
+            move |_, _| match crate::layout_config::save(&path, &layout) {
+                Ok(()) => FileEvent::Done {
+                    ok: true,
+                    message: format!(
+                        "{} saved to {} ([layout])",
+                        crate::layout_config::describe(&layout),
+                        path.display()
+                    ),
+                },
+                Err(e) => FileEvent::Done {
+                    ok: false,
+                    message: format!("cannot save the layout to {}: {e}", path.display()),
+                },
+            },
+        )
+    }
+
     /// `:produce-file`: publishes a file to `topic` (JSON Lines for `.jsonl`, else a value a
     /// line).
     pub fn produce(&self, path: PathBuf, topic: String) -> Result<(), String> {

@@ -140,6 +140,17 @@ fn real_main(cli: Cli) -> anyhow::Result<()> {
             .parse()
             .map_err(|e| anyhow::anyhow!("config file: tail_from: {e}"))?;
     }
+    opts.keymap = kafka_tui::keymap::Keymap::with_overrides(&file.keys).map_err(|e| {
+        let path = file_path.as_deref().map(|p| p.display().to_string());
+        anyhow::anyhow!("{}: {e}", path.unwrap_or_else(|| "config file".into()))
+    })?;
+    opts.layout = file.layout.arrangement().map_err(|e| {
+        let path = file_path.as_deref().map(|p| p.display().to_string());
+        anyhow::anyhow!("{}: {e}", path.unwrap_or_else(|| "config file".into()))
+    })?;
+    opts.config_path = file_path
+        .clone()
+        .or_else(|| config::search_paths().into_iter().find_map(|(_, p)| p));
     let contexts = target::contexts(&cli, &file);
     let rt = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
@@ -213,6 +224,8 @@ fn real_main(cli: Cli) -> anyhow::Result<()> {
                 Ok((name, mut new)) => {
                     new.app.contexts = contexts.clone();
                     new.app.focus = session.app.focus;
+                    // The panes stay where the person put them.
+                    new.app.layout = session.app.layout;
                     new.app.say(format!("switched to {name}"));
                     let old = std::mem::replace(&mut session, new);
                     let _ = tokio::time::timeout(SHUTDOWN_WAIT, old.shutdown()).await;

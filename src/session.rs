@@ -38,6 +38,12 @@ pub struct Options {
     pub until: Option<crate::model::Until>,
     /// The producer's history file; `None` with `--no-history`.
     pub history: Option<std::path::PathBuf>,
+    /// The keys in force (the config file's `[keys.*]` over the defaults).
+    pub keymap: crate::keymap::Keymap,
+    /// The panes' arrangement to start with (`[layout]`).
+    pub layout: crate::ui::Arrangement,
+    /// The config file `:layout save` writes to (the one read, else where it would be).
+    pub config_path: Option<std::path::PathBuf>,
 }
 
 impl Options {
@@ -51,6 +57,9 @@ impl Options {
             from: cli.from.unwrap_or(crate::cli::DEFAULT_START),
             until: cli.until,
             history: (!cli.no_history).then(crate::history_file::default_path),
+            keymap: Default::default(),
+            layout: Default::default(),
+            config_path: None,
         }
     }
 }
@@ -204,6 +213,9 @@ pub async fn start(target: &Target, opts: &Options, theme: Theme) -> anyhow::Res
     app.pending_topic = opts.topic.clone();
     app.default_start = opts.from;
     app.default_until = opts.until;
+    app.keymap = opts.keymap.clone();
+    app.layout = opts.layout;
+    app.config_path = opts.config_path.clone();
     app.read_only = target.read_only;
     app.context = target.name.clone();
     app.cluster_color = target.color.clone();

@@ -1,6 +1,9 @@
 //! Headless app flows: keys in, state and Kafka commands out, with a detached Kafka handle so
 //! every command the app would send to the cluster can be inspected.
 
+mod common;
+use common::fixture::{commands, ctrl, press, type_text};
+
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers, MouseButton, MouseEvent, MouseEventKind};
 use kafka_tui::app::{App, ClusterView, Connection, Mode};
 use kafka_tui::event::{Event, KafkaEvent};
@@ -22,6 +25,7 @@ fn topic(name: &str, parts: i32) -> TopicInfo {
                 id,
                 leader: 1,
                 watermarks: Some((0, 10)),
+                under_replicated: false,
             })
             .collect(),
         error: None,
@@ -64,24 +68,6 @@ fn app() -> (App, UnboundedReceiver<KafkaCommand>) {
     (app, rx)
 }
 
-fn press(app: &mut App, code: KeyCode) {
-    app.handle_event(Event::Key(KeyEvent::new(code, KeyModifiers::NONE)));
-}
-
-fn ctrl(app: &mut App, c: char) {
-    app.handle_event(Event::Key(KeyEvent::new(
-        KeyCode::Char(c),
-        KeyModifiers::CONTROL,
-    )));
-}
-
-fn type_text(app: &mut App, text: &str) {
-    for c in text.chars() {
-        press(app, KeyCode::Char(c));
-    }
-}
-
-/// The commands the app sent, leaving out background watermark reads (rows on screen).
 /// The App tailing "orders" (3 partitions, live), with the commands that took drained.
 fn tail_orders(app: &mut App, rx: &mut UnboundedReceiver<KafkaCommand>) {
     app.start_tail("orders".into(), StartFrom::End);
@@ -92,16 +78,6 @@ fn tail_orders(app: &mut App, rx: &mut UnboundedReceiver<KafkaCommand>) {
         notice: None,
     }));
     commands(rx);
-}
-
-fn commands(rx: &mut UnboundedReceiver<KafkaCommand>) -> Vec<KafkaCommand> {
-    let mut out = Vec::new();
-    while let Ok(c) = rx.try_recv() {
-        if !matches!(c, KafkaCommand::Watermarks(_)) {
-            out.push(c);
-        }
-    }
-    out
 }
 
 #[test]

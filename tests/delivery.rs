@@ -34,6 +34,7 @@ fn request(value: &str) -> ProduceRequest {
         key: None,
         value: value.as_bytes().to_vec(),
         headers: vec![],
+        partition: None,
     }
 }
 

@@ -113,6 +113,7 @@ async fn app_producer_path_to_app_tail_path_keeps_key_value_headers() {
         key: Some(b"user-42".to_vec()),
         value: b"{\"hello\":\"world\"}\nsecond line".to_vec(),
         headers: headers.clone(),
+        partition: None,
     };
     let delivery = publish(&producer, &req).await;
     let Delivery::Delivered {

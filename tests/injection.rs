@@ -107,6 +107,7 @@ fn topic_info(name: String) -> TopicInfo {
             id: 0,
             leader: 1,
             watermarks: Some((0, 3)),
+            under_replicated: false,
         }],
         error: None,
     }

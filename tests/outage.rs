@@ -73,6 +73,7 @@ fn request(topic: &str, value: &str) -> ProduceRequest {
         key: Some(value.as_bytes().to_vec()),
         value: value.as_bytes().to_vec(),
         headers: vec![],
+        partition: None,
     }
 }
 

@@ -105,6 +105,7 @@ fn topic(name: String) -> TopicInfo {
             id: 0,
             leader: 1,
             watermarks: None,
+            under_replicated: false,
         }],
         error: None,
     }

@@ -190,6 +190,7 @@ impl Harness {
                 name: "h".into(),
                 value: Some(b"v".to_vec()),
             }],
+            partition: None,
         };
         self.ask(KafkaCommand::Produce(req), "a delivery", |ev| match ev {
             KafkaEvent::Delivery(d) => Some(d),

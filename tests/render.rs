@@ -47,6 +47,7 @@ fn topic(name: &str, watermarks: &[(i64, i64)]) -> TopicInfo {
             id,
             leader: 1,
             watermarks: Some(wm),
+            under_replicated: false,
         })
         .collect();
     TopicInfo {
@@ -255,7 +256,23 @@ const SCENARIOS: &[Scenario] = &[
     ("never_connected",       || unreachable(fresh_app()),                          &[FULL]),
     ("too_small",             demo_app,                                             &[(10, 3), (23, 6)]),
     ("tail_several",          tail_several,                                         &[FULL, WIDE, COMPACT]),
+    ("topics_busy",           topics_busy,                                          &[FULL, WIDE]),
 ];
+
+/// The tailed topic busy for the last 12 seconds (its records per second on the Topics
+/// pane's border) and a topic with replicas out of sync.
+fn topics_busy() -> App {
+    let mut app = focused(Pane::Topics);
+    let mut snapshot = cluster_snapshot();
+    snapshot.topics[1].partitions[1].under_replicated = true;
+    kafka(&mut app, KafkaEvent::Topics(Ok(snapshot)));
+    app.tail.rate = Default::default();
+    for ago in (1..=12u64).rev() {
+        let at = app.now - Duration::from_secs(ago);
+        app.tail.rate.add(at, ago * ago * 10);
+    }
+    app
+}
 
 /// `:tail /^(demo|pay)/`: two topics joined so far, rows of both with a topic column.
 fn tail_several() -> App {

@@ -49,6 +49,27 @@ fn split_right() -> App {
     app
 }
 
+/// Connected to a cluster without a log source: Logs folds to one line.
+fn no_logs() -> App {
+    let mut app = app();
+    app.logs = kafka_tui::state::logs::LogsState::new(vec![], 100);
+    app
+}
+
+fn no_logs_producer_focused() -> App {
+    let mut app = no_logs();
+    app.update(Action::Focus(Pane::Producer));
+    app
+}
+
+fn rows_moved() -> App {
+    let mut app = app();
+    for _ in 0..2 {
+        app.update(Action::ShorterTop);
+    }
+    app
+}
+
 fn view_whole() -> App {
     let mut app = app();
     app.open_brokers();
@@ -59,9 +80,12 @@ type Scenario = (&'static str, fn() -> App);
 
 #[test]
 fn snapshots() {
-    let scenarios: [Scenario; 3] = [
+    let scenarios: [Scenario; 6] = [
         ("zoomed_topics", zoomed_topics),
         ("split_moved_right", split_right),
+        ("rows_moved_down", rows_moved),
+        ("logs_folded", no_logs),
+        ("logs_folded_producer_focused", no_logs_producer_focused),
         ("view_uses_the_whole_body", view_whole),
     ];
     for (name, build) in scenarios {
@@ -125,6 +149,59 @@ fn zoom_and_split() {
         app.update(Action::SplitRight);
     }
     assert_eq!(width_of(&app), size.0 * 9 / 10, "the split stops at 90%");
+}
+
+/// `+` and `-` move the split between the rows, within bounds. A Logs pane without a
+/// source folds to one line that says how to give it one, the Producer takes the bottom
+/// row's width and, while not in use, only the rows it needs; focused, each gets its room.
+#[test]
+fn rows_move_and_an_empty_logs_pane_gives_its_room() {
+    let size = (160, 45);
+    let full = Rect::new(0, 0, size.0, size.1);
+    let area_of = |app: &App, pane: Pane| {
+        ui::pane_areas_in(full, app.arrangement())
+            .into_iter()
+            .find(|(p, _)| *p == pane)
+            .unwrap()
+            .1
+    };
+    let mut app = app();
+    let top = area_of(&app, Pane::Topics).height;
+    app.update(Action::TallerTop);
+    assert!(area_of(&app, Pane::Topics).height > top);
+    for _ in 0..30 {
+        app.update(Action::ShorterTop);
+    }
+    // The body is 43 rows; the top row keeps 10% of them at least.
+    assert_eq!(area_of(&app, Pane::Topics).height, 43 - 43 * 90 / 100);
+    for _ in 0..30 {
+        app.update(Action::TallerTop);
+    }
+    assert_eq!(area_of(&app, Pane::Logs).height, 43 * 10 / 100);
+
+    let mut app = no_logs();
+    let producer = area_of(&app, Pane::Producer);
+    let logs = area_of(&app, Pane::Logs);
+    assert_eq!((logs.height, logs.width), (1, size.0), "Logs is one line");
+    assert_eq!(producer.width, size.0, "the Producer takes the row");
+    // Borders, key, two rows of headers, a value row, the report.
+    assert_eq!(producer.height, 7);
+    let s = screen(&mut app, size);
+    assert!(
+        s.contains("4 Logs: no source: run with --broker-log-cmd"),
+        "{s}"
+    );
+    app.update(Action::Focus(Pane::Producer));
+    assert!(
+        area_of(&app, Pane::Producer).height > 7,
+        "in use, it gets its row"
+    );
+    // Focused, Logs is a pane again and says the same in full.
+    app.update(Action::Focus(Pane::Logs));
+    let logs = area_of(&app, Pane::Logs);
+    assert!(logs.height > 3 && logs.width < size.0, "{logs:?}");
+    let s = screen(&mut app, size);
+    assert!(s.contains("no source; start with"), "{s}");
 }
 
 /// A view covers the whole body, the bottom panes too.

@@ -58,6 +58,8 @@ pub static COMMANDS: &[Command] = &[
     Command { name: "ctx", aliases: &["context", "contexts"], arg: ArgKind::Context, usage: "[NAME]", desc: "contexts, or switch to one", run: App::cmd_ctx },
     Command { name: "producer", aliases: &["produce", "p"], arg: ArgKind::Nothing, usage: "", desc: "focus the Producer pane", run: |app, _| app.show_pane(Pane::Producer) },
     Command { name: "logs", aliases: &["log", "l"], arg: ArgKind::Nothing, usage: "", desc: "focus the Logs pane", run: |app, _| app.show_pane(Pane::Logs) },
+    Command { name: "partition", aliases: &[], arg: ArgKind::Choice(&["auto"]), usage: "[N | auto]", desc: "Producer: publish to partition N; auto: the partitioner chooses by key", run: App::cmd_partition },
+    Command { name: "layout", aliases: &[], arg: ArgKind::Choice(&["save", "reset"]), usage: "[save | reset]", desc: "where the panes split; save: into the config file's [layout]; reset: the default", run: App::cmd_layout },
     Command { name: "help", aliases: &["h"], arg: ArgKind::Nothing, usage: "", desc: "this screen", run: |app, _| app.mode = Mode::Help { scroll: 0 } },
     Command { name: "quit", aliases: &["q", "q!", "exit"], arg: ArgKind::Nothing, usage: "", desc: "quit", run: |app, _| app.quit = true },
 ];

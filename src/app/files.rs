@@ -43,6 +43,38 @@ impl App {
         }
     }
 
+    /// `:layout`: says the arrangement; `save` writes it to the config file, `reset` undoes
+    /// `z`, `<` `>` and `+` `-`.
+    pub(super) fn cmd_layout(&mut self, arg: &str) {
+        match arg {
+            "" => self.say(format!(
+                "{} · :layout save keeps it, :layout reset restores the default",
+                crate::layout_config::describe(&self.layout)
+            )),
+            "reset" => {
+                self.layout = crate::ui::Arrangement::default();
+                self.say(crate::layout_config::describe(&self.layout));
+            }
+            "save" => {
+                let Some(path) = self.config_path.clone() else {
+                    return self.warn("no config file to save to: set $KAFKA_TUI_CONFIG or HOME");
+                };
+                match self
+                    .files
+                    .as_ref()
+                    .map(|f| f.save_layout(path.clone(), self.layout))
+                {
+                    Some(Ok(())) => self.say(format!("saving the layout to {}…", path.display())),
+                    Some(Err(e)) => self.warn(e),
+                    None => self.warn("files are not available in this session"),
+                }
+            }
+            other => self.warn(format!(
+                "layout {other:?}: write :layout, :layout save or :layout reset"
+            )),
+        }
+    }
+
     pub(super) fn cmd_produce_file(&mut self, arg: &str) {
         if self.refuse_if_read_only("publishing") {
             return;

@@ -102,7 +102,7 @@ impl App {
             Mode::Normal if self.schemas_key(key) => {}
             Mode::Normal => {
                 let ctx = self.keys_context();
-                match keymap::lookup(ctx, &key) {
+                match self.keymap.lookup(ctx, &key) {
                     Some(action) => self.update(action),
                     None if ctx == Context::Editing => self.edit_key(key),
                     None => {}

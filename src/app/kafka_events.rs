@@ -63,6 +63,9 @@ impl App {
             } => {
                 if generation == self.tail.generation {
                     self.schemas.request_for(&records);
+                    self.tail
+                        .rate
+                        .add(std::time::SystemTime::now(), records.len() as u64);
                 }
                 if self.tail.push_batch(generation, records) {
                     // Records flowing again after an error: the tail is live, whatever it said.

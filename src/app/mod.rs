@@ -36,6 +36,7 @@ mod history;
 mod input;
 mod kafka_events;
 mod palette;
+mod producer;
 mod record;
 mod schemas;
 mod views;
@@ -176,6 +177,10 @@ pub struct App {
     pub history: Vec<String>,
     /// The groups list's sort and lag trends, kept while it is closed.
     pub groups: crate::state::groups::GroupsState,
+    /// The keys in force: the defaults with the config file's `[keys.*]`.
+    pub keymap: keymap::Keymap,
+    /// The config file `:layout save` writes to.
+    pub config_path: Option<std::path::PathBuf>,
     history_pos: Option<usize>,
     /// When watermarks were last asked for, per topic: only rows on screen are fetched.
     watermarks_asked: HashMap<String, Instant>,
@@ -198,6 +203,11 @@ impl App {
         if a.zoomed.is_some() {
             a.zoomed = Some(self.focus);
         }
+        // An empty Logs pane gives its room away (one line says how to fill it), and then a
+        // Producer not in use needs only its own rows.
+        a.logs_folded = self.logs.sources.is_empty() && self.focus != Pane::Logs;
+        a.bottom_rows = (a.logs_folded && self.focus != Pane::Producer)
+            .then(|| ui::producer::rows_wanted(&self.producer) + 1);
         a
     }
 
@@ -241,6 +251,8 @@ impl App {
             palette: None,
             history: Vec::new(),
             groups: Default::default(),
+            keymap: Default::default(),
+            config_path: None,
             history_pos: None,
             watermarks_asked: HashMap::new(),
             kafka,
@@ -546,6 +558,8 @@ impl App {
             }
             Action::SplitLeft => self.layout.move_split(-ui::SPLIT_STEP),
             Action::SplitRight => self.layout.move_split(ui::SPLIT_STEP),
+            Action::TallerTop => self.layout.move_height(ui::SPLIT_STEP),
+            Action::ShorterTop => self.layout.move_height(-ui::SPLIT_STEP),
             Action::CycleSort => self.cycle_group_sort(),
             Action::CycleVerbosity => {
                 self.logs.cycle_verbosity();
@@ -737,12 +751,29 @@ impl App {
                 return;
             }
         };
+        if let Some(p) = self.producer.partition {
+            if let Some(count) = self.topics.partition_count(&topic) {
+                if p >= count as i32 {
+                    self.producer.status = ProduceStatus::Invalid(format!(
+                        "{topic} has no partition {p} (it has {}): :partition auto, or a smaller one",
+                        crate::model::count(count as u64, "partition")
+                    ));
+                    return;
+                }
+            }
+        }
+        if let Err(why) = self.check_json(&topic, &draft.value) {
+            self.producer.status = ProduceStatus::Invalid(why);
+            self.producer.field = Field::Value;
+            return;
+        }
         self.remember_published(&topic);
         let req = ProduceRequest {
             topic: topic.clone(),
             key: draft.key,
             value: draft.value,
             headers: draft.headers,
+            partition: self.producer.partition,
         };
         if self.schemas.produce_as.is_some() {
             // Encoded by the registry task first (app/schemas.rs), then sent as below.

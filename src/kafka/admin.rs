@@ -53,6 +53,7 @@ pub fn fetch_topics(
                     id: p.id(),
                     leader: p.leader(),
                     watermarks: None,
+                    under_replicated: p.isr().len() < p.replicas().len(),
                 })
                 .collect(),
             error,

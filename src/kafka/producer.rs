@@ -160,6 +160,9 @@ pub async fn publish(producer: &Producer, req: &ProduceRequest) -> Delivery {
     if let Some(k) = &req.key {
         record = record.key(&k[..]);
     }
+    if let Some(partition) = req.partition {
+        record = record.partition(partition);
+    }
     let outcome = match p.send(record) {
         // Refused before it left (queue full, fatal state): nothing was written.
         Err((error, _)) => Outcome::Failed {

@@ -89,6 +89,18 @@ pub static BINDINGS: &[Binding] = &[
     ),
     b!(
         Global,
+        [(Char('+'), NONE), (Char('+'), SHIFT), (Char('='), NONE)],
+        Action::TallerTop,
+        "grow the top row (Topics, Tail)"
+    ),
+    b!(
+        Global,
+        [(Char('-'), NONE)],
+        Action::ShorterTop,
+        "grow the bottom row (Producer, Logs)"
+    ),
+    b!(
+        Global,
         [(Char('c'), CTRL)],
         Action::Quit,
         "quit, even while typing"

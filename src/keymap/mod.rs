@@ -64,13 +64,20 @@ pub(crate) const NONE: KeyModifiers = KeyModifiers::NONE;
 pub(crate) const CTRL: KeyModifiers = KeyModifiers::CONTROL;
 pub(crate) const SHIFT: KeyModifiers = KeyModifiers::SHIFT;
 
+mod names;
+mod user;
+pub use names::{action_name, action_named, parse_key, ACTIONS};
+pub use user::{KeyConfigError, KeysTable};
+
 mod bindings;
 pub use bindings::BINDINGS;
 
-use KeyCode::{BackTab, Char, Down, End, Enter, Esc, Home, Left, PageDown, PageUp, Right, Tab, Up};
+use KeyCode::{
+    BackTab, Char, Down, End, Enter, Esc, Home, Left, PageDown, PageUp, Right, Tab, Up, F,
+};
 
-fn matches(b: &Binding, key: &KeyEvent) -> bool {
-    b.keys.iter().any(|(code, mods)| {
+fn matches(keys: &[(KeyCode, KeyModifiers)], key: &KeyEvent) -> bool {
+    keys.iter().any(|(code, mods)| {
         // Shifted characters arrive with or without SHIFT depending on the terminal.
         *code == key.code
             && (*mods == key.modifiers
@@ -93,22 +100,79 @@ pub const ALL_CONTEXTS: [Context; 12] = [
     Context::ContextsView,
 ];
 
-/// The action for `key` in `context`, falling back to the global keys (except while typing,
-/// where only the editing keys and Ctrl+C act; everything else goes to the editor).
-pub fn lookup(context: Context, key: &KeyEvent) -> Option<Action> {
-    let own = BINDINGS
-        .iter()
-        .find(|b| b.context == context && matches(b, key));
-    if let Some(b) = own {
-        return Some(b.action.clone());
+/// One binding as in force: a default, with the config file's `[keys.*]` applied.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Bound {
+    pub context: Context,
+    /// Empty when the config file unbound every key of it.
+    pub keys: Vec<(KeyCode, KeyModifiers)>,
+    pub action: Action,
+    pub desc: &'static str,
+    pub hint: bool,
+}
+
+/// The keys in force: what input looks up, and what `?` and the status line show.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Keymap {
+    bound: Vec<Bound>,
+}
+
+impl Default for Keymap {
+    fn default() -> Self {
+        Keymap {
+            bound: BINDINGS
+                .iter()
+                .map(|b| Bound {
+                    context: b.context,
+                    keys: b.keys.to_vec(),
+                    action: b.action.clone(),
+                    desc: b.desc,
+                    hint: b.hint,
+                })
+                .collect(),
+        }
     }
-    if context == Context::Editing {
-        return (key.code == Char('c') && key.modifiers == CTRL).then_some(Action::Quit);
+}
+
+impl Keymap {
+    /// The bindings of one context, in the table's order.
+    pub fn of(&self, context: Context) -> impl Iterator<Item = &Bound> {
+        self.bound.iter().filter(move |b| b.context == context)
     }
-    BINDINGS
-        .iter()
-        .find(|b| b.context == Context::Global && matches(b, key))
-        .map(|b| b.action.clone())
+
+    /// The action for `key` in `context`, falling back to the global keys (except while
+    /// typing, where only the editing keys and Ctrl+C act; everything else goes to the editor).
+    pub fn lookup(&self, context: Context, key: &KeyEvent) -> Option<Action> {
+        if let Some(b) = self.of(context).find(|b| matches(&b.keys, key)) {
+            return Some(b.action.clone());
+        }
+        if context == Context::Editing {
+            return (key.code == Char('c') && key.modifiers == CTRL).then_some(Action::Quit);
+        }
+        self.of(Context::Global)
+            .find(|b| matches(&b.keys, key))
+            .map(|b| b.action.clone())
+    }
+
+    /// The status line's short hints for a context: "Enter tail · / filter · ? help".
+    pub fn hints(&self, context: Context) -> Vec<(String, &'static str)> {
+        self.bound
+            .iter()
+            .filter(|b| {
+                b.hint
+                    && (b.context == context
+                        || b.context == Context::Global && context != Context::Editing)
+            })
+            .filter_map(|b| {
+                let (code, mods) = b.keys.first()?;
+                Some((key_label(*code, *mods), short(b.desc)))
+            })
+            .collect()
+    }
+
+    pub(crate) fn bound_mut(&mut self) -> &mut Vec<Bound> {
+        &mut self.bound
+    }
 }
 
 /// How a key is written in help: `Ctrl+S`, `PgUp`, `g`.
@@ -128,38 +192,36 @@ pub fn key_label(code: KeyCode, mods: KeyModifiers) -> String {
         PageDown => "PgDn".into(),
         Home => "Home".into(),
         End => "End".into(),
+        F(n) => format!("F{n}"),
         other => format!("{other:?}"),
     };
+    let mut label = String::new();
     if mods.contains(CTRL) {
-        format!("Ctrl+{}", base.to_uppercase())
-    } else {
+        label.push_str("Ctrl+");
+    }
+    if mods.contains(KeyModifiers::ALT) {
+        label.push_str("Alt+");
+    }
+    if label.is_empty() {
         base
+    } else {
+        label + &base.to_uppercase()
     }
 }
 
-/// All the keys of one binding, deduplicated: "↑ k".
-pub fn keys_label(b: &Binding) -> String {
+/// All the keys of one binding, deduplicated: "↑ k"; "(none)" when all were unbound.
+pub fn keys_label(b: &Bound) -> String {
+    if b.keys.is_empty() {
+        return "(none)".into();
+    }
     let mut labels: Vec<String> = Vec::new();
-    for (c, m) in b.keys {
+    for (c, m) in &b.keys {
         let l = key_label(*c, *m);
         if !labels.contains(&l) {
             labels.push(l);
         }
     }
     labels.join(" ")
-}
-
-/// The status line's short hints for a context: "Enter tail · / filter · ? help".
-pub fn hints(context: Context) -> Vec<(String, &'static str)> {
-    BINDINGS
-        .iter()
-        .filter(|b| {
-            b.hint
-                && (b.context == context
-                    || b.context == Context::Global && context != Context::Editing)
-        })
-        .map(|b| (key_label(b.keys[0].0, b.keys[0].1), short(b.desc)))
-        .collect()
 }
 
 fn short(desc: &'static str) -> &'static str {
@@ -181,33 +243,39 @@ mod tests {
     #[test]
     fn pane_keys_win_over_global() {
         assert_eq!(
-            lookup(Context::Topics, &key(Enter, NONE)),
+            Keymap::default().lookup(Context::Topics, &key(Enter, NONE)),
             Some(Action::Select)
         );
         assert_eq!(
-            lookup(Context::Topics, &key(Char('2'), NONE)),
+            Keymap::default().lookup(Context::Topics, &key(Char('2'), NONE)),
             Some(Action::Focus(Pane::Tail))
         );
         assert_eq!(
-            lookup(Context::Logs, &key(Char('q'), NONE)),
+            Keymap::default().lookup(Context::Logs, &key(Char('q'), NONE)),
             Some(Action::Quit)
         );
     }
 
     #[test]
     fn editing_swallows_plain_keys() {
-        assert_eq!(lookup(Context::Editing, &key(Char('q'), NONE)), None);
-        assert_eq!(lookup(Context::Editing, &key(Char('1'), NONE)), None);
         assert_eq!(
-            lookup(Context::Editing, &key(Char('s'), CTRL)),
+            Keymap::default().lookup(Context::Editing, &key(Char('q'), NONE)),
+            None
+        );
+        assert_eq!(
+            Keymap::default().lookup(Context::Editing, &key(Char('1'), NONE)),
+            None
+        );
+        assert_eq!(
+            Keymap::default().lookup(Context::Editing, &key(Char('s'), CTRL)),
             Some(Action::Publish)
         );
         assert_eq!(
-            lookup(Context::Editing, &key(Esc, NONE)),
+            Keymap::default().lookup(Context::Editing, &key(Esc, NONE)),
             Some(Action::Back)
         );
         assert_eq!(
-            lookup(Context::Editing, &key(Char('c'), CTRL)),
+            Keymap::default().lookup(Context::Editing, &key(Char('c'), CTRL)),
             Some(Action::Quit)
         );
     }
@@ -215,15 +283,15 @@ mod tests {
     #[test]
     fn shifted_chars_match_with_or_without_shift() {
         assert_eq!(
-            lookup(Context::Tail, &key(Char('G'), SHIFT)),
+            Keymap::default().lookup(Context::Tail, &key(Char('G'), SHIFT)),
             Some(Action::Bottom)
         );
         assert_eq!(
-            lookup(Context::Tail, &key(Char('G'), NONE)),
+            Keymap::default().lookup(Context::Tail, &key(Char('G'), NONE)),
             Some(Action::Bottom)
         );
         assert_eq!(
-            lookup(Context::Tail, &key(Char('?'), SHIFT)),
+            Keymap::default().lookup(Context::Tail, &key(Char('?'), SHIFT)),
             Some(Action::Help)
         );
     }
@@ -231,7 +299,7 @@ mod tests {
     #[test]
     fn every_context_has_hints_and_labels_are_readable() {
         for ctx in ALL_CONTEXTS {
-            assert!(!hints(ctx).is_empty(), "{ctx:?}");
+            assert!(!Keymap::default().hints(ctx).is_empty(), "{ctx:?}");
         }
         assert_eq!(key_label(Char('s'), CTRL), "Ctrl+S");
         assert_eq!(key_label(BackTab, SHIFT), "Shift+Tab");

@@ -55,6 +55,8 @@ pub struct ProduceRequest {
     pub key: Option<Vec<u8>>,
     pub value: Vec<u8>,
     pub headers: Vec<Header>,
+    /// `:partition N`; `None`: the producer's partitioner chooses (by key).
+    pub partition: Option<i32>,
 }
 
 /// Result of a publish, as the broker reported it.

@@ -16,6 +16,8 @@ pub struct PartitionInfo {
     pub leader: i32,
     /// (low, high) watermarks; `None` until fetched or when the fetch failed.
     pub watermarks: Option<(i64, i64)>,
+    /// Fewer replicas in sync than assigned, as the metadata says.
+    pub under_replicated: bool,
 }
 
 impl TopicInfo {
@@ -135,6 +137,7 @@ mod tests {
                     id: i as i32,
                     leader: 1,
                     watermarks: Some(m),
+                    under_replicated: false,
                 })
                 .collect(),
             error: None,

@@ -6,6 +6,7 @@ pub mod logs;
 pub mod palette;
 pub mod producer;
 pub mod producer_history;
+pub mod rate;
 pub mod record;
 pub mod ring;
 pub mod schemas;

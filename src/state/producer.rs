@@ -115,6 +115,10 @@ pub struct ProducerState {
     pub unsent: std::collections::VecDeque<crate::model::ProduceRequest>,
     /// Records published, recalled with Up/Down (state/producer_history.rs).
     pub history: crate::state::producer_history::History,
+    /// `:partition N`: where records go; `None`: the partitioner chooses.
+    pub partition: Option<i32>,
+    /// A value that is not JSON, refused once for a JSON topic: Ctrl+S again sends it as is.
+    pub not_json_confirmed: Option<Vec<u8>>,
 }
 
 /// Failed records kept at most.
@@ -157,6 +161,8 @@ impl Default for ProducerState {
             sent: 0,
             unsent: std::collections::VecDeque::new(),
             history: Default::default(),
+            partition: None,
+            not_json_confirmed: None,
         }
     }
 }
@@ -329,6 +335,7 @@ mod tests {
             key: Some(b"k".to_vec()),
             value: v.as_bytes().to_vec(),
             headers: vec![h("a", "1")],
+            partition: None,
         };
         p.keep_unsent(req("first"));
         p.keep_unsent(req("second\nline"));

@@ -163,6 +163,8 @@ pub struct TailState {
     pub detail_scroll: u16,
     /// Records received since the tail started.
     pub received: u64,
+    /// Records received per second (the Topics pane's sparkline).
+    pub rate: super::rate::Rate,
     /// Partitions the tail is assigned.
     pub partitions: usize,
     pub find: Finder,
@@ -192,6 +194,7 @@ impl TailState {
             detail: false,
             detail_scroll: 0,
             received: 0,
+            rate: Default::default(),
             partitions: 0,
             find: Finder::default(),
             only: None,
@@ -215,6 +218,7 @@ impl TailState {
         self.scroll = Scroll::default();
         self.detail = false;
         self.received = 0;
+        self.rate = Default::default();
         self.generation
     }
 

@@ -67,6 +67,12 @@ impl TopicsState {
         &self.topics
     }
 
+    /// The partitions a listed topic has (`None`: not listed, or listed without any).
+    pub fn partition_count(&self, name: &str) -> Option<usize> {
+        let t = self.topics.iter().find(|t| t.name == name)?;
+        (!t.partitions.is_empty()).then_some(t.partitions.len())
+    }
+
     pub fn visible(&self) -> impl ExactSizeIterator<Item = &TopicInfo> + '_ {
         self.visible.iter().map(|&i| &self.topics[i])
     }
@@ -227,6 +233,7 @@ mod tests {
                 id: 0,
                 leader: 1,
                 watermarks: None,
+                under_replicated: false,
             }],
             error: None,
         };

@@ -8,7 +8,7 @@ use ratatui::Frame;
 
 use crate::app::command::COMMANDS;
 use crate::app::App;
-use crate::keymap::{keys_label, ALL_CONTEXTS, BINDINGS};
+use crate::keymap::{keys_label, ALL_CONTEXTS};
 
 pub fn lines(app: &App) -> Vec<Line<'static>> {
     let t = &app.theme;
@@ -18,7 +18,7 @@ pub fn lines(app: &App) -> Vec<Line<'static>> {
             ctx.title().to_string(),
             t.style("base.title_focused"),
         )));
-        for b in BINDINGS.iter().filter(|b| b.context == ctx) {
+        for b in app.keymap.of(ctx) {
             out.push(Line::from(vec![
                 Span::styled(format!("  {:<16}", keys_label(b)), t.style("status.key")),
                 Span::styled(b.desc.to_string(), t.style("base.text")),

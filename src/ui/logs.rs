@@ -13,6 +13,13 @@ use crate::app::App;
 use crate::state::logs::{AnsiColor, Level, LogLine, Sgr};
 use crate::state::Pane;
 
+/// How to give the pane something to show (the config keys are in the README).
+const NO_SOURCE: &str = "no source; start with --broker-log-cmd 'docker logs -f broker' (or --broker-log FILE), or set broker_log_cmd for the cluster in the config file";
+
+/// The same in one line of 80 columns: the flag, and `4` opens the rest.
+const NO_SOURCE_SHORT: &str =
+    "no source: run with --broker-log-cmd 'docker logs -f broker' (4: more)";
+
 pub fn draw(frame: &mut Frame, area: Rect, app: &App, focused: bool) {
     let t = &app.theme;
     let logs = &app.logs;
@@ -37,8 +44,20 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, focused: bool) {
         ));
     }
     let Some(src) = logs.current() else {
+        if area.height == 1 {
+            // Folded (`App::arrangement`): its room went to the other panes.
+            let line = Line::from(vec![
+                Span::styled("4 Logs: ", t.style("base.title")),
+                Span::styled(NO_SOURCE_SHORT, t.style("base.muted")),
+            ]);
+            frame.render_widget(Paragraph::new(line), area);
+            return;
+        }
         frame.render_widget(
-            Paragraph::new("no log sources").block(pane_block(app, Pane::Logs, focused, extra)),
+            Paragraph::new(format!("{NO_SOURCE}."))
+                .wrap(ratatui::widgets::Wrap { trim: true })
+                .style(t.style("base.muted"))
+                .block(pane_block(app, Pane::Logs, focused, extra)),
             area,
         );
         return;

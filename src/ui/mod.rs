@@ -8,7 +8,7 @@ mod header;
 pub mod help;
 mod logs;
 pub mod palette;
-mod producer;
+pub mod producer;
 pub mod record;
 pub mod schemas;
 mod status;
@@ -37,18 +37,28 @@ pub fn compact(area: Rect) -> bool {
     area.width < FULL_WIDTH || area.height < FULL_HEIGHT
 }
 
-/// How much `<` and `>` move the split, in percent of the width.
+/// How much `<` and `>` (and `+`, `-`) move a split, in percent of the width (height).
 pub const SPLIT_STEP: i16 = 6;
-const SPLIT_MIN: u16 = 10;
-const SPLIT_MAX: u16 = 90;
+pub const SPLIT_MIN: u16 = 10;
+pub const SPLIT_MAX: u16 = 90;
 
-/// How the four panes share the body: one zoomed over all, and where the columns split.
+/// How the four panes share the body: one zoomed over all, and where the rows and columns
+/// split. `zoomed`, `split` and `height` are the person's (`z`, `<` `>`, `+` `-`, `[layout]`
+/// in the config file); the rest follows from what the panes hold (`App::arrangement`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Arrangement {
     /// The pane that fills the body (`z`), if any.
     pub zoomed: Option<Pane>,
     /// Topics' share of the top row, in percent; Producer's share of the bottom row follows.
     pub split: u16,
+    /// The top row's share of the body, in percent.
+    pub height: u16,
+    /// Logs has no source and no focus: it folds to one line under the Producer, which takes
+    /// the bottom row's width.
+    pub logs_folded: bool,
+    /// The rows the bottom row needs when less than `height` leaves it (a folded Logs and a
+    /// Producer not in use): the top row takes the rest.
+    pub bottom_rows: Option<u16>,
 }
 
 impl Default for Arrangement {
@@ -56,15 +66,26 @@ impl Default for Arrangement {
         Self {
             zoomed: None,
             split: 28,
+            height: 58,
+            logs_folded: false,
+            bottom_rows: None,
         }
     }
 }
 
 impl Arrangement {
     pub fn move_split(&mut self, delta: i16) {
-        let moved = (self.split as i16 + delta).clamp(SPLIT_MIN as i16, SPLIT_MAX as i16);
-        self.split = moved as u16;
+        self.split = moved(self.split, delta);
     }
+
+    /// `+` grows the top row (Topics and Tail), `-` the bottom one.
+    pub fn move_height(&mut self, delta: i16) {
+        self.height = moved(self.height, delta);
+    }
+}
+
+fn moved(value: u16, delta: i16) -> u16 {
+    (value as i16 + delta).clamp(SPLIT_MIN as i16, SPLIT_MAX as i16) as u16
 }
 
 /// Where each pane is drawn with the default arrangement.
@@ -99,8 +120,9 @@ pub fn pane_areas_in(area: Rect, layout: Arrangement) -> Vec<(Pane, Rect)> {
     if let Some(pane) = layout.zoomed {
         return vec![(pane, body)];
     }
-    let halves =
-        Layout::vertical([Constraint::Percentage(58), Constraint::Percentage(42)]).split(body);
+    let share = body.height * (100 - layout.height) / 100;
+    let bottom_h = layout.bottom_rows.map_or(share, |rows| rows.min(share));
+    let halves = Layout::vertical([Constraint::Min(1), Constraint::Length(bottom_h)]).split(body);
     let top_split = layout.split;
     // The bottom row keeps its own proportion (42/58 by default) and moves with the top one.
     let bottom_split = (layout.split + 14).clamp(SPLIT_MIN, SPLIT_MAX);
@@ -109,6 +131,16 @@ pub fn pane_areas_in(area: Rect, layout: Arrangement) -> Vec<(Pane, Rect)> {
         Constraint::Percentage(100 - top_split),
     ])
     .split(halves[0]);
+    if layout.logs_folded {
+        let [producer, logs] =
+            Layout::vertical([Constraint::Min(1), Constraint::Length(1)]).areas(halves[1]);
+        return vec![
+            (Pane::Topics, top[0]),
+            (Pane::Tail, top[1]),
+            (Pane::Producer, producer),
+            (Pane::Logs, logs),
+        ];
+    }
     let bottom = Layout::horizontal([
         Constraint::Percentage(bottom_split),
         Constraint::Percentage(100 - bottom_split),

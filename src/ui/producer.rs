@@ -24,6 +24,13 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, focused: bool) {
         None => Span::styled("→ no topic ", t.style("status.error")),
     };
     let mut title = vec![target];
+    if let Some(partition) = p.partition {
+        // `:partition N`: said beside the topic, so a record never goes there unnoticed.
+        title.push(Span::styled(
+            format!("partition {partition} "),
+            t.style("base.title_focused"),
+        ));
+    }
     if let Some((subject, version)) = &app.schemas.produce_as {
         // The value is JSON encoded with this subject's schema when published (`:schema`).
         title.push(Span::styled(
@@ -190,6 +197,13 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, focused: bool) {
         }
     }
     frame.render_widget(Paragraph::new(report).wrap(Wrap { trim: true }), report_a);
+}
+
+/// The rows the pane needs when not in use: its borders, the key, two of headers, the value's
+/// lines (up to 4) and the report. The bottom row shrinks to it when Logs gives its room away.
+pub fn rows_wanted(p: &crate::state::producer::ProducerState) -> u16 {
+    let value_rows = p.editor(Field::Value).lines().len().clamp(1, 4) as u16;
+    2 + 1 + 2 + value_rows + 1
 }
 
 /// Rows `line` takes when word-wrapped to `width`, as `Wrap { trim: true }` breaks it: words

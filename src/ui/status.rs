@@ -8,7 +8,6 @@ use unicode_width::UnicodeWidthStr;
 
 use super::widgets::truncate;
 use crate::app::{App, Mode, PromptKind};
-use crate::keymap;
 use crate::state::Pane;
 
 pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
@@ -53,7 +52,7 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
                 // Whole hints only: a hint cut in the middle ("Esc stop  Ctrl") reads as noise.
                 let mut spans = Vec::new();
                 let mut used = 0;
-                for (key, desc) in keymap::hints(app.keys_context()) {
+                for (key, desc) in app.keymap.hints(app.keys_context()) {
                     let rest = format!(" {desc}  ");
                     let w = key.width() + rest.trim_end().width();
                     if used + w > width {

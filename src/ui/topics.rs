@@ -15,6 +15,40 @@ fn right(text: String) -> Cell<'static> {
     Cell::from(Line::from(text).right_aligned())
 }
 
+/// The tail's records per second over the last half minute, on the bottom border:
+/// ` orders ▁▃█▅ 120/s `. Nothing before the first record, or when it does not fit.
+fn rate_line(app: &App, width: usize) -> Option<Line<'static>> {
+    let samples = app.tail.rate.per_second(app.now);
+    let last = samples.back().copied().flatten()?;
+    let t = &app.theme;
+    let what = match app.tail.single_topic() {
+        Some(topic) => clean(topic),
+        None => "tail".into(),
+    };
+    let per_s = format!(" {}/s ", thousands(last));
+    let bars = width
+        .saturating_sub(per_s.chars().count() + 2)
+        .min(crate::state::rate::SECONDS)
+        .min(samples.len());
+    if bars < 4 {
+        return None;
+    }
+    let room = width.saturating_sub(bars + per_s.chars().count() + 2);
+    let mut spans = vec![Span::raw(" ")];
+    if room >= 4 {
+        spans.push(Span::styled(
+            format!("{} ", super::widgets::truncate(&what, room - 1)),
+            t.style("base.muted"),
+        ));
+    }
+    spans.push(Span::styled(
+        crate::state::groups::sparkline(&samples, bars),
+        t.style("status.info"),
+    ));
+    spans.push(Span::styled(per_s, t.style("base.text")));
+    Some(Line::from(spans).right_aligned())
+}
+
 pub fn draw(frame: &mut Frame, area: Rect, app: &App, focused: bool) {
     let t = &app.theme;
     let s = &app.topics;
@@ -31,7 +65,10 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, focused: bool) {
     if s.show_internal {
         extra.push(Span::styled("+internal ", t.style("base.muted")));
     }
-    let block = pane_block(app, Pane::Topics, focused, extra);
+    let mut block = pane_block(app, Pane::Topics, focused, extra);
+    if let Some(rate) = rate_line(app, area.width.saturating_sub(4) as usize) {
+        block = block.title_bottom(rate);
+    }
     if !s.loaded {
         let text = match &app.cluster.connection {
             Connection::Unreachable(_) => {
@@ -117,10 +154,18 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, focused: bool) {
                 "  "
             };
             // A broker's error or anomaly for the topic follows its name, not hidden.
-            let problem = topic
+            let mut problem = topic
                 .error
                 .as_deref()
                 .map_or(String::new(), |e| format!("  ⚠ {}", clean(e)));
+            let under = topic
+                .partitions
+                .iter()
+                .filter(|p| p.under_replicated)
+                .count();
+            if under > 0 {
+                problem.push_str(&format!("  ⚠ {under} under-replicated"));
+            }
             let mut cells = vec![Cell::from(fit(
                 &format!("{mark}{}{problem}", clean(&topic.name)),
                 name_w,

@@ -359,29 +359,67 @@ fn group_detail_lines(app: &App, detail: &Loading<GroupDetail>, width: u16) -> V
             ]
         })
         .collect();
+    // A bar of the committed offset against the end offset (the lag is its empty part)
+    // follows the numbers, in the room they leave whole: never at the cost of a column.
+    let inner = (width as usize).saturating_sub(2);
+    let natural: usize = columns::widths(&kinds, &headers, &rows, usize::MAX / 4, 1)
+        .iter()
+        .map(|w| w.unwrap_or(0) + 1)
+        .sum();
+    let bar_w = inner.saturating_sub(natural + 1).min(24);
+    let bar_w = if bar_w >= 6 { bar_w } else { 0 };
     let w = columns::widths(
         &kinds,
         &headers,
         &rows,
-        (width as usize).saturating_sub(2),
+        inner - if bar_w > 0 { bar_w + 1 } else { 0 },
         1,
     );
     let head: Vec<String> = headers.iter().map(|h| h.to_string()).collect();
-    lines.push(Line::from(Span::styled(
-        format!("  {}", columns::line(&kinds, &head, &w, 1)),
-        muted,
-    )));
+    let head_line = format!("  {}", columns::line(&kinds, &head, &w, 1));
+    let mut head_spans = vec![Span::styled(head_line, muted)];
+    if bar_w > 0 {
+        head_spans.push(Span::styled(" consumed (░ = lag)", muted));
+    }
+    lines.push(Line::from(head_spans));
     for (p, row) in d.offsets.iter().zip(&rows) {
-        lines.push(Line::from(Span::styled(
+        let style = if p.ahead {
+            t.style("status.error")
+        } else {
+            t.style("base.text")
+        };
+        let mut spans = vec![Span::styled(
             format!("  {}", columns::line(&kinds, row, &w, 1)),
-            if p.ahead {
-                t.style("status.error")
-            } else {
-                t.style("base.text")
-            },
-        )));
+            style,
+        )];
+        if let (true, Some((done, left))) = (bar_w > 0, lag_bar(p.committed, p.end, bar_w)) {
+            spans.push(Span::raw(" "));
+            spans.push(Span::styled("█".repeat(done), t.style("status.info")));
+            spans.push(Span::styled("░".repeat(left), t.style("status.error")));
+        }
+        lines.push(Line::from(spans));
     }
     lines
+}
+
+/// The cells of a bar `width` wide: committed over end offset filled, the lag empty. A
+/// partition with any lag keeps at least one empty cell, and one with a commit and room to
+/// spare at least one filled, so neither looks like the other however the numbers scale.
+/// `None` without a commit or an end offset to measure against.
+pub fn lag_bar(committed: Option<i64>, end: Option<i64>, width: usize) -> Option<(usize, usize)> {
+    let (c, e) = (committed?, end?);
+    if e <= 0 || width == 0 {
+        return None;
+    }
+    let c = c.clamp(0, e);
+    let mut done = ((c as f64 / e as f64) * width as f64).floor() as usize;
+    if c < e {
+        done = done.min(width - 1);
+    }
+    if c > 0 && width > 1 {
+        done = done.max(1);
+    }
+    Some((done, width - done))
 }
 
 fn brokers(
@@ -528,5 +566,25 @@ pub fn colour_cell(c: &ContextInfo, no_color: bool) -> Cell<'static> {
             Cell::from(Span::styled(format!("■ {}", clean(name)), style))
         }
         None => Cell::from(""),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::lag_bar;
+
+    #[test]
+    fn lag_bars_never_hide_a_lag_or_a_commit() {
+        assert_eq!(lag_bar(Some(50), Some(100), 10), Some((5, 5)));
+        assert_eq!(lag_bar(Some(100), Some(100), 10), Some((10, 0)));
+        // 1 behind a million: still one empty cell.
+        assert_eq!(lag_bar(Some(999_999), Some(1_000_000), 10), Some((9, 1)));
+        // 1 of a million consumed: still one filled cell.
+        assert_eq!(lag_bar(Some(1), Some(1_000_000), 10), Some((1, 9)));
+        assert_eq!(lag_bar(Some(0), Some(10), 10), Some((0, 10)));
+        // A commit past the end (a truncated log) is drawn full, not past its width.
+        assert_eq!(lag_bar(Some(120), Some(100), 10), Some((10, 0)));
+        assert_eq!(lag_bar(None, Some(100), 10), None);
+        assert_eq!(lag_bar(Some(3), Some(0), 10), None);
     }
 }

@@ -52,6 +52,7 @@ pub fn list_topics(app: &mut App, topics: &[(&str, i32, i64)]) {
                     id,
                     leader: 1,
                     watermarks: Some((0, high)),
+                    under_replicated: false,
                 })
                 .collect(),
             error: None,
@@ -76,4 +77,38 @@ pub fn draw(app: &mut App, (w, h): (u16, u16)) -> ratatui::buffer::Buffer {
         .draw(|f| kafka_tui::ui::draw(f, app))
         .expect("draw");
     terminal.backend().buffer().clone()
+}
+
+/// A key press without modifiers.
+pub fn press(app: &mut App, code: crossterm::event::KeyCode) {
+    app.handle_event(Event::Key(crossterm::event::KeyEvent::new(
+        code,
+        crossterm::event::KeyModifiers::NONE,
+    )));
+}
+
+/// Ctrl and a letter.
+pub fn ctrl(app: &mut App, c: char) {
+    app.handle_event(Event::Key(crossterm::event::KeyEvent::new(
+        crossterm::event::KeyCode::Char(c),
+        crossterm::event::KeyModifiers::CONTROL,
+    )));
+}
+
+/// `text`, a key a character.
+pub fn type_text(app: &mut App, text: &str) {
+    for c in text.chars() {
+        press(app, crossterm::event::KeyCode::Char(c));
+    }
+}
+
+/// The commands the app sent, leaving out background watermark reads (rows on screen).
+pub fn commands(rx: &mut UnboundedReceiver<KafkaCommand>) -> Vec<KafkaCommand> {
+    let mut out = Vec::new();
+    while let Ok(c) = rx.try_recv() {
+        if !matches!(c, KafkaCommand::Watermarks(_)) {
+            out.push(c);
+        }
+    }
+    out
 }

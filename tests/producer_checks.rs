@@ -1,0 +1,159 @@
+//! The producer's choices and checks (issue 13.7): `:partition N` sends there and says so in
+//! the pane's title, a partition the topic lacks is refused, and a value meant as JSON that is
+//! not is refused with its line and column (sent as it is on a second Ctrl+S).
+
+mod common;
+use common::fixture::{self, commands, ctrl, list_topics, press, type_text};
+
+use crossterm::event::KeyCode;
+use kafka_tui::app::App;
+use kafka_tui::event::{Event, KafkaEvent};
+use kafka_tui::kafka::api::KafkaCommand;
+use kafka_tui::model::{Record, StartFrom};
+use kafka_tui::state::producer::{Field, ProduceStatus};
+use tokio::sync::mpsc::UnboundedReceiver;
+
+fn app() -> (App, UnboundedReceiver<KafkaCommand>) {
+    let (mut app, mut rx) = fixture::embedded_app(1000);
+    list_topics(&mut app, &[("orders", 3, 0)]);
+    app.start_tail("orders".into(), StartFrom::End);
+    app.handle_event(Event::Kafka(KafkaEvent::TailStarted {
+        generation: app.tail.generation,
+        partitions: 3,
+        topics: Vec::new(),
+        notice: None,
+    }));
+    commands(&mut rx);
+    (app, rx)
+}
+
+fn command(app: &mut App, text: &str) {
+    press(app, KeyCode::Esc);
+    press(app, KeyCode::Char(':'));
+    type_text(app, text);
+    press(app, KeyCode::Enter);
+}
+
+fn publish(app: &mut App, value: &str) {
+    app.producer.set_text(Field::Value, value);
+    app.producer.editing = true;
+    app.focus = kafka_tui::state::Pane::Producer;
+    ctrl(app, 's');
+}
+
+fn produced(rx: &mut UnboundedReceiver<KafkaCommand>) -> Vec<kafka_tui::model::ProduceRequest> {
+    commands(rx)
+        .into_iter()
+        .filter_map(|c| match c {
+            KafkaCommand::Produce(r) => Some(r),
+            _ => None,
+        })
+        .collect()
+}
+
+fn message(app: &App) -> String {
+    app.message
+        .as_ref()
+        .map(|m| m.text.clone())
+        .unwrap_or_default()
+}
+
+fn invalid(app: &App) -> String {
+    match &app.producer.status {
+        ProduceStatus::Invalid(e) => e.clone(),
+        other => panic!("not refused: {other:?}"),
+    }
+}
+
+#[test]
+fn a_chosen_partition_is_used_shown_and_checked() {
+    let (mut app, mut rx) = app();
+    publish(&mut app, "a");
+    assert_eq!(
+        produced(&mut rx)[0].partition,
+        None,
+        "the partitioner chooses"
+    );
+
+    command(&mut app, "partition 2");
+    assert!(
+        message(&app).contains("publishes to partition 2"),
+        "{}",
+        message(&app)
+    );
+    let screen = fixture::screen(&mut app, (160, 45));
+    assert!(screen.contains("→ orders partition 2"), "{screen}");
+    publish(&mut app, "b");
+    assert_eq!(produced(&mut rx)[0].partition, Some(2));
+
+    command(&mut app, "partition 3");
+    assert!(message(&app).contains("orders has no partition 3 (it has 3 partitions)"));
+    assert_eq!(
+        app.producer.partition,
+        Some(2),
+        "a refused choice changes nothing"
+    );
+    command(&mut app, "partition x");
+    assert!(message(&app).contains("write a number"));
+
+    // The topic shrinks under it (another topic is tailed): refused at publish.
+    list_topics(&mut app, &[("orders", 1, 0)]);
+    publish(&mut app, "c");
+    assert!(invalid(&app).contains("orders has no partition 2 (it has 1 partition)"));
+    assert!(produced(&mut rx).is_empty());
+
+    command(&mut app, "partition auto");
+    publish(&mut app, "d");
+    assert_eq!(produced(&mut rx)[0].partition, None);
+}
+
+#[test]
+fn a_value_that_opens_like_json_must_be_json_or_sent_on_purpose() {
+    let (mut app, mut rx) = app();
+    publish(&mut app, "{\"id\": 1,\n \"amount\": 12,,\n}");
+    let why = invalid(&app);
+    assert!(
+        why.starts_with("the value is not JSON: line 2, column 15: key must be a string"),
+        "{why}"
+    );
+    assert_eq!(app.producer.field, Field::Value);
+    assert!(produced(&mut rx).is_empty());
+    // The same value again: sent as it is.
+    publish(&mut app, "{\"id\": 1,\n \"amount\": 12,,\n}");
+    assert_eq!(produced(&mut rx).len(), 1);
+    // Valid JSON and plain text on a topic with no JSON records pass at once.
+    publish(&mut app, "[1, 2.50, {\"a\": null}]");
+    publish(&mut app, "hello");
+    assert_eq!(produced(&mut rx).len(), 2);
+}
+
+#[test]
+fn on_a_topic_whose_records_are_json_text_is_refused_once() {
+    let (mut app, mut rx) = app();
+    let records: Vec<Record> = (0..3)
+        .map(|i| Record {
+            topic: "orders".into(),
+            partition: 0,
+            offset: i,
+            timestamp_ms: None,
+            key: None,
+            value: Some(format!("{{\"order\": {i}}}").into_bytes()),
+            headers: vec![],
+        })
+        .collect();
+    app.handle_event(Event::Kafka(KafkaEvent::Records {
+        generation: app.tail.generation,
+        records,
+    }));
+    publish(&mut app, "order 4");
+    let why = invalid(&app);
+    assert!(
+        why.starts_with("the value is not JSON (the records of orders are JSON): line 1, column 1"),
+        "{why}"
+    );
+    publish(&mut app, "order 4");
+    assert_eq!(produced(&mut rx).len(), 1, "sent on the second Ctrl+S");
+    // An empty value (a tombstone) is never refused.
+    publish(&mut app, "");
+    assert_eq!(produced(&mut rx).len(), 1);
+}
