@@ -125,6 +125,66 @@ impl FilesHandle {
         })
     }
 
+    /// `:produce N`: publishes `n` records to `topic`, each from `template` filled anew,
+    /// `{{seq}}` counting on from `fill.seq`.
+    pub fn produce_generated(
+        &self,
+        topic: String,
+        partition: Option<i32>,
+        n: u64,
+        template: crate::template::DraftTemplate,
+        mut fill: crate::template::Fill,
+    ) -> Result<(), String> {
+        if self.settings.read_only {
+            return Err(crate::connect::read_only_refusal("publishing"));
+        }
+        let settings = self.settings.clone();
+        self.start(move |say, cancel| {
+            let records = (0..n).map(|_| {
+                let d = template.render(&mut fill);
+                Ok(Record {
+                    topic: topic.clone(),
+                    partition: -1,
+                    offset: -1,
+                    timestamp_ms: None,
+                    key: d.key,
+                    value: Some(d.value),
+                    headers: d.headers,
+                })
+            });
+            let result = replay::publish_all(
+                &settings,
+                None,
+                partition,
+                Some(n),
+                records,
+                |sent, total, r| {
+                    say(FileEvent::Progress {
+                        line: format!(
+                            "producing to {topic}: {}",
+                            replay::progress_line(sent, total, r)
+                        ),
+                    });
+                    !cancel.is_cancelled()
+                },
+            );
+            match result {
+                Ok(r) => FileEvent::Done {
+                    ok: r.ok(),
+                    message: format!(
+                        "{} → {topic}: {}",
+                        crate::model::count(n, "record"),
+                        r.summary()
+                    ),
+                },
+                Err(e) => FileEvent::Done {
+                    ok: false,
+                    message: e.to_string(),
+                },
+            }
+        })
+    }
+
     /// `:layout save`: writes `layout` into the config file's `[layout]`.
     pub fn save_layout(&self, path: PathBuf, layout: crate::ui::Arrangement) -> Result<(), String> {
         self.start(

@@ -29,6 +29,7 @@ pub mod signals;
 pub mod state;
 pub mod streams;
 pub mod target;
+pub mod template;
 pub mod theme;
 pub mod timing;
 pub mod tui;

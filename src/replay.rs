@@ -76,7 +76,7 @@ impl ReplayReport {
             ));
         }
         if self.stopped {
-            s.push_str(", stopped before the end of the file");
+            s.push_str(", stopped before the end");
         }
         if self.repartitioned > 0 {
             s.push_str(&format!(
@@ -235,7 +235,7 @@ fn check(spec: &ReplaySpec) -> Result<u64, ReplayError> {
 pub fn run(
     settings: &ClientSettings,
     spec: &ReplaySpec,
-    mut progress: impl FnMut(u64, Option<u64>, &ReplayReport) -> bool,
+    progress: impl FnMut(u64, Option<u64>, &ReplayReport) -> bool,
 ) -> Result<ReplayReport, ReplayError> {
     if spec.format == FileFormat::Csv {
         return Err(ReplayError::Usage(
@@ -244,6 +244,49 @@ pub fn run(
     }
     let stdin = spec.file.as_os_str() == "-";
     let total = if stdin { None } else { Some(check(spec)?) };
+    let path = spec.file.display().to_string();
+    let records = lines(open(&spec.file)?).filter_map(|(no, line)| {
+        let line = match line {
+            Ok(l) => l,
+            Err(source) => {
+                return Some(Err(ReplayError::Read {
+                    path: path.clone(),
+                    source,
+                }))
+            }
+        };
+        match parse_line(spec, &line) {
+            Ok(Some(r)) => Some(Ok(r)),
+            Ok(None) => None,
+            Err(reason) => Some(Err(ReplayError::BadLine {
+                path: path.clone(),
+                line: no,
+                reason,
+            })),
+        }
+    });
+    publish_all(
+        settings,
+        spec.rate,
+        spec.partition,
+        total,
+        records,
+        progress,
+    )
+}
+
+/// Publishes `records` (stopping at the first `Err`, which is returned), at most `rate` a
+/// second, all to `partition` when given, else each to its own partition where the topic has
+/// it. `progress` is called now and then with (sent, total, report) and stops it by answering
+/// false. Shared by file replays and the producer's `:produce N`.
+pub fn publish_all(
+    settings: &ClientSettings,
+    rate: Option<f64>,
+    partition: Option<i32>,
+    total: Option<u64>,
+    records: impl Iterator<Item = Result<Record, ReplayError>>,
+    mut progress: impl FnMut(u64, Option<u64>, &ReplayReport) -> bool,
+) -> Result<ReplayReport, ReplayError> {
     let producer: ThreadedProducer<Counts> =
         crate::kafka::producer::producer_config(settings, true)
             .create_with_context(Counts::default())
@@ -252,24 +295,9 @@ pub fn run(
     let mut report = ReplayReport::default();
     let started = Instant::now();
     let mut last_progress = Instant::now();
-    let path = spec.file.display().to_string();
-    for (no, line) in lines(open(&spec.file)?) {
-        let line = line.map_err(|source| ReplayError::Read {
-            path: path.clone(),
-            source,
-        })?;
-        let r = match parse_line(spec, &line) {
-            Ok(Some(r)) => r,
-            Ok(None) => continue,
-            Err(reason) => {
-                return Err(ReplayError::BadLine {
-                    path,
-                    line: no,
-                    reason,
-                })
-            }
-        };
-        if let Some(rate) = spec.rate.filter(|r| *r > 0.0) {
+    for r in records {
+        let r = r?;
+        if let Some(rate) = rate.filter(|r| *r > 0.0) {
             let due = started + Duration::from_secs_f64(report.sent as f64 / rate);
             if let Some(wait) = due.checked_duration_since(Instant::now()) {
                 std::thread::sleep(wait);
@@ -283,7 +311,7 @@ pub fn run(
                 n
             }
         };
-        let partition = spec.partition.or_else(|| {
+        let partition = partition.or_else(|| {
             let kept = r.partition >= 0 && r.partition < count;
             if r.partition >= 0 && !kept {
                 report.repartitioned += 1;

@@ -56,7 +56,8 @@ pub static COMMANDS: &[Command] = &[
     Command { name: "produce-file", aliases: &["replay"], arg: ArgKind::Text, usage: "FILE", desc: "publish FILE to the tailed topic: JSON Lines (.jsonl, as exported) or one value a line", run: App::cmd_produce_file },
     Command { name: "jq", aliases: &[], arg: ArgKind::Text, usage: "[EXPR]", desc: "filter/project JSON values in Tail with jq (empty: off)", run: App::cmd_jq },
     Command { name: "ctx", aliases: &["context", "contexts"], arg: ArgKind::Context, usage: "[NAME]", desc: "contexts, or switch to one", run: App::cmd_ctx },
-    Command { name: "producer", aliases: &["produce", "p"], arg: ArgKind::Nothing, usage: "", desc: "focus the Producer pane", run: |app, _| app.show_pane(Pane::Producer) },
+    Command { name: "producer", aliases: &["p"], arg: ArgKind::Nothing, usage: "", desc: "focus the Producer pane", run: |app, _| app.show_pane(Pane::Producer) },
+    Command { name: "produce", aliases: &[], arg: ArgKind::Text, usage: "[N]", desc: "publish N records from the producer's text, placeholders ({{seq}}, {{uuid}}, …) filled for each; alone: focus the Producer", run: App::cmd_produce },
     Command { name: "logs", aliases: &["log", "l"], arg: ArgKind::Nothing, usage: "", desc: "focus the Logs pane", run: |app, _| app.show_pane(Pane::Logs) },
     Command { name: "partition", aliases: &[], arg: ArgKind::Choice(&["auto"]), usage: "[N | auto]", desc: "Producer: publish to partition N; auto: the partitioner chooses by key", run: App::cmd_partition },
     Command { name: "layout", aliases: &[], arg: ArgKind::Choice(&["save", "reset"]), usage: "[save | reset]", desc: "where the panes split; save: into the config file's [layout]; reset: the default", run: App::cmd_layout },
@@ -208,7 +209,7 @@ impl App {
     }
 
     /// Closes the views and focuses a pane.
-    fn show_pane(&mut self, p: Pane) {
+    pub(super) fn show_pane(&mut self, p: Pane) {
         self.views.clear();
         self.focus_pane(p);
     }

@@ -751,6 +751,14 @@ impl App {
                 return;
             }
         };
+        let draft = match crate::template::DraftTemplate::parse(&draft) {
+            Ok(t) if t.has_placeholders() => t.render(&mut self.producer.fill),
+            Ok(_) => draft,
+            Err(e) => {
+                self.producer.status = ProduceStatus::Invalid(e.to_string());
+                return;
+            }
+        };
         if let Some(p) = self.producer.partition {
             if let Some(count) = self.topics.partition_count(&topic) {
                 if p >= count as i32 {

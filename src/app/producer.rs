@@ -106,3 +106,82 @@ impl App {
             })
     }
 }
+
+/// Records one `:produce N` may send.
+const PRODUCE_MAX: u64 = 10_000_000;
+
+impl App {
+    /// `:produce N`: N records from the producer's editors, placeholders filled for each, to
+    /// the producer's topic, as a background job with its progress in the status line.
+    /// `:produce` alone focuses the Producer (as `:producer`).
+    pub(super) fn cmd_produce(&mut self, arg: &str) {
+        let arg = arg.trim();
+        if arg.is_empty() {
+            return self.show_pane(crate::state::Pane::Producer);
+        }
+        let n = match arg.replace(['_', ','], "").parse::<u64>() {
+            Ok(n) if (1..=PRODUCE_MAX).contains(&n) => n,
+            _ => {
+                return self.warn(format!(
+                    "produce {arg:?}: give a count from 1 to {}, e.g. :produce 1000",
+                    crate::ui::widgets::thousands(PRODUCE_MAX as i64)
+                ))
+            }
+        };
+        if self.refuse_if_read_only("publishing") {
+            return;
+        }
+        let Some(topic) = self.target_topic() else {
+            return self.warn("no topic to publish to: tail or select one first");
+        };
+        if let Err(e) = crate::state::topics::validate_topic_name(&topic) {
+            return self.warn(e);
+        }
+        let draft = match self.producer.draft() {
+            Ok(d) => d,
+            Err(e) => return self.warn(e.to_string()),
+        };
+        let template = match crate::template::DraftTemplate::parse(&draft) {
+            Ok(t) => t,
+            Err(e) => return self.warn(e.to_string()),
+        };
+        if let Some(p) = self.producer.partition {
+            if let Some(count) = self.topics.partition_count(&topic) {
+                if p >= count as i32 {
+                    return self.warn(format!(
+                        "{topic} has no partition {p}: :partition auto, or a smaller one"
+                    ));
+                }
+            }
+        }
+        // The first record shows what all will look like: checked as a Ctrl+S would be.
+        let mut probe =
+            crate::template::Fill::seeded(self.producer.fill.seq, 0, std::time::SystemTime::now);
+        let first = template.render(&mut probe);
+        self.producer.not_json_confirmed = None;
+        if let Err(why) = self.check_json(&topic, &first.value) {
+            self.producer.not_json_confirmed = None;
+            return self.warn(why.replace(" · fix it, or Ctrl+S again sends it as it is", ""));
+        }
+        let start = self.producer.fill.seq;
+        let fill =
+            crate::template::Fill::seeded(start, fastrand::u64(..), std::time::SystemTime::now);
+        let partition = self.producer.partition;
+        match self
+            .files
+            .as_ref()
+            .map(|f| f.produce_generated(topic.clone(), partition, n, template, fill))
+        {
+            Some(Ok(())) => {
+                self.producer.fill.seq += n;
+                self.remember_published(&topic);
+                self.say(format!(
+                    "producing {} to {topic}…",
+                    crate::model::count(n, "record")
+                ));
+            }
+            Some(Err(e)) => self.warn(e),
+            None => self.warn("files are not available in this session"),
+        }
+    }
+}

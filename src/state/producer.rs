@@ -119,6 +119,8 @@ pub struct ProducerState {
     pub partition: Option<i32>,
     /// A value that is not JSON, refused once for a JSON topic: Ctrl+S again sends it as is.
     pub not_json_confirmed: Option<Vec<u8>>,
+    /// What fills the placeholders (`{{seq}}` counts on over the session).
+    pub fill: crate::template::Fill,
 }
 
 /// Failed records kept at most.
@@ -163,6 +165,7 @@ impl Default for ProducerState {
             history: Default::default(),
             partition: None,
             not_json_confirmed: None,
+            fill: Default::default(),
         }
     }
 }
