@@ -31,6 +31,7 @@ impl LayoutConfig {
             )),
         };
         a.split = percent("split", self.split, a.split)?;
+        a.auto_split = self.split.is_none();
         a.height = percent("height", self.height, a.height)?;
         a.zoomed = match self.zoom.as_deref() {
             None | Some("none") => None,
@@ -65,7 +66,12 @@ pub fn with_layout(text: &str, a: &Arrangement) -> Result<String, String> {
         .or_insert_with(|| toml_edit::Item::Table(toml_edit::Table::new()))
         .as_table_mut()
         .ok_or("its `layout` is not a table")?;
-    set(table, "split", i64::from(a.split).into());
+    // A split nobody chose is left out, so Topics still widens for long names.
+    if a.auto_split {
+        table.remove("split");
+    } else {
+        set(table, "split", i64::from(a.split).into());
+    }
     set(table, "height", i64::from(a.height).into());
     set(table, "zoom", zoom_name(a).into());
     Ok(doc.to_string())
@@ -149,6 +155,7 @@ mod tests {
             split: 34,
             height: 70,
             zoomed: Some(Pane::Logs),
+            auto_split: false,
             ..Default::default()
         };
         let new = with_layout(text, &a).unwrap();
@@ -166,10 +173,7 @@ mod tests {
         assert_eq!(back.theme.as_deref(), Some("dracula"));
         // An empty file gets a table of its own.
         let fresh = with_layout("", &Arrangement::default()).unwrap();
-        assert_eq!(
-            fresh,
-            "[layout]\nsplit = 28\nheight = 58\nzoom = \"none\"\n"
-        );
+        assert_eq!(fresh, "[layout]\nheight = 58\nzoom = \"none\"\n");
         assert!(with_layout("layout = 3\n", &a).is_err());
         assert!(with_layout("[x\n", &a).is_err());
     }
@@ -185,6 +189,7 @@ mod tests {
         std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o640)).unwrap();
         let a = Arrangement {
             split: 50,
+            auto_split: false,
             ..Default::default()
         };
         save(&path, &a).unwrap();

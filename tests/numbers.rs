@@ -149,7 +149,7 @@ proptest! {
         with_tail(&mut app, records);
         app.update(Action::Focus(Pane::Tail));
         let s = screen(&mut app, (w, h));
-        let area = ui::pane_rect(Rect::new(0, 0, w, h), Pane::Tail);
+        let area = ui::pane_rect(Rect::new(0, 0, w, h), app.arrangement(), Pane::Tail);
         let rows = inside(&s, Rect { y: area.y - 1, height: area.height + 1, ..area });
         let header = rows.iter().position(|r| tokens(r).starts_with(&["P", "Offset"]));
         let header = header.ok_or_else(|| TestCaseError::fail(format!("no header in {rows:#?}")))?;
@@ -182,7 +182,7 @@ proptest! {
         }).collect();
         with_topics(&mut app, infos);
         let s = screen(&mut app, (w, h));
-        let area = ui::pane_rect(Rect::new(0, 0, w, h), Pane::Topics);
+        let area = ui::pane_rect(Rect::new(0, 0, w, h), app.arrangement(), Pane::Topics);
         let inner_w = area.width as usize - 2;
         let rows = inside(&s, area);
         prop_assert!(rows[0].contains("Offsets"), "header: {:?}", rows[0]);

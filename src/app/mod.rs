@@ -203,11 +203,26 @@ impl App {
         if a.zoomed.is_some() {
             a.zoomed = Some(self.focus);
         }
+        // While Tail is empty, Topics widens to show its names whole (up to 60 %), unless the
+        // person moved the split.
+        if self.tail.records.is_empty() && a.auto_split {
+            let want = ui::topics::width_wanted(&self.topics) as u32 * 100;
+            let pct = want.div_ceil(u32::from(self.size.0.max(1))).min(55) as u16;
+            a.wide_topics = (pct > a.split).then_some(pct);
+        }
         // An empty Logs pane gives its room away (one line says how to fill it), and then a
         // Producer not in use needs only its own rows.
         a.logs_folded = self.logs.sources.is_empty() && self.focus != Pane::Logs;
         a.bottom_rows = (a.logs_folded && self.focus != Pane::Producer)
             .then(|| ui::producer::rows_wanted(&self.producer) + 1);
+        a
+    }
+
+    /// The person's arrangement with the split moved from where it is drawn.
+    fn arrangement_moved(&self, delta: i16) -> ui::Arrangement {
+        let mut a = self.layout;
+        a.wide_topics = self.arrangement().wide_topics;
+        a.move_split(delta);
         a
     }
 
@@ -556,8 +571,13 @@ impl App {
                     None => Some(self.focus),
                 };
             }
-            Action::SplitLeft => self.layout.move_split(-ui::SPLIT_STEP),
-            Action::SplitRight => self.layout.move_split(ui::SPLIT_STEP),
+            // From the split as drawn (Topics may have widened for its names).
+            Action::SplitLeft => {
+                self.layout = self.arrangement_moved(-ui::SPLIT_STEP);
+            }
+            Action::SplitRight => {
+                self.layout = self.arrangement_moved(ui::SPLIT_STEP);
+            }
             Action::TallerTop => self.layout.move_height(ui::SPLIT_STEP),
             Action::ShorterTop => self.layout.move_height(-ui::SPLIT_STEP),
             Action::CycleSort => self.cycle_group_sort(),

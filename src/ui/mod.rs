@@ -14,7 +14,7 @@ pub mod schemas;
 mod status;
 pub mod streams;
 mod tail;
-mod topics;
+pub mod topics;
 pub mod views;
 pub mod widgets;
 
@@ -59,6 +59,12 @@ pub struct Arrangement {
     /// The rows the bottom row needs when less than `height` leaves it (a folded Logs and a
     /// Producer not in use): the top row takes the rest.
     pub bottom_rows: Option<u16>,
+    /// Topics' share of the top row while it needs more than `split` for its names and Tail
+    /// has nothing to show; the bottom row keeps `split`'s proportion.
+    pub wide_topics: Option<u16>,
+    /// `split` is the default, not one the person chose (`<` `>`, `[layout] split`): Topics
+    /// may widen for its names.
+    pub auto_split: bool,
 }
 
 impl Default for Arrangement {
@@ -69,13 +75,17 @@ impl Default for Arrangement {
             height: 58,
             logs_folded: false,
             bottom_rows: None,
+            wide_topics: None,
+            auto_split: true,
         }
     }
 }
 
 impl Arrangement {
     pub fn move_split(&mut self, delta: i16) {
-        self.split = moved(self.split, delta);
+        self.split = moved(self.wide_topics.unwrap_or(self.split), delta);
+        self.auto_split = false;
+        self.wide_topics = None;
     }
 
     /// `+` grows the top row (Topics and Tail), `-` the bottom one.
@@ -123,7 +133,7 @@ pub fn pane_areas_in(area: Rect, layout: Arrangement) -> Vec<(Pane, Rect)> {
     let share = body.height * (100 - layout.height) / 100;
     let bottom_h = layout.bottom_rows.map_or(share, |rows| rows.min(share));
     let halves = Layout::vertical([Constraint::Min(1), Constraint::Length(bottom_h)]).split(body);
-    let top_split = layout.split;
+    let top_split = layout.wide_topics.unwrap_or(layout.split).max(layout.split);
     // The bottom row keeps its own proportion (42/58 by default) and moves with the top one.
     let bottom_split = (layout.split + 14).clamp(SPLIT_MIN, SPLIT_MAX);
     let top = Layout::horizontal([
@@ -155,8 +165,8 @@ pub fn pane_areas_in(area: Rect, layout: Arrangement) -> Vec<(Pane, Rect)> {
 }
 
 /// Where `pane` is drawn when it has a body: its place among the four, or (compact) the body
-/// under the tab bar.
-pub fn pane_rect(area: Rect, pane: Pane) -> Rect {
+/// under the tab bar; `layout`: as `App::arrangement` gives it.
+pub fn pane_rect(area: Rect, layout: Arrangement, pane: Pane) -> Rect {
     if compact(area) {
         let rows = Layout::vertical([
             Constraint::Length(1),
@@ -167,7 +177,7 @@ pub fn pane_rect(area: Rect, pane: Pane) -> Rect {
         let parts = Layout::vertical([Constraint::Length(1), Constraint::Min(1)]).split(rows[1]);
         return parts[1];
     }
-    pane_areas(area)
+    pane_areas_in(area, layout)
         .into_iter()
         .find(|(p, _)| *p == pane)
         .map_or(area, |(_, r)| r)

@@ -459,7 +459,11 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, focused: bool) {
 /// How far the body of `r` scrolls in a terminal of `size` (rows), for the app to bound
 /// scrolling.
 pub fn scroll_max(app: &App, r: &Record, size: (u16, u16)) -> usize {
-    let pane = super::pane_rect(Rect::new(0, 0, size.0, size.1), Pane::Tail);
+    let pane = super::pane_rect(
+        Rect::new(0, 0, size.0, size.1),
+        app.arrangement(),
+        Pane::Tail,
+    );
     let shown = shown_of(app, r.value.as_deref());
     let meta = meta_lines(app, r, &shown).len();
     let h = (pane.height as usize).saturating_sub(2 + meta);

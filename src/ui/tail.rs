@@ -120,10 +120,24 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, focused: bool) {
         } else {
             t.style("base.muted")
         };
-        let line_area = Rect { height: 1, ..inner };
-        frame.render_widget(Paragraph::new(text).style(style), line_area);
-        body.y += 1;
-        body.height = body.height.saturating_sub(1);
+        // With nothing else to show, the words wrap (a narrow pane beside a wide Topics).
+        let rows = if tail.records.is_empty() {
+            let w = usize::from(inner.width.max(1));
+            (unicode_width::UnicodeWidthStr::width(text.as_str()).div_ceil(w) as u16)
+                .clamp(1, inner.height.max(1))
+        } else {
+            1
+        };
+        let line_area = Rect {
+            height: rows,
+            ..inner
+        };
+        frame.render_widget(
+            Paragraph::new(text).style(style).wrap(Wrap { trim: true }),
+            line_area,
+        );
+        body.y += rows;
+        body.height = body.height.saturating_sub(rows);
     }
     if body.height == 0 {
         return;
@@ -218,7 +232,12 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, focused: bool) {
         .max()
         .unwrap_or(0)
         .max("Key".len()) as u16;
-    let key_cap: u16 = if body_w >= 70 { (rest / 2).max(16) } else { 8 };
+    // Narrower, the key may take two fifths: a short key whole beats a longer value cut.
+    let key_cap: u16 = if body_w >= 70 {
+        (rest / 2).max(16)
+    } else {
+        (rest * 2 / 5).max(8)
+    };
     let key_w = widest_key.min(key_cap).min(rest.saturating_sub(1));
     let value_w = rest.saturating_sub(key_w + 1) as usize;
     let mut widths = Vec::new();
