@@ -395,6 +395,12 @@ fn a_bracketed_paste_lands_in_the_producer_whole() {
         Duration::from_secs(10),
         |s| s.contains("END-OF-PASTE"),
     );
+    // JSON Lines opens like JSON and is not one JSON value: refused once, with where it
+    // breaks; Ctrl+S again sends it as it is.
+    t.keys(&["C-s"]);
+    t.wait_for("the JSON check", Duration::from_secs(10), |s| {
+        s.contains("the value is not JSON: line 2, column 1")
+    });
     t.keys(&["C-s"]);
     t.wait_for("the delivery", Duration::from_secs(20), |s| {
         s.contains("delivered to demo")

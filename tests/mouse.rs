@@ -1,5 +1,5 @@
-//! The mouse (issue 13.4): a click selects the row under it in Topics and Tail (and focuses
-//! the pane), a double click opens the row as Enter does, the wheel scrolls the pane under the
+//! The mouse (issue 13.4): a click selects the row under it in Topics, Tail and the views'
+//! lists (and focuses the pane), a double click opens the row as Enter does, the wheel scrolls the pane under the
 //! pointer, and the page does not jump when a row inside it is clicked. On `TestBackend`, and
 //! the real binary in tmux fed the terminal's own SGR mouse sequences.
 
@@ -147,6 +147,63 @@ fn the_wheel_scrolls_the_pane_under_the_pointer() {
     assert_eq!(app.topics.selected_name(), Some("t-03"));
     mouse(&mut app, MouseEventKind::ScrollUp, over_topics);
     assert_eq!(app.topics.selected_name(), Some("t-02"));
+}
+
+/// In a view's list (`:groups` here; `:ctx`, Connect and the schema registry the same way) a
+/// click selects the row under it, the page stays, and a double click opens it as Enter does.
+#[test]
+fn a_click_in_a_view_selects_its_row_and_a_double_click_opens_it() {
+    let (mut app, mut rx) = fixture();
+    let groups: Vec<kafka_tui::model::GroupSummary> = (0..80)
+        .map(|i| kafka_tui::model::GroupSummary {
+            name: format!("group-{i:02}"),
+            state: "Empty".into(),
+            protocol_type: "consumer".into(),
+            members: 0,
+            topics: vec!["t-00".into()],
+            // Largest lag first: group-00 on top.
+            lag: Some(1000 - i),
+            lag_partial: false,
+        })
+        .collect();
+    app.views.push(kafka_tui::state::views::View::Groups {
+        list: Some(Ok(groups)),
+        selected: 0,
+        filter: String::new(),
+    });
+    let screen = draw(&mut app);
+    let pos = at(&screen, "group-12");
+    click(&mut app, pos);
+    let selected = |app: &App| match app.views.last() {
+        Some(kafka_tui::state::views::View::Groups { selected, .. }) => *selected,
+        other => panic!("{other:?}"),
+    };
+    assert_eq!(selected(&app), 12);
+    let again = draw(&mut app);
+    assert_eq!(at(&again, "group-12"), pos, "the page stays: {again}");
+    // Scrolled down a page by the wheel, a click finds the row drawn there.
+    for _ in 0..40 {
+        mouse(&mut app, MouseEventKind::ScrollDown, pos);
+    }
+    let scrolled = draw(&mut app);
+    click(&mut app, at(&scrolled, "group-45"));
+    assert_eq!(selected(&app), 45, "{scrolled}");
+    // The header selects nothing; a double click opens the group.
+    click(&mut app, at(&scrolled, "Group"));
+    assert_eq!(selected(&app), 45);
+    let p = at(&scrolled, "group-47");
+    click(&mut app, p);
+    click(&mut app, p);
+    assert!(
+        matches!(app.views.last(), Some(kafka_tui::state::views::View::GroupDetail { name, .. }) if name == "group-47"),
+        "{:?}",
+        app.views.last()
+    );
+    let asked: Vec<KafkaCommand> = std::iter::from_fn(|| rx.try_recv().ok()).collect();
+    assert!(
+        asked.iter().any(|c| format!("{c:?}").contains("group-47")),
+        "{asked:?}"
+    );
 }
 
 /// The real binary in tmux, clicked through the terminal's own SGR mouse reports: a click on

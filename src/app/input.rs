@@ -24,7 +24,23 @@ impl App {
             .find(|(_, r)| r.contains(pos))
             .map(|(p, _)| *p)
             .filter(|_| on_panes);
+        let on_view = matches!(self.mode, Mode::Normal) && self.dialog.is_none();
         match m.kind {
+            MouseEventKind::Down(MouseButton::Left) if on_view && !self.views.is_empty() => {
+                let double = self
+                    .last_click
+                    .is_some_and(|(at, p)| p == pos && at.elapsed() < DOUBLE_CLICK);
+                self.last_click = Some((Instant::now(), pos));
+                let row = self
+                    .view_rows
+                    .row_at(pos)
+                    .is_some_and(|r| self.select_view_row(r as usize));
+                if double && row {
+                    self.last_click = None;
+                    // As Enter: the views with keys of their own (Connect, schemas) take it.
+                    self.handle_key(KeyEvent::new(KeyCode::Enter, KeyModifiers::NONE));
+                }
+            }
             MouseEventKind::Down(MouseButton::Left) => {
                 let Some(pane) = pane_at else { return };
                 self.update(Action::Focus(pane));
@@ -62,6 +78,32 @@ impl App {
             }
             _ => {}
         }
+    }
+
+    /// Selects row `r` of the open view's list; false when it has no such row.
+    fn select_view_row(&mut self, r: usize) -> bool {
+        let sort = self.groups.sort;
+        let n = match self.views.last() {
+            Some(View::Groups {
+                list: Some(Ok(list)),
+                filter,
+                ..
+            }) => crate::state::groups::shown(list, filter, sort).len(),
+            Some(View::Contexts { list, .. }) => list.len(),
+            Some(View::Connect(v)) => v.rows().len(),
+            Some(View::Schemas(v)) if v.subject.is_none() => v.rows().len(),
+            _ => 0,
+        };
+        if r >= n {
+            return false;
+        }
+        match self.views.last_mut() {
+            Some(View::Groups { selected, .. } | View::Contexts { selected, .. }) => *selected = r,
+            Some(View::Connect(v)) => v.selected = r,
+            Some(View::Schemas(v)) => v.selected = r,
+            _ => return false,
+        }
+        true
     }
 
     pub fn handle_key(&mut self, key: KeyEvent) {

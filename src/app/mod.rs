@@ -181,6 +181,8 @@ pub struct App {
     pub keymap: keymap::Keymap,
     /// The config file `:layout save` writes to.
     pub config_path: Option<std::path::PathBuf>,
+    /// Where the open view's list rows are drawn (the mouse's rows).
+    pub view_rows: crate::state::window::Window,
     history_pos: Option<usize>,
     /// When watermarks were last asked for, per topic: only rows on screen are fetched.
     watermarks_asked: HashMap<String, Instant>,
@@ -268,6 +270,7 @@ impl App {
             groups: Default::default(),
             keymap: Default::default(),
             config_path: None,
+            view_rows: Default::default(),
             history_pos: None,
             watermarks_asked: HashMap::new(),
             kafka,

@@ -7,7 +7,7 @@ use std::time::Instant;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::style::Style;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Borders, Cell, Paragraph, Row as TRow, Table, TableState, Wrap};
+use ratatui::widgets::{Block, Borders, Cell, Paragraph, Row as TRow, Table, Wrap};
 use ratatui::Frame;
 
 use crate::app::App;
@@ -261,7 +261,7 @@ fn connectors(frame: &mut Frame, area: Rect, app: &App, v: &ConnectView) {
     let table = Table::new(rows, widths)
         .header(TRow::new(header).style(t.style("base.muted")))
         .row_highlight_style(t.style("base.selected"));
-    let mut state = TableState::default().with_selected((n > 0).then_some(v.selected.min(n - 1)));
+    let mut state = super::widgets::view_table_state(app, area, n, v.selected);
     frame.render_stateful_widget(table, area, &mut state);
 }
 

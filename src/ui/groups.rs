@@ -2,7 +2,7 @@
 
 use ratatui::layout::{Constraint, Rect};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Paragraph, Row, Table, TableState, Wrap};
+use ratatui::widgets::{Paragraph, Row, Table, Wrap};
 use ratatui::Frame;
 
 use super::columns::{self, Kind};
@@ -113,7 +113,7 @@ pub fn draw(
             .style(t.style("base.muted")),
         )
         .row_highlight_style(t.style("base.selected"));
-    let mut state = TableState::default().with_selected(Some(selected.min(rows_shown.len() - 1)));
+    let mut state = super::widgets::view_table_state(app, area, rows_shown.len(), selected);
     frame.render_stateful_widget(table, area, &mut state);
 }
 

@@ -194,6 +194,7 @@ pub fn draw(frame: &mut Frame, app: &App) {
     // Lists drawn this frame say where their rows are; the others cannot be clicked.
     app.topics.window.hidden();
     app.tail.window.hidden();
+    app.view_rows.hidden();
     let area = frame.area();
     let base = app.theme.style("base.text");
     frame.buffer_mut().set_style(area, base);

@@ -3,7 +3,7 @@
 
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Cell, Paragraph, Row, Table, TableState};
+use ratatui::widgets::{Cell, Paragraph, Row, Table};
 use ratatui::Frame;
 
 use super::widgets::fit;
@@ -206,7 +206,7 @@ fn list(frame: &mut Frame, area: Rect, app: &App, url: &str, v: &SchemasView) {
         .header(Row::new(header).style(t.style("base.muted")))
         .row_highlight_style(t.style("base.selected"))
         .highlight_symbol("▶ ");
-    let mut state = TableState::default().with_selected(Some(v.selected));
+    let mut state = super::widgets::view_table_state(app, table_area, n, v.selected);
     frame.render_stateful_widget(table, table_area, &mut state);
 }
 

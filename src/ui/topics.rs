@@ -43,21 +43,18 @@ fn rate_line(app: &App, width: usize) -> Option<Line<'static>> {
         None => "tail".into(),
     };
     let per_s = format!(" {}/s ", thousands(last));
+    // The name first (up to half), then as many seconds as fit.
+    let name = super::widgets::truncate(&what, width / 2);
+    let name_w = unicode_width::UnicodeWidthStr::width(name.as_str());
     let bars = width
-        .saturating_sub(per_s.chars().count() + 2)
+        .saturating_sub(name_w + 1 + per_s.chars().count() + 2)
         .min(crate::state::rate::SECONDS)
         .min(samples.len());
     if bars < 4 {
         return None;
     }
-    let room = width.saturating_sub(bars + per_s.chars().count() + 2);
     let mut spans = vec![Span::raw(" ")];
-    if room >= 4 {
-        spans.push(Span::styled(
-            format!("{} ", super::widgets::truncate(&what, room - 1)),
-            t.style("base.muted"),
-        ));
-    }
+    spans.push(Span::styled(format!("{name} "), t.style("base.muted")));
     spans.push(Span::styled(
         crate::state::groups::sparkline(&samples, bars),
         t.style("status.info"),

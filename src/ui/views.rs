@@ -3,9 +3,7 @@
 use crate::kafka::codec::sanitize_inline as clean;
 use ratatui::layout::{Constraint, Rect};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{
-    Block, BorderType, Borders, Cell, Clear, Paragraph, Row, Table, TableState, Wrap,
-};
+use ratatui::widgets::{Block, BorderType, Borders, Cell, Clear, Paragraph, Row, Table, Wrap};
 use ratatui::Frame;
 
 use super::columns::{self, Kind};
@@ -542,7 +540,7 @@ fn contexts(
         Row::new(vec!["Context (● current)", "Bootstrap", "Colour"]).style(t.style("base.muted")),
     )
     .row_highlight_style(t.style("base.selected"));
-    let mut state = TableState::default().with_selected(Some(selected));
+    let mut state = super::widgets::view_table_state(app, area, list.len(), selected);
     frame.render_stateful_widget(table, area, &mut state);
 }
 

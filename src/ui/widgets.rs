@@ -168,6 +168,30 @@ pub fn highlight<'a>(text: &str, needle: &str, base: Style, hit: Style) -> Vec<S
     spans
 }
 
+/// The state for a view's list of `n` rows under a one-row header in `area`, `selected` among
+/// them: the page placed by `App::view_rows` (moved only as far as the selection needs), which
+/// also keeps where the rows are drawn so that a click can find its row.
+pub fn view_table_state(
+    app: &App,
+    area: ratatui::layout::Rect,
+    n: usize,
+    selected: usize,
+) -> ratatui::widgets::TableState {
+    let rows = area.height.saturating_sub(1);
+    let selected = selected.min(n.saturating_sub(1));
+    let first = app
+        .view_rows
+        .place(selected as u64, 0, n as u64, u64::from(rows));
+    app.view_rows.drawn(ratatui::layout::Rect {
+        y: area.y + 1,
+        height: rows,
+        ..area
+    });
+    ratatui::widgets::TableState::default()
+        .with_offset(first as usize)
+        .with_selected((n > 0).then_some(selected))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
