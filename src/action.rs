@@ -44,6 +44,8 @@ pub enum Action {
     /// Producer: the previous / next record of the history into the editors.
     HistoryOlder,
     HistoryNewer,
+    /// Producer: the history as a fuzzy-filtered list (`:history`).
+    HistoryPicker,
     /// Groups list: the next sort order.
     CycleSort,
     /// The focused pane fills the body, or the four panes come back.

@@ -133,6 +133,12 @@ fn real_main(cli: Cli) -> anyhow::Result<()> {
     }
     let truecolor = kafka_tui::theme::truecolor_terminal(|k| std::env::var(k).ok());
     let (mut theme, theme_note) = theme.for_terminal(truecolor);
+    if let Some(note) = &theme_note {
+        // Said in the status line too, where the next message replaces it: also here, where
+        // it stays on the terminal after quitting, and in the log.
+        eprintln!("kafka-tui: {}", sanitize_inline(note));
+        tracing::info!("{note}");
+    }
     theme.note = theme_note;
     let mut opts = Options::from_cli(&cli);
     if let (None, Some(from)) = (cli.from, file.tail_from.as_deref()) {

@@ -7,17 +7,6 @@ use common::*;
 
 use std::time::Duration;
 
-/// "12 held" in the tail's title.
-fn held(screen: &str) -> Option<u64> {
-    let at = screen.find(" held")?;
-    screen[..at]
-        .rsplit(' ')
-        .next()?
-        .replace(',', "")
-        .parse()
-        .ok()
-}
-
 #[test]
 fn export_then_produce_file_in_the_tui() {
     if skip_without_tmux() {

@@ -11,17 +11,6 @@ use std::time::Duration;
 
 const WAIT: Duration = Duration::from_secs(30);
 
-/// "12 held" in the tail's title.
-fn held(screen: &str) -> Option<u64> {
-    let at = screen.find(" held")?;
-    screen[..at]
-        .rsplit(' ')
-        .next()?
-        .replace(',', "")
-        .parse()
-        .ok()
-}
-
 #[test]
 fn produce_n_fills_placeholders_for_each_record() {
     if skip_without_tmux() {

@@ -157,3 +157,67 @@ fn on_a_topic_whose_records_are_json_text_is_refused_once() {
     publish(&mut app, "");
     assert_eq!(produced(&mut rx).len(), 1);
 }
+
+/// `h` in the Producer (or `:history`) lists what was published, newest first, found by key
+/// or value as one types (fuzzy); Enter puts the chosen one into the editors.
+#[test]
+fn the_history_list_finds_a_record_by_key_or_value() {
+    use kafka_tui::state::producer_history::Entry;
+    let (mut app, _rx) = app();
+    app.focus = kafka_tui::state::Pane::Producer;
+    app.producer.editing = false;
+    press(&mut app, KeyCode::Char('h'));
+    assert!(
+        message(&app).contains("the history is empty"),
+        "{}",
+        message(&app)
+    );
+    for (key, value) in [
+        ("user-7", "{\"event\":\"signup\"}"),
+        ("", "plain text\nover two lines"),
+        ("user-9", "{\"event\":\"refund\",\"amount\":12}"),
+    ] {
+        app.producer.history.add(Entry {
+            topic: "orders".into(),
+            key: key.into(),
+            headers: String::new(),
+            value: value.into(),
+        });
+    }
+    app.focus = kafka_tui::state::Pane::Producer;
+    app.producer.editing = false;
+    press(&mut app, KeyCode::Char('h'));
+    let list = app.palette.as_ref().expect("the list is open");
+    let labels: Vec<String> = list
+        .hits
+        .iter()
+        .map(|h| list.candidates[h.index].label())
+        .collect();
+    assert_eq!(
+        labels,
+        vec![
+            "3 (user-9 {\"event\":\"refund\",\"amount\":12})",
+            "2 (plain text over two lines)",
+            "1 (user-7 {\"event\":\"signup\"})",
+        ],
+        "newest first, one line each"
+    );
+    let screen = fixture::screen(&mut app, (160, 45));
+    assert!(screen.contains("published records"), "{screen}");
+    type_text(&mut app, "signup");
+    let list = app.palette.as_ref().unwrap();
+    assert_eq!(list.selected().map(|c| c.text.as_str()), Some("1"));
+    press(&mut app, KeyCode::Enter);
+    assert_eq!(app.producer.editor(Field::Key).lines().join("\n"), "user-7");
+    assert_eq!(
+        app.producer.editor(Field::Value).lines().join("\n"),
+        "{\"event\":\"signup\"}"
+    );
+    assert!(
+        message(&app).starts_with("history 1/3 (sent to orders)"),
+        "{}",
+        message(&app)
+    );
+    command(&mut app, "history 7");
+    assert!(message(&app).contains("give a number from 1 (the oldest) to 3"));
+}

@@ -17,6 +17,8 @@ pub enum ArgKind {
     Choice(&'static [&'static str]),
     /// Free text (a position, a filter, a path): nothing to complete.
     Text,
+    /// A record of the producer's history, by number (matched by its key and value).
+    History,
 }
 
 /// One `:` command. `run` gets the text after the command word, trimmed ("" when none).
@@ -60,6 +62,7 @@ pub static COMMANDS: &[Command] = &[
     Command { name: "produce", aliases: &[], arg: ArgKind::Text, usage: "[N]", desc: "publish N records from the producer's text, placeholders ({{seq}}, {{uuid}}, …) filled for each; alone: focus the Producer", run: App::cmd_produce },
     Command { name: "logs", aliases: &["log", "l"], arg: ArgKind::Nothing, usage: "", desc: "focus the Logs pane", run: |app, _| app.show_pane(Pane::Logs) },
     Command { name: "partition", aliases: &[], arg: ArgKind::Choice(&["auto"]), usage: "[N | auto]", desc: "Producer: publish to partition N; auto: the partitioner chooses by key", run: App::cmd_partition },
+    Command { name: "history", aliases: &[], arg: ArgKind::History, usage: "[N]", desc: "Producer: published records, fuzzy-found by key and value (h in Producer); N: that one into the editors", run: App::cmd_history },
     Command { name: "layout", aliases: &[], arg: ArgKind::Choice(&["save", "reset"]), usage: "[save | reset]", desc: "where the panes split; save: into the config file's [layout]; reset: the default", run: App::cmd_layout },
     Command { name: "help", aliases: &["h"], arg: ArgKind::Nothing, usage: "", desc: "this screen", run: |app, _| app.mode = Mode::Help { scroll: 0 } },
     Command { name: "quit", aliases: &["q", "q!", "exit"], arg: ArgKind::Nothing, usage: "", desc: "quit", run: |app, _| app.quit = true },

@@ -74,4 +74,74 @@ impl App {
             None => self.say("back to what you were typing"),
         }
     }
+
+    /// `:history N` puts record N (1 = the oldest) into the editors; `:history` alone opens
+    /// the list to find one by its key or value.
+    pub(super) fn cmd_history(&mut self, arg: &str) {
+        let total = self.producer.history.len();
+        if arg.trim().is_empty() {
+            if total == 0 {
+                return self.say("the history is empty: records you publish are kept here");
+            }
+            let input = "history ".to_string();
+            self.palette_follow(&input);
+            self.mode = super::Mode::Prompt {
+                kind: super::PromptKind::Command,
+                input,
+            };
+            return;
+        }
+        let entry = arg.trim().parse::<usize>().ok().and_then(|n| {
+            Some((
+                n,
+                self.producer
+                    .history
+                    .entries()
+                    .nth(n.checked_sub(1)?)?
+                    .clone(),
+            ))
+        });
+        let Some((n, e)) = entry else {
+            return self.warn(format!(
+                "history {arg:?}: give a number from 1 (the oldest) to {total}, or Tab to find one"
+            ));
+        };
+        self.producer.set_text(Field::Key, &e.key);
+        self.producer.set_text(Field::Headers, &e.headers);
+        self.producer.set_text(Field::Value, &e.value);
+        self.focus = crate::state::Pane::Producer;
+        self.say(format!(
+            "history {n}/{total} (sent to {}): Ctrl+S publishes it to {}",
+            e.topic,
+            self.target_topic()
+                .as_deref()
+                .unwrap_or("the selected topic")
+        ));
+    }
+
+    /// The history, newest first, for the `:history` list: matched by key and value.
+    pub(super) fn history_candidates(&self) -> Vec<crate::state::palette::Candidate> {
+        let one_line = |s: &str| {
+            let flat: String = s.split_whitespace().collect::<Vec<_>>().join(" ");
+            crate::kafka::codec::sanitize_inline(&flat.chars().take(80).collect::<String>())
+        };
+        let entries: Vec<&Entry> = self.producer.history.entries().collect();
+        entries
+            .iter()
+            .enumerate()
+            .rev()
+            .map(|(i, e)| {
+                let shown = match e.key.trim() {
+                    "" => one_line(&e.value),
+                    k => format!("{} {}", one_line(k), one_line(&e.value)),
+                };
+                crate::state::palette::Candidate {
+                    text: (i + 1).to_string(),
+                    aliases: vec![shown],
+                    desc: format!("→ {}", crate::kafka::codec::sanitize_inline(&e.topic)),
+                    color: None,
+                }
+            })
+            .collect()
+    }
 }

@@ -371,6 +371,7 @@ impl App {
             Action::FocusNext => self.focus_pane(self.focus.next()),
             Action::FocusPrev => self.focus_pane(self.focus.prev()),
             Action::Help => self.mode = Mode::Help { scroll: 0 },
+            Action::HistoryPicker => self.cmd_history(""),
             Action::Command => {
                 self.mode = Mode::Prompt {
                     kind: PromptKind::Command,

@@ -81,6 +81,7 @@ impl App {
                     "choices",
                     words.iter().map(|w| Candidate::new(*w, "")).collect(),
                 ),
+                ArgKind::History => ("published records", self.history_candidates()),
                 ArgKind::Nothing | ArgKind::Text => return None,
             }
         };

@@ -350,6 +350,12 @@ pub static BINDINGS: &[Binding] = &[
     ),
     b!(
         Producer,
+        [(Char('h'), NONE)],
+        Action::HistoryPicker,
+        "history: find a published record by its key or value (fuzzy)"
+    ),
+    b!(
+        Producer,
         [(Char('x'), NONE)],
         Action::ClearProducer,
         "clear key, headers and value"

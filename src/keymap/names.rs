@@ -43,6 +43,7 @@ pub static ACTIONS: &[(&str, Action)] = &[
     ("cycle_verbosity", Action::CycleVerbosity),
     ("history_older", Action::HistoryOlder),
     ("history_newer", Action::HistoryNewer),
+    ("history_picker", Action::HistoryPicker),
     ("cycle_sort", Action::CycleSort),
     ("toggle_zoom", Action::ToggleZoom),
     ("split_left", Action::SplitLeft),

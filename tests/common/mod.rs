@@ -155,6 +155,17 @@ impl Drop for Tmux {
     }
 }
 
+/// "12 held" in the tail's title.
+pub fn held(screen: &str) -> Option<u64> {
+    let at = screen.find(" held")?;
+    screen[..at]
+        .rsplit(' ')
+        .next()?
+        .replace(',', "")
+        .parse()
+        .ok()
+}
+
 /// True (with a printed reason) when tmux is missing locally; in CI a missing tmux fails.
 pub fn skip_without_tmux() -> bool {
     if Tmux::available() {
