@@ -256,7 +256,7 @@ const SCENARIOS: &[Scenario] = &[
     ("never_connected",       || unreachable(fresh_app()),                          &[FULL]),
     ("too_small",             demo_app,                                             &[(10, 3), (23, 6)]),
     ("tail_several",          tail_several,                                         &[FULL, WIDE, COMPACT]),
-    ("topics_busy",           topics_busy,                                          &[FULL, WIDE]),
+    ("topics_busy",           topics_busy,                                          &[FULL, WIDE, (160, 45), (200, 60)]),
 ];
 
 /// The tailed topic busy for the last 12 seconds (its records per second on the Topics
