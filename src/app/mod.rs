@@ -680,35 +680,6 @@ impl App {
         }
     }
 
-    /// `r` on a tail record: its key, headers and value into the producer, its topic as the
-    /// producer's target, the producer focused to edit and send it again.
-    fn copy_to_producer(&mut self) {
-        let Some(r) = self.tail.selected().cloned() else {
-            return self.say("no record selected");
-        };
-        if self.read_only {
-            return self.warn("read-only: publishing is disabled (--read-only / read_only = true)");
-        }
-        let lost = self
-            .producer
-            .load(r.key.as_deref(), &r.headers, r.value.as_deref());
-        // A tail of several topics: the record's own topic becomes the target.
-        self.topics.select_name(&r.topic);
-        self.tail.detail = false;
-        self.focus_pane(Pane::Producer);
-        let whence = format!("{}/{}@{}", r.topic, r.partition, r.offset);
-        if lost.is_empty() {
-            self.say(format!(
-                "copied {whence} into the producer; Ctrl+S sends it"
-            ));
-        } else {
-            self.warn(format!(
-                "copied {whence}, but the producer holds text: {} will differ when sent",
-                lost.join(", ")
-            ));
-        }
-    }
-
     pub fn start_tail(&mut self, topic: String, start: StartFrom) {
         self.start_tail_of(topic.into(), None, start);
     }
@@ -749,88 +720,6 @@ impl App {
             until: self.default_until,
         }));
         self.say(format!("tailing {which} from {start}{until}"));
-    }
-
-    fn publish(&mut self) {
-        if self.read_only {
-            self.producer.status = ProduceStatus::Refused(
-                "read-only: publishing is disabled (--read-only / read_only = true)".into(),
-            );
-            return;
-        }
-        let Some(topic) = self.target_topic() else {
-            self.producer.status =
-                ProduceStatus::Invalid("no topic selected: pick one in Topics (1) first".into());
-            return;
-        };
-        if let Err(e) = crate::state::topics::validate_topic_name(&topic) {
-            self.producer.status = ProduceStatus::Invalid(e);
-            return;
-        }
-        let draft: Draft = match self.producer.draft() {
-            Ok(d) => d,
-            Err(e) => {
-                self.producer.status = ProduceStatus::Invalid(e.to_string());
-                self.producer.field = Field::Headers;
-                return;
-            }
-        };
-        let draft = match crate::template::DraftTemplate::parse(&draft) {
-            Ok(t) if t.has_placeholders() => t.render(&mut self.producer.fill),
-            Ok(_) => draft,
-            Err(e) => {
-                self.producer.status = ProduceStatus::Invalid(e.to_string());
-                return;
-            }
-        };
-        if let Some(p) = self.producer.partition {
-            if let Some(count) = self.topics.partition_count(&topic) {
-                if p >= count as i32 {
-                    self.producer.status = ProduceStatus::Invalid(format!(
-                        "{topic} has no partition {p} (it has {}): :partition auto, or a smaller one",
-                        crate::model::count(count as u64, "partition")
-                    ));
-                    return;
-                }
-            }
-        }
-        if let Err(why) = self.check_json(&topic, &draft.value) {
-            self.producer.status = ProduceStatus::Invalid(why);
-            self.producer.field = Field::Value;
-            return;
-        }
-        self.remember_published(&topic);
-        let req = ProduceRequest {
-            topic: topic.clone(),
-            key: draft.key,
-            value: draft.value,
-            headers: draft.headers,
-            partition: self.producer.partition,
-        };
-        if self.schemas.produce_as.is_some() {
-            // Encoded by the registry task first (app/schemas.rs), then sent as below.
-            return self.encode_then_publish(req);
-        }
-        self.send_produce(req);
-    }
-
-    /// Publishes `req` (tailing its topic first if needed, so the record shows in Tail).
-    fn send_produce(&mut self, req: ProduceRequest) {
-        let topic = req.topic.clone();
-        self.in_flight_value = Some(req.value.clone());
-        self.producer.status = ProduceStatus::Sending {
-            topic: topic.clone(),
-        };
-        if self.tail.covers(&topic) && self.tail.status == TailStatus::Starting {
-            // The tail is not assigned yet: publishing now could land before its start.
-            self.pending_publish = Some(req);
-        } else if !self.tail.covers(&topic) {
-            // Tail the topic first, so the record shows up in Tail once it is delivered.
-            self.start_tail(topic, StartFrom::End);
-            self.pending_publish = Some(req);
-        } else {
-            self.kafka.send(KafkaCommand::Produce(req));
-        }
     }
 }
 
