@@ -146,6 +146,11 @@ fn topic_detail_lines(
                     Span::styled(" · fully replicated", muted)
                 },
             ]));
+            // Said rather than left out: a person looks for it here.
+            lines.push(Line::from(Span::styled(
+                "size on disk: not shown (it takes DescribeLogDirs, which librdkafka lacks; kafka-log-dirs --describe --topic-list NAME gives it)",
+                muted,
+            )));
             for a in &d.anomalies {
                 lines.push(Line::from(Span::styled(
                     format!("⚠ {}", clean(a)),
