@@ -2,7 +2,7 @@
 //! every command the app would send to the cluster can be inspected.
 
 mod common;
-use common::fixture::{commands, ctrl, press, type_text};
+use common::fixture::{commands, ctrl, press, tail_orders, type_text};
 
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers, MouseButton, MouseEvent, MouseEventKind};
 use kafka_tui::app::{App, ClusterView, Connection, Mode};
@@ -66,18 +66,6 @@ fn app() -> (App, UnboundedReceiver<KafkaCommand>) {
     };
     app.handle_event(Event::Kafka(KafkaEvent::Topics(Ok(snap))));
     (app, rx)
-}
-
-/// The App tailing "orders" (3 partitions, live), with the commands that took drained.
-fn tail_orders(app: &mut App, rx: &mut UnboundedReceiver<KafkaCommand>) {
-    app.start_tail("orders".into(), StartFrom::End);
-    app.handle_event(Event::Kafka(KafkaEvent::TailStarted {
-        generation: app.tail.generation,
-        partitions: 3,
-        topics: Vec::new(),
-        notice: None,
-    }));
-    commands(rx);
 }
 
 #[test]

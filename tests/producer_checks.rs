@@ -3,27 +3,20 @@
 //! not is refused with its line and column (sent as it is on a second Ctrl+S).
 
 mod common;
-use common::fixture::{self, commands, ctrl, list_topics, press, type_text};
+use common::fixture::{self, commands, ctrl, list_topics, press, tail_orders, type_text};
 
 use crossterm::event::KeyCode;
 use kafka_tui::app::App;
 use kafka_tui::event::{Event, KafkaEvent};
 use kafka_tui::kafka::api::KafkaCommand;
-use kafka_tui::model::{Record, StartFrom};
+use kafka_tui::model::Record;
 use kafka_tui::state::producer::{Field, ProduceStatus};
 use tokio::sync::mpsc::UnboundedReceiver;
 
 fn app() -> (App, UnboundedReceiver<KafkaCommand>) {
     let (mut app, mut rx) = fixture::embedded_app(1000);
     list_topics(&mut app, &[("orders", 3, 0)]);
-    app.start_tail("orders".into(), StartFrom::End);
-    app.handle_event(Event::Kafka(KafkaEvent::TailStarted {
-        generation: app.tail.generation,
-        partitions: 3,
-        topics: Vec::new(),
-        notice: None,
-    }));
-    commands(&mut rx);
+    tail_orders(&mut app, &mut rx);
     (app, rx)
 }
 

@@ -17,6 +17,13 @@ impl App {
         }
     }
 
+    /// Puts a history entry into the editors.
+    fn load_entry(&mut self, e: &Entry) {
+        self.producer.set_text(Field::Key, &e.key);
+        self.producer.set_text(Field::Headers, &e.headers);
+        self.producer.set_text(Field::Value, &e.value);
+    }
+
     /// Adds what is being published to the history (and its file).
     pub(super) fn remember_published(&mut self, topic: &str) {
         let entry = self.typed(topic);
@@ -60,9 +67,7 @@ impl App {
             }
         };
         let Some((n, e)) = shown else { return };
-        self.producer.set_text(Field::Key, &e.key);
-        self.producer.set_text(Field::Headers, &e.headers);
-        self.producer.set_text(Field::Value, &e.value);
+        self.load_entry(&e);
         match n {
             Some(n) => {
                 self.say(format!(
@@ -106,9 +111,7 @@ impl App {
                 "history {arg:?}: give a number from 1 (the oldest) to {total}, or Tab to find one"
             ));
         };
-        self.producer.set_text(Field::Key, &e.key);
-        self.producer.set_text(Field::Headers, &e.headers);
-        self.producer.set_text(Field::Value, &e.value);
+        self.load_entry(&e);
         self.focus = crate::state::Pane::Producer;
         self.say(format!(
             "history {n}/{total} (sent to {}): Ctrl+S publishes it to {}",

@@ -34,17 +34,11 @@ impl App {
         if p < 0 {
             return self.warn(format!("partition {p}: partitions are numbered from 0"));
         }
-        let topic = self.target_topic();
-        if let Some((topic, count)) = topic
-            .as_deref()
-            .and_then(|t| Some((t, self.topics.partition_count(t)?)))
+        if let Some(why) = self
+            .target_topic()
+            .and_then(|t| self.missing_partition(&t, p))
         {
-            if p as usize >= count {
-                return self.warn(format!(
-                    "{topic} has no partition {p} (it has {})",
-                    crate::model::count(count as u64, "partition")
-                ));
-            }
+            return self.warn(why);
         }
         self.producer.partition = Some(p);
         self.say(format!(
@@ -52,27 +46,30 @@ impl App {
         ));
     }
 
-    /// Refuses a value that is meant as JSON and is not, with where it breaks: one that opens
-    /// with `{` or `[`, or any non-empty value for a topic whose held records are JSON. Sent
-    /// as it is on a second Ctrl+S with the same value (text on a JSON topic may be meant).
-    pub(super) fn check_json(&mut self, topic: &str, value: &[u8]) -> Result<(), String> {
+    /// Why `p` cannot be published to in `topic`, when the topic is listed without it.
+    fn missing_partition(&self, topic: &str, p: i32) -> Option<String> {
+        let count = self.topics.partition_count(topic)?;
+        (p as usize >= count).then(|| {
+            format!(
+                "{topic} has no partition {p} (it has {})",
+                crate::model::count(count as u64, "partition")
+            )
+        })
+    }
+
+    /// Why a value meant as JSON is not, with where it breaks: one that opens with `{` or `[`,
+    /// or any non-empty value for a topic whose held records are JSON. `None`: it is JSON, or
+    /// not meant as JSON.
+    fn json_problem(&self, topic: &str, value: &[u8]) -> Option<String> {
         let opens = value
             .trim_ascii_start()
             .first()
             .is_some_and(|b| matches!(b, b'{' | b'['));
         let json_topic = !value.is_empty() && self.topic_holds_json(topic);
         if !(opens || json_topic) {
-            return Ok(());
+            return None;
         }
-        let Err(e) = serde_json::from_slice::<serde::de::IgnoredAny>(value) else {
-            self.producer.not_json_confirmed = None;
-            return Ok(());
-        };
-        if self.producer.not_json_confirmed.as_deref() == Some(value) {
-            self.producer.not_json_confirmed = None;
-            return Ok(());
-        }
-        self.producer.not_json_confirmed = Some(value.to_vec());
+        let e = serde_json::from_slice::<serde::de::IgnoredAny>(value).err()?;
         let full = e.to_string();
         let what = full.split(" at line ").next().unwrap_or(&full);
         let why = if json_topic {
@@ -80,11 +77,25 @@ impl App {
         } else {
             String::new()
         };
-        Err(format!(
-            "the value is not JSON{why}: line {}, column {}: {what} · fix it, or Ctrl+S again sends it as it is",
+        Some(format!(
+            "the value is not JSON{why}: line {}, column {}: {what}",
             e.line(),
             e.column()
         ))
+    }
+
+    /// Ctrl+S's JSON check: refused once with where it breaks, sent as it is on a second
+    /// Ctrl+S with the same value (text on a JSON topic may be meant).
+    fn check_json(&mut self, topic: &str, value: &[u8]) -> Result<(), String> {
+        let confirmed = self.producer.not_json_confirmed.take();
+        match self.json_problem(topic, value) {
+            Some(_) if confirmed.as_deref() == Some(value) => Ok(()),
+            Some(why) => {
+                self.producer.not_json_confirmed = Some(value.to_vec());
+                Err(format!("{why} · fix it, or Ctrl+S again sends it as it is"))
+            }
+            None => Ok(()),
+        }
     }
 
     /// Whether the newest held records of `topic` have JSON object or array values.
@@ -147,23 +158,19 @@ impl App {
             Ok(t) => t,
             Err(e) => return self.warn(e.to_string()),
         };
-        if let Some(p) = self.producer.partition {
-            if let Some(count) = self.topics.partition_count(&topic) {
-                if p >= count as i32 {
-                    return self.warn(format!(
-                        "{topic} has no partition {p}: :partition auto, or a smaller one"
-                    ));
-                }
-            }
+        if let Some(why) = self
+            .producer
+            .partition
+            .and_then(|p| self.missing_partition(&topic, p))
+        {
+            return self.warn(format!("{why}: :partition auto, or a smaller one"));
         }
         // The first record shows what all will look like: checked as a Ctrl+S would be.
         let mut probe =
             crate::template::Fill::seeded(self.producer.fill.seq, 0, std::time::SystemTime::now);
         let first = template.render(&mut probe);
-        self.producer.not_json_confirmed = None;
-        if let Err(why) = self.check_json(&topic, &first.value) {
-            self.producer.not_json_confirmed = None;
-            return self.warn(why.replace(" · fix it, or Ctrl+S again sends it as it is", ""));
+        if let Some(why) = self.json_problem(&topic, &first.value) {
+            return self.warn(why);
         }
         let start = self.producer.fill.seq;
         let fill =
@@ -250,16 +257,14 @@ impl App {
                 return;
             }
         };
-        if let Some(p) = self.producer.partition {
-            if let Some(count) = self.topics.partition_count(&topic) {
-                if p >= count as i32 {
-                    self.producer.status = ProduceStatus::Invalid(format!(
-                        "{topic} has no partition {p} (it has {}): :partition auto, or a smaller one",
-                        crate::model::count(count as u64, "partition")
-                    ));
-                    return;
-                }
-            }
+        if let Some(why) = self
+            .producer
+            .partition
+            .and_then(|p| self.missing_partition(&topic, p))
+        {
+            self.producer.status =
+                ProduceStatus::Invalid(format!("{why}: :partition auto, or a smaller one"));
+            return;
         }
         if let Err(why) = self.check_json(&topic, &draft.value) {
             self.producer.status = ProduceStatus::Invalid(why);

@@ -112,3 +112,15 @@ pub fn commands(rx: &mut UnboundedReceiver<KafkaCommand>) -> Vec<KafkaCommand> {
     }
     out
 }
+
+/// The App tailing "orders" (3 partitions, live), with the commands that took drained.
+pub fn tail_orders(app: &mut App, rx: &mut UnboundedReceiver<KafkaCommand>) {
+    app.start_tail("orders".into(), kafka_tui::model::StartFrom::End);
+    app.handle_event(Event::Kafka(KafkaEvent::TailStarted {
+        generation: app.tail.generation,
+        partitions: 3,
+        topics: Vec::new(),
+        notice: None,
+    }));
+    commands(rx);
+}
