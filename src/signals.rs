@@ -201,3 +201,30 @@ pub fn kill_group(pgid: u32) {
         }
     }
 }
+
+/// Blocks in this thread every signal that another thread can take instead. librdkafka's mock
+/// cluster thread ends for good when a signal handler interrupts its `poll()` (EINTR is fatal
+/// in `rd_kafka_mock_cluster_io_poll`), and unlike its other threads it is not started with
+/// signals blocked: the SIGCONT of `fg` after Ctrl+Z, landing there, left the embedded broker
+/// dead and the app "disconnected". Faults (SIGSEGV and kin) stay unblocked, so that a crash
+/// in this thread still reaches the handler that gives the terminal back.
+pub fn block_asynchronous_signals() {
+    // SAFETY: sigset_t is plain data initialised by sigfillset; pthread_sigmask only changes
+    // the calling thread's mask.
+    unsafe {
+        let mut set: libc::sigset_t = std::mem::zeroed();
+        libc::sigfillset(&mut set);
+        for fault in [
+            libc::SIGSEGV,
+            libc::SIGBUS,
+            libc::SIGFPE,
+            libc::SIGILL,
+            libc::SIGABRT,
+            libc::SIGTRAP,
+            libc::SIGSYS,
+        ] {
+            libc::sigdelset(&mut set, fault);
+        }
+        libc::pthread_sigmask(libc::SIG_BLOCK, &set, std::ptr::null_mut());
+    }
+}

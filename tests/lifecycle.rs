@@ -519,3 +519,96 @@ fn ends_at_prompt(screen: &str) -> bool {
         .rfind(|l| !l.trim().is_empty())
         .is_some_and(|l| l.trim_end() == "kt-prompt$")
 }
+
+/// The names of this process's threads that run librdkafka's mock cluster.
+fn mock_cluster_threads() -> std::collections::BTreeSet<i64> {
+    std::fs::read_dir("/proc/self/task")
+        .unwrap()
+        .filter_map(|t| {
+            let t = t.ok()?;
+            let comm = std::fs::read_to_string(t.path().join("comm")).ok()?;
+            (comm.trim() == "rdk:mock")
+                .then(|| t.file_name().to_str()?.parse().ok())
+                .flatten()
+        })
+        .collect()
+}
+
+/// Whether thread `tid` of this process is waiting in poll() (or ppoll()) now.
+fn in_poll(tid: i64) -> bool {
+    let Ok(call) = std::fs::read_to_string(format!("/proc/self/task/{tid}/syscall")) else {
+        return false;
+    };
+    let number: Option<libc::c_long> = call.split(' ').next().and_then(|n| n.parse().ok());
+    #[cfg(target_arch = "x86_64")]
+    let polls = [libc::SYS_poll, libc::SYS_ppoll];
+    #[cfg(not(target_arch = "x86_64"))]
+    let polls = [libc::SYS_ppoll];
+    number.is_some_and(|n| polls.contains(&n))
+}
+
+/// Seen in CI (1 run in 4): after Ctrl+Z and `fg`, the embedded broker was dead and the app
+/// "disconnected". librdkafka's mock cluster thread ends for good when a signal handler
+/// interrupts its poll(), and the SIGCONT had landed on it. Here a signal, with a handler
+/// installed as kafka-tui installs them, is sent to that very thread; the broker must still
+/// answer. In-process, so no other mock cluster may run in this test binary.
+#[test]
+fn a_signal_on_the_embedded_brokers_own_thread_leaves_it_serving() {
+    use kafka_tui::kafka::embedded::{MockBroker, MockOptions};
+    use rdkafka::consumer::{BaseConsumer, Consumer};
+    use rdkafka::ClientConfig;
+    use tokio::signal::unix::{signal, SignalKind};
+
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    rt.block_on(async {
+        let _handler = signal(SignalKind::user_defined1()).unwrap();
+        let before = mock_cluster_threads();
+        let broker = MockBroker::start(MockOptions::loopback()).await.unwrap();
+        let ours: Vec<i64> = mock_cluster_threads()
+            .difference(&before)
+            .copied()
+            .collect();
+        assert_eq!(ours.len(), 1, "one mock cluster thread: {ours:?}");
+        // A signal that lands while the thread is busy does no harm: send it several times,
+        // each while the thread waits in poll() (syscall in /proc), as it does when idle.
+        for _ in 0..5 {
+            let deadline = Instant::now() + WAIT;
+            while !in_poll(ours[0]) {
+                assert!(
+                    mock_cluster_threads().contains(&ours[0]),
+                    "the embedded broker's thread ended after a signal"
+                );
+                assert!(
+                    Instant::now() < deadline,
+                    "the mock thread never waits in poll()"
+                );
+                tokio::task::yield_now().await;
+            }
+            // SAFETY: tgkill with our own pid and a thread id of this process.
+            let sent = unsafe {
+                libc::syscall(
+                    libc::SYS_tgkill,
+                    libc::getpid() as libc::c_long,
+                    ours[0] as libc::c_long,
+                    libc::SIGUSR1 as libc::c_long,
+                )
+            };
+            assert_eq!(sent, 0, "tgkill");
+        }
+        let bootstrap = broker.address().to_string();
+        let answer = tokio::task::spawn_blocking(move || {
+            let c: BaseConsumer = ClientConfig::new()
+                .set("bootstrap.servers", &bootstrap)
+                .create()
+                .unwrap();
+            c.fetch_metadata(None, Duration::from_secs(10))
+                .map(|m| m.brokers().len())
+        })
+        .await
+        .unwrap();
+        assert_eq!(answer.ok(), Some(1), "the embedded broker still answers");
+    });
+}

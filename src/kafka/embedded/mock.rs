@@ -395,6 +395,8 @@ fn owner_thread(
     commands: std_mpsc::Receiver<Command>,
     transactions: Arc<AtomicBool>,
 ) {
+    // The mock cluster's own thread, started by the client below, inherits this mask.
+    crate::signals::block_asynchronous_signals();
     let created: anyhow::Result<BaseProducer<BrokerLog>> = ClientConfig::new()
         .set("test.mock.num.brokers", "1")
         .set("debug", "mock,broker")
