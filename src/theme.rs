@@ -55,7 +55,8 @@ pub enum ThemeError {
 #[derive(Debug, Clone, PartialEq)]
 pub struct Theme {
     pub name: String,
-    styles: BTreeMap<String, Style>,
+    /// One style per role, indexed by `Role as usize`; `None` where the theme is silent.
+    styles: [Option<Style>; Role::ALL.len()],
     /// Set by `without_colors` (`NO_COLOR`): colours that content asks for (a log line's SGR
     /// codes) are dropped too.
     pub no_color: bool,
@@ -88,37 +89,111 @@ struct ThemeFile {
     sections: BTreeMap<String, BTreeMap<String, StyleSpec>>,
 }
 
-/// Every style a theme may set, with the fallback used when it does not.
-const KEYS: &[&str] = &[
-    "base.text",
-    "base.muted",
-    "base.border",
-    "base.border_focused",
-    "base.title",
-    "base.title_focused",
-    "base.selected",
-    "base.highlight",
-    "header.bar",
-    "header.ok",
-    "header.warn",
-    "header.error",
-    "status.bar",
-    "status.key",
-    "status.info",
-    "status.error",
-    "tail.partition",
-    "tail.offset",
-    "tail.timestamp",
-    "tail.key",
-    "tail.value",
-    "tail.headers",
-    "tail.paused",
-    "logs.error",
-    "logs.warn",
-    "logs.info",
-    "logs.debug",
-    "logs.other",
-];
+/// Every style a theme may set: what the screen asks a theme for, so that a misspelt style
+/// is a compile error, and the key a theme file names it by (`[tail] offset = …`). A theme
+/// that leaves one out draws it plain.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Role {
+    BaseText,
+    BaseMuted,
+    BaseBorder,
+    BaseBorderFocused,
+    BaseTitle,
+    BaseTitleFocused,
+    BaseSelected,
+    BaseHighlight,
+    HeaderBar,
+    HeaderOk,
+    HeaderWarn,
+    HeaderError,
+    StatusBar,
+    StatusKey,
+    StatusInfo,
+    StatusError,
+    TailPartition,
+    TailOffset,
+    TailTimestamp,
+    TailKey,
+    TailValue,
+    TailHeaders,
+    TailPaused,
+    LogsError,
+    LogsWarn,
+    LogsInfo,
+    LogsDebug,
+    LogsOther,
+}
+
+impl Role {
+    pub const ALL: [Role; 28] = [
+        Role::BaseText,
+        Role::BaseMuted,
+        Role::BaseBorder,
+        Role::BaseBorderFocused,
+        Role::BaseTitle,
+        Role::BaseTitleFocused,
+        Role::BaseSelected,
+        Role::BaseHighlight,
+        Role::HeaderBar,
+        Role::HeaderOk,
+        Role::HeaderWarn,
+        Role::HeaderError,
+        Role::StatusBar,
+        Role::StatusKey,
+        Role::StatusInfo,
+        Role::StatusError,
+        Role::TailPartition,
+        Role::TailOffset,
+        Role::TailTimestamp,
+        Role::TailKey,
+        Role::TailValue,
+        Role::TailHeaders,
+        Role::TailPaused,
+        Role::LogsError,
+        Role::LogsWarn,
+        Role::LogsInfo,
+        Role::LogsDebug,
+        Role::LogsOther,
+    ];
+
+    /// The name of the style in a theme file: `section.key`.
+    pub fn key(self) -> &'static str {
+        match self {
+            Role::BaseText => "base.text",
+            Role::BaseMuted => "base.muted",
+            Role::BaseBorder => "base.border",
+            Role::BaseBorderFocused => "base.border_focused",
+            Role::BaseTitle => "base.title",
+            Role::BaseTitleFocused => "base.title_focused",
+            Role::BaseSelected => "base.selected",
+            Role::BaseHighlight => "base.highlight",
+            Role::HeaderBar => "header.bar",
+            Role::HeaderOk => "header.ok",
+            Role::HeaderWarn => "header.warn",
+            Role::HeaderError => "header.error",
+            Role::StatusBar => "status.bar",
+            Role::StatusKey => "status.key",
+            Role::StatusInfo => "status.info",
+            Role::StatusError => "status.error",
+            Role::TailPartition => "tail.partition",
+            Role::TailOffset => "tail.offset",
+            Role::TailTimestamp => "tail.timestamp",
+            Role::TailKey => "tail.key",
+            Role::TailValue => "tail.value",
+            Role::TailHeaders => "tail.headers",
+            Role::TailPaused => "tail.paused",
+            Role::LogsError => "logs.error",
+            Role::LogsWarn => "logs.warn",
+            Role::LogsInfo => "logs.info",
+            Role::LogsDebug => "logs.debug",
+            Role::LogsOther => "logs.other",
+        }
+    }
+
+    fn of_key(key: &str) -> Option<Role> {
+        Role::ALL.into_iter().find(|r| r.key() == key)
+    }
+}
 
 fn parse_color(s: &str, palette: &BTreeMap<String, String>) -> Result<Color, String> {
     let resolved = match s.strip_prefix('$') {
@@ -138,17 +213,17 @@ impl Theme {
             name: name.into(),
             source,
         })?;
-        let mut styles = BTreeMap::new();
+        let mut styles = [None; Role::ALL.len()];
         for (section, entries) in file.sections {
             for (key, spec) in entries {
                 let full = format!("{section}.{key}");
-                if !KEYS.contains(&full.as_str()) {
+                let Some(role) = Role::of_key(&full) else {
                     return Err(ThemeError::UnknownKey {
                         name: name.into(),
                         key: full,
-                        known: KEYS.join(", "),
+                        known: Role::ALL.map(Role::key).join(", "),
                     });
-                }
+                };
                 let bad = |msg| ThemeError::BadColor {
                     name: name.into(),
                     key: full.clone(),
@@ -173,7 +248,7 @@ impl Theme {
                         style = style.add_modifier(m);
                     }
                 }
-                styles.insert(full, style);
+                styles[role as usize] = Some(style);
             }
         }
         Ok(Theme {
@@ -213,7 +288,8 @@ impl Theme {
     /// Whether any style asks for a 24-bit colour (`#rrggbb`).
     pub fn uses_rgb(&self) -> bool {
         self.styles
-            .values()
+            .iter()
+            .flatten()
             .flat_map(|s| [s.fg, s.bg])
             .any(|c| matches!(c, Some(Color::Rgb(..))))
     }
@@ -234,7 +310,7 @@ impl Theme {
 
     /// Removes every colour, keeping bold/reverse etc.: for `NO_COLOR`.
     pub fn without_colors(mut self) -> Theme {
-        for s in self.styles.values_mut() {
+        for s in self.styles.iter_mut().flatten() {
             s.fg = None;
             s.bg = None;
         }
@@ -242,10 +318,9 @@ impl Theme {
         self
     }
 
-    /// The style for `key` (one of the documented keys); unset keys are plain.
-    pub fn style(&self, key: &str) -> Style {
-        debug_assert!(KEYS.contains(&key), "unknown theme key {key}");
-        self.styles.get(key).copied().unwrap_or_default()
+    /// The style for `role`; one the theme leaves out is plain.
+    pub fn style(&self, role: Role) -> Style {
+        self.styles[role as usize].unwrap_or_default()
     }
 }
 
@@ -315,12 +390,21 @@ mod tests {
     fn every_builtin_theme_parses_and_sets_every_key() {
         for (name, text) in BUILTIN {
             let t = Theme::parse(name, text).unwrap_or_else(|e| panic!("{e}"));
-            for key in KEYS {
+            for role in Role::ALL {
                 assert!(
-                    t.styles.contains_key(*key),
-                    "theme {name} does not set {key}"
+                    t.styles[role as usize].is_some(),
+                    "theme {name} does not set {}",
+                    role.key()
                 );
             }
+        }
+    }
+
+    #[test]
+    fn each_role_has_its_own_slot_and_key() {
+        for (i, role) in Role::ALL.into_iter().enumerate() {
+            assert_eq!(role as usize, i, "{role:?} is in ALL at its own index");
+            assert_eq!(Role::of_key(role.key()), Some(role));
         }
     }
 
@@ -331,7 +415,7 @@ mod tests {
             "[palette]\npink = \"#ff79c6\"\n[base]\ntitle = { fg = \"$pink\", bold = true }\n",
         )
         .unwrap();
-        let s = t.style("base.title");
+        let s = t.style(Role::BaseTitle);
         assert_eq!(s.fg, Some(Color::Rgb(0xff, 0x79, 0xc6)));
         assert!(s.add_modifier.contains(Modifier::BOLD));
     }
@@ -364,6 +448,10 @@ mod tests {
     #[test]
     fn no_color_strips_colours_only() {
         let t = Theme::builtin("dark").without_colors();
-        assert!(t.styles.values().all(|s| s.fg.is_none() && s.bg.is_none()));
+        assert!(t
+            .styles
+            .iter()
+            .flatten()
+            .all(|s| s.fg.is_none() && s.bg.is_none()));
     }
 }

@@ -6,6 +6,7 @@
 mod common;
 use common::fixture::{self, list_topics};
 use common::*;
+use kafka_tui::theme::Role;
 
 use std::time::Duration;
 
@@ -302,13 +303,13 @@ fn matches_are_highlighted_and_colours_drawn() {
         .find(|(_, l)| l.contains("│ streams"))
         .expect("streams listed");
     let x = line.find("streams").unwrap() as u16 - 2; // "│ " is 3 bytes, 1 column
-    let hl = app.theme.style("status.key");
+    let hl = app.theme.style(Role::StatusKey);
     assert_eq!(buf[(x, y as u16)].symbol(), "s");
     assert_eq!(buf[(x, y as u16)].fg, hl.fg.unwrap(), "the matched s");
     assert_ne!(buf[(x + 1, y as u16)].fg, hl.fg.unwrap(), "t did not match");
     // The second row is chosen (Down from the best match).
     let chosen = text.lines().position(|l| l.contains("│ schemas")).unwrap() as u16;
-    let sel = app.theme.style("base.selected");
+    let sel = app.theme.style(Role::BaseSelected);
     let cell = &buf[(x + 1, chosen)];
     assert!(cell.modifier.contains(sel.add_modifier), "{cell:?}");
     if let Some(bg) = sel.bg {

@@ -7,6 +7,7 @@
 
 mod common;
 use common::buffer_text;
+use kafka_tui::theme::Role;
 
 use std::time::{Duration, UNIX_EPOCH};
 
@@ -364,11 +365,11 @@ fn screen(app: &mut App, size: (u16, u16)) -> String {
     buffer_text(&render(app, size))
 }
 
-fn fg(key: &str) -> Color {
-    let style = Theme::builtin(THEME).style(key);
+fn fg(role: Role) -> Color {
+    let style = Theme::builtin(THEME).style(role);
     style
         .fg
-        .unwrap_or_else(|| panic!("theme sets no fg for {key}"))
+        .unwrap_or_else(|| panic!("theme sets no fg for {}", role.key()))
 }
 
 /// Where `word` (ASCII, so one cell per character) first appears inside `area`.
@@ -576,9 +577,9 @@ fn focused_border_uses_the_theme() {
             let area = pane_area(FULL, other);
             let corner = &buffer[(area.x, area.y)];
             let key = if other == pane {
-                "base.border_focused"
+                Role::BaseBorderFocused
             } else {
-                "base.border"
+                Role::BaseBorder
             };
             let what = format!("{} corner with {} focused", other.title(), pane.title());
             assert_eq!(corner.symbol(), "╭", "{what}");
@@ -589,14 +590,14 @@ fn focused_border_uses_the_theme() {
 
 /// Which pane, which text in it, and the theme style whose foreground it must be drawn in.
 #[rustfmt::skip]
-const COLOURED: &[(Pane, &str, &str)] = &[
-    (Pane::Logs, "ERROR", "logs.error"),
-    (Pane::Logs, "WARN", "logs.warn"),
-    (Pane::Logs, "DEBUG", "logs.debug"),
-    (Pane::Logs, "INFO", "logs.info"),
-    (Pane::Tail, "14s ago", "tail.timestamp"),
-    (Pane::Tail, "user-2", "tail.key"),
-    (Pane::Producer, "headers", "base.muted"),
+const COLOURED: &[(Pane, &str, Role)] = &[
+    (Pane::Logs, "ERROR", Role::LogsError),
+    (Pane::Logs, "WARN", Role::LogsWarn),
+    (Pane::Logs, "DEBUG", Role::LogsDebug),
+    (Pane::Logs, "INFO", Role::LogsInfo),
+    (Pane::Tail, "14s ago", Role::TailTimestamp),
+    (Pane::Tail, "user-2", Role::TailKey),
+    (Pane::Producer, "headers", Role::BaseMuted),
 ];
 
 #[test]
@@ -608,14 +609,14 @@ fn text_uses_the_theme() {
         assert_eq!(
             buffer[(x, y)].fg,
             fg(key),
-            "{word:?} at ({x},{y}) should be {key}"
+            "{word:?} at ({x},{y}) should be {key:?}"
         );
     }
 }
 
 #[test]
 fn selected_rows_are_highlighted() {
-    let selected = Theme::builtin(THEME).style("base.selected").bg;
+    let selected = Theme::builtin(THEME).style(Role::BaseSelected).bg;
     let selected = selected.expect("the theme gives selected rows a background");
     for (pane, word) in [(Pane::Topics, "demo"), (Pane::Tail, "user-1")] {
         let buffer = render(&mut focused(pane), FULL);
@@ -631,12 +632,12 @@ fn json_in_the_record_detail_is_coloured_by_token() {
     let buffer = render(&mut after(Pane::Tail, &[Action::Select]), WIDE);
     let area = pane_area(WIDE, Pane::Tail);
     for (word, key) in [
-        ("\"tags\"", "tail.key"),
-        ("\"signup\"", "tail.headers"),
-        ("36", "tail.offset"),
-        ("],", "base.muted"),
+        ("\"tags\"", Role::TailKey),
+        ("\"signup\"", Role::TailHeaders),
+        ("36", Role::TailOffset),
+        ("],", Role::BaseMuted),
     ] {
         let (x, y) = find(&buffer, area, word).unwrap_or_else(|| panic!("no {word:?}"));
-        assert_eq!(buffer[(x, y)].fg, fg(key), "{word:?} should be {key}");
+        assert_eq!(buffer[(x, y)].fg, fg(key), "{word:?} should be {key:?}");
     }
 }

@@ -2,6 +2,7 @@
 //! connectors (type, class, state, worker, tasks, topics), the selected one's detail (config,
 //! topics, stack traces; scrollable), the plugins, the delete / task prompts and the editor.
 
+use crate::theme::Role;
 use std::time::Instant;
 
 use ratatui::layout::{Constraint, Layout, Rect};
@@ -19,12 +20,12 @@ const KEYS: &str = "Enter detail · p pause · u resume · R restart · t task �
 
 fn state_style(app: &App, s: &State) -> Style {
     match s {
-        State::Running => app.theme.style("header.ok"),
-        State::Failed => app.theme.style("status.error"),
+        State::Running => app.theme.style(Role::HeaderOk),
+        State::Failed => app.theme.style(Role::StatusError),
         State::Paused | State::Stopped | State::Unassigned | State::Restarting => {
-            app.theme.style("header.warn")
+            app.theme.style(Role::HeaderWarn)
         }
-        State::Other(_) => app.theme.style("base.text"),
+        State::Other(_) => app.theme.style(Role::BaseText),
     }
 }
 
@@ -38,40 +39,40 @@ fn cluster_lines(app: &App, v: &ConnectView) -> Vec<Line<'static>> {
     v.clusters
         .iter()
         .map(|c| {
-            let mut spans = vec![Span::styled(clean(&c.name), t.style("base.title"))];
+            let mut spans = vec![Span::styled(clean(&c.name), t.style(Role::BaseTitle))];
             if !c.url.is_empty() && !c.url.ends_with(c.name.as_str()) {
                 spans.push(Span::styled(
                     format!(" {}", clean(&c.url)),
-                    t.style("base.muted"),
+                    t.style(Role::BaseMuted),
                 ));
             }
             spans.push(Span::raw("  "));
             match &c.last {
-                None => spans.push(Span::styled("asking…", t.style("base.muted"))),
+                None => spans.push(Span::styled("asking…", t.style(Role::BaseMuted))),
                 Some(Ok(l)) => spans.push(Span::styled(
                     format!(
                         "✔ {} connector{}",
                         l.len(),
                         if l.len() == 1 { "" } else { "s" }
                     ),
-                    t.style("header.ok"),
+                    t.style(Role::HeaderOk),
                 )),
                 Some(Err(e)) => spans.push(Span::styled(
                     format!("✖ {}", clean(e)),
-                    t.style("status.error"),
+                    t.style(Role::StatusError),
                 )),
             }
             if let Some(at) = c.at {
                 spans.push(Span::styled(
                     format!(" · {} ago", secs(at)),
-                    t.style("base.muted"),
+                    t.style(Role::BaseMuted),
                 ));
             }
             // A request out for more than a second: the worker is slow, say so.
             if let Some(since) = c.asking_since.filter(|s| s.elapsed().as_secs() >= 1) {
                 spans.push(Span::styled(
                     format!(" · waiting for an answer for {}", secs(since)),
-                    t.style("header.warn"),
+                    t.style(Role::HeaderWarn),
                 ));
             }
             Line::from(spans)
@@ -126,7 +127,7 @@ pub fn draw(frame: &mut Frame, inner: Rect, app: &App, v: &ConnectView) {
         let scroll = v.detail_scroll.min(last_page(lines.len(), d));
         let block = Block::default()
             .borders(Borders::TOP)
-            .border_style(app.theme.style("base.border"))
+            .border_style(app.theme.style(Role::BaseBorder))
             .title(" detail · ↑↓ scroll · Enter/Esc close ");
         frame.render_widget(Paragraph::new(lines).block(block).scroll((scroll, 0)), d);
     }
@@ -138,16 +139,19 @@ pub fn draw(frame: &mut Frame, inner: Rect, app: &App, v: &ConnectView) {
                 PromptKind::RestartTask => format!("restart which task of {}? ", clean(&p.name)),
             };
             let mut l = vec![Line::from(vec![
-                Span::styled(ask, t.style("header.warn")),
+                Span::styled(ask, t.style(Role::HeaderWarn)),
                 Span::raw(format!("{}▏", clean(&p.input))),
-                Span::styled("  Enter confirms · Esc cancels", t.style("base.muted")),
+                Span::styled("  Enter confirms · Esc cancels", t.style(Role::BaseMuted)),
             ])];
             if let Some(e) = &p.error {
-                l.push(Line::from(Span::styled(clean(e), t.style("status.error"))));
+                l.push(Line::from(Span::styled(
+                    clean(e),
+                    t.style(Role::StatusError),
+                )));
             }
             l
         }
-        None => vec![Line::from(Span::styled(KEYS, t.style("base.muted")))],
+        None => vec![Line::from(Span::styled(KEYS, t.style(Role::BaseMuted)))],
     };
     frame.render_widget(Paragraph::new(foot).wrap(Wrap { trim: true }), a.foot);
 }
@@ -213,7 +217,7 @@ fn connectors(frame: &mut Frame, area: Rect, app: &App, v: &ConnectView) {
                 if multi {
                     cells.push(Cell::from(clean(&c.name)));
                 }
-                cells.push(Cell::from(Span::styled(text, t.style("base.muted"))));
+                cells.push(Cell::from(Span::styled(text, t.style(Role::BaseMuted))));
                 TRow::new(cells)
             }
         })
@@ -259,20 +263,20 @@ fn connectors(frame: &mut Frame, area: Rect, app: &App, v: &ConnectView) {
     }
     let n = rows.len();
     let table = Table::new(rows, widths)
-        .header(TRow::new(header).style(t.style("base.muted")))
-        .row_highlight_style(t.style("base.selected"));
+        .header(TRow::new(header).style(t.style(Role::BaseMuted)))
+        .row_highlight_style(t.style(Role::BaseSelected));
     let mut state = super::widgets::view_table_state(app, area, n, v.selected);
     frame.render_stateful_widget(table, area, &mut state);
 }
 
 fn detail_lines(app: &App, v: &ConnectView) -> Vec<Line<'static>> {
     let t = &app.theme;
-    let muted = t.style("base.muted");
+    let muted = t.style(Role::BaseMuted);
     let Some((cluster, c)) = v.selected_connector() else {
         return vec![Line::from(Span::styled("no connector selected", muted))];
     };
     let mut out = vec![Line::from(vec![
-        Span::styled(clean(&c.name), t.style("base.title")),
+        Span::styled(clean(&c.name), t.style(Role::BaseTitle)),
         Span::styled(format!("  on {}", clean(&cluster)), muted),
         Span::raw("  "),
         Span::styled(c.state.as_str().to_string(), state_style(app, &c.state)),
@@ -295,7 +299,7 @@ fn detail_lines(app: &App, v: &ConnectView) -> Vec<Line<'static>> {
     for (label, trace) in c.traces() {
         out.push(Line::from(Span::styled(
             format!("{label} failed with:"),
-            t.style("status.error"),
+            t.style(Role::StatusError),
         )));
         for l in trace.lines() {
             // Tabs in a Java stack trace: two spaces keep it readable and one cell wide each.
@@ -318,18 +322,18 @@ fn plugins(frame: &mut Frame, area: Rect, app: &App, v: &ConnectView) {
     let t = &app.theme;
     let mut lines = vec![Line::from(Span::styled(
         "Connector plugins (l or Esc closes)",
-        t.style("base.title"),
+        t.style(Role::BaseTitle),
     ))];
     match &v.plugins {
         None => lines.push(Line::from(Span::styled(
             "asking the workers…",
-            t.style("base.muted"),
+            t.style(Role::BaseMuted),
         ))),
         Some(all) => {
             for tagged in all {
                 lines.push(Line::from(Span::styled(
                     clean(&tagged.cluster),
-                    t.style("base.title"),
+                    t.style(Role::BaseTitle),
                 )));
                 match &tagged.result {
                     Ok(list) => {
@@ -344,7 +348,7 @@ fn plugins(frame: &mut Frame, area: Rect, app: &App, v: &ConnectView) {
                     }
                     Err(e) => lines.push(Line::from(Span::styled(
                         format!("  ✖ {}", clean(&e.to_string())),
-                        t.style("status.error"),
+                        t.style(Role::StatusError),
                     ))),
                 }
             }
@@ -365,40 +369,40 @@ fn editor(
         EditorStatus::Editing => (
             vec![Line::from(Span::styled(
                 "Ctrl+S: validate with the worker, then save · Esc: close without saving",
-                t.style("base.muted"),
+                t.style(Role::BaseMuted),
             ))],
             1,
         ),
         EditorStatus::Validating => (
             vec![Line::from(Span::styled(
                 "asking the worker to validate…",
-                t.style("base.muted"),
+                t.style(Role::BaseMuted),
             ))],
             1,
         ),
         EditorStatus::Invalid(e) | EditorStatus::Failed(e) => (
             vec![Line::from(Span::styled(
                 format!("✖ {}", clean(e)),
-                t.style("status.error"),
+                t.style(Role::StatusError),
             ))],
             2,
         ),
         EditorStatus::Saved(m) => (
             vec![Line::from(Span::styled(
                 format!("✔ {}", clean(m)),
-                t.style("header.ok"),
+                t.style(Role::HeaderOk),
             ))],
             1,
         ),
         EditorStatus::Errors(by_field) => {
             let mut l = vec![Line::from(Span::styled(
                 "the worker's validation failed:",
-                t.style("status.error"),
+                t.style(Role::StatusError),
             ))];
             for (field, errs) in by_field {
                 for e in errs {
                     l.push(Line::from(vec![
-                        Span::styled(format!("  {}: ", clean(field)), t.style("header.warn")),
+                        Span::styled(format!("  {}: ", clean(field)), t.style(Role::HeaderWarn)),
                         Span::raw(clean(e)),
                     ]));
                 }
@@ -417,7 +421,7 @@ fn editor(
     ta.set_block(
         Block::default()
             .borders(Borders::TOP)
-            .border_style(t.style("base.border_focused"))
+            .border_style(t.style(Role::BaseBorderFocused))
             .title(title),
     );
     frame.render_widget(&ta, parts[0]);

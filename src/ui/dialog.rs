@@ -1,6 +1,7 @@
 //! The dialog that confirms a write: a small form over everything.
 
 use crate::kafka::codec::sanitize_inline as clean;
+use crate::theme::Role;
 use ratatui::layout::Rect;
 use ratatui::style::Style;
 use ratatui::text::{Line, Span};
@@ -13,7 +14,7 @@ use crate::state::views::{reset_target_text, Dialog, CREATE_FIELDS};
 
 pub fn draw(frame: &mut Frame, area: Rect, app: &App, dialog: &Dialog) {
     let t = &app.theme;
-    let muted = t.style("base.muted");
+    let muted = t.style(Role::BaseMuted);
     let confirm_hint = |name: &str| {
         let text = if crate::kafka::codec::needs_escaping(name) {
             "Type its name as shown to confirm (␛ may be typed <U+001B>):"
@@ -22,13 +23,13 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, dialog: &Dialog) {
         };
         Line::from(Span::styled(text, muted))
     };
-    let err = t.style("status.error");
+    let err = t.style(Role::StatusError);
     let field = |label: &str, value: &str, active: bool| {
         Line::from(vec![
             Span::styled(
                 format!("{label:>20}: "),
                 if active {
-                    t.style("base.title_focused")
+                    t.style(Role::BaseTitleFocused)
                 } else {
                     muted
                 },
@@ -36,7 +37,7 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, dialog: &Dialog) {
             // What was typed or pasted is drawn escaped, like everything else from outside.
             Span::styled(
                 format!("{}{}", clean(value), if active { "█" } else { "" }),
-                t.style("base.text"),
+                t.style(Role::BaseText),
             ),
         ])
     };
@@ -150,7 +151,7 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, dialog: &Dialog) {
                             reset_target_text(p.to),
                             topics.join(", ")
                         ),
-                        t.style("base.title_focused"),
+                        t.style(Role::BaseTitleFocused),
                     )));
                     lines.push(Line::from(Span::styled(
                         format!(
@@ -179,17 +180,17 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, dialog: &Dialog) {
     let block = Block::default()
         .borders(Borders::ALL)
         .border_type(BorderType::Rounded)
-        .border_style(t.style("base.border_focused"))
+        .border_style(t.style(Role::BaseBorderFocused))
         .title(Span::styled(
             format!(" {} ", dialog.title()),
-            t.style("base.title_focused"),
+            t.style(Role::BaseTitleFocused),
         ))
         .title_bottom(Span::styled(format!(" {footer} "), muted));
     frame.render_widget(
         Paragraph::new(lines)
             .block(block)
             .wrap(Wrap { trim: false })
-            .style(t.style("base.text")),
+            .style(t.style(Role::BaseText)),
         popup,
     );
 }

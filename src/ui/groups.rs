@@ -1,5 +1,6 @@
 //! The consumer-groups list (`:groups`): state, members, total lag with its trend, topics.
 
+use crate::theme::Role;
 use ratatui::layout::{Constraint, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Paragraph, Row, Table, Wrap};
@@ -49,7 +50,7 @@ pub fn draw(
         } else {
             format!("no group matches \"{}\"", clean(filter))
         };
-        frame.render_widget(Paragraph::new(text).style(t.style("base.muted")), area);
+        frame.render_widget(Paragraph::new(text).style(t.style(Role::BaseMuted)), area);
         return;
     }
     let mark = |s: GroupSort, h: &str| {
@@ -110,9 +111,9 @@ pub fn draw(
             Row::new(vec![Line::from(Span::raw(columns::line(
                 &KINDS, &headers, &widths, 2,
             )))])
-            .style(t.style("base.muted")),
+            .style(t.style(Role::BaseMuted)),
         )
-        .row_highlight_style(t.style("base.selected"));
+        .row_highlight_style(t.style(Role::BaseSelected));
     let mut state = super::widgets::view_table_state(app, area, rows_shown.len(), selected);
     frame.render_stateful_widget(table, area, &mut state);
 }

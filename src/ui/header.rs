@@ -2,6 +2,7 @@
 //! first so that a narrow terminal, which cuts the end, never hides it.
 
 use crate::kafka::codec::sanitize_inline as clean;
+use crate::theme::Role;
 use ratatui::layout::Rect;
 use ratatui::style::Modifier;
 use ratatui::text::{Line, Span};
@@ -13,14 +14,14 @@ use crate::app::{App, Connection};
 
 pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
     let t = &app.theme;
-    let bar = t.style("header.bar");
+    let bar = t.style(Role::HeaderBar);
     let c = &app.cluster;
     let label_style = match super::widgets::cluster_accent(app) {
         Some(color) => bar.fg(color).add_modifier(Modifier::BOLD),
         None => bar,
     };
     let mut spans = vec![
-        Span::styled(" kafka-tui ", t.style("header.ok")),
+        Span::styled(" kafka-tui ", t.style(Role::HeaderOk)),
         Span::styled("│ ", bar),
     ];
     match &c.connection {
@@ -29,19 +30,19 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
                 Some(e) => format!("connecting… {}", clean(e)),
                 None => "connecting…".into(),
             };
-            spans.push(Span::styled(text, t.style("header.warn")));
+            spans.push(Span::styled(text, t.style(Role::HeaderWarn)));
         }
         Connection::Connected { brokers } => {
             let plural = if *brokers == 1 { "" } else { "s" };
             spans.push(Span::styled(
                 format!("● connected, {brokers} broker{plural}"),
-                t.style("header.ok"),
+                t.style(Role::HeaderOk),
             ));
         }
         Connection::Unreachable(_) => {
             spans.push(Span::styled(
                 "✖ disconnected, retrying",
-                t.style("header.error"),
+                t.style(Role::HeaderError),
             ));
         }
     }
@@ -51,7 +52,7 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
         label_style,
     ));
     if app.read_only {
-        spans.push(Span::styled(" READ-ONLY", t.style("header.warn")));
+        spans.push(Span::styled(" READ-ONLY", t.style(Role::HeaderWarn)));
     }
     if let Connection::Connected { .. } = c.connection {
         spans.push(Span::styled(
@@ -66,14 +67,14 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
     if let Some(problem) = c.problem() {
         spans.push(Span::styled(
             format!(" │ {}", clean(&problem)),
-            t.style("header.error"),
+            t.style(Role::HeaderError),
         ));
     }
     if let Some((engine, caps)) = &c.embedded {
         let zk = if caps.zookeeper { "" } else { ", no ZooKeeper" };
         spans.push(Span::styled(
             format!(" │ {engine}{zk}"),
-            t.style("base.muted").patch(bar),
+            t.style(Role::BaseMuted).patch(bar),
         ));
     }
     let width = area.width as usize;

@@ -1,6 +1,7 @@
 //! The `?` screen, generated from the key table and the command table so it can never
 //! disagree with them.
 
+use crate::theme::Role;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, BorderType, Borders, Clear, Paragraph};
@@ -16,24 +17,24 @@ pub fn lines(app: &App) -> Vec<Line<'static>> {
     for ctx in ALL_CONTEXTS {
         out.push(Line::from(Span::styled(
             ctx.title().to_string(),
-            t.style("base.title_focused"),
+            t.style(Role::BaseTitleFocused),
         )));
         for b in app.keymap.of(ctx) {
             out.push(Line::from(vec![
-                Span::styled(format!("  {:<16}", keys_label(b)), t.style("status.key")),
-                Span::styled(b.desc.to_string(), t.style("base.text")),
+                Span::styled(format!("  {:<16}", keys_label(b)), t.style(Role::StatusKey)),
+                Span::styled(b.desc.to_string(), t.style(Role::BaseText)),
             ]));
         }
         out.push(Line::default());
     }
     out.push(Line::from(Span::styled(
         "Commands (:)",
-        t.style("base.title_focused"),
+        t.style(Role::BaseTitleFocused),
     )));
     // The prompt's keys live in app/input.rs, not the key table: said here in one line.
     out.push(Line::from(Span::styled(
         "  Tab: list (fuzzy) · ↑↓ choose · Tab take · Enter run · Esc close list",
-        t.style("base.muted"),
+        t.style(Role::BaseMuted),
     )));
     // The command table itself: a command cannot be added without its help line.
     for cmd in COMMANDS {
@@ -44,8 +45,11 @@ pub fn lines(app: &App) -> Vec<Line<'static>> {
             desc.push_str(&format!(" (also {})", aliases.join(" ")));
         }
         out.push(Line::from(vec![
-            Span::styled(format!("  {:<22}", usage.trim_end()), t.style("status.key")),
-            Span::styled(desc, t.style("base.text")),
+            Span::styled(
+                format!("  {:<22}", usage.trim_end()),
+                t.style(Role::StatusKey),
+            ),
+            Span::styled(desc, t.style(Role::BaseText)),
         ]));
     }
     out
@@ -81,16 +85,16 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, scroll: u16) {
     let block = Block::default()
         .borders(Borders::ALL)
         .border_type(BorderType::Rounded)
-        .border_style(app.theme.style("base.border_focused"))
+        .border_style(app.theme.style(Role::BaseBorderFocused))
         .title(Span::styled(
             " Keys (Esc closes, ↑↓ scroll) ",
-            app.theme.style("base.title_focused"),
+            app.theme.style(Role::BaseTitleFocused),
         ));
     frame.render_widget(
         Paragraph::new(lines(app))
             .block(block)
             .scroll((scroll, 0))
-            .style(app.theme.style("base.text")),
+            .style(app.theme.style(Role::BaseText)),
         popup,
     );
 }

@@ -1,6 +1,7 @@
 //! The logs pane: the active source's lines, coloured by level, search matches highlighted.
 
 use crate::kafka::codec::sanitize_inline as clean;
+use crate::theme::Role;
 use ratatui::layout::Rect;
 use ratatui::style::{Color, Modifier, Style};
 use ratatui::text::{Line, Span};
@@ -26,9 +27,9 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, focused: bool) {
     let mut extra = Vec::new();
     for (i, s) in logs.sources.iter().enumerate() {
         let style = if i == logs.active {
-            t.style("base.title_focused")
+            t.style(Role::BaseTitleFocused)
         } else {
-            t.style("base.muted")
+            t.style(Role::BaseMuted)
         };
         let name = if i == logs.active {
             format!("[{}]", clean(&s.name))
@@ -40,15 +41,15 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, focused: bool) {
     if !logs.search.is_empty() {
         extra.push(Span::styled(
             format!("/{} ", clean(&logs.search)),
-            t.style("base.highlight"),
+            t.style(Role::BaseHighlight),
         ));
     }
     let Some(src) = logs.current() else {
         if area.height == 1 {
             // Folded (`App::arrangement`): its room went to the other panes.
             let line = Line::from(vec![
-                Span::styled("4 Logs: ", t.style("base.title")),
-                Span::styled(NO_SOURCE_SHORT, t.style("base.muted")),
+                Span::styled("4 Logs: ", t.style(Role::BaseTitle)),
+                Span::styled(NO_SOURCE_SHORT, t.style(Role::BaseMuted)),
             ]);
             frame.render_widget(Paragraph::new(line), area);
             return;
@@ -56,7 +57,7 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, focused: bool) {
         frame.render_widget(
             Paragraph::new(format!("{NO_SOURCE}."))
                 .wrap(ratatui::widgets::Wrap { trim: true })
-                .style(t.style("base.muted"))
+                .style(t.style(Role::BaseMuted))
                 .block(pane_block(app, Pane::Logs, focused, extra)),
             area,
         );
@@ -65,7 +66,7 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, focused: bool) {
     if !src.scroll.follow {
         extra.push(Span::styled(
             " PAUSED: End/G follows ",
-            t.style("tail.paused"),
+            t.style(Role::TailPaused),
         ));
     }
     let block = pane_block(app, Pane::Logs, focused, extra);
@@ -81,7 +82,7 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, focused: bool) {
         .unwrap_or_else(|| src.description.clone());
     lines.push(Line::from(Span::styled(
         format!("· {status}"),
-        t.style("base.muted"),
+        t.style(Role::BaseMuted),
     )));
     let rows = inner.height.saturating_sub(1) as usize;
     let window = logs.window(rows);
@@ -92,17 +93,17 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, focused: bool) {
     let mut body: Vec<Line> = Vec::new();
     for (seq, l) in &window {
         let style = match l.level {
-            Level::Error => t.style("logs.error"),
-            Level::Warn => t.style("logs.warn"),
-            Level::Info => t.style("logs.info"),
-            Level::Debug | Level::Trace => t.style("logs.debug"),
-            Level::Other => t.style("logs.other"),
+            Level::Error => t.style(Role::LogsError),
+            Level::Warn => t.style(Role::LogsWarn),
+            Level::Info => t.style(Role::LogsInfo),
+            Level::Debug | Level::Trace => t.style(Role::LogsDebug),
+            Level::Other => t.style(Role::LogsOther),
         };
         let looks = Looks {
             base: style,
             selected: (!src.scroll.follow && Some(*seq) == selected)
-                .then(|| t.style("base.selected")),
-            hit: t.style("base.highlight"),
+                .then(|| t.style(Role::BaseSelected)),
+            hit: t.style(Role::BaseHighlight),
             colors: !t.no_color,
         };
         let matches = find_matches(&l.text, &logs.search);
@@ -131,7 +132,7 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, focused: bool) {
                 logs.verbosity.label()
             )
         };
-        lines.push(Line::from(Span::styled(text, t.style("base.muted"))));
+        lines.push(Line::from(Span::styled(text, t.style(Role::BaseMuted))));
     }
     frame.render_widget(Paragraph::new(lines), inner);
 }

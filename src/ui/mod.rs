@@ -18,6 +18,7 @@ pub mod topics;
 pub mod views;
 pub mod widgets;
 
+use crate::theme::Role;
 use ratatui::layout::{Constraint, Direction, Layout, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
@@ -196,7 +197,7 @@ pub fn draw(frame: &mut Frame, app: &App) {
     app.tail.window.hidden();
     app.view_rows.hidden();
     let area = frame.area();
-    let base = app.theme.style("base.text");
+    let base = app.theme.style(Role::BaseText);
     frame.buffer_mut().set_style(area, base);
     if area.width < MIN_WIDTH || area.height < MIN_HEIGHT {
         // The short form first: at 10x3 only a few words fit.
@@ -232,9 +233,9 @@ pub fn draw(frame: &mut Frame, app: &App) {
             .into_iter()
             .flat_map(|(p, label)| {
                 let style = if p == app.focus {
-                    app.theme.style("base.title_focused")
+                    app.theme.style(Role::BaseTitleFocused)
                 } else {
-                    app.theme.style("base.muted")
+                    app.theme.style(Role::BaseMuted)
                 };
                 [Span::styled(label, style), Span::raw(" ")]
             })

@@ -1,6 +1,7 @@
 //! The `:` palette: the candidate list above the command line, matched characters
 //! highlighted, the chosen one reversed.
 
+use crate::theme::Role;
 use ratatui::layout::Rect;
 use ratatui::style::{Color, Modifier, Style};
 use ratatui::text::{Line, Span};
@@ -48,7 +49,7 @@ pub fn draw(frame: &mut Frame, body: Rect, app: &App, p: &Palette) {
         return;
     };
     let t = &app.theme;
-    let muted = t.style("base.muted");
+    let muted = t.style(Role::BaseMuted);
     // The chosen row stays in view: the list scrolls by as much as needed.
     let visible = area.height.saturating_sub(2) as usize;
     let offset = (p.selected.unwrap_or(0) + 1).saturating_sub(visible);
@@ -59,10 +60,10 @@ pub fn draw(frame: &mut Frame, body: Rect, app: &App, p: &Palette) {
     let block = Block::default()
         .borders(Borders::ALL)
         .border_type(BorderType::Rounded)
-        .border_style(t.style("base.border_focused"))
+        .border_style(t.style(Role::BaseBorderFocused))
         .title(Span::styled(
             format!(" {} · {count} ", p.title),
-            t.style("base.title_focused"),
+            t.style(Role::BaseTitleFocused),
         ))
         .title_bottom(Span::styled(
             match p.hits.len().saturating_sub(offset + visible) {
@@ -113,7 +114,7 @@ pub fn draw(frame: &mut Frame, body: Rect, app: &App, p: &Palette) {
             let pad = width.saturating_sub(line.width());
             line.spans.push(Span::raw(" ".repeat(pad)));
             if p.selected == Some(i) {
-                line = line.patch_style(t.style("base.selected"));
+                line = line.patch_style(t.style(Role::BaseSelected));
             }
             line
         })
@@ -127,9 +128,9 @@ fn row<'a>(app: &App, p: &Palette, h: &Hit, label_w: usize, width: usize) -> Lin
     let t = &app.theme;
     let c = &p.candidates[h.index];
     // The key colour without its bar background, which would break the chosen row's bar.
-    let base = t.style("base.text");
+    let base = t.style(Role::BaseText);
     let hit = Style {
-        fg: t.style("status.key").fg,
+        fg: t.style(Role::StatusKey).fg,
         ..Style::default()
     }
     .add_modifier(Modifier::BOLD);
@@ -173,7 +174,7 @@ fn row<'a>(app: &App, p: &Palette, h: &Hit, label_w: usize, width: usize) -> Lin
     let room = width.saturating_sub(used + swatch.as_ref().map_or(0, |s| s.width()));
     spans.push(Span::styled(
         truncate(&clean(&c.desc), room),
-        t.style("base.muted"),
+        t.style(Role::BaseMuted),
     ));
     if let (Some(s), Some(name)) = (swatch, &c.color) {
         let style = match name.parse::<Color>() {

@@ -1,6 +1,7 @@
 //! The producer pane: key, headers and value editors, and the last delivery report.
 
 use crate::kafka::codec::sanitize_inline as clean;
+use crate::theme::Role;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::style::Modifier;
 use ratatui::text::{Line, Span};
@@ -19,23 +20,23 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, focused: bool) {
     let target = match app.target_topic() {
         Some(topic) => Span::styled(
             format!("→ {} ", clean(&topic)),
-            t.style("base.title_focused"),
+            t.style(Role::BaseTitleFocused),
         ),
-        None => Span::styled("→ no topic ", t.style("status.error")),
+        None => Span::styled("→ no topic ", t.style(Role::StatusError)),
     };
     let mut title = vec![target];
     if let Some(partition) = p.partition {
         // `:partition N`: said beside the topic, so a record never goes there unnoticed.
         title.push(Span::styled(
             format!("partition {partition} "),
-            t.style("base.title_focused"),
+            t.style(Role::BaseTitleFocused),
         ));
     }
     if let Some((subject, version)) = &app.schemas.produce_as {
         // The value is JSON encoded with this subject's schema when published (`:schema`).
         title.push(Span::styled(
             format!("as {} {version} ", clean(subject)),
-            t.style("base.title_focused"),
+            t.style(Role::BaseTitleFocused),
         ));
     }
     let block = pane_block(app, Pane::Producer, focused, title);
@@ -47,15 +48,15 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, focused: bool) {
     let report: Line = match &p.status {
         ProduceStatus::Idle if !p.editing && focused => Line::from(Span::styled(
             "Enter to type · Ctrl+S publishes",
-            t.style("base.muted"),
+            t.style(Role::BaseMuted),
         )),
         ProduceStatus::Idle => Line::from(Span::styled(
             format!("{} sent", p.sent),
-            t.style("base.muted"),
+            t.style(Role::BaseMuted),
         )),
         ProduceStatus::Sending { topic } => Line::from(Span::styled(
             format!("sending to {}…", clean(topic)),
-            t.style("base.muted"),
+            t.style(Role::BaseMuted),
         )),
         ProduceStatus::Done(Delivery::Delivered {
             topic,
@@ -66,7 +67,7 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, focused: bool) {
                 "✔ delivered to {}: partition {partition}, offset {offset}",
                 clean(topic)
             ),
-            t.style("status.info"),
+            t.style(Role::StatusInfo),
         )),
         ProduceStatus::Done(Delivery::Failed { topic, error }) => Line::from(Span::styled(
             format!(
@@ -74,7 +75,7 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, focused: bool) {
                 clean(topic),
                 clean(error)
             ),
-            t.style("status.error"),
+            t.style(Role::StatusError),
         )),
         // It timed out in flight: the broker may have written it. Resending blindly could
         // duplicate it, so the report says where to look first.
@@ -84,15 +85,15 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, focused: bool) {
                 clean(topic),
                 clean(error)
             ),
-            t.style("status.error"),
+            t.style(Role::StatusError),
         )),
         ProduceStatus::Invalid(e) => Line::from(Span::styled(
             format!("✖ {}", clean(e)),
-            t.style("status.error"),
+            t.style(Role::StatusError),
         )),
         ProduceStatus::Refused(e) => Line::from(Span::styled(
             format!("✖ {}", clean(e)),
-            t.style("status.error"),
+            t.style(Role::StatusError),
         )),
     };
     let mut report = report;
@@ -102,7 +103,7 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, focused: bool) {
             0,
             Span::styled(
                 format!("{} unsent (Ctrl+R) · ", p.unsent.len()),
-                t.style("status.error"),
+                t.style(Role::StatusError),
             ),
         );
     }
@@ -142,9 +143,9 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, focused: bool) {
             Layout::horizontal([Constraint::Length(label_w), Constraint::Min(1)]).areas(a);
         let active = focused && p.editing && p.field == field;
         let label_style = if active {
-            t.style("base.title_focused")
+            t.style(Role::BaseTitleFocused)
         } else {
-            t.style("base.muted")
+            t.style(Role::BaseMuted)
         };
         frame.render_widget(
             Paragraph::new(truncate(label, label_w as usize)).style(label_style),
@@ -158,7 +159,8 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, focused: bool) {
                 Field::Value => "type a value; Ctrl+S publishes",
             };
             frame.render_widget(
-                Paragraph::new(truncate(hint, edit_a.width as usize)).style(t.style("base.muted")),
+                Paragraph::new(truncate(hint, edit_a.width as usize))
+                    .style(t.style(Role::BaseMuted)),
                 edit_a,
             );
             continue;
@@ -189,9 +191,9 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, focused: bool) {
                 })
                 .collect();
             let style = if active {
-                t.style("base.text").add_modifier(Modifier::UNDERLINED)
+                t.style(Role::BaseText).add_modifier(Modifier::UNDERLINED)
             } else {
-                t.style("base.text")
+                t.style(Role::BaseText)
             };
             frame.render_widget(Paragraph::new(shown).style(style), edit_a);
         }

@@ -3,6 +3,7 @@
 //! Only the rows on screen are formatted: a 10 MB value costs its visible rows per frame, and
 //! decoding or re-indenting happens once per record (cached in `RecordView`).
 
+use crate::theme::Role;
 use std::sync::Arc;
 
 use ratatui::layout::Rect;
@@ -120,7 +121,7 @@ fn shown_of(app: &App, bytes: Option<&[u8]>) -> Shown {
 /// The lines above the value: position, time, key, headers, what the value is.
 fn meta_lines<'a>(app: &App, r: &Record, shown: &Shown) -> Vec<Line<'a>> {
     let t = &app.theme;
-    let label = t.style("base.muted");
+    let label = t.style(Role::BaseMuted);
     let (abs, rel) = match r.timestamp() {
         Some(ts) => (
             humantime::format_rfc3339_millis(ts).to_string(),
@@ -130,11 +131,11 @@ fn meta_lines<'a>(app: &App, r: &Record, shown: &Shown) -> Vec<Line<'a>> {
     };
     let mut lines = vec![Line::from(vec![
         Span::styled("partition ", label),
-        Span::styled(r.partition.to_string(), t.style("tail.partition")),
+        Span::styled(r.partition.to_string(), t.style(Role::TailPartition)),
         Span::styled("  offset ", label),
-        Span::styled(r.offset.to_string(), t.style("tail.offset")),
+        Span::styled(r.offset.to_string(), t.style(Role::TailOffset)),
         Span::styled("  time ", label),
-        Span::styled(format!("{abs} ({rel})"), t.style("tail.timestamp")),
+        Span::styled(format!("{abs} ({rel})"), t.style(Role::TailTimestamp)),
         // librdkafka has it per message, but the tail does not copy it out yet.
         Span::styled("  leader epoch not read", label),
     ])];
@@ -147,7 +148,7 @@ fn meta_lines<'a>(app: &App, r: &Record, shown: &Shown) -> Vec<Line<'a>> {
     }
     lines.push(Line::from(Span::styled(
         format!("  {}", preview_of(app, r.key.as_deref(), app.tail.format)),
-        t.style("tail.key"),
+        t.style(Role::TailKey),
     )));
     if r.headers.is_empty() {
         lines.push(Line::from(Span::styled("headers   (none)", label)));
@@ -158,11 +159,11 @@ fn meta_lines<'a>(app: &App, r: &Record, shown: &Shown) -> Vec<Line<'a>> {
         )));
         for h in r.headers.iter().take(MAX_HEADER_ROWS) {
             lines.push(Line::from(vec![
-                Span::styled(format!("  {}", clean(&h.name)), t.style("tail.headers")),
+                Span::styled(format!("  {}", clean(&h.name)), t.style(Role::TailHeaders)),
                 Span::styled(" = ", label),
                 Span::styled(
                     preview(h.value.as_deref(), app.tail.format),
-                    t.style("tail.value"),
+                    t.style(Role::TailValue),
                 ),
             ]));
         }
@@ -409,7 +410,7 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, focused: bool) {
             r.partition,
             r.offset
         ),
-        t.style("base.muted"),
+        t.style(Role::BaseMuted),
     )];
     let block = pane_block(app, Pane::Tail, focused, extra);
     let inner = block.inner(area);
@@ -436,12 +437,12 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, focused: bool) {
     let max = total_rows(&body, value, v.wrap, w).saturating_sub(h);
     let rows = visible_rows(&body, value, v.wrap, v.scroll.min(max), v.hscroll, w, h);
     let style = |token: Token| match token {
-        Token::Plain => t.style("tail.value"),
-        Token::Key => t.style("tail.key"),
-        Token::Str => t.style("tail.headers"),
-        Token::Number => t.style("tail.offset"),
-        Token::Literal => t.style("tail.partition"),
-        Token::Punct => t.style("base.muted"),
+        Token::Plain => t.style(Role::TailValue),
+        Token::Key => t.style(Role::TailKey),
+        Token::Str => t.style(Role::TailHeaders),
+        Token::Number => t.style(Role::TailOffset),
+        Token::Literal => t.style(Role::TailPartition),
+        Token::Punct => t.style(Role::BaseMuted),
     };
     let lines: Vec<Line> = rows
         .into_iter()

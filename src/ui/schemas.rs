@@ -1,6 +1,7 @@
 //! The `:schemas` view: the registry's subjects, and one subject's versions and schema text.
 //! Drawn from what the registry task answered; nothing here asks the registry.
 
+use crate::theme::Role;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Cell, Paragraph, Row, Table};
@@ -22,11 +23,11 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, v: &SchemasView) {
         let lines = vec![
             Line::from(Span::styled(
                 "No schema registry is configured.",
-                t.style("header.warn"),
+                t.style(Role::HeaderWarn),
             )),
             Line::from(Span::styled(
                 "Start with --schema-registry URL, or set schema_registry = \"URL\" for the cluster in the config file.",
-                t.style("base.muted"),
+                t.style(Role::BaseMuted),
             )),
         ];
         frame.render_widget(
@@ -62,7 +63,7 @@ fn hint_line(frame: &mut Frame, area: Rect, app: &App, text: &str) {
     frame.render_widget(
         Paragraph::new(Span::styled(
             fit(text, area.width as usize),
-            app.theme.style("base.muted"),
+            app.theme.style(Role::BaseMuted),
         )),
         area,
     );
@@ -76,7 +77,7 @@ fn list(frame: &mut Frame, area: Rect, app: &App, url: &str, v: &SchemasView) {
         None => {
             let text = format!("asking {} for its subjects…", clean(url));
             frame.render_widget(
-                Paragraph::new(Span::styled(text, t.style("base.muted"))),
+                Paragraph::new(Span::styled(text, t.style(Role::BaseMuted))),
                 head,
             );
             return;
@@ -85,9 +86,9 @@ fn list(frame: &mut Frame, area: Rect, app: &App, url: &str, v: &SchemasView) {
             let lines = vec![
                 Line::from(Span::styled(
                     format!("✖ {}", clean(e)),
-                    t.style("status.error"),
+                    t.style(Role::StatusError),
                 )),
-                Line::from(Span::styled("r asks again", t.style("base.muted"))),
+                Line::from(Span::styled("r asks again", t.style(Role::BaseMuted))),
             ];
             frame.render_widget(
                 Paragraph::new(lines).wrap(ratatui::widgets::Wrap { trim: false }),
@@ -111,7 +112,7 @@ fn list(frame: &mut Frame, area: Rect, app: &App, url: &str, v: &SchemasView) {
     frame.render_widget(
         Paragraph::new(Span::styled(
             fit(&head_text, head.width as usize),
-            t.style("base.text"),
+            t.style(Role::BaseText),
         )),
         head,
     );
@@ -119,7 +120,7 @@ fn list(frame: &mut Frame, area: Rect, app: &App, url: &str, v: &SchemasView) {
         frame.render_widget(
             Paragraph::new(Span::styled(
                 "no subjects registered",
-                t.style("base.muted"),
+                t.style(Role::BaseMuted),
             )),
             table_area,
         );
@@ -145,17 +146,17 @@ fn list(frame: &mut Frame, area: Rect, app: &App, url: &str, v: &SchemasView) {
             let compat = match (&r.compatibility, &r.problem) {
                 (Some(c), _) if Some(c) == global_level => Cell::from(Span::styled(
                     format!("{} (global)", clean(c)),
-                    t.style("base.muted"),
+                    t.style(Role::BaseMuted),
                 )),
-                (Some(c), _) => Cell::from(Span::styled(clean(c), t.style("base.text"))),
+                (Some(c), _) => Cell::from(Span::styled(clean(c), t.style(Role::BaseText))),
                 (None, Some(p)) if r.latest.is_none() => Cell::from(Span::styled(
                     format!("✖ {}", clean(p)),
-                    t.style("status.error"),
+                    t.style(Role::StatusError),
                 )),
-                (None, _) => Cell::from(Span::styled("(global)", t.style("base.muted"))),
+                (None, _) => Cell::from(Span::styled("(global)", t.style(Role::BaseMuted))),
             };
             let mut cells = vec![
-                Cell::from(Span::styled(clean(&r.subject), t.style("tail.key"))),
+                Cell::from(Span::styled(clean(&r.subject), t.style(Role::TailKey))),
                 Cell::from(latest),
             ];
             if wide {
@@ -197,14 +198,14 @@ fn list(frame: &mut Frame, area: Rect, app: &App, url: &str, v: &SchemasView) {
         frame.render_widget(
             Paragraph::new(Span::styled(
                 fit(&format!("✖ {}", clean(p)), area.width as usize),
-                t.style("status.error"),
+                t.style(Role::StatusError),
             )),
             area,
         );
     }
     let table = Table::new(rows, widths)
-        .header(Row::new(header).style(t.style("base.muted")))
-        .row_highlight_style(t.style("base.selected"))
+        .header(Row::new(header).style(t.style(Role::BaseMuted)))
+        .row_highlight_style(t.style(Role::BaseSelected))
         .highlight_symbol("▶ ");
     let mut state = super::widgets::view_table_state(app, table_area, n, v.selected);
     frame.render_stateful_widget(table, table_area, &mut state);
@@ -217,26 +218,26 @@ fn detail(frame: &mut Frame, area: Rect, app: &App, d: &SubjectDetail) {
         (Version::Number(n), _) => Some(*n),
         (Version::Latest, _) => None,
     };
-    let mut versions = vec![Span::styled("versions ", t.style("base.muted"))];
+    let mut versions = vec![Span::styled("versions ", t.style(Role::BaseMuted))];
     for (i, v) in d.versions.iter().enumerate() {
         if i > 0 {
             versions.push(Span::raw(" "));
         }
         if Some(*v) == shown {
-            versions.push(Span::styled(format!("[{v}]"), t.style("base.selected")));
+            versions.push(Span::styled(format!("[{v}]"), t.style(Role::BaseSelected)));
         } else {
-            versions.push(Span::styled(v.to_string(), t.style("base.text")));
+            versions.push(Span::styled(v.to_string(), t.style(Role::BaseText)));
         }
     }
     let mut lines = vec![Line::from(versions)];
     match &d.schema {
         None => lines.push(Line::from(Span::styled(
             format!("asking for version {}…", d.version),
-            t.style("base.muted"),
+            t.style(Role::BaseMuted),
         ))),
         Some(Err(e)) => lines.push(Line::from(Span::styled(
             format!("✖ {}", clean(e)),
-            t.style("status.error"),
+            t.style(Role::StatusError),
         ))),
         Some(Ok((sv, text))) => {
             let s = &sv.schema;
@@ -250,7 +251,7 @@ fn detail(frame: &mut Frame, area: Rect, app: &App, d: &SubjectDetail) {
                 facts.push_str(&format!(" · references {}", refs.join(", ")));
             }
             facts.push_str(&format!(" · {} lines", text.len()));
-            lines.push(Line::from(Span::styled(facts, t.style("base.text"))));
+            lines.push(Line::from(Span::styled(facts, t.style(Role::BaseText))));
             lines.push(Line::default());
             let room = area.height.saturating_sub(DETAIL_HEAD) as usize;
             let from = (d.scroll as usize).min(text.len().saturating_sub(room));
@@ -259,7 +260,7 @@ fn detail(frame: &mut Frame, area: Rect, app: &App, d: &SubjectDetail) {
                 text.iter()
                     .skip(from)
                     .take(room)
-                    .map(|l| Line::from(Span::styled(l.clone(), t.style("base.text")))),
+                    .map(|l| Line::from(Span::styled(l.clone(), t.style(Role::BaseText)))),
             );
         }
     }

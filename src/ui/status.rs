@@ -1,5 +1,6 @@
 //! The bottom line: the prompt while typing one, else a message, else the focused pane's keys.
 
+use crate::theme::Role;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
@@ -12,7 +13,7 @@ use crate::state::Pane;
 
 pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
     let t = &app.theme;
-    let bar = t.style("status.bar");
+    let bar = t.style(Role::StatusBar);
     let width = area.width as usize;
     let line = match &app.mode {
         Mode::Prompt { kind, input } => {
@@ -27,7 +28,7 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
                 (PromptKind::Filter, _) => "filter /",
             };
             Line::from(vec![
-                Span::styled(prefix.to_string(), t.style("status.key")),
+                Span::styled(prefix.to_string(), t.style(Role::StatusKey)),
                 Span::styled(
                     truncate(
                         &format!("{}█", crate::kafka::codec::sanitize_inline(input)),
@@ -35,16 +36,16 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
                     ),
                     bar,
                 ),
-                Span::styled(hint, t.style("base.muted").patch(bar)),
+                Span::styled(hint, t.style(Role::BaseMuted).patch(bar)),
             ])
         }
         Mode::Help { .. } => Line::from(Span::styled("↑↓ scroll · Esc close help", bar)),
         Mode::Normal => match &app.message {
             Some(m) => {
                 let style = if m.error {
-                    t.style("status.error")
+                    t.style(Role::StatusError)
                 } else {
-                    t.style("status.info")
+                    t.style(Role::StatusInfo)
                 };
                 Line::from(Span::styled(truncate(&m.text, width), style))
             }
@@ -59,7 +60,7 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
                         break;
                     }
                     used += w + 2;
-                    spans.push(Span::styled(key, t.style("status.key")));
+                    spans.push(Span::styled(key, t.style(Role::StatusKey)));
                     spans.push(Span::styled(rest, bar));
                 }
                 Line::from(spans)

@@ -3,6 +3,7 @@
 //! Enter tails the selected one), the lag per input partition, and where the topology came
 //! from or why there is none.
 
+use crate::theme::Role;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Cell, Paragraph, Row, Table, TableState, Wrap};
@@ -32,7 +33,7 @@ fn evidence(e: &Evidence) -> &'static str {
 
 pub fn draw(frame: &mut Frame, inner: Rect, app: &App, v: &StreamsView) {
     let t = &app.theme;
-    let muted = t.style("base.muted");
+    let muted = t.style(Role::BaseMuted);
     let rows = Layout::vertical([Constraint::Min(3), Constraint::Length(1)]).split(inner);
     frame.render_widget(Paragraph::new(Span::styled(KEYS, muted)), rows[1]);
     let area = rows[0];
@@ -51,7 +52,7 @@ pub fn draw(frame: &mut Frame, inner: Rect, app: &App, v: &StreamsView) {
             frame.render_widget(
                 Paragraph::new(Span::styled(
                     format!("✖ {}", clean(e)),
-                    t.style("status.error"),
+                    t.style(Role::StatusError),
                 ))
                 .wrap(Wrap { trim: true }),
                 area,
@@ -117,7 +118,7 @@ pub fn draw(frame: &mut Frame, inner: Rect, app: &App, v: &StreamsView) {
         ])
         .style(muted),
     )
-    .row_highlight_style(t.style("base.selected"));
+    .row_highlight_style(t.style(Role::BaseSelected));
     let mut st = TableState::default().with_selected(Some(v.app.min(d.apps.len() - 1)));
     frame.render_stateful_widget(table, parts[0], &mut st);
     if let Some(a) = v.selected_app() {
@@ -127,7 +128,7 @@ pub fn draw(frame: &mut Frame, inner: Rect, app: &App, v: &StreamsView) {
 
 fn detail(frame: &mut Frame, area: Rect, app: &App, v: &StreamsView, a: &StreamsApp) {
     let t = &app.theme;
-    let muted = t.style("base.muted");
+    let muted = t.style(Role::BaseMuted);
     let topics = topic_rows(a);
     let mut head: Vec<Line> = Vec::new();
     for p in &a.processes {
@@ -169,12 +170,12 @@ fn detail(frame: &mut Frame, area: Rect, app: &App, v: &StreamsView, a: &Streams
             )),
             Err(e) => Line::from(Span::styled(
                 format!("✖ topology of {}: {}", clean(&a.application_id), clean(e)),
-                t.style("status.error"),
+                t.style(Role::StatusError),
             )),
         },
         (None, _) => Line::from(Span::styled(
             "output topics unknown: Kafka does not say what an application writes. Give its topology.describe() text: streams_topology = { APP = \"file or URL\" } in the config, or --streams-topology APP=FILE",
-            t.style("header.warn"),
+            t.style(Role::HeaderWarn),
         )),
     };
     head.push(topo);
@@ -224,7 +225,7 @@ fn detail(frame: &mut Frame, area: Rect, app: &App, v: &StreamsView, a: &Streams
         ],
     )
     .header(Row::new(["Role", "Topic", "Partitions", "Records", "Lag", ""]).style(muted))
-    .row_highlight_style(t.style("base.selected"));
+    .row_highlight_style(t.style(Role::BaseSelected));
     let mut st = TableState::default()
         .with_selected((!topics.is_empty()).then_some(v.topic.min(topics.len().saturating_sub(1))));
     frame.render_stateful_widget(table, parts[1], &mut st);

@@ -1,6 +1,7 @@
 //! The tail pane: one record per row, newest at the bottom.
 
 use crate::kafka::codec::sanitize_inline as clean;
+use crate::theme::Role;
 use ratatui::layout::{Constraint, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Cell, Paragraph, Row, Table, TableState, Wrap};
@@ -28,7 +29,7 @@ fn title_extra(app: &App) -> Vec<Span<'static>> {
     if let Some(topics) = &tail.topics {
         spans.push(Span::styled(
             format!("{} ", clean(&topics.to_string())),
-            t.style("base.title_focused"),
+            t.style(Role::BaseTitleFocused),
         ));
         // How many topics a pattern (or a list, some not created yet) reads so far.
         if topics.several() {
@@ -37,28 +38,31 @@ fn title_extra(app: &App) -> Vec<Span<'static>> {
                     "({}) ",
                     crate::model::count(tail.joined.len() as u64, "topic")
                 ),
-                t.style("base.muted"),
+                t.style(Role::BaseMuted),
             ));
         }
         if let Some(ps) = &tail.only {
             spans.push(Span::styled(
                 format!("#{} ", crate::model::join_ids(ps)),
-                t.style("base.title_focused"),
+                t.style(Role::BaseTitleFocused),
             ));
         }
         spans.push(Span::styled(
             format!("from {} ", tail.start),
-            t.style("base.muted"),
+            t.style(Role::BaseMuted),
         ));
         if let Some(u) = tail.until {
-            spans.push(Span::styled(format!("until {u} "), t.style("base.muted")));
+            spans.push(Span::styled(
+                format!("until {u} "),
+                t.style(Role::BaseMuted),
+            ));
         }
     }
     // The badge goes first so a narrow pane cuts the counts, not the state.
     if tail.paused() && tail.topics.is_some() {
         spans.insert(
             0,
-            Span::styled("PAUSED (G follows) ", t.style("tail.paused")),
+            Span::styled("PAUSED (G follows) ", t.style(Role::TailPaused)),
         );
     }
     let held = thousands(tail.records.len() as i64);
@@ -82,7 +86,7 @@ fn title_extra(app: &App) -> Vec<Span<'static>> {
     };
     spans.push(Span::styled(
         format!("{counts}{dropped} · {} ", tail.format.label()),
-        t.style("base.muted"),
+        t.style(Role::BaseMuted),
     ));
     spans
 }
@@ -116,9 +120,9 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, focused: bool) {
     let mut body = inner;
     if let Some((text, error)) = status {
         let style = if error {
-            t.style("status.error")
+            t.style(Role::StatusError)
         } else {
-            t.style("base.muted")
+            t.style(Role::BaseMuted)
         };
         // With nothing else to show, the words wrap (a narrow pane beside a wide Topics).
         let rows = if tail.records.is_empty() {
@@ -145,7 +149,7 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, focused: bool) {
     if tail.view_len() == 0 && !tail.records.is_empty() {
         frame.render_widget(
             Paragraph::new("no held record matches the filter (Esc clears it)")
-                .style(t.style("base.muted")),
+                .style(t.style(Role::BaseMuted)),
             body,
         );
         return;
@@ -158,7 +162,7 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, focused: bool) {
             );
             frame.render_widget(
                 Paragraph::new(text)
-                    .style(t.style("base.muted"))
+                    .style(t.style(Role::BaseMuted))
                     .wrap(Wrap { trim: true }),
                 body,
             );
@@ -269,36 +273,36 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, focused: bool) {
             if topic_w > 0 {
                 cells.push(Cell::from(Span::styled(
                     fit(&clean(&r.topic), topic_w as usize),
-                    t.style("tail.key"),
+                    t.style(Role::TailKey),
                 )));
             }
             cells.extend([
                 Cell::from(Span::styled(
                     number(&format!("{mark}{}", r.partition), part_w as usize),
-                    t.style("tail.partition"),
+                    t.style(Role::TailPartition),
                 )),
                 Cell::from(Span::styled(
                     number(&r.offset.to_string(), offset_w as usize),
-                    t.style("tail.offset"),
+                    t.style(Role::TailOffset),
                 )),
             ]);
             if wide {
                 cells.push(Cell::from(Span::styled(
                     timestamp_text(app, r),
-                    t.style("tail.timestamp"),
+                    t.style(Role::TailTimestamp),
                 )));
             }
             cells.push(Cell::from(Span::styled(
                 fit(key, key_w as usize),
-                t.style("tail.key"),
+                t.style(Role::TailKey),
             )));
             cells.push(Cell::from(Span::styled(
                 fit(&value, value_w),
-                t.style("tail.value"),
+                t.style(Role::TailValue),
             )));
             let row = Row::new(cells);
             if highlighting && !is_match {
-                row.style(t.style("base.muted"))
+                row.style(t.style(Role::BaseMuted))
             } else {
                 row
             }
@@ -321,10 +325,10 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, focused: bool) {
             Cell::from(n)
         }
     }))
-    .style(t.style("base.muted"));
+    .style(t.style(Role::BaseMuted));
     let table = Table::new(rows, widths)
         .header(header)
-        .row_highlight_style(t.style("base.selected"));
+        .row_highlight_style(t.style(Role::BaseSelected));
     let mut state = TableState::default();
     if !tail.scroll.follow || focused {
         state.select(Some((selected - window_start) as usize));

@@ -1,6 +1,7 @@
 //! The topics pane: name, partitions, records.
 
 use crate::kafka::codec::sanitize_inline as clean;
+use crate::theme::Role;
 use ratatui::layout::{Constraint, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Cell, Paragraph, Row, Table, TableState, Wrap};
@@ -54,12 +55,12 @@ fn rate_line(app: &App, width: usize) -> Option<Line<'static>> {
         return None;
     }
     let mut spans = vec![Span::raw(" ")];
-    spans.push(Span::styled(format!("{name} "), t.style("base.muted")));
+    spans.push(Span::styled(format!("{name} "), t.style(Role::BaseMuted)));
     spans.push(Span::styled(
         crate::state::groups::sparkline(&samples, bars),
-        t.style("status.info"),
+        t.style(Role::StatusInfo),
     ));
-    spans.push(Span::styled(per_s, t.style("base.text")));
+    spans.push(Span::styled(per_s, t.style(Role::BaseText)));
     Some(Line::from(spans).right_aligned())
 }
 
@@ -68,16 +69,16 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, focused: bool) {
     let s = &app.topics;
     let mut extra = vec![Span::styled(
         format!("{}/{} ", s.visible_len(), s.all().len()),
-        t.style("base.muted"),
+        t.style(Role::BaseMuted),
     )];
     if !s.filter.is_empty() {
         extra.push(Span::styled(
             format!("/{} ", clean(&s.filter)),
-            t.style("base.highlight"),
+            t.style(Role::BaseHighlight),
         ));
     }
     if s.show_internal {
-        extra.push(Span::styled("+internal ", t.style("base.muted")));
+        extra.push(Span::styled("+internal ", t.style(Role::BaseMuted)));
     }
     let mut block = pane_block(app, Pane::Topics, focused, extra);
     if let Some(rate) = rate_line(app, area.width.saturating_sub(4) as usize) {
@@ -95,7 +96,7 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, focused: bool) {
         };
         frame.render_widget(
             Paragraph::new(text)
-                .style(t.style("base.muted"))
+                .style(t.style(Role::BaseMuted))
                 .wrap(Wrap { trim: true })
                 .block(block),
             area,
@@ -113,7 +114,7 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, focused: bool) {
         };
         frame.render_widget(
             Paragraph::new(text)
-                .style(t.style("base.muted"))
+                .style(t.style(Role::BaseMuted))
                 .wrap(Wrap { trim: true })
                 .block(block),
             area,
@@ -205,11 +206,11 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, focused: bool) {
     // take offsets too, so it is not a count of records (which only reading could give).
     header.push(right("Offsets".into()));
     let table = Table::new(rows, widths)
-        .header(Row::new(header).style(t.style("base.muted")))
+        .header(Row::new(header).style(t.style(Role::BaseMuted)))
         .row_highlight_style(if focused {
-            t.style("base.selected")
+            t.style(Role::BaseSelected)
         } else {
-            t.style("base.muted")
+            t.style(Role::BaseMuted)
         });
     let mut state = TableState::default().with_selected(Some(s.selected - start));
     s.window.drawn(Rect {

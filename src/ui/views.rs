@@ -1,6 +1,7 @@
 //! The full-width views: topic detail, consumer groups, one group, the cluster, contexts.
 
 use crate::kafka::codec::sanitize_inline as clean;
+use crate::theme::Role;
 use ratatui::layout::{Constraint, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, BorderType, Borders, Cell, Clear, Paragraph, Row, Table, Wrap};
@@ -17,10 +18,10 @@ fn block<'a>(app: &App, title: String) -> Block<'a> {
     let block = Block::default()
         .borders(Borders::ALL)
         .border_type(BorderType::Rounded)
-        .border_style(app.theme.style("base.border_focused"))
+        .border_style(app.theme.style(Role::BaseBorderFocused))
         .title(Span::styled(
             format!(" {title} · Esc back "),
-            app.theme.style("base.title_focused"),
+            app.theme.style(Role::BaseTitleFocused),
         ));
     super::widgets::accent_border(app, block, true)
 }
@@ -28,10 +29,13 @@ fn block<'a>(app: &App, title: String) -> Block<'a> {
 /// "loading…" or the error, for a view whose data is not there; `None` when it is.
 pub(super) fn pending<T>(t: &Theme, l: &Loading<T>) -> Option<Line<'static>> {
     match l {
-        None => Some(Line::from(Span::styled("loading…", t.style("base.muted")))),
+        None => Some(Line::from(Span::styled(
+            "loading…",
+            t.style(Role::BaseMuted),
+        ))),
         Some(Err(e)) => Some(Line::from(Span::styled(
             format!("✖ {}", clean(e)),
-            t.style("status.error"),
+            t.style(Role::StatusError),
         ))),
         Some(Ok(_)) => None,
     }
@@ -117,7 +121,7 @@ fn topic_detail_lines(
     width: u16,
 ) -> Vec<Line<'static>> {
     let t = &app.theme;
-    let muted = t.style("base.muted");
+    let muted = t.style(Role::BaseMuted);
     let mut lines: Vec<Line> = Vec::new();
     match (pending(t, detail), detail) {
         (Some(l), _) => lines.push(l),
@@ -135,12 +139,12 @@ fn topic_detail_lines(
                         count(d.partitions.len() as u64, "partition"),
                         thousands(total)
                     ),
-                    t.style("base.text"),
+                    t.style(Role::BaseText),
                 ),
                 if under > 0 {
                     Span::styled(
                         format!(" · {under} under-replicated"),
-                        t.style("status.error"),
+                        t.style(Role::StatusError),
                     )
                 } else {
                     Span::styled(" · fully replicated", muted)
@@ -154,7 +158,7 @@ fn topic_detail_lines(
             for a in &d.anomalies {
                 lines.push(Line::from(Span::styled(
                     format!("⚠ {}", clean(a)),
-                    t.style("status.error"),
+                    t.style(Role::StatusError),
                 )));
             }
             // Every column holds numbers (replicas and ISR are lists of broker ids): each is
@@ -190,9 +194,9 @@ fn topic_detail_lines(
             )));
             for (p, row) in d.partitions.iter().zip(&rows) {
                 let style = if p.under_replicated() {
-                    t.style("status.error")
+                    t.style(Role::StatusError)
                 } else {
-                    t.style("base.text")
+                    t.style(Role::BaseText)
                 };
                 lines.push(Line::from(Span::styled(
                     columns::line(&kinds, row, &w, 2),
@@ -208,7 +212,7 @@ fn topic_detail_lines(
     lines.push(Line::default());
     lines.push(Line::from(Span::styled(
         "Configs (* = set on this topic; others are defaults)",
-        t.style("base.title_focused"),
+        t.style(Role::BaseTitleFocused),
     )));
     match (pending(t, configs), configs) {
         (Some(l), _) => lines.push(l),
@@ -216,7 +220,7 @@ fn topic_detail_lines(
             for c in items {
                 let mark = if c.overridden { "* " } else { "  " };
                 let style = if c.overridden {
-                    t.style("tail.key")
+                    t.style(Role::TailKey)
                 } else {
                     muted
                 };
@@ -226,7 +230,7 @@ fn topic_detail_lines(
                     Span::styled(
                         clean(&value),
                         if c.overridden {
-                            t.style("base.text")
+                            t.style(Role::BaseText)
                         } else {
                             muted
                         },
@@ -247,7 +251,7 @@ fn embedded_retention_lines(app: &App, d: &crate::model::TopicDetail) -> Vec<Lin
     let t = &app.theme;
     let mut lines = vec![Line::from(Span::styled(
         "retention on the embedded broker: about 5 MiB or 100,000 batches a partition, oldest dropped (Kafka: retention.ms)",
-        t.style("base.muted"),
+        t.style(Role::BaseMuted),
     ))];
     let dropped: Vec<String> = d
         .partitions
@@ -262,7 +266,7 @@ fn embedded_retention_lines(app: &App, d: &crate::model::TopicDetail) -> Vec<Lin
                 if dropped.len() == 1 { "" } else { "s" },
                 dropped.join(", ")
             ),
-            t.style("header.warn"),
+            t.style(Role::HeaderWarn),
         )));
     }
     lines
@@ -286,7 +290,7 @@ fn group_detail(
 
 fn group_detail_lines(app: &App, detail: &Loading<GroupDetail>, width: u16) -> Vec<Line<'static>> {
     let t = &app.theme;
-    let muted = t.style("base.muted");
+    let muted = t.style(Role::BaseMuted);
     let Some(Ok(d)) = detail else {
         return pending(t, detail).into_iter().collect();
     };
@@ -297,9 +301,9 @@ fn group_detail_lines(app: &App, detail: &Loading<GroupDetail>, width: u16) -> V
                 clean(&d.state),
                 count(d.members.len() as u64, "member")
             ),
-            t.style("base.text"),
+            t.style(Role::BaseText),
         ),
-        Span::styled(thousands(d.total_lag()), t.style("tail.key")),
+        Span::styled(thousands(d.total_lag()), t.style(Role::TailKey)),
         Span::styled(
             if d.is_inactive() {
                 " · inactive: offsets can be reset (R)"
@@ -311,7 +315,7 @@ fn group_detail_lines(app: &App, detail: &Loading<GroupDetail>, width: u16) -> V
     ])];
     lines.push(Line::from(Span::styled(
         "Members",
-        t.style("base.title_focused"),
+        t.style(Role::BaseTitleFocused),
     )));
     if d.members.is_empty() {
         lines.push(Line::from(Span::styled("  (none)", muted)));
@@ -323,7 +327,10 @@ fn group_detail_lines(app: &App, detail: &Loading<GroupDetail>, width: u16) -> V
             .map(|(topic, ps)| format!("{}[{}]", clean(topic), ids(ps)))
             .collect();
         lines.push(Line::from(vec![
-            Span::styled(format!("  {} ", clean(&m.client_id)), t.style("tail.key")),
+            Span::styled(
+                format!("  {} ", clean(&m.client_id)),
+                t.style(Role::TailKey),
+            ),
             Span::styled(format!("{} ", clean(&m.host)), muted),
             Span::styled(
                 if assigned.is_empty() {
@@ -331,13 +338,13 @@ fn group_detail_lines(app: &App, detail: &Loading<GroupDetail>, width: u16) -> V
                 } else {
                     assigned.join(" ")
                 },
-                t.style("base.text"),
+                t.style(Role::BaseText),
             ),
         ]));
     }
     lines.push(Line::from(Span::styled(
         "Offsets",
-        t.style("base.title_focused"),
+        t.style(Role::BaseTitleFocused),
     )));
     // The topic gives way to the numbers (see `columns`); two cells of indent.
     use Kind::{Number, Text};
@@ -387,9 +394,9 @@ fn group_detail_lines(app: &App, detail: &Loading<GroupDetail>, width: u16) -> V
     lines.push(Line::from(head_spans));
     for (p, row) in d.offsets.iter().zip(&rows) {
         let style = if p.ahead {
-            t.style("status.error")
+            t.style(Role::StatusError)
         } else {
-            t.style("base.text")
+            t.style(Role::BaseText)
         };
         let mut spans = vec![Span::styled(
             format!("  {}", columns::line(&kinds, row, &w, 1)),
@@ -397,8 +404,8 @@ fn group_detail_lines(app: &App, detail: &Loading<GroupDetail>, width: u16) -> V
         )];
         if let (true, Some((done, left))) = (bar_w > 0, lag_bar(p.committed, p.end, bar_w)) {
             spans.push(Span::raw(" "));
-            spans.push(Span::styled("█".repeat(done), t.style("status.info")));
-            spans.push(Span::styled("░".repeat(left), t.style("status.error")));
+            spans.push(Span::styled("█".repeat(done), t.style(Role::StatusInfo)));
+            spans.push(Span::styled("░".repeat(left), t.style(Role::StatusError)));
         }
         lines.push(Line::from(spans));
     }
@@ -437,7 +444,7 @@ fn brokers(
         return;
     }
     let Some(Ok(o)) = overview else { return };
-    let muted = t.style("base.muted");
+    let muted = t.style(Role::BaseMuted);
     let mut lines = vec![
         Line::from(vec![
             Span::styled("cluster id  ", muted),
@@ -542,9 +549,10 @@ fn contexts(
         ],
     )
     .header(
-        Row::new(vec!["Context (● current)", "Bootstrap", "Colour"]).style(t.style("base.muted")),
+        Row::new(vec!["Context (● current)", "Bootstrap", "Colour"])
+            .style(t.style(Role::BaseMuted)),
     )
-    .row_highlight_style(t.style("base.selected"));
+    .row_highlight_style(t.style(Role::BaseSelected));
     let mut state = super::widgets::view_table_state(app, area, list.len(), selected);
     frame.render_stateful_widget(table, area, &mut state);
 }

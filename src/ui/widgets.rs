@@ -1,5 +1,6 @@
 //! Small drawing helpers shared by the panes.
 
+use crate::theme::Role;
 use std::time::{Duration, SystemTime};
 
 use ratatui::style::Style;
@@ -40,13 +41,13 @@ pub fn accent_border<'a>(app: &App, block: Block<'a>, focused: bool) -> Block<'a
 pub fn pane_block<'a>(app: &App, pane: Pane, focused: bool, extra: Vec<Span<'a>>) -> Block<'a> {
     let (border, title) = if focused {
         (
-            app.theme.style("base.border_focused"),
-            app.theme.style("base.title_focused"),
+            app.theme.style(Role::BaseBorderFocused),
+            app.theme.style(Role::BaseTitleFocused),
         )
     } else {
         (
-            app.theme.style("base.border"),
-            app.theme.style("base.title"),
+            app.theme.style(Role::BaseBorder),
+            app.theme.style(Role::BaseTitle),
         )
     };
     let mut spans = vec![Span::styled(
