@@ -7,7 +7,7 @@ use common::fixture::{commands, ctrl, press, tail_orders, type_text};
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers, MouseButton, MouseEvent, MouseEventKind};
 use kafka_tui::app::{App, ClusterView, Connection, Mode};
 use kafka_tui::event::{Event, KafkaEvent};
-use kafka_tui::kafka::api::{KafkaCommand, KafkaHandle};
+use kafka_tui::kafka::api::{KafkaCommand, KafkaError, KafkaHandle};
 use kafka_tui::model::StartFrom;
 use kafka_tui::model::{ClusterSnapshot, Delivery, PartitionInfo, TopicInfo};
 use kafka_tui::state::logs::LogsState;
@@ -15,6 +15,7 @@ use kafka_tui::state::producer::{Field, ProduceStatus};
 use kafka_tui::state::tail::TailState;
 use kafka_tui::state::Pane;
 use kafka_tui::theme::Theme;
+use rdkafka::types::RDKafkaErrorCode;
 use tokio::sync::mpsc::UnboundedReceiver;
 
 fn topic(name: &str, parts: i32) -> TopicInfo {
@@ -340,19 +341,22 @@ fn unreachable_cluster_is_reported_with_librdkafka_reason() {
         Theme::builtin("dark"),
     );
     app.handle_event(Event::Kafka(KafkaEvent::ClientError(
-        "nowhere:9092/bootstrap: Failed to resolve 'nowhere:9092'".into(),
+        KafkaError::from_code(
+            Some(RDKafkaErrorCode::Resolve),
+            "nowhere:9092/bootstrap: Failed to resolve 'nowhere:9092'",
+        ),
     )));
     app.handle_event(Event::Kafka(KafkaEvent::Topics(Err(
-        "cannot reach the cluster (timed out)".into(),
+        KafkaError::from_code(Some(RDKafkaErrorCode::OperationTimedOut), "timed out"),
     ))));
     assert!(
-        matches!(&app.cluster.connection, Connection::Unreachable(e) if e.contains("cannot reach"))
+        matches!(&app.cluster.connection, Connection::Unreachable(e) if e.to_string().contains("cannot reach"))
     );
     assert!(app
         .cluster
         .last_error
-        .as_deref()
-        .is_some_and(|e| e.contains("Failed to resolve")));
+        .as_ref()
+        .is_some_and(|e| e.detail.contains("Failed to resolve")));
 }
 
 #[test]

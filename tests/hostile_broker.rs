@@ -235,7 +235,9 @@ async fn impossible_offsets_are_not_shown_as_counts_and_are_reported_once() {
             .filter_map(|ev| match ev {
                 // Only the offset reports: this fake broker also makes the idempotent producer
                 // say, whenever its check runs, that the broker is too old for idempotence.
-                KafkaEvent::ClientError(e) if !e.starts_with("Idempotent producer") => Some(e),
+                KafkaEvent::ClientError(e) if !e.detail.starts_with("Idempotent producer") => {
+                    Some(&e.detail)
+                }
                 _ => None,
             })
             .collect();
@@ -429,7 +431,7 @@ async fn an_impossible_partition_count_is_an_error_not_a_crash() {
     h.kafka.send(KafkaCommand::RefreshTopics);
     let (err, _) = h
         .ask(None, "a failed listing", |ev| match ev {
-            KafkaEvent::Topics(Err(e)) => Some(e.clone()),
+            KafkaEvent::Topics(Err(e)) => Some(e.to_string()),
             KafkaEvent::Topics(Ok(s)) => panic!("listed {:?}", s.topics),
             _ => None,
         })

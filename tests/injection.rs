@@ -20,7 +20,7 @@ use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use kafka_tui::action::Action;
 use kafka_tui::app::{App, ClusterView, Connection};
 use kafka_tui::event::{Event, KafkaEvent, LogEvent};
-use kafka_tui::kafka::api::KafkaHandle;
+use kafka_tui::kafka::api::{KafkaError, KafkaHandle};
 use kafka_tui::kafka::codec::Format;
 use kafka_tui::model::StartFrom;
 use kafka_tui::model::{ClusterSnapshot, Delivery, Header, PartitionInfo, Record, TopicInfo};
@@ -546,8 +546,14 @@ fn error_texts_are_inert_and_readable() {
             error: true,
         };
         kafka(&mut app, tail_status);
-        kafka(&mut app, KafkaEvent::Topics(Err(hostile.clone())));
-        kafka(&mut app, KafkaEvent::ClientError(hostile.clone()));
+        kafka(
+            &mut app,
+            KafkaEvent::Topics(Err(KafkaError::other(hostile.clone()))),
+        );
+        kafka(
+            &mut app,
+            KafkaEvent::ClientError(KafkaError::other(hostile.clone())),
+        );
         let failed = Delivery::Failed {
             topic: "demo".into(),
             error: hostile.clone(),

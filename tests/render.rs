@@ -16,6 +16,7 @@ use kafka_tui::action::Action;
 use kafka_tui::app::{App, ClusterView, Connection};
 use kafka_tui::event::{Event, KafkaEvent, LogEvent};
 use kafka_tui::kafka::api::Capabilities;
+use kafka_tui::kafka::api::KafkaError;
 use kafka_tui::kafka::api::KafkaHandle;
 use kafka_tui::model::StartFrom;
 use kafka_tui::model::{ClusterSnapshot, Delivery, Header, PartitionInfo, Record, TopicInfo};
@@ -29,6 +30,7 @@ use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
 use ratatui::style::Color;
 use ratatui::Terminal;
+use rdkafka::types::RDKafkaErrorCode;
 
 /// The fixed "now" every relative timestamp is drawn against.
 const NOW_SECS: u64 = 1_700_000_000;
@@ -224,10 +226,22 @@ fn published(outcome: Delivery) -> App {
 }
 
 fn unreachable(mut app: App) -> App {
-    kafka(&mut app, KafkaEvent::Topics(Err(TRANSPORT_FAILURE.into())));
+    kafka(
+        &mut app,
+        KafkaEvent::Topics(Err(KafkaError::from_code(
+            Some(RDKafkaErrorCode::BrokerTransportFailure),
+            TRANSPORT_FAILURE,
+        ))),
+    );
     let detail =
         "127.0.0.1:9092/bootstrap: Connect to ipv4#127.0.0.1:9092 failed: Connection refused";
-    kafka(&mut app, KafkaEvent::ClientError(detail.into()));
+    kafka(
+        &mut app,
+        KafkaEvent::ClientError(KafkaError::from_code(
+            Some(RDKafkaErrorCode::BrokerTransportFailure),
+            detail,
+        )),
+    );
     app
 }
 

@@ -1,6 +1,7 @@
 //! How news from the Kafka task changes the app.
 
 use super::*;
+use crate::kafka::api::ErrorKind;
 use crate::state::groups::{reselect, shown};
 
 impl App {
@@ -124,8 +125,10 @@ impl App {
             KafkaEvent::Unsent(req) => self.producer.keep_unsent(req),
             KafkaEvent::ClientError(e) => {
                 if matches!(self.cluster.connection, Connection::Connected { .. }) {
-                    self.warn(e);
-                } else if !(e.contains("brokers are down") && self.cluster.last_error.is_some()) {
+                    self.warn(e.detail);
+                } else if !(e.kind == ErrorKind::AllBrokersDown
+                    && self.cluster.last_error.is_some())
+                {
                     // "1/1 brokers are down" follows every specific failure (cannot resolve,
                     // connection refused, authentication): keep the specific one on screen.
                     self.cluster.last_error = Some(e);

@@ -1,6 +1,7 @@
 //! The application state and `update`: keys become actions, actions and background events
 //! change state and send commands to the Kafka task. Nothing here draws or waits on I/O.
 
+use crate::kafka::api::KafkaError;
 use std::collections::HashMap;
 use std::time::{Duration, Instant, SystemTime};
 
@@ -65,7 +66,7 @@ pub enum Connection {
         brokers: usize,
     },
     /// The last attempt failed; the background refresh keeps retrying.
-    Unreachable(String),
+    Unreachable(KafkaError),
 }
 
 /// What the header says about the cluster.
@@ -78,7 +79,7 @@ pub struct ClusterView {
     pub embedded: Option<(String, Capabilities)>,
     pub connection: Connection,
     /// The latest error librdkafka reported, shown while not connected.
-    pub last_error: Option<String>,
+    pub last_error: Option<KafkaError>,
 }
 
 impl ClusterView {
@@ -89,30 +90,27 @@ impl ClusterView {
     pub fn problem(&self) -> Option<String> {
         match &self.connection {
             Connection::Unreachable(e) => {
+                // One verdict, then the specific detail and the general one.
                 let text = match &self.last_error {
-                    Some(detail) if !e.contains(detail.as_str()) => format!("{detail} ({e})"),
-                    _ => e.clone(),
+                    Some(last) if !e.detail.contains(last.detail.as_str()) => {
+                        format!("{} ({})", last.detail, e.detail)
+                    }
+                    _ => e.to_string(),
                 };
-                Some(with_verdict(text))
+                // The specific failure (refused, SASL) says more than "brokers are down".
+                let verdict = self.last_error.as_ref().unwrap_or(e).verdict();
+                Some(with_verdict(verdict, text))
             }
             _ => None,
         }
     }
 }
 
-const VERDICTS: [&str; 2] = ["cannot reach the cluster", "authentication failed"];
-
 /// Prefixes librdkafka's wording with what it means for the person, unless it already says.
-fn with_verdict(text: String) -> String {
-    if VERDICTS.iter().any(|v| text.starts_with(v)) {
+fn with_verdict(verdict: &str, text: String) -> String {
+    if text.starts_with(verdict) {
         return text;
     }
-    // Not "sasl": every error on a SASL connection names the broker `sasl_plaintext://…`.
-    let verdict = if text.to_ascii_lowercase().contains("authentic") {
-        VERDICTS[1]
-    } else {
-        VERDICTS[0]
-    };
     format!("{verdict}: {text}")
 }
 
@@ -726,14 +724,15 @@ impl App {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use rdkafka::types::RDKafkaErrorCode as Code;
 
-    fn view(connection: Connection, last_error: Option<&str>) -> ClusterView {
+    fn view(connection: Connection, last_error: Option<KafkaError>) -> ClusterView {
         ClusterView {
             label: "cluster".into(),
             address: "127.0.0.1:1".into(),
             embedded: None,
             connection,
-            last_error: last_error.map(str::to_string),
+            last_error,
         }
     }
 
@@ -743,16 +742,23 @@ mod tests {
     fn problem_opens_with_a_verdict_whichever_event_came_first() {
         let refused =
             "127.0.0.1:1/bootstrap: Connect to ipv4#127.0.0.1:1 failed: Connection refused";
+        let all_down = || KafkaError::from_code(Some(Code::AllBrokersDown), "1/1 brokers are down");
         let down = view(
-            Connection::Unreachable("1/1 brokers are down".into()),
-            Some(refused),
+            Connection::Unreachable(all_down()),
+            Some(KafkaError::from_code(
+                Some(Code::BrokerTransportFailure),
+                refused,
+            )),
         );
         assert_eq!(
             down.problem().unwrap(),
             format!("cannot reach the cluster: {refused} (1/1 brokers are down)")
         );
         let metadata = view(
-            Connection::Unreachable("cannot reach the cluster (Meta data fetch error)".into()),
+            Connection::Unreachable(KafkaError::from_code(
+                Some(Code::BrokerTransportFailure),
+                "Meta data fetch error",
+            )),
             None,
         );
         assert_eq!(
@@ -760,24 +766,36 @@ mod tests {
             "cannot reach the cluster (Meta data fetch error)"
         );
         // librdkafka's detail, then the verdict it must get.
-        for (detail, verdict) in [
+        for (code, detail, verdict) in [
             (
+                Code::Authentication,
                 "SASL authentication error: Authentication failed",
                 "authentication failed: SASL",
             ),
             (
                 // Every error on a SASL connection names the broker sasl_plaintext://.
+                Code::BrokerTransportFailure,
                 "sasl_plaintext://127.0.0.1:1/bootstrap: Connect to ipv4#127.0.0.1:1 failed: Connection refused",
                 "cannot reach the cluster: sasl_plaintext://",
             ),
         ] {
             let v = view(
-                Connection::Unreachable("1/1 brokers are down".into()),
-                Some(detail),
+                Connection::Unreachable(all_down()),
+                Some(KafkaError::from_code(Some(code), detail)),
             );
             let problem = v.problem().unwrap();
             assert!(problem.starts_with(verdict), "{problem}");
         }
-        assert_eq!(view(Connection::Connecting, Some(refused)).problem(), None);
+        assert_eq!(
+            view(
+                Connection::Connecting,
+                Some(KafkaError::from_code(
+                    Some(Code::BrokerTransportFailure),
+                    refused
+                ))
+            )
+            .problem(),
+            None
+        );
     }
 }

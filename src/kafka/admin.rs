@@ -1,6 +1,7 @@
 //! Cluster metadata and topic administration: the topic list (names first, watermarks on
 //! demand), topic detail, configs, create/delete/partitions, and the cluster overview.
 
+use super::error::KafkaError;
 use std::time::Duration;
 
 use rdkafka::client::{Client, ClientContext};
@@ -23,10 +24,8 @@ const TIMEOUT: Duration = Duration::from_secs(10);
 pub fn fetch_topics(
     client: &BaseConsumer<UiContext>,
     timeout: Duration,
-) -> Result<ClusterSnapshot, String> {
-    let md = client
-        .fetch_metadata(None, timeout)
-        .map_err(describe_error)?;
+) -> Result<ClusterSnapshot, KafkaError> {
+    let md = client.fetch_metadata(None, timeout)?;
     let mut topics: Vec<TopicInfo> = Vec::with_capacity(md.topics().len());
     let mut listed = std::collections::HashMap::new();
     for t in md.topics() {
@@ -298,18 +297,9 @@ pub fn watermarks_checked(
     (out, problems)
 }
 
-/// A short, human explanation of a metadata failure.
+/// A short, human explanation of a metadata failure: the verdict, then librdkafka's words.
 pub fn describe_error(e: rdkafka::error::KafkaError) -> String {
-    use rdkafka::types::RDKafkaErrorCode as C;
-    match e.rdkafka_error_code() {
-        Some(C::BrokerTransportFailure) | Some(C::AllBrokersDown) | Some(C::OperationTimedOut) => {
-            format!("cannot reach the cluster ({e})")
-        }
-        Some(C::Authentication) | Some(C::SaslAuthenticationFailed) => {
-            format!("authentication failed ({e})")
-        }
-        _ => e.to_string(),
-    }
+    KafkaError::from(e).to_string()
 }
 
 pub fn topic_detail(client: &BaseConsumer<UiContext>, topic: &str) -> Result<TopicDetail, String> {

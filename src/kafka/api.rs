@@ -2,6 +2,7 @@
 //! them with, and the events that come back. The Kafka tasks never see the app's own event
 //! type: they send `KafkaEvent`s on a channel of their own, which the app wraps.
 
+pub use super::error::{ErrorKind, KafkaError};
 use tokio::sync::mpsc;
 
 pub use super::embedded::Capabilities;
@@ -140,7 +141,7 @@ impl KafkaHandle {
 #[derive(Debug)]
 pub enum KafkaEvent {
     /// A fresh topic listing (or why it could not be fetched).
-    Topics(Result<ClusterSnapshot, String>),
+    Topics(Result<ClusterSnapshot, KafkaError>),
     /// A batch of tailed records. `generation` tells stale batches from an old tail apart.
     Records {
         generation: u64,
@@ -165,9 +166,9 @@ pub enum KafkaEvent {
     /// A record that was not delivered, returned whole so nothing typed is lost.
     Unsent(ProduceRequest),
     /// An error reported by librdkafka (unreachable broker, authentication, ...).
-    ClientError(String),
+    ClientError(KafkaError),
     /// librdkafka lost its connection to every broker.
-    BrokersDown(String),
+    BrokersDown(KafkaError),
     /// Watermarks of the topics on screen: (topic, [(partition, low, high)]).
     Watermarks(TopicWatermarks),
     TopicDetail(Result<TopicDetail, String>),

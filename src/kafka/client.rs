@@ -222,9 +222,15 @@ impl ClientContext for UiContext {
             let ev = if all_down {
                 // Sent at once when the last connection drops: the header must not wait for
                 // the next metadata refresh to time out.
-                KafkaEvent::BrokersDown(reason.to_string())
+                KafkaEvent::BrokersDown(super::error::KafkaError::from_code(
+                    error.rdkafka_error_code(),
+                    reason,
+                ))
             } else {
-                KafkaEvent::ClientError(reason.to_string())
+                KafkaEvent::ClientError(super::error::KafkaError::from_code(
+                    error.rdkafka_error_code(),
+                    reason,
+                ))
             };
             let _ = tx.try_send(ev);
         }

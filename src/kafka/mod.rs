@@ -7,6 +7,7 @@ pub mod client;
 pub mod codec;
 pub mod consumer;
 pub mod embedded;
+pub mod error;
 pub mod fetch_queue;
 pub mod ffi;
 pub mod groups;

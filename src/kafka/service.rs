@@ -2,6 +2,7 @@
 //! The UI never waits on it. Writes are refused here when the session is read-only, whatever
 //! the UI asked, and requests the embedded broker cannot serve are answered with why.
 
+use super::error::KafkaError;
 use std::collections::HashSet;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
@@ -160,7 +161,9 @@ fn report(c: &Clients, problems: Vec<String>) {
     for p in problems {
         tracing::warn!("broker anomaly: {p}");
         if reported.insert(p.clone()) {
-            let _ = c.events.try_send(KafkaEvent::ClientError(p));
+            let _ = c
+                .events
+                .try_send(KafkaEvent::ClientError(KafkaError::other(p)));
         }
     }
 }
@@ -234,7 +237,9 @@ async fn run(
                             admin::fetch_topics(&c3.meta, Duration::from_secs(5))
                         })
                         .await
-                        .unwrap_or_else(|e| Err(format!("metadata task failed: {e}")));
+                        .unwrap_or_else(|e| {
+                            Err(KafkaError::other(format!("metadata task failed: {e}")))
+                        });
                         send(&c2.events, KafkaEvent::Topics(res)).await;
                         if Flight::next(&r2).is_none() {
                             break;

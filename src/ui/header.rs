@@ -27,7 +27,7 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
     match &c.connection {
         Connection::Connecting => {
             let text = match &c.last_error {
-                Some(e) => format!("connecting… {}", clean(e)),
+                Some(e) => format!("connecting… {}", clean(&e.detail)),
                 None => "connecting…".into(),
             };
             spans.push(Span::styled(text, t.style(Role::HeaderWarn)));
