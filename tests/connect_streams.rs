@@ -6,6 +6,7 @@
 //! In CI (`CI` set) a missing peer is a failure; locally these tests print why they skip.
 
 mod common;
+use common::peers::{peer, unique, var};
 
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -24,33 +25,6 @@ use rdkafka::producer::{BaseProducer, BaseRecord, Producer};
 use rdkafka::{ClientConfig, Message, Offset, TopicPartitionList};
 
 const WAIT: Duration = Duration::from_secs(60);
-
-/// A peer's variable from `.ci/peers.sh`, or None (locally) when it is not running.
-fn peer(var: &str, what: &str) -> Option<String> {
-    match std::env::var(var) {
-        Ok(v) if !v.is_empty() => Some(v),
-        _ => {
-            assert!(
-                std::env::var_os("CI").is_none(),
-                "{var} is not set: .ci/run must start {what} for this test"
-            );
-            eprintln!("SKIPPED: {var} is not set ({what} is not running; .ci/run starts it)");
-            None
-        }
-    }
-}
-
-fn var(name: &str) -> String {
-    std::env::var(name).unwrap_or_else(|_| panic!("{name} is not set (docs/peers.md)"))
-}
-
-fn unique(prefix: &str) -> String {
-    let nanos = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .unwrap()
-        .subsec_nanos();
-    format!("{prefix}-{}-{nanos}", std::process::id())
-}
 
 /// The first Connect cluster's client (`KAFKA_TUI_CONNECT` holds two URLs).
 fn connect_urls() -> Option<Vec<String>> {

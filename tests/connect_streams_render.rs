@@ -4,11 +4,12 @@
 //! render snapshots of each view.
 
 mod common;
+use common::fixture::{command, ctrl, drain, press as key};
 
 use std::collections::BTreeMap;
 use std::time::Duration;
 
-use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use crossterm::event::KeyCode;
 use kafka_tui::app::{App, ClusterView, Connection};
 use kafka_tui::connect::{
     parse_connectors, parse_validation, ConnectCommand, ConnectError, ConnectEvent, ConnectHandle,
@@ -53,38 +54,11 @@ fn app() -> App {
     )
 }
 
-fn key(app: &mut App, code: KeyCode) {
-    app.handle_event(Event::Key(KeyEvent::new(code, KeyModifiers::NONE)));
-}
-
-fn ctrl(app: &mut App, c: char) {
-    app.handle_event(Event::Key(KeyEvent::new(
-        KeyCode::Char(c),
-        KeyModifiers::CONTROL,
-    )));
-}
-
-fn command(app: &mut App, line: &str) {
-    key(app, KeyCode::Char(':'));
-    for c in line.chars() {
-        key(app, KeyCode::Char(c));
-    }
-    key(app, KeyCode::Enter);
-}
-
 fn screen(app: &mut App) -> String {
     app.handle_event(Event::Resize(SIZE.0, SIZE.1));
     let mut t = Terminal::new(TestBackend::new(SIZE.0, SIZE.1)).unwrap();
     t.draw(|f| ui::draw(f, app)).unwrap();
     common::buffer_text(t.backend().buffer())
-}
-
-fn drain(rx: &mut UnboundedReceiver<ConnectCommand>) -> Vec<ConnectCommand> {
-    let mut out = Vec::new();
-    while let Ok(c) = rx.try_recv() {
-        out.push(c);
-    }
-    out
 }
 
 /// An app with `:connect` open on two Connect clusters: `kt-connect` answered with the

@@ -3,11 +3,11 @@
 //! clearing that can be undone. Plus a snapshot of a filtered tail.
 
 mod common;
-use common::buffer_text;
+use common::fixture::{command, press as key, screen, type_text};
 
 use std::time::{Duration, UNIX_EPOCH};
 
-use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use crossterm::event::KeyCode;
 use kafka_tui::app::{App, ClusterView, Connection};
 use kafka_tui::event::{Event, KafkaEvent};
 use kafka_tui::kafka::api::KafkaHandle;
@@ -16,10 +16,7 @@ use kafka_tui::state::logs::LogsState;
 use kafka_tui::state::tail::TailState;
 use kafka_tui::state::Pane;
 use kafka_tui::theme::Theme;
-use kafka_tui::ui;
 use proptest::prelude::*;
-use ratatui::backend::TestBackend;
-use ratatui::Terminal;
 
 const NOW_SECS: u64 = 1_700_000_000;
 
@@ -91,29 +88,6 @@ fn push(app: &mut App, records: Vec<Record>) {
         generation,
         records,
     }));
-}
-
-fn key(app: &mut App, code: KeyCode) {
-    app.handle_key(KeyEvent::new(code, KeyModifiers::NONE));
-}
-
-fn type_text(app: &mut App, text: &str) {
-    for c in text.chars() {
-        key(app, KeyCode::Char(c));
-    }
-}
-
-fn command(app: &mut App, line: &str) {
-    key(app, KeyCode::Char(':'));
-    type_text(app, line);
-    key(app, KeyCode::Enter);
-}
-
-fn screen(app: &mut App, (w, h): (u16, u16)) -> String {
-    app.handle_event(Event::Resize(w, h));
-    let mut terminal = Terminal::new(TestBackend::new(w, h)).unwrap();
-    terminal.draw(|f| ui::draw(f, app)).unwrap();
-    buffer_text(terminal.backend().buffer())
 }
 
 /// The offsets listed, in order.

@@ -6,6 +6,9 @@
 //!
 //! In CI (`CI` set) a missing peer is a failure; locally these tests print why they skip.
 
+mod common;
+use common::peers::{peer, unique, var};
+
 use std::io::{Read, Write};
 use std::net::TcpStream;
 use std::path::PathBuf;
@@ -22,34 +25,6 @@ use rdkafka::types::RDKafkaErrorCode;
 use rdkafka::{ClientConfig, Message, Offset, TopicPartitionList};
 
 const WAIT: Duration = Duration::from_secs(30);
-
-/// A peer's variable from `.ci/peers.sh`, or None (locally) when it is not running.
-fn peer(var: &str, what: &str) -> Option<String> {
-    match std::env::var(var) {
-        Ok(v) if !v.is_empty() => Some(v),
-        _ => {
-            assert!(
-                std::env::var_os("CI").is_none(),
-                "{var} is not set: .ci/run must start {what} for this test"
-            );
-            eprintln!("SKIPPED: {var} is not set ({what} is not running; .ci/run starts it)");
-            None
-        }
-    }
-}
-
-/// A variable that `.ci/peers.sh` exports together with the one `peer` checked.
-fn var(name: &str) -> String {
-    std::env::var(name).unwrap_or_else(|_| panic!("{name} is not set (docs/peers.md)"))
-}
-
-fn unique(prefix: &str) -> String {
-    let nanos = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .unwrap()
-        .subsec_nanos();
-    format!("{prefix}-{}-{nanos}", std::process::id())
-}
 
 fn config(bootstrap: &str) -> ClientConfig {
     let mut c = ClientConfig::new();

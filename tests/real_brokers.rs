@@ -5,6 +5,9 @@
 //!
 //! In CI (`CI` set) a missing server is a failure; locally these tests print why they skip.
 
+mod common;
+use common::peers::{peer, unique};
+
 use std::time::{Duration, Instant};
 
 use kafka_tui::event::{KafkaEvent, LogEvent};
@@ -25,29 +28,6 @@ use tokio::sync::mpsc;
 use tokio_util::sync::CancellationToken;
 
 const WAIT: Duration = Duration::from_secs(30);
-
-/// The address of a peer started by `.ci/run`, or None (locally) when it is not running.
-fn peer(var: &str, what: &str) -> Option<String> {
-    match std::env::var(var) {
-        Ok(v) if !v.is_empty() => Some(v),
-        _ => {
-            assert!(
-                std::env::var_os("CI").is_none(),
-                "{var} is not set: .ci/run must start {what} for this test"
-            );
-            eprintln!("SKIPPED: {var} is not set ({what} is not running; .ci/run starts it)");
-            None
-        }
-    }
-}
-
-fn unique(prefix: &str) -> String {
-    let nanos = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .unwrap()
-        .subsec_nanos();
-    format!("{prefix}-{}-{nanos}", std::process::id())
-}
 
 /// The app's Kafka task on a real cluster, and its events.
 struct Harness {
@@ -299,6 +279,53 @@ async fn noida_topic_admin_full_cycle() {
         assert!(Instant::now() < deadline, "topic still listed after delete");
         tokio::time::sleep(Duration::from_millis(300)).await;
     }
+}
+
+fn value<'a>(configs: &'a [ConfigItem], name: &str) -> Option<&'a str> {
+    configs
+        .iter()
+        .find(|c| c.name == name)
+        .and_then(|c| c.value.as_deref())
+}
+
+/// Setting a topic config on a real broker leaves the topic's other overrides as they are
+/// (issue 9: IncrementalAlterConfigs, not AlterConfigs, which replaces the whole set). What is
+/// sent is checked without a real broker in tests/hostile_broker.rs.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn noida_setting_one_config_keeps_the_other_overrides() {
+    let Some(b) = peer("KAFKA_TUI_NOIDA", "noida-db") else {
+        return;
+    };
+    let mut h = Harness::new(&b, false);
+    let topic = unique("configs");
+    let created = h
+        .admin(KafkaCommand::CreateTopic {
+            name: topic.clone(),
+            partitions: Some(1),
+            replication: Some(1),
+            configs: vec![("retention.ms".into(), "3600000".into())],
+        })
+        .await;
+    assert!(created.is_ok(), "{created:?}");
+    let before = h.configs(&topic).await;
+    assert_eq!(value(&before, "retention.ms"), Some("3600000"));
+
+    let set = h
+        .admin(KafkaCommand::AlterConfig {
+            topic: topic.clone(),
+            key: "max.message.bytes".into(),
+            value: "2048".into(),
+        })
+        .await;
+    assert_eq!(set, Ok(format!("{topic}: max.message.bytes = 2048")));
+    let after = h.configs(&topic).await;
+    assert_eq!(value(&after, "max.message.bytes"), Some("2048"));
+    assert_eq!(
+        value(&after, "retention.ms"),
+        Some("3600000"),
+        "the other override was reset: {after:?}"
+    );
+    let _ = h.admin(KafkaCommand::DeleteTopic(topic)).await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

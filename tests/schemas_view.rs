@@ -3,6 +3,7 @@
 //! the real registry is in tests/schema_registry.rs.
 
 mod common;
+use common::fixture::{command, drain, press as key, screen};
 
 use std::sync::Arc;
 
@@ -20,9 +21,6 @@ use kafka_tui::state::logs::LogsState;
 use kafka_tui::state::tail::TailState;
 use kafka_tui::state::views::View;
 use kafka_tui::theme::Theme;
-use kafka_tui::ui;
-use ratatui::backend::TestBackend;
-use ratatui::Terminal;
 use tokio::sync::mpsc::UnboundedReceiver;
 
 const FULL: (u16, u16) = (160, 45);
@@ -50,33 +48,6 @@ fn app_with(kafka: KafkaHandle) -> App {
         TailState::new(1000, 1 << 20),
         Theme::builtin("dark"),
     )
-}
-
-fn key(app: &mut App, code: KeyCode) {
-    app.handle_event(Event::Key(KeyEvent::new(code, KeyModifiers::NONE)));
-}
-
-fn command(app: &mut App, line: &str) {
-    key(app, KeyCode::Char(':'));
-    for c in line.chars() {
-        key(app, KeyCode::Char(c));
-    }
-    key(app, KeyCode::Enter);
-}
-
-fn screen(app: &mut App, size: (u16, u16)) -> String {
-    app.handle_event(Event::Resize(size.0, size.1));
-    let mut t = Terminal::new(TestBackend::new(size.0, size.1)).unwrap();
-    t.draw(|f| ui::draw(f, app)).unwrap();
-    common::buffer_text(t.backend().buffer())
-}
-
-fn drain(rx: &mut UnboundedReceiver<SchemaCommand>) -> Vec<SchemaCommand> {
-    let mut out = Vec::new();
-    while let Ok(c) = rx.try_recv() {
-        out.push(c);
-    }
-    out
 }
 
 fn row(subject: &str, versions: &[u32], ty: SchemaType, compat: Option<&str>) -> SubjectRow {

@@ -102,6 +102,22 @@ pub fn type_text(app: &mut App, text: &str) {
     }
 }
 
+/// `:line` and Enter, as typed.
+pub fn command(app: &mut App, line: &str) {
+    press(app, crossterm::event::KeyCode::Char(':'));
+    type_text(app, line);
+    press(app, crossterm::event::KeyCode::Enter);
+}
+
+/// Everything waiting on `rx` (a task's command channel), in order.
+pub fn drain<T>(rx: &mut UnboundedReceiver<T>) -> Vec<T> {
+    let mut out = Vec::new();
+    while let Ok(c) = rx.try_recv() {
+        out.push(c);
+    }
+    out
+}
+
 /// The commands the app sent, leaving out background watermark reads (rows on screen).
 pub fn commands(rx: &mut UnboundedReceiver<KafkaCommand>) -> Vec<KafkaCommand> {
     let mut out = Vec::new();

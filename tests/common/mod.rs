@@ -200,3 +200,4 @@ pub fn buffer_text(buffer: &Buffer) -> String {
 }
 pub mod fixture;
 pub mod hostile;
+pub mod peers;
