@@ -28,10 +28,10 @@ use std::time::{Duration, Instant};
 
 use kafka_tui::event::KafkaEvent;
 use kafka_tui::kafka::api::TailRequest;
-use kafka_tui::kafka::codec::{preview, Format};
 use kafka_tui::kafka::tail::spawn_tail;
 use kafka_tui::model::StartFrom;
 use kafka_tui::state::tail::{TailState, DEFAULT_MAX_BYTES, DEFAULT_MAX_RECORDS};
+use kafka_tui::text::{preview, Format};
 use rdkafka::producer::{BaseRecord, Producer};
 use support::*;
 use tokio::sync::mpsc;

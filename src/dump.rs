@@ -259,8 +259,8 @@ fn plan(
         if let Some(a) = anomaly {
             eprintln!(
                 "kafka-tui: topic {}: {}; reading the other partitions",
-                crate::kafka::codec::sanitize_inline(topic),
-                crate::kafka::codec::sanitize_inline(&a)
+                crate::text::sanitize_inline(topic),
+                crate::text::sanitize_inline(&a)
             );
         }
         if !spec.partitions.is_empty() {

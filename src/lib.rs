@@ -30,6 +30,7 @@ pub mod state;
 pub mod streams;
 pub mod target;
 pub mod template;
+pub mod text;
 pub mod theme;
 pub mod timing;
 pub mod tui;

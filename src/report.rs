@@ -8,8 +8,8 @@ use std::path::Path;
 use crate::cli::Cli;
 use crate::config::{self, ConfigFile};
 use crate::connect::mask_url;
-use crate::kafka::codec::sanitize_inline;
 use crate::target::{self, Target};
+use crate::text::sanitize_inline;
 
 /// A string from outside, made safe for the terminal on one line.
 fn e(s: impl AsRef<str>) -> String {

@@ -475,7 +475,7 @@ fn no_code_point_is_drawn_wider_in_tmux_than_laid_out() {
 /// The child side of the probe, inside tmux: writes `cp context tmux-cells laid-out-cells
 /// raw-alone-cells` per code point and context to `out`.
 fn width_probe(out: &std::path::Path) {
-    use kafka_tui::kafka::codec::sanitize_inline;
+    use kafka_tui::text::sanitize_inline;
     use std::io::{Read, Write};
     use unicode_width::UnicodeWidthStr;
     crossterm::terminal::enable_raw_mode().unwrap();

@@ -10,12 +10,12 @@ use std::collections::BTreeMap;
 use std::path::Path;
 
 use kafka_tui::config::ConfigFile;
-use kafka_tui::kafka::codec::{self, Format, PREVIEW_BYTES};
 use kafka_tui::kafka::groups::decode_assignment;
 use kafka_tui::model::StartFrom;
 use kafka_tui::model::{PartitionInfo, TopicInfo};
 use kafka_tui::state::producer::{parse_draft, parse_headers};
 use kafka_tui::state::topics::TopicsState;
+use kafka_tui::text::{self as codec, Format, PREVIEW_BYTES};
 use proptest::prelude::*;
 
 const CASES: u32 = 1024;
@@ -172,7 +172,7 @@ fn check_config_error(path: &str, text: &str, err: &str) -> Result<(), TestCaseE
 }
 
 // ---------------------------------------------------------------------------------------------
-// The value formatter (kafka::codec)
+// The value formatter (text)
 // ---------------------------------------------------------------------------------------------
 
 proptest! {

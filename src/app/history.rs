@@ -126,7 +126,7 @@ impl App {
     pub(super) fn history_candidates(&self) -> Vec<crate::state::palette::Candidate> {
         let one_line = |s: &str| {
             let flat: String = s.split_whitespace().collect::<Vec<_>>().join(" ");
-            crate::kafka::codec::sanitize_inline(&flat.chars().take(80).collect::<String>())
+            crate::text::sanitize_inline(&flat.chars().take(80).collect::<String>())
         };
         let entries: Vec<&Entry> = self.producer.history.entries().collect();
         entries
@@ -141,7 +141,7 @@ impl App {
                 crate::state::palette::Candidate {
                     text: (i + 1).to_string(),
                     aliases: vec![shown],
-                    desc: format!("→ {}", crate::kafka::codec::sanitize_inline(&e.topic)),
+                    desc: format!("→ {}", crate::text::sanitize_inline(&e.topic)),
                     color: None,
                 }
             })

@@ -15,7 +15,6 @@ use crate::event::{Event, KafkaEvent, LogEvent};
 use crate::kafka::api::Capabilities;
 use crate::kafka::api::TailRequest;
 use crate::kafka::api::{KafkaCommand, KafkaHandle};
-use crate::kafka::codec::Format;
 use crate::keymap::{self, Context};
 use crate::model::Delivery;
 use crate::model::ProduceRequest;
@@ -27,6 +26,7 @@ use crate::state::tail::{FindMode, TailState, TailStatus, TimeFormat};
 use crate::state::topics::TopicsState;
 use crate::state::views::{Dialog, View};
 use crate::state::Pane;
+use crate::text::Format;
 use crate::theme::Theme;
 use crate::ui;
 
@@ -311,7 +311,7 @@ impl App {
     pub fn say(&mut self, text: impl Into<String>) {
         self.message = Some(StatusMessage {
             // Messages quote topic names and broker errors: make them safe once, here.
-            text: crate::kafka::codec::sanitize_inline(&text.into()),
+            text: crate::text::sanitize_inline(&text.into()),
             error: false,
             at: Instant::now(),
         });
@@ -319,7 +319,7 @@ impl App {
 
     pub fn warn(&mut self, text: impl Into<String>) {
         self.message = Some(StatusMessage {
-            text: crate::kafka::codec::sanitize_inline(&text.into()),
+            text: crate::text::sanitize_inline(&text.into()),
             error: true,
             at: Instant::now(),
         });

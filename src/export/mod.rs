@@ -116,8 +116,7 @@ impl<W: Write> Writer<W> {
                         .extend_from_slice(r.value.as_deref().unwrap_or_default()),
                 }
                 if self.terminal {
-                    let shown =
-                        crate::kafka::codec::sanitize_inline(&String::from_utf8_lossy(&self.line));
+                    let shown = crate::text::sanitize_inline(&String::from_utf8_lossy(&self.line));
                     self.line = shown.into_bytes();
                 }
                 self.line.push(b'\n');

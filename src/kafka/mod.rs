@@ -4,7 +4,6 @@
 pub mod admin;
 pub mod api;
 pub mod client;
-pub mod codec;
 pub mod consumer;
 pub mod embedded;
 pub mod error;

@@ -46,7 +46,7 @@ impl TopicPattern {
             let why = why.lines().last().unwrap_or("invalid").trim().to_string();
             format!(
                 "/{}/ is not a valid regex: {why}",
-                crate::kafka::codec::sanitize_inline(source)
+                crate::text::sanitize_inline(source)
             )
         })?;
         Ok(TopicPattern {
@@ -92,7 +92,7 @@ impl TopicSet {
             let Some(end) = body.rfind('/') else {
                 return Err(format!(
                     "{:?} has no closing /: write /REGEX/",
-                    crate::kafka::codec::sanitize_inline(spec)
+                    crate::text::sanitize_inline(spec)
                 ));
             };
             let rest = &body[end + 1..];
@@ -103,7 +103,7 @@ impl TopicSet {
                     None => {
                         return Err(format!(
                             "{:?} after /REGEX/: only #PARTITIONS may follow",
-                            crate::kafka::codec::sanitize_inline(r)
+                            crate::text::sanitize_inline(r)
                         ))
                     }
                 },
@@ -179,7 +179,7 @@ fn parse_ids(list: &str) -> Result<Vec<i32>, String> {
             _ => {
                 return Err(format!(
                     "{:?} is not a partition number: use TOPIC#0,2",
-                    crate::kafka::codec::sanitize_inline(part)
+                    crate::text::sanitize_inline(part)
                 ))
             }
         }
@@ -197,7 +197,7 @@ pub const MAX_TOPIC_NAME: usize = 249;
 /// `-`. A broker refuses any other name, and a tail on one would wait for it forever. The one
 /// check for `-t`, `:tail` and the create-topic dialog.
 pub fn validate_topic_name(name: &str) -> Result<(), String> {
-    use crate::kafka::codec::sanitize_inline as clean;
+    use crate::text::sanitize_inline as clean;
     if name.is_empty() {
         return Err("a topic name cannot be empty".into());
     }

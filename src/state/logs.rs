@@ -2,7 +2,7 @@
 
 use super::ring::Ring;
 use super::Scroll;
-use crate::kafka::codec::sanitize_inline;
+use crate::text::sanitize_inline;
 
 pub const DEFAULT_MAX_LINES: usize = 20_000;
 /// A bound for lines from anywhere. Above the 16 KiB at which log sources cut (and mark) their

@@ -24,7 +24,7 @@ pub struct BodyKey {
     pub topic: String,
     pub partition: i32,
     pub offset: i64,
-    pub format: crate::kafka::codec::Format,
+    pub format: crate::text::Format,
     /// The schema's state when it was built (loading, ready, failed), so it is rebuilt once
     /// the schema arrives.
     pub schema: u8,

@@ -135,13 +135,10 @@ impl SchemasView {
 /// A schema's text for reading: JSON (Avro, JSON Schema) re-indented with its key order kept,
 /// a base64 Protobuf descriptor written out as `.proto` source, anything else as it is.
 pub fn pretty_schema(text: &str) -> Vec<String> {
-    let pretty = crate::kafka::codec::pretty_json(text.as_bytes())
+    let pretty = crate::text::pretty_json(text.as_bytes())
         .or_else(|| crate::schema::protobuf::descriptor_as_source(text))
         .unwrap_or_else(|| text.to_string());
-    pretty
-        .lines()
-        .map(crate::kafka::codec::sanitize_inline)
-        .collect()
+    pretty.lines().map(crate::text::sanitize_inline).collect()
 }
 
 /// What a key or value in the wire format shows, given what the app knows.

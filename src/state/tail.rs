@@ -7,10 +7,10 @@ use super::ring::Ring;
 use super::Scroll;
 use crate::find::jq::{Jq, JqError};
 use crate::find::Query;
-use crate::kafka::codec::Format;
 use crate::model::recycle;
 use crate::model::Record;
 use crate::model::{StartFrom, TopicSet};
+use crate::text::Format;
 
 pub const DEFAULT_MAX_RECORDS: usize = 10_000;
 pub const DEFAULT_MAX_BYTES: usize = 64 * 1024 * 1024;

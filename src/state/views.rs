@@ -1,9 +1,9 @@
 //! Full-width views opened over the top of the screen (`:groups`, `:brokers`, topic detail,
 //! `:ctx`) and the dialogs that confirm writes. Plain data; `app` drives them, `ui` draws them.
 
-use crate::kafka::codec::sanitize_inline as clean;
 use crate::model::{ClusterOverview, ConfigItem, TopicDetail};
 use crate::model::{GroupDetail, GroupSummary, ResetPlan, ResetTo};
+use crate::text::sanitize_inline as clean;
 
 /// Something being fetched: not yet, or the answer.
 pub type Loading<T> = Option<Result<T, String>>;

@@ -13,8 +13,8 @@ use ratatui::Frame;
 
 use crate::app::App;
 use crate::connect::{Connector, State};
-use crate::kafka::codec::sanitize_inline as clean;
 use crate::state::connect::{task_states, worst, ConnectView, EditorStatus, PromptKind, Row};
+use crate::text::sanitize_inline as clean;
 
 const KEYS: &str = "Enter detail · p pause · u resume · R restart · t task · f failed · x delete · e edit · n new · l plugins · r refresh · Esc back";
 

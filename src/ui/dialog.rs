@@ -1,6 +1,6 @@
 //! The dialog that confirms a write: a small form over everything.
 
-use crate::kafka::codec::sanitize_inline as clean;
+use crate::text::sanitize_inline as clean;
 use crate::theme::Role;
 use ratatui::layout::Rect;
 use ratatui::style::Style;
@@ -16,7 +16,7 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, dialog: &Dialog) {
     let t = &app.theme;
     let muted = t.style(Role::BaseMuted);
     let confirm_hint = |name: &str| {
-        let text = if crate::kafka::codec::needs_escaping(name) {
+        let text = if crate::text::needs_escaping(name) {
             "Type its name as shown to confirm (␛ may be typed <U+001B>):"
         } else {
             "Type its name to confirm:"

@@ -10,10 +10,10 @@ use super::columns::{self, Kind};
 use super::views::pending;
 use super::widgets::thousands;
 use crate::app::App;
-use crate::kafka::codec::sanitize_inline as clean;
 use crate::model::GroupSummary;
 use crate::state::groups::{shown, sparkline, GroupSort};
 use crate::state::views::Loading;
+use crate::text::sanitize_inline as clean;
 
 const KINDS: [Kind; 7] = [
     Kind::Text,

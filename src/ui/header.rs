@@ -1,7 +1,7 @@
 //! The top line: whether we can reach the cluster, then which cluster it is. The state comes
 //! first so that a narrow terminal, which cuts the end, never hides it.
 
-use crate::kafka::codec::sanitize_inline as clean;
+use crate::text::sanitize_inline as clean;
 use crate::theme::Role;
 use ratatui::layout::Rect;
 use ratatui::style::Modifier;

@@ -1,6 +1,6 @@
 //! The logs pane: the active source's lines, coloured by level, search matches highlighted.
 
-use crate::kafka::codec::sanitize_inline as clean;
+use crate::text::sanitize_inline as clean;
 use crate::theme::Role;
 use ratatui::layout::Rect;
 use ratatui::style::{Color, Modifier, Style};

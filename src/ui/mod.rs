@@ -270,11 +270,11 @@ pub fn draw(frame: &mut Frame, app: &App) {
 }
 
 /// Whatever the panes drew, no control or bidi character leaves in the frame (see
-/// `codec::scrub_symbol`); the panes already show readable stand-ins, this catches the rest.
+/// `text::scrub_symbol`); the panes already show readable stand-ins, this catches the rest.
 fn scrub(frame: &mut Frame) {
     let buf = frame.buffer_mut();
     for cell in buf.content.iter_mut() {
-        if let Some(clean) = crate::kafka::codec::scrub_symbol(cell.symbol()) {
+        if let Some(clean) = crate::text::scrub_symbol(cell.symbol()) {
             cell.set_symbol(&clean);
         }
     }

@@ -11,8 +11,8 @@ use unicode_width::UnicodeWidthStr;
 
 use super::widgets::truncate;
 use crate::app::App;
-use crate::kafka::codec::sanitize_inline as clean;
 use crate::state::palette::{Candidate, Hit, Palette};
+use crate::text::sanitize_inline as clean;
 
 /// Rows of candidates shown at most; the list scrolls to keep the chosen one in view.
 pub const MAX_ROWS: usize = 10;

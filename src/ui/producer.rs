@@ -1,6 +1,6 @@
 //! The producer pane: key, headers and value editors, and the last delivery report.
 
-use crate::kafka::codec::sanitize_inline as clean;
+use crate::text::sanitize_inline as clean;
 use crate::theme::Role;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::style::Modifier;
@@ -173,7 +173,7 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, focused: bool) {
             && !editor
                 .lines()
                 .iter()
-                .any(|l| crate::kafka::codec::needs_escaping(l))
+                .any(|l| crate::text::needs_escaping(l))
         {
             // The editor with its cursor (its styles are set once, in state::producer).
             frame.render_widget(editor, edit_a);

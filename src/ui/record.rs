@@ -14,12 +14,12 @@ use unicode_width::UnicodeWidthChar;
 
 use super::widgets::{ago, pane_block};
 use crate::app::App;
-use crate::kafka::codec::sanitize_inline as clean;
-use crate::kafka::codec::{full_styled, kind_of, preview, Format, Kind, StyledLine, Token};
 use crate::model::Record;
 use crate::state::record::BodyKey;
 use crate::state::schemas::Shown;
 use crate::state::Pane;
+use crate::text::sanitize_inline as clean;
+use crate::text::{full_styled, kind_of, preview, Format, Kind, StyledLine, Token};
 
 /// Values up to this size are decoded and re-indented whole (once); larger ones are shown
 /// as sent, formatting only the rows on screen.
@@ -101,7 +101,7 @@ fn kind_label(bytes: Option<&[u8]>) -> &'static str {
 /// it, so a frame stays cheap for a 10 MB record).
 fn is_json(bytes: &[u8]) -> bool {
     let bytes = &bytes[..bytes.len().min(DETAIL_MAX_BYTES)];
-    crate::kafka::codec::is_json_container(bytes)
+    crate::text::is_json_container(bytes)
 }
 
 fn size_label(bytes: Option<&[u8]>) -> String {
@@ -221,7 +221,7 @@ fn build_body(value: Option<&[u8]>, format: Format, shown: &Shown) -> Body {
     if let Shown::Decoded { decoded, .. } = shown {
         let bytes = decoded.json.as_bytes();
         return Body::Styled(
-            crate::kafka::codec::pretty_json_lines(bytes)
+            crate::text::pretty_json_lines(bytes)
                 .unwrap_or_else(|| full_styled(Some(bytes), Format::Text)),
         );
     }

@@ -9,9 +9,9 @@ use ratatui::Frame;
 
 use super::widgets::fit;
 use crate::app::App;
-use crate::kafka::codec::sanitize_inline as clean;
 use crate::schema::registry::Version;
 use crate::state::schemas::{SchemasView, SubjectDetail};
+use crate::text::sanitize_inline as clean;
 
 /// Rows above the schema text in a subject: versions, the version's facts, a blank.
 const DETAIL_HEAD: u16 = 3;

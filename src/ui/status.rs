@@ -31,7 +31,7 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
                 Span::styled(prefix.to_string(), t.style(Role::StatusKey)),
                 Span::styled(
                     truncate(
-                        &format!("{}█", crate::kafka::codec::sanitize_inline(input)),
+                        &format!("{}█", crate::text::sanitize_inline(input)),
                         width.saturating_sub(prefix.len()),
                     ),
                     bar,

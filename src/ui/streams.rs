@@ -10,9 +10,9 @@ use ratatui::widgets::{Cell, Paragraph, Row, Table, TableState, Wrap};
 use ratatui::Frame;
 
 use crate::app::App;
-use crate::kafka::codec::sanitize_inline as clean;
 use crate::state::streams::{topic_rows, StreamsView};
 use crate::streams::{Evidence, StreamsApp};
+use crate::text::sanitize_inline as clean;
 
 use super::widgets::thousands;
 

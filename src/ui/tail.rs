@@ -1,6 +1,6 @@
 //! The tail pane: one record per row, newest at the bottom.
 
-use crate::kafka::codec::sanitize_inline as clean;
+use crate::text::sanitize_inline as clean;
 use crate::theme::Role;
 use ratatui::layout::{Constraint, Rect};
 use ratatui::text::{Line, Span};

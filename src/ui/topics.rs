@@ -1,6 +1,6 @@
 //! The topics pane: name, partitions, records.
 
-use crate::kafka::codec::sanitize_inline as clean;
+use crate::text::sanitize_inline as clean;
 use crate::theme::Role;
 use ratatui::layout::{Constraint, Rect};
 use ratatui::text::{Line, Span};

@@ -1,6 +1,6 @@
 //! The full-width views: topic detail, consumer groups, one group, the cluster, contexts.
 
-use crate::kafka::codec::sanitize_inline as clean;
+use crate::text::sanitize_inline as clean;
 use crate::theme::Role;
 use ratatui::layout::{Constraint, Rect};
 use ratatui::text::{Line, Span};
