@@ -5,11 +5,11 @@ use std::io::Write as _;
 use anyhow::{bail, Context as _};
 
 use kafka_tui::cli::Command;
+use kafka_tui::config::target::Target;
 use kafka_tui::dump::{self, DumpSpec};
 use kafka_tui::export::FileFormat;
 use kafka_tui::kafka::client::ClientSettings;
 use kafka_tui::replay::{self, ReplaySpec};
-use kafka_tui::target::Target;
 use kafka_tui::text::sanitize_inline;
 
 pub fn run(cmd: &Command, initial: Target) -> anyhow::Result<()> {

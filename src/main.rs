@@ -5,11 +5,12 @@ use clap::Parser;
 
 use kafka_tui::cli::{Cli, Command};
 use kafka_tui::config::ConfigFile;
+use kafka_tui::config::{self, report, target};
 use kafka_tui::run::Exit;
 use kafka_tui::session::{self, Options};
 use kafka_tui::text::{sanitize_inline, sanitize_lines};
 use kafka_tui::theme::Theme;
-use kafka_tui::{config, logging, report, run, target, tui};
+use kafka_tui::{logging, run, tui};
 
 mod headless;
 

@@ -10,10 +10,10 @@ use crossterm::event::{Event as TermEvent, EventStream, KeyCode, KeyEventKind, K
 use futures::StreamExt;
 use tokio::signal::unix::{signal, Signal, SignalKind};
 
+use crate::config::target::Target;
 use crate::config::ConfigError;
 use crate::event::Event;
 use crate::session::Session;
-use crate::target::Target;
 use crate::timing::Timing;
 use crate::tui::{self, Term};
 use crate::ui;

@@ -9,6 +9,7 @@ use tokio_util::sync::CancellationToken;
 
 use crate::app::{App, ClusterView, Connection};
 use crate::cli::{Cli, DEFAULT_LISTEN};
+use crate::config::target::{LogSources, Target};
 use crate::event::{Inbox, KafkaEvent, LogEvent};
 use crate::kafka::client::ClientSettings;
 use crate::kafka::embedded::mock::{MockBroker, MockOptions};
@@ -17,7 +18,6 @@ use crate::logsource::{self, LogSourceDef, LogSpec};
 use crate::model::StartFrom;
 use crate::state::logs::{LogsState, DEFAULT_MAX_LINES};
 use crate::state::tail::{TailState, DEFAULT_MAX_BYTES};
-use crate::target::{LogSources, Target};
 use crate::theme::Theme;
 
 /// Events from background tasks queue here at most, per channel (Kafka, logs); senders wait
@@ -148,7 +148,7 @@ pub async fn start(target: &Target, opts: &Options, theme: Theme) -> anyhow::Res
             sources.extend(log_sources(&target.logs));
             settings = ClientSettings::new(bootstrap.clone());
             cluster = ClusterView {
-                label: if target.name == crate::target::COMMAND_LINE {
+                label: if target.name == crate::config::target::COMMAND_LINE {
                     "cluster".into()
                 } else {
                     format!("cluster {}", target.name)

@@ -352,7 +352,7 @@ streams_topology = { orders-app = "/srv/orders/topology.txt" }
         "${{VAR}} is not a secret in clear"
     );
     let cli = Cli::try_parse_from(["kafka-tui", "--cluster", "prod"]).unwrap();
-    let t = kafka_tui::target::resolve_named("prod", &cli, &file, None).unwrap();
+    let t = kafka_tui::config::target::resolve_named("prod", &cli, &file, None).unwrap();
     assert_eq!(t.connect.len(), 2);
     assert_eq!(t.connect[0].url, "http://c1:8083");
     assert_eq!(t.connect[1].name, "payments");
@@ -381,7 +381,7 @@ streams_topology = { orders-app = "/srv/orders/topology.txt" }
         "http://a:1,http://b:2",
     ])
     .unwrap();
-    let t = kafka_tui::target::resolve_named("prod", &cli, &file, None).unwrap();
+    let t = kafka_tui::config::target::resolve_named("prod", &cli, &file, None).unwrap();
     let urls: Vec<&str> = t.connect.iter().map(|e| e.url.as_str()).collect();
     assert_eq!(urls, ["http://a:1", "http://b:2"]);
 }

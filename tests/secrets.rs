@@ -17,9 +17,9 @@ use std::time::Duration;
 
 use clap::Parser;
 use kafka_tui::cli::Cli;
+use kafka_tui::config::target::{self, Target};
 use kafka_tui::config::ConfigFile;
 use kafka_tui::kafka::client::ClientSettings;
-use kafka_tui::target::{self, Target};
 
 const WAIT: Duration = Duration::from_secs(20);
 

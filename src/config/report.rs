@@ -6,9 +6,9 @@ use std::fmt::Write as _;
 use std::path::Path;
 
 use crate::cli::Cli;
+use crate::config::target::{self, Target};
 use crate::config::{self, ConfigFile};
 use crate::connect::mask_url;
-use crate::target::{self, Target};
 use crate::text::sanitize_inline;
 
 /// A string from outside, made safe for the terminal on one line.
