@@ -16,6 +16,7 @@ pub mod handoff;
 pub mod history_file;
 pub mod kafka;
 pub mod keymap;
+pub mod layout;
 pub mod layout_config;
 pub mod logging;
 pub mod logsource;

@@ -52,7 +52,7 @@ impl App {
                 crate::layout_config::describe(&self.layout)
             )),
             "reset" => {
-                self.layout = crate::ui::Arrangement::default();
+                self.layout = crate::layout::Arrangement::default();
                 self.say(crate::layout_config::describe(&self.layout));
             }
             "save" => {

@@ -15,7 +15,7 @@ impl App {
         let pos = Position::new(m.column, m.row);
         let on_panes =
             matches!(self.mode, Mode::Normal) && self.dialog.is_none() && self.views.is_empty();
-        let areas = ui::pane_areas_in(
+        let areas = crate::layout::pane_areas_in(
             Rect::new(0, 0, self.size.0, self.size.1),
             self.arrangement(),
         );

@@ -16,6 +16,7 @@ use crate::kafka::api::Capabilities;
 use crate::kafka::api::TailRequest;
 use crate::kafka::api::{KafkaCommand, KafkaHandle};
 use crate::keymap::{self, Context};
+use crate::layout;
 use crate::model::Delivery;
 use crate::model::ProduceRequest;
 use crate::model::StartFrom;
@@ -166,7 +167,7 @@ pub struct App {
     /// Full-width views over the top of the screen; Esc pops the last.
     pub views: Vec<View>,
     /// Zoom and where the panes split (`z`, `<`, `>`).
-    pub layout: ui::Arrangement,
+    pub layout: layout::Arrangement,
     /// A dialog confirming a write; it takes every key while open.
     pub dialog: Option<Dialog>,
     /// The `:` prompt's candidate list, while open (Tab opens it).
@@ -198,7 +199,7 @@ pub struct App {
 
 impl App {
     /// The panes' arrangement as drawn: a zoom shows whichever pane has the focus.
-    pub fn arrangement(&self) -> ui::Arrangement {
+    pub fn arrangement(&self) -> layout::Arrangement {
         let mut a = self.layout;
         if a.zoomed.is_some() {
             a.zoomed = Some(self.focus);
@@ -219,7 +220,7 @@ impl App {
     }
 
     /// The person's arrangement with the split moved from where it is drawn.
-    fn arrangement_moved(&self, delta: i16) -> ui::Arrangement {
+    fn arrangement_moved(&self, delta: i16) -> layout::Arrangement {
         let mut a = self.layout;
         a.wide_topics = self.arrangement().wide_topics;
         a.move_split(delta);
@@ -261,7 +262,7 @@ impl App {
             switch_to: None,
             cluster_color: None,
             views: Vec::new(),
-            layout: ui::Arrangement::default(),
+            layout: layout::Arrangement::default(),
             dialog: None,
             palette: None,
             history: Vec::new(),
@@ -575,13 +576,13 @@ impl App {
             }
             // From the split as drawn (Topics may have widened for its names).
             Action::SplitLeft => {
-                self.layout = self.arrangement_moved(-ui::SPLIT_STEP);
+                self.layout = self.arrangement_moved(-layout::SPLIT_STEP);
             }
             Action::SplitRight => {
-                self.layout = self.arrangement_moved(ui::SPLIT_STEP);
+                self.layout = self.arrangement_moved(layout::SPLIT_STEP);
             }
-            Action::TallerTop => self.layout.move_height(ui::SPLIT_STEP),
-            Action::ShorterTop => self.layout.move_height(-ui::SPLIT_STEP),
+            Action::TallerTop => self.layout.move_height(layout::SPLIT_STEP),
+            Action::ShorterTop => self.layout.move_height(-layout::SPLIT_STEP),
             Action::CycleSort => self.cycle_group_sort(),
             Action::CycleVerbosity => {
                 self.logs.cycle_verbosity();

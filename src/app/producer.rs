@@ -137,7 +137,7 @@ impl App {
             _ => {
                 return self.warn(format!(
                     "produce {arg:?}: give a count from 1 to {}, e.g. :produce 1000",
-                    crate::ui::widgets::thousands(PRODUCE_MAX as i64)
+                    crate::text::thousands(PRODUCE_MAX as i64)
                 ))
             }
         };

@@ -356,6 +356,23 @@ pub fn preview(bytes: Option<&[u8]>, format: Format) -> String {
     }
 }
 
+/// Thousands separators: 1234567 -> "1,234,567".
+pub fn thousands(n: i64) -> String {
+    let s = n.unsigned_abs().to_string();
+    let mut out = String::new();
+    for (i, c) in s.chars().enumerate() {
+        if i > 0 && (s.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    if n < 0 {
+        format!("-{out}")
+    } else {
+        out
+    }
+}
+
 mod json;
 pub use json::*;
 

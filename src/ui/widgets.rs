@@ -125,22 +125,7 @@ fn round(d: Duration) -> Duration {
     Duration::from_secs(if s >= 86_400 { s - s % 60 } else { s })
 }
 
-/// Thousands separators: 1234567 -> "1,234,567".
-pub fn thousands(n: i64) -> String {
-    let s = n.unsigned_abs().to_string();
-    let mut out = String::new();
-    for (i, c) in s.chars().enumerate() {
-        if i > 0 && (s.len() - i) % 3 == 0 {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    if n < 0 {
-        format!("-{out}")
-    } else {
-        out
-    }
-}
+pub use crate::text::thousands;
 
 /// Splits `text` into spans, styling every case-insensitive occurrence of `needle`.
 pub fn highlight<'a>(text: &str, needle: &str, base: Style, hit: Style) -> Vec<Span<'a>> {

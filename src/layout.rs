@@ -1,0 +1,183 @@
+//! Where things go on the screen: the panes' rectangles for an arrangement, the compact
+//! (tabbed) mode, the views' area. Pure rectangle maths, used by update (clicks, scrolling)
+//! and by render alike, so that neither asks the other.
+
+use ratatui::layout::{Constraint, Layout, Rect};
+
+use crate::state::Pane;
+
+/// Below this the screen says it is too small instead of drawing squashed panes.
+pub const MIN_WIDTH: u16 = 24;
+pub const MIN_HEIGHT: u16 = 6;
+/// Below this, one pane at a time with a tab bar instead of all four.
+const FULL_WIDTH: u16 = 60;
+const FULL_HEIGHT: u16 = 16;
+
+pub fn compact(area: Rect) -> bool {
+    area.width < FULL_WIDTH || area.height < FULL_HEIGHT
+}
+
+/// How much `<` and `>` (and `+`, `-`) move a split, in percent of the width (height).
+pub const SPLIT_STEP: i16 = 6;
+pub const SPLIT_MIN: u16 = 10;
+pub const SPLIT_MAX: u16 = 90;
+
+/// How the four panes share the body: one zoomed over all, and where the rows and columns
+/// split. `zoomed`, `split` and `height` are the person's (`z`, `<` `>`, `+` `-`, `[layout]`
+/// in the config file); the rest follows from what the panes hold (`App::arrangement`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Arrangement {
+    /// The pane that fills the body (`z`), if any.
+    pub zoomed: Option<Pane>,
+    /// Topics' share of the top row, in percent; Producer's share of the bottom row follows.
+    pub split: u16,
+    /// The top row's share of the body, in percent.
+    pub height: u16,
+    /// Logs has no source and no focus: it folds to one line under the Producer, which takes
+    /// the bottom row's width.
+    pub logs_folded: bool,
+    /// The rows the bottom row needs when less than `height` leaves it (a folded Logs and a
+    /// Producer not in use): the top row takes the rest.
+    pub bottom_rows: Option<u16>,
+    /// Topics' share of the top row while it needs more than `split` for its names and Tail
+    /// has nothing to show; the bottom row keeps `split`'s proportion.
+    pub wide_topics: Option<u16>,
+    /// `split` is the default, not one the person chose (`<` `>`, `[layout] split`): Topics
+    /// may widen for its names.
+    pub auto_split: bool,
+}
+
+impl Default for Arrangement {
+    fn default() -> Self {
+        Self {
+            zoomed: None,
+            split: 28,
+            height: 58,
+            logs_folded: false,
+            bottom_rows: None,
+            wide_topics: None,
+            auto_split: true,
+        }
+    }
+}
+
+impl Arrangement {
+    pub fn move_split(&mut self, delta: i16) {
+        self.split = moved(self.wide_topics.unwrap_or(self.split), delta);
+        self.auto_split = false;
+        self.wide_topics = None;
+    }
+
+    /// `+` grows the top row (Topics and Tail), `-` the bottom one.
+    pub fn move_height(&mut self, delta: i16) {
+        self.height = moved(self.height, delta);
+    }
+}
+
+fn moved(value: u16, delta: i16) -> u16 {
+    (value as i16 + delta).clamp(SPLIT_MIN as i16, SPLIT_MAX as i16) as u16
+}
+
+/// Where each pane is drawn with the default arrangement.
+pub fn pane_areas(area: Rect) -> Vec<(Pane, Rect)> {
+    pane_areas_in(area, Arrangement::default())
+}
+
+/// Where each pane is drawn. In compact mode only the focused pane has a body; the tab bar
+/// labels (row 1) are returned as the click targets of the others. A zoomed pane is the only
+/// one, over the whole body.
+pub fn pane_areas_in(area: Rect, layout: Arrangement) -> Vec<(Pane, Rect)> {
+    let rows = Layout::vertical([
+        Constraint::Length(1),
+        Constraint::Min(1),
+        Constraint::Length(1),
+    ])
+    .split(area);
+    let body = rows[1];
+    if compact(area) {
+        let tabs = tab_labels();
+        let mut x = body.x;
+        return tabs
+            .iter()
+            .map(|(pane, label)| {
+                let w = label.chars().count() as u16;
+                let r = Rect::new(x, body.y, w.min(body.right().saturating_sub(x)), 1);
+                x = x.saturating_add(w + 1);
+                (*pane, r)
+            })
+            .collect();
+    }
+    if let Some(pane) = layout.zoomed {
+        return vec![(pane, body)];
+    }
+    let share = body.height * (100 - layout.height) / 100;
+    let bottom_h = layout.bottom_rows.map_or(share, |rows| rows.min(share));
+    let halves = Layout::vertical([Constraint::Min(1), Constraint::Length(bottom_h)]).split(body);
+    let top_split = layout.wide_topics.unwrap_or(layout.split).max(layout.split);
+    // The bottom row keeps its own proportion (42/58 by default) and moves with the top one.
+    let bottom_split = (layout.split + 14).clamp(SPLIT_MIN, SPLIT_MAX);
+    let top = Layout::horizontal([
+        Constraint::Percentage(top_split),
+        Constraint::Percentage(100 - top_split),
+    ])
+    .split(halves[0]);
+    if layout.logs_folded {
+        let [producer, logs] =
+            Layout::vertical([Constraint::Min(1), Constraint::Length(1)]).areas(halves[1]);
+        return vec![
+            (Pane::Topics, top[0]),
+            (Pane::Tail, top[1]),
+            (Pane::Producer, producer),
+            (Pane::Logs, logs),
+        ];
+    }
+    let bottom = Layout::horizontal([
+        Constraint::Percentage(bottom_split),
+        Constraint::Percentage(100 - bottom_split),
+    ])
+    .split(halves[1]);
+    vec![
+        (Pane::Topics, top[0]),
+        (Pane::Tail, top[1]),
+        (Pane::Producer, bottom[0]),
+        (Pane::Logs, bottom[1]),
+    ]
+}
+
+/// Where `pane` is drawn when it has a body: its place among the four, or (compact) the body
+/// under the tab bar; `layout`: as `App::arrangement` gives it.
+pub fn pane_rect(area: Rect, layout: Arrangement, pane: Pane) -> Rect {
+    if compact(area) {
+        let rows = Layout::vertical([
+            Constraint::Length(1),
+            Constraint::Min(1),
+            Constraint::Length(1),
+        ])
+        .split(area);
+        let parts = Layout::vertical([Constraint::Length(1), Constraint::Min(1)]).split(rows[1]);
+        return parts[1];
+    }
+    pane_areas_in(area, layout)
+        .into_iter()
+        .find(|(p, _)| *p == pane)
+        .map_or(area, |(_, r)| r)
+}
+
+pub fn tab_labels() -> Vec<(Pane, String)> {
+    Pane::ALL
+        .iter()
+        .map(|p| (*p, format!("{} {}", p.index() + 1, p.title())))
+        .collect()
+}
+
+/// Where views are drawn: the whole body, between the header and the status line (issue 13.3:
+/// a view of a group's offsets or a topic's configs needs the rows more than the panes do).
+pub fn view_area(area: Rect) -> Rect {
+    let rows = Layout::vertical([
+        Constraint::Length(1),
+        Constraint::Min(1),
+        Constraint::Length(1),
+    ])
+    .split(area);
+    rows[1]
+}
