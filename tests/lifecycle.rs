@@ -520,7 +520,7 @@ fn ends_at_prompt(screen: &str) -> bool {
         .is_some_and(|l| l.trim_end() == "kt-prompt$")
 }
 
-/// The names of this process's threads that run librdkafka's mock cluster.
+/// The ids of this process's threads that run librdkafka's mock cluster.
 fn mock_cluster_threads() -> std::collections::BTreeSet<i64> {
     std::fs::read_dir("/proc/self/task")
         .unwrap()

@@ -217,20 +217,13 @@ impl ClientContext for UiContext {
         if let Some(tx) = &self.events {
             // A full channel means the UI is already flooded with news; dropping one error
             // line is better than blocking a librdkafka thread.
-            let all_down = error.rdkafka_error_code()
-                == Some(rdkafka::types::RDKafkaErrorCode::AllBrokersDown);
-            let ev = if all_down {
+            let e = super::error::KafkaError::from_code(error.rdkafka_error_code(), reason);
+            let ev = if e.kind == super::error::ErrorKind::AllBrokersDown {
                 // Sent at once when the last connection drops: the header must not wait for
                 // the next metadata refresh to time out.
-                KafkaEvent::BrokersDown(super::error::KafkaError::from_code(
-                    error.rdkafka_error_code(),
-                    reason,
-                ))
+                KafkaEvent::BrokersDown(e)
             } else {
-                KafkaEvent::ClientError(super::error::KafkaError::from_code(
-                    error.rdkafka_error_code(),
-                    reason,
-                ))
+                KafkaEvent::ClientError(e)
             };
             let _ = tx.try_send(ev);
         }

@@ -9,9 +9,11 @@ pub fn peer(var: &str, what: &str) -> Option<String> {
         _ => {
             assert!(
                 std::env::var_os("CI").is_none(),
-                "{var} is not set: .ci/run must start {what} for this test"
+                "{var} is not set: .ci/run must start {what} for this test (docs/peers.md)"
             );
-            eprintln!("SKIPPED: {var} is not set ({what} is not running; .ci/run starts it)");
+            eprintln!(
+                "SKIPPED: {var} is not set ({what} is not running; .ci/run starts it, or source .ci/peers.sh && peers_start)"
+            );
             None
         }
     }

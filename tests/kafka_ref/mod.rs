@@ -27,21 +27,9 @@ pub const WAIT: Duration = Duration::from_secs(30);
 
 // ------------------------------------------------------------------------------- the peers
 
-/// A variable `.ci/peers.sh` exports, or None locally (printing why the test skips). In CI
-/// (`CI` set) a missing peer fails the test, as in tests/peers_smoke.rs.
-pub fn peer(var: &str, what: &str) -> Option<String> {
-    match std::env::var(var) {
-        Ok(v) if !v.is_empty() => Some(v),
-        _ => {
-            assert!(
-                std::env::var_os("CI").is_none(),
-                "{var} is not set: .ci/test must start {what} for this test (docs/peers.md)"
-            );
-            eprintln!("SKIPPED: {var} is not set ({what} is not running; source .ci/peers.sh && peers_start)");
-            None
-        }
-    }
-}
+/// A variable `.ci/peers.sh` exports, or None locally (printing why the test skips); in CI a
+/// missing peer fails the test.
+pub use crate::common::peers::peer;
 
 /// True (said why) when tmux is missing locally; in CI a missing tmux fails.
 pub fn no_tmux() -> bool {
