@@ -75,6 +75,24 @@ pub enum Action {
     EditConfig,
     ResetOffsets,
     DeleteGroup,
+    /// Connect: the workers' connector plugins, or back to the connectors.
+    TogglePlugins,
+    NewConnector,
+    EditConnector,
+    PauseConnector,
+    ResumeConnector,
+    /// The connector and its tasks.
+    RestartConnector,
+    RestartFailedTasks,
+    /// One task, asked for by number.
+    RestartTask,
+    DeleteConnector,
+    /// Streams: the next / previous application.
+    NextApp,
+    PrevApp,
+    /// Schemas: the subject's next / previous version.
+    NextVersion,
+    PrevVersion,
     /// Record detail: scroll sideways (when not wrapping).
     ScrollLeft,
     ScrollRight,

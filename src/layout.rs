@@ -17,6 +17,34 @@ pub fn compact(area: Rect) -> bool {
     area.width < FULL_WIDTH || area.height < FULL_HEIGHT
 }
 
+/// The width the pane needs to show every visible topic's name whole, with its partitions
+/// and offsets columns and borders (names' lengths in characters: close enough to decide a
+/// split, and cheap over 10,000 topics).
+pub fn topics_width_wanted(s: &crate::state::topics::TopicsState) -> u16 {
+    let name = s
+        .visible()
+        .map(|t| t.name.chars().count())
+        .max()
+        .unwrap_or(0);
+    let records = s
+        .visible()
+        .filter_map(|t| t.record_count())
+        .max()
+        .map_or(7, |n| crate::text::thousands(n).len().max(7));
+    (2 + 2 + name + 1 + "Parts".len() + 1 + records).min(u16::MAX as usize) as u16
+}
+
+/// The rows the pane needs when not in use: its borders, the key, two of headers, the value's
+/// lines (up to 4) and the report. The bottom row shrinks to it when Logs gives its room away.
+pub fn producer_rows_wanted(p: &crate::state::producer::ProducerState) -> u16 {
+    let value_rows = p
+        .editor(crate::state::producer::Field::Value)
+        .lines()
+        .len()
+        .clamp(1, 4) as u16;
+    2 + 1 + 2 + value_rows + 1
+}
+
 /// How much `<` and `>` (and `+`, `-`) move a split, in percent of the width (height).
 pub const SPLIT_STEP: i16 = 6;
 pub const SPLIT_MIN: u16 = 10;

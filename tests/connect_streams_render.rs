@@ -385,3 +385,95 @@ streams_topology = { orders-app = "/srv/orders/topology.txt" }
     let urls: Vec<&str> = t.connect.iter().map(|e| e.url.as_str()).collect();
     assert_eq!(urls, ["http://a:1", "http://b:2"]);
 }
+
+/// The Connect view's keys are the key table's (`[keys.connect]`): a rebinding acts, the old
+/// key no longer does, the view's footer and `?` show the key in force.
+#[test]
+fn connect_keys_come_from_the_key_table_and_can_be_rebound() {
+    let (mut app, mut rx) = connect_app();
+    let (cluster, name) = match app.views.last() {
+        Some(kafka_tui::state::views::View::Connect(v)) => {
+            let (c, k) = v.selected_connector().unwrap();
+            (c, k.name)
+        }
+        _ => unreachable!(),
+    };
+    let mut table = kafka_tui::keymap::KeysTable::new();
+    table.entry("connect".into()).or_default().extend([
+        ("P".to_string(), "pause_connector".to_string()),
+        ("p".to_string(), "none".to_string()),
+    ]);
+    app.keymap = kafka_tui::keymap::Keymap::with_overrides(&table).unwrap();
+    key(&mut app, KeyCode::Char('p'));
+    assert_eq!(drain(&mut rx), [], "p was unbound: it pauses nothing");
+    key(&mut app, KeyCode::Char('P'));
+    assert_eq!(
+        drain(&mut rx),
+        [ConnectCommand::Op {
+            cluster,
+            name,
+            op: ConnectOp::Pause
+        }]
+    );
+    let s = screen(&mut app);
+    assert!(s.contains("Enter detail · P pause · u resume"), "{s}");
+    key(&mut app, KeyCode::Char('?'));
+    let mut help = String::new();
+    // The help scrolls: read it page by page down to its end.
+    for _ in 0..40 {
+        help.push_str(&screen(&mut app));
+        key(&mut app, KeyCode::PageDown);
+    }
+    for want in [
+        "Kafka Connect (:connect)",
+        "pause the connector",
+        "restart only the failed tasks",
+        "Kafka Streams (:streams)",
+        "Schema registry (:schemas)",
+    ] {
+        assert!(help.contains(want), "{want:?} in the help");
+    }
+}
+
+/// The Streams view takes the mouse as the other views do: a click on a topic's row selects
+/// it, a double click tails that topic. (The recorded fixture has one application, so a click
+/// on an application's row is not checked here.)
+#[test]
+fn streams_view_rows_answer_the_mouse() {
+    use crossterm::event::{KeyModifiers, MouseButton, MouseEvent, MouseEventKind};
+    let click = |app: &mut App, (column, row): (u16, u16)| {
+        for kind in [
+            MouseEventKind::Down(MouseButton::Left),
+            MouseEventKind::Up(MouseButton::Left),
+        ] {
+            app.handle_event(Event::Mouse(MouseEvent {
+                kind,
+                column,
+                row,
+                modifiers: KeyModifiers::NONE,
+            }));
+        }
+    };
+    let mut app = streams_app(true);
+    let s = screen(&mut app);
+    let at = |s: &str, text: &str| -> (u16, u16) {
+        s.lines()
+            .enumerate()
+            .find_map(|(y, l)| {
+                l.find(text)
+                    .map(|x| (l[..x].chars().count() as u16, y as u16))
+            })
+            .unwrap_or_else(|| panic!("{text:?} on screen:\n{s}"))
+    };
+    let pos = at(&s, "output       kt-word-counts");
+    click(&mut app, pos);
+    assert!(!app.views.is_empty(), "one click selects, it does not open");
+    let selected = match app.views.last() {
+        Some(kafka_tui::state::views::View::Streams(v)) => v.selected_topic(),
+        _ => None,
+    };
+    assert_eq!(selected.as_deref(), Some("kt-word-counts"));
+    click(&mut app, pos);
+    assert!(app.views.is_empty(), "a double click tails the topic");
+    assert_eq!(app.tail.single_topic(), Some("kt-word-counts"));
+}

@@ -1,4 +1,6 @@
-//! Every dependency in Cargo.toml is used by the code (issue 9: `tracing-appender` stayed
+//! The modules depend one way (issue 9): `app/` (update) never calls into `ui/` (render),
+//! `state/` and `model/` know nothing of librdkafka, `kafka/` nothing of the app. And every
+//! dependency in Cargo.toml is used by the code (issue 9: `tracing-appender` stayed
 //! listed, compiled and shipped for months after its last use). What cargo-machete does, without
 //! installing it: each crate's name (with `_` for `-`) must appear as a path (`name::`) or in a
 //! `use`/`extern crate` in the sources the dependency is for.
@@ -81,4 +83,95 @@ fn the_check_sees_uses_and_only_uses() {
     );
     assert!(!uses("// tracing_appender is gone", "tracing_appender"));
     assert!(!uses("serde_json_ext::x()", "serde_json"));
+}
+
+/// The files under `dir`, each with its text up to its `#[cfg(test)]` module (tests may reach
+/// across layers to build what they check).
+fn shipped_files(dir: &str) -> Vec<(String, String)> {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let mut out = Vec::new();
+    let mut stack = vec![root.join(dir)];
+    while let Some(p) = stack.pop() {
+        for e in std::fs::read_dir(&p).unwrap().flatten() {
+            let path = e.path();
+            if path.is_dir() {
+                stack.push(path);
+            } else if path.extension().is_some_and(|x| x == "rs")
+                && !path.file_name().is_some_and(|n| n == "tests.rs")
+            {
+                let text = std::fs::read_to_string(&path).unwrap();
+                let shipped = text.split("#[cfg(test)]").next().unwrap_or("").to_string();
+                out.push((
+                    path.strip_prefix(root).unwrap().display().to_string(),
+                    shipped,
+                ));
+            }
+        }
+    }
+    out
+}
+
+/// Lines of the shipped code under `dir` that name any of `forbidden` (comments aside).
+fn crossings(dir: &str, forbidden: &[&str]) -> Vec<String> {
+    let mut found = Vec::new();
+    for (path, text) in shipped_files(dir) {
+        for (n, line) in text.lines().enumerate() {
+            let code = line.split("//").next().unwrap_or("");
+            for f in forbidden {
+                if uses(code, f) {
+                    found.push(format!("{path}:{}: {}", n + 1, line.trim()));
+                }
+            }
+        }
+    }
+    found
+}
+
+#[test]
+fn layers_depend_one_way() {
+    for (dir, forbidden) in [
+        // Update asks layout.rs for rectangles and reads what drawing measured (state::reach),
+        // never ui/.
+        ("src/app", &["crate::ui", "ui"][..]),
+        (
+            "src/state",
+            &["crate::ui", "crate::app", "crate::kafka", "rdkafka"][..],
+        ),
+        (
+            "src/model",
+            &[
+                "crate::ui",
+                "crate::app",
+                "crate::state",
+                "crate::kafka",
+                "rdkafka",
+                "ratatui",
+            ][..],
+        ),
+        (
+            "src/kafka",
+            &["crate::ui", "crate::app", "crate::state"][..],
+        ),
+    ] {
+        let found = crossings(dir, forbidden);
+        assert!(
+            found.is_empty(),
+            "{dir} names {forbidden:?}:\n{}",
+            found.join("\n")
+        );
+    }
+}
+
+#[test]
+fn the_layer_check_sees_a_crossing() {
+    let line = "    let max = ui::help::scroll_max(self, self.size);";
+    assert!(uses(line, "ui"), "a path through ui:: is seen");
+    assert!(
+        !uses("use ratatui::layout::Rect;", "ui"),
+        "the end of another crate's name is not"
+    );
+    assert!(
+        !uses("self.quit = true;", "ui"),
+        "part of another word is not"
+    );
 }

@@ -577,7 +577,7 @@ fn describe_configs(_version: i16, body: &[u8]) -> Option<Vec<u8>> {
 
 async fn admin_result(h: &mut Harness, cmd: KafkaCommand) -> Result<String, String> {
     h.ask(Some(cmd), "the admin result", |ev| match ev {
-        KafkaEvent::AdminDone { result, .. } => Some(result.clone()),
+        KafkaEvent::AdminDone { result, .. } => Some(result.clone().map_err(|e| e.to_string())),
         _ => None,
     })
     .await

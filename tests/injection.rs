@@ -20,7 +20,7 @@ use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use kafka_tui::action::Action;
 use kafka_tui::app::{App, ClusterView, Connection};
 use kafka_tui::event::{Event, KafkaEvent, LogEvent};
-use kafka_tui::kafka::api::{KafkaError, KafkaHandle};
+use kafka_tui::kafka::api::{ErrorKind, KafkaError, KafkaHandle};
 use kafka_tui::model::StartFrom;
 use kafka_tui::model::{ClusterSnapshot, Delivery, Header, PartitionInfo, Record, TopicInfo};
 use kafka_tui::model::{ConfigItem, PartitionDetail, TopicDetail};
@@ -563,12 +563,15 @@ fn error_texts_are_inert_and_readable() {
         app.update(Action::Focus(Pane::Producer));
         check.expect_shown(&mut app, &sample, 1, "delivery error in Producer");
 
-        let result = Err(hostile.clone());
+        let result = Err(KafkaError::new(ErrorKind::Broker, hostile.clone()));
         let what = "create topic x".to_string();
         kafka(&mut app, KafkaEvent::AdminDone { what, result });
         check.render_all_sizes(&mut app, &format!("admin error {:?}", sample.name));
         app.open_groups();
-        kafka(&mut app, KafkaEvent::Groups(Err(hostile)));
+        kafka(
+            &mut app,
+            KafkaEvent::Groups(Err(KafkaError::other(hostile))),
+        );
         check.render_all_sizes(&mut app, &format!("groups error {:?}", sample.name));
         check.expect_shown(&mut app, &sample, 1, "error in the groups view");
     }

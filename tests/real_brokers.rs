@@ -75,7 +75,7 @@ impl Harness {
     async fn admin(&mut self, cmd: KafkaCommand) -> Result<String, String> {
         let what = format!("{cmd:?}");
         self.ask(cmd, &what, |ev| match ev {
-            KafkaEvent::AdminDone { result, .. } => Some(result),
+            KafkaEvent::AdminDone { result, .. } => Some(result.map_err(|e| e.to_string())),
             _ => None,
         })
         .await

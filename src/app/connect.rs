@@ -116,12 +116,24 @@ impl App {
         }
     }
 
-    /// Keys of the Connect and Streams views, before the key table; false for a key they
-    /// leave to it (`:`, `?`, `q`, Ctrl+C).
-    pub(super) fn ext_view_key(&mut self, key: KeyEvent) -> bool {
+    /// Keys typed into the Connect view's editor or prompt, before the key table: they take
+    /// every key but their own (Ctrl+C still quits). False when neither is open.
+    pub(super) fn ext_view_text_key(&mut self, key: KeyEvent) -> bool {
         match self.views.last() {
-            Some(View::Connect(_)) => self.connect_key(key),
-            Some(View::Streams(_)) => self.streams_key(key),
+            Some(View::Connect(v)) if v.editor.is_some() || v.prompt.is_some() => {
+                self.connect_text_key(key)
+            }
+            _ => false,
+        }
+    }
+
+    /// An action (from the key table's Connect, Streams or Schemas context) for the view on
+    /// top; false when it is not the view's own, and the app's `update` takes it.
+    pub(super) fn ext_view_action(&mut self, action: &Action) -> bool {
+        match self.views.last() {
+            Some(View::Connect(_)) => self.connect_action(action),
+            Some(View::Streams(_)) => self.streams_action(action),
+            Some(View::Schemas(_)) => self.schemas_action(action),
             _ => false,
         }
     }
@@ -156,13 +168,11 @@ impl App {
         }
     }
 
-    fn connect_key(&mut self, key: KeyEvent) -> bool {
+    fn connect_text_key(&mut self, key: KeyEvent) -> bool {
         let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
         if ctrl && key.code == KeyCode::Char('c') {
             return false;
         }
-        let read_only = self.read_only;
-        let page = self.page();
         let Some(View::Connect(v)) = self.views.last_mut() else {
             return false;
         };
@@ -232,48 +242,38 @@ impl App {
             }
             return true;
         }
+        false
+    }
+
+    fn connect_action(&mut self, action: &Action) -> bool {
+        let read_only = self.read_only;
+        let Some(View::Connect(v)) = self.views.last_mut() else {
+            return false;
+        };
         let selected = v.selected_connector();
-        match key.code {
-            KeyCode::Esc if v.detail => v.detail = false,
-            KeyCode::Esc if v.plugins_open => v.plugins_open = false,
-            KeyCode::Esc => self.close_ext_view(),
-            KeyCode::Enter => {
+        match action {
+            Action::Back if v.detail => v.detail = false,
+            Action::Back if v.plugins_open => v.plugins_open = false,
+            Action::Back => self.close_ext_view(),
+            Action::Select => {
                 v.detail = !v.detail && selected.is_some();
                 v.detail_scroll = 0;
             }
-            KeyCode::Down | KeyCode::Char('j') => {
-                self.scroll_view(1);
-            }
-            KeyCode::Up | KeyCode::Char('k') => {
-                self.scroll_view(-1);
-            }
-            KeyCode::PageDown => {
-                self.scroll_view(page);
-            }
-            KeyCode::PageUp => {
-                self.scroll_view(-page);
-            }
-            KeyCode::Char('g') | KeyCode::Home => {
-                self.scroll_view(-1_000_000);
-            }
-            KeyCode::Char('G') | KeyCode::End => {
-                self.scroll_view(1_000_000);
-            }
-            KeyCode::Char('r') => {
+            Action::Refresh => {
                 self.connect.send(ConnectCommand::Refresh);
                 if v.plugins_open {
                     self.connect.send(ConnectCommand::Plugins);
                 }
                 self.say("asking the Connect workers…");
             }
-            KeyCode::Char('l') => {
+            Action::TogglePlugins => {
                 v.plugins_open = !v.plugins_open;
                 if v.plugins_open {
                     v.plugins = None;
                     self.connect.send(ConnectCommand::Plugins);
                 }
             }
-            KeyCode::Char('n') => {
+            Action::NewConnector => {
                 if read_only {
                     self.warn(read_only_refusal("creating connectors"));
                 } else if let Some(cluster) = v.selected_cluster() {
@@ -285,51 +285,40 @@ impl App {
                     });
                 }
             }
-            code @ (KeyCode::Char('p')
-            | KeyCode::Char('u')
-            | KeyCode::Char('R')
-            | KeyCode::Char('f')
-            | KeyCode::Char('t')
-            | KeyCode::Char('x')
-            | KeyCode::Char('e')) => {
-                let KeyCode::Char(c) = code else {
-                    return true;
-                };
+            Action::PauseConnector
+            | Action::ResumeConnector
+            | Action::RestartConnector
+            | Action::RestartFailedTasks
+            | Action::RestartTask
+            | Action::DeleteConnector
+            | Action::EditConnector => {
                 let Some((cluster, conn)) = selected else {
                     self.warn("select a connector first");
                     return true;
                 };
-                let what = match c {
-                    'p' => "pausing connectors",
-                    'u' => "resuming connectors",
-                    'R' | 'f' | 't' => "restarting connectors",
-                    'x' => "deleting connectors",
-                    _ => "editing connectors",
+                let what = match action {
+                    Action::PauseConnector => "pausing connectors",
+                    Action::ResumeConnector => "resuming connectors",
+                    Action::DeleteConnector => "deleting connectors",
+                    Action::EditConnector => "editing connectors",
+                    _ => "restarting connectors",
                 };
                 if read_only {
                     self.warn(read_only_refusal(what));
                     return true;
                 }
                 let name = conn.name.clone();
-                match c {
-                    'p' => self.connector_op(cluster, name, ConnectOp::Pause),
-                    'u' => self.connector_op(cluster, name, ConnectOp::Resume),
-                    'R' => self.connector_op(cluster, name, ConnectOp::Restart),
-                    'f' => self.connector_op(cluster, name, ConnectOp::RestartFailed),
-                    't' | 'x' => {
-                        v.prompt = Some(Prompt {
-                            kind: if c == 't' {
-                                ConnectPrompt::RestartTask
-                            } else {
-                                ConnectPrompt::Delete
-                            },
-                            cluster,
-                            name,
-                            input: String::new(),
-                            error: None,
-                        })
-                    }
-                    _ => {
+                let prompt = |kind| Prompt {
+                    kind,
+                    cluster: cluster.clone(),
+                    name: name.clone(),
+                    input: String::new(),
+                    error: None,
+                };
+                match action {
+                    Action::RestartTask => v.prompt = Some(prompt(ConnectPrompt::RestartTask)),
+                    Action::DeleteConnector => v.prompt = Some(prompt(ConnectPrompt::Delete)),
+                    Action::EditConnector => {
                         v.editor = Some(Editor {
                             cluster,
                             update: true,
@@ -337,6 +326,12 @@ impl App {
                             status: EditorStatus::Editing,
                         })
                     }
+                    Action::PauseConnector => self.connector_op(cluster, name, ConnectOp::Pause),
+                    Action::ResumeConnector => self.connector_op(cluster, name, ConnectOp::Resume),
+                    Action::RestartConnector => {
+                        self.connector_op(cluster, name, ConnectOp::Restart)
+                    }
+                    _ => self.connector_op(cluster, name, ConnectOp::RestartFailed),
                 }
             }
             _ => return false,
@@ -349,21 +344,19 @@ impl App {
         self.connect.send(ConnectCommand::Op { cluster, name, op });
     }
 
-    fn streams_key(&mut self, key: KeyEvent) -> bool {
+    fn streams_action(&mut self, action: &Action) -> bool {
         let Some(View::Streams(v)) = self.views.last_mut() else {
             return false;
         };
-        match key.code {
-            KeyCode::Esc => self.close_ext_view(),
-            KeyCode::Down | KeyCode::Char('j') => v.move_topic(1),
-            KeyCode::Up | KeyCode::Char('k') => v.move_topic(-1),
-            KeyCode::Right | KeyCode::Char(']') => v.move_app(1),
-            KeyCode::Left | KeyCode::Char('[') => v.move_app(-1),
-            KeyCode::Char('r') => {
+        match action {
+            Action::Back => self.close_ext_view(),
+            Action::NextApp => v.move_app(1),
+            Action::PrevApp => v.move_app(-1),
+            Action::Refresh => {
                 self.streams.send(StreamsCommand::Refresh);
                 self.say("looking for Streams applications…");
             }
-            KeyCode::Enter => match v.selected_topic() {
+            Action::Select => match v.selected_topic() {
                 Some(topic) => {
                     self.close_ext_view();
                     self.views.clear();

@@ -31,6 +31,13 @@ impl App {
                     .last_click
                     .is_some_and(|(at, p)| p == pos && at.elapsed() < DOUBLE_CLICK);
                 self.last_click = Some((Instant::now(), pos));
+                if let Some(View::Streams(v)) = self.views.last_mut() {
+                    if let Some(r) = v.app_rows.row_at(pos) {
+                        // An application's row: select it (its topics show below).
+                        v.move_app(r as i64 - v.app as i64);
+                        return;
+                    }
+                }
                 let row = self
                     .view_rows
                     .row_at(pos)
@@ -92,6 +99,9 @@ impl App {
             Some(View::Contexts { list, .. }) => list.len(),
             Some(View::Connect(v)) => v.rows().len(),
             Some(View::Schemas(v)) if v.subject.is_none() => v.rows().len(),
+            Some(View::Streams(v)) => v
+                .selected_app()
+                .map_or(0, |a| crate::state::streams::topic_rows(a).len()),
             _ => 0,
         };
         if r >= n {
@@ -101,6 +111,7 @@ impl App {
             Some(View::Groups { selected, .. } | View::Contexts { selected, .. }) => *selected = r,
             Some(View::Connect(v)) => v.selected = r,
             Some(View::Schemas(v)) => v.selected = r,
+            Some(View::Streams(v)) => v.topic = r,
             _ => return false,
         }
         true
@@ -133,18 +144,18 @@ impl App {
                 };
                 // Bounded by the help's length (its last row at the bottom), so Page Up comes
                 // straight back.
-                let max = i64::from(ui::help::scroll_max(self, self.size));
+                let scroll = self.reach.help.step(0, usize::from(scroll), delta);
                 self.mode = Mode::Help {
-                    scroll: (i64::from(scroll) + delta).clamp(0, max) as u16,
+                    scroll: scroll.min(usize::from(u16::MAX)) as u16,
                 };
             }
             Mode::Prompt { kind, input } => self.prompt_key(kind, input, key),
             Mode::Normal if self.dialog.is_some() => self.dialog_key(key),
-            Mode::Normal if self.ext_view_key(key) => {}
-            Mode::Normal if self.schemas_key(key) => {}
+            Mode::Normal if self.ext_view_text_key(key) => {}
             Mode::Normal => {
                 let ctx = self.keys_context();
                 match self.keymap.lookup(ctx, &key) {
+                    Some(action) if self.ext_view_action(&action) => {}
                     Some(action) => self.update(action),
                     None if ctx == Context::Editing => self.edit_key(key),
                     None => {}

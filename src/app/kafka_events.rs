@@ -233,9 +233,15 @@ impl App {
             KafkaEvent::AdminDone { what, result } => {
                 match result {
                     Ok(text) => self.say(text),
-                    Err(e) => self.warn(format!("{what}: {e}")),
+                    Err(e) => {
+                        self.warn(format!("{what}: {e}"));
+                        if e.kind == crate::kafka::api::ErrorKind::Refused {
+                            // Not sent: nothing changed.
+                            return;
+                        }
+                    }
                 }
-                // Whatever changed, the lists should show it.
+                // Whatever changed (a failed write may have done part), the lists should show it.
                 self.kafka.send(KafkaCommand::RefreshTopics);
                 self.watermarks_asked.clear();
                 self.refresh_view();

@@ -29,7 +29,6 @@ use crate::state::views::{Dialog, View};
 use crate::state::Pane;
 use crate::text::Format;
 use crate::theme::Theme;
-use crate::ui;
 
 pub mod command;
 mod connect;
@@ -38,6 +37,7 @@ mod history;
 mod input;
 mod kafka_events;
 mod palette;
+mod panes;
 mod producer;
 mod record;
 mod schemas;
@@ -182,6 +182,8 @@ pub struct App {
     pub config_path: Option<std::path::PathBuf>,
     /// Where the open view's list rows are drawn (the mouse's rows).
     pub view_rows: crate::state::window::Window,
+    /// How far the help, the record detail and the top view scroll, as last drawn.
+    pub reach: crate::state::reach::Reaches,
     history_pos: Option<usize>,
     /// When watermarks were last asked for, per topic: only rows on screen are fetched.
     watermarks_asked: HashMap<String, Instant>,
@@ -207,7 +209,7 @@ impl App {
         // While Tail is empty, Topics widens to show its names whole (up to 60 %), unless the
         // person moved the split.
         if self.tail.records.is_empty() && a.auto_split {
-            let want = ui::topics::width_wanted(&self.topics) as u32 * 100;
+            let want = layout::topics_width_wanted(&self.topics) as u32 * 100;
             let pct = want.div_ceil(u32::from(self.size.0.max(1))).min(55) as u16;
             a.wide_topics = (pct > a.split).then_some(pct);
         }
@@ -215,8 +217,18 @@ impl App {
         // Producer not in use needs only its own rows.
         a.logs_folded = self.logs.sources.is_empty() && self.focus != Pane::Logs;
         a.bottom_rows = (a.logs_folded && self.focus != Pane::Producer)
-            .then(|| ui::producer::rows_wanted(&self.producer) + 1);
+            .then(|| layout::producer_rows_wanted(&self.producer) + 1);
         a
+    }
+
+    /// What the top view's reach is stamped with (see `state::reach`).
+    pub fn view_reach_key(&self) -> u64 {
+        crate::state::reach::key_of((self.views.len(), self.views.last().map(View::title)))
+    }
+
+    /// What the record detail's reach is stamped with.
+    pub fn record_reach_key(&self, r: &crate::model::Record) -> u64 {
+        crate::state::reach::key_of((&r.topic, r.partition, r.offset, self.record.wrap))
     }
 
     /// The person's arrangement with the split moved from where it is drawn.
@@ -270,6 +282,7 @@ impl App {
             keymap: Default::default(),
             config_path: None,
             view_rows: Default::default(),
+            reach: Default::default(),
             history_pos: None,
             watermarks_asked: HashMap::new(),
             kafka,
@@ -290,8 +303,9 @@ impl App {
                 View::GroupDetail { .. } => Context::GroupView,
                 View::Brokers { .. } => Context::BrokersView,
                 View::Contexts { .. } => Context::ContextsView,
-                // Their own keys come first (app/connect.rs); `:`, `?`, `q` fall through.
-                View::Connect(_) | View::Streams(_) | View::Schemas(_) => Context::BrokersView,
+                View::Connect(_) => Context::ConnectView,
+                View::Streams(_) => Context::StreamsView,
+                View::Schemas(_) => Context::SchemasView,
             };
         }
         match self.focus {
@@ -363,6 +377,8 @@ impl App {
         i64::from(self.size.1 / 2).max(1)
     }
 
+    /// Carries out an action: the app-wide ones here, the rest in the open view or, with none
+    /// open, in the focused pane (app/panes.rs).
     pub fn update(&mut self, action: Action) {
         match action {
             Action::Quit => self.quit = true,
@@ -377,196 +393,11 @@ impl App {
                     input: String::new(),
                 }
             }
-            Action::Filter if matches!(self.views.last(), Some(View::Groups { .. })) => {
-                let input = match self.views.last() {
-                    Some(View::Groups { filter, .. }) => filter.clone(),
-                    _ => String::new(),
-                };
-                self.mode = Mode::Prompt {
-                    kind: PromptKind::Filter,
-                    input,
-                };
-            }
-            Action::Filter => {
-                let input = match self.focus {
-                    Pane::Logs => self.logs.search.clone(),
-                    _ => self.topics.filter.clone(),
-                };
-                let input = match self.focus {
-                    Pane::Tail => self
-                        .tail
-                        .find
-                        .query
-                        .as_ref()
-                        .map(|q| q.text.clone())
-                        .unwrap_or_default(),
-                    _ => input,
-                };
-                if matches!(self.focus, Pane::Topics | Pane::Logs | Pane::Tail) {
-                    self.mode = Mode::Prompt {
-                        kind: PromptKind::Filter,
-                        input,
-                    };
-                }
-            }
             Action::Back => self.back(),
             Action::Up => self.scroll(-1),
             Action::Down => self.scroll(1),
             Action::PageUp => self.scroll(-self.page()),
             Action::PageDown => self.scroll(self.page()),
-            Action::Top if !self.views.is_empty() => {
-                self.scroll_view(-1_000_000);
-            }
-            Action::Bottom if !self.views.is_empty() => {
-                self.scroll_view(1_000_000);
-            }
-            Action::Top => match self.focus {
-                Pane::Topics => self.topics.top(),
-                Pane::Tail => self.tail.scroll.top(self.tail.view_bounds().0),
-                Pane::Logs => {
-                    if let Some(s) = self.logs.current_mut() {
-                        s.scroll.top(s.lines.first_seq());
-                    }
-                }
-                Pane::Producer => {}
-            },
-            Action::Bottom => match self.focus {
-                Pane::Topics => self.topics.bottom(),
-                Pane::Tail => self.tail.scroll.bottom(),
-                Pane::Logs => {
-                    if let Some(s) = self.logs.current_mut() {
-                        s.scroll.bottom();
-                    }
-                }
-                Pane::Producer => {}
-            },
-            Action::ToggleFollow => match self.focus {
-                Pane::Tail => {
-                    let (first, end) = self.tail.view_bounds();
-                    let s = &mut self.tail.scroll;
-                    if s.follow {
-                        s.selected = end.saturating_sub(1).max(first);
-                        s.follow = false;
-                    } else {
-                        s.follow = true;
-                    }
-                }
-                Pane::Logs => {
-                    if let Some(s) = self.logs.current_mut() {
-                        let (first, end) = (s.lines.first_seq(), s.lines.end_seq());
-                        if s.scroll.follow {
-                            s.scroll.selected = end.saturating_sub(1).max(first);
-                            s.scroll.follow = false;
-                        } else {
-                            s.scroll.follow = true;
-                        }
-                    }
-                }
-                _ => {}
-            },
-            Action::Select if !self.views.is_empty() => self.select_in_view(),
-            Action::Select => match self.focus {
-                Pane::Topics => {
-                    if let Some(name) = self.topics.selected_name().map(str::to_string) {
-                        self.start_tail(name, self.default_start);
-                        self.focus = Pane::Tail;
-                    }
-                }
-                Pane::Tail if self.tail.selected().is_some() => {
-                    if self.tail.scroll.follow {
-                        // Opening a record pins it, so new arrivals do not swap it out.
-                        self.tail.scroll.selected = self.tail.view_bounds().1 - 1;
-                        self.tail.scroll.follow = false;
-                    }
-                    self.tail.detail = true;
-                    self.record.open();
-                }
-                _ => {}
-            },
-            Action::ToggleInternal => {
-                self.topics.toggle_internal();
-                let what = if self.topics.show_internal {
-                    "shown"
-                } else {
-                    "hidden"
-                };
-                self.say(format!("internal topics {what}"));
-            }
-            Action::Refresh if !self.views.is_empty() => self.refresh_view(),
-            Action::Refresh => {
-                self.kafka.send(KafkaCommand::RefreshTopics);
-                self.watermarks_asked.clear();
-                self.say("refreshing topics…");
-            }
-            Action::Describe => self.open_topic_detail(),
-            Action::CreateTopic => self.open_dialog_create(),
-            Action::DeleteTopic => self.open_dialog_delete_topic(),
-            Action::AddPartitions => self.open_dialog_partitions(),
-            Action::EditConfig => self.open_dialog_config(),
-            Action::ResetOffsets => self.open_dialog_reset(),
-            Action::DeleteGroup => self.open_dialog_delete_group(),
-            Action::CycleFormat => {
-                self.tail.format = self.tail.format.next();
-                self.say(format!("format: {}", self.tail.format.label()));
-            }
-            Action::ToggleTimestamps => {
-                self.tail.time_format = match self.tail.time_format {
-                    TimeFormat::Relative => TimeFormat::Absolute,
-                    TimeFormat::Absolute => TimeFormat::Relative,
-                };
-            }
-            Action::ClearTail => {
-                let n = self.tail.clear();
-                self.say(format!(
-                    "tail buffer cleared ({}): u brings them back",
-                    crate::model::count(n as u64, "record")
-                ));
-            }
-            Action::UndoClear => {
-                if self.tail.undo_clear() {
-                    self.say(format!(
-                        "{} back",
-                        crate::model::count(self.tail.records.len() as u64, "record")
-                    ));
-                } else {
-                    self.say("nothing to undo");
-                }
-            }
-            Action::ToggleFindMode => {
-                let mode = self.tail.toggle_mode();
-                self.say(match mode {
-                    FindMode::Hide => "filter hides what does not match",
-                    FindMode::Highlight => "filter highlights matches: n/N jump",
-                });
-            }
-            Action::SearchNext | Action::SearchPrev if self.focus == Pane::Tail => {
-                if !self.tail.find.active() {
-                    self.warn("no filter: press / to filter the tail");
-                } else if !self.tail.jump(action == Action::SearchNext) {
-                    self.warn("no more matches");
-                }
-            }
-            Action::NextSource => self.logs.next_source(),
-            Action::PrevSource => self.logs.prev_source(),
-            Action::SearchNext | Action::SearchPrev => {
-                let forward = action == Action::SearchNext;
-                if self.logs.search.is_empty() {
-                    self.warn("no search: press / to search the logs");
-                } else if !self.logs.jump_to_match(forward) {
-                    self.warn(format!("no more matches for {:?}", self.logs.search));
-                }
-            }
-            Action::ToggleWrap if self.keys_context() == Context::Record => {
-                self.record.wrap = !self.record.wrap;
-                self.record.hscroll = 0;
-            }
-            Action::ToggleWrap => self.logs.wrap = !self.logs.wrap,
-            Action::ScrollLeft
-            | Action::ScrollRight
-            | Action::CopyValue
-            | Action::CopyRecord
-            | Action::OpenPager
-            | Action::OpenEditor => self.record_action(action),
             Action::ToggleZoom => {
                 // `zoomed` follows the focus while set (see `arrangement`).
                 self.layout.zoomed = match self.layout.zoomed {
@@ -583,38 +414,62 @@ impl App {
             }
             Action::TallerTop => self.layout.move_height(layout::SPLIT_STEP),
             Action::ShorterTop => self.layout.move_height(-layout::SPLIT_STEP),
+            // Writes open a dialog on what is selected, in a pane or a view.
+            Action::Describe => self.open_topic_detail(),
+            Action::CreateTopic => self.open_dialog_create(),
+            Action::DeleteTopic => self.open_dialog_delete_topic(),
+            Action::AddPartitions => self.open_dialog_partitions(),
+            Action::EditConfig => self.open_dialog_config(),
+            Action::ResetOffsets => self.open_dialog_reset(),
+            Action::DeleteGroup => self.open_dialog_delete_group(),
             Action::CycleSort => self.cycle_group_sort(),
-            Action::CycleVerbosity => {
-                self.logs.cycle_verbosity();
-                self.say(format!(
-                    "logs: showing {} and above",
-                    self.logs.verbosity.label()
-                ));
+            // What the tail shows and the topic list holds, wherever they are asked for.
+            Action::CycleFormat => {
+                self.tail.format = self.tail.format.next();
+                self.say(format!("format: {}", self.tail.format.label()));
             }
-            Action::Edit => {
-                self.producer.editing = true;
+            Action::ToggleTimestamps => {
+                self.tail.time_format = match self.tail.time_format {
+                    TimeFormat::Relative => TimeFormat::Absolute,
+                    TimeFormat::Absolute => TimeFormat::Relative,
+                };
             }
-            Action::Publish => self.publish(),
-            Action::ToProducer => self.copy_to_producer(),
-            Action::RestoreUnsent => {
-                if self.producer.restore_unsent() {
-                    self.focus_pane(Pane::Producer);
-                    let left = self.producer.unsent.len();
-                    self.say(format!(
-                        "restored the last unsent record ({left} more kept); Ctrl+S sends it"
-                    ));
+            Action::ToggleInternal => {
+                self.topics.toggle_internal();
+                let what = if self.topics.show_internal {
+                    "shown"
                 } else {
-                    self.say("no unsent records");
-                }
+                    "hidden"
+                };
+                self.say(format!("internal topics {what}"));
             }
-            Action::ProducerNextField => self.producer.field = self.producer.field.next(),
-            Action::ProducerPrevField => self.producer.field = self.producer.field.prev(),
-            Action::ClearProducer => {
-                self.producer.clear_all();
-                self.say("producer cleared");
+            Action::Refresh if self.views.is_empty() => {
+                self.kafka.send(KafkaCommand::RefreshTopics);
+                self.watermarks_asked.clear();
+                self.say("refreshing topics…");
             }
-            Action::HistoryOlder => self.recall_published(true),
-            Action::HistoryNewer => self.recall_published(false),
+            // The Connect, Streams and Schemas views' own (`ext_view_action` takes them while
+            // their view is on top; a user binding elsewhere finds nothing to act on).
+            Action::TogglePlugins
+            | Action::NewConnector
+            | Action::EditConnector
+            | Action::PauseConnector
+            | Action::ResumeConnector
+            | Action::RestartConnector
+            | Action::RestartFailedTasks
+            | Action::RestartTask
+            | Action::DeleteConnector
+            | Action::NextApp
+            | Action::PrevApp
+            | Action::NextVersion
+            | Action::PrevVersion => {}
+            other if !self.views.is_empty() => self.view_update(other),
+            other => match self.focus {
+                Pane::Topics => self.topics_update(other),
+                Pane::Tail => self.tail_update(other),
+                Pane::Producer => self.producer_update(other),
+                Pane::Logs => self.logs_update(other),
+            },
         }
     }
 
@@ -666,12 +521,10 @@ impl App {
             Pane::Tail if self.tail.detail => {
                 // Bounded by the record's length (its last row at the bottom, never blank
                 // rows past it), so Page Up comes straight back.
-                let max = self
-                    .tail
-                    .selected()
-                    .map_or(0, |r| ui::record::scroll_max(self, r, self.size));
-                let v = self.record.scroll as i64 + delta;
-                self.record.scroll = v.clamp(0, max as i64) as usize;
+                if let Some(r) = self.tail.selected() {
+                    let key = self.record_reach_key(r);
+                    self.record.scroll = self.reach.record.step(key, self.record.scroll, delta);
+                }
             }
             Pane::Tail => self.tail.move_by(delta),
             Pane::Logs => self.logs.move_by(delta),

@@ -170,50 +170,24 @@ impl App {
 
     /// Keys of the `:schemas` view, before the key table; false for a key left to it (`:`,
     /// `?`, `q`, Ctrl+C).
-    pub(super) fn schemas_key(&mut self, key: KeyEvent) -> bool {
+    pub(super) fn schemas_action(&mut self, action: &Action) -> bool {
         let Some(View::Schemas(v)) = self.views.last_mut() else {
             return false;
         };
-        if key.modifiers.contains(KeyModifiers::CONTROL) {
-            return false;
-        }
-        let ask = match (key.code, v.subject.is_some()) {
-            (KeyCode::Esc, true) => {
+        // Moving and scrolling are the app's (`scroll_view` knows this view).
+        let ask = match (action, v.subject.is_some()) {
+            (Action::Back, true) => {
                 v.subject = None;
                 None
             }
-            (KeyCode::Esc, false) => {
+            (Action::Back, false) => {
                 self.views.pop();
                 return true;
             }
-            (KeyCode::Enter, false) => v.open_selected(),
-            (KeyCode::Left | KeyCode::Char('h'), true) => v.step_version(-1),
-            (KeyCode::Right | KeyCode::Char('l'), true) => v.step_version(1),
-            (KeyCode::Down | KeyCode::Char('j'), _) => {
-                self.scroll_view(1);
-                None
-            }
-            (KeyCode::Up | KeyCode::Char('k'), _) => {
-                self.scroll_view(-1);
-                None
-            }
-            (KeyCode::PageDown, _) => {
-                self.scroll_view(10);
-                None
-            }
-            (KeyCode::PageUp, _) => {
-                self.scroll_view(-10);
-                None
-            }
-            (KeyCode::Home | KeyCode::Char('g'), _) => {
-                self.scroll_view(i64::MIN / 2);
-                None
-            }
-            (KeyCode::End | KeyCode::Char('G'), _) => {
-                self.scroll_view(i64::MAX / 2);
-                None
-            }
-            (KeyCode::Char('r'), _) => {
+            (Action::Select, false) => v.open_selected(),
+            (Action::PrevVersion, true) => v.step_version(-1),
+            (Action::NextVersion, true) => v.step_version(1),
+            (Action::Refresh, _) => {
                 self.refresh_schemas();
                 None
             }

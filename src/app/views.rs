@@ -163,14 +163,16 @@ impl App {
     /// Scrolls or moves the selection in the top view; false when no view is open.
     pub(super) fn scroll_view(&mut self, delta: i64) -> bool {
         // Bounded by what the view holds: scrolling never runs past its last row.
-        let max = match self.views.last() {
-            Some(v) => ui::views::scroll_max(self, v, self.size),
-            None => return false,
+        let (reach, key) = (&self.reach.view, self.view_reach_key());
+        let step = |at: u16| {
+            reach
+                .step(key, usize::from(at), delta)
+                .min(usize::from(u16::MAX)) as u16
         };
         match self.views.last_mut() {
             None => return false,
             Some(View::TopicDetail { scroll, .. }) | Some(View::GroupDetail { scroll, .. }) => {
-                *scroll = (i64::from(*scroll) + delta).clamp(0, i64::from(max)) as u16;
+                *scroll = step(*scroll);
             }
             Some(View::Groups {
                 list,
@@ -189,13 +191,12 @@ impl App {
                     as usize;
             }
             Some(View::Connect(v)) if v.detail => {
-                v.detail_scroll =
-                    (i64::from(v.detail_scroll) + delta).clamp(0, i64::from(max)) as u16;
+                v.detail_scroll = step(v.detail_scroll);
             }
             Some(View::Connect(v)) => v.move_by(delta),
             Some(View::Streams(v)) => v.move_topic(delta),
             Some(View::Schemas(v)) => match v.subject.as_mut() {
-                Some(d) => d.scroll = (i64::from(d.scroll) + delta).clamp(0, i64::from(max)) as u16,
+                Some(d) => d.scroll = step(d.scroll),
                 None => v.move_by(delta),
             },
             Some(View::Brokers { .. }) => {}
@@ -519,7 +520,7 @@ impl App {
                             detail,
                             input,
                             asked: None,
-                            plan: Some(Err(e)),
+                            plan: Some(Err(crate::model::error::KafkaError::refused(e))),
                         })
                     }
                 },

@@ -157,17 +157,17 @@ pub fn usable_partitions(
     client: &BaseConsumer<UiContext>,
     topic: &str,
     timeout: Duration,
-) -> Result<(Vec<i32>, Option<String>), String> {
+) -> Result<(Vec<i32>, Option<String>), KafkaError> {
     let md = client
         .fetch_metadata(Some(topic), timeout)
-        .map_err(describe_error)?;
+        .map_err(KafkaError::from)?;
     let t = md
         .topics()
         .iter()
         .find(|t| t.name() == topic)
-        .ok_or_else(|| format!("topic {topic:?} not found"))?;
+        .ok_or_else(|| KafkaError::other(format!("topic {topic:?} not found")))?;
     if let Some(e) = t.error() {
-        return Err(format!("topic {topic:?}: {e:?}"));
+        return Err(KafkaError::other(format!("topic {topic:?}: {e:?}")));
     }
     let (usable, anomaly) = usable_of(t);
     Ok((usable.iter().map(|p| p.id()).collect(), anomaly))
@@ -221,7 +221,7 @@ pub fn check_watermarks(low: i64, high: i64) -> Option<(i64, i64)> {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum MarksError {
     /// The lookup failed (timeout, no leader...): nothing to report beyond a missing figure.
-    Unavailable(String),
+    Unavailable(KafkaError),
     /// The broker answered offsets that cannot be: worth telling the person.
     Impossible(String),
 }
@@ -235,7 +235,7 @@ pub fn partition_watermarks(
 ) -> Result<(i64, i64), MarksError> {
     let (lo, hi) = client
         .fetch_watermarks(topic, partition, timeout)
-        .map_err(|e| MarksError::Unavailable(e.to_string()))?;
+        .map_err(|e| MarksError::Unavailable(e.into()))?;
     check_watermarks(lo, hi).ok_or_else(|| {
         MarksError::Impossible(format!(
             "broker sent impossible offsets for {topic}[{partition}]: low {lo}, high {hi}"
@@ -302,17 +302,20 @@ pub fn describe_error(e: rdkafka::error::KafkaError) -> String {
     KafkaError::from(e).to_string()
 }
 
-pub fn topic_detail(client: &BaseConsumer<UiContext>, topic: &str) -> Result<TopicDetail, String> {
+pub fn topic_detail(
+    client: &BaseConsumer<UiContext>,
+    topic: &str,
+) -> Result<TopicDetail, KafkaError> {
     let md = client
         .fetch_metadata(Some(topic), TIMEOUT)
-        .map_err(describe_error)?;
+        .map_err(KafkaError::from)?;
     let t = md
         .topics()
         .iter()
         .find(|t| t.name() == topic)
-        .ok_or_else(|| format!("topic {topic:?} not found"))?;
+        .ok_or_else(|| KafkaError::other(format!("topic {topic:?} not found")))?;
     if let Some(e) = t.error() {
-        return Err(format!("topic {topic:?}: {e:?}"));
+        return Err(KafkaError::other(format!("topic {topic:?}: {e:?}")));
     }
     let (usable, anomaly) = usable_of(t);
     let mut anomalies: Vec<String> = anomaly.into_iter().collect();
@@ -348,8 +351,8 @@ pub fn topic_detail(client: &BaseConsumer<UiContext>, topic: &str) -> Result<Top
 const ADMIN_TIMEOUT: Duration = TIMEOUT;
 
 /// The text the person sees for a failed admin request: the code and the broker's message.
-fn shown(e: ffi::admin::AdminFailure) -> String {
-    e.to_string()
+fn shown(e: ffi::admin::AdminFailure) -> KafkaError {
+    KafkaError::from_code(Some(e.code), &e.to_string())
 }
 
 fn source_name(s: rdkafka::bindings::rd_kafka_ConfigSource_t) -> &'static str {
@@ -369,7 +372,7 @@ fn source_name(s: rdkafka::bindings::rd_kafka_ConfigSource_t) -> &'static str {
 pub fn describe_configs<C: ClientContext>(
     client: &Client<C>,
     topic: &str,
-) -> Result<Vec<ConfigItem>, String> {
+) -> Result<Vec<ConfigItem>, KafkaError> {
     let entries =
         ffi::admin::describe_topic_configs(client, topic, ADMIN_TIMEOUT).map_err(shown)?;
     let mut items: Vec<ConfigItem> = entries
@@ -413,7 +416,7 @@ pub fn alter_config<C: ClientContext>(
     topic: &str,
     key: &str,
     value: &str,
-) -> Result<ConfigSet, String> {
+) -> Result<ConfigSet, KafkaError> {
     use rdkafka::types::RDKafkaErrorCode as E;
     match ffi::admin::set_topic_config(client, topic, key, value, ADMIN_TIMEOUT) {
         Ok(()) => return Ok(ConfigSet::Incremental),
@@ -466,7 +469,7 @@ pub fn create_topic<C: ClientContext>(
     partitions: i32,
     replication: i32,
     configs: &[(String, String)],
-) -> Result<(), String> {
+) -> Result<(), KafkaError> {
     ffi::admin::create_topic(
         client,
         name,
@@ -479,7 +482,7 @@ pub fn create_topic<C: ClientContext>(
 }
 
 /// Blocking.
-pub fn delete_topic<C: ClientContext>(client: &Client<C>, name: &str) -> Result<(), String> {
+pub fn delete_topic<C: ClientContext>(client: &Client<C>, name: &str) -> Result<(), KafkaError> {
     ffi::admin::delete_topic(client, name, ADMIN_TIMEOUT).map_err(shown)
 }
 
@@ -489,16 +492,16 @@ pub fn add_partitions(
     meta: &BaseConsumer<UiContext>,
     name: &str,
     total: usize,
-) -> Result<(), String> {
+) -> Result<(), KafkaError> {
     let (usable, anomaly) = usable_partitions(meta, name, TIMEOUT)?;
     if let Some(a) = anomaly {
-        return Err(format!("not changing {name}: {a}"));
+        return Err(KafkaError::other(format!("not changing {name}: {a}")));
     }
     if total <= usable.len() {
-        return Err(format!(
+        return Err(KafkaError::other(format!(
             "{name} has {} already: the new total must be more",
             crate::model::count(usable.len() as u64, "partition")
-        ));
+        )));
     }
     ffi::admin::create_partitions(meta.client(), name, total, ADMIN_TIMEOUT).map_err(shown)
 }
@@ -509,10 +512,10 @@ pub fn add_partitions(
 pub fn overview(
     client: &BaseConsumer<UiContext>,
     embedded: bool,
-) -> Result<ClusterOverview, String> {
+) -> Result<ClusterOverview, KafkaError> {
     let md = client
         .fetch_metadata(None, TIMEOUT)
-        .map_err(describe_error)?;
+        .map_err(KafkaError::from)?;
     let described = if embedded {
         None
     } else {

@@ -171,18 +171,18 @@ pub enum KafkaEvent {
     BrokersDown(KafkaError),
     /// Watermarks of the topics on screen: (topic, [(partition, low, high)]).
     Watermarks(TopicWatermarks),
-    TopicDetail(Result<TopicDetail, String>),
+    TopicDetail(Result<TopicDetail, KafkaError>),
     Configs {
         topic: String,
-        result: Result<Vec<ConfigItem>, String>,
+        result: Result<Vec<ConfigItem>, KafkaError>,
     },
-    Groups(Result<Vec<GroupSummary>, String>),
-    GroupDetail(Result<GroupDetail, String>),
-    ResetPlan(Result<ResetPlan, String>),
-    Overview(Result<ClusterOverview, String>),
+    Groups(Result<Vec<GroupSummary>, KafkaError>),
+    GroupDetail(Result<GroupDetail, KafkaError>),
+    ResetPlan(Result<ResetPlan, KafkaError>),
+    Overview(Result<ClusterOverview, KafkaError>),
     /// A write finished: what was asked, and the outcome in words.
     AdminDone {
         what: String,
-        result: Result<String, String>,
+        result: Result<String, KafkaError>,
     },
 }

@@ -2,6 +2,8 @@
 //! resets and deletion. Blocking calls: run them on a blocking thread.
 
 use std::collections::BTreeMap;
+
+use super::error::KafkaError;
 use std::time::Duration;
 
 use rdkafka::consumer::{BaseConsumer, CommitMode, Consumer};
@@ -60,11 +62,11 @@ impl<'a> Reader<'a> {
     }
 }
 
-fn err(e: impl std::fmt::Display) -> String {
-    e.to_string()
+fn err(e: rdkafka::error::KafkaError) -> KafkaError {
+    KafkaError::from(e)
 }
 
-pub fn list_groups(client: &BaseConsumer<UiContext>) -> Result<Vec<GroupSummary>, String> {
+pub fn list_groups(client: &BaseConsumer<UiContext>) -> Result<Vec<GroupSummary>, KafkaError> {
     let list = client.fetch_group_list(None, TIMEOUT).map_err(err)?;
     let mut groups: Vec<GroupSummary> = list
         .groups()
@@ -91,7 +93,12 @@ pub fn list_groups(client: &BaseConsumer<UiContext>) -> Result<Vec<GroupSummary>
         .collect();
     if !new_protocol.is_empty() {
         let described = ffi::describe_consumer_groups(client.client(), &new_protocol, TIMEOUT)
-            .map_err(|e| format!("describing the consumer-protocol groups: {e}"))?;
+            .map_err(|e| {
+                KafkaError::from_code(
+                    Some(e.code),
+                    &format!("describing the consumer-protocol groups: {e}"),
+                )
+            })?;
         for (name, d) in described {
             let summary = match d {
                 Ok(d) => GroupSummary {
@@ -173,7 +180,7 @@ fn add_lag(client: &BaseConsumer<UiContext>, groups: &mut [GroupSummary]) {
 fn state_and_members(
     meta: &BaseConsumer<UiContext>,
     group: &str,
-) -> Result<(String, Vec<Member>), String> {
+) -> Result<(String, Vec<Member>), KafkaError> {
     let described = ffi::describe_consumer_groups(meta.client(), &[group.to_string()], TIMEOUT);
     if let Ok(Some((_, Ok(d)))) = described.map(|v| v.into_iter().find(|(n, _)| n == group)) {
         return Ok((d.state, d.members));
@@ -206,7 +213,7 @@ pub fn describe_group(
     settings: &ClientSettings,
     meta: &BaseConsumer<UiContext>,
     group: &str,
-) -> Result<GroupDetail, String> {
+) -> Result<GroupDetail, KafkaError> {
     let (state, members) = state_and_members(meta, group)?;
 
     // Only partitions the metadata lists as usable are asked about (see
@@ -279,10 +286,14 @@ pub fn describe_group(
 
 /// A consumer that speaks for `group` without joining it (no subscribe), for OffsetFetch and
 /// OffsetCommit.
-fn group_client(settings: &ClientSettings, group: &str) -> Result<BaseConsumer<UiContext>, String> {
+fn group_client(
+    settings: &ClientSettings,
+    group: &str,
+) -> Result<BaseConsumer<UiContext>, KafkaError> {
     let mut s = settings.clone();
     s.properties.push(("group.id".into(), group.into()));
-    create_consumer(&s, UiContext::silent()).map_err(|e| settings.mask(&format!("{e:#}")))
+    create_consumer(&s, UiContext::silent())
+        .map_err(|e| KafkaError::other(settings.mask(&format!("{e:#}"))))
 }
 
 /// Fails naming the partitions of `targets` that fresh metadata does not list as usable: no
@@ -290,7 +301,7 @@ fn group_client(settings: &ClientSettings, group: &str) -> Result<BaseConsumer<U
 fn check_usable<'a>(
     meta: &BaseConsumer<UiContext>,
     targets: impl Iterator<Item = (&'a str, i32)>,
-) -> Result<(), String> {
+) -> Result<(), KafkaError> {
     let md = meta.fetch_metadata(None, TIMEOUT).map_err(err)?;
     let usable = usable_map(&md);
     let bad: Vec<String> = targets
@@ -300,10 +311,10 @@ fn check_usable<'a>(
     if bad.is_empty() {
         Ok(())
     } else {
-        Err(format!(
+        Err(KafkaError::other(format!(
             "the cluster's metadata does not list {} as valid partitions: nothing was changed",
             bad.join(", ")
-        ))
+        )))
     }
 }
 
@@ -312,7 +323,7 @@ pub fn plan_reset(
     meta: &BaseConsumer<UiContext>,
     detail: &GroupDetail,
     to: ResetTo,
-) -> Result<ResetPlan, String> {
+) -> Result<ResetPlan, KafkaError> {
     let mut moves = Vec::new();
     let targets: Vec<&PartitionLag> = detail.offsets.iter().collect();
     check_usable(
@@ -321,7 +332,8 @@ pub fn plan_reset(
     )?;
     let marks = |p: &PartitionLag| {
         partition_watermarks(meta, &p.topic, p.partition, TIMEOUT).map_err(|e| match e {
-            super::admin::MarksError::Unavailable(e) | super::admin::MarksError::Impossible(e) => e,
+            super::admin::MarksError::Unavailable(e) => e,
+            super::admin::MarksError::Impossible(e) => KafkaError::other(e),
         })
     };
     if let ResetTo::Timestamp(ts) = to {
@@ -351,10 +363,10 @@ pub fn plan_reset(
                 .map(|p| format!("{}[{}]", p.topic, p.partition))
                 .collect();
             if !uncommitted.is_empty() {
-                return Err(format!(
+                return Err(KafkaError::other(format!(
                     "cannot shift {}: the group has no committed offset there (kafka-consumer-groups --shift-by refuses it too); reset them to earliest, latest, an offset or a time",
                     uncommitted.join(", ")
-                ));
+                )));
             }
         }
         for p in &targets {
@@ -381,7 +393,7 @@ pub fn apply_reset(
     settings: &ClientSettings,
     meta: &BaseConsumer<UiContext>,
     plan: &ResetPlan,
-) -> Result<usize, String> {
+) -> Result<usize, KafkaError> {
     check_usable(meta, plan.moves.iter().map(|(t, p, _, _)| (t.as_str(), *p)))?;
     let client = group_client(settings, &plan.group)?;
     let mut tpl = TopicPartitionList::new();
@@ -397,8 +409,9 @@ pub fn apply_reset(
 pub fn delete_group<C: rdkafka::client::ClientContext>(
     client: &rdkafka::client::Client<C>,
     group: &str,
-) -> Result<(), String> {
-    ffi::delete_group(client, group, TIMEOUT).map_err(|e| e.to_string())
+) -> Result<(), KafkaError> {
+    ffi::delete_group(client, group, TIMEOUT)
+        .map_err(|e| KafkaError::from_code(Some(e.code), &e.to_string()))
 }
 
 #[cfg(test)]

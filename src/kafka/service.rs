@@ -2,7 +2,7 @@
 //! The UI never waits on it. Writes are refused here when the session is read-only, whatever
 //! the UI asked, and requests the embedded broker cannot serve are answered with why.
 
-use super::error::KafkaError;
+use super::error::{ErrorKind, KafkaError};
 use std::collections::HashSet;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
@@ -151,7 +151,7 @@ where
     });
 }
 
-fn done(what: String, result: Result<String, String>) -> KafkaEvent {
+fn done(what: String, result: Result<String, KafkaError>) -> KafkaEvent {
     KafkaEvent::AdminDone { what, result }
 }
 
@@ -203,12 +203,13 @@ async fn run(
                     topic: p.topic,
                     error: why,
                 }),
-                other => done(what(&other), Err(why)),
+                other => done(what(&other), Err(KafkaError::refused(why))),
             };
             send(&c.events, ev).await;
             continue;
         }
         if let Some(why) = embedded_refusal(&c.settings, &cmd) {
+            let why = KafkaError::refused(why);
             let ev = match cmd {
                 KafkaCommand::Configs(topic) => KafkaEvent::Configs {
                     topic,
@@ -336,12 +337,12 @@ async fn run(
             KafkaCommand::PlanReset { detail, to } => {
                 blocking(&c, move |c| {
                     if !detail.is_inactive() {
-                        return KafkaEvent::ResetPlan(Err(format!(
+                        return KafkaEvent::ResetPlan(Err(KafkaError::refused(format!(
                             "group {} is {} with {}: stop its consumers first (offsets of an active group cannot be reset)",
                             detail.name,
                             detail.state,
                             crate::model::count(detail.members.len() as u64, "member")
-                        )));
+                        ))));
                     }
                     KafkaEvent::ResetPlan(groups::plan_reset(&c.meta, &detail, to))
                 });
@@ -377,7 +378,9 @@ async fn run(
                             .map(|_| format!("created topic {name}{note}"))
                             // The broker's reason only, worded as Kafka's ("TopicAlreadyExists
                             // (Broker: Topic already exists)"): the chain repeats it.
-                            .map_err(|e| e.root_cause().to_string());
+                            .map_err(|e| {
+                                KafkaError::new(ErrorKind::Broker, e.root_cause().to_string())
+                            });
                         done(format!("create topic {name}"), r)
                     });
                 } else {
@@ -437,7 +440,7 @@ async fn run(
                         // now: a value it did not apply is said, not taken for done.
                         let read_back = match admin::describe_configs(c.meta.client(), &topic) {
                             Ok(items) => admin::applied(&items, &key, &value)
-                                .map_err(|why| format!("{why}{how_text}"))?,
+                                .map_err(|why| KafkaError::other(format!("{why}{how_text}")))?,
                             Err(e) => format!(" (not read back: {e})"),
                         };
                         Ok(format!("{topic}: {key} = {value}{read_back}{how_text}"))

@@ -21,6 +21,9 @@ pub enum Context {
     GroupView,
     BrokersView,
     ContextsView,
+    ConnectView,
+    StreamsView,
+    SchemasView,
 }
 
 impl Context {
@@ -38,6 +41,9 @@ impl Context {
             Context::GroupView => "One group (Enter in :groups, :group NAME)",
             Context::BrokersView => "Cluster (:brokers)",
             Context::ContextsView => "Contexts (:ctx)",
+            Context::ConnectView => "Kafka Connect (:connect)",
+            Context::StreamsView => "Kafka Streams (:streams)",
+            Context::SchemasView => "Schema registry (:schemas)",
         }
     }
 
@@ -85,7 +91,7 @@ fn matches(keys: &[(KeyCode, KeyModifiers)], key: &KeyEvent) -> bool {
     })
 }
 
-pub const ALL_CONTEXTS: [Context; 12] = [
+pub const ALL_CONTEXTS: [Context; 15] = [
     Context::Global,
     Context::Topics,
     Context::Tail,
@@ -98,6 +104,9 @@ pub const ALL_CONTEXTS: [Context; 12] = [
     Context::GroupView,
     Context::BrokersView,
     Context::ContextsView,
+    Context::ConnectView,
+    Context::StreamsView,
+    Context::SchemasView,
 ];
 
 /// One binding as in force: a default, with the config file's `[keys.*]` applied.
@@ -154,13 +163,18 @@ impl Keymap {
             .map(|b| b.action.clone())
     }
 
-    /// The status line's short hints for a context: "Enter tail · / filter · ? help".
+    /// The status line's short hints for a context: "Enter tail · / filter · ? help". A view
+    /// with a footer of its own (`footer`) leaves only the global ones here.
     pub fn hints(&self, context: Context) -> Vec<(String, &'static str)> {
+        let own = !matches!(
+            context,
+            Context::ConnectView | Context::StreamsView | Context::SchemasView
+        );
         self.bound
             .iter()
             .filter(|b| {
                 b.hint
-                    && (b.context == context
+                    && (b.context == context && own
                         || b.context == Context::Global && context != Context::Editing)
             })
             .filter_map(|b| {
@@ -168,6 +182,27 @@ impl Keymap {
                 Some((key_label(*code, *mods), short(b.desc)))
             })
             .collect()
+    }
+
+    /// The first key bound to `action` in `context`, as help writes it ("?" when unbound).
+    pub fn key_for(&self, context: Context, action: &Action) -> String {
+        self.of(context)
+            .find(|b| b.action == *action)
+            .and_then(|b| b.keys.first())
+            .map_or_else(|| "?".into(), |(code, mods)| key_label(*code, *mods))
+    }
+
+    /// A view's own hinted keys in one line, as its footer shows them: "Enter detail · p
+    /// pause · …" (the keys in force, so a rebinding shows there too).
+    pub fn footer(&self, context: Context) -> String {
+        self.of(context)
+            .filter(|b| b.hint)
+            .filter_map(|b| {
+                let (code, mods) = b.keys.first()?;
+                Some(format!("{} {}", key_label(*code, *mods), short(b.desc)))
+            })
+            .collect::<Vec<_>>()
+            .join(" · ")
     }
 
     pub(crate) fn bound_mut(&mut self) -> &mut Vec<Bound> {

@@ -70,6 +70,19 @@ pub static ACTIONS: &[(&str, Action)] = &[
     ("copy_record", Action::CopyRecord),
     ("open_pager", Action::OpenPager),
     ("open_editor", Action::OpenEditor),
+    ("toggle_plugins", Action::TogglePlugins),
+    ("new_connector", Action::NewConnector),
+    ("edit_connector", Action::EditConnector),
+    ("pause_connector", Action::PauseConnector),
+    ("resume_connector", Action::ResumeConnector),
+    ("restart_connector", Action::RestartConnector),
+    ("restart_failed_tasks", Action::RestartFailedTasks),
+    ("restart_task", Action::RestartTask),
+    ("delete_connector", Action::DeleteConnector),
+    ("next_app", Action::NextApp),
+    ("prev_app", Action::PrevApp),
+    ("next_version", Action::NextVersion),
+    ("prev_version", Action::PrevVersion),
 ];
 
 pub fn action_named(name: &str) -> Option<Action> {
@@ -99,6 +112,9 @@ impl Context {
             Context::GroupView => "group",
             Context::BrokersView => "brokers",
             Context::ContextsView => "contexts",
+            Context::ConnectView => "connect",
+            Context::StreamsView => "streams",
+            Context::SchemasView => "schemas",
         }
     }
 

@@ -229,7 +229,7 @@ mod tests {
         assert_eq!(
             err(table(&[("tial", "j", "down")])),
             "[keys.tial]: no such context (one of: global, topics, tail, record, producer, \
-             editing, logs, topic, groups, group, brokers, contexts)"
+             editing, logs, topic, groups, group, brokers, contexts, connect, streams, schemas)"
         );
         assert!(err(table(&[("tail", "ctrl-", "down")])).starts_with("[keys.tail] \"ctrl-\": "));
         assert_eq!(

@@ -2,6 +2,7 @@
 //! topics, groups, where a tail starts, and what went wrong. No rdkafka and no ratatui here:
 //! `kafka/` converts librdkafka's types into these, `state/` and `ui/` read them.
 
+pub mod error;
 pub mod group;
 pub mod record;
 pub mod recycle;

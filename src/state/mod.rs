@@ -7,6 +7,7 @@ pub mod palette;
 pub mod producer;
 pub mod producer_history;
 pub mod rate;
+pub mod reach;
 pub mod record;
 pub mod ring;
 pub mod schemas;

@@ -17,6 +17,9 @@ pub struct StreamsView {
     pub app: usize,
     /// The selected row of the app's topic list.
     pub topic: usize,
+    /// Where the applications' rows are drawn, for the mouse (the topic list's are the view's
+    /// `App::view_rows`).
+    pub app_rows: crate::state::window::Window,
 }
 
 /// One row of an application's topic list.
@@ -42,6 +45,7 @@ impl StreamsView {
             at: None,
             app: 0,
             topic: 0,
+            app_rows: Default::default(),
         }
     }
 

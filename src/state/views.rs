@@ -6,7 +6,7 @@ use crate::model::{GroupDetail, GroupSummary, ResetPlan, ResetTo};
 use crate::text::sanitize_inline as clean;
 
 /// Something being fetched: not yet, or the answer.
-pub type Loading<T> = Option<Result<T, String>>;
+pub type Loading<T> = Option<Result<T, crate::model::error::KafkaError>>;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum View {

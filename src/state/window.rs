@@ -7,7 +7,7 @@ use std::cell::Cell;
 
 use ratatui::layout::{Position, Rect};
 
-#[derive(Debug, Default, Clone)]
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
 pub struct Window {
     first: Cell<u64>,
     rows: Cell<Rect>,

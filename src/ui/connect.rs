@@ -2,6 +2,7 @@
 //! connectors (type, class, state, worker, tasks, topics), the selected one's detail (config,
 //! topics, stack traces; scrollable), the plugins, the delete / task prompts and the editor.
 
+use crate::keymap::Context;
 use crate::theme::Role;
 use std::time::Instant;
 
@@ -15,8 +16,6 @@ use crate::app::App;
 use crate::connect::{Connector, State};
 use crate::state::connect::{task_states, worst, ConnectView, EditorStatus, PromptKind, Row};
 use crate::text::sanitize_inline as clean;
-
-const KEYS: &str = "Enter detail · p pause · u resume · R restart · t task · f failed · x delete · e edit · n new · l plugins · r refresh · Esc back";
 
 fn state_style(app: &App, s: &State) -> Style {
     match s {
@@ -124,7 +123,9 @@ pub fn draw(frame: &mut Frame, inner: Rect, app: &App, v: &ConnectView) {
     }
     if let Some(d) = a.detail {
         let lines = detail_lines(app, v);
-        let scroll = v.detail_scroll.min(last_page(lines.len(), d));
+        let max = last_page(lines.len(), d);
+        app.reach.view.measured(app.view_reach_key(), max.into());
+        let scroll = v.detail_scroll.min(max);
         let block = Block::default()
             .borders(Borders::TOP)
             .border_style(app.theme.style(Role::BaseBorder))
@@ -151,7 +152,10 @@ pub fn draw(frame: &mut Frame, inner: Rect, app: &App, v: &ConnectView) {
             }
             l
         }
-        None => vec![Line::from(Span::styled(KEYS, t.style(Role::BaseMuted)))],
+        None => {
+            let keys = app.keymap.footer(Context::ConnectView) + " · Esc back";
+            vec![Line::from(Span::styled(keys, t.style(Role::BaseMuted)))]
+        }
     };
     frame.render_widget(Paragraph::new(foot).wrap(Wrap { trim: true }), a.foot);
 }
@@ -160,14 +164,6 @@ fn last_page(lines: usize, area: Rect) -> u16 {
     lines
         .saturating_sub(area.height.saturating_sub(1) as usize)
         .min(u16::MAX as usize) as u16
-}
-
-/// How far the detail scrolls in the view's `inner` area.
-pub fn scroll_max(app: &App, v: &ConnectView, inner: Rect) -> u16 {
-    match areas(v, inner).detail {
-        Some(d) => last_page(detail_lines(app, v).len(), d),
-        None => 0,
-    }
 }
 
 fn topics_text(c: &Connector) -> String {

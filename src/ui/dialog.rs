@@ -57,7 +57,10 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, dialog: &Dialog) {
                 muted,
             )));
             if let Some(e) = error {
-                lines.push(Line::from(Span::styled(format!("✖ {}", clean(e)), err)));
+                lines.push(Line::from(Span::styled(
+                    format!("✖ {}", clean(&e.to_string())),
+                    err,
+                )));
             }
             footer = "Tab next field · Enter creates · Esc cancels";
         }
@@ -95,7 +98,10 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, dialog: &Dialog) {
             )));
             lines.push(field("partitions", input, true));
             if let Some(e) = error {
-                lines.push(Line::from(Span::styled(format!("✖ {}", clean(e)), err)));
+                lines.push(Line::from(Span::styled(
+                    format!("✖ {}", clean(&e.to_string())),
+                    err,
+                )));
             }
         }
         Dialog::EditConfig {
@@ -109,7 +115,10 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, dialog: &Dialog) {
             )));
             lines.push(field("config", input, true));
             if let Some(e) = error {
-                lines.push(Line::from(Span::styled(format!("✖ {}", clean(e)), err)));
+                lines.push(Line::from(Span::styled(
+                    format!("✖ {}", clean(&e.to_string())),
+                    err,
+                )));
             }
         }
         Dialog::ResetOffsets {
@@ -136,9 +145,10 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, dialog: &Dialog) {
                     "Enter shows the old and new offsets first",
                     muted,
                 ))),
-                Some(Err(e)) => {
-                    lines.push(Line::from(Span::styled(format!("✖ {}", clean(e)), err)))
-                }
+                Some(Err(e)) => lines.push(Line::from(Span::styled(
+                    format!("✖ {}", clean(&e.to_string())),
+                    err,
+                ))),
                 Some(Ok(p)) => {
                     // Which plan this is, so a person sees what Enter will commit.
                     let topics: std::collections::BTreeSet<&str> =

@@ -68,19 +68,15 @@ fn popup(area: Rect) -> Rect {
 }
 
 /// How far the help scrolls in a terminal of `size`: its last row at the bottom.
-pub fn scroll_max(app: &App, size: (u16, u16)) -> u16 {
-    let inner = popup(Rect::new(0, 0, size.0, size.1))
-        .height
-        .saturating_sub(2);
-    lines(app)
-        .len()
-        .saturating_sub(inner as usize)
-        .min(u16::MAX as usize) as u16
-}
-
 pub fn draw(frame: &mut Frame, area: Rect, app: &App, scroll: u16) {
     let popup = popup(area);
-    let scroll = scroll.min(scroll_max(app, (area.width, area.height)));
+    let lines = lines(app);
+    // Its last row at the bottom, never past it.
+    let max = lines
+        .len()
+        .saturating_sub(popup.height.saturating_sub(2).into());
+    app.reach.help.measured(0, max);
+    let scroll = scroll.min(max.min(usize::from(u16::MAX)) as u16);
     frame.render_widget(Clear, popup);
     let block = Block::default()
         .borders(Borders::ALL)
@@ -91,7 +87,7 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, scroll: u16) {
             app.theme.style(Role::BaseTitleFocused),
         ));
     frame.render_widget(
-        Paragraph::new(lines(app))
+        Paragraph::new(lines)
             .block(block)
             .scroll((scroll, 0))
             .style(app.theme.style(Role::BaseText)),

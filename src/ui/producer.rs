@@ -201,13 +201,6 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, focused: bool) {
     frame.render_widget(Paragraph::new(report).wrap(Wrap { trim: true }), report_a);
 }
 
-/// The rows the pane needs when not in use: its borders, the key, two of headers, the value's
-/// lines (up to 4) and the report. The bottom row shrinks to it when Logs gives its room away.
-pub fn rows_wanted(p: &crate::state::producer::ProducerState) -> u16 {
-    let value_rows = p.editor(Field::Value).lines().len().clamp(1, 4) as u16;
-    2 + 1 + 2 + value_rows + 1
-}
-
 /// Rows `line` takes when word-wrapped to `width`, as `Wrap { trim: true }` breaks it: words
 /// go whole onto the next row, a word wider than a row is cut across rows.
 fn wrapped_rows(line: &Line, width: u16) -> u16 {

@@ -111,13 +111,6 @@ fn size_label(bytes: Option<&[u8]>) -> String {
     }
 }
 
-fn shown_of(app: &App, bytes: Option<&[u8]>) -> Shown {
-    match (bytes, app.tail.format) {
-        (Some(b), Format::Auto | Format::Json) => app.schemas.show(b),
-        _ => Shown::Plain,
-    }
-}
-
 /// The lines above the value: position, time, key, headers, what the value is.
 fn meta_lines<'a>(app: &App, r: &Record, shown: &Shown) -> Vec<Line<'a>> {
     let t = &app.theme;
@@ -139,7 +132,7 @@ fn meta_lines<'a>(app: &App, r: &Record, shown: &Shown) -> Vec<Line<'a>> {
         // librdkafka has it per message, but the tail does not copy it out yet.
         Span::styled("  leader epoch not read", label),
     ])];
-    let key_shown = shown_of(app, r.key.as_deref());
+    let key_shown = app.shown(r.key.as_deref());
     let key_desc = format!("key       {}", size_label(r.key.as_deref()));
     lines.push(Line::from(Span::styled(clean(&key_desc), label)));
     // The schema on a line of its own: subject names are long, and cut text hides the id.
@@ -415,7 +408,7 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, focused: bool) {
     let block = pane_block(app, Pane::Tail, focused, extra);
     let inner = block.inner(area);
     frame.render_widget(block, area);
-    let shown = shown_of(app, r.value.as_deref());
+    let shown = app.shown(r.value.as_deref());
     let meta = meta_lines(app, r, &shown);
     let meta_h = (meta.len() as u16).min(inner.height);
     frame.render_widget(
@@ -435,6 +428,7 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, focused: bool) {
     let (w, h) = (body_area.width as usize, body_area.height as usize);
     let v = &app.record;
     let max = total_rows(&body, value, v.wrap, w).saturating_sub(h);
+    app.reach.record.measured(app.record_reach_key(r), max);
     let rows = visible_rows(&body, value, v.wrap, v.scroll.min(max), v.hscroll, w, h);
     let style = |token: Token| match token {
         Token::Plain => t.style(Role::TailValue),
@@ -455,73 +449,4 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, focused: bool) {
         })
         .collect();
     frame.render_widget(Paragraph::new(lines), body_area);
-}
-
-/// How far the body of `r` scrolls in a terminal of `size` (rows), for the app to bound
-/// scrolling.
-pub fn scroll_max(app: &App, r: &Record, size: (u16, u16)) -> usize {
-    let pane = super::pane_rect(
-        Rect::new(0, 0, size.0, size.1),
-        app.arrangement(),
-        Pane::Tail,
-    );
-    let shown = shown_of(app, r.value.as_deref());
-    let meta = meta_lines(app, r, &shown).len();
-    let h = (pane.height as usize).saturating_sub(2 + meta);
-    let w = (pane.width as usize).saturating_sub(2);
-    let body = body(app, r, &shown);
-    let value = r.value.as_deref().unwrap_or(&[]);
-    total_rows(&body, value, app.record.wrap, w).saturating_sub(h)
-}
-
-/// The value as copied or opened: decoded JSON when a schema decoded it, else its bytes.
-pub fn value_bytes(app: &App, r: &Record) -> Vec<u8> {
-    match shown_of(app, r.value.as_deref()) {
-        Shown::Decoded { decoded, .. } => decoded.json.into_bytes(),
-        _ => r.value.clone().unwrap_or_default(),
-    }
-}
-
-/// The whole record as one JSON object: position, time, key, value (decoded JSON embedded
-/// as JSON, text as a string, other bytes as base64 with an encoding field), headers.
-pub fn record_json(app: &App, r: &Record) -> String {
-    use base64::Engine as _;
-    let field = |bytes: Option<&[u8]>| -> serde_json::Value {
-        let Some(b) = bytes else {
-            return serde_json::Value::Null;
-        };
-        if let Shown::Decoded {
-            decoded, schema, ..
-        } = shown_of(app, Some(b))
-        {
-            if let Ok(v) = serde_json::from_str::<serde_json::Value>(&decoded.json) {
-                let mut m = serde_json::Map::new();
-                m.insert("schema_id".into(), schema.id.into());
-                m.insert("decoded".into(), v);
-                return serde_json::Value::Object(m);
-            }
-        }
-        match std::str::from_utf8(b) {
-            Ok(s) => serde_json::Value::String(s.to_string()),
-            Err(_) => serde_json::json!({
-                "encoding": "base64",
-                "data": base64::engine::general_purpose::STANDARD.encode(b),
-            }),
-        }
-    };
-    let headers: Vec<serde_json::Value> = r
-        .headers
-        .iter()
-        .map(|h| serde_json::json!({"name": h.name, "value": field(h.value.as_deref())}))
-        .collect();
-    serde_json::json!({
-        "topic": r.topic,
-        "partition": r.partition,
-        "offset": r.offset,
-        "timestamp_ms": r.timestamp_ms,
-        "key": field(r.key.as_deref()),
-        "value": field(r.value.as_deref()),
-        "headers": headers,
-    })
-    .to_string()
 }

@@ -1,6 +1,8 @@
 //! The `:schemas` view: the registry's subjects, and one subject's versions and schema text.
 //! Drawn from what the registry task answered; nothing here asks the registry.
 
+use crate::action::Action;
+use crate::keymap::Context;
 use crate::theme::Role;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
@@ -36,25 +38,26 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, v: &SchemasView) {
         );
         return hint_line(frame, hint, app, "Esc back");
     };
+    // The keys in force (the config file may rebind them).
+    let key = |a: Action| app.keymap.key_for(Context::SchemasView, &a);
+    let refresh = key(Action::Refresh);
     match &v.subject {
         Some(d) => {
             detail(frame, body, app, d);
-            hint_line(
-                frame,
-                hint,
-                app,
-                "↑↓ scroll  ←→ version  r refresh  Esc subjects",
-            );
+            let (prev, next) = (key(Action::PrevVersion), key(Action::NextVersion));
+            let keys = format!("↑↓ scroll  {prev}{next} version  {refresh} refresh  Esc subjects");
+            hint_line(frame, hint, app, &keys);
         }
         None => {
             list(frame, body, app, url, v);
             let keys = match &v.list {
-                Some(Ok(l)) if !l.rows.is_empty() => {
-                    "Enter versions and schema  r refresh  Esc back"
-                }
-                _ => "r refresh  Esc back",
+                Some(Ok(l)) if !l.rows.is_empty() => format!(
+                    "{} versions and schema  {refresh} refresh  Esc back",
+                    key(Action::Select)
+                ),
+                _ => format!("{refresh} refresh  Esc back"),
             };
-            hint_line(frame, hint, app, keys);
+            hint_line(frame, hint, app, &keys);
         }
     }
 }
@@ -254,7 +257,9 @@ fn detail(frame: &mut Frame, area: Rect, app: &App, d: &SubjectDetail) {
             lines.push(Line::from(Span::styled(facts, t.style(Role::BaseText))));
             lines.push(Line::default());
             let room = area.height.saturating_sub(DETAIL_HEAD) as usize;
-            let from = (d.scroll as usize).min(text.len().saturating_sub(room));
+            let max = text.len().saturating_sub(room);
+            app.reach.view.measured(app.view_reach_key(), max);
+            let from = (d.scroll as usize).min(max);
             // Only the rows on screen are turned into spans: a long schema costs what shows.
             lines.extend(
                 text.iter()
@@ -265,15 +270,4 @@ fn detail(frame: &mut Frame, area: Rect, app: &App, d: &SubjectDetail) {
         }
     }
     frame.render_widget(Paragraph::new(lines), area);
-}
-
-/// How far a subject's schema text scrolls in `inner` (the view's inside): its last row at
-/// the bottom, never past it.
-pub fn scroll_max(v: &SchemasView, inner: Rect) -> u16 {
-    let Some(Some(Ok((_, text)))) = v.subject.as_ref().map(|d| &d.schema) else {
-        return 0;
-    };
-    // The hint row and the rows above the text.
-    let room = inner.height.saturating_sub(1 + DETAIL_HEAD) as usize;
-    text.len().saturating_sub(room).min(u16::MAX as usize) as u16
 }

@@ -3,6 +3,7 @@
 //! Enter tails the selected one), the lag per input partition, and where the topology came
 //! from or why there is none.
 
+use crate::keymap::Context;
 use crate::theme::Role;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
@@ -15,8 +16,6 @@ use crate::streams::{Evidence, StreamsApp};
 use crate::text::sanitize_inline as clean;
 
 use super::widgets::thousands;
-
-const KEYS: &str = "↑↓ topic · Enter tail it · ←→ application · r refresh · Esc back";
 
 fn opt<T: ToString>(v: Option<T>) -> String {
     v.map_or("-".into(), |v| v.to_string())
@@ -32,10 +31,16 @@ fn evidence(e: &Evidence) -> &'static str {
 }
 
 pub fn draw(frame: &mut Frame, inner: Rect, app: &App, v: &StreamsView) {
+    // Clickable only where drawn this frame.
+    v.app_rows.hidden();
     let t = &app.theme;
     let muted = t.style(Role::BaseMuted);
     let rows = Layout::vertical([Constraint::Min(3), Constraint::Length(1)]).split(inner);
-    frame.render_widget(Paragraph::new(Span::styled(KEYS, muted)), rows[1]);
+    let keys = format!(
+        "↑↓ topic · {} · Esc back",
+        app.keymap.footer(Context::StreamsView)
+    );
+    frame.render_widget(Paragraph::new(Span::styled(keys, muted)), rows[1]);
     let area = rows[0];
     let d = match &v.discovery {
         None => {
@@ -119,7 +124,19 @@ pub fn draw(frame: &mut Frame, inner: Rect, app: &App, v: &StreamsView) {
         .style(muted),
     )
     .row_highlight_style(t.style(Role::BaseSelected));
-    let mut st = TableState::default().with_selected(Some(v.app.min(d.apps.len() - 1)));
+    let selected = v.app.min(d.apps.len() - 1);
+    let shown = u64::from(parts[0].height.saturating_sub(1));
+    let first = v
+        .app_rows
+        .place(selected as u64, 0, d.apps.len() as u64, shown);
+    v.app_rows.drawn(Rect {
+        y: parts[0].y + 1,
+        height: parts[0].height.saturating_sub(1),
+        ..parts[0]
+    });
+    let mut st = TableState::default()
+        .with_offset(first as usize)
+        .with_selected(Some(selected));
     frame.render_stateful_widget(table, parts[0], &mut st);
     if let Some(a) = v.selected_app() {
         detail(frame, parts[1], app, v, a);
@@ -226,8 +243,8 @@ fn detail(frame: &mut Frame, area: Rect, app: &App, v: &StreamsView, a: &Streams
     )
     .header(Row::new(["Role", "Topic", "Partitions", "Records", "Lag", ""]).style(muted))
     .row_highlight_style(t.style(Role::BaseSelected));
-    let mut st = TableState::default()
-        .with_selected((!topics.is_empty()).then_some(v.topic.min(topics.len().saturating_sub(1))));
+    // The view's clickable list (a click selects, a double click tails).
+    let mut st = super::widgets::view_table_state(app, parts[1], topics.len(), v.topic);
     frame.render_stateful_widget(table, parts[1], &mut st);
     let lag = Table::new(
         lag_rows,

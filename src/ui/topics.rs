@@ -16,23 +16,6 @@ fn right(text: String) -> Cell<'static> {
     Cell::from(Line::from(text).right_aligned())
 }
 
-/// The width the pane needs to show every visible topic's name whole, with its partitions
-/// and offsets columns and borders (names' lengths in characters: close enough to decide a
-/// split, and cheap over 10,000 topics).
-pub fn width_wanted(s: &crate::state::topics::TopicsState) -> u16 {
-    let name = s
-        .visible()
-        .map(|t| t.name.chars().count())
-        .max()
-        .unwrap_or(0);
-    let records = s
-        .visible()
-        .filter_map(|t| t.record_count())
-        .max()
-        .map_or(7, |n| thousands(n).len().max(7));
-    (2 + 2 + name + 1 + "Parts".len() + 1 + records).min(u16::MAX as usize) as u16
-}
-
 /// The tail's records per second over the last half minute, on the bottom border:
 /// ` orders ▁▃█▅ 120/s `. Nothing before the first record, or when it does not fit.
 fn rate_line(app: &App, width: usize) -> Option<Line<'static>> {

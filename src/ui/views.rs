@@ -34,7 +34,7 @@ pub(super) fn pending<T>(t: &Theme, l: &Loading<T>) -> Option<Line<'static>> {
             t.style(Role::BaseMuted),
         ))),
         Some(Err(e)) => Some(Line::from(Span::styled(
-            format!("✖ {}", clean(e)),
+            format!("✖ {}", clean(&e.to_string())),
             t.style(Role::StatusError),
         ))),
         Some(Ok(_)) => None,
@@ -50,6 +50,8 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, view: &View) {
     let b = block(app, view.title());
     let inner = b.inner(area);
     frame.render_widget(b, area);
+    // Views that scroll measure their own reach below.
+    app.reach.view.measured(app.view_reach_key(), 0);
     match view {
         View::TopicDetail {
             detail,
@@ -86,7 +88,9 @@ fn topic_detail(
     scroll: u16,
 ) {
     let lines = topic_detail_lines(app, detail, configs, area.width);
-    let scroll = scroll.min(last_page(lines.len(), area));
+    let max = last_page(lines.len(), area);
+    app.reach.view.measured(app.view_reach_key(), max.into());
+    let scroll = scroll.min(max);
     frame.render_widget(Paragraph::new(lines).scroll((scroll, 0)), area);
 }
 
@@ -96,22 +100,6 @@ fn last_page(lines: usize, area: Rect) -> u16 {
     lines
         .saturating_sub(area.height as usize)
         .min(u16::MAX as usize) as u16
-}
-
-/// How far the scrollable view `view` may scroll in a terminal of `size`; 0 for the others.
-pub fn scroll_max(app: &App, view: &View, size: (u16, u16)) -> u16 {
-    let area = super::view_area(Rect::new(0, 0, size.0, size.1));
-    let inner = block(app, String::new()).inner(area);
-    let lines = match view {
-        View::TopicDetail {
-            detail, configs, ..
-        } => topic_detail_lines(app, detail, configs, inner.width).len(),
-        View::GroupDetail { detail, .. } => group_detail_lines(app, detail, inner.width).len(),
-        View::Connect(v) => return super::connect::scroll_max(app, v, inner),
-        View::Schemas(v) => return super::schemas::scroll_max(v, inner),
-        _ => 0,
-    };
-    last_page(lines, inner)
 }
 
 fn topic_detail_lines(
@@ -284,7 +272,9 @@ fn group_detail(
         return;
     }
     let lines = group_detail_lines(app, detail, area.width);
-    let scroll = scroll.min(last_page(lines.len(), area));
+    let max = last_page(lines.len(), area);
+    app.reach.view.measured(app.view_reach_key(), max.into());
+    let scroll = scroll.min(max);
     frame.render_widget(Paragraph::new(lines).scroll((scroll, 0)), area);
 }
 
