@@ -158,7 +158,7 @@ fn real_main(cli: Cli) -> anyhow::Result<()> {
     opts.config_path = file_path
         .clone()
         .or_else(|| config::search_paths().into_iter().find_map(|(_, p)| p));
-    let contexts = target::contexts(&cli, &file);
+    opts.contexts = target::contexts(&cli, &file);
     let rt = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .enable_all()
@@ -172,7 +172,6 @@ fn real_main(cli: Cli) -> anyhow::Result<()> {
             s = session::start(&initial, &opts, theme.clone()) => s?,
             sig = signals.quit_requested() => anyhow::bail!("interrupted by {sig} while starting"),
         };
-        session.app.contexts = contexts.clone();
         let mut term = tui::init()?;
         let mut timing = kafka_tui::timing::Timing::from_env();
         let mut pending: Option<run::PendingSwitch> = None;
@@ -218,6 +217,9 @@ fn real_main(cli: Cli) -> anyhow::Result<()> {
                     &t,
                     &Options {
                         topic: None,
+                        // The person's focus and panes stay as they were.
+                        focus: session.app.focus,
+                        layout: session.app.layout,
                         ..opts.clone()
                     },
                     theme.clone(),
@@ -229,10 +231,6 @@ fn real_main(cli: Cli) -> anyhow::Result<()> {
             };
             match next {
                 Ok((name, mut new)) => {
-                    new.app.contexts = contexts.clone();
-                    new.app.focus = session.app.focus;
-                    // The panes stay where the person put them.
-                    new.app.layout = session.app.layout;
                     new.app.say(format!("switched to {name}"));
                     let old = std::mem::replace(&mut session, new);
                     let _ = tokio::time::timeout(SHUTDOWN_WAIT, old.shutdown()).await;

@@ -44,6 +44,10 @@ pub struct Options {
     pub layout: crate::ui::Arrangement,
     /// The config file `:layout save` writes to (the one read, else where it would be).
     pub config_path: Option<std::path::PathBuf>,
+    /// The clusters `:ctx` lists.
+    pub contexts: Vec<crate::model::ContextInfo>,
+    /// The pane focused at the start (Topics; a `:ctx` switch keeps the person's).
+    pub focus: crate::state::Pane,
 }
 
 impl Options {
@@ -60,6 +64,8 @@ impl Options {
             keymap: Default::default(),
             layout: Default::default(),
             config_path: None,
+            contexts: Vec::new(),
+            focus: crate::state::Pane::Topics,
         }
     }
 }
@@ -203,26 +209,31 @@ pub async fn start(target: &Target, opts: &Options, theme: Theme) -> anyhow::Res
             }
         });
     }
-    let mut app = App::new(
+    let options = crate::app::AppOptions {
+        focus: opts.focus,
+        pending_topic: opts.topic.clone(),
+        default_start: opts.from,
+        default_until: opts.until,
+        keymap: opts.keymap.clone(),
+        layout: opts.layout,
+        config_path: opts.config_path.clone(),
+        read_only: target.read_only,
+        context: target.name.clone(),
+        contexts: opts.contexts.clone(),
+        cluster_color: target.color.clone(),
+        connect,
+        streams,
+        streams_topology_configured: !target.streams_topology.is_empty(),
+        files: Some(files),
+    };
+    let mut app = App::with_options(
         kafka,
         cluster,
         logs_state,
         TailState::new(opts.buffer, DEFAULT_MAX_BYTES),
         theme,
+        options,
     );
-    app.pending_topic = opts.topic.clone();
-    app.default_start = opts.from;
-    app.default_until = opts.until;
-    app.keymap = opts.keymap.clone();
-    app.layout = opts.layout;
-    app.config_path = opts.config_path.clone();
-    app.read_only = target.read_only;
-    app.context = target.name.clone();
-    app.cluster_color = target.color.clone();
-    app.connect = connect;
-    app.streams = streams;
-    app.files = Some(files);
-    app.streams_topology_configured = !target.streams_topology.is_empty();
     if let Some(note) = app.theme.note.clone() {
         app.say(note);
     }

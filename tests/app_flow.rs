@@ -2,7 +2,7 @@
 //! every command the app would send to the cluster can be inspected.
 
 mod common;
-use common::fixture::{commands, ctrl, press, tail_orders, type_text};
+use common::fixture::{commands, ctrl, inactive_group, press, tail_orders, type_text};
 
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers, MouseButton, MouseEvent, MouseEventKind};
 use kafka_tui::app::{App, ClusterView, Connection, Mode};
@@ -661,24 +661,6 @@ fn records_that_fail_to_send_are_kept_and_restored_with_ctrl_r() {
 
 use kafka_tui::model::{GroupDetail, PartitionLag, ResetPlan, ResetTo};
 use kafka_tui::state::views::{Dialog, View};
-
-fn inactive_group(name: &str) -> GroupDetail {
-    GroupDetail {
-        name: name.into(),
-        state: "Empty".into(),
-        members: vec![],
-        offsets: (0..2)
-            .map(|partition| PartitionLag {
-                topic: "orders".into(),
-                partition,
-                committed: Some(5),
-                end: Some(10),
-                lag: Some(5),
-                ahead: false,
-            })
-            .collect(),
-    }
-}
 
 /// The plan the Kafka task would send for `detail` and `to`.
 fn plan_for(detail: &GroupDetail, to: ResetTo) -> ResetPlan {

@@ -22,6 +22,7 @@ use kafka_tui::model::StartFrom;
 use kafka_tui::model::{ClusterSnapshot, Delivery, Header, PartitionInfo, Record, TopicInfo};
 use kafka_tui::state::logs::LogsState;
 use kafka_tui::state::tail::TailState;
+use kafka_tui::state::views::View;
 use kafka_tui::state::Pane;
 use kafka_tui::theme::Theme;
 use kafka_tui::ui;
@@ -272,7 +273,32 @@ const SCENARIOS: &[Scenario] = &[
     ("too_small",             demo_app,                                             &[(10, 3), (23, 6)]),
     ("tail_several",          tail_several,                                         &[FULL, WIDE, COMPACT]),
     ("topics_busy",           topics_busy,                                          &[FULL, WIDE, (160, 45), (200, 60)]),
+    ("dialog_create_topic",   || dialog(Action::CreateTopic),                       &[FULL, (160, 45)]),
+    ("dialog_delete_topic",   || dialog(Action::DeleteTopic),                       &[FULL, (160, 45)]),
+    ("dialog_add_partitions", || dialog(Action::AddPartitions),                     &[FULL, (160, 45)]),
+    ("dialog_edit_config",    || dialog(Action::EditConfig),                        &[FULL, (160, 45)]),
+    ("dialog_reset_offsets",  || dialog(Action::ResetOffsets),                      &[FULL, (160, 45)]),
+    ("dialog_delete_group",   || dialog(Action::DeleteGroup),                       &[FULL, (160, 45)]),
 ];
+
+/// A write's dialog on a cluster (the embedded broker refuses some writes before asking): the
+/// topic ones on the selected topic, the group ones in an idle group's view.
+fn dialog(action: Action) -> App {
+    let mut app = demo_app();
+    app.cluster.embedded = None;
+    app.cluster.label = "cluster".into();
+    app.update(Action::Focus(Pane::Topics));
+    if matches!(action, Action::ResetOffsets | Action::DeleteGroup) {
+        app.views.push(View::GroupDetail {
+            name: "orders-app".into(),
+            detail: Some(Ok(common::fixture::inactive_group("orders-app"))),
+            scroll: 0,
+        });
+    }
+    app.update(action.clone());
+    assert!(app.dialog.is_some(), "{action:?} opens a dialog");
+    app
+}
 
 /// The tailed topic busy for the last 12 seconds (its records per second on the Topics
 /// pane's border) and a topic with replicas out of sync.

@@ -122,6 +122,50 @@ pub struct StatusMessage {
     pub at: Instant,
 }
 
+/// What a session chooses for the app, beside its clients and panes: the flags' and the config
+/// file's choices and the handles of the Connect, Streams and file tasks.
+pub struct AppOptions {
+    /// The pane focused at the start (a `:ctx` switch keeps the person's).
+    pub focus: Pane,
+    /// The topic to tail as soon as it is listed (`-t`).
+    pub pending_topic: Option<String>,
+    pub default_start: StartFrom,
+    pub default_until: Option<crate::model::Until>,
+    pub keymap: keymap::Keymap,
+    pub layout: layout::Arrangement,
+    pub config_path: Option<std::path::PathBuf>,
+    pub read_only: bool,
+    pub context: String,
+    pub contexts: Vec<crate::model::ContextInfo>,
+    pub cluster_color: Option<String>,
+    pub connect: crate::connect::ConnectHandle,
+    pub streams: crate::streams::StreamsHandle,
+    pub streams_topology_configured: bool,
+    pub files: Option<crate::files::FilesHandle>,
+}
+
+impl Default for AppOptions {
+    fn default() -> Self {
+        AppOptions {
+            focus: Pane::Topics,
+            pending_topic: None,
+            default_start: StartFrom::End,
+            default_until: None,
+            keymap: Default::default(),
+            layout: layout::Arrangement::default(),
+            config_path: None,
+            read_only: false,
+            context: String::new(),
+            contexts: Vec::new(),
+            cluster_color: None,
+            connect: crate::connect::ConnectHandle::none(),
+            streams: crate::streams::StreamsHandle::none(),
+            streams_topology_configured: false,
+            files: None,
+        }
+    }
+}
+
 pub struct App {
     pub focus: Pane,
     pub mode: Mode,
@@ -239,6 +283,7 @@ impl App {
         a
     }
 
+    /// An app with the defaults for everything a session chooses (tests start here).
     pub fn new(
         kafka: KafkaHandle,
         cluster: ClusterView,
@@ -246,8 +291,38 @@ impl App {
         tail: TailState,
         theme: Theme,
     ) -> Self {
+        Self::with_options(kafka, cluster, logs, tail, theme, AppOptions::default())
+    }
+
+    /// An app as a session builds it: its clients' handles and the run's choices in `options`,
+    /// each in its field from the start.
+    pub fn with_options(
+        kafka: KafkaHandle,
+        cluster: ClusterView,
+        logs: LogsState,
+        tail: TailState,
+        theme: Theme,
+        options: AppOptions,
+    ) -> Self {
+        let AppOptions {
+            focus,
+            pending_topic,
+            default_start,
+            default_until,
+            keymap,
+            layout,
+            config_path,
+            read_only,
+            context,
+            contexts,
+            cluster_color,
+            connect,
+            streams,
+            streams_topology_configured,
+            files,
+        } = options;
         Self {
-            focus: Pane::Topics,
+            focus,
             mode: Mode::Normal,
             topics: TopicsState::default(),
             tail,
@@ -263,33 +338,33 @@ impl App {
             quit: false,
             now: SystemTime::now(),
             size: (80, 24),
-            pending_topic: None,
-            default_until: None,
-            default_start: StartFrom::End,
+            pending_topic,
+            default_until,
+            default_start,
             pending_publish: None,
             in_flight_value: None,
-            read_only: false,
-            context: String::new(),
-            contexts: Vec::new(),
+            read_only,
+            context,
+            contexts,
             switch_to: None,
-            cluster_color: None,
+            cluster_color,
             views: Vec::new(),
-            layout: layout::Arrangement::default(),
+            layout,
             dialog: None,
             palette: None,
             history: Vec::new(),
             groups: Default::default(),
-            keymap: Default::default(),
-            config_path: None,
+            keymap,
+            config_path,
             view_rows: Default::default(),
             reach: Default::default(),
             history_pos: None,
             watermarks_asked: HashMap::new(),
             kafka,
-            connect: crate::connect::ConnectHandle::none(),
-            streams: crate::streams::StreamsHandle::none(),
-            streams_topology_configured: false,
-            files: None,
+            connect,
+            streams,
+            streams_topology_configured,
+            files,
             history_file: None,
         }
     }

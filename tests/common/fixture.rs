@@ -140,3 +140,23 @@ pub fn tail_orders(app: &mut App, rx: &mut UnboundedReceiver<KafkaCommand>) {
     }));
     commands(rx);
 }
+
+/// A consumer group with no members (so its offsets can be reset), behind by 5 on two
+/// partitions of `orders`.
+pub fn inactive_group(name: &str) -> kafka_tui::model::GroupDetail {
+    kafka_tui::model::GroupDetail {
+        name: name.into(),
+        state: "Empty".into(),
+        members: vec![],
+        offsets: (0..2)
+            .map(|partition| kafka_tui::model::PartitionLag {
+                topic: "orders".into(),
+                partition,
+                committed: Some(5),
+                end: Some(10),
+                lag: Some(5),
+                ahead: false,
+            })
+            .collect(),
+    }
+}
