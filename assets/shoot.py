@@ -83,6 +83,22 @@ def app_env(home: str) -> dict:
     return env
 
 
+def zombie_status(pid: int) -> str | None:
+    """A process that ended but is not reaped yet: its exit status ("0", "1"..., or "killed by
+    signal N"); None while it runs, or once reaped (tmux then says)."""
+    try:
+        with open(f"/proc/{pid}/stat") as f:
+            stat = f.read()
+    except FileNotFoundError:
+        return None
+    fields = stat[stat.rindex(")") + 2:].split()
+    # fields[0] is field 3 (state); field 52 is exit_code, in wait(2)'s encoding.
+    if fields[0] != "Z" or len(fields) < 50:
+        return None
+    code = int(fields[49])
+    return str((code >> 8) & 0xFF) if code & 0x7F == 0 else f"killed by signal {code & 0x7F}"
+
+
 class Tmux:
     """A tmux server of our own (its own socket, no user config) with one pane."""
 
@@ -92,6 +108,7 @@ class Tmux:
         self.run("-f", "/dev/null", "new-session", "-d", "-s", "shot", "-x", str(cols), "-y", str(rows), cmd, env=env)
         # Keep the pane when the command ends, so its exit status can be read.
         self.run("set-option", "-t", "shot", "remain-on-exit", "on")
+        self.pid = int(self.run("display-message", "-p", "-t", "shot", "#{pane_pid}").strip())
 
     def run(self, *args, env=None) -> str:
         r = subprocess.run(["tmux", "-L", self.socket, *args], env=env, capture_output=True, text=True)
@@ -130,11 +147,12 @@ class Tmux:
         out = self.run("display-message", "-p", "-t", "shot",
                        "#{pane_dead}|#{pane_dead_status}|#{pane_dead_signal}").strip().split("|")
         status, signal = (out + ["", ""])[1:3]
-        # tmux marks the pane dead when the pty closes, and fills in the status or the signal
-        # only once it has reaped the process: until then it is not known to have ended.
-        if out[0] != "1" or not (status or signal):
-            return None
-        return status or f"killed by signal {signal}"
+        if status or signal:
+            return status or f"killed by signal {signal}"
+        # tmux fills in the status only once it has reaped the process, and at times it does
+        # not (a race in its SIGCHLD handling: the process stays <defunct>, tmux's child). The
+        # kernel keeps a zombie's exit code (/proc/PID/stat field 52): read it there.
+        return zombie_status(self.pid)
 
     def wait(self, what: str, pred, timeout: float = TIMEOUT) -> list[str]:
         deadline = time.monotonic() + timeout
@@ -266,6 +284,11 @@ def shoot_embedded(home: str):
     try:
         t.wait('pane "1 Topics" listing the topic "demo"', lambda r: pane_has(r, "1 Topics", "demo"))
         t.wait('pane "2 Tail" tailing "demo"', lambda r: title_row(r, "2 Tail", "demo"))
+        # The embedded broker seeds `demo` in the background: our record goes in after the
+        # seed, so that it is the newest one in the tail (kafka-tui logs when the seed is done).
+        log = os.path.join(home, "kafka-tui.log")
+        t.wait("kafka-tui's log saying the demo topic is seeded",
+               lambda _: os.path.exists(log) and "seeded the demo topic" in open(log).read())
         demo_row = next(line for line in pane(t.text(), "1 Topics") if "demo" in line)
         value = json.dumps(RECORD_VALUE, separators=(",", ":")).encode()
         produce(f"127.0.0.1:{port}", "demo", [(RECORD_KEY.encode(), RECORD_HEADERS, value, 0)])

@@ -1132,12 +1132,7 @@ fn transactions_aborted_records_and_markers_as_kafka_consumers_see_them() {
     let Some(k) = setup() else { return };
     let topic = unique("txn");
     k.create_topic(&topic, 1, 3, &[]);
-    let p: FutureProducer = k
-        .config()
-        .set("transactional.id", unique("kt-txn"))
-        .create()
-        .expect("transactional producer");
-    p.init_transactions(WAIT).expect("init_transactions");
+    let p = k.transactional_producer("kt-txn");
     let batch = |p: &FutureProducer, names: &[&str], commit: bool| {
         p.begin_transaction().unwrap();
         let recs: Vec<Rec> = names.iter().map(|n| Rec::value(*n)).collect();
@@ -1323,16 +1318,11 @@ fn tail_from_a_time_ago_starts_where_kafka_finds_that_time() {
 /// reports it, rather than call 4 "Records".
 #[test]
 fn count_column_is_labelled_offsets_and_holds_high_minus_low() {
-    use rdkafka::producer::{FutureProducer, Producer};
+    use rdkafka::producer::Producer;
     let Some(k) = setup() else { return };
     let topic = unique("count");
     k.create_topic(&topic, 1, 3, &[]);
-    let p: FutureProducer = k
-        .config()
-        .set("transactional.id", unique("kt-count"))
-        .create()
-        .unwrap();
-    p.init_transactions(WAIT).unwrap();
+    let p = k.transactional_producer("kt-count");
     p.begin_transaction().unwrap();
     produce_with(
         &p,

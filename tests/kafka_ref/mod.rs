@@ -85,6 +85,19 @@ impl Kafka {
         config(&self.plain)
     }
 
+    /// A producer with a fresh `transactional.id` (`prefix` and a unique tail), its
+    /// transactions initialised.
+    pub fn transactional_producer(&self, prefix: &str) -> rdkafka::producer::FutureProducer {
+        use rdkafka::producer::Producer;
+        let p: rdkafka::producer::FutureProducer = self
+            .config()
+            .set("transactional.id", unique(prefix))
+            .create()
+            .expect("transactional producer");
+        p.init_transactions(WAIT).expect("init_transactions");
+        p
+    }
+
     /// Runs one of Kafka's own tools (`kafka-topics`, ...) to its end.
     pub fn tool(&self, args: &[&str]) -> Output {
         let out = Command::new(&self.tool)
