@@ -39,13 +39,7 @@ impl App {
             Action::Bottom => self.tail.scroll.bottom(),
             Action::ToggleFollow => {
                 let (first, end) = self.tail.view_bounds();
-                let s = &mut self.tail.scroll;
-                if s.follow {
-                    s.selected = end.saturating_sub(1).max(first);
-                    s.follow = false;
-                } else {
-                    s.follow = true;
-                }
+                self.tail.scroll.toggle_follow(first, end);
             }
             Action::ClearTail => {
                 let n = self.tail.clear();
@@ -136,12 +130,7 @@ impl App {
             Action::ToggleFollow => {
                 if let Some(s) = self.logs.current_mut() {
                     let (first, end) = (s.lines.first_seq(), s.lines.end_seq());
-                    if s.scroll.follow {
-                        s.scroll.selected = end.saturating_sub(1).max(first);
-                        s.scroll.follow = false;
-                    } else {
-                        s.scroll.follow = true;
-                    }
+                    s.scroll.toggle_follow(first, end);
                 }
             }
             Action::NextSource => self.logs.next_source(),
@@ -177,12 +166,10 @@ impl App {
             Action::Bottom => {
                 self.scroll_view(1_000_000);
             }
-            Action::Filter if matches!(self.views.last(), Some(View::Groups { .. })) => {
-                let filter = match self.views.last() {
-                    Some(View::Groups { filter, .. }) => filter.clone(),
-                    _ => String::new(),
-                };
-                self.open_filter(filter);
+            Action::Filter => {
+                if let Some(View::Groups { filter, .. }) = self.views.last() {
+                    self.open_filter(filter.clone());
+                }
             }
             _ => {}
         }

@@ -158,9 +158,7 @@ pub fn usable_partitions(
     topic: &str,
     timeout: Duration,
 ) -> Result<(Vec<i32>, Option<String>), KafkaError> {
-    let md = client
-        .fetch_metadata(Some(topic), timeout)
-        .map_err(KafkaError::from)?;
+    let md = client.fetch_metadata(Some(topic), timeout)?;
     let t = md
         .topics()
         .iter()
@@ -297,18 +295,11 @@ pub fn watermarks_checked(
     (out, problems)
 }
 
-/// A short, human explanation of a metadata failure: the verdict, then librdkafka's words.
-pub fn describe_error(e: rdkafka::error::KafkaError) -> String {
-    KafkaError::from(e).to_string()
-}
-
 pub fn topic_detail(
     client: &BaseConsumer<UiContext>,
     topic: &str,
 ) -> Result<TopicDetail, KafkaError> {
-    let md = client
-        .fetch_metadata(Some(topic), TIMEOUT)
-        .map_err(KafkaError::from)?;
+    let md = client.fetch_metadata(Some(topic), TIMEOUT)?;
     let t = md
         .topics()
         .iter()
@@ -350,11 +341,6 @@ pub fn topic_detail(
 /// How long an admin request may take before it is reported as timed out.
 const ADMIN_TIMEOUT: Duration = TIMEOUT;
 
-/// The text the person sees for a failed admin request: the code and the broker's message.
-fn shown(e: ffi::admin::AdminFailure) -> KafkaError {
-    KafkaError::from_code(Some(e.code), &e.to_string())
-}
-
 fn source_name(s: rdkafka::bindings::rd_kafka_ConfigSource_t) -> &'static str {
     use rdkafka::bindings::rd_kafka_ConfigSource_t as S;
     match s {
@@ -373,8 +359,7 @@ pub fn describe_configs<C: ClientContext>(
     client: &Client<C>,
     topic: &str,
 ) -> Result<Vec<ConfigItem>, KafkaError> {
-    let entries =
-        ffi::admin::describe_topic_configs(client, topic, ADMIN_TIMEOUT).map_err(shown)?;
+    let entries = ffi::admin::describe_topic_configs(client, topic, ADMIN_TIMEOUT)?;
     let mut items: Vec<ConfigItem> = entries
         .into_iter()
         .map(|e| ConfigItem {
@@ -423,7 +408,7 @@ pub fn alter_config<C: ClientContext>(
         Err(e) if matches!(e.code, E::UnsupportedFeature | E::UnsupportedVersion) => {
             tracing::info!("IncrementalAlterConfigs unsupported ({e}): replacing the overrides");
         }
-        Err(e) => return Err(shown(e)),
+        Err(e) => return Err(e.into()),
     }
     let current = describe_configs(client, topic)?;
     let mut set: Vec<(String, String)> = Vec::new();
@@ -436,7 +421,7 @@ pub fn alter_config<C: ClientContext>(
         }
     }
     set.push((key.to_string(), value.to_string()));
-    ffi::admin::replace_topic_configs(client, topic, &set, ADMIN_TIMEOUT).map_err(shown)?;
+    ffi::admin::replace_topic_configs(client, topic, &set, ADMIN_TIMEOUT)?;
     Ok(ConfigSet::Replaced { reset_sensitive })
 }
 
@@ -478,12 +463,12 @@ pub fn create_topic<C: ClientContext>(
         configs,
         ADMIN_TIMEOUT,
     )
-    .map_err(shown)
+    .map_err(KafkaError::from)
 }
 
 /// Blocking.
 pub fn delete_topic<C: ClientContext>(client: &Client<C>, name: &str) -> Result<(), KafkaError> {
-    ffi::admin::delete_topic(client, name, ADMIN_TIMEOUT).map_err(shown)
+    ffi::admin::delete_topic(client, name, ADMIN_TIMEOUT).map_err(KafkaError::from)
 }
 
 /// Grows `name` to `total` partitions, after checking what the broker says it has now: a
@@ -503,7 +488,8 @@ pub fn add_partitions(
             crate::model::count(usable.len() as u64, "partition")
         )));
     }
-    ffi::admin::create_partitions(meta.client(), name, total, ADMIN_TIMEOUT).map_err(shown)
+    ffi::admin::create_partitions(meta.client(), name, total, ADMIN_TIMEOUT)
+        .map_err(KafkaError::from)
 }
 
 /// The cluster view: brokers with their racks and the controller from DescribeCluster (Kafka
@@ -513,9 +499,7 @@ pub fn overview(
     client: &BaseConsumer<UiContext>,
     embedded: bool,
 ) -> Result<ClusterOverview, KafkaError> {
-    let md = client
-        .fetch_metadata(None, TIMEOUT)
-        .map_err(KafkaError::from)?;
+    let md = client.fetch_metadata(None, TIMEOUT)?;
     let described = if embedded {
         None
     } else {

@@ -12,6 +12,13 @@ impl KafkaError {
     }
 }
 
+/// An admin request's failure: the broker's code and message.
+impl From<super::ffi::admin::AdminFailure> for KafkaError {
+    fn from(e: super::ffi::admin::AdminFailure) -> Self {
+        KafkaError::from_code(Some(e.code), &e.to_string())
+    }
+}
+
 impl From<rdkafka::error::KafkaError> for KafkaError {
     fn from(e: rdkafka::error::KafkaError) -> Self {
         KafkaError::from_code(e.rdkafka_error_code(), &e.to_string())

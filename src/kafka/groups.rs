@@ -62,12 +62,8 @@ impl<'a> Reader<'a> {
     }
 }
 
-fn err(e: rdkafka::error::KafkaError) -> KafkaError {
-    KafkaError::from(e)
-}
-
 pub fn list_groups(client: &BaseConsumer<UiContext>) -> Result<Vec<GroupSummary>, KafkaError> {
-    let list = client.fetch_group_list(None, TIMEOUT).map_err(err)?;
+    let list = client.fetch_group_list(None, TIMEOUT)?;
     let mut groups: Vec<GroupSummary> = list
         .groups()
         .iter()
@@ -185,7 +181,7 @@ fn state_and_members(
     if let Ok(Some((_, Ok(d)))) = described.map(|v| v.into_iter().find(|(n, _)| n == group)) {
         return Ok((d.state, d.members));
     }
-    let list = meta.fetch_group_list(Some(group), TIMEOUT).map_err(err)?;
+    let list = meta.fetch_group_list(Some(group), TIMEOUT)?;
     let info = list.groups().iter().find(|g| g.name() == group);
     Ok(match info {
         Some(g) => (
@@ -219,7 +215,7 @@ pub fn describe_group(
     // Only partitions the metadata lists as usable are asked about (see
     // `admin::PartitionCheck`): a broker's committed offsets and a member's assignment may name
     // any partition at all.
-    let md = meta.fetch_metadata(None, TIMEOUT).map_err(err)?;
+    let md = meta.fetch_metadata(None, TIMEOUT)?;
     let usable = usable_map(&md);
     let is_usable = |t: &str, p: i32| usable.get(t).is_some_and(|ps| ps.contains(&p));
     let end_of = |t: &str, p: i32| {
@@ -238,7 +234,7 @@ pub fn describe_group(
         }
     }
     let reader = group_client(settings, group)?;
-    let committed = reader.committed_offsets(tpl, TIMEOUT).map_err(err)?;
+    let committed = reader.committed_offsets(tpl, TIMEOUT)?;
     let mut offsets = Vec::new();
     for e in committed.elements() {
         let Offset::Offset(c) = e.offset() else {
@@ -302,7 +298,7 @@ fn check_usable<'a>(
     meta: &BaseConsumer<UiContext>,
     targets: impl Iterator<Item = (&'a str, i32)>,
 ) -> Result<(), KafkaError> {
-    let md = meta.fetch_metadata(None, TIMEOUT).map_err(err)?;
+    let md = meta.fetch_metadata(None, TIMEOUT)?;
     let usable = usable_map(&md);
     let bad: Vec<String> = targets
         .filter(|(t, p)| !usable.get(*t).is_some_and(|ps| ps.contains(p)))
@@ -339,10 +335,9 @@ pub fn plan_reset(
     if let ResetTo::Timestamp(ts) = to {
         let mut q = TopicPartitionList::new();
         for p in &targets {
-            q.add_partition_offset(&p.topic, p.partition, Offset::Offset(ts))
-                .map_err(err)?;
+            q.add_partition_offset(&p.topic, p.partition, Offset::Offset(ts))?;
         }
-        let found = meta.offsets_for_times(q, TIMEOUT).map_err(err)?;
+        let found = meta.offsets_for_times(q, TIMEOUT)?;
         for p in &targets {
             let new = match found
                 .find_partition(&p.topic, p.partition)
@@ -398,10 +393,9 @@ pub fn apply_reset(
     let client = group_client(settings, &plan.group)?;
     let mut tpl = TopicPartitionList::new();
     for (topic, partition, _, new) in &plan.moves {
-        tpl.add_partition_offset(topic, *partition, Offset::Offset(*new))
-            .map_err(err)?;
+        tpl.add_partition_offset(topic, *partition, Offset::Offset(*new))?;
     }
-    client.commit(&tpl, CommitMode::Sync).map_err(err)?;
+    client.commit(&tpl, CommitMode::Sync)?;
     Ok(plan.moves.len())
 }
 
@@ -410,8 +404,7 @@ pub fn delete_group<C: rdkafka::client::ClientContext>(
     client: &rdkafka::client::Client<C>,
     group: &str,
 ) -> Result<(), KafkaError> {
-    ffi::delete_group(client, group, TIMEOUT)
-        .map_err(|e| KafkaError::from_code(Some(e.code), &e.to_string()))
+    ffi::delete_group(client, group, TIMEOUT).map_err(KafkaError::from)
 }
 
 #[cfg(test)]

@@ -104,4 +104,14 @@ impl Scroll {
     pub fn bottom(&mut self) {
         self.follow = true;
     }
+
+    /// Pauses on the newest item of `[first, end)`, or follows again.
+    pub fn toggle_follow(&mut self, first: u64, end: u64) {
+        if self.follow {
+            self.selected = end.saturating_sub(1).max(first);
+            self.follow = false;
+        } else {
+            self.follow = true;
+        }
+    }
 }
