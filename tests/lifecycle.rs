@@ -567,10 +567,19 @@ fn a_signal_on_the_embedded_brokers_own_thread_leaves_it_serving() {
         let _handler = signal(SignalKind::user_defined1()).unwrap();
         let before = mock_cluster_threads();
         let broker = MockBroker::start(MockOptions::loopback()).await.unwrap();
-        let ours: Vec<i64> = mock_cluster_threads()
-            .difference(&before)
-            .copied()
-            .collect();
+        // The thread names itself once it runs, which can be after start() returns (seen in
+        // CI: no "rdk:mock" thread yet), so wait for the name to appear.
+        let deadline = Instant::now() + WAIT;
+        let ours: Vec<i64> = loop {
+            let new: Vec<i64> = mock_cluster_threads()
+                .difference(&before)
+                .copied()
+                .collect();
+            if !new.is_empty() || Instant::now() >= deadline {
+                break new;
+            }
+            tokio::task::yield_now().await;
+        };
         assert_eq!(ours.len(), 1, "one mock cluster thread: {ours:?}");
         // A signal that lands while the thread is busy does no harm: send it several times,
         // each while the thread waits in poll() (syscall in /proc), as it does when idle.
