@@ -149,6 +149,42 @@ fn the_wheel_scrolls_the_pane_under_the_pointer() {
     assert_eq!(app.topics.selected_name(), Some("t-02"));
 }
 
+/// The wheel scrolls what is on top: the help scrolls, and neither it nor a dialog or a prompt
+/// lets the panes beneath move.
+#[test]
+fn the_wheel_never_moves_a_pane_under_the_help_a_dialog_or_a_prompt() {
+    use crossterm::event::{KeyCode, KeyEvent};
+    use kafka_tui::app::{Layer, Mode};
+    let (mut app, _rx) = fixture();
+    let screen = draw(&mut app);
+    let over_topics = at(&screen, "t-02");
+    let selected = app.topics.selected_name().map(str::to_string);
+    app.handle_key(KeyEvent::new(KeyCode::Char('?'), KeyModifiers::NONE));
+    assert_eq!(app.layer(), Layer::Help);
+    draw(&mut app);
+    for _ in 0..3 {
+        mouse(&mut app, MouseEventKind::ScrollDown, over_topics);
+    }
+    assert_eq!(app.mode, Mode::Help { scroll: 3 }, "the help scrolls");
+    app.handle_key(KeyEvent::new(KeyCode::Esc, KeyModifiers::NONE));
+    for open in [':', 'n'] {
+        app.handle_key(KeyEvent::new(KeyCode::Char(open), KeyModifiers::NONE));
+        assert_ne!(
+            app.layer(),
+            Layer::Pane,
+            "{open} opens a prompt or a dialog"
+        );
+        mouse(&mut app, MouseEventKind::ScrollDown, over_topics);
+        app.handle_key(KeyEvent::new(KeyCode::Esc, KeyModifiers::NONE));
+        assert_eq!(app.layer(), Layer::Pane);
+    }
+    assert_eq!(
+        app.topics.selected_name().map(str::to_string),
+        selected,
+        "the topics beneath stayed"
+    );
+}
+
 /// In a view's list (`:groups` here; `:ctx`, Connect and the schema registry the same way) a
 /// click selects the row under it, the page stays, and a double click opens it as Enter does.
 #[test]

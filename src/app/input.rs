@@ -1,5 +1,5 @@
-//! Keys and the mouse: which key goes to the help screen, a prompt, a dialog, the editor or
-//! the key table; the prompt's own line editing.
+//! Keys and the mouse, sent to the layer on top (layer.rs): the help screen, a prompt, a
+//! dialog, a view, the editor or the key table; the prompt's own line editing.
 
 use super::*;
 
@@ -10,11 +10,10 @@ impl App {
     /// A click focuses the pane under it and selects the row under it (Topics, Tail); a
     /// double click on a row opens it as Enter does; the wheel scrolls the pane under the
     /// pointer. Over a view, a dialog, a prompt or the help, clicks on the panes beneath do
-    /// nothing and the wheel scrolls what is open.
+    /// nothing and the wheel scrolls what is open (the help, a view), never what is covered.
     pub(super) fn handle_mouse(&mut self, m: MouseEvent) {
         let pos = Position::new(m.column, m.row);
-        let on_panes =
-            matches!(self.mode, Mode::Normal) && self.dialog.is_none() && self.views.is_empty();
+        let on_panes = self.layer().is_pane();
         let areas = crate::layout::pane_areas_in(
             Rect::new(0, 0, self.size.0, self.size.1),
             self.arrangement(),
@@ -24,9 +23,9 @@ impl App {
             .find(|(_, r)| r.contains(pos))
             .map(|(p, _)| *p)
             .filter(|_| on_panes);
-        let on_view = matches!(self.mode, Mode::Normal) && self.dialog.is_none();
+        let on_view = self.layer() == Layer::View;
         match m.kind {
-            MouseEventKind::Down(MouseButton::Left) if on_view && !self.views.is_empty() => {
+            MouseEventKind::Down(MouseButton::Left) if on_view => {
                 let double = self
                     .last_click
                     .is_some_and(|(at, p)| p == pos && at.elapsed() < DOUBLE_CLICK);
@@ -74,6 +73,18 @@ impl App {
                 }
             }
             MouseEventKind::ScrollUp | MouseEventKind::ScrollDown => {
+                let code = if m.kind == MouseEventKind::ScrollUp {
+                    KeyCode::Up
+                } else {
+                    KeyCode::Down
+                };
+                match self.layer() {
+                    // The help scrolls; a dialog and a prompt have nothing to scroll (the
+                    // wheel never moves what they cover).
+                    Layer::Help => return self.help_key(KeyEvent::new(code, KeyModifiers::NONE)),
+                    Layer::Dialog | Layer::Prompt => return,
+                    _ => {}
+                }
                 if let Some(pane) = pane_at.filter(|p| *p != self.focus) {
                     self.update(Action::Focus(pane));
                 }
@@ -125,43 +136,48 @@ impl App {
             self.handle_key(KeyEvent::new(KeyCode::Esc, KeyModifiers::NONE));
             return self.handle_key(after_esc);
         }
-        match self.mode.clone() {
-            Mode::Help { scroll } => {
-                let delta: i64 = match key.code {
-                    KeyCode::Esc | KeyCode::Char('q') | KeyCode::Char('?') | KeyCode::Enter => {
-                        self.mode = Mode::Normal;
-                        return;
-                    }
-                    KeyCode::Char('c') if key.modifiers == KeyModifiers::CONTROL => {
-                        self.quit = true;
-                        return;
-                    }
-                    KeyCode::Down | KeyCode::Char('j') => 1,
-                    KeyCode::Up | KeyCode::Char('k') => -1,
-                    KeyCode::PageDown => 10,
-                    KeyCode::PageUp => -10,
-                    _ => return,
-                };
-                // Bounded by the help's length (its last row at the bottom), so Page Up comes
-                // straight back.
-                let scroll = self.reach.help.step(0, usize::from(scroll), delta);
-                self.mode = Mode::Help {
-                    scroll: scroll.min(usize::from(u16::MAX)) as u16,
-                };
-            }
-            Mode::Prompt { kind, input } => self.prompt_key(kind, input, key),
-            Mode::Normal if self.dialog.is_some() => self.dialog_key(key),
-            Mode::Normal if self.ext_view_text_key(key) => {}
-            Mode::Normal => {
+        match self.layer() {
+            Layer::Help => self.help_key(key),
+            Layer::Prompt => self.prompt_key(key),
+            Layer::Dialog => self.dialog_key(key),
+            Layer::View if self.ext_view_text_key(key) => {}
+            layer => {
                 let ctx = self.keys_context();
                 match self.keymap.lookup(ctx, &key) {
                     Some(action) if self.ext_view_action(&action) => {}
                     Some(action) => self.update(action),
-                    None if ctx == Context::Editing => self.edit_key(key),
+                    None if layer == Layer::Editing => self.edit_key(key),
                     None => {}
                 }
             }
         }
+    }
+
+    fn help_key(&mut self, key: KeyEvent) {
+        let Mode::Help { scroll } = self.mode else {
+            return;
+        };
+        let delta: i64 = match key.code {
+            KeyCode::Esc | KeyCode::Char('q') | KeyCode::Char('?') | KeyCode::Enter => {
+                self.mode = Mode::Normal;
+                return;
+            }
+            KeyCode::Char('c') if key.modifiers == KeyModifiers::CONTROL => {
+                self.quit = true;
+                return;
+            }
+            KeyCode::Down | KeyCode::Char('j') => 1,
+            KeyCode::Up | KeyCode::Char('k') => -1,
+            KeyCode::PageDown => 10,
+            KeyCode::PageUp => -10,
+            _ => return,
+        };
+        // Bounded by the help's length (its last row at the bottom), so Page Up comes
+        // straight back.
+        let scroll = self.reach.help.step(0, usize::from(scroll), delta);
+        self.mode = Mode::Help {
+            scroll: scroll.min(usize::from(u16::MAX)) as u16,
+        };
     }
 
     /// A paste goes where typing goes, as one edit: the prompt, the dialog's field, the
@@ -171,31 +187,32 @@ impl App {
         // Terminals send line breaks in a paste as CR.
         let text = text.replace("\r\n", "\n").replace('\r', "\n");
         let one_line = || text.trim_end_matches('\n').replace('\n', " ");
-        match &mut self.mode {
-            Mode::Prompt { kind, input } => {
+        match self.layer() {
+            Layer::Prompt => {
+                let Mode::Prompt { kind, input } = &mut self.mode else {
+                    return;
+                };
                 input.push_str(&one_line());
-                let input = input.clone();
-                if *kind == PromptKind::Filter {
+                let (kind, input) = (*kind, input.clone());
+                if kind == PromptKind::Filter {
                     self.apply_filter(input);
                 } else if self.palette.is_some() {
                     self.palette_follow(&input);
                 }
                 return;
             }
-            Mode::Help { .. } => {
-                return self.warn("nothing to paste into here (Esc closes the help)")
+            Layer::Help => return self.warn("nothing to paste into here (Esc closes the help)"),
+            Layer::Dialog => {
+                if let Some(dialog) = self.dialog.as_mut() {
+                    dialog.input_mut().push_str(&one_line());
+                    dialog.input_changed();
+                }
+                return;
             }
-            Mode::Normal => {}
+            Layer::View if self.ext_view_paste(&text) => return,
+            _ => {}
         }
-        if let Some(dialog) = self.dialog.as_mut() {
-            dialog.input_mut().push_str(&one_line());
-            dialog.input_changed();
-            return;
-        }
-        if self.ext_view_paste(&text) {
-            return;
-        }
-        if self.views.is_empty() && self.focus == Pane::Producer {
+        if self.layer().is_pane() && self.focus == Pane::Producer {
             self.producer.editing = true;
             if self.producer.field == Field::Key {
                 // The key is one line.
@@ -221,7 +238,10 @@ impl App {
         self.producer.editor_mut().input(key);
     }
 
-    fn prompt_key(&mut self, kind: PromptKind, mut input: String, key: KeyEvent) {
+    fn prompt_key(&mut self, key: KeyEvent) {
+        let Mode::Prompt { kind, mut input } = self.mode.clone() else {
+            return;
+        };
         let listing = kind == PromptKind::Command && self.palette.is_some();
         match key.code {
             // Esc closes the candidate list first, then the prompt.

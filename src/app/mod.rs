@@ -35,6 +35,8 @@ mod connect;
 mod files;
 mod history;
 mod input;
+mod layer;
+pub use layer::Layer;
 mod kafka_events;
 mod palette;
 mod panes;
@@ -371,7 +373,8 @@ impl App {
 
     /// The key context: which table of keys applies right now.
     pub fn keys_context(&self) -> Context {
-        if let Some(v) = self.views.last() {
+        let layer = self.base_layer();
+        if let (Layer::View, Some(v)) = (layer, self.views.last()) {
             return match v {
                 View::TopicDetail { .. } => Context::TopicView,
                 View::Groups { .. } => Context::GroupsView,
@@ -383,10 +386,10 @@ impl App {
                 View::Schemas(_) => Context::SchemasView,
             };
         }
-        match self.focus {
-            Pane::Producer if self.producer.editing => Context::Editing,
-            Pane::Tail if self.tail.detail => Context::Record,
-            p => Context::of_pane(p),
+        match layer {
+            Layer::Editing => Context::Editing,
+            Layer::RecordDetail => Context::Record,
+            _ => Context::of_pane(self.focus),
         }
     }
 
@@ -557,21 +560,29 @@ impl App {
         }
     }
 
+    /// Esc: backs out of what is on top, one layer (or one filter) at a time.
     fn back(&mut self) {
-        if let Some(View::Groups { filter, .. }) = self.views.last_mut() {
-            if !filter.is_empty() {
-                filter.clear();
-                return;
+        match self.layer() {
+            Layer::Help => self.mode = Mode::Normal,
+            Layer::Prompt => self.handle_key(KeyEvent::new(KeyCode::Esc, KeyModifiers::NONE)),
+            Layer::Dialog => self.dialog = None,
+            Layer::View => {
+                if let Some(View::Groups { filter, .. }) = self.views.last_mut() {
+                    if !filter.is_empty() {
+                        return filter.clear();
+                    }
+                }
+                self.views.pop();
             }
+            Layer::Editing => self.producer.editing = false,
+            Layer::RecordDetail => self.tail.detail = false,
+            Layer::Pane => self.pane_back(),
         }
-        if self.views.pop().is_some() {
-            return;
-        }
-        if self.focus == Pane::Producer && self.producer.editing {
-            self.producer.editing = false;
-        } else if self.focus == Pane::Tail && self.tail.detail {
-            self.tail.detail = false;
-        } else if self.focus == Pane::Tail && self.tail.find.active() {
+    }
+
+    /// Esc on a pane: clears its filter, else the status message.
+    fn pane_back(&mut self) {
+        if self.focus == Pane::Tail && self.tail.find.active() {
             self.tail.find.jq = None;
             let _ = self.tail.set_query("");
             self.say("filter cleared");
@@ -585,21 +596,26 @@ impl App {
     }
 
     fn scroll(&mut self, delta: i64) {
-        if self.scroll_view(delta) {
-            return;
-        }
-        match self.focus {
-            Pane::Topics => {
-                self.topics.move_by(delta);
-                self.request_watermarks();
+        match self.base_layer() {
+            Layer::View => {
+                self.scroll_view(delta);
+                return;
             }
-            Pane::Tail if self.tail.detail => {
+            Layer::RecordDetail => {
                 // Bounded by the record's length (its last row at the bottom, never blank
                 // rows past it), so Page Up comes straight back.
                 if let Some(r) = self.tail.selected() {
                     let key = self.record_reach_key(r);
                     self.record.scroll = self.reach.record.step(key, self.record.scroll, delta);
                 }
+                return;
+            }
+            _ => {}
+        }
+        match self.focus {
+            Pane::Topics => {
+                self.topics.move_by(delta);
+                self.request_watermarks();
             }
             Pane::Tail => self.tail.move_by(delta),
             Pane::Logs => self.logs.move_by(delta),
