@@ -51,14 +51,22 @@ pub struct Member {
 /// Lag of one partition. `lag` is `None` when there is no commit, and the committed offset is
 /// never allowed to make lag negative: `ahead` marks a commit past the end offset (a broker
 /// reporting a stale end, or a truncated log).
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct PartitionLag {
     pub topic: String,
     pub partition: i32,
     pub committed: Option<i64>,
     pub end: Option<i64>,
     pub lag: Option<i64>,
+    #[serde(default)]
     pub ahead: bool,
+}
+
+/// The lag summed over `rows` that have one (a commit and an end), saturating.
+pub fn summed_lag(rows: &[PartitionLag]) -> i64 {
+    rows.iter()
+        .filter_map(|p| p.lag)
+        .fold(0i64, i64::saturating_add)
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -71,10 +79,7 @@ pub struct GroupDetail {
 
 impl GroupDetail {
     pub fn total_lag(&self) -> i64 {
-        self.offsets
-            .iter()
-            .filter_map(|p| p.lag)
-            .fold(0i64, i64::saturating_add)
+        summed_lag(&self.offsets)
     }
 
     /// Offsets may be changed only while nobody consumes: the broker would reject it anyway.

@@ -10,6 +10,8 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use serde::{Deserialize, Serialize};
 
+pub use crate::model::PartitionLag;
+
 use super::topology::Topology;
 
 // ---- what the caller gathers from the cluster ------------------------------------------------
@@ -101,10 +103,7 @@ pub struct StreamsApp {
 impl StreamsApp {
     /// Total lag over the input partitions that have a commit.
     pub fn total_input_lag(&self) -> i64 {
-        self.input_lag
-            .iter()
-            .filter_map(|p| p.lag)
-            .fold(0i64, i64::saturating_add)
+        crate::model::group::summed_lag(&self.input_lag)
     }
 
     pub fn thread_count(&self) -> usize {
@@ -182,16 +181,6 @@ pub struct InternalTopic {
     pub partitions: usize,
     pub size_bytes: Option<u64>,
     pub records: Option<u64>,
-}
-
-/// Lag of one partition: `None` without a commit (or without an end offset); never negative.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct PartitionLag {
-    pub topic: String,
-    pub partition: i32,
-    pub committed: Option<i64>,
-    pub end: Option<i64>,
-    pub lag: Option<i64>,
 }
 
 // ---- the logic -------------------------------------------------------------------------------
@@ -393,15 +382,14 @@ fn build_app(
                 let o = offsets.get(&(topic, p));
                 let committed = o.and_then(|o| o.committed);
                 let end = o.and_then(|o| o.end);
+                let (lag, ahead) = crate::model::lag(committed, end);
                 PartitionLag {
                     topic: topic.to_string(),
                     partition: p,
                     committed,
                     end,
-                    lag: match (committed, end) {
-                        (Some(c), Some(e)) => Some(e.saturating_sub(c).max(0)),
-                        _ => None,
-                    },
+                    lag,
+                    ahead,
                 }
             })
             .collect()
