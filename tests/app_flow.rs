@@ -1356,3 +1356,82 @@ fn producer_history_recalls_what_was_published() {
     assert_eq!(value(&app), "half-typed", "what was being typed comes back");
     assert_eq!(app.producer.history.len(), 2);
 }
+
+/// A message or hint that names a key names the one bound now: after `[keys.*]` moves quit,
+/// back, filter, create-topic, edit and publish to other keys, the screen says the new keys
+/// and never the defaults.
+#[test]
+fn messages_and_hints_name_the_keys_as_rebound() {
+    use common::fixture::{embedded_app, screen};
+    use kafka_tui::keymap::{Keymap, KeysTable};
+    let mut table = KeysTable::new();
+    let mut bind = |ctx: &str, pairs: &[(&str, &str)]| {
+        table
+            .entry(ctx.into())
+            .or_default()
+            .extend(pairs.iter().map(|(k, a)| (k.to_string(), a.to_string())));
+    };
+    bind(
+        "global",
+        &[
+            ("Q", "quit"),
+            ("q", "none"),
+            ("ctrl-b", "back"),
+            ("esc", "none"),
+        ],
+    );
+    bind("topics", &[("N", "create_topic"), ("n", "none")]);
+    bind("tail", &[("F", "filter"), ("/", "none")]);
+    let publish = [("ctrl-x", "publish"), ("ctrl-s", "none")];
+    let edit = [
+        ("E", "edit"),
+        ("enter", "none"),
+        ("e", "none"),
+        ("i", "none"),
+    ];
+    bind("producer", &edit);
+    bind("producer", &publish);
+    bind("editing", &publish);
+    let (mut app, _rx) = embedded_app(100);
+    app.keymap = Keymap::with_overrides(&table).unwrap();
+    common::fixture::list_topics(&mut app, &[]);
+    let mut seen = Vec::new();
+    let s = screen(&mut app, (120, 36));
+    assert!(s.contains("or N for a"), "{s}");
+    assert!(s.contains("type a value; Ctrl+X publishes"), "{s}");
+    seen.push(s);
+    let tiny = screen(&mut app, (20, 5));
+    assert!(tiny.contains("Q quits"), "{tiny}");
+    seen.push(tiny);
+    // n in Tail without a filter: the message names the filter key as bound.
+    press(&mut app, KeyCode::Char('2'));
+    press(&mut app, KeyCode::Char('n'));
+    let s = screen(&mut app, (120, 36));
+    assert!(s.contains("press F to filter the tail"), "{s}");
+    seen.push(s);
+    // The Producer, focused and not typing: how to start and how to publish.
+    // (Esc stops typing: the editor's own key, as the global keys do not act while typing.)
+    press(&mut app, KeyCode::Char('3'));
+    press(&mut app, KeyCode::Esc);
+    let s = screen(&mut app, (120, 36));
+    assert!(s.contains("E to type · Ctrl+X publishes"), "{s}");
+    seen.push(s);
+    // A view's title names the back key.
+    press(&mut app, KeyCode::Char(':'));
+    type_text(&mut app, "brokers");
+    press(&mut app, KeyCode::Enter);
+    let s = screen(&mut app, (120, 36));
+    assert!(s.contains("Ctrl+B back"), "{s}");
+    seen.push(s);
+    for s in &seen {
+        for default in [
+            "q quits",
+            "press / ",
+            "Enter to type",
+            "Ctrl+S publishes",
+            "Esc back",
+        ] {
+            assert!(!s.contains(default), "{default:?} still on screen: {s}");
+        }
+    }
+}

@@ -2,6 +2,8 @@
 //! Down in the Producer pane bring it back into the editors.
 
 use super::App;
+use crate::action::Action;
+use crate::keymap::Context;
 use crate::state::producer::Field;
 use crate::state::producer_history::{Added, Entry};
 
@@ -63,15 +65,23 @@ impl App {
             match self.producer.history.newer() {
                 Some(Ok((n, e))) => Some((Some(n), e.clone())),
                 Some(Err(draft)) => Some((None, draft)),
-                None => return self.say("Up recalls the records published before"),
+                None => {
+                    let older = self.key(Context::Producer, Action::HistoryOlder);
+                    return self.say(format!("{older} recalls the records published before"));
+                }
             }
         };
         let Some((n, e)) = shown else { return };
         self.load_entry(&e);
         match n {
             Some(n) => {
+                let (publish, older, newer) = (
+                    self.key(Context::Producer, Action::Publish),
+                    self.key(Context::Producer, Action::HistoryOlder),
+                    self.key(Context::Producer, Action::HistoryNewer),
+                );
                 self.say(format!(
-                "history {n}/{total} (sent to {}): Ctrl+S publishes it to {}, Up/Down for others",
+                "history {n}/{total} (sent to {}): {publish} publishes it to {}, {older}/{newer} for others",
                 e.topic,
                 self.target_topic().as_deref().unwrap_or("the selected topic")
             ))
@@ -113,8 +123,9 @@ impl App {
         };
         self.load_entry(&e);
         self.focus = crate::state::Pane::Producer;
+        let publish = self.key(Context::Producer, Action::Publish);
         self.say(format!(
-            "history {n}/{total} (sent to {}): Ctrl+S publishes it to {}",
+            "history {n}/{total} (sent to {}): {publish} publishes it to {}",
             e.topic,
             self.target_topic()
                 .as_deref()

@@ -224,8 +224,11 @@ impl App {
             return;
         }
         self.warn(format!(
-            "pasted text ignored ({} characters): nothing to paste into here; the Producer (3) and prompts (: /) take pastes",
-            text.chars().count()
+            "pasted text ignored ({} characters): nothing to paste into here; the Producer ({}) and prompts ({} {}) take pastes",
+            text.chars().count(),
+            self.key(Context::Global, Action::Focus(Pane::Producer)),
+            self.key(Context::Global, Action::Command),
+            self.key(Context::of_pane(self.focus), Action::Filter),
         ));
     }
 

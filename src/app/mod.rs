@@ -296,6 +296,12 @@ impl App {
         }
     }
 
+    /// The key that does `action` in `context` as bound now (the config's `[keys.*]`
+    /// included), for messages that tell the person which key to press.
+    pub fn key(&self, context: Context, action: Action) -> String {
+        self.keymap.key_for(context, &action)
+    }
+
     /// Topic the producer publishes to: the one being tailed, else the one selected.
     pub fn target_topic(&self) -> Option<String> {
         self.tail

@@ -61,13 +61,18 @@ impl App {
             Action::ToggleFindMode => {
                 let mode = self.tail.toggle_mode();
                 self.say(match mode {
-                    FindMode::Hide => "filter hides what does not match",
-                    FindMode::Highlight => "filter highlights matches: n/N jump",
+                    FindMode::Hide => "filter hides what does not match".to_string(),
+                    FindMode::Highlight => format!(
+                        "filter highlights matches: {}/{} jump",
+                        self.key(Context::Tail, Action::SearchNext),
+                        self.key(Context::Tail, Action::SearchPrev)
+                    ),
                 });
             }
             Action::SearchNext | Action::SearchPrev => {
                 if !self.tail.find.active() {
-                    self.warn("no filter: press / to filter the tail");
+                    let key = self.key(Context::Tail, Action::Filter);
+                    self.warn(format!("no filter: press {key} to filter the tail"));
                 } else if !self.tail.jump(action == Action::SearchNext) {
                     self.warn("no more matches");
                 }
@@ -138,7 +143,8 @@ impl App {
             Action::SearchNext | Action::SearchPrev => {
                 let forward = action == Action::SearchNext;
                 if self.logs.search.is_empty() {
-                    self.warn("no search: press / to search the logs");
+                    let key = self.key(Context::Logs, Action::Filter);
+                    self.warn(format!("no search: press {key} to search the logs"));
                 } else if !self.logs.jump_to_match(forward) {
                     self.warn(format!("no more matches for {:?}", self.logs.search));
                 }

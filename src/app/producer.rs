@@ -92,7 +92,10 @@ impl App {
             Some(_) if confirmed.as_deref() == Some(value) => Ok(()),
             Some(why) => {
                 self.producer.not_json_confirmed = Some(value.to_vec());
-                Err(format!("{why} · fix it, or Ctrl+S again sends it as it is"))
+                let publish = self.key(Context::Editing, Action::Publish);
+                Err(format!(
+                    "{why} · fix it, or {publish} again sends it as it is"
+                ))
             }
             None => Ok(()),
         }
@@ -233,8 +236,10 @@ impl App {
             return;
         }
         let Some(topic) = self.target_topic() else {
-            self.producer.status =
-                ProduceStatus::Invalid("no topic selected: pick one in Topics (1) first".into());
+            let topics = self.key(Context::Global, Action::Focus(Pane::Topics));
+            self.producer.status = ProduceStatus::Invalid(format!(
+                "no topic selected: pick one in Topics ({topics}) first"
+            ));
             return;
         };
         if let Err(e) = crate::state::topics::validate_topic_name(&topic) {

@@ -29,8 +29,9 @@ impl App {
                     (self.record_json(r).into_bytes(), "the record as JSON")
                 };
                 if bytes.len() > MAX_COPY_BYTES {
+                    let pager = self.key(Context::Record, Action::OpenPager);
                     self.warn(format!(
-                        "{what} is {} bytes: too large for the clipboard (OSC 52); o opens it in a pager",
+                        "{what} is {} bytes: too large for the clipboard (OSC 52); {pager} opens it in a pager",
                         bytes.len()
                     ));
                 } else {

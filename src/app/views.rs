@@ -330,9 +330,11 @@ impl App {
                 ..
             }) if !d.is_inactive() => {
                 let why = format!(
-                    "cannot reset group {}: {}; stop its consumers first, then r and R again (Kafka resets only an inactive group)",
+                    "cannot reset group {}: {}; stop its consumers first, then {} and {} again (Kafka resets only an inactive group)",
                     d.name,
-                    d.reset_blockers()
+                    d.reset_blockers(),
+                    self.key(Context::GroupView, Action::Refresh),
+                    self.key(Context::GroupView, Action::ResetOffsets),
                 );
                 self.warn(why);
             }

@@ -184,12 +184,19 @@ impl Keymap {
             .collect()
     }
 
-    /// The first key bound to `action` in `context`, as help writes it ("?" when unbound).
+    /// The first key bound to `action` in `context` (or, as `lookup` falls back, among the
+    /// global keys), as help writes it; "(no key)" when nothing is bound to it. Messages that
+    /// name a key ask here, so a rebinding in `[keys.*]` shows in them too.
     pub fn key_for(&self, context: Context, action: &Action) -> String {
+        let global = (context != Context::Editing)
+            .then(|| self.of(Context::Global))
+            .into_iter()
+            .flatten();
         self.of(context)
-            .find(|b| b.action == *action)
-            .and_then(|b| b.keys.first())
-            .map_or_else(|| "?".into(), |(code, mods)| key_label(*code, *mods))
+            .chain(global)
+            .filter(|b| b.action == *action)
+            .find_map(|b| b.keys.first())
+            .map_or_else(|| "(no key)".into(), |(code, mods)| key_label(*code, *mods))
     }
 
     /// A view's own hinted keys in one line, as its footer shows them: "Enter detail · p

@@ -2,6 +2,7 @@
 //! connectors (type, class, state, worker, tasks, topics), the selected one's detail (config,
 //! topics, stack traces; scrollable), the plugins, the delete / task prompts and the editor.
 
+use crate::action::Action;
 use crate::keymap::Context;
 use crate::theme::Role;
 use std::time::Instant;
@@ -153,7 +154,11 @@ pub fn draw(frame: &mut Frame, inner: Rect, app: &App, v: &ConnectView) {
             l
         }
         None => {
-            let keys = app.keymap.footer(Context::ConnectView) + " · Esc back";
+            let keys = format!(
+                "{} · {} back",
+                app.keymap.footer(Context::ConnectView),
+                app.key(Context::Global, Action::Back)
+            );
             vec![Line::from(Span::styled(keys, t.style(Role::BaseMuted)))]
         }
     };
@@ -317,7 +322,11 @@ fn detail_lines(app: &App, v: &ConnectView) -> Vec<Line<'static>> {
 fn plugins(frame: &mut Frame, area: Rect, app: &App, v: &ConnectView) {
     let t = &app.theme;
     let mut lines = vec![Line::from(Span::styled(
-        "Connector plugins (l or Esc closes)",
+        format!(
+            "Connector plugins ({} or {} closes)",
+            app.key(Context::ConnectView, Action::TogglePlugins),
+            app.key(Context::Global, Action::Back)
+        ),
         t.style(Role::BaseTitle),
     ))];
     match &v.plugins {

@@ -18,6 +18,8 @@ pub mod topics;
 pub mod views;
 pub mod widgets;
 
+use crate::action::Action;
+use crate::keymap::Context;
 use crate::theme::Role;
 use ratatui::layout::{Constraint, Direction, Layout, Rect};
 use ratatui::text::{Line, Span};
@@ -38,11 +40,12 @@ pub fn draw(frame: &mut Frame, app: &App) {
     frame.buffer_mut().set_style(area, base);
     if area.width < MIN_WIDTH || area.height < MIN_HEIGHT {
         // The short form first: at 10x3 only a few words fit.
+        let quit = app.key(Context::Global, Action::Quit);
         let msg = if area.width < 30 {
-            format!("too small: need {MIN_WIDTH}x{MIN_HEIGHT}; q quits")
+            format!("too small: need {MIN_WIDTH}x{MIN_HEIGHT}; {quit} quits")
         } else {
             format!(
-                "terminal too small ({}x{}): kafka-tui needs {MIN_WIDTH}x{MIN_HEIGHT}; q quits",
+                "terminal too small ({}x{}): kafka-tui needs {MIN_WIDTH}x{MIN_HEIGHT}; {quit} quits",
                 area.width, area.height
             )
         };

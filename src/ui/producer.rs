@@ -1,5 +1,7 @@
 //! The producer pane: key, headers and value editors, and the last delivery report.
 
+use crate::action::Action;
+use crate::keymap::Context;
 use crate::text::sanitize_inline as clean;
 use crate::theme::Role;
 use ratatui::layout::{Constraint, Layout, Rect};
@@ -47,7 +49,11 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, focused: bool) {
     }
     let report: Line = match &p.status {
         ProduceStatus::Idle if !p.editing && focused => Line::from(Span::styled(
-            "Enter to type · Ctrl+S publishes",
+            format!(
+                "{} to type · {} publishes",
+                app.key(Context::Producer, Action::Edit),
+                app.key(Context::Producer, Action::Publish)
+            ),
             t.style(Role::BaseMuted),
         )),
         ProduceStatus::Idle => Line::from(Span::styled(
@@ -153,10 +159,17 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, focused: bool) {
         );
         let editor = p.editor(field);
         if editor.is_empty() && !active {
+            let publish;
             let hint = match field {
                 Field::Key => "(none)",
                 Field::Headers => "name=value, one per line",
-                Field::Value => "type a value; Ctrl+S publishes",
+                Field::Value => {
+                    publish = format!(
+                        "type a value; {} publishes",
+                        app.key(Context::Editing, Action::Publish)
+                    );
+                    &publish
+                }
             };
             frame.render_widget(
                 Paragraph::new(truncate(hint, edit_a.width as usize))

@@ -3,6 +3,8 @@
 //! Only the rows on screen are formatted: a 10 MB value costs its visible rows per frame, and
 //! decoding or re-indenting happens once per record (cached in `RecordView`).
 
+use crate::action::Action;
+use crate::keymap::Context;
 use crate::theme::Role;
 use std::sync::Arc;
 
@@ -169,10 +171,14 @@ fn meta_lines<'a>(app: &App, r: &Record, shown: &Shown) -> Vec<Line<'a>> {
     }
     let v = &app.record;
     let mut value_desc = format!("value     {}", size_label(r.value.as_deref()));
+    let key = |a: Action| app.key(Context::Record, a);
     value_desc.push_str(&format!(
-        " · shown as {} · {} (w) · y copy · o pager",
+        " · shown as {} · {} ({}) · {} copy · {} pager",
         app.tail.format.label(),
-        if v.wrap { "wrapped" } else { "not wrapped" }
+        if v.wrap { "wrapped" } else { "not wrapped" },
+        key(Action::ToggleWrap),
+        key(Action::CopyValue),
+        key(Action::OpenPager)
     ));
     lines.push(Line::from(Span::styled(clean(&value_desc), label)));
     if let Some(s) = schema_text(shown, &r.topic, false) {
@@ -398,10 +404,11 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, focused: bool) {
     };
     let extra = vec![Span::styled(
         format!(
-            "record {}/{}@{} · Esc closes ",
+            "record {}/{}@{} · {} closes ",
             clean(&r.topic),
             r.partition,
-            r.offset
+            r.offset,
+            app.key(Context::Global, Action::Back)
         ),
         t.style(Role::BaseMuted),
     )];

@@ -36,26 +36,29 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, v: &SchemasView) {
             Paragraph::new(lines).wrap(ratatui::widgets::Wrap { trim: false }),
             body,
         );
-        return hint_line(frame, hint, app, "Esc back");
+        let back = app.key(Context::Global, Action::Back);
+        return hint_line(frame, hint, app, &format!("{back} back"));
     };
     // The keys in force (the config file may rebind them).
     let key = |a: Action| app.keymap.key_for(Context::SchemasView, &a);
     let refresh = key(Action::Refresh);
+    let back = app.key(Context::Global, Action::Back);
     match &v.subject {
         Some(d) => {
             detail(frame, body, app, d);
             let (prev, next) = (key(Action::PrevVersion), key(Action::NextVersion));
-            let keys = format!("↑↓ scroll  {prev}{next} version  {refresh} refresh  Esc subjects");
+            let keys =
+                format!("↑↓ scroll  {prev}{next} version  {refresh} refresh  {back} subjects");
             hint_line(frame, hint, app, &keys);
         }
         None => {
             list(frame, body, app, url, v);
             let keys = match &v.list {
                 Some(Ok(l)) if !l.rows.is_empty() => format!(
-                    "{} versions and schema  {refresh} refresh  Esc back",
+                    "{} versions and schema  {refresh} refresh  {back} back",
                     key(Action::Select)
                 ),
-                _ => format!("{refresh} refresh  Esc back"),
+                _ => format!("{refresh} refresh  {back} back"),
             };
             hint_line(frame, hint, app, &keys);
         }

@@ -3,6 +3,7 @@
 //! Enter tails the selected one), the lag per input partition, and where the topology came
 //! from or why there is none.
 
+use crate::action::Action;
 use crate::keymap::Context;
 use crate::theme::Role;
 use ratatui::layout::{Constraint, Layout, Rect};
@@ -37,8 +38,9 @@ pub fn draw(frame: &mut Frame, inner: Rect, app: &App, v: &StreamsView) {
     let muted = t.style(Role::BaseMuted);
     let rows = Layout::vertical([Constraint::Min(3), Constraint::Length(1)]).split(inner);
     let keys = format!(
-        "↑↓ topic · {} · Esc back",
-        app.keymap.footer(Context::StreamsView)
+        "↑↓ topic · {} · {} back",
+        app.keymap.footer(Context::StreamsView),
+        app.key(Context::Global, Action::Back)
     );
     frame.render_widget(Paragraph::new(Span::styled(keys, muted)), rows[1]);
     let area = rows[0];

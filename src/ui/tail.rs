@@ -1,5 +1,7 @@
 //! The tail pane: one record per row, newest at the bottom.
 
+use crate::action::Action;
+use crate::keymap::Context;
 use crate::text::sanitize_inline as clean;
 use crate::theme::Role;
 use ratatui::layout::{Constraint, Rect};
@@ -104,7 +106,12 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, focused: bool) {
     // A status line on top when there is something to say about the tail itself.
     let status: Option<(String, bool)> = match &tail.status {
         TailStatus::Idle => Some((
-            "no topic yet: Enter on one in Topics (1), or :tail TOPIC".into(),
+            format!(
+                "no topic yet: {} on one in Topics ({}), or {}tail TOPIC",
+                app.key(Context::Topics, Action::Select),
+                app.key(Context::Global, Action::Focus(Pane::Topics)),
+                app.key(Context::Global, Action::Command)
+            ),
             false,
         )),
         TailStatus::Starting => Some(("starting…".into(), false)),
@@ -148,8 +155,11 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, focused: bool) {
     }
     if tail.view_len() == 0 && !tail.records.is_empty() {
         frame.render_widget(
-            Paragraph::new("no held record matches the filter (Esc clears it)")
-                .style(t.style(Role::BaseMuted)),
+            Paragraph::new(format!(
+                "no held record matches the filter ({} clears it)",
+                app.key(Context::Tail, Action::Back)
+            ))
+            .style(t.style(Role::BaseMuted)),
             body,
         );
         return;
@@ -157,8 +167,10 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, focused: bool) {
     if tail.records.is_empty() {
         if matches!(tail.status, TailStatus::Live { .. }) {
             let text = format!(
-                "waiting for records (started from {}). Publish one in Producer (3), or :from beginning",
-                tail.start
+                "waiting for records (started from {}). Publish one in Producer ({}), or {}from beginning",
+                tail.start,
+                app.key(Context::Global, Action::Focus(Pane::Producer)),
+                app.key(Context::Global, Action::Command)
             );
             frame.render_widget(
                 Paragraph::new(text)
@@ -357,9 +369,15 @@ fn find_line(app: &App) -> Option<String> {
             f.jq_last_error.as_deref().unwrap_or("")
         ));
     }
-    line.push_str(match f.mode {
-        FindMode::Hide => " · h highlights instead · Esc clears",
-        FindMode::Highlight => " · n/N jump · h hides the rest · Esc clears",
+    let key = |a: Action| app.key(Context::Tail, a);
+    let (mode, back) = (key(Action::ToggleFindMode), key(Action::Back));
+    line.push_str(&match f.mode {
+        FindMode::Hide => format!(" · {mode} highlights instead · {back} clears"),
+        FindMode::Highlight => format!(
+            " · {}/{} jump · {mode} hides the rest · {back} clears",
+            key(Action::SearchNext),
+            key(Action::SearchPrev)
+        ),
     });
     Some(clean(&line))
 }

@@ -1,5 +1,7 @@
 //! The topics pane: name, partitions, records.
 
+use crate::action::Action;
+use crate::keymap::Context;
 use crate::text::sanitize_inline as clean;
 use crate::theme::Role;
 use ratatui::layout::{Constraint, Rect};
@@ -88,11 +90,16 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, focused: bool) {
     }
     if s.visible_len() == 0 {
         let text = if s.filter.is_empty() {
-            "no topics yet: publish a record (3) to create one, or n for a new topic".to_string()
+            format!(
+                "no topics yet: publish a record ({}) to create one, or {} for a new topic",
+                app.key(Context::Global, Action::Focus(Pane::Producer)),
+                app.key(Context::Topics, Action::CreateTopic)
+            )
         } else {
             format!(
-                "no topic matches {:?} (Esc clears the filter)",
-                clean(&s.filter)
+                "no topic matches {:?} ({} clears the filter)",
+                clean(&s.filter),
+                app.key(Context::Global, Action::Back)
             )
         };
         frame.render_widget(

@@ -1,5 +1,7 @@
 //! The full-width views: topic detail, consumer groups, one group, the cluster, contexts.
 
+use crate::action::Action;
+use crate::keymap::Context;
 use crate::text::sanitize_inline as clean;
 use crate::theme::Role;
 use ratatui::layout::{Constraint, Rect};
@@ -20,7 +22,10 @@ fn block<'a>(app: &App, title: String) -> Block<'a> {
         .border_type(BorderType::Rounded)
         .border_style(app.theme.style(Role::BaseBorderFocused))
         .title(Span::styled(
-            format!(" {title} · Esc back "),
+            format!(
+                " {title} · {} back ",
+                app.key(Context::Global, Action::Back)
+            ),
             app.theme.style(Role::BaseTitleFocused),
         ));
     super::widgets::accent_border(app, block, true)
