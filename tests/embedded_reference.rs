@@ -157,6 +157,11 @@ fn a_consumer_group_works_but_groups_cannot_be_listed() {
     t.wait("the refusal for one group too", SCREEN, |s| {
         s.contains("cannot list or describe consumer groups")
     });
+    // Streams applications are found from the groups: the view says why it finds none.
+    t.command("streams");
+    t.wait("the Streams view's refusal", SCREEN, |s| {
+        s.contains("cannot list consumer groups, so no Streams")
+    });
     t.quit();
 }
 

@@ -153,6 +153,12 @@ fn gather(
     topologies: &BTreeMap<String, Topology>,
 ) -> Result<Discovery, String> {
     let mask = |e: rdkafka::error::KafkaError| settings.mask(&e.to_string());
+    // The mock answers ListGroups with a bare "UnsupportedFeature": say what that means here.
+    if let Some(admin) = &settings.embedded_admin {
+        if !admin.capabilities().list_groups {
+            return Err("the embedded broker (librdkafka's mock cluster) cannot list consumer groups, so no Streams application can be found on it; connect to a real cluster with -b".into());
+        }
+    }
     let client: BaseConsumer = settings.client_config().create().map_err(mask)?;
     let list = client
         .fetch_group_list(None, WAIT)
