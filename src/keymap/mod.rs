@@ -199,6 +199,23 @@ impl Keymap {
             .map_or_else(|| "(no key)".into(), |(code, mods)| key_label(*code, *mods))
     }
 
+    /// Every key bound to `action` in `context`, as help writes them, joined by "/" ("End/G").
+    pub fn keys_for(&self, context: Context, action: &Action) -> String {
+        let mut labels: Vec<String> = Vec::new();
+        for b in self.of(context).filter(|b| b.action == *action) {
+            for (code, mods) in &b.keys {
+                let l = key_label(*code, *mods);
+                if !labels.contains(&l) {
+                    labels.push(l);
+                }
+            }
+        }
+        if labels.is_empty() {
+            return self.key_for(context, action);
+        }
+        labels.join("/")
+    }
+
     /// A view's own hinted keys in one line, as its footer shows them: "Enter detail · p
     /// pause · …" (the keys in force, so a rebinding shows there too).
     pub fn footer(&self, context: Context) -> String {

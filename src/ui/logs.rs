@@ -1,5 +1,7 @@
 //! The logs pane: the active source's lines, coloured by level, search matches highlighted.
 
+use crate::action::Action;
+use crate::keymap::Context;
 use crate::text::sanitize_inline as clean;
 use crate::theme::Role;
 use ratatui::layout::Rect;
@@ -65,7 +67,10 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, focused: bool) {
     };
     if !src.scroll.follow {
         extra.push(Span::styled(
-            " PAUSED: End/G follows ",
+            format!(
+                " PAUSED: {} follows ",
+                app.keymap.keys_for(Context::Logs, &Action::Bottom)
+            ),
             t.style(Role::TailPaused),
         ));
     }

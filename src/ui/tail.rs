@@ -64,7 +64,13 @@ fn title_extra(app: &App) -> Vec<Span<'static>> {
     if tail.paused() && tail.topics.is_some() {
         spans.insert(
             0,
-            Span::styled("PAUSED (G follows) ", t.style(Role::TailPaused)),
+            Span::styled(
+                format!(
+                    "PAUSED ({} follows) ",
+                    app.keymap.keys_for(Context::Tail, &Action::Bottom)
+                ),
+                t.style(Role::TailPaused),
+            ),
         );
     }
     let held = thousands(tail.records.len() as i64);
