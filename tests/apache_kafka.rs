@@ -1354,6 +1354,64 @@ fn count_column_is_labelled_offsets_and_holds_high_minus_low() {
     );
 }
 
+/// Size on disk: DescribeLogDirs (librdkafka lacks it; kafka-tui asks each broker itself). The
+/// Topics pane's Size column and the topic detail say what `kafka-log-dirs --describe` says,
+/// every replica summed (3 replicas here).
+#[test]
+fn size_on_disk_is_what_kafka_log_dirs_says() {
+    let Some(k) = setup() else { return };
+    let topic = unique("disk");
+    k.create_topic(&topic, 2, 3, &[]);
+    let recs: Vec<Rec> = (0..300)
+        .map(|i| Rec::value(format!("{i:04} {}", "x".repeat(200))))
+        .collect();
+    produce(&k.config(), &topic, &recs);
+    // What Kafka's own tool says: the sizes of the topic's partitions on every broker.
+    let out = k.tool_ok(&[
+        "kafka-log-dirs",
+        "--bootstrap-server",
+        &k.node_addr(1),
+        "--describe",
+        "--topic-list",
+        &topic,
+    ]);
+    let json = out
+        .lines()
+        .find(|l| l.starts_with('{'))
+        .unwrap_or_else(|| panic!("no JSON from kafka-log-dirs:\n{out}"));
+    let v: serde_json::Value = serde_json::from_str(json).unwrap();
+    let mut kafka_bytes = 0u64;
+    let mut replicas = 0;
+    for b in v["brokers"].as_array().unwrap() {
+        for d in b["logDirs"].as_array().unwrap() {
+            for p in d["partitions"].as_array().unwrap() {
+                if p["partition"]
+                    .as_str()
+                    .unwrap()
+                    .starts_with(&format!("{topic}-"))
+                {
+                    kafka_bytes += p["size"].as_u64().unwrap();
+                    replicas += 1;
+                }
+            }
+        }
+    }
+    assert_eq!(replicas, 6, "2 partitions x 3 replicas: {json}");
+    assert!(kafka_bytes > 300 * 200 * 3, "{kafka_bytes}");
+    let want = kafka_tui::text::bytes_label(kafka_bytes);
+    let t = tui(&k, "disk", "");
+    filter_topics(&t, &topic);
+    let screen = t.wait("the topic's size on disk", SCREEN, |s| {
+        topic_row(s, &topic).is_some_and(|r| r.join(" ").ends_with(&want))
+    });
+    assert!(screen.contains(" Size│"), "{screen}");
+    t.keys(&["d"]);
+    t.wait("the size in the topic detail", SCREEN, |s| {
+        s.contains(&format!("size on disk: {want} over all replicas"))
+    });
+    t.quit();
+}
+
 // ------------------------------------------------------------------------------- security
 
 const PW_VAR: &str = "KT_REF_SCRAM_PASSWORD";

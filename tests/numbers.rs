@@ -428,6 +428,13 @@ fn big_topic_detail() -> App {
         ],
         anomalies: vec![],
     };
+    // 2 of 3 brokers answered DescribeLogDirs: the size is said to be partial, and why.
+    app.topics.disk = Some(Ok(kafka_tui::model::DiskUsage {
+        bytes: [("clicks".to_string(), 1_288_490_188_800)].into(),
+        brokers: 3,
+        answered: 2,
+        problem: Some("broker 1003 (10.0.0.3:9092): no answer within 10s".into()),
+    }));
     app.views.push(View::TopicDetail {
         topic: "clicks".into(),
         detail: Some(Ok(detail)),

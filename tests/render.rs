@@ -307,6 +307,22 @@ fn topics_busy() -> App {
     let mut snapshot = cluster_snapshot();
     snapshot.topics[1].partitions[1].under_replicated = true;
     kafka(&mut app, KafkaEvent::Topics(Ok(snapshot)));
+    // Sizes on disk from the brokers (no size listed for `broken`: a dash).
+    kafka(
+        &mut app,
+        KafkaEvent::DiskUsage(Ok(kafka_tui::model::DiskUsage {
+            bytes: [
+                ("demo".to_string(), 1_530),
+                ("orders".to_string(), 48_811_212),
+                ("payments.eu-west-1.settlements-v2".to_string(), 512),
+                ("__consumer_offsets".to_string(), 0),
+            ]
+            .into(),
+            brokers: 1,
+            answered: 1,
+            problem: None,
+        })),
+    );
     app.tail.rate = Default::default();
     for ago in (1..=12u64).rev() {
         let at = app.now - Duration::from_secs(ago);
@@ -473,6 +489,7 @@ const EXPECTED: &[(&str, (u16, u16), &[&str])] = &[
     ("too_small", (80, 5), &["terminal too small (80x5): kafka-tui needs 24x6"]),
     ("tail_several", WIDE, &["/^(demo|pay)/ (2 topics) from beginning", "Topic", "payments.eu-west-1.s…", "demo"]),
     ("tail_several", WIDE, &["joined (read from the beginning)"]),
+    ("topics_busy", (160, 45), &[" Size", "46.5 MiB", "1.5 KiB", "512 B"]),
 ];
 
 #[test]

@@ -58,6 +58,7 @@ impl App {
             KafkaEvent::Topics(Err(e)) => {
                 self.cluster.connection = Connection::Unreachable(e);
             }
+            KafkaEvent::DiskUsage(usage) => self.topics.disk = Some(usage),
             KafkaEvent::Records {
                 generation,
                 records,

@@ -142,6 +142,8 @@ impl KafkaHandle {
 pub enum KafkaEvent {
     /// A fresh topic listing (or why it could not be fetched).
     Topics(Result<ClusterSnapshot, KafkaError>),
+    /// Bytes on disk per topic (DescribeLogDirs), every 30 s, or why they cannot be had.
+    DiskUsage(Result<crate::model::DiskUsage, KafkaError>),
     /// A batch of tailed records. `generation` tells stale batches from an old tail apart.
     Records {
         generation: u64,

@@ -10,6 +10,7 @@ pub mod error;
 pub mod fetch_queue;
 pub mod ffi;
 pub mod groups;
+pub mod log_dirs;
 pub mod producer;
 pub mod service;
 pub mod tail;

@@ -23,6 +23,10 @@ use crate::model::Delivery;
 /// How often the topic list and connection state are refreshed in the background.
 pub const REFRESH_EVERY: Duration = Duration::from_secs(5);
 
+/// How often sizes on disk are asked for: every broker lists every partition it holds, which
+/// weighs more than the metadata refresh.
+const DISK_EVERY: Duration = Duration::from_secs(30);
+
 /// Partitions of a topic the embedded broker creates with no count given: librdkafka's mock
 /// cluster's default (`defaults.partition_cnt`), the same as for topics made by publishing.
 const EMBEDDED_DEFAULT_PARTITIONS: i32 = crate::kafka::embedded::AUTO_CREATE_PARTITIONS;
@@ -132,6 +136,47 @@ fn embedded_refusal(settings: &ClientSettings, cmd: &KafkaCommand) -> Option<Str
     (!can).then(|| format!("the embedded broker (librdkafka's mock cluster) cannot {what}; connect to a real cluster with -b"))
 }
 
+/// Sizes on disk from every broker (DescribeLogDirs, spoken directly: see log_dirs.rs), or why
+/// they cannot be had on this cluster.
+async fn disk_usage(c: &Arc<Clients>) -> Result<crate::model::DiskUsage, KafkaError> {
+    if c.settings.embedded_admin.is_some() {
+        return Err(KafkaError::refused(
+            "the embedded broker (librdkafka's mock cluster) does not answer DescribeLogDirs",
+        ));
+    }
+    let config = c.settings.client_config();
+    let protocol = config
+        .get("security.protocol")
+        .unwrap_or("plaintext")
+        .to_ascii_lowercase();
+    if protocol != "plaintext" {
+        return Err(KafkaError::refused(format!(
+            "read over PLAINTEXT connections only for now, and this cluster uses {} (kafka-log-dirs --describe gives it)",
+            protocol.to_ascii_uppercase()
+        )));
+    }
+    let meta = c.meta.clone();
+    let brokers = tokio::task::spawn_blocking(move || {
+        meta.fetch_metadata(None, Duration::from_secs(5)).map(|md| {
+            md.brokers()
+                .iter()
+                .map(|b| {
+                    let host = if b.host().contains(':') {
+                        format!("[{}]", b.host())
+                    } else {
+                        b.host().to_string()
+                    };
+                    (b.id(), format!("{host}:{}", b.port()))
+                })
+                .collect::<Vec<_>>()
+        })
+    })
+    .await
+    .map_err(|e| KafkaError::other(format!("metadata task failed: {e}")))?
+    .map_err(KafkaError::from)?;
+    Ok(super::log_dirs::disk_usage(&brokers, Duration::from_secs(10)).await)
+}
+
 async fn send(events: &EventSender, ev: KafkaEvent) {
     let _ = events.send(ev).await;
 }
@@ -182,6 +227,9 @@ async fn run(
     // for the old one's lookups; all of them are joined before the task ends.
     let mut stopping: Vec<tokio::task::JoinHandle<()>> = Vec::new();
     let mut refresh = tokio::time::interval(REFRESH_EVERY);
+    // When sizes on disk were last asked for, and whether an ask is still out.
+    let mut disk_asked: Option<std::time::Instant> = None;
+    let disk_out = Arc::new(AtomicBool::new(false));
     let listing = Arc::new(std::sync::Mutex::new(Flight::<()>::default()));
     let marks = Arc::new(std::sync::Mutex::new(
         Flight::<Vec<(String, Vec<i32>)>>::default(),
@@ -224,6 +272,17 @@ async fn run(
         }
         match cmd {
             KafkaCommand::RefreshTopics => {
+                if !disk_asked.is_some_and(|t| t.elapsed() < DISK_EVERY)
+                    && !disk_out.swap(true, Ordering::AcqRel)
+                {
+                    disk_asked = Some(std::time::Instant::now());
+                    let (c2, out) = (c.clone(), disk_out.clone());
+                    tokio::spawn(async move {
+                        let ev = KafkaEvent::DiskUsage(disk_usage(&c2).await);
+                        out.store(false, Ordering::Release);
+                        send(&c2.events, ev).await;
+                    });
+                }
                 // One refresh at a time: on a slow cluster ticks must not pile up. One asked
                 // for meanwhile (after creating a topic, say) runs once the current one ends:
                 // that one may have read the metadata before the change.

@@ -36,8 +36,8 @@ pub use group::{
 pub use record::{Delivery, Header, ProduceRequest, Record};
 pub use start::{StartFrom, StartFromError};
 pub use topic::{
-    BrokerView, ClusterOverview, ClusterSnapshot, ConfigItem, Controller, PartitionDetail,
-    PartitionInfo, TopicDetail, TopicInfo, TopicWatermarks,
+    BrokerView, ClusterOverview, ClusterSnapshot, ConfigItem, Controller, DiskUsage,
+    PartitionDetail, PartitionInfo, TopicDetail, TopicInfo, TopicWatermarks,
 };
 pub use topic_set::{join_ids, TopicSet};
 pub use until::{Until, UntilError};

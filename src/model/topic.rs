@@ -151,3 +151,15 @@ mod tests {
         assert_eq!(t(&[(i64::MAX, i64::MIN)]).record_count(), Some(0));
     }
 }
+
+/// Bytes on disk per topic, summed over every replica of every partition (what each broker's
+/// log directories hold), as the brokers answered DescribeLogDirs.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct DiskUsage {
+    pub bytes: std::collections::HashMap<String, u64>,
+    /// How many brokers were asked, and how many answered: fewer answers, smaller sums.
+    pub brokers: usize,
+    pub answered: usize,
+    /// Why a broker did not answer (the first such reason).
+    pub problem: Option<String>,
+}

@@ -18,6 +18,8 @@ pub struct TopicsState {
     pub loaded: bool,
     /// Where the list is on screen (the mouse's rows).
     pub window: super::window::Window,
+    /// Bytes on disk per topic, as the brokers last said, or why they cannot say.
+    pub disk: Option<Result<crate::model::DiskUsage, crate::model::error::KafkaError>>,
 }
 
 impl TopicsState {

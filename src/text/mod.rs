@@ -373,6 +373,22 @@ pub fn thousands(n: i64) -> String {
     }
 }
 
+/// A size as people read it: "0 B", "999 B", "1.5 KiB", "12.0 MiB", "3.2 GiB" (binary units,
+/// one decimal above bytes).
+pub fn bytes_label(n: u64) -> String {
+    const UNITS: [&str; 6] = ["KiB", "MiB", "GiB", "TiB", "PiB", "EiB"];
+    if n < 1024 {
+        return format!("{n} B");
+    }
+    let mut v = n as f64 / 1024.0;
+    let mut unit = 0;
+    while v >= 1024.0 && unit + 1 < UNITS.len() {
+        v /= 1024.0;
+        unit += 1;
+    }
+    format!("{v:.1} {}", UNITS[unit])
+}
+
 mod json;
 pub use json::*;
 

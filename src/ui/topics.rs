@@ -138,6 +138,30 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, focused: bool) {
         .max(7)
         // The name column keeps its gap even at zero width.
         .min(inner.width.saturating_sub(1) as usize) as u16;
+    // Size on disk, where the brokers answered DescribeLogDirs (all replicas together).
+    let sizes: Option<Vec<String>> = match &s.disk {
+        Some(Ok(d)) if d.answered > 0 => Some(
+            shown
+                .iter()
+                .map(|topic| {
+                    d.bytes
+                        .get(&topic.name)
+                        .map_or_else(|| "-".into(), |&n| crate::text::bytes_label(n))
+                })
+                .collect(),
+        ),
+        _ => None,
+    };
+    let size_w = sizes
+        .as_ref()
+        .map(|v| {
+            v.iter()
+                .map(|c| c.chars().count())
+                .max()
+                .unwrap_or(0)
+                .max("Size".len()) as u16
+        })
+        .unwrap_or(0);
     let parts_w = shown
         .iter()
         .map(|topic| topic.partitions.len().to_string().len())
@@ -145,14 +169,20 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, focused: bool) {
         .unwrap_or(0)
         .max("Parts".len()) as u16;
     let show_parts = inner.width >= records_w + parts_w + 14;
-    let name_w = inner
-        .width
-        .saturating_sub(records_w + 1 + if show_parts { parts_w + 1 } else { 0 })
-        as usize;
+    // Size, last, gives way first when the pane is narrow: records, then parts, then size.
+    let show_size = sizes.is_some() && inner.width >= records_w + parts_w + size_w + 16;
+    let name_w = inner.width.saturating_sub(
+        records_w
+            + 1
+            + if show_parts { parts_w + 1 } else { 0 }
+            + if show_size { size_w + 1 } else { 0 },
+    ) as usize;
+    let sizes = sizes.unwrap_or_default();
     let rows: Vec<Row> = shown
         .iter()
         .zip(counts)
-        .map(|(topic, count)| {
+        .enumerate()
+        .map(|(i, (topic, count))| {
             let mark = if app.tail.covers(&topic.name) {
                 "▶ "
             } else {
@@ -182,6 +212,10 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, focused: bool) {
                 )));
             }
             cells.push(Cell::from(number(&count, records_w as usize)));
+            if show_size {
+                let size = sizes.get(i).map_or("-", String::as_str);
+                cells.push(Cell::from(number(size, size_w as usize)));
+            }
             Row::new(cells)
         })
         .collect();
@@ -195,6 +229,10 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, focused: bool) {
     // High minus low watermark: transaction markers and records the cleaner compacted away
     // take offsets too, so it is not a count of records (which only reading could give).
     header.push(right("Offsets".into()));
+    if show_size {
+        widths.push(Constraint::Length(size_w));
+        header.push(right("Size".into()));
+    }
     let table = Table::new(rows, widths)
         .header(Row::new(header).style(t.style(Role::BaseMuted)))
         .row_highlight_style(if focused {

@@ -107,6 +107,35 @@ fn last_page(lines: usize, area: Rect) -> u16 {
         .min(u16::MAX as usize) as u16
 }
 
+/// The topic detail's size-on-disk line: the size over all replicas, or why it is not known.
+fn disk_line(app: &App, topic: &str) -> String {
+    use crate::text::bytes_label;
+    match &app.topics.disk {
+        None => "size on disk: asking the brokers (DescribeLogDirs)…".into(),
+        Some(Err(e)) => format!("size on disk: not shown: {e}"),
+        Some(Ok(d)) if d.answered == 0 => format!(
+            "size on disk: no broker answered DescribeLogDirs ({})",
+            d.problem.as_deref().unwrap_or("no broker listed")
+        ),
+        Some(Ok(d)) => {
+            let size = match d.bytes.get(topic) {
+                Some(&n) => format!("size on disk: {} over all replicas", bytes_label(n)),
+                None => "size on disk: the brokers list no data for it".into(),
+            };
+            if d.answered < d.brokers {
+                format!(
+                    "{size} ({} of {} brokers answered; {})",
+                    d.answered,
+                    d.brokers,
+                    d.problem.as_deref().unwrap_or("")
+                )
+            } else {
+                size
+            }
+        }
+    }
+}
+
 fn topic_detail_lines(
     app: &App,
     detail: &Loading<crate::model::TopicDetail>,
@@ -145,7 +174,7 @@ fn topic_detail_lines(
             ]));
             // Said rather than left out: a person looks for it here.
             lines.push(Line::from(Span::styled(
-                "size on disk: not shown (it takes DescribeLogDirs, which librdkafka lacks; kafka-log-dirs --describe --topic-list NAME gives it)",
+                clean(&disk_line(app, &d.name)),
                 muted,
             )));
             for a in &d.anomalies {
