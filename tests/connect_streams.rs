@@ -1239,6 +1239,13 @@ fn e2e_streams_view_finds_the_word_count_and_tails_its_output() {
     });
     assert!(s.contains("StreamThread-1"), "{s}");
     assert!(s.contains("topology from"), "{s}");
+    // Size on disk (DescribeLogDirs, on this PLAINTEXT cluster): the changelog holds the
+    // counts, so its row says how many bytes.
+    t.wait_for("the changelog's size on disk", SCREEN_WAIT, |s| {
+        s.lines()
+            .find(|l| l.contains(&format!("changelog    {changelog}")))
+            .is_some_and(|l| [" B ", " KiB ", " MiB "].iter().any(|u| l.contains(u)))
+    });
     // Lag per input partition: a row for each of the input's three partitions; once the app
     // caught up, each partition that has records is committed at its end (lag 0).
     t.wait_for("lag rows, caught up", SCREEN_WAIT, |s| {

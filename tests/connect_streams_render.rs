@@ -268,7 +268,15 @@ fn streams_app(with_topology: bool) -> App {
     let cluster: serde_json::Value =
         serde_json::from_slice(&fixture("streams/cluster.json")).unwrap();
     let groups: Vec<GroupInput> = serde_json::from_value(cluster["groups"].clone()).unwrap();
-    let topics: Vec<TopicInput> = serde_json::from_value(cluster["topics"].clone()).unwrap();
+    let mut topics: Vec<TopicInput> = serde_json::from_value(cluster["topics"].clone()).unwrap();
+    // Sizes on disk as DescribeLogDirs gives them (the fixture was captured without them).
+    for t in &mut topics {
+        t.size_bytes = match t.name.as_str() {
+            "kt-words" => Some(2_048),
+            "kt-wordcount-counts-changelog" => Some(4_812),
+            _ => None,
+        };
+    }
     let text = String::from_utf8(fixture("streams/kt-wordcount-topology.txt")).unwrap();
     let mut topologies = BTreeMap::new();
     if with_topology {
@@ -303,6 +311,9 @@ fn streams_view_shows_the_app_its_topics_and_lag_and_enter_tails_a_topic() {
         "output       kt-word-counts",
         "input        kt-words",
         "topology from /peers/streams/topology.txt",
+        " Size ",
+        "4.7 KiB",
+        "2.0 KiB",
     ] {
         assert!(s.contains(want), "{want:?} on screen:\n{s}");
     }

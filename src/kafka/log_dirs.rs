@@ -109,6 +109,33 @@ pub async fn ask(address: &str, wait: Duration) -> Result<HashMap<String, u64>, 
     }
 }
 
+/// Why sizes on disk cannot be asked for on this cluster, or `None` when they can.
+pub fn refusal(settings: &super::client::ClientSettings) -> Option<String> {
+    if settings.embedded_admin.is_some() {
+        return Some(
+            "the embedded broker (librdkafka's mock cluster) does not answer DescribeLogDirs"
+                .into(),
+        );
+    }
+    let config = settings.client_config();
+    let protocol = config
+        .get("security.protocol")
+        .unwrap_or("plaintext")
+        .to_ascii_uppercase();
+    (protocol != "PLAINTEXT").then(|| {
+        format!("read over PLAINTEXT connections only for now, and this cluster uses {protocol} (kafka-log-dirs --describe gives it)")
+    })
+}
+
+/// `host:port` of a broker as metadata lists it (IPv6 hosts in brackets).
+pub fn address(host: &str, port: i32) -> String {
+    if host.contains(':') {
+        format!("[{host}]:{port}")
+    } else {
+        format!("{host}:{port}")
+    }
+}
+
 /// Asks every broker at once and sums their answers; the brokers that failed are counted and
 /// the first reason kept.
 pub async fn disk_usage(brokers: &[(i32, String)], wait: Duration) -> DiskUsage {

@@ -139,35 +139,15 @@ fn embedded_refusal(settings: &ClientSettings, cmd: &KafkaCommand) -> Option<Str
 /// Sizes on disk from every broker (DescribeLogDirs, spoken directly: see log_dirs.rs), or why
 /// they cannot be had on this cluster.
 async fn disk_usage(c: &Arc<Clients>) -> Result<crate::model::DiskUsage, KafkaError> {
-    if c.settings.embedded_admin.is_some() {
-        return Err(KafkaError::refused(
-            "the embedded broker (librdkafka's mock cluster) does not answer DescribeLogDirs",
-        ));
-    }
-    let config = c.settings.client_config();
-    let protocol = config
-        .get("security.protocol")
-        .unwrap_or("plaintext")
-        .to_ascii_lowercase();
-    if protocol != "plaintext" {
-        return Err(KafkaError::refused(format!(
-            "read over PLAINTEXT connections only for now, and this cluster uses {} (kafka-log-dirs --describe gives it)",
-            protocol.to_ascii_uppercase()
-        )));
+    if let Some(why) = super::log_dirs::refusal(&c.settings) {
+        return Err(KafkaError::refused(why));
     }
     let meta = c.meta.clone();
     let brokers = tokio::task::spawn_blocking(move || {
         meta.fetch_metadata(None, Duration::from_secs(5)).map(|md| {
             md.brokers()
                 .iter()
-                .map(|b| {
-                    let host = if b.host().contains(':') {
-                        format!("[{}]", b.host())
-                    } else {
-                        b.host().to_string()
-                    };
-                    (b.id(), format!("{host}:{}", b.port()))
-                })
+                .map(|b| (b.id(), super::log_dirs::address(b.host(), b.port())))
                 .collect::<Vec<_>>()
         })
     })

@@ -227,6 +227,7 @@ fn detail(frame: &mut Frame, area: Rect, app: &App, v: &StreamsView, a: &Streams
                 Cell::from(clean(&r.name)),
                 Cell::from(opt(r.partitions)),
                 Cell::from(r.records.map_or("-".into(), |n| thousands(n as i64))),
+                Cell::from(r.size_bytes.map_or("-".into(), crate::text::bytes_label)),
                 Cell::from(r.lag.map_or("-".into(), thousands)),
                 Cell::from(if r.exists { "" } else { "not created yet" }),
             ])
@@ -239,11 +240,12 @@ fn detail(frame: &mut Frame, area: Rect, app: &App, v: &StreamsView, a: &Streams
             Constraint::Min(24),
             Constraint::Length(10),
             Constraint::Length(9),
+            Constraint::Length(10),
             Constraint::Length(9),
             Constraint::Length(16),
         ],
     )
-    .header(Row::new(["Role", "Topic", "Partitions", "Records", "Lag", ""]).style(muted))
+    .header(Row::new(["Role", "Topic", "Partitions", "Records", "Size", "Lag", ""]).style(muted))
     .row_highlight_style(t.style(Role::BaseSelected));
     // The view's clickable list (a click selects, a double click tails).
     let mut st = super::widgets::view_table_state(app, parts[1], topics.len(), v.topic);
