@@ -268,15 +268,7 @@ fn streams_app(with_topology: bool) -> App {
     let cluster: serde_json::Value =
         serde_json::from_slice(&fixture("streams/cluster.json")).unwrap();
     let groups: Vec<GroupInput> = serde_json::from_value(cluster["groups"].clone()).unwrap();
-    let mut topics: Vec<TopicInput> = serde_json::from_value(cluster["topics"].clone()).unwrap();
-    // Sizes on disk as DescribeLogDirs gives them (the fixture was captured without them).
-    for t in &mut topics {
-        t.size_bytes = match t.name.as_str() {
-            "kt-words" => Some(2_048),
-            "kt-wordcount-counts-changelog" => Some(4_812),
-            _ => None,
-        };
-    }
+    let topics: Vec<TopicInput> = serde_json::from_value(cluster["topics"].clone()).unwrap();
     let text = String::from_utf8(fixture("streams/kt-wordcount-topology.txt")).unwrap();
     let mut topologies = BTreeMap::new();
     if with_topology {
@@ -296,6 +288,19 @@ fn streams_app(with_topology: bool) -> App {
         topologies: if with_topology { sources } else { Vec::new() },
         took: Duration::from_millis(30),
     }));
+    // Sizes on disk as the Kafka task's DescribeLogDirs gives them (two of the topics).
+    app.handle_event(Event::Kafka(kafka_tui::event::KafkaEvent::DiskUsage(Ok(
+        kafka_tui::model::DiskUsage {
+            bytes: [
+                ("kt-words".to_string(), 2_048),
+                ("kt-wordcount-counts-changelog".to_string(), 4_812),
+            ]
+            .into(),
+            brokers: 1,
+            answered: 1,
+            problem: None,
+        },
+    ))));
     app
 }
 

@@ -31,8 +31,6 @@ pub struct TopicRow {
     pub exists: bool,
     pub partitions: Option<usize>,
     pub records: Option<u64>,
-    /// Bytes on disk over all replicas, where the brokers answered DescribeLogDirs.
-    pub size_bytes: Option<u64>,
     /// Sum of the lag over the partitions with a commit (inputs and repartition topics).
     pub lag: Option<i64>,
 }
@@ -132,7 +130,6 @@ pub fn topic_rows(app: &StreamsApp) -> Vec<TopicRow> {
             exists: t.exists,
             partitions: t.partitions,
             records: t.records,
-            size_bytes: t.size_bytes,
             lag: lag_of(&app.input_lag, &t.name),
         })
         .collect();
@@ -146,7 +143,6 @@ pub fn topic_rows(app: &StreamsApp) -> Vec<TopicRow> {
         exists: true,
         partitions: Some(t.partitions),
         records: t.records,
-        size_bytes: t.size_bytes,
         lag: lag_of(&app.repartition_lag, &t.name),
     }));
     if let Some(outs) = &app.output_topics {
@@ -156,7 +152,6 @@ pub fn topic_rows(app: &StreamsApp) -> Vec<TopicRow> {
             exists: t.exists,
             partitions: t.partitions,
             records: t.records,
-            size_bytes: t.size_bytes,
             lag: None,
         }));
     }

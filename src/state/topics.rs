@@ -23,6 +23,14 @@ pub struct TopicsState {
 }
 
 impl TopicsState {
+    /// Bytes on disk of `topic` over all replicas, where the brokers said (`disk`).
+    pub fn size_of(&self, topic: &str) -> Option<u64> {
+        match &self.disk {
+            Some(Ok(d)) => d.bytes.get(topic).copied(),
+            _ => None,
+        }
+    }
+
     pub fn set_topics(&mut self, mut topics: Vec<TopicInfo>) {
         let keep = self.selected_name().map(str::to_string);
         // A refresh lists names and partitions only: keep the watermarks already known, so

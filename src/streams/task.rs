@@ -204,21 +204,6 @@ fn gather(
         })
         .collect();
     topics.sort_by(|a, b| a.name.cmp(&b.name));
-    // Sizes on disk, where the brokers answer DescribeLogDirs (see kafka/log_dirs.rs).
-    if crate::kafka::log_dirs::refusal(settings).is_none() {
-        let brokers: Vec<(i32, String)> = md
-            .brokers()
-            .iter()
-            .map(|b| (b.id(), crate::kafka::log_dirs::address(b.host(), b.port())))
-            .collect();
-        let usage = tokio::runtime::Handle::current()
-            .block_on(crate::kafka::log_dirs::disk_usage(&brokers, WAIT));
-        if usage.answered > 0 {
-            for t in &mut topics {
-                t.size_bytes = usage.bytes.get(&t.name).copied();
-            }
-        }
-    }
     let first = discover(&groups, &topics, topologies);
     let partitions: BTreeMap<String, usize> = topics
         .iter()

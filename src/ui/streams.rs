@@ -227,7 +227,12 @@ fn detail(frame: &mut Frame, area: Rect, app: &App, v: &StreamsView, a: &Streams
                 Cell::from(clean(&r.name)),
                 Cell::from(opt(r.partitions)),
                 Cell::from(r.records.map_or("-".into(), |n| thousands(n as i64))),
-                Cell::from(r.size_bytes.map_or("-".into(), crate::text::bytes_label)),
+                // From the Kafka task's DescribeLogDirs (every 30 s), not asked again here.
+                Cell::from(
+                    app.topics
+                        .size_of(&r.name)
+                        .map_or("-".into(), crate::text::bytes_label),
+                ),
                 Cell::from(r.lag.map_or("-".into(), thousands)),
                 Cell::from(if r.exists { "" } else { "not created yet" }),
             ])

@@ -144,9 +144,8 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, focused: bool) {
             shown
                 .iter()
                 .map(|topic| {
-                    d.bytes
-                        .get(&topic.name)
-                        .map_or_else(|| "-".into(), |&n| crate::text::bytes_label(n))
+                    s.size_of(&topic.name)
+                        .map_or_else(|| "-".into(), crate::text::bytes_label)
                 })
                 .collect(),
         ),
