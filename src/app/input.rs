@@ -13,7 +13,8 @@ impl App {
     /// nothing and the wheel scrolls what is open (the help, a view), never what is covered.
     pub(super) fn handle_mouse(&mut self, m: MouseEvent) {
         let pos = Position::new(m.column, m.row);
-        let on_panes = self.layer().is_pane();
+        let layer = self.layer();
+        let on_panes = layer.is_pane();
         let areas = crate::layout::pane_areas_in(
             Rect::new(0, 0, self.size.0, self.size.1),
             self.arrangement(),
@@ -23,7 +24,7 @@ impl App {
             .find(|(_, r)| r.contains(pos))
             .map(|(p, _)| *p)
             .filter(|_| on_panes);
-        let on_view = self.layer() == Layer::View;
+        let on_view = layer == Layer::View;
         match m.kind {
             MouseEventKind::Down(MouseButton::Left) if on_view => {
                 let double = self
@@ -73,26 +74,21 @@ impl App {
                 }
             }
             MouseEventKind::ScrollUp | MouseEventKind::ScrollDown => {
-                let code = if m.kind == MouseEventKind::ScrollUp {
-                    KeyCode::Up
-                } else {
-                    KeyCode::Down
-                };
-                match self.layer() {
+                let up = m.kind == MouseEventKind::ScrollUp;
+                match layer {
                     // The help scrolls; a dialog and a prompt have nothing to scroll (the
                     // wheel never moves what they cover).
-                    Layer::Help => return self.help_key(KeyEvent::new(code, KeyModifiers::NONE)),
+                    Layer::Help => {
+                        let code = if up { KeyCode::Up } else { KeyCode::Down };
+                        return self.help_key(KeyEvent::new(code, KeyModifiers::NONE));
+                    }
                     Layer::Dialog | Layer::Prompt => return,
                     _ => {}
                 }
                 if let Some(pane) = pane_at.filter(|p| *p != self.focus) {
                     self.update(Action::Focus(pane));
                 }
-                self.update(if m.kind == MouseEventKind::ScrollUp {
-                    Action::Up
-                } else {
-                    Action::Down
-                });
+                self.update(if up { Action::Up } else { Action::Down });
             }
             _ => {}
         }
@@ -187,7 +183,8 @@ impl App {
         // Terminals send line breaks in a paste as CR.
         let text = text.replace("\r\n", "\n").replace('\r', "\n");
         let one_line = || text.trim_end_matches('\n').replace('\n', " ");
-        match self.layer() {
+        let layer = self.layer();
+        match layer {
             Layer::Prompt => {
                 let Mode::Prompt { kind, input } = &mut self.mode else {
                     return;
@@ -212,7 +209,7 @@ impl App {
             Layer::View if self.ext_view_paste(&text) => return,
             _ => {}
         }
-        if self.layer().is_pane() && self.focus == Pane::Producer {
+        if layer.is_pane() && self.focus == Pane::Producer {
             self.producer.editing = true;
             if self.producer.field == Field::Key {
                 // The key is one line.
