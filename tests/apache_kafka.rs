@@ -1358,19 +1358,15 @@ fn count_column_is_labelled_offsets_and_holds_high_minus_low() {
     );
 }
 
-/// Size on disk: DescribeLogDirs (librdkafka lacks it; kafka-tui asks each broker itself). The
-/// Topics pane's Size column and the topic detail say what `kafka-log-dirs --describe` says,
-/// every replica summed (3 replicas here).
-#[test]
-fn size_on_disk_is_what_kafka_log_dirs_says() {
-    let Some(k) = setup() else { return };
-    let topic = unique("disk");
+/// A topic of 2 partitions x 3 replicas with 300 records, and its bytes on disk over all
+/// replicas as Kafka's own tool (`kafka-log-dirs --describe`) says, as kafka-tui labels it.
+fn topic_on_disk(k: &Kafka, prefix: &str) -> (String, String) {
+    let topic = unique(prefix);
     k.create_topic(&topic, 2, 3, &[]);
     let recs: Vec<Rec> = (0..300)
         .map(|i| Rec::value(format!("{i:04} {}", "x".repeat(200))))
         .collect();
     produce(&k.config(), &topic, &recs);
-    // What Kafka's own tool says: the sizes of the topic's partitions on every broker.
     let out = k.tool_ok(&[
         "kafka-log-dirs",
         "--bootstrap-server",
@@ -1402,18 +1398,57 @@ fn size_on_disk_is_what_kafka_log_dirs_says() {
     }
     assert_eq!(replicas, 6, "2 partitions x 3 replicas: {json}");
     assert!(kafka_bytes > 300 * 200 * 3, "{kafka_bytes}");
-    let want = kafka_tui::text::bytes_label(kafka_bytes);
-    let t = tui(&k, "disk", "");
-    filter_topics(&t, &topic);
+    (topic, kafka_tui::text::bytes_label(kafka_bytes))
+}
+
+/// The Size column of `topic` and its topic detail show `want`.
+fn sees_size_on_disk(t: &Tui, topic: &str, want: &str) {
+    filter_topics(t, topic);
     let screen = t.wait("the topic's size on disk", SCREEN, |s| {
-        topic_row(s, &topic).is_some_and(|r| r.join(" ").ends_with(&want))
+        topic_row(s, topic).is_some_and(|r| r.join(" ").ends_with(want))
     });
     assert!(screen.contains(" Size│"), "{screen}");
     t.keys(&["d"]);
     t.wait("the size in the topic detail", SCREEN, |s| {
         s.contains(&format!("size on disk: {want} over all replicas"))
     });
+}
+
+/// Size on disk: DescribeLogDirs (librdkafka lacks it; kafka-tui asks each broker itself). The
+/// Topics pane's Size column and the topic detail say what `kafka-log-dirs --describe` says,
+/// every replica summed (3 replicas here).
+#[test]
+fn size_on_disk_is_what_kafka_log_dirs_says() {
+    let Some(k) = setup() else { return };
+    let (topic, want) = topic_on_disk(&k, "disk");
+    let t = tui(&k, "disk", "");
+    sees_size_on_disk(&t, &topic, &want);
     t.quit();
+}
+
+/// The same sizes over the SASL_PLAINTEXT listener (SCRAM-SHA-512 as alice) and over the SSL
+/// listener (the peer's CA), where kafka-tui's own connection logs in and checks the
+/// certificate as librdkafka's do.
+#[test]
+fn size_on_disk_over_scram_and_tls() {
+    let Some(k) = setup() else { return };
+    let (topic, want) = topic_on_disk(&k, "dsec");
+    let flags = [
+        ("disk-scram", scram_flags(&k, "alice", &alice_password())),
+        (
+            "disk-tls",
+            format!(
+                "-b {} -X security.protocol=SSL -X ssl.ca.location={}",
+                k.ssl, k.ca
+            ),
+        ),
+    ];
+    for (name, flags) in flags {
+        let t = Tui::start(name, "", &flags, 140, 40);
+        t.wait("connected", SCREEN, |s| s.contains("connected, 3 brokers"));
+        sees_size_on_disk(&t, &topic, &want);
+        t.quit();
+    }
 }
 
 // ------------------------------------------------------------------------------- security

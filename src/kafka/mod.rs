@@ -5,6 +5,7 @@ pub mod admin;
 pub mod api;
 pub mod client;
 pub mod consumer;
+pub mod direct;
 pub mod embedded;
 pub mod error;
 pub mod fetch_queue;

@@ -139,22 +139,20 @@ fn embedded_refusal(settings: &ClientSettings, cmd: &KafkaCommand) -> Option<Str
 /// Sizes on disk from every broker (DescribeLogDirs, spoken directly: see log_dirs.rs), or why
 /// they cannot be had on this cluster.
 async fn disk_usage(c: &Arc<Clients>) -> Result<crate::model::DiskUsage, KafkaError> {
-    if let Some(why) = super::log_dirs::refusal(&c.settings) {
-        return Err(KafkaError::refused(why));
-    }
+    let security = super::log_dirs::security(&c.settings).map_err(KafkaError::refused)?;
     let meta = c.meta.clone();
     let brokers = tokio::task::spawn_blocking(move || {
         meta.fetch_metadata(None, Duration::from_secs(5)).map(|md| {
             md.brokers()
                 .iter()
-                .map(|b| (b.id(), super::log_dirs::address(b.host(), b.port())))
+                .map(|b| (b.id(), b.host().to_string(), b.port()))
                 .collect::<Vec<_>>()
         })
     })
     .await
     .map_err(|e| KafkaError::other(format!("metadata task failed: {e}")))?
     .map_err(KafkaError::from)?;
-    Ok(super::log_dirs::disk_usage(&brokers, Duration::from_secs(10)).await)
+    Ok(super::log_dirs::disk_usage(&brokers, &security, Duration::from_secs(10)).await)
 }
 
 async fn send(events: &EventSender, ev: KafkaEvent) {
