@@ -133,17 +133,18 @@ fn peer(var: &str) -> Option<String> {
     }
 }
 
-/// A named cluster from a config file: noida-db with its stdout as the broker log and a real
-/// ZooKeeper's log file; read-only and coloured. Then `:ctx` switches to the embedded broker.
+/// A named cluster from a config file: the ZooKeeper-mode Kafka of the Confluent quickstart's
+/// shape, its log through a command (`docker logs -f broker` would do the same) and ZooKeeper's
+/// log file; read-only and coloured. Then `:ctx` switches to the embedded broker.
 #[test]
 fn named_cluster_from_config_with_broker_and_zookeeper_logs_then_ctx_switch() {
     if skip_without_tmux() {
         return;
     }
-    let (Some(noida), Some(noida_log), Some(zk_log)) = (
-        peer("KAFKA_TUI_NOIDA"),
-        peer("KAFKA_TUI_NOIDA_LOG"),
-        peer("KAFKA_TUI_ZK_LOG"),
+    let (Some(kafka), Some(broker_log), Some(zk_log)) = (
+        peer("KAFKA_TUI_ZKMODE"),
+        peer("KAFKA_TUI_ZKMODE_BROKER_LOG"),
+        peer("KAFKA_TUI_ZKMODE_ZK_LOG"),
     ) else {
         return;
     };
@@ -152,14 +153,14 @@ fn named_cluster_from_config_with_broker_and_zookeeper_logs_then_ctx_switch() {
     std::fs::write(
         &config,
         format!(
-            "[clusters.noida]\nbootstrap = \"{noida}\"\nbroker_log_cmd = \"tail -n +1 -F {noida_log}\"\n\
+            "[clusters.quickstart]\nbootstrap = \"{kafka}\"\nbroker_log_cmd = \"tail -n +1 -F {broker_log}\"\n\
              zookeeper_log = \"{zk_log}\"\nread_only = true\ncolor = \"red\"\n"
         ),
     )
     .unwrap();
     let log = dir.path().join("kafka-tui.log");
     let cmd = format!(
-        "KAFKA_TUI_CONFIG={} {} --cluster noida --listen 127.0.0.1:0 --log-file {}; echo kafka-tui-exited-$?; sleep 30",
+        "KAFKA_TUI_CONFIG={} {} --cluster quickstart --listen 127.0.0.1:0 --log-file {}; echo kafka-tui-exited-$?; sleep 30",
         config.display(),
         binary().display(),
         log.display()
@@ -169,17 +170,16 @@ fn named_cluster_from_config_with_broker_and_zookeeper_logs_then_ctx_switch() {
         "the named cluster, read-only",
         Duration::from_secs(30),
         |s| {
-            s.contains("cluster noida")
+            s.contains("cluster quickstart")
                 && s.contains("READ-ONLY")
                 && s.contains("connected, 1 broker")
         },
     );
     t.keys(&["4"]);
-    t.wait_for(
-        "noida-db's stdout as the broker log",
-        Duration::from_secs(15),
-        |s| s.contains("noida-db"),
-    );
+    // Kafka's layout: `[2026-12-04 12:00:00,000] INFO … (kafka.server.KafkaServer)`.
+    t.wait_for("the broker's log", Duration::from_secs(15), |s| {
+        s.contains("[broker]") && s.contains("] INFO ")
+    });
     t.keys(&["s"]);
     t.wait_for("the ZooKeeper log", Duration::from_secs(15), |s| {
         s.contains("org.apache.zookeeper")
@@ -195,7 +195,7 @@ fn named_cluster_from_config_with_broker_and_zookeeper_logs_then_ctx_switch() {
     t.type_text(":brokers");
     t.keys(&["Enter"]);
     t.wait_for("the cluster view", Duration::from_secs(15), |s| {
-        s.contains("controller") && s.contains(&noida)
+        s.contains("controller") && s.contains(&kafka)
     });
     t.escape();
     t.type_text(":ctx embedded");

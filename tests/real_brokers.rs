@@ -1,7 +1,10 @@
-//! kafka-tui against Kafka-protocol brokers we did not write, started by `.ci/run`:
-//! noida-db (`KAFKA_TUI_NOIDA`), tansu (`KAFKA_TUI_TANSU`), and a real ZooKeeper whose log the
-//! Logs pane follows (`KAFKA_TUI_ZK_LOG`, a file) next to a broker's stdout
-//! (`KAFKA_TUI_NOIDA_LOG`, followed through a log command).
+//! kafka-tui's Kafka task against brokers we did not write, started by `.ci/test`: where
+//! they test something Apache Kafka does not (docs/peers.md, "The stand-ins"): tansu
+//! (`KAFKA_TUI_TANSU`) reports wrong high watermarks; noida-db (`KAFKA_TUI_NOIDA_BIN`) can
+//! be stopped and started on the same port in milliseconds (every broker down and back).
+//! Beside them, on Apache Kafka: `--read-only` refused in the Kafka task itself, whatever the
+//! UI asks (`KAFKA_TUI_KAFKA`), and the ZooKeeper-mode pair's two logs followed as a file and
+//! through a log command (`KAFKA_TUI_ZKMODE_ZK_LOG`, `KAFKA_TUI_ZKMODE_BROKER_LOG`).
 //!
 //! In CI (`CI` set) a missing server is a failure; locally these tests print why they skip.
 
@@ -17,13 +20,10 @@ use kafka_tui::kafka::client::ClientSettings;
 use kafka_tui::kafka::service;
 use kafka_tui::logsource::{spawn_all, LogSourceDef, LogSpec};
 use kafka_tui::model::ProduceRequest;
+use kafka_tui::model::ResetTo;
 use kafka_tui::model::StartFrom;
 use kafka_tui::model::{ConfigItem, TopicDetail};
 use kafka_tui::model::{Delivery, Header};
-use kafka_tui::model::{GroupDetail, ResetTo};
-use rdkafka::consumer::{BaseConsumer, CommitMode, Consumer};
-use rdkafka::producer::{FutureProducer, FutureRecord};
-use rdkafka::{ClientConfig, Message};
 use tokio::sync::mpsc;
 use tokio_util::sync::CancellationToken;
 
@@ -105,19 +105,6 @@ impl Harness {
         )
         .await
         .expect("configs")
-    }
-
-    async fn group(&mut self, group: &str) -> GroupDetail {
-        self.ask(
-            KafkaCommand::GroupDetail(group.into()),
-            "group detail",
-            |ev| match ev {
-                KafkaEvent::GroupDetail(r) => Some(r),
-                _ => None,
-            },
-        )
-        .await
-        .expect("group detail")
     }
 
     async fn topic_names(&mut self) -> Vec<String> {
@@ -204,83 +191,6 @@ impl Harness {
     }
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn noida_topic_admin_full_cycle() {
-    let Some(b) = peer("KAFKA_TUI_NOIDA", "noida-db") else {
-        return;
-    };
-    let mut h = Harness::new(&b, false);
-    let topic = unique("admin");
-    let created = h
-        .admin(KafkaCommand::CreateTopic {
-            name: topic.clone(),
-            partitions: Some(3),
-            replication: Some(1),
-            configs: vec![("retention.ms".into(), "3600000".into())],
-        })
-        .await;
-    assert!(created.is_ok(), "{created:?}");
-    h.listed(&topic).await;
-
-    let detail = h.detail(&topic).await;
-    assert_eq!(detail.partitions.len(), 3);
-    assert!(detail
-        .partitions
-        .iter()
-        .all(|p| p.leader >= 0 && !p.replicas.is_empty()));
-
-    let configs = h.configs(&topic).await;
-    let retention = configs
-        .iter()
-        .find(|c| c.name == "retention.ms")
-        .expect("retention.ms listed");
-    assert_eq!(retention.value.as_deref(), Some("3600000"));
-    assert!(
-        retention.overridden,
-        "set at creation, so marked as overridden"
-    );
-    assert!(
-        configs.iter().any(|c| !c.overridden),
-        "defaults are listed too"
-    );
-
-    let altered = h
-        .admin(KafkaCommand::AlterConfig {
-            topic: topic.clone(),
-            key: "retention.ms".into(),
-            value: "7200000".into(),
-        })
-        .await;
-    assert!(altered.is_ok(), "{altered:?}");
-    let configs = h.configs(&topic).await;
-    assert_eq!(
-        configs
-            .iter()
-            .find(|c| c.name == "retention.ms")
-            .and_then(|c| c.value.clone())
-            .as_deref(),
-        Some("7200000")
-    );
-
-    let grown = h
-        .admin(KafkaCommand::AddPartitions {
-            topic: topic.clone(),
-            total: 4,
-        })
-        .await;
-    assert!(grown.is_ok(), "{grown:?}");
-    let detail = h.detail(&topic).await;
-    assert_eq!(detail.partitions.len(), 4);
-
-    let deleted = h.admin(KafkaCommand::DeleteTopic(topic.clone())).await;
-    assert!(deleted.is_ok(), "{deleted:?}");
-    let deadline = Instant::now() + WAIT;
-    while h.topic_names().await.contains(&topic) {
-        assert!(Instant::now() < deadline, "topic still listed after delete");
-        tokio::time::sleep(Duration::from_millis(300)).await;
-    }
-}
-
 fn value<'a>(configs: &'a [ConfigItem], name: &str) -> Option<&'a str> {
     configs
         .iter()
@@ -329,129 +239,8 @@ async fn noida_setting_one_config_keeps_the_other_overrides() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn noida_produce_and_tail() {
-    let Some(b) = peer("KAFKA_TUI_NOIDA", "noida-db") else {
-        return;
-    };
-    let mut h = Harness::new(&b, false);
-    let topic = unique("tail");
-    h.create(&topic, 2).await;
-    let d = h.produce(&topic, "k", "hello noida").await;
-    assert!(matches!(d, Delivery::Delivered { .. }), "{d:?}");
-    h.tail_until(&topic, "hello noida").await;
-}
-
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn noida_groups_lag_reset_and_delete() {
-    let Some(b) = peer("KAFKA_TUI_NOIDA", "noida-db") else {
-        return;
-    };
-    let mut h = Harness::new(&b, false);
-    let topic = unique("grp-topic");
-    let group = unique("grp");
-    h.create(&topic, 1).await;
-    let p: FutureProducer = ClientConfig::new()
-        .set("bootstrap.servers", &b)
-        .create()
-        .unwrap();
-    for i in 0..10 {
-        p.send(
-            FutureRecord::to(&topic).key("k").payload(&format!("r{i}")),
-            Duration::from_secs(10),
-        )
-        .await
-        .unwrap();
-    }
-    // A real consumer group member reads 4 records and commits offset 4.
-    {
-        let c: BaseConsumer = ClientConfig::new()
-            .set("bootstrap.servers", &b)
-            .set("group.id", &group)
-            .set("auto.offset.reset", "earliest")
-            .set("enable.auto.commit", "false")
-            .create()
-            .unwrap();
-        c.subscribe(&[&topic]).unwrap();
-        let deadline = Instant::now() + WAIT;
-        let mut last = None;
-        while last.is_none_or(|o: i64| o < 3) {
-            assert!(Instant::now() < deadline, "consumer got no records");
-            if let Some(Ok(m)) = c.poll(Duration::from_millis(200)) {
-                last = Some(m.offset());
-            }
-        }
-        let mut tpl = rdkafka::TopicPartitionList::new();
-        tpl.add_partition_offset(&topic, 0, rdkafka::Offset::Offset(4))
-            .unwrap();
-        c.commit(&tpl, CommitMode::Sync).unwrap();
-        let groups = h
-            .ask(KafkaCommand::Groups, "groups", |ev| match ev {
-                KafkaEvent::Groups(r) => Some(r),
-                _ => None,
-            })
-            .await
-            .expect("groups");
-        assert!(groups.iter().any(|g| g.name == group), "{groups:?}");
-        c.unsubscribe();
-    }
-    // The consumer left: the group is inactive (noida may show the departed member for a
-    // moment), its lag is 10 - 4.
-    let deadline = Instant::now() + WAIT;
-    let detail = loop {
-        let d = h.group(&group).await;
-        if d.is_inactive() {
-            break d;
-        }
-        assert!(Instant::now() < deadline, "the group stays active: {d:?}");
-        tokio::time::sleep(Duration::from_millis(200)).await;
-    };
-    let part = detail
-        .offsets
-        .iter()
-        .find(|o| o.topic == topic)
-        .expect("partition listed");
-    assert_eq!(
-        (part.committed, part.end, part.lag, part.ahead),
-        (Some(4), Some(10), Some(6), false)
-    );
-    assert_eq!(detail.total_lag(), 6);
-
-    let plan = h
-        .ask(
-            KafkaCommand::PlanReset {
-                detail: detail.clone(),
-                to: ResetTo::Earliest,
-            },
-            "reset plan",
-            |ev| match ev {
-                KafkaEvent::ResetPlan(r) => Some(r),
-                _ => None,
-            },
-        )
-        .await;
-    let plan = match plan {
-        Ok(p) => p,
-        Err(e) => panic!("reset plan refused: {e}"),
-    };
-    assert_eq!(plan.moves, vec![(topic.clone(), 0, Some(4), 0)]);
-    assert!(h.admin(KafkaCommand::ApplyReset(plan)).await.is_ok());
-    let detail = h.group(&group).await;
-    assert_eq!(
-        detail
-            .offsets
-            .iter()
-            .find(|o| o.topic == topic)
-            .and_then(|o| o.committed),
-        Some(0)
-    );
-
-    let deleted = h.admin(KafkaCommand::DeleteGroup(group.clone())).await;
-    assert!(deleted.is_ok(), "{deleted:?}");
-}
-
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn noida_read_only_refuses_every_write_and_nothing_reaches_the_broker() {
-    let Some(b) = peer("KAFKA_TUI_NOIDA", "noida-db") else {
+async fn read_only_refuses_every_write_and_nothing_reaches_the_broker() {
+    let Some(b) = peer("KAFKA_TUI_KAFKA", "Apache Kafka (KRaft)") else {
         return;
     };
     let mut writer = Harness::new(&b, false);
@@ -557,8 +346,11 @@ async fn follow(spec: LogSpec, what: &str, want: impl Fn(&str) -> bool) -> Strin
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn zookeeper_log_file_and_broker_stdout_command() {
-    let Some(zk_log) = peer("KAFKA_TUI_ZK_LOG", "ZooKeeper") else {
+async fn zookeeper_log_file_and_broker_log_command() {
+    let Some(zk_log) = peer(
+        "KAFKA_TUI_ZKMODE_ZK_LOG",
+        "ZooKeeper (of the ZooKeeper-mode Kafka)",
+    ) else {
         return;
     };
     let line = follow(LogSpec::File(zk_log.into()), "zookeeper", |l| {
@@ -570,10 +362,13 @@ async fn zookeeper_log_file_and_broker_stdout_command() {
         "{line}"
     );
 
-    let Some(noida_log) = peer("KAFKA_TUI_NOIDA_LOG", "noida-db's stdout") else {
+    let Some(broker_log) = peer(
+        "KAFKA_TUI_ZKMODE_BROKER_LOG",
+        "the ZooKeeper-mode Kafka's log",
+    ) else {
         return;
     };
-    let cmd = format!("tail -n +1 -F {noida_log}");
+    let cmd = format!("tail -n +1 -F {broker_log}");
     let line = follow(LogSpec::Command(cmd), "broker", |l| l.contains("kafka")).await;
     assert!(line.contains("kafka"), "{line}");
 }
