@@ -28,6 +28,16 @@ pub fn load(path: &Path) -> (Vec<Entry>, Option<String>) {
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => return (Vec::new(), None),
         Err(e) => return (Vec::new(), Some(format!("producer history not read: {e}"))),
     };
+    // A device (a link to /dev/zero) or a FIFO reports no length and never ends.
+    if !meta.is_file() {
+        return (
+            Vec::new(),
+            Some(format!(
+                "producer history not read: {} is not a regular file",
+                path.display()
+            )),
+        );
+    }
     if meta.len() > MAX_FILE {
         return (
             Vec::new(),
@@ -38,7 +48,16 @@ pub fn load(path: &Path) -> (Vec<Entry>, Option<String>) {
             )),
         );
     }
-    let text = match std::fs::read(path) {
+    // Bounded even if the file grows between the check and the read.
+    let read = || -> std::io::Result<Vec<u8>> {
+        use std::io::Read;
+        let mut bytes = Vec::new();
+        std::fs::File::open(path)?
+            .take(MAX_FILE)
+            .read_to_end(&mut bytes)?;
+        Ok(bytes)
+    };
+    let text = match read() {
         Ok(b) => String::from_utf8_lossy(&b).into_owned(),
         Err(e) => return (Vec::new(), Some(format!("producer history not read: {e}"))),
     };
@@ -232,5 +251,25 @@ mod tests {
         let (entries, warning) = load(&path);
         assert!(entries.is_empty());
         assert!(warning.unwrap().contains("more than kafka-tui ever writes"));
+    }
+
+    /// A history path that is a link to an endless device or a FIFO is refused at once, not
+    /// read until memory runs out (or, for a FIFO nobody writes to, waited on forever).
+    #[test]
+    fn a_history_that_is_not_a_regular_file_is_not_read() {
+        let dir = tempfile::tempdir().unwrap();
+        let zero = dir.path().join("zero.jsonl");
+        std::os::unix::fs::symlink("/dev/zero", &zero).unwrap();
+        let (entries, warning) = load(&zero);
+        assert!(entries.is_empty());
+        assert!(warning.unwrap().contains("not a regular file"));
+        let fifo = dir.path().join("fifo.jsonl");
+        let made = std::process::Command::new("mkfifo")
+            .arg(&fifo)
+            .status()
+            .unwrap();
+        assert!(made.success());
+        let (_, warning) = load(&fifo);
+        assert!(warning.unwrap().contains("not a regular file"));
     }
 }

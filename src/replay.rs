@@ -198,12 +198,47 @@ fn parse_line(spec: &ReplaySpec, line: &str) -> Result<Option<Record>, String> {
     }
 }
 
+/// A line longer than this is refused: Kafka's default record limit is 1 MiB, and a file
+/// without line ends (`-f /dev/zero`) must not fill the memory.
+const MAX_LINE: u64 = 64 << 20;
+
 /// Lines of `reader` (without their line break), numbered from 1.
 fn lines(reader: impl Read) -> impl Iterator<Item = (usize, std::io::Result<String>)> {
-    BufReader::new(reader)
-        .lines()
-        .enumerate()
-        .map(|(i, l)| (i + 1, l))
+    bounded_lines(reader, MAX_LINE)
+}
+
+/// As `BufRead::lines`, but a line over `max` bytes is an error instead of a growing buffer.
+fn bounded_lines(
+    reader: impl Read,
+    max: u64,
+) -> impl Iterator<Item = (usize, std::io::Result<String>)> {
+    use std::io::{Error, ErrorKind};
+    let mut r = BufReader::new(reader);
+    let mut no = 0;
+    std::iter::from_fn(move || {
+        let mut buf = Vec::new();
+        let line = match (&mut r).take(max + 1).read_until(b'\n', &mut buf) {
+            Ok(0) => return None,
+            Ok(_) if buf.last() != Some(&b'\n') && buf.len() as u64 > max => Err(Error::new(
+                ErrorKind::InvalidData,
+                format!("a line longer than {max} bytes"),
+            )),
+            Ok(_) => {
+                if buf.last() == Some(&b'\n') {
+                    buf.pop();
+                    if buf.last() == Some(&b'\r') {
+                        buf.pop();
+                    }
+                }
+                String::from_utf8(buf).map_err(|_| {
+                    Error::new(ErrorKind::InvalidData, "stream did not contain valid UTF-8")
+                })
+            }
+            Err(e) => Err(e),
+        };
+        no += 1;
+        Some((no, line))
+    })
 }
 
 /// Checks every line of a file; the number of records it holds.
@@ -443,6 +478,27 @@ pub fn interactive() -> bool {
 
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn lines_are_bounded_and_read_as_bufread_reads_them() {
+        let got: Vec<_> = bounded_lines(&b"a\r\nbb\n\nlast"[..], 10)
+            .map(|(n, l)| (n, l.unwrap()))
+            .collect();
+        let want = [(1, "a"), (2, "bb"), (3, ""), (4, "last")];
+        assert_eq!(got, want.map(|(n, l)| (n, l.to_string())));
+        // An endless source without line ends stops at the bound with an error.
+        let mut endless = bounded_lines(std::io::repeat(b'x'), 1000);
+        let (no, err) = endless.next().unwrap();
+        assert_eq!(no, 1);
+        assert!(err
+            .unwrap_err()
+            .to_string()
+            .contains("longer than 1000 bytes"));
+        // A line of exactly the bound is a line.
+        let exact = format!("{}\n", "y".repeat(10));
+        let (_, l) = bounded_lines(exact.as_bytes(), 10).next().unwrap();
+        assert_eq!(l.unwrap().len(), 10);
+    }
     use super::*;
 
     fn spec(format: FileFormat, topic: Option<&str>) -> ReplaySpec {
