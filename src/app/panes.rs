@@ -43,8 +43,9 @@ impl App {
             }
             Action::ClearTail => {
                 let n = self.tail.clear();
+                let undo = self.key(Context::Tail, Action::UndoClear);
                 self.say(format!(
-                    "tail buffer cleared ({}): u brings them back",
+                    "tail buffer cleared ({}): {undo} brings them back",
                     crate::model::count(n as u64, "record")
                 ));
             }
@@ -110,8 +111,19 @@ impl App {
             Action::ProducerNextField => self.producer.field = self.producer.field.next(),
             Action::ProducerPrevField => self.producer.field = self.producer.field.prev(),
             Action::ClearProducer => {
-                self.producer.clear_all();
-                self.say("producer cleared");
+                if self.producer.clear_all() {
+                    let undo = self.key(Context::Producer, Action::UndoClear);
+                    self.say(format!("producer cleared: {undo} brings it back"));
+                } else {
+                    self.say("the producer is empty already");
+                }
+            }
+            Action::UndoClear => {
+                if self.producer.undo_clear() {
+                    self.say("key, headers and value back");
+                } else {
+                    self.say("nothing to undo");
+                }
             }
             Action::HistoryOlder => self.recall_published(true),
             Action::HistoryNewer => self.recall_published(false),

@@ -83,6 +83,7 @@ pub static BINDINGS: &[Binding] = &[
     b!(Producer, [(Down, NONE), (Char('n'), CTRL)], Action::HistoryNewer, "history: the next record; past the newest, what you were typing"),
     b!(Producer, [(Char('h'), NONE)], Action::HistoryPicker, "history: find a published record by its key or value (fuzzy)"),
     b!(Producer, [(Char('x'), NONE)], Action::ClearProducer, "clear key, headers and value"),
+    b!(Producer, [(Char('u'), NONE)], Action::UndoClear, "undo the clear"),
     b!(Editing, [(Char('s'), CTRL)], Action::Publish, "publish to the selected topic", hint),
     b!(Editing, [(Tab, NONE)], Action::ProducerNextField, "next field (key, headers, value)", hint),
     b!(Editing, [(BackTab, SHIFT), (BackTab, NONE)], Action::ProducerPrevField, "previous field"),

@@ -121,6 +121,8 @@ pub struct ProducerState {
     pub not_json_confirmed: Option<Vec<u8>>,
     /// What fills the placeholders (`{{seq}}` counts on over the session).
     pub fill: crate::template::Fill,
+    /// What `x` cleared (key, headers, value lines), for `u` to bring back.
+    cleared: Option<[Vec<String>; 3]>,
 }
 
 /// Failed records kept at most.
@@ -166,6 +168,7 @@ impl Default for ProducerState {
             partition: None,
             not_json_confirmed: None,
             fill: Default::default(),
+            cleared: None,
         }
     }
 }
@@ -201,10 +204,29 @@ impl ProducerState {
         self.value = empty_editor();
     }
 
-    pub fn clear_all(&mut self) {
+    /// Empties key, headers and value, keeping them for `undo_clear`; false when all three
+    /// were empty already (and the last clear stays undoable).
+    pub fn clear_all(&mut self) -> bool {
+        let lines = [&self.key, &self.headers, &self.value].map(|t| t.lines().to_vec());
+        if lines.iter().all(|l| l.iter().all(String::is_empty)) {
+            return false;
+        }
+        self.cleared = Some(lines);
         self.key = empty_editor();
         self.headers = empty_editor();
         self.value = empty_editor();
+        true
+    }
+
+    /// Brings back what the last `clear_all` emptied; false when there is nothing to bring.
+    pub fn undo_clear(&mut self) -> bool {
+        let Some([key, headers, value]) = self.cleared.take() else {
+            return false;
+        };
+        self.key = editor(key);
+        self.headers = editor(headers);
+        self.value = editor(value);
+        true
     }
 
     pub fn keep_unsent(&mut self, req: crate::model::ProduceRequest) {
