@@ -216,8 +216,39 @@ fn n_creates_and_colon_delete_deletes_the_selected_topic() {
     let Some(k) = setup() else { return };
     let topic = unique("kt-del");
     let t = tui(&k, "del", "");
+    // The form says what empty fields get, as `kafka-configs --describe --all` of broker 1
+    // reports the defaults.
+    let broker = k.tool_ok(&[
+        "kafka-configs",
+        "--bootstrap-server",
+        &k.node_addr(1),
+        "--describe",
+        "--entity-type",
+        "brokers",
+        "--entity-name",
+        "1",
+        "--all",
+    ]);
+    let default_of = |name: &str| {
+        broker
+            .lines()
+            .find_map(|l| l.trim().strip_prefix(&format!("{name}=")))
+            .and_then(|rest| rest.split_whitespace().next())
+            .unwrap_or_else(|| panic!("no {name} in:\n{broker}"))
+            .to_string()
+    };
+    let (parts, rf) = (
+        default_of("num.partitions"),
+        default_of("default.replication.factor"),
+    );
+    let parts = kafka_tui::model::count(parts.parse::<u64>().unwrap(), "partition");
     t.keys(&["1", "n"]);
-    t.wait("the create dialog", SCREEN, |s| s.contains("Create topic"));
+    t.wait("the create form with the cluster's defaults", SCREEN, |s| {
+        s.contains("Create topic")
+            && s.contains(&format!(
+                "left empty: {parts}, replication factor {rf} (broker 1)"
+            ))
+    });
     t.text(&topic);
     t.keys(&["Enter"]);
     t.wait("created", SCREEN, |s| {

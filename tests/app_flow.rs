@@ -437,6 +437,11 @@ fn delete_topic_needs_the_exact_name() {
 fn create_topic_dialog_validates_then_sends() {
     let (mut app, mut rx) = app();
     press(&mut app, KeyCode::Char('n'));
+    let asked = commands(&mut rx);
+    assert!(
+        matches!(asked.as_slice(), [KafkaCommand::TopicDefaults]),
+        "the form asks for the cluster's defaults: {asked:?}"
+    );
     type_text(&mut app, "bad name");
     press(&mut app, KeyCode::Enter);
     assert!(commands(&mut rx).is_empty());
@@ -453,6 +458,58 @@ fn create_topic_dialog_validates_then_sends() {
         "{cmds:?}"
     );
     assert!(app.dialog.is_none());
+}
+
+/// The create form shows what empty fields get before Enter (issue 13.8): the cluster's
+/// defaults as a broker reports them, or, on the embedded broker, what it does.
+#[test]
+fn the_create_form_shows_the_clusters_defaults() {
+    let (mut app, mut rx) = app();
+    press(&mut app, KeyCode::Char('n'));
+    commands(&mut rx);
+    let shown = |app: &mut App| common::fixture::screen(app, (80, 24));
+    assert!(shown(&mut app).contains("empty fields get the cluster's defaults: asking a broker…"));
+    // What admin::defaults_from makes of a broker's configs (hours, as Kafka ships them).
+    let broker = [
+        ("num.partitions", "3"),
+        ("default.replication.factor", "2"),
+        ("log.cleanup.policy", "delete"),
+        ("log.retention.hours", "168"),
+        ("min.insync.replicas", "2"),
+    ];
+    let defaults = kafka_tui::kafka::admin::defaults_from(1, |name: &str| {
+        broker
+            .iter()
+            .find(|(k, _)| *k == name)
+            .map(|(_, v)| v.to_string())
+    });
+    app.handle_event(Event::Kafka(KafkaEvent::TopicDefaults(Ok(defaults))));
+    let screen = shown(&mut app);
+    assert!(
+        screen.contains("left empty: 3 partitions, replication factor 2 (broker 1)"),
+        "{screen}"
+    );
+    assert!(
+        screen.contains("cleanup.policy=delete  retention.ms=604800000 (7days)"),
+        "{screen}"
+    );
+    assert!(screen.contains("min.insync.replicas=2"), "{screen}");
+    // A refusal (no Describe on the broker, or an old broker) is said, and the form works.
+    app.handle_event(Event::Kafka(KafkaEvent::TopicDefaults(Err(
+        kafka_tui::kafka::api::KafkaError::other("Cluster authorization failed"),
+    ))));
+    assert!(shown(&mut app).contains("defaults not read: Cluster authorization failed"));
+
+    // The embedded broker: nothing is asked, what it does is said.
+    let (mut app, mut rx) = self::app();
+    app.cluster.embedded = Some(("librdkafka mock".into(), Default::default()));
+    press(&mut app, KeyCode::Char('n'));
+    assert!(commands(&mut rx).is_empty());
+    let screen = shown(&mut app);
+    assert!(
+        screen.contains("left empty: 4 partitions, replication factor 1 (the embedded broker)"),
+        "{screen}"
+    );
 }
 
 #[test]
@@ -1237,6 +1294,38 @@ fn tail_of_several_topics_or_a_pattern() {
 /// `r` on a record in Tail (or in its detail) copies its key, headers and value into the
 /// producer, makes its topic the target and focuses the producer; what the editors cannot hold
 /// as it was (bytes that are not UTF-8, a tombstone) is said, never silently changed.
+/// A stray `x` in the Producer does not lose what was typed: `u` brings key, headers and
+/// value back (issue 13.8: stray keys never clear data without a confirm or an undo).
+#[test]
+fn clearing_the_producer_can_be_undone() {
+    let (mut app, _rx) = app();
+    // `3` on an empty producer starts typing; Esc leaves the editor, where `x` is a key.
+    press(&mut app, KeyCode::Char('3'));
+    press(&mut app, KeyCode::Esc);
+    assert!(!app.producer.editing);
+    press(&mut app, KeyCode::Char('x'));
+    assert!(app.message.clone().unwrap().text.contains("empty already"));
+    app.producer.key = tui_textarea::TextArea::new(vec!["order-1".into()]);
+    app.producer.headers = tui_textarea::TextArea::new(vec!["trace=abc".into()]);
+    app.producer.value =
+        tui_textarea::TextArea::new(vec!["{".into(), "  \"n\": 1".into(), "}".into()]);
+    press(&mut app, KeyCode::Char('x'));
+    assert_eq!(app.producer.value.lines().join("\n"), "");
+    let m = app.message.clone().unwrap().text;
+    assert!(m.contains("producer cleared: u brings it back"), "{m}");
+    press(&mut app, KeyCode::Char('u'));
+    assert_eq!(app.producer.key.lines().join("\n"), "order-1");
+    assert_eq!(app.producer.headers.lines().join("\n"), "trace=abc");
+    assert_eq!(app.producer.value.lines().join("\n"), "{\n  \"n\": 1\n}");
+    press(&mut app, KeyCode::Char('u'));
+    assert!(app
+        .message
+        .clone()
+        .unwrap()
+        .text
+        .contains("nothing to undo"));
+}
+
 #[test]
 fn r_copies_a_tail_record_into_the_producer() {
     use kafka_tui::model::{Header, Record};

@@ -224,6 +224,11 @@ impl App {
                     }
                 }
             }
+            KafkaEvent::TopicDefaults(r) => {
+                if let Some(Dialog::CreateTopic { defaults, .. }) = &mut self.dialog {
+                    *defaults = Some(r.map_err(|e| e.to_string()));
+                }
+            }
             KafkaEvent::Overview(r) => {
                 for v in &mut self.views {
                     if let View::Brokers { overview } = v {

@@ -250,10 +250,24 @@ impl App {
 
     pub(super) fn open_dialog_create(&mut self) {
         if !self.refuse_if_read_only("creating topics") {
+            // The embedded broker has no DescribeConfigs; what it does is known here.
+            let defaults = self.cluster.embedded.is_some().then(|| {
+                Ok(crate::model::TopicDefaults {
+                    from: "the embedded broker".into(),
+                    partitions: Some(crate::kafka::embedded::AUTO_CREATE_PARTITIONS.to_string()),
+                    replication: Some("1".into()),
+                    configs: Vec::new(),
+                    note: Some("it has one broker and ignores replication and configs".into()),
+                })
+            });
+            if defaults.is_none() {
+                self.kafka.send(KafkaCommand::TopicDefaults);
+            }
             self.dialog = Some(Dialog::CreateTopic {
                 fields: Default::default(),
                 field: 0,
                 error: None,
+                defaults,
             });
         }
     }
@@ -416,7 +430,12 @@ impl App {
             return;
         };
         match dialog {
-            Dialog::CreateTopic { fields, field, .. } => match parse_new_topic(&fields) {
+            Dialog::CreateTopic {
+                fields,
+                field,
+                defaults,
+                ..
+            } => match parse_new_topic(&fields) {
                 Ok(NewTopicSpec {
                     name,
                     partitions,
@@ -436,6 +455,7 @@ impl App {
                         fields,
                         field,
                         error: Some(e),
+                        defaults,
                     })
                 }
             },

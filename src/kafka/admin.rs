@@ -12,7 +12,7 @@ use super::client::UiContext;
 use super::ffi;
 use crate::model::{
     BrokerView, ClusterOverview, ClusterSnapshot, ConfigItem, Controller, PartitionDetail,
-    PartitionInfo, TopicDetail, TopicInfo, TopicWatermarks,
+    PartitionInfo, TopicDefaults, TopicDetail, TopicInfo, TopicWatermarks,
 };
 
 const TIMEOUT: Duration = Duration::from_secs(10);
@@ -563,6 +563,62 @@ pub fn overview(
         partitions,
         under_replicated,
     })
+}
+
+/// What a topic created without partitions, replication or configs gets on this cluster: the
+/// first broker's `num.partitions`, `default.replication.factor` and the `log.*` defaults
+/// that become a new topic's configs.
+pub fn topic_defaults(client: &BaseConsumer<UiContext>) -> Result<TopicDefaults, KafkaError> {
+    let md = client.fetch_metadata(None, TIMEOUT)?;
+    let id = md
+        .brokers()
+        .iter()
+        .map(|b| b.id())
+        .min()
+        .ok_or_else(|| KafkaError::other("the cluster lists no broker"))?;
+    let entries = ffi::admin::describe_broker_configs(client.client(), id, ADMIN_TIMEOUT)?;
+    let get = |name: &str| {
+        entries
+            .iter()
+            .find(|e| e.name == name)
+            .and_then(|e| e.value.clone())
+            .filter(|v| !v.is_empty())
+    };
+    Ok(defaults_from(id, get))
+}
+
+/// The defaults from a broker's configs (`get` reads one by name).
+pub fn defaults_from(id: i32, get: impl Fn(&str) -> Option<String>) -> TopicDefaults {
+    // Kafka's precedence for retention: ms, then minutes, then hours.
+    let retention = get("log.retention.ms").or_else(|| {
+        let scaled = |name: &str, by: i64| {
+            get(name)?
+                .parse::<i64>()
+                .ok()
+                .map(|n| n.saturating_mul(by).to_string())
+        };
+        scaled("log.retention.minutes", 60_000).or_else(|| scaled("log.retention.hours", 3_600_000))
+    });
+    let mut configs = Vec::new();
+    for (topic_name, value) in [
+        ("cleanup.policy", get("log.cleanup.policy")),
+        ("retention.ms", retention),
+        ("retention.bytes", get("log.retention.bytes")),
+        ("min.insync.replicas", get("min.insync.replicas")),
+        ("compression.type", get("compression.type")),
+        ("max.message.bytes", get("message.max.bytes")),
+    ] {
+        if let Some(v) = value {
+            configs.push((topic_name.to_string(), v));
+        }
+    }
+    TopicDefaults {
+        from: format!("broker {id}"),
+        partitions: get("num.partitions"),
+        replication: get("default.replication.factor"),
+        configs,
+        note: None,
+    }
 }
 
 /// Whether broker `id` runs in KRaft mode: its `process.roles` is set (empty in ZooKeeper

@@ -66,6 +66,8 @@ pub enum KafkaCommand {
     ApplyReset(ResetPlan),
     DeleteGroup(String),
     Overview,
+    /// The defaults a new topic gets, for the create form.
+    TopicDefaults,
 }
 
 impl KafkaCommand {
@@ -114,6 +116,7 @@ impl std::fmt::Debug for KafkaCommand {
             KafkaCommand::ApplyReset(p) => write!(f, "ApplyReset({})", p.group),
             KafkaCommand::DeleteGroup(g) => write!(f, "DeleteGroup({g})"),
             KafkaCommand::Overview => f.write_str("Overview"),
+            KafkaCommand::TopicDefaults => f.write_str("TopicDefaults"),
         }
     }
 }
@@ -182,6 +185,7 @@ pub enum KafkaEvent {
     GroupDetail(Result<GroupDetail, KafkaError>),
     ResetPlan(Result<ResetPlan, KafkaError>),
     Overview(Result<ClusterOverview, KafkaError>),
+    TopicDefaults(Result<crate::model::TopicDefaults, KafkaError>),
     /// A write finished: what was asked, and the outcome in words.
     AdminDone {
         what: String,

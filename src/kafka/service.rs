@@ -363,6 +363,9 @@ async fn run(
             KafkaCommand::Overview => blocking(&c, |c| {
                 KafkaEvent::Overview(admin::overview(&c.meta, c.settings.embedded))
             }),
+            KafkaCommand::TopicDefaults => blocking(&c, |c| {
+                KafkaEvent::TopicDefaults(admin::topic_defaults(&c.meta))
+            }),
             KafkaCommand::Groups => {
                 blocking(&c, |c| KafkaEvent::Groups(groups::list_groups(&c.meta)))
             }

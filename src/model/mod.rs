@@ -37,7 +37,7 @@ pub use record::{Delivery, Header, ProduceRequest, Record};
 pub use start::{StartFrom, StartFromError};
 pub use topic::{
     BrokerView, ClusterOverview, ClusterSnapshot, ConfigItem, Controller, DiskUsage,
-    PartitionDetail, PartitionInfo, TopicDetail, TopicInfo, TopicWatermarks,
+    PartitionDetail, PartitionInfo, TopicDefaults, TopicDetail, TopicInfo, TopicWatermarks,
 };
 pub use topic_set::{join_ids, TopicSet};
 pub use until::{Until, UntilError};

@@ -154,6 +154,22 @@ mod tests {
 
 /// Bytes on disk per topic, summed over every replica of every partition (what each broker's
 /// log directories hold), as the brokers answered DescribeLogDirs.
+/// What a topic created with empty fields gets: the cluster's defaults as a broker reports
+/// them (DescribeConfigs of a broker), shown in the create form before Enter.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct TopicDefaults {
+    /// Where they come from (`broker 1`, `the embedded broker`).
+    pub from: String,
+    /// `num.partitions`.
+    pub partitions: Option<String>,
+    /// `default.replication.factor`.
+    pub replication: Option<String>,
+    /// The topic configs a new topic inherits (`cleanup.policy=delete`), in Kafka's topic names.
+    pub configs: Vec<(String, String)>,
+    /// A word on what the broker does with the fields (the embedded broker ignores some).
+    pub note: Option<String>,
+}
+
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct DiskUsage {
     pub bytes: std::collections::HashMap<String, u64>,

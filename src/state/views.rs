@@ -67,6 +67,8 @@ pub enum Dialog {
         fields: [String; 4],
         field: usize,
         error: Option<String>,
+        /// What empty fields get: `None` while the cluster is asked.
+        defaults: Option<Result<crate::model::TopicDefaults, String>>,
     },
     /// The person types the topic's name to confirm.
     DeleteTopic {

@@ -48,14 +48,15 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, dialog: &Dialog) {
             fields,
             field: f,
             error,
+            defaults,
         } => {
             for (i, label) in CREATE_FIELDS.iter().enumerate() {
                 lines.push(field(label, &fields[i], i == *f));
             }
-            lines.push(Line::from(Span::styled(
-                "empty partitions / replication: the cluster's default",
-                muted,
-            )));
+            let inner = area.width.saturating_sub(4).min(90).saturating_sub(2) as usize;
+            for text in defaults_lines(defaults.as_ref(), inner) {
+                lines.push(Line::from(Span::styled(text, muted)));
+            }
             if let Some(e) = error {
                 lines.push(Line::from(Span::styled(
                     format!("✖ {}", clean(&e.to_string())),
@@ -217,4 +218,51 @@ fn match_line(typed: &str, name: &str, muted: Style, err: Style) -> Line<'static
     } else {
         Line::from(Span::styled("✖ does not match the name", err))
     }
+}
+
+/// What empty fields of the create form get, in lines of at most `width` cells.
+fn defaults_lines(
+    defaults: Option<&Result<crate::model::TopicDefaults, String>>,
+    width: usize,
+) -> Vec<String> {
+    let d = match defaults {
+        None => return vec!["empty fields get the cluster's defaults: asking a broker…".into()],
+        Some(Err(e)) => return vec![format!("the cluster's defaults not read: {}", clean(e))],
+        Some(Ok(d)) => d,
+    };
+    let or_unknown = |v: &Option<String>| v.as_deref().map(clean).unwrap_or_else(|| "?".into());
+    let partitions = match d.partitions.as_deref().map(str::parse::<u64>) {
+        Some(Ok(n)) => crate::model::count(n, "partition"),
+        _ => format!("{} partitions", or_unknown(&d.partitions)),
+    };
+    let mut out = vec![format!(
+        "left empty: {partitions}, replication factor {} ({})",
+        or_unknown(&d.replication),
+        clean(&d.from)
+    )];
+    if let Some(note) = &d.note {
+        out.push(clean(note));
+    }
+    if d.configs.is_empty() {
+        return out;
+    }
+    // The inherited configs, packed several to a line.
+    let mut line = "new topics get:".to_string();
+    for (k, v) in &d.configs {
+        let mut item = format!("{}={}", clean(k), clean(v));
+        if k == "retention.ms" {
+            if let Ok(ms) = v.parse::<u64>() {
+                let d = humantime::format_duration(std::time::Duration::from_millis(ms));
+                item.push_str(&format!(" ({d})"));
+            }
+        }
+        if line.chars().count() + 2 + item.chars().count() > width && !line.is_empty() {
+            out.push(std::mem::take(&mut line));
+            line = format!("  {item}");
+        } else {
+            line = format!("{line}  {item}");
+        }
+    }
+    out.push(line);
+    out
 }
