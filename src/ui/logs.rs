@@ -117,8 +117,17 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, focused: bool) {
                 body.push(Line::from(spans(l, start, end, &matches, &looks)));
             }
         } else {
-            let end = cut_at(&l.text, width);
-            let mut line = spans(l, 0, end, &matches, &looks);
+            // A narrow pane keeps the time of day and gives the date's room to the message.
+            let (mut line, start, room) = match (width < NARROW).then(|| short_time(&l.text)) {
+                Some(Some((time, rest))) => {
+                    let prefix = format!("{time} ");
+                    let room = width.saturating_sub(prefix.len());
+                    (vec![Span::styled(prefix, looks.base)], rest, room)
+                }
+                _ => (Vec::new(), 0, width),
+            };
+            let end = start + cut_at(&l.text[start..], room);
+            line.extend(spans(l, start, end, &matches, &looks));
             if end < l.text.len() {
                 line.push(Span::styled("…", looks.piece(&Sgr::default(), false)));
             }
@@ -248,6 +257,53 @@ fn spans(
     out
 }
 
+/// Below this width a line's leading date is left out (`w` wraps lines whole instead).
+const NARROW: usize = 60;
+
+/// The time of day of a line that starts with a date and time, as Kafka's log4j layout
+/// (`[2024-05-01 10:00:00,001] INFO …`) and ZooKeeper's (`2024-05-01 10:00:00,001 [main] …`)
+/// write them, and where the rest of the line starts.
+fn short_time(text: &str) -> Option<(&str, usize)> {
+    let b = text.as_bytes();
+    let open = usize::from(b.first() == Some(&b'['));
+    let digits = |from: usize, n: usize| {
+        b.get(from..from + n)
+            .is_some_and(|d| d.iter().all(u8::is_ascii_digit))
+    };
+    let at = |i: usize, c: u8| b.get(i) == Some(&c);
+    let d = open;
+    let dated = digits(d, 4)
+        && at(d + 4, b'-')
+        && digits(d + 5, 2)
+        && at(d + 7, b'-')
+        && digits(d + 8, 2)
+        && (at(d + 10, b' ') || at(d + 10, b'T'));
+    let t = d + 11;
+    let timed =
+        digits(t, 2) && at(t + 2, b':') && digits(t + 3, 2) && at(t + 5, b':') && digits(t + 6, 2);
+    if !(dated && timed) {
+        return None;
+    }
+    let mut end = t + 8;
+    if at(end, b',') || at(end, b'.') {
+        end += 1;
+        while b.get(end).is_some_and(u8::is_ascii_digit) {
+            end += 1;
+        }
+    }
+    if open == 1 {
+        if !at(end, b']') {
+            return None;
+        }
+        end += 1;
+    }
+    // A zone or anything else after the time: not a layout we know, left whole.
+    if !at(end, b' ') {
+        return None;
+    }
+    Some((&text[t..t + 8], end + 1))
+}
+
 /// Where `text` must be cut to fit `width` columns with a `…` after it (`text.len()` if it
 /// fits whole).
 fn cut_at(text: &str, width: usize) -> usize {
@@ -281,4 +337,41 @@ fn wrap_columns(text: &str, width: usize) -> Vec<(usize, usize)> {
     }
     out.push((start, text.len()));
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_time_of_day_is_found_in_kafka_and_zookeeper_lines() {
+        let kafka = "[2024-05-01 10:00:00,001] INFO [KafkaServer id=1] started";
+        let (time, rest) = short_time(kafka).unwrap();
+        assert_eq!(
+            (time, &kafka[rest..]),
+            ("10:00:00", "INFO [KafkaServer id=1] started")
+        );
+        let zk = "2026-12-04 12:00:00,000 [main] INFO org.apache.zookeeper";
+        let (time, rest) = short_time(zk).unwrap();
+        assert_eq!(
+            (time, &zk[rest..]),
+            ("12:00:00", "[main] INFO org.apache.zookeeper")
+        );
+        let iso = "2026-12-04T12:00:00.123456Z x";
+        assert_eq!(
+            short_time(iso),
+            None,
+            "a zone after the fraction: left whole"
+        );
+        for other in [
+            "",
+            "[",
+            "INFO no time",
+            "[2024-05-01 10:00:00,001 INFO",
+            "2024-05-01",
+            "[2024-05-01 10:00:00,001]",
+        ] {
+            assert_eq!(short_time(other), None, "{other:?}");
+        }
+    }
 }
