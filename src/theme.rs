@@ -345,6 +345,36 @@ impl Default for Theme {
 
 #[cfg(test)]
 mod tests {
+
+    /// `--theme NAME` (or `theme = "NAME"`) finds `<config dir>/themes/NAME.toml`: what main
+    /// passes as the config dir is `$XDG_CONFIG_HOME/kafka-tui` (dirs::config_dir).
+    #[test]
+    fn a_user_theme_is_found_by_name_in_the_config_dir() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::create_dir(dir.path().join("themes")).unwrap();
+        let dark = BUILTIN.iter().find(|(n, _)| *n == "dark").unwrap().1;
+        // The same as dark but for the offsets' colour.
+        let ocean = dark.replace(
+            r#"offset = { fg = "$blue" }"#,
+            r##"offset = { fg = "#123456" }"##,
+        );
+        assert_ne!(ocean, dark);
+        std::fs::write(dir.path().join("themes/ocean.toml"), ocean).unwrap();
+        let theme = Theme::load("ocean", Some(dir.path())).unwrap();
+        assert_eq!(
+            theme.style(Role::TailOffset).fg,
+            Some(ratatui::style::Color::Rgb(0x12, 0x34, 0x56))
+        );
+        assert!(theme.name.ends_with("ocean.toml"), "{}", theme.name);
+        assert!(matches!(
+            Theme::load("ocean", None),
+            Err(ThemeError::NotFound(_))
+        ));
+        assert!(matches!(
+            Theme::load("coral", Some(dir.path())),
+            Err(ThemeError::NotFound(_))
+        ));
+    }
     use super::*;
 
     #[test]

@@ -172,16 +172,15 @@ fn topic_detail_lines(
                     Span::styled(" · fully replicated", muted)
                 },
             ]));
-            // Said rather than left out: a person looks for it here.
-            lines.push(Line::from(Span::styled(
-                clean(&disk_line(app, &d.name)),
-                muted,
-            )));
+            // Said rather than left out: a person looks for it here. Sentences wrap at the
+            // width, so none is cut.
+            lines.extend(prose(&clean(&disk_line(app, &d.name)), width, muted));
             for a in &d.anomalies {
-                lines.push(Line::from(Span::styled(
-                    format!("⚠ {}", clean(a)),
+                lines.extend(prose(
+                    &format!("⚠ {}", clean(a)),
+                    width,
                     t.style(Role::StatusError),
-                )));
+                ));
             }
             // Every column holds numbers (replicas and ISR are lists of broker ids): each is
             // as wide as its widest value; what does not fit is left out whole, marked `…`.
@@ -226,7 +225,12 @@ fn topic_detail_lines(
                 )));
             }
             if app.cluster.embedded.is_some() {
-                lines.extend(embedded_retention_lines(app, d));
+                for l in embedded_retention_lines(app, d) {
+                    match l.spans.as_slice() {
+                        [one] => lines.extend(prose(&one.content, width, one.style)),
+                        _ => lines.push(l),
+                    }
+                }
             }
         }
         _ => {}
@@ -621,5 +625,76 @@ mod tests {
         assert_eq!(lag_bar(Some(120), Some(100), 10), Some((10, 0)));
         assert_eq!(lag_bar(None, Some(100), 10), None);
         assert_eq!(lag_bar(Some(3), Some(0), 10), None);
+    }
+}
+
+/// `text` in lines of at most `width` columns, broken between words (a word wider than the
+/// line is broken where it must be).
+fn prose(text: &str, width: u16, style: ratatui::style::Style) -> Vec<Line<'static>> {
+    use unicode_width::UnicodeWidthStr;
+    let width = usize::from(width.max(1));
+    let mut out: Vec<String> = Vec::new();
+    let mut line = String::new();
+    for word in text.split(' ') {
+        let sep = usize::from(!line.is_empty());
+        if line.width() + sep + word.width() <= width {
+            if sep == 1 {
+                line.push(' ');
+            }
+            line.push_str(word);
+            continue;
+        }
+        if !line.is_empty() {
+            out.push(std::mem::take(&mut line));
+        }
+        let mut rest = word;
+        while rest.width() > width {
+            let cut = rest
+                .char_indices()
+                .scan(0, |w, (i, c)| {
+                    *w += unicode_width::UnicodeWidthChar::width(c).unwrap_or(0);
+                    Some((i + c.len_utf8(), *w))
+                })
+                .take_while(|&(_, w)| w <= width)
+                .last()
+                .map_or(rest.len().min(1), |(i, _)| i)
+                .max(rest.chars().next().map_or(1, char::len_utf8));
+            out.push(rest[..cut].to_string());
+            rest = &rest[cut..];
+        }
+        line.push_str(rest);
+    }
+    if !line.is_empty() || out.is_empty() {
+        out.push(line);
+    }
+    out.into_iter()
+        .map(|l| Line::from(Span::styled(l, style)))
+        .collect()
+}
+
+#[cfg(test)]
+mod prose_tests {
+    use super::prose;
+    use ratatui::style::Style;
+
+    fn texts(text: &str, width: u16) -> Vec<String> {
+        prose(text, width, Style::default())
+            .iter()
+            .map(|l| l.spans.iter().map(|s| s.content.to_string()).collect())
+            .collect()
+    }
+
+    #[test]
+    fn sentences_wrap_between_words_and_nothing_is_lost() {
+        let text = "size on disk: 1.2 TiB over all replicas (2 of 3 brokers answered)";
+        let lines = texts(text, 30);
+        assert!(lines.iter().all(|l| l.chars().count() <= 30), "{lines:?}");
+        assert_eq!(lines.join(" "), text);
+        assert_eq!(
+            texts("a-very-long-word", 5),
+            ["a-ver", "y-lon", "g-wor", "d"]
+        );
+        assert_eq!(texts("", 10), [""]);
+        assert_eq!(texts("fits", 10), ["fits"]);
     }
 }
