@@ -493,3 +493,458 @@ fn streams_view_rows_answer_the_mouse() {
     assert!(app.views.is_empty(), "a double click tails the topic");
     assert_eq!(app.tail.single_topic(), Some("kt-word-counts"));
 }
+
+// ---- R, f, u, e and l: what the app sends, what the real Connect task asks a worker ---------
+
+/// The view's selected connector (cluster, name).
+fn selected(app: &App) -> (String, String) {
+    match app.views.last() {
+        Some(kafka_tui::state::views::View::Connect(v)) => {
+            let (c, k) = v.selected_connector().expect("a connector is selected");
+            (c, k.name)
+        }
+        _ => panic!("the Connect view is on top"),
+    }
+}
+
+/// Moves the selection down to the connector `name` (of the recorded list).
+fn select(app: &mut App, name: &str) {
+    for _ in 0..10 {
+        if selected(app).1 == name {
+            return;
+        }
+        key(app, KeyCode::Down);
+    }
+    panic!("{name} is not listed");
+}
+
+/// The status line's message: its text and whether it is an error.
+fn message(app: &App) -> (String, bool) {
+    let m = app.message.clone().expect("a message");
+    (m.text, m.error)
+}
+
+/// A fake Connect worker: answers the `answers` (status line, body) to one request each, in
+/// order, and returns the requests it got (request line, headers and body).
+async fn fake_worker(
+    answers: Vec<(&'static str, String)>,
+) -> (String, tokio::task::JoinHandle<Vec<String>>) {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let url = format!("http://{}", listener.local_addr().unwrap());
+    let task = tokio::spawn(async move {
+        let mut got = Vec::new();
+        for (status, body) in answers {
+            let (mut s, _) = listener.accept().await.unwrap();
+            let mut req = Vec::new();
+            let mut buf = [0u8; 4096];
+            loop {
+                let n = s.read(&mut buf).await.unwrap();
+                req.extend_from_slice(&buf[..n]);
+                let text = String::from_utf8_lossy(&req).to_string();
+                if let Some(end) = text.find("\r\n\r\n") {
+                    let len = text
+                        .lines()
+                        .find_map(|l| {
+                            let (k, v) = l.split_once(':')?;
+                            k.eq_ignore_ascii_case("content-length").then_some(v)
+                        })
+                        .and_then(|v| v.trim().parse::<usize>().ok())
+                        .unwrap_or(0);
+                    if req.len() >= end + 4 + len {
+                        break;
+                    }
+                }
+                if n == 0 {
+                    break;
+                }
+            }
+            let answer = format!(
+                "HTTP/1.1 {status}\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+                body.len()
+            );
+            s.write_all(answer.as_bytes()).await.unwrap();
+            got.push(String::from_utf8_lossy(&req).to_string());
+        }
+        got
+    });
+    (url, task)
+}
+
+/// `cmd` (as the app sent it) through the real Connect task, whose cluster `kt-connect` is a
+/// fake worker giving `answers`: the requests the worker got, and the task's answer.
+fn through_the_task(
+    cmd: ConnectCommand,
+    answers: Vec<(&'static str, String)>,
+) -> (Vec<String>, ConnectEvent) {
+    use kafka_tui::connect::{ConnectClusters, ConnectEndpoint, ConnectOptions};
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    rt.block_on(async move {
+        let n = answers.len();
+        let (url, worker) = fake_worker(answers).await;
+        let clusters = ConnectClusters::new(
+            &[ConnectEndpoint {
+                name: "kt-connect".into(),
+                url,
+                auth: None,
+            }],
+            ConnectOptions {
+                connect_timeout: Duration::from_secs(2),
+                request_timeout: Duration::from_secs(5),
+            },
+        )
+        .unwrap();
+        let (tx, mut events) = tokio::sync::mpsc::channel::<ConnectEvent>(8);
+        let cancel = tokio_util::sync::CancellationToken::new();
+        let task = kafka_tui::connect::spawn(clusters, false, tx, cancel.clone());
+        task.send(cmd);
+        let event = tokio::time::timeout(Duration::from_secs(10), events.recv())
+            .await
+            .expect("the task answers")
+            .expect("an event");
+        let requests = tokio::time::timeout(Duration::from_secs(10), worker)
+            .await
+            .expect("the worker got its requests")
+            .unwrap();
+        assert_eq!(requests.len(), n);
+        cancel.cancel();
+        (requests, event)
+    })
+}
+
+fn request_line(request: &str) -> &str {
+    request.lines().next().unwrap_or_default()
+}
+
+#[test]
+fn capital_r_restarts_the_selected_connector_alone() {
+    let (mut app, mut rx) = connect_app();
+    select(&mut app, "rec-sink-broken");
+    key(&mut app, KeyCode::Char('R'));
+    let sent = drain(&mut rx);
+    assert_eq!(
+        sent,
+        [ConnectCommand::Op {
+            cluster: "kt-connect".into(),
+            name: "rec-sink-broken".into(),
+            op: ConnectOp::Restart
+        }]
+    );
+    assert_eq!(
+        message(&app),
+        ("kt-connect: restarting rec-sink-broken…".into(), false)
+    );
+    assert!(screen(&mut app).contains("kt-connect: restarting rec-sink-broken…"));
+
+    // The task asks for the connector's restart alone: no includeTasks, no onlyFailed.
+    let (requests, done) =
+        through_the_task(sent[0].clone(), vec![("204 No Content", String::new())]);
+    assert_eq!(
+        request_line(&requests[0]),
+        "POST /connectors/rec-sink-broken/restart HTTP/1.1"
+    );
+    assert_eq!(
+        done,
+        ConnectEvent::Done {
+            cluster: "kt-connect".into(),
+            name: "rec-sink-broken".into(),
+            result: Ok("kt-connect: restarting rec-sink-broken: done".into()),
+        }
+    );
+    app.handle_event(Event::Connect(done));
+    assert_eq!(
+        drain(&mut rx),
+        [ConnectCommand::Refresh],
+        "the list is asked for again"
+    );
+    assert!(screen(&mut app).contains("kt-connect: restarting rec-sink-broken: done"));
+}
+
+#[test]
+fn f_restarts_only_the_failed_tasks_of_the_selected_connector() {
+    let (mut app, mut rx) = connect_app();
+    select(&mut app, "rec-sink-broken");
+    key(&mut app, KeyCode::Char('f'));
+    let sent = drain(&mut rx);
+    assert_eq!(
+        sent,
+        [ConnectCommand::Op {
+            cluster: "kt-connect".into(),
+            name: "rec-sink-broken".into(),
+            op: ConnectOp::RestartFailed
+        }]
+    );
+    let says = "kt-connect: restarting the failed tasks of rec-sink-broken…";
+    assert_eq!(message(&app), (says.into(), false));
+    assert!(screen(&mut app).contains(says));
+
+    // KIP-745's restart: the connector and its tasks, only those that FAILED. The worker
+    // answers with what it restarts (the recorded answer: task 0 RESTARTING).
+    let answer = String::from_utf8(fixture("connect/restart_only_failed.json")).unwrap();
+    let (requests, done) = through_the_task(sent[0].clone(), vec![("202 Accepted", answer)]);
+    assert_eq!(
+        request_line(&requests[0]),
+        "POST /connectors/rec-sink-broken/restart?includeTasks=true&onlyFailed=true HTTP/1.1"
+    );
+    let says = "kt-connect: restarting the failed tasks of rec-sink-broken: done";
+    assert_eq!(
+        done,
+        ConnectEvent::Done {
+            cluster: "kt-connect".into(),
+            name: "rec-sink-broken".into(),
+            result: Ok(says.into()),
+        }
+    );
+    app.handle_event(Event::Connect(done));
+    assert_eq!(drain(&mut rx), [ConnectCommand::Refresh]);
+    assert_eq!(message(&app), (says.into(), false));
+    assert!(screen(&mut app).contains(says));
+}
+
+#[test]
+fn u_resumes_the_selected_connector_and_a_worker_refusal_shows_as_an_error() {
+    let (mut app, mut rx) = connect_app();
+    select(&mut app, "rec-source");
+    assert!(
+        screen(&mut app)
+            .lines()
+            .any(|l| l.contains("rec-source") && l.contains("PAUSED")),
+        "the recorded rec-source is paused"
+    );
+    key(&mut app, KeyCode::Char('u'));
+    let sent = drain(&mut rx);
+    assert_eq!(
+        sent,
+        [ConnectCommand::Op {
+            cluster: "kt-connect".into(),
+            name: "rec-source".into(),
+            op: ConnectOp::Resume
+        }]
+    );
+    assert_eq!(
+        message(&app),
+        ("kt-connect: resuming rec-source…".into(), false)
+    );
+    assert!(screen(&mut app).contains("kt-connect: resuming rec-source…"));
+
+    let (requests, done) = through_the_task(sent[0].clone(), vec![("202 Accepted", String::new())]);
+    assert_eq!(
+        request_line(&requests[0]),
+        "PUT /connectors/rec-source/resume HTTP/1.1"
+    );
+    app.handle_event(Event::Connect(done));
+    assert_eq!(drain(&mut rx), [ConnectCommand::Refresh]);
+    assert_eq!(
+        message(&app),
+        ("kt-connect: resuming rec-source: done".into(), false)
+    );
+
+    // The worker says no (the herder's rebalance 409): the status line says why, as an error.
+    key(&mut app, KeyCode::Char('u'));
+    let sent = drain(&mut rx);
+    let (_, done) = through_the_task(
+        sent[0].clone(),
+        vec![(
+            "409 Conflict",
+            r#"{"error_code":409,"message":"Cannot complete request momentarily due to stale configuration (typically caused by a concurrent config change)"}"#.into(),
+        )],
+    );
+    app.handle_event(Event::Connect(done));
+    let (text, error) = message(&app);
+    assert!(error, "{text}");
+    assert!(
+        text.starts_with("kt-connect: resuming rec-source failed: ")
+            && text.contains("stale configuration"),
+        "{text}"
+    );
+    assert!(
+        screen(&mut app).contains("kt-connect: resuming rec-source failed: "),
+        "on screen"
+    );
+}
+
+#[test]
+fn e_opens_the_editor_on_the_connectors_config_and_saves_it_with_a_put() {
+    let (mut app, mut rx) = connect_app();
+    select(&mut app, "rec-sink");
+    key(&mut app, KeyCode::Char('e'));
+    assert_eq!(drain(&mut rx), [], "opening the editor asks nothing");
+    let ed = match app.views.last() {
+        Some(kafka_tui::state::views::View::Connect(v)) => {
+            v.editor.as_ref().expect("the editor is open")
+        }
+        _ => unreachable!(),
+    };
+    assert_eq!(ed.cluster, "kt-connect");
+    assert!(ed.update, "an existing connector: saved with PUT …/config");
+    // The editor holds the connector's config as the worker gives it (GET …/config, recorded
+    // from the same worker), its name beside the config.
+    let mut config: serde_json::Map<String, serde_json::Value> =
+        serde_json::from_slice(&fixture("connect/connector_config.json")).unwrap();
+    assert_eq!(config.remove("name"), Some("rec-sink".into()));
+    let text: serde_json::Value = serde_json::from_str(&ed.text.text()).unwrap();
+    assert_eq!(
+        text,
+        serde_json::json!({ "name": "rec-sink", "config": config })
+    );
+    let s = screen(&mut app);
+    for want in [
+        " edit connector on kt-connect ",
+        r#""name": "rec-sink","#,
+        r#""file": "/tmp/rec/out.txt","#,
+        r#""topics": "rec-lines""#,
+        "Ctrl+S: validate with the worker, then save",
+    ] {
+        assert!(s.contains(want), "{want:?} on screen:\n{s}");
+    }
+
+    // Saved as it is: validated, then PUT on the connector's own config.
+    ctrl(&mut app, 's');
+    let sent = drain(&mut rx);
+    let [ConnectCommand::Validate {
+        cluster,
+        spec,
+        save,
+        update,
+    }] = sent.as_slice()
+    else {
+        panic!("one Validate: {sent:?}");
+    };
+    assert_eq!(
+        (cluster.as_str(), spec.name.as_str(), *save, *update),
+        ("kt-connect", "rec-sink", true, true)
+    );
+    assert_eq!(
+        serde_json::to_value(&spec.config).unwrap(),
+        serde_json::Value::Object(config)
+    );
+    let updated = serde_json::json!({
+        "name": "rec-sink",
+        "config": text["config"],
+        "tasks": [{"connector": "rec-sink", "task": 0}],
+        "type": "sink",
+    })
+    .to_string();
+    let (requests, validated) = through_the_task(
+        sent[0].clone(),
+        vec![
+            (
+                "200 OK",
+                String::from_utf8(fixture("connect/validate_ok.json")).unwrap(),
+            ),
+            ("200 OK", updated),
+        ],
+    );
+    assert_eq!(
+        request_line(&requests[0]),
+        "PUT /connector-plugins/FileStreamSink/config/validate HTTP/1.1"
+    );
+    assert_eq!(
+        request_line(&requests[1]),
+        "PUT /connectors/rec-sink/config HTTP/1.1"
+    );
+    let body = requests[1].split_once("\r\n\r\n").unwrap().1;
+    assert_eq!(
+        serde_json::from_str::<serde_json::Value>(body).unwrap(),
+        text["config"],
+        "the config goes as the editor held it"
+    );
+    app.handle_event(Event::Connect(validated));
+    assert_eq!(drain(&mut rx), [ConnectCommand::Refresh]);
+    assert_eq!(
+        message(&app),
+        ("kt-connect: updated rec-sink".into(), false)
+    );
+    let s = screen(&mut app);
+    assert!(
+        !s.contains(" edit connector on "),
+        "saved: the editor closed\n{s}"
+    );
+    assert!(s.contains("kt-connect: updated rec-sink"), "{s}");
+}
+
+fn screen_at(app: &mut App, (w, h): (u16, u16)) -> String {
+    app.handle_event(Event::Resize(w, h));
+    let mut t = Terminal::new(TestBackend::new(w, h)).unwrap();
+    t.draw(|f| ui::draw(f, app)).unwrap();
+    common::buffer_text(t.backend().buffer())
+}
+
+#[test]
+fn l_lists_each_clusters_connector_plugins_and_closes_again() {
+    let (mut app, mut rx) = connect_app();
+    key(&mut app, KeyCode::Char('l'));
+    let sent = drain(&mut rx);
+    assert_eq!(sent, [ConnectCommand::Plugins]);
+    let s = screen(&mut app);
+    assert!(s.contains("Connector plugins (l or Esc closes)"), "{s}");
+    assert!(s.contains("asking the workers…"), "{s}");
+    assert!(
+        !s.contains("rec-sink-broken"),
+        "the list replaces the connectors"
+    );
+
+    // The task asks the worker for its connector plugins (not the transforms and converters).
+    let answer = String::from_utf8(fixture("connect/connector_plugins.json")).unwrap();
+    let (requests, plugins) = through_the_task(sent[0].clone(), vec![("200 OK", answer)]);
+    assert_eq!(
+        request_line(&requests[0]),
+        "GET /connector-plugins HTTP/1.1"
+    );
+    let ConnectEvent::Plugins(mut tagged) = plugins else {
+        panic!("{plugins:?}")
+    };
+    assert_eq!(tagged.len(), 1);
+    assert_eq!(tagged[0].cluster, "kt-connect");
+    // The second cluster is down, as in the list.
+    tagged.push(kafka_tui::connect::Tagged {
+        cluster: "kt-connect-b".into(),
+        url: "http://127.0.0.1:1".into(),
+        result: Err(ConnectError::Unreachable {
+            url: "http://127.0.0.1:1".into(),
+            reason: "connection refused".into(),
+        }),
+    });
+    app.handle_event(Event::Connect(ConnectEvent::Plugins(tagged)));
+
+    for size in [(80, 24), (160, 45), (200, 60)] {
+        let s = screen_at(&mut app, size);
+        let lines: Vec<&str> = s.lines().collect();
+        let at = |text: &str| {
+            lines
+                .iter()
+                .position(|l| l.contains(text))
+                .unwrap_or_else(|| panic!("{text:?} at {size:?}:\n{s}"))
+        };
+        let a = at("Connector plugins (l or Esc closes)");
+        let b = at("sink    org.apache.kafka.connect.file.FileStreamSinkConnector  4.3.1");
+        let c = at("source  org.apache.kafka.connect.file.FileStreamSourceConnector  4.3.1");
+        // The down cluster's line under the plugins (the first is the cluster's own line).
+        let d = lines
+            .iter()
+            .rposition(|l| l.contains("│  ✖ Connect worker http://127.0.0.1:1 is unreachable"))
+            .unwrap_or_else(|| panic!("the down worker at {size:?}:\n{s}"));
+        assert!(a < b && b < c && c < d, "in order at {size:?}:\n{s}");
+        assert!(!s.contains("rec-sink-broken"), "{s}");
+        insta::assert_snapshot!(format!("connect_plugins_{}x{}", size.0, size.1), s);
+    }
+    assert_eq!(drain(&mut rx), [], "drawing asks nothing");
+
+    // r asks again for the connectors and the plugins; l closes the list.
+    key(&mut app, KeyCode::Char('r'));
+    assert_eq!(
+        drain(&mut rx),
+        [ConnectCommand::Refresh, ConnectCommand::Plugins]
+    );
+    key(&mut app, KeyCode::Char('l'));
+    assert_eq!(drain(&mut rx), []);
+    let s = screen(&mut app);
+    assert!(!s.contains("Connector plugins"), "{s}");
+    assert!(
+        s.contains("rec-sink-broken"),
+        "the connectors are back: {s}"
+    );
+}
