@@ -147,7 +147,7 @@ pub static BINDINGS: &[Binding] = &[
     b!(ConnectView, [(Enter, NONE)], Action::Select, "detail: config, tasks, stack traces", hint),
     b!(ConnectView, [(Char('p'), NONE)], Action::PauseConnector, "pause the connector", hint),
     b!(ConnectView, [(Char('u'), NONE)], Action::ResumeConnector, "resume the connector", hint),
-    b!(ConnectView, [(Char('R'), NONE), (Char('R'), SHIFT)], Action::RestartConnector, "restart the connector and its tasks", hint),
+    b!(ConnectView, [(Char('R'), NONE), (Char('R'), SHIFT)], Action::RestartConnector, "restart the connector (its tasks: f the failed ones, t one)", hint),
     b!(ConnectView, [(Char('t'), NONE)], Action::RestartTask, "task: restart one task (asks which)", hint),
     b!(ConnectView, [(Char('f'), NONE)], Action::RestartFailedTasks, "failed: restart only the failed tasks", hint),
     b!(ConnectView, [(Char('x'), NONE)], Action::DeleteConnector, "delete the connector (asks for its name)", hint),

@@ -261,8 +261,9 @@ fn spans(
 const NARROW: usize = 60;
 
 /// The time of day of a line that starts with a date and time, as Kafka's log4j layout
-/// (`[2024-05-01 10:00:00,001] INFO …`) and ZooKeeper's (`2024-05-01 10:00:00,001 [main] …`)
-/// write them, and where the rest of the line starts.
+/// (`[2024-05-01 10:00:00,001] INFO …`), ZooKeeper's (`2024-05-01 10:00:00,001 [main] …`) and
+/// the embedded broker's (`[2026-12-02T22:07:45.524Z] DEBUG …`) write them, and where the
+/// rest of the line starts.
 fn short_time(text: &str) -> Option<(&str, usize)> {
     let b = text.as_bytes();
     let open = usize::from(b.first() == Some(&b'['));
@@ -290,6 +291,10 @@ fn short_time(text: &str) -> Option<(&str, usize)> {
         while b.get(end).is_some_and(u8::is_ascii_digit) {
             end += 1;
         }
+    }
+    // UTC, as librdkafka's lines carry it (`2026-12-02T22:07:45.524Z`).
+    if at(end, b'Z') {
+        end += 1;
     }
     if open == 1 {
         if !at(end, b']') {
@@ -357,12 +362,14 @@ mod tests {
             (time, &zk[rest..]),
             ("12:00:00", "[main] INFO org.apache.zookeeper")
         );
-        let iso = "2026-12-04T12:00:00.123456Z x";
+        let mock = "[2026-12-02T22:07:45.524Z] DEBUG [MOCK] [thrd:mock]: Broker 1";
+        let (time, rest) = short_time(mock).unwrap();
         assert_eq!(
-            short_time(iso),
-            None,
-            "a zone after the fraction: left whole"
+            (time, &mock[rest..]),
+            ("22:07:45", "DEBUG [MOCK] [thrd:mock]: Broker 1")
         );
+        let offset = "2026-12-04T12:00:00.123+01:00 x";
+        assert_eq!(short_time(offset), None, "a zone offset: left whole");
         for other in [
             "",
             "[",
