@@ -880,7 +880,7 @@ fn l_lists_each_clusters_connector_plugins_and_closes_again() {
     let sent = drain(&mut rx);
     assert_eq!(sent, [ConnectCommand::Plugins]);
     let s = screen(&mut app);
-    assert!(s.contains("Connector plugins (l or Esc closes)"), "{s}");
+    assert!(s.contains("Connector plugins (↑↓ scroll · l or Esc closes)"), "{s}");
     assert!(s.contains("asking the workers…"), "{s}");
     assert!(
         !s.contains("rec-sink-broken"),
@@ -919,7 +919,7 @@ fn l_lists_each_clusters_connector_plugins_and_closes_again() {
                 .position(|l| l.contains(text))
                 .unwrap_or_else(|| panic!("{text:?} at {size:?}:\n{s}"))
         };
-        let a = at("Connector plugins (l or Esc closes)");
+        let a = at("Connector plugins (↑↓ scroll · l or Esc closes)");
         let b = at("sink    org.apache.kafka.connect.file.FileStreamSinkConnector  4.3.1");
         let c = at("source  org.apache.kafka.connect.file.FileStreamSourceConnector  4.3.1");
         // The down cluster's line under the plugins (the first is the cluster's own line).
@@ -932,6 +932,38 @@ fn l_lists_each_clusters_connector_plugins_and_closes_again() {
         insta::assert_snapshot!(format!("connect_plugins_{}x{}", size.0, size.1), s);
     }
     assert_eq!(drain(&mut rx), [], "drawing asks nothing");
+
+    // A list longer than the view scrolls: 30 plugins on a short screen, the last reached
+    // with ↓ and no further (a worker with Confluent Hub's plugins lists that many).
+    let many: Vec<kafka_tui::connect::Plugin> = (0..30)
+        .map(|i| kafka_tui::connect::Plugin {
+            class: format!("com.example.Plugin{i:02}"),
+            kind: "source".into(),
+            version: Some("1.0".into()),
+        })
+        .collect();
+    app.handle_event(Event::Connect(ConnectEvent::Plugins(vec![
+        kafka_tui::connect::Tagged {
+            cluster: "kt-connect".into(),
+            url: "http://127.0.0.1:8083".into(),
+            result: Ok(many),
+        },
+    ])));
+    let small = (80, 20);
+    let s = screen_at(&mut app, small);
+    assert!(s.contains("Plugin00") && !s.contains("Plugin29"), "{s}");
+    for _ in 0..40 {
+        key(&mut app, KeyCode::Down);
+        screen_at(&mut app, small);
+    }
+    let s = screen_at(&mut app, small);
+    assert!(s.contains("Plugin29") && !s.contains("Plugin00"), "{s}");
+    let below: Vec<&str> = s.lines().skip_while(|l| !l.contains("Plugin29")).collect();
+    // The last plugin, the view's spacer row, then its key line: no blank rows scrolled in.
+    assert!(
+        below.get(2).is_some_and(|l| l.contains("Enter detail")),
+        "stops at the last plugin, not in blank rows:\n{s}"
+    );
 
     // r asks again for the connectors and the plugins; l closes the list.
     key(&mut app, KeyCode::Char('r'));

@@ -1,7 +1,7 @@
 //! The `:` palette (issue 13.5): Tab lists commands, then their arguments, fuzzy-filtered as
 //! the person types, matched characters highlighted; `:ctx` lists each cluster with its
-//! bootstrap and colour, the embedded broker once. Headless flows, snapshots at 80x24 and
-//! 160x45, tiny sizes, and the real binary in tmux.
+//! bootstrap and colour, the embedded broker once. Headless flows, snapshots at 80x24, 160x45
+//! and 200x60, tiny sizes, and the real binary in tmux.
 
 mod common;
 use common::fixture::{self, list_topics};
@@ -223,6 +223,9 @@ fn ctx_lists_each_cluster_with_its_bootstrap_and_colour() {
     assert_eq!(app.switch_to.as_deref(), Some("prod"));
 }
 
+/// The sizes every screen is snapshotted at (issue 13).
+const SIZES: [(u16, u16); 3] = [(80, 24), (160, 45), (200, 60)];
+
 /// The `:ctx` view: each cluster with its bootstrap and colour, the current one marked.
 #[test]
 fn ctx_view_shows_bootstraps_and_colours() {
@@ -230,16 +233,18 @@ fn ctx_view_shows_bootstraps_and_colours() {
     press(&mut app, KeyCode::Char(':'));
     type_text(&mut app, "ctx");
     press(&mut app, KeyCode::Enter);
-    let s = screen(&mut app, (80, 24));
-    assert_eq!(
-        s.matches("embedded broker").count(),
-        2,
-        "header and one row: {s}"
-    );
-    for want in ["● local", "localhost:9092", "kafka-1.example:9093", "■ red"] {
-        assert!(s.contains(want), "{want}: {s}");
+    for (w, h) in SIZES {
+        let s = screen(&mut app, (w, h));
+        assert_eq!(
+            s.matches("embedded broker").count(),
+            2,
+            "header and one row at {w}x{h}: {s}"
+        );
+        for want in ["● local", "localhost:9092", "kafka-1.example:9093", "■ red"] {
+            assert!(s.contains(want), "{want} at {w}x{h}: {s}");
+        }
+        insta::assert_snapshot!(format!("ctx_view_{w}x{h}"), s);
     }
-    insta::assert_snapshot!("ctx_view_80x24", s);
 }
 
 fn palette_commands() -> App {
@@ -284,7 +289,7 @@ fn snapshots() {
         ("palette_ctx", palette_ctx),
     ];
     for (name, build) in scenarios {
-        for (w, h) in [(80, 24), (160, 45)] {
+        for (w, h) in SIZES {
             insta::assert_snapshot!(format!("{name}_{w}x{h}"), screen(&mut build(), (w, h)));
         }
     }

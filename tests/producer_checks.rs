@@ -1,6 +1,8 @@
 //! The producer's choices and checks (issue 13.7): `:partition N` sends there and says so in
 //! the pane's title, a partition the topic lacks is refused, and a value meant as JSON that is
-//! not is refused with its line and column (sent as it is on a second Ctrl+S).
+//! not is refused with its line and column (sent as it is on a second Ctrl+S). Snapshots of
+//! each (the title with its partition, the JSON error, the history list, `:produce N`'s
+//! progress) at 80x24, 160x45 and 200x60.
 
 mod common;
 use common::fixture::{self, commands, ctrl, list_topics, press, tail_orders, type_text};
@@ -51,6 +53,19 @@ fn message(app: &App) -> String {
         .unwrap_or_default()
 }
 
+/// The sizes of issue 13.
+const SIZES: [(u16, u16); 3] = [(80, 24), (160, 45), (200, 60)];
+
+/// The screen at each of [`SIZES`], snapshotted as `name_WxH`, each containing `want`.
+fn snapshots(app: &mut App, name: &str, want: &str) {
+    app.now = std::time::UNIX_EPOCH;
+    for (w, h) in SIZES {
+        let screen = fixture::screen(app, (w, h));
+        assert!(screen.contains(want), "{want:?} at {w}x{h}:\n{screen}");
+        insta::assert_snapshot!(format!("{name}_{w}x{h}"), screen);
+    }
+}
+
 fn invalid(app: &App) -> String {
     match &app.producer.status {
         ProduceStatus::Invalid(e) => e.clone(),
@@ -74,8 +89,7 @@ fn a_chosen_partition_is_used_shown_and_checked() {
         "{}",
         message(&app)
     );
-    let screen = fixture::screen(&mut app, (160, 45));
-    assert!(screen.contains("→ orders partition 2"), "{screen}");
+    snapshots(&mut app, "producer_partition", "→ orders partition 2");
     publish(&mut app, "b");
     assert_eq!(produced(&mut rx)[0].partition, Some(2));
 
@@ -111,6 +125,7 @@ fn a_value_that_opens_like_json_must_be_json_or_sent_on_purpose() {
     );
     assert_eq!(app.producer.field, Field::Value);
     assert!(produced(&mut rx).is_empty());
+    snapshots(&mut app, "producer_json_error", "column 15");
     // The same value again: sent as it is.
     publish(&mut app, "{\"id\": 1,\n \"amount\": 12,,\n}");
     assert_eq!(produced(&mut rx).len(), 1);
@@ -195,8 +210,7 @@ fn the_history_list_finds_a_record_by_key_or_value() {
         ],
         "newest first, one line each"
     );
-    let screen = fixture::screen(&mut app, (160, 45));
-    assert!(screen.contains("published records"), "{screen}");
+    snapshots(&mut app, "producer_history", "published records");
     type_text(&mut app, "signup");
     let list = app.palette.as_ref().unwrap();
     assert_eq!(list.selected().map(|c| c.text.as_str()), Some("1"));
@@ -213,4 +227,42 @@ fn the_history_list_finds_a_record_by_key_or_value() {
     );
     command(&mut app, "history 7");
     assert!(message(&app).contains("give a number from 1 (the oldest) to 3"));
+}
+
+/// `:produce N` runs as a file job (none in a headless app: refused, nothing sent); its
+/// progress, as the job reports it, is drawn in the status line, then its outcome.
+#[test]
+fn produce_n_shows_its_progress_in_the_status_line() {
+    use kafka_tui::files::FileEvent;
+    let (mut app, mut rx) = app();
+    app.producer.set_text(Field::Key, "k-{{seq}}");
+    app.producer.set_text(Field::Value, "{\"n\": {{seq}}}");
+    command(&mut app, "produce 300");
+    assert!(
+        message(&app).contains("files are not available"),
+        "{}",
+        message(&app)
+    );
+    assert!(produced(&mut rx).is_empty());
+    // What the job says a third of the way, as files.rs writes it.
+    let report = kafka_tui::replay::ReplayReport {
+        sent: 100,
+        delivered: 98,
+        ..Default::default()
+    };
+    let line = format!(
+        "producing to orders: {}",
+        kafka_tui::replay::progress_line(100, Some(300), &report)
+    );
+    app.handle_event(Event::File(FileEvent::Progress { line }));
+    snapshots(
+        &mut app,
+        "producer_produce_progress",
+        "producing to orders: [##########",
+    );
+    app.handle_event(Event::File(FileEvent::Done {
+        ok: true,
+        message: "300 records → orders: 300 delivered".into(),
+    }));
+    assert_eq!(message(&app), "300 records → orders: 300 delivered");
 }

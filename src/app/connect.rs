@@ -268,6 +268,7 @@ impl App {
             }
             Action::TogglePlugins => {
                 v.plugins_open = !v.plugins_open;
+                v.detail_scroll = 0;
                 if v.plugins_open {
                     v.plugins = None;
                     self.connect.send(ConnectCommand::Plugins);

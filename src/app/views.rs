@@ -190,7 +190,7 @@ impl App {
                 *selected = (*selected as i64 + delta).clamp(0, list.len().saturating_sub(1) as i64)
                     as usize;
             }
-            Some(View::Connect(v)) if v.detail => {
+            Some(View::Connect(v)) if v.detail || v.plugins_open => {
                 v.detail_scroll = step(v.detail_scroll);
             }
             Some(View::Connect(v)) => v.move_by(delta),

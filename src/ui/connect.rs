@@ -323,7 +323,7 @@ fn plugins(frame: &mut Frame, area: Rect, app: &App, v: &ConnectView) {
     let t = &app.theme;
     let mut lines = vec![Line::from(Span::styled(
         format!(
-            "Connector plugins ({} or {} closes)",
+            "Connector plugins (↑↓ scroll · {} or {} closes)",
             app.key(Context::ConnectView, Action::TogglePlugins),
             app.key(Context::Global, Action::Back)
         ),
@@ -359,7 +359,11 @@ fn plugins(frame: &mut Frame, area: Rect, app: &App, v: &ConnectView) {
             }
         }
     }
-    frame.render_widget(Paragraph::new(lines), area);
+    // A worker with many plugins (Confluent Hub's) lists more than a screen: it scrolls.
+    let max = last_page(lines.len(), area);
+    app.reach.view.measured(app.view_reach_key(), max.into());
+    let scroll = v.detail_scroll.min(max);
+    frame.render_widget(Paragraph::new(lines).scroll((scroll, 0)), area);
 }
 
 fn editor(
