@@ -912,7 +912,10 @@ fn l_lists_each_clusters_connector_plugins_and_closes_again() {
     let sent = drain(&mut rx);
     assert_eq!(sent, [ConnectCommand::Plugins]);
     let s = screen(&mut app);
-    assert!(s.contains("Connector plugins (↑↓ scroll · l or Esc closes)"), "{s}");
+    assert!(
+        s.contains("Connector plugins (↑↓ scroll · l or Esc closes)"),
+        "{s}"
+    );
     assert!(s.contains("asking the workers…"), "{s}");
     assert!(
         !s.contains("rec-sink-broken"),
