@@ -3,12 +3,13 @@
 //! Enter tails the selected one), the lag per input partition, and where the topology came
 //! from or why there is none.
 
+use super::columns::{self, Kind};
 use crate::action::Action;
 use crate::keymap::Context;
 use crate::theme::Role;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Cell, Paragraph, Row, Table, TableState, Wrap};
+use ratatui::widgets::{Paragraph, Row, Table, TableState, Wrap};
 use ratatui::Frame;
 
 use crate::app::App;
@@ -83,49 +84,47 @@ pub fn draw(frame: &mut Frame, inner: Rect, app: &App, v: &StreamsView) {
     }
     let n = d.apps.len().min(6) as u16;
     let parts = Layout::vertical([Constraint::Length(n + 1), Constraint::Min(3)]).split(area);
-    let app_rows: Vec<Row> = d
+    // Sized to content as the other lists are: numbers whole, text cut with `…`, the
+    // application's name last (fixed widths needed 87 columns, and at 80 ratatui's solver
+    // shrank a different column from one frame to the next).
+    const KINDS: [Kind; 6] = [
+        Kind::Text,
+        Kind::Text,
+        Kind::Number,
+        Kind::Number,
+        Kind::Number,
+        Kind::Text,
+    ];
+    let headers = [
+        "Application",
+        "State",
+        "Processes",
+        "Threads",
+        "Input lag",
+        "Found by",
+    ];
+    let cells: Vec<Vec<String>> = d
         .apps
         .iter()
         .map(|a| {
-            Row::new(vec![
-                Cell::from(clean(&a.application_id)),
-                Cell::from(clean(&a.state)),
-                Cell::from(a.processes.len().to_string()),
-                Cell::from(a.thread_count().to_string()),
-                Cell::from(thousands(a.total_input_lag())),
-                Cell::from(
-                    a.found_by
-                        .iter()
-                        .map(evidence)
-                        .collect::<Vec<_>>()
-                        .join(", "),
-                ),
-            ])
+            vec![
+                clean(&a.application_id),
+                clean(&a.state),
+                a.processes.len().to_string(),
+                a.thread_count().to_string(),
+                thousands(a.total_input_lag()),
+                a.found_by
+                    .iter()
+                    .map(evidence)
+                    .collect::<Vec<_>>()
+                    .join(", "),
+            ]
         })
         .collect();
-    let table = Table::new(
-        app_rows,
-        [
-            Constraint::Min(16),
-            Constraint::Length(20),
-            Constraint::Length(9),
-            Constraint::Length(7),
-            Constraint::Length(10),
-            Constraint::Min(20),
-        ],
-    )
-    .header(
-        Row::new([
-            "Application",
-            "State",
-            "Processes",
-            "Threads",
-            "Input lag",
-            "Found by",
-        ])
-        .style(muted),
-    )
-    .row_highlight_style(t.style(Role::BaseSelected));
+    let (app_rows, header) = sized(&KINDS, &headers, cells, parts[0].width, 0);
+    let table = Table::new(app_rows, [Constraint::Fill(1)])
+        .header(header.style(muted))
+        .row_highlight_style(t.style(Role::BaseSelected));
     let selected = v.app.min(d.apps.len() - 1);
     let shown = u64::from(parts[0].height.saturating_sub(1));
     let first = v
@@ -199,17 +198,17 @@ fn detail(frame: &mut Frame, area: Rect, app: &App, v: &StreamsView, a: &Streams
     };
     head.push(topo);
     let head_h = (head.len() as u16 + 1).min(area.height / 2);
-    let lag_rows: Vec<Row> = a
+    let lag_cells: Vec<Vec<String>> = a
         .input_lag
         .iter()
         .map(|l| {
-            Row::new(vec![
-                Cell::from(clean(&l.topic)),
-                Cell::from(l.partition.to_string()),
-                Cell::from(opt(l.committed)),
-                Cell::from(opt(l.end)),
-                Cell::from(opt(l.lag)),
-            ])
+            vec![
+                clean(&l.topic),
+                l.partition.to_string(),
+                opt(l.committed),
+                opt(l.end),
+                opt(l.lag),
+            ]
         })
         .collect();
     let parts = Layout::vertical([
@@ -219,52 +218,63 @@ fn detail(frame: &mut Frame, area: Rect, app: &App, v: &StreamsView, a: &Streams
     ])
     .split(area);
     frame.render_widget(Paragraph::new(head).wrap(Wrap { trim: true }), parts[0]);
-    let trows: Vec<Row> = topics
+    let topic_cells: Vec<Vec<String>> = topics
         .iter()
         .map(|r| {
-            Row::new(vec![
-                Cell::from(r.role),
-                Cell::from(clean(&r.name)),
-                Cell::from(opt(r.partitions)),
-                Cell::from(r.records.map_or("-".into(), |n| thousands(n as i64))),
+            vec![
+                r.role.to_string(),
+                clean(&r.name),
+                opt(r.partitions),
+                r.records.map_or("-".into(), |n| thousands(n as i64)),
                 // From the Kafka task's DescribeLogDirs (every 30 s), not asked again here.
-                Cell::from(
-                    app.topics
-                        .size_of(&r.name)
-                        .map_or("-".into(), crate::text::bytes_label),
-                ),
-                Cell::from(r.lag.map_or("-".into(), thousands)),
-                Cell::from(if r.exists { "" } else { "not created yet" }),
-            ])
+                app.topics
+                    .size_of(&r.name)
+                    .map_or("-".into(), crate::text::bytes_label),
+                r.lag.map_or("-".into(), thousands),
+                if r.exists { "" } else { "not created yet" }.to_string(),
+            ]
         })
         .collect();
-    let table = Table::new(
-        trows,
-        [
-            Constraint::Length(12),
-            Constraint::Min(24),
-            Constraint::Length(10),
-            Constraint::Length(9),
-            Constraint::Length(10),
-            Constraint::Length(9),
-            Constraint::Length(16),
-        ],
-    )
-    .header(Row::new(["Role", "Topic", "Partitions", "Records", "Size", "Lag", ""]).style(muted))
-    .row_highlight_style(t.style(Role::BaseSelected));
+    use Kind::{Number, Text};
+    let (trows, header) = sized(
+        &[Text, Text, Number, Number, Number, Number, Text],
+        &["Role", "Topic", "Partitions", "Records", "Size", "Lag", ""],
+        topic_cells,
+        parts[1].width,
+        1,
+    );
+    let table = Table::new(trows, [Constraint::Fill(1)])
+        .header(header.style(muted))
+        .row_highlight_style(t.style(Role::BaseSelected));
     // The view's clickable list (a click selects, a double click tails).
     let mut st = super::widgets::view_table_state(app, parts[1], topics.len(), v.topic);
     frame.render_stateful_widget(table, parts[1], &mut st);
-    let lag = Table::new(
-        lag_rows,
-        [
-            Constraint::Min(24),
-            Constraint::Length(10),
-            Constraint::Length(12),
-            Constraint::Length(12),
-            Constraint::Length(10),
-        ],
-    )
-    .header(Row::new(["Input topic", "Partition", "Committed", "End", "Lag"]).style(muted));
+    let (lag_rows, header) = sized(
+        &[Text, Number, Number, Number, Number],
+        &["Input topic", "Partition", "Committed", "End", "Lag"],
+        lag_cells,
+        parts[2].width,
+        0,
+    );
+    let lag = Table::new(lag_rows, [Constraint::Fill(1)]).header(header.style(muted));
     frame.render_widget(lag, parts[2]);
+}
+
+/// A table's rows and header sized to their content in `width` cells (numbers whole, text
+/// cut with `…`, column `keep` giving way last), as the other lists of the app are.
+fn sized(
+    kinds: &[Kind],
+    headers: &[&str],
+    cells: Vec<Vec<String>>,
+    width: u16,
+    keep: usize,
+) -> (Vec<Row<'static>>, Row<'static>) {
+    let widths = columns::widths_keeping(kinds, headers, &cells, width as usize, 2, Some(keep));
+    let head: Vec<String> = headers.iter().map(|h| h.to_string()).collect();
+    let rows = cells
+        .iter()
+        .map(|c| Row::new(vec![Line::from(columns::line(kinds, c, &widths, 2))]))
+        .collect();
+    let header = Row::new(vec![Line::from(columns::line(kinds, &head, &widths, 2))]);
+    (rows, header)
 }
