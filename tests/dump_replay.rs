@@ -240,6 +240,59 @@ fn an_exported_range_replays_into_another_topic_field_by_field() {
     assert!(all.iter().any(|v| v["key"] == "kb" && v["value"] == "two"));
 }
 
+/// `produce --rate N` publishes at most N records a second: 20 records at 10/s take at least
+/// ~1.9 s, between the first record's timestamp and the last's too (lower bounds only: a busy
+/// machine may take longer), and every record is delivered, in order.
+#[test]
+fn produce_rate_paces_the_records_and_delivers_them_all() {
+    let e = embedded();
+    let topic = unique("rate");
+    e._broker.create_topic(&topic, 1).unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("values.txt");
+    let values: Vec<String> = (0..20).map(|i| format!("paced-{i:02}")).collect();
+    std::fs::write(&file, values.join("\n") + "\n").unwrap();
+    let started = std::time::Instant::now();
+    let out = kt(
+        e.home.path(),
+        &[
+            "produce",
+            "-b",
+            &e.addr,
+            "-t",
+            &topic,
+            "-f",
+            file.to_str().unwrap(),
+            "--rate",
+            "10",
+        ],
+        None,
+    );
+    let took = started.elapsed();
+    ok(&out);
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("20 delivered") && !err.contains("failed"),
+        "{err}"
+    );
+    assert!(
+        took >= std::time::Duration::from_millis(1500),
+        "20 records at --rate 10 took {took:?}"
+    );
+    let mut got = dump(&e, &topic, &[]);
+    got.sort_by_key(|v| v["offset"].as_i64());
+    let shown: Vec<&str> = got.iter().filter_map(|v| v["value"].as_str()).collect();
+    assert_eq!(shown, values, "{got:#?}");
+    // The pacing is between the records, not a pause before or after them: the first and the
+    // last were made 19 intervals of 100 ms apart.
+    let ts: Vec<i64> = got
+        .iter()
+        .map(|v| v["timestamp"].as_i64().unwrap())
+        .collect();
+    let spread = ts[19] - ts[0];
+    assert!(spread >= 1500, "timestamps {ts:?} span {spread} ms");
+}
+
 #[test]
 fn bad_input_ends_with_one_line_and_sends_nothing() {
     let e = embedded();
