@@ -34,6 +34,34 @@ pub fn topics_width_wanted(s: &crate::state::topics::TopicsState) -> u16 {
     (2 + 2 + name + 1 + "Parts".len() + 1 + records).min(u16::MAX as usize) as u16
 }
 
+/// What the focused pane needs (see `Arrangement::producer_focused`): borders, the key, two
+/// rows of headers, the value's lines (3 to 8), and its report's characters.
+pub fn producer_focused_wants(p: &crate::state::producer::ProducerState) -> (u16, u16) {
+    use crate::model::Delivery;
+    use crate::state::producer::ProduceStatus;
+    let value_rows = p
+        .editor(crate::state::producer::Field::Value)
+        .lines()
+        .len()
+        .clamp(3, 8) as u16;
+    // The report's words around the reason (`ui::producer` writes them) are counted roughly:
+    // a row too many or too few is all an estimate costs.
+    let report = match &p.status {
+        ProduceStatus::Invalid(e) | ProduceStatus::Refused(e) => e.chars().count() + 2,
+        ProduceStatus::Done(Delivery::Failed { topic, error }) => {
+            topic.chars().count() + error.chars().count() + 40
+        }
+        ProduceStatus::Done(Delivery::Unknown { topic, error }) => {
+            topic.chars().count() + error.chars().count() + 110
+        }
+        _ => 40,
+    };
+    (2 + 1 + 2 + value_rows, report.min(4000) as u16)
+}
+
+/// Rows above the bottom row that a focused Producer leaves to Topics and Tail.
+const TOP_MIN_ROWS: u16 = 8;
+
 /// The rows the pane needs when not in use: its borders, the key, two of headers, the value's
 /// lines (up to 4) and the report. The bottom row shrinks to it when Logs gives its room away.
 pub fn producer_rows_wanted(p: &crate::state::producer::ProducerState) -> u16 {
@@ -44,6 +72,10 @@ pub fn producer_rows_wanted(p: &crate::state::producer::ProducerState) -> u16 {
         .clamp(1, 4) as u16;
     2 + 1 + 2 + value_rows + 1
 }
+
+/// The narrowest Topics column a Producer not in use tucks into: its labels and a value's
+/// start stay readable.
+const PRODUCER_TUCK_WIDTH: u16 = 36;
 
 /// How much `<` and `>` (and `+`, `-`) move a split, in percent of the width (height).
 pub const SPLIT_STEP: i16 = 6;
@@ -67,6 +99,14 @@ pub struct Arrangement {
     /// The rows the bottom row needs when less than `height` leaves it (a folded Logs and a
     /// Producer not in use): the top row takes the rest.
     pub bottom_rows: Option<u16>,
+    /// The rows a Producer not in use needs while Logs has something to show: it sits under
+    /// Topics in Topics' column with those rows, Topics takes the rest of the column and Logs
+    /// the rest of the bottom row's width.
+    pub producer_rows: Option<u16>,
+    /// The focused Producer's needs: rows for its fields, and the characters of its report
+    /// (a JSON error, a broker's reason), which wraps to the pane's width. The bottom row grows
+    /// to them, up to what leaves the top row `TOP_MIN_ROWS`.
+    pub producer_focused: Option<(u16, u16)>,
     /// Topics' share of the top row while it needs more than `split` for its names and Tail
     /// has nothing to show; the bottom row keeps `split`'s proportion.
     pub wide_topics: Option<u16>,
@@ -83,6 +123,8 @@ impl Default for Arrangement {
             height: 58,
             logs_folded: false,
             bottom_rows: None,
+            producer_rows: None,
+            producer_focused: None,
             wide_topics: None,
             auto_split: true,
         }
@@ -139,11 +181,21 @@ pub fn pane_areas_in(area: Rect, layout: Arrangement) -> Vec<(Pane, Rect)> {
         return vec![(pane, body)];
     }
     let share = body.height * (100 - layout.height) / 100;
-    let bottom_h = layout.bottom_rows.map_or(share, |rows| rows.min(share));
-    let halves = Layout::vertical([Constraint::Min(1), Constraint::Length(bottom_h)]).split(body);
+    let mut bottom_h = layout.bottom_rows.map_or(share, |rows| rows.min(share));
     let top_split = layout.wide_topics.unwrap_or(layout.split).max(layout.split);
     // The bottom row keeps its own proportion (42/58 by default) and moves with the top one.
     let bottom_split = (layout.split + 14).clamp(SPLIT_MIN, SPLIT_MAX);
+    if let Some((fields, report_chars)) = layout.producer_focused {
+        let width = match layout.logs_folded {
+            true => body.width,
+            false => body.width * bottom_split / 100,
+        }
+        .saturating_sub(2)
+        .max(1);
+        let wants = fields + report_chars.div_ceil(width) + 1;
+        bottom_h = bottom_h.max(wants.min(body.height.saturating_sub(TOP_MIN_ROWS)));
+    }
+    let halves = Layout::vertical([Constraint::Min(1), Constraint::Length(bottom_h)]).split(body);
     let top = Layout::horizontal([
         Constraint::Percentage(top_split),
         Constraint::Percentage(100 - top_split),
@@ -154,6 +206,31 @@ pub fn pane_areas_in(area: Rect, layout: Arrangement) -> Vec<(Pane, Rect)> {
             Layout::vertical([Constraint::Min(1), Constraint::Length(1)]).areas(halves[1]);
         return vec![
             (Pane::Topics, top[0]),
+            (Pane::Tail, top[1]),
+            (Pane::Producer, producer),
+            (Pane::Logs, logs),
+        ];
+    }
+    // Too narrow a column (80 columns) and the Producer keeps its place beside Logs.
+    if let Some(rows) = layout
+        .producer_rows
+        .filter(|_| top[0].width >= PRODUCER_TUCK_WIDTH)
+    {
+        // The Producer keeps no more than its usual share of the height, and Topics no less
+        // than what remains of the top row.
+        let rows = rows.min(bottom_h);
+        let [topics, producer] = Layout::vertical([Constraint::Min(1), Constraint::Length(rows)])
+            .areas(Rect {
+                height: body.height,
+                ..top[0]
+            });
+        let logs = Rect {
+            x: top[1].x,
+            width: top[1].width,
+            ..halves[1]
+        };
+        return vec![
+            (Pane::Topics, topics),
             (Pane::Tail, top[1]),
             (Pane::Producer, producer),
             (Pane::Logs, logs),

@@ -439,8 +439,10 @@ fn find(buffer: &Buffer, area: Rect, word: &str) -> Option<(u16, u16)> {
     })
 }
 
-fn pane_area((w, h): (u16, u16), pane: Pane) -> Rect {
-    let areas = ui::pane_areas(Rect::new(0, 0, w, h));
+/// Where `pane` is drawn at that size in `app`'s arrangement (which follows the focus: a
+/// Producer not in use tucks under Topics).
+fn pane_area(app: &App, (w, h): (u16, u16), pane: Pane) -> Rect {
+    let areas = ui::pane_areas_in(Rect::new(0, 0, w, h), app.arrangement());
     areas
         .into_iter()
         .find(|(p, _)| *p == pane)
@@ -629,9 +631,10 @@ fn resize_storm() {
 #[test]
 fn focused_border_uses_the_theme() {
     for pane in Pane::ALL {
-        let buffer = render(&mut focused(pane), FULL);
+        let mut app = focused(pane);
+        let buffer = render(&mut app, FULL);
         for other in Pane::ALL {
-            let area = pane_area(FULL, other);
+            let area = pane_area(&app, FULL, other);
             let corner = &buffer[(area.x, area.y)];
             let key = if other == pane {
                 Role::BaseBorderFocused
@@ -659,9 +662,10 @@ const COLOURED: &[(Pane, &str, Role)] = &[
 
 #[test]
 fn text_uses_the_theme() {
-    let buffer = render(&mut demo_app(), WIDE);
+    let mut app = demo_app();
+    let buffer = render(&mut app, WIDE);
     for &(pane, word, key) in COLOURED {
-        let found = find(&buffer, pane_area(WIDE, pane), word);
+        let found = find(&buffer, pane_area(&app, WIDE, pane), word);
         let (x, y) = found.unwrap_or_else(|| panic!("no {word:?} in {}", pane.title()));
         assert_eq!(
             buffer[(x, y)].fg,
@@ -676,8 +680,9 @@ fn selected_rows_are_highlighted() {
     let selected = Theme::builtin(THEME).style(Role::BaseSelected).bg;
     let selected = selected.expect("the theme gives selected rows a background");
     for (pane, word) in [(Pane::Topics, "demo"), (Pane::Tail, "user-1")] {
-        let buffer = render(&mut focused(pane), FULL);
-        let found = find(&buffer, pane_area(FULL, pane), word);
+        let mut app = focused(pane);
+        let buffer = render(&mut app, FULL);
+        let found = find(&buffer, pane_area(&app, FULL, pane), word);
         let (x, y) = found.unwrap_or_else(|| panic!("no {word:?} in {}", pane.title()));
         assert_eq!(buffer[(x, y)].bg, selected, "{word:?} is the selected row");
     }
@@ -686,8 +691,9 @@ fn selected_rows_are_highlighted() {
 /// Issue 9.2: the record detail colours JSON by token with the theme's styles.
 #[test]
 fn json_in_the_record_detail_is_coloured_by_token() {
-    let buffer = render(&mut after(Pane::Tail, &[Action::Select]), WIDE);
-    let area = pane_area(WIDE, Pane::Tail);
+    let mut app = after(Pane::Tail, &[Action::Select]);
+    let buffer = render(&mut app, WIDE);
+    let area = pane_area(&app, WIDE, Pane::Tail);
     for (word, key) in [
         ("\"tags\"", Role::TailKey),
         ("\"signup\"", Role::TailHeaders),

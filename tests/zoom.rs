@@ -10,6 +10,7 @@ use std::time::Duration;
 
 use kafka_tui::action::Action;
 use kafka_tui::app::App;
+use kafka_tui::state::producer::ProduceStatus;
 use kafka_tui::state::views::View;
 use kafka_tui::state::Pane;
 use kafka_tui::ui;
@@ -166,14 +167,14 @@ fn rows_move_and_an_empty_logs_pane_gives_its_room() {
             .1
     };
     let mut app = app();
-    let top = area_of(&app, Pane::Topics).height;
+    let top = area_of(&app, Pane::Tail).height;
     app.update(Action::TallerTop);
-    assert!(area_of(&app, Pane::Topics).height > top);
+    assert!(area_of(&app, Pane::Tail).height > top);
     for _ in 0..30 {
         app.update(Action::ShorterTop);
     }
     // The body is 43 rows; the top row keeps 10% of them at least.
-    assert_eq!(area_of(&app, Pane::Topics).height, 43 - 43 * 90 / 100);
+    assert_eq!(area_of(&app, Pane::Tail).height, 43 - 43 * 90 / 100);
     for _ in 0..30 {
         app.update(Action::TallerTop);
     }
@@ -202,6 +203,79 @@ fn rows_move_and_an_empty_logs_pane_gives_its_room() {
     assert!(logs.height > 3 && logs.width < size.0, "{logs:?}");
     let s = screen(&mut app, size);
     assert!(s.contains("no source; start with"), "{s}");
+}
+
+/// With Logs showing a source, a Producer not in use tucks under Topics with the rows it
+/// needs (Topics takes the rest of its column, Logs the rest of the width); focused, it is
+/// back beside Logs, and its row grows to show a long report with the value. At 80 columns
+/// Topics' column is too narrow to hold it, and it stays beside Logs.
+#[test]
+fn a_producer_not_in_use_tucks_under_topics() {
+    let area_of = |app: &App, size: (u16, u16), pane: Pane| {
+        ui::pane_areas_in(Rect::new(0, 0, size.0, size.1), app.arrangement())
+            .into_iter()
+            .find(|(p, _)| *p == pane)
+            .unwrap()
+            .1
+    };
+    let size = (160, 45);
+    let mut wide = app();
+    let [topics, tail, producer, logs] =
+        [Pane::Topics, Pane::Tail, Pane::Producer, Pane::Logs].map(|p| area_of(&wide, size, p));
+    // Borders, key, two rows of headers, a value row, the report.
+    assert_eq!(producer.height, 7, "{producer:?}");
+    assert_eq!((producer.x, producer.width), (topics.x, topics.width));
+    assert_eq!(producer.y, topics.bottom(), "under Topics");
+    assert_eq!(producer.bottom(), 44, "down to the status line");
+    assert!(
+        topics.height > tail.height,
+        "Topics takes the rest of its column"
+    );
+    assert_eq!(
+        (logs.x, logs.width),
+        (tail.x, tail.width),
+        "Logs under Tail"
+    );
+    let s = screen(&mut wide, size);
+    assert!(s.contains("3 Producer"), "{s}");
+
+    wide.update(Action::Focus(Pane::Producer));
+    let producer = area_of(&wide, size, Pane::Producer);
+    let logs = area_of(&wide, size, Pane::Logs);
+    assert!(producer.height > 7, "{producer:?}");
+    assert_eq!(producer.y, logs.y, "beside Logs again");
+
+    // A reason of a thousand characters: the row grows so the value keeps its three
+    // rows and the report shows whole.
+    let before = producer.height;
+    wide.producer.status =
+        ProduceStatus::Invalid("the value is not JSON: ".to_string() + &"x ".repeat(500));
+    let grown = area_of(&wide, size, Pane::Producer);
+    assert!(grown.height > before, "{grown:?} vs {before}");
+    let s = screen(&mut wide, size);
+    assert!(s.contains("the value is not JSON"), "{s}");
+
+    let small = (80, 24);
+    let mut narrow = app();
+    // The split as the person left it: Topics does not widen for its names.
+    narrow.layout.auto_split = false;
+    let topics = area_of(&narrow, small, Pane::Topics);
+    let producer = area_of(&narrow, small, Pane::Producer);
+    assert!(
+        producer.width > topics.width,
+        "too narrow to tuck: {producer:?}"
+    );
+    narrow.update(Action::Focus(Pane::Producer));
+    narrow.producer.status = ProduceStatus::Invalid(
+        "the value is not JSON: line 2, column 9: expected value · fix it, or Ctrl+S again sends it as it is".into(),
+    );
+    let producer = area_of(&narrow, small, Pane::Producer);
+    // Borders, key, headers, three rows of value, the report's four rows.
+    assert!(producer.height >= 2 + 1 + 2 + 3 + 4, "{producer:?}");
+    assert!(
+        area_of(&narrow, small, Pane::Tail).height >= 8,
+        "the top row keeps 8 rows"
+    );
 }
 
 /// A view covers the whole body, the bottom panes too.

@@ -167,6 +167,12 @@ impl App {
         a.logs_folded = self.logs.sources.is_empty() && self.focus != Pane::Logs;
         a.bottom_rows = (a.logs_folded && self.focus != Pane::Producer)
             .then(|| layout::producer_rows_wanted(&self.producer) + 1);
+        // With Logs in its place, a Producer not in use tucks under Topics (issue 13.3).
+        a.producer_rows = (!a.logs_folded && self.focus != Pane::Producer)
+            .then(|| layout::producer_rows_wanted(&self.producer));
+        // A focused Producer grows its row to show the value and a long report together.
+        a.producer_focused =
+            (self.focus == Pane::Producer).then(|| layout::producer_focused_wants(&self.producer));
         a
     }
 

@@ -14,9 +14,10 @@ use crate::app::App;
 use crate::state::palette::{Candidate, Hit, Palette};
 use crate::text::sanitize_inline as clean;
 
-/// Rows of candidates shown at most; the list scrolls to keep the chosen one in view.
+/// Rows of candidates shown at most on a short screen; a tall one shows up to two fifths of
+/// its body. The list scrolls to keep the chosen one in view.
 pub const MAX_ROWS: usize = 10;
-/// Widest the box grows on a wide terminal, in columns.
+/// Widest the box grows, in columns, unless three quarters of a wider terminal are more.
 const MAX_WIDTH: usize = 110;
 /// The label column never takes more than this share of the box, so descriptions show.
 const LABEL_SHARE: usize = 2;
@@ -28,7 +29,8 @@ pub fn area(body: Rect, p: &Palette) -> Option<Rect> {
     if body.height < 3 || body.width < 10 {
         return None;
     }
-    let rows = p.hits.len().clamp(1, MAX_ROWS) as u16;
+    let most = MAX_ROWS.max(usize::from(body.height) * 2 / 5);
+    let rows = p.hits.len().clamp(1, most) as u16;
     let height = (rows + 2).min(body.height);
     let content = p
         .hits
@@ -40,7 +42,8 @@ pub fn area(body: Rect, p: &Palette) -> Option<Rect> {
         .max()
         .unwrap_or(0)
         .max(36);
-    let width = (content + 5).min(MAX_WIDTH).min(body.width as usize) as u16;
+    let widest = MAX_WIDTH.max(usize::from(body.width) * 3 / 4);
+    let width = (content + 5).min(widest).min(body.width as usize) as u16;
     Some(Rect::new(body.x, body.bottom() - height, width, height))
 }
 
