@@ -154,11 +154,19 @@ pub const MAX_FILE_BYTES: u64 = 1024 * 1024;
 /// How long reading such a file may take: a FIFO nobody writes to never answers.
 const READ_TIMEOUT: Duration = Duration::from_secs(5);
 
-/// Reads a small text file (config, properties, theme, secret), refusing one larger than
+/// Reads a small text file (config, properties, theme, secret): `read_small_bytes`, which
+/// must be UTF-8.
+pub fn read_small_file(path: &Path) -> std::io::Result<String> {
+    let bytes = read_small_bytes(path)?;
+    String::from_utf8(bytes)
+        .map_err(|_| std::io::Error::new(std::io::ErrorKind::InvalidData, "it is not UTF-8 text"))
+}
+
+/// Reads a small file (text, or a certificate or key), refusing one larger than
 /// `MAX_FILE_BYTES` as soon as it is known to be (a `take`, so /dev/zero is refused at once,
 /// not read whole) and one that gives nothing within `READ_TIMEOUT` (a FIFO without a writer:
-/// the reading thread is left blocked, and the caller reports the error and exits).
-pub fn read_small_file(path: &Path) -> std::io::Result<String> {
+/// the reading thread is left blocked, and the caller reports the error and goes on).
+pub fn read_small_bytes(path: &Path) -> std::io::Result<Vec<u8>> {
     use std::io::{Error, ErrorKind};
     let (tx, rx) = std::sync::mpsc::channel();
     let owned = path.to_path_buf();
@@ -195,7 +203,7 @@ pub fn read_small_file(path: &Path) -> std::io::Result<String> {
             ),
         ));
     }
-    String::from_utf8(bytes).map_err(|_| Error::new(ErrorKind::InvalidData, "it is not UTF-8 text"))
+    Ok(bytes)
 }
 
 /// Where the config file is looked for, in order.

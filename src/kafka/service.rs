@@ -56,6 +56,9 @@ struct Clients {
     reported: std::sync::Mutex<HashSet<String>>,
     /// Set when the task ends: long lookups stop between requests.
     closing: AtomicBool,
+    /// How to reach the brokers for sizes on disk, made once (reading CA files and the
+    /// system's store is slow and may block) on a blocking thread.
+    disk_security: tokio::sync::OnceCell<Result<super::direct::Security, String>>,
 }
 
 /// The clients, and the thread serving the queue of the one nothing else polls.
@@ -80,6 +83,7 @@ fn start(settings: ClientSettings, events: EventSender) -> anyhow::Result<Starte
         events,
         reported: Default::default(),
         closing: AtomicBool::new(false),
+        disk_security: tokio::sync::OnceCell::new(),
     });
     Ok(Started {
         clients,
@@ -139,7 +143,19 @@ fn embedded_refusal(settings: &ClientSettings, cmd: &KafkaCommand) -> Option<Str
 /// Sizes on disk from every broker (DescribeLogDirs, spoken directly: see log_dirs.rs), or why
 /// they cannot be had on this cluster.
 async fn disk_usage(c: &Arc<Clients>) -> Result<crate::model::DiskUsage, KafkaError> {
-    let security = super::log_dirs::security(&c.settings).map_err(KafkaError::refused)?;
+    let security = c
+        .disk_security
+        .get_or_init(|| {
+            let settings = c.settings.clone();
+            async move {
+                tokio::task::spawn_blocking(move || super::log_dirs::security(&settings))
+                    .await
+                    .unwrap_or_else(|e| Err(format!("the TLS set-up task failed: {e}")))
+            }
+        })
+        .await
+        .clone()
+        .map_err(KafkaError::refused)?;
     let meta = c.meta.clone();
     let brokers = tokio::task::spawn_blocking(move || {
         meta.fetch_metadata(None, Duration::from_secs(5)).map(|md| {

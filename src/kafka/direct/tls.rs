@@ -160,18 +160,10 @@ fn pem_certs(bytes: &[u8], from: &str) -> Result<Vec<CertificateDer<'static>>, S
 }
 
 /// Certificate files are small; a path to something endless must not be read whole.
+/// A certificate, key or CA file: bounded, and a FIFO with no writer times out (the same
+/// reader as the config file's).
 fn read_small(path: &Path) -> Result<Vec<u8>, String> {
-    const MAX: u64 = 4 << 20;
-    use std::io::Read;
-    let f = std::fs::File::open(path).map_err(|e| format!("{}: {e}", path.display()))?;
-    let mut bytes = Vec::new();
-    f.take(MAX + 1)
-        .read_to_end(&mut bytes)
-        .map_err(|e| format!("{}: {e}", path.display()))?;
-    match bytes.len() as u64 > MAX {
-        true => Err(format!("{}: larger than {MAX} bytes", path.display())),
-        false => Ok(bytes),
-    }
+    crate::config::read_small_bytes(path).map_err(|e| format!("{}: {e}", path.display()))
 }
 
 /// `ssl.endpoint.identification.algorithm=none`: the chain is checked, the name is not.
