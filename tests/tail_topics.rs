@@ -1,7 +1,8 @@
 //! A tail of several topics, end to end on Apache Kafka (issue 12.2): the real binary in tmux,
 //! started as a person would with `-t /REGEX/`, then `:tail A,B#P`; records made with rdkafka
 //! and topics created with Kafka's admin API while the tail runs. In CI (`CI` set) a missing
-//! peer fails; locally the test prints why it skips.
+//! peer fails; locally the test prints why it skips. Where a tail starts (the config file's
+//! `tail_from`, `--from`) is checked on the embedded broker, run in-process.
 
 mod common;
 mod kafka_ref;
@@ -9,6 +10,7 @@ mod kafka_ref;
 use std::time::Duration;
 
 use kafka_ref::*;
+use kafka_tui::kafka::embedded::mock::{MockBroker, MockOptions};
 
 const SCREEN: Duration = Duration::from_secs(30);
 
@@ -158,4 +160,92 @@ fn until_end_stops_on_a_topic_that_ends_in_a_commit_marker() {
     });
     assert_eq!(held(&screen), Some(2), "{screen}");
     t.quit();
+}
+
+/// `tail_from` in the config file: a tail opened without `--from` starts at the last N records
+/// (3 here, not the built-in 100), then follows; `--from` on the command line wins over it. The
+/// real binary in tmux, on the embedded broker run in this process, with a config file of its
+/// own (`$KAFKA_TUI_CONFIG`).
+#[test]
+fn config_tail_from_sets_where_a_tail_starts_and_from_wins() {
+    if no_tmux() {
+        return;
+    }
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    let broker = rt
+        .block_on(MockBroker::start(MockOptions {
+            demo: false,
+            ..MockOptions::loopback()
+        }))
+        .expect("embedded broker starts");
+    let addr = broker.address().to_string();
+    let topic = unique("tailfrom");
+    broker.create_topic(&topic, 1).unwrap();
+    let recs: Vec<Rec> = (0..10)
+        .map(|i| Rec::kv(format!("k{i}"), Some(&format!("v{i}"))).to(0))
+        .collect();
+    produce(&config(&addr), &topic, &recs);
+
+    let home = tempfile::tempdir().unwrap();
+    let cfg = home.path().join("config.toml");
+    std::fs::write(&cfg, "tail_from = \"-3\"\n").unwrap();
+    let h = home.path().display().to_string();
+    let env = format!(
+        "HOME={} XDG_CONFIG_HOME={} XDG_STATE_HOME={} KAFKA_TUI_CONFIG={}",
+        common::sh_quote(&h),
+        common::sh_quote(&format!("{h}/config")),
+        common::sh_quote(&format!("{h}/state")),
+        common::sh_quote(&cfg.display().to_string()),
+    );
+    let values = |screen: &str| -> Vec<(i64, String)> {
+        let mut v: Vec<(i64, String)> = tail_rows(screen)
+            .into_iter()
+            .map(|r| (r.offset, r.value))
+            .collect();
+        v.sort();
+        v
+    };
+    let want = |range: std::ops::Range<i64>| -> Vec<(i64, String)> {
+        range.map(|i| (i, format!("v{i}"))).collect()
+    };
+
+    let t = Tui::start(
+        "tail-from-config",
+        &env,
+        &format!("-b {addr} -t {topic} --no-history"),
+        140,
+        40,
+    );
+    t.wait("the last 3 records", SCREEN, |s| {
+        held(s) == Some(3) && s.contains("v9")
+    });
+    // It follows from there: the next record joins the three, and nothing older comes later.
+    produce(&config(&addr), &topic, &[Rec::kv("k10", Some("v10")).to(0)]);
+    let screen = t.wait("the record produced while it runs", SCREEN, |s| {
+        held(s) == Some(4) && s.contains("v10")
+    });
+    assert_eq!(values(&screen), want(7..11), "{screen}");
+    // The title says where it started.
+    assert!(screen.contains("from last 3 "), "{screen}");
+    t.quit();
+
+    // --from wins over the config file: from the beginning, then the last 5.
+    for (name, from, range) in [
+        ("tail-from-flag-beginning", "beginning", 0..11),
+        ("tail-from-flag-last5", "-5", 6..11),
+    ] {
+        let t = Tui::start(
+            name,
+            &env,
+            &format!("-b {addr} -t {topic} --from {from} --no-history"),
+            140,
+            40,
+        );
+        let n = range.end - range.start;
+        let screen = t.wait(&format!("{n} records with --from {from}"), SCREEN, |s| {
+            held(s) == Some(n as u64) && s.contains("v10")
+        });
+        assert_eq!(values(&screen), want(range), "{screen}");
+        t.quit();
+    }
 }
