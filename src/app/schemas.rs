@@ -76,31 +76,55 @@ impl App {
         let words: Vec<&str> = arg.split_whitespace().collect();
         match words.as_slice() {
             [] => match &self.schemas.produce_as {
-                Some((s, v)) => self.say(format!("the Producer's value is encoded with {s} {v}")),
+                Some((s, v)) => {
+                    let m = self.message_said();
+                    self.say(format!("the Producer's value is encoded with {s} {v}{m}"))
+                }
                 None => {
                     self.say("the Producer sends its value as typed (:schema SUBJECT to encode it)")
                 }
             },
             ["off"] => {
                 self.schemas.produce_as = None;
+                self.schemas.produce_message = None;
                 self.say("the Producer sends its value as typed");
             }
-            [subject, rest @ ..] if rest.len() <= 1 => {
+            [subject, rest @ ..] if rest.len() <= 2 => {
                 if self.schemas.handle.is_none() {
                     return self
                         .warn("no schema registry configured: start with --schema-registry URL");
                 }
-                let version = match rest.first().map(|v| v.parse::<Version>()) {
-                    None => Version::Latest,
-                    Some(Ok(v)) => v,
-                    Some(Err(e)) => return self.warn(e),
+                // A version is a number or `latest`; any other word names the Protobuf
+                // message (`shop.Refund`), after the version or in its place.
+                let (version, message) = match rest {
+                    [] => (Ok(Version::Latest), None),
+                    [one] => match one.parse::<Version>() {
+                        Ok(v) => (Ok(v), None),
+                        Err(_) => (Ok(Version::Latest), Some(one.to_string())),
+                    },
+                    [v, m] => (v.parse::<Version>(), Some(m.to_string())),
+                    _ => unreachable!("at most two words after the subject"),
+                };
+                let version = match version {
+                    Ok(v) => v,
+                    Err(e) => return self.warn(e),
                 };
                 self.schemas.produce_as = Some((subject.to_string(), version));
+                self.schemas.produce_message = message;
+                let m = self.message_said();
                 self.say(format!(
-                    "the Producer's value (JSON) is encoded with {subject} {version} when published"
+                    "the Producer's value (JSON) is encoded with {subject} {version}{m} when published"
                 ));
             }
-            _ => self.warn("usage: :schema SUBJECT [VERSION], or :schema off"),
+            _ => self.warn("usage: :schema SUBJECT [VERSION] [MESSAGE], or :schema off"),
+        }
+    }
+
+    /// `, message shop.Refund` when one is chosen, for the messages that name the schema.
+    fn message_said(&self) -> String {
+        match &self.schemas.produce_message {
+            Some(m) => format!(", message {}", crate::text::sanitize_inline(m)),
+            None => String::new(),
         }
     }
 
@@ -126,7 +150,7 @@ impl App {
             tag,
             subject: subject.clone(),
             version,
-            message: None,
+            message: self.schemas.produce_message.clone(),
             json,
         });
         self.producer.status = crate::state::producer::ProduceStatus::Sending {
@@ -197,5 +221,94 @@ impl App {
             h.send(SchemaCommand::Show { subject, version });
         }
         true
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::schema::service::SchemaHandle;
+
+    fn app() -> App {
+        let cluster = ClusterView {
+            label: "test".into(),
+            address: "127.0.0.1:1".into(),
+            embedded: None,
+            connection: Connection::Connecting,
+            last_error: None,
+        };
+        App::new(
+            KafkaHandle::detached().0,
+            cluster,
+            LogsState::new(Vec::new(), 10),
+            TailState::new(10, 1 << 20),
+            Theme::builtin("dark"),
+        )
+    }
+
+    fn said(a: &App) -> String {
+        a.message
+            .as_ref()
+            .map(|m| m.text.clone())
+            .unwrap_or_default()
+    }
+
+    /// `:schema SUBJECT [VERSION] [MESSAGE]`: a word that is not a version names the Protobuf
+    /// message, and the encode request carries it to the registry task.
+    #[test]
+    fn schema_takes_a_version_and_a_message() {
+        let mut a = app();
+        let (h, mut rx) = SchemaHandle::detached("http://reg");
+        a.schemas.handle = Some(h);
+
+        a.cmd_schema("shipments-value 2 shop.Refund");
+        assert_eq!(
+            a.schemas.produce_as,
+            Some(("shipments-value".into(), Version::Number(2)))
+        );
+        assert_eq!(a.schemas.produce_message.as_deref(), Some("shop.Refund"));
+        assert!(
+            said(&a).contains("shipments-value 2, message shop.Refund"),
+            "{}",
+            said(&a)
+        );
+
+        a.cmd_schema("shipments-value shop.Refund");
+        assert_eq!(
+            a.schemas.produce_as,
+            Some(("shipments-value".into(), Version::Latest))
+        );
+        assert_eq!(a.schemas.produce_message.as_deref(), Some("shop.Refund"));
+
+        a.encode_then_publish(crate::model::ProduceRequest {
+            topic: "shipments".into(),
+            key: None,
+            value: br#"{"orderId": "o-1"}"#.to_vec(),
+            headers: Vec::new(),
+            partition: None,
+        });
+        match rx.try_recv().unwrap() {
+            SchemaCommand::Encode {
+                subject, message, ..
+            } => {
+                assert_eq!(subject, "shipments-value");
+                assert_eq!(message.as_deref(), Some("shop.Refund"));
+            }
+            other => panic!("{other:?}"),
+        }
+
+        // A version alone forgets the message; `off` forgets both; too many words are refused.
+        a.cmd_schema("orders-value 3");
+        assert_eq!(a.schemas.produce_message, None);
+        a.cmd_schema("orders-value 3 a.B extra");
+        assert!(said(&a).contains("usage: :schema"), "{}", said(&a));
+        a.cmd_schema("off");
+        assert_eq!(
+            (
+                a.schemas.produce_as.clone(),
+                a.schemas.produce_message.clone()
+            ),
+            (None, None)
+        );
     }
 }

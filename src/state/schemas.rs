@@ -22,6 +22,9 @@ pub struct SchemasState {
     pub by_id: HashMap<u32, (SchemaStatus, Instant)>,
     /// `:schema SUBJECT [VERSION]`: the Producer's value is JSON to encode with this schema.
     pub produce_as: Option<(String, Version)>,
+    /// `:schema SUBJECT [VERSION] MESSAGE`: which Protobuf message of the schema the value is
+    /// (the file's first when `None`; Avro and JSON Schema have one root and ignore it).
+    pub produce_message: Option<String>,
     /// A publish waiting for its value to be encoded, by the tag its `Encode` carries.
     pub encoding: Option<(u64, crate::model::ProduceRequest)>,
     pub next_tag: u64,

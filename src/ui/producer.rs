@@ -36,8 +36,12 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, focused: bool) {
     }
     if let Some((subject, version)) = &app.schemas.produce_as {
         // The value is JSON encoded with this subject's schema when published (`:schema`).
+        let message = match &app.schemas.produce_message {
+            Some(m) => format!("{} ", clean(m)),
+            None => String::new(),
+        };
         title.push(Span::styled(
-            format!("as {} {version} ", clean(subject)),
+            format!("as {} {version} {message}", clean(subject)),
             t.style(Role::BaseTitleFocused),
         ));
     }
