@@ -62,20 +62,7 @@ mod tests {
     use crate::state::views::View;
 
     fn app() -> App {
-        let cluster = ClusterView {
-            label: "test".into(),
-            address: "127.0.0.1:1".into(),
-            embedded: None,
-            connection: Connection::Connecting,
-            last_error: None,
-        };
-        App::new(
-            KafkaHandle::detached().0,
-            cluster,
-            LogsState::new(Vec::new(), 10),
-            TailState::new(10, 1 << 20),
-            Theme::builtin("dark"),
-        )
+        App::detached_for_tests()
     }
 
     #[test]

@@ -194,6 +194,25 @@ impl App {
         a
     }
 
+    /// An app with no cluster behind it (its Kafka handle goes nowhere), for unit tests.
+    #[cfg(test)]
+    pub(crate) fn detached_for_tests() -> App {
+        let cluster = ClusterView {
+            label: "test".into(),
+            address: "127.0.0.1:1".into(),
+            embedded: None,
+            connection: Connection::Connecting,
+            last_error: None,
+        };
+        App::new(
+            KafkaHandle::detached().0,
+            cluster,
+            LogsState::new(Vec::new(), 10),
+            TailState::new(10, 1 << 20),
+            Theme::builtin("dark"),
+        )
+    }
+
     /// An app with the defaults for everything a session chooses (tests start here).
     pub fn new(
         kafka: KafkaHandle,
