@@ -526,3 +526,202 @@ fn producer_publishes_typed_json_that_the_real_deserializers_read() {
         assert_eq!(lines[1], expect, "{kind}: what the deserializer read");
     }
 }
+
+// ---------------------------------------------------------------------------------------------
+// `kafka-tui dump` with a registry: the real binary, records in the embedded broker run here
+// ---------------------------------------------------------------------------------------------
+
+/// The embedded broker, kept running by its own runtime while the test runs the binary.
+struct Embedded {
+    _broker: kafka_tui::kafka::embedded::mock::MockBroker,
+    _rt: tokio::runtime::Runtime,
+    addr: String,
+    home: tempfile::TempDir,
+}
+
+fn embedded() -> Embedded {
+    use kafka_tui::kafka::embedded::mock::{MockBroker, MockOptions};
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    let broker = rt
+        .block_on(MockBroker::start(MockOptions {
+            demo: false,
+            ..MockOptions::loopback()
+        }))
+        .expect("embedded broker starts");
+    Embedded {
+        addr: broker.address().to_string(),
+        _broker: broker,
+        _rt: rt,
+        home: tempfile::tempdir().unwrap(),
+    }
+}
+
+/// Publishes (key, value) byte records to partition 0 of `topic`, waiting for each delivery.
+fn publish(addr: &str, topic: &str, records: &[(Vec<u8>, Vec<u8>)]) {
+    use rdkafka::producer::{BaseProducer, BaseRecord, Producer};
+    let p: BaseProducer = rdkafka::ClientConfig::new()
+        .set("bootstrap.servers", addr)
+        .create()
+        .unwrap();
+    for (k, v) in records {
+        p.send(BaseRecord::to(topic).partition(0).key(k).payload(v))
+            .unwrap();
+    }
+    p.flush(Duration::from_secs(10)).unwrap();
+}
+
+/// Runs kafka-tui with `args` and `env` (a private home, no config file unless `env` names
+/// one), and returns stdout, stderr and whether it succeeded.
+fn kt(home: &std::path::Path, env: &[(&str, &str)], args: &[&str]) -> (String, String, bool) {
+    let mut cmd = Command::new(common::binary());
+    cmd.args(args)
+        .env("HOME", home)
+        .env("XDG_CONFIG_HOME", home.join("config"))
+        .env("XDG_STATE_HOME", home.join("state"))
+        .env_remove("KAFKA_TUI_CONFIG")
+        .stdin(std::process::Stdio::null());
+    for (k, v) in env {
+        cmd.env(k, v);
+    }
+    let out = cmd.output().expect("kafka-tui runs");
+    (
+        String::from_utf8(out.stdout).expect("UTF-8 output"),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+        out.status.success(),
+    )
+}
+
+fn json_lines(stdout: &str) -> Vec<serde_json::Value> {
+    stdout
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("{e}: {l}")))
+        .collect()
+}
+
+/// The bytes of a JSON line's key or value field (UTF-8 as is, else base64).
+fn line_bytes(line: &serde_json::Value, field: &str) -> Vec<u8> {
+    use base64::Engine as _;
+    let text = line[field]
+        .as_str()
+        .unwrap_or_else(|| panic!("{field}: {line}"));
+    match line[format!("{field}_encoding")].as_str() {
+        Some("base64") => base64::engine::general_purpose::STANDARD
+            .decode(text)
+            .unwrap(),
+        _ => text.as_bytes().to_vec(),
+    }
+}
+
+/// `kafka-tui dump --schema-registry URL`: the records confluent-kafka's serializers wrote
+/// (Avro with an Avro key, Protobuf, JSON Schema), published as they are to the embedded
+/// broker, are printed as JSON Lines with the decoded JSON beside the bytes and the schema's
+/// id, type, subject and version; `--format text` prints the decoded value alone, and `--jq`
+/// reads the decoded value.
+#[test]
+fn dump_prints_registry_records_decoded() {
+    let Some(registry) = peer("KAFKA_TUI_REGISTRY", "the schema registry") else {
+        return;
+    };
+    let written = write_records(&registry, None, &unique("kt-sr-dump"));
+    assert_eq!(written.len(), 3);
+    let e = embedded();
+    let home = e.home.path();
+    for w in &written {
+        let key = w
+            .key
+            .as_ref()
+            .map_or(b"k1".to_vec(), |(_, _, bytes)| bytes.clone());
+        publish(&e.addr, &w.topic, &[(key, w.value.clone())]);
+        let (expect, kind) = match w.kind.as_str() {
+            "avro" => (
+                serde_json::json!({"order_id": "o-1", "amount": 12.5, "items": 3}),
+                "AVRO",
+            ),
+            "protobuf" => (
+                serde_json::json!({"shipment_id": "s-1", "weight_grams": 1200, "express": true}),
+                "PROTOBUF",
+            ),
+            "json" => (
+                serde_json::json!({"payment_id": "p-1", "amount": 7.25}),
+                "JSON",
+            ),
+            k => panic!("unexpected kind {k}"),
+        };
+        let args = [
+            "dump",
+            "-b",
+            &e.addr,
+            "--schema-registry",
+            &registry,
+            "-t",
+            &w.topic,
+        ];
+        let (out, err, ok) = kt(home, &[], &args);
+        assert!(ok, "{}: {err}", w.kind);
+        let lines = json_lines(&out);
+        assert_eq!(lines.len(), 1, "{}: {out}", w.kind);
+        let line = &lines[0];
+        assert_eq!(line["value_decoded"], expect, "{}: {line}", w.kind);
+        assert_eq!(
+            line["value_schema"],
+            serde_json::json!({"id": w.schema_id, "type": kind, "subject": w.subject, "version": 1}),
+            "{}: {line}",
+            w.kind
+        );
+        // The bytes are there too, as the serializer wrote them (what a replay publishes).
+        assert_eq!(line_bytes(line, "value"), w.value, "{}", w.kind);
+        match &w.key {
+            Some((subject, id, bytes)) => {
+                assert_eq!(
+                    line["key_decoded"],
+                    serde_json::json!({"id": "k1"}),
+                    "{line}"
+                );
+                assert_eq!(
+                    line["key_schema"],
+                    serde_json::json!({"id": id, "type": "AVRO", "subject": subject, "version": 1}),
+                    "{line}"
+                );
+                assert_eq!(line_bytes(line, "key"), *bytes);
+            }
+            None => {
+                assert_eq!(line["key"], "k1", "{line}");
+                assert!(line.get("key_decoded").is_none(), "{line}");
+            }
+        }
+        // Text: the decoded value alone, one line.
+        let mut text_args = args.to_vec();
+        text_args.extend(["--format", "text"]);
+        let (out, err, ok) = kt(home, &[], &text_args);
+        assert!(ok, "{}: {err}", w.kind);
+        let shown: serde_json::Value = serde_json::from_str(out.trim_end())
+            .unwrap_or_else(|e| panic!("{}: {e}: {out:?}", w.kind));
+        assert_eq!(shown, expect, "{}", w.kind);
+        assert_eq!(out.lines().count(), 1, "{}: {out:?}", w.kind);
+    }
+    // jq reads the decoded value: the Avro record's amount, and nothing for a test it fails.
+    let avro = written.iter().find(|w| w.kind == "avro").unwrap();
+    let jq = |program: &str| {
+        let (out, err, ok) = kt(
+            home,
+            &[],
+            &[
+                "dump",
+                "-b",
+                &e.addr,
+                "--schema-registry",
+                &registry,
+                "-t",
+                &avro.topic,
+                "--jq",
+                program,
+            ],
+        );
+        assert!(ok, "{err}");
+        json_lines(&out)
+    };
+    let kept = jq("select(.items == 3) | .amount");
+    assert_eq!(kept.len(), 1);
+    assert_eq!(kept[0]["jq"], serde_json::json!([12.5]));
+    assert!(jq("select(.items > 3)").is_empty());
+}
