@@ -1,6 +1,7 @@
 //! Schema-registry decoding against a real registry (Apicurio 3.0.9's Confluent-compatible
 //! API, `peers_start registry`) with records written by confluent-kafka's own Avro, Protobuf
-//! and JSON Schema serializers (tests/peers/schema_records.py), never by bytes made here.
+//! and JSON Schema serializers (tests/peers/schema_records.py), never by bytes made here; and
+//! the registry's login from a cluster's config, against a stand-in that checks it.
 //!
 //! In CI (`CI` set) a missing peer fails; locally the tests print why they skip.
 
@@ -724,4 +725,187 @@ fn dump_prints_registry_records_decoded() {
     assert_eq!(kept.len(), 1);
     assert_eq!(kept[0]["jq"], serde_json::json!([12.5]));
     assert!(jq("select(.items > 3)").is_empty());
+}
+
+// ---------------------------------------------------------------------------------------------
+// The registry's login from the config file
+// ---------------------------------------------------------------------------------------------
+
+/// A registry stand-in on a loopback port: it answers `GET /schemas/ids/{id}` (and
+/// `/versions`) for one schema, but only to requests with the right `Authorization` header
+/// (401 otherwise), and keeps every request's head for the test to read.
+struct StandIn {
+    url: String,
+    requests: std::sync::Arc<std::sync::Mutex<Vec<String>>>,
+    stop: std::sync::Arc<std::sync::atomic::AtomicBool>,
+    thread: Option<std::thread::JoinHandle<()>>,
+}
+
+impl StandIn {
+    fn start(authorization: &str, id: u32, schema: &str, subject: &str) -> StandIn {
+        use std::io::{Read as _, Write as _};
+        use std::sync::atomic::Ordering;
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        let url = format!("http://{}", listener.local_addr().unwrap());
+        let requests = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+        let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+        let (seen, stopped) = (requests.clone(), stop.clone());
+        let want = format!("authorization: {authorization}");
+        let by_id = format!("/schemas/ids/{id}");
+        let schema_body = serde_json::json!({ "schema": schema }).to_string();
+        let versions_body = serde_json::json!([{ "subject": subject, "version": 1 }]).to_string();
+        let thread = std::thread::spawn(move || {
+            for conn in listener.incoming() {
+                if stopped.load(Ordering::SeqCst) {
+                    return;
+                }
+                let Ok(mut s) = conn else { continue };
+                let mut head = Vec::new();
+                let mut buf = [0u8; 4096];
+                while !head.windows(4).any(|w| w == b"\r\n\r\n") {
+                    match s.read(&mut buf) {
+                        Ok(0) | Err(_) => break,
+                        Ok(n) => head.extend_from_slice(&buf[..n]),
+                    }
+                }
+                let head = String::from_utf8_lossy(&head).into_owned();
+                let path = head.split_whitespace().nth(1).unwrap_or("").to_string();
+                let authorized = head.lines().any(|l| l.eq_ignore_ascii_case(&want));
+                seen.lock().unwrap().push(head);
+                let (status, body) = if !authorized {
+                    (
+                        "401 Unauthorized",
+                        r#"{"error_code":401,"message":"Unauthorized"}"#.to_string(),
+                    )
+                } else if path == by_id {
+                    ("200 OK", schema_body.clone())
+                } else if path == format!("{by_id}/versions") {
+                    ("200 OK", versions_body.clone())
+                } else {
+                    (
+                        "404 Not Found",
+                        r#"{"error_code":40403,"message":"Schema not found"}"#.to_string(),
+                    )
+                };
+                let answer = format!(
+                    "HTTP/1.1 {status}\r\nContent-Type: application/vnd.schemaregistry.v1+json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+                    body.len()
+                );
+                let _ = s.write_all(answer.as_bytes());
+            }
+        });
+        StandIn {
+            url,
+            requests,
+            stop,
+            thread: Some(thread),
+        }
+    }
+
+    fn requests(&self) -> Vec<String> {
+        self.requests.lock().unwrap().clone()
+    }
+}
+
+impl Drop for StandIn {
+    fn drop(&mut self) {
+        self.stop.store(true, std::sync::atomic::Ordering::SeqCst);
+        // Wakes the accept loop so that it sees the flag.
+        let _ = std::net::TcpStream::connect(self.url.trim_start_matches("http://"));
+        if let Some(t) = self.thread.take() {
+            let _ = t.join();
+        }
+    }
+}
+
+/// A cluster's `schema_registry_user` and `schema_registry_password` in the config file (the
+/// password from `${VAR}`, as other secrets are given) reach the registry as HTTP basic auth:
+/// `dump --cluster NAME` asks a stand-in registry, which answers only with the right
+/// `Authorization` header, for a record's schema and prints the value decoded; every request
+/// carried the header, and the password is printed nowhere. With a wrong password the stand-in
+/// refuses, and the dump says why the record was not decoded.
+#[test]
+fn registry_credentials_from_the_config_file_reach_the_registry() {
+    use base64::Engine as _;
+    let (user, password) = ("svc-reader", "s3cr:et pw");
+    let basic = format!(
+        "Basic {}",
+        base64::engine::general_purpose::STANDARD.encode(format!("{user}:{password}"))
+    );
+    let schema_text = r#"{"type":"record","name":"Ping","namespace":"kt.auth","fields":[{"name":"n","type":"int"}]}"#;
+    let e = embedded();
+    let topic = unique("kt-sr-auth");
+    let subject = format!("{topic}-value");
+    let registry = StandIn::start(&basic, 42, schema_text, &subject);
+    // {"n": 7}: zig-zag 14, behind magic 0 and schema id 42.
+    publish(
+        &e.addr,
+        &topic,
+        &[(b"k".to_vec(), vec![0, 0, 0, 0, 42, 14])],
+    );
+
+    let cfg = e.home.path().join("kafka-tui.toml");
+    std::fs::write(
+        &cfg,
+        format!(
+            "[clusters.sr-auth]\nbootstrap = \"{}\"\nschema_registry = \"{}\"\nschema_registry_user = \"{user}\"\nschema_registry_password = \"${{KT_TEST_SR_PASSWORD}}\"\n",
+            e.addr, registry.url
+        ),
+    )
+    .unwrap();
+    let cfg = cfg.to_str().unwrap();
+    let args = ["dump", "--cluster", "sr-auth", "-t", &topic];
+    let (out, err, ok) = kt(
+        e.home.path(),
+        &[("KAFKA_TUI_CONFIG", cfg), ("KT_TEST_SR_PASSWORD", password)],
+        &args,
+    );
+    assert!(ok, "{err}");
+    let lines = json_lines(&out);
+    assert_eq!(lines.len(), 1, "{out}");
+    assert_eq!(
+        lines[0]["value_decoded"],
+        serde_json::json!({"n": 7}),
+        "{out}"
+    );
+    assert_eq!(
+        lines[0]["value_schema"],
+        serde_json::json!({"id": 42, "type": "AVRO", "subject": subject, "version": 1}),
+        "{out}"
+    );
+    let requests = registry.requests();
+    assert!(
+        requests
+            .iter()
+            .any(|r| r.starts_with("GET /schemas/ids/42 ")),
+        "{requests:#?}"
+    );
+    for r in &requests {
+        assert!(
+            r.to_ascii_lowercase()
+                .contains(&format!("authorization: {basic}").to_ascii_lowercase()),
+            "a request without the login:\n{r}"
+        );
+    }
+    assert!(
+        !out.contains(password) && !err.contains(password),
+        "{out}\n{err}"
+    );
+
+    // The wrong password: refused, and said so in the record's schema reference.
+    let before = registry.requests().len();
+    let (out, err, ok) = kt(
+        e.home.path(),
+        &[("KAFKA_TUI_CONFIG", cfg), ("KT_TEST_SR_PASSWORD", "wrong")],
+        &args,
+    );
+    assert!(ok, "{err}");
+    let lines = json_lines(&out);
+    assert_eq!(lines.len(), 1, "{out}");
+    assert!(lines[0].get("value_decoded").is_none(), "{out}");
+    let why = lines[0]["value_schema"]["error"]
+        .as_str()
+        .unwrap_or_default();
+    assert!(why.contains("401"), "{out}");
+    assert!(registry.requests().len() > before);
 }
