@@ -206,8 +206,8 @@ impl FilesHandle {
     }
 
     /// `:produce-file`: publishes a file to `topic` (JSON Lines for `.jsonl`, else a value a
-    /// line).
-    pub fn produce(&self, path: PathBuf, topic: String) -> Result<(), String> {
+    /// line), at most `rate` records a second.
+    pub fn produce(&self, path: PathBuf, topic: String, rate: Option<f64>) -> Result<(), String> {
         if self.settings.read_only {
             return Err(crate::connect::read_only_refusal("publishing a file"));
         }
@@ -222,7 +222,7 @@ impl FilesHandle {
                 file: path.clone(),
                 format,
                 key_delimiter: None,
-                rate: None,
+                rate,
                 partition: None,
             };
             let result = replay::run(&settings, &spec, |sent, total, r| {

@@ -1,6 +1,7 @@
 //! End to end in tmux: `:export` writes the held records (only the matching ones under a
 //! filter) as JSON Lines or CSV, and `:produce-file` publishes an exported file back into the
-//! tailed topic, the status line saying how far it got and how it ended.
+//! tailed topic (at a rate, `--rate N`), the status line saying how far it got and how it
+//! ended.
 
 mod common;
 use common::*;
@@ -66,13 +67,20 @@ fn export_then_produce_file_in_the_tui() {
     assert!(rows[1..].iter().all(|r| r.contains("order-1001")), "{csv}");
     t.escape();
 
-    // The first export published back into the topic: twice as many records held.
+    // The first export published back into the topic, at 4 records a second: twice as many
+    // records held, and the last sent no sooner than (n - 1) / 4 s after the first.
     t.keys(&[":"]);
-    t.type_text(&format!("produce-file {d}/all.jsonl"));
+    t.type_text(&format!("produce-file {d}/all.jsonl --rate 4"));
+    let started = std::time::Instant::now();
     t.keys(&["Enter"]);
     t.wait_for("the replay's report", Duration::from_secs(30), |s| {
         s.contains(&format!("{n} delivered"))
     });
+    let paced = started.elapsed();
+    assert!(
+        paced >= Duration::from_secs_f64((n - 1) as f64 / 4.0),
+        "{n} records at 4 a second took {paced:?}"
+    );
     t.wait_for(
         "the replayed records in the tail",
         Duration::from_secs(30),

@@ -55,7 +55,7 @@ pub static COMMANDS: &[Command] = &[
     Command { name: "schemas", aliases: &["sr", "registry"], arg: ArgKind::Nothing, usage: "", desc: "schema registry: subjects, versions, compatibility, schemas", run: |app, _| app.open_schemas() },
     Command { name: "schema", aliases: &[], arg: ArgKind::Text, usage: "[SUBJECT [VERSION] [MESSAGE] | off]", desc: "Producer: publish the value (JSON) encoded with SUBJECT's schema (latest or VERSION; Protobuf: as MESSAGE, else the first)", run: App::cmd_schema },
     Command { name: "export", aliases: &[], arg: ArgKind::Text, usage: "FILE", desc: "write the held (filtered) records to FILE: JSON Lines, or CSV for .csv", run: App::cmd_export },
-    Command { name: "produce-file", aliases: &["replay"], arg: ArgKind::Text, usage: "FILE", desc: "publish FILE to the tailed topic: JSON Lines (.jsonl, as exported) or one value a line", run: App::cmd_produce_file },
+    Command { name: "produce-file", aliases: &["replay"], arg: ArgKind::Text, usage: "FILE [--rate N]", desc: "publish FILE to the tailed topic: JSON Lines (.jsonl, as exported) or one value a line; at most N a second", run: App::cmd_produce_file },
     Command { name: "jq", aliases: &[], arg: ArgKind::Text, usage: "[EXPR]", desc: "filter/project JSON values in Tail with jq (empty: off)", run: App::cmd_jq },
     Command { name: "ctx", aliases: &["context", "contexts"], arg: ArgKind::Context, usage: "[NAME]", desc: "contexts, or switch to one", run: App::cmd_ctx },
     Command { name: "producer", aliases: &["p"], arg: ArgKind::Nothing, usage: "", desc: "focus the Producer pane", run: |app, _| app.show_pane(Pane::Producer) },

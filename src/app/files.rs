@@ -79,17 +79,26 @@ impl App {
         if self.refuse_if_read_only("publishing") {
             return;
         }
-        if arg.is_empty() {
+        let (file, rate) = match split_rate(arg) {
+            Ok(split) => split,
+            Err(e) => return self.warn(e),
+        };
+        if file.is_empty() {
             return self.warn(
-                "produce-file needs a file: :produce-file records.jsonl (as exported) or a text file (a value a line)",
+                "produce-file needs a file: :produce-file records.jsonl (as exported) or a text file (a value a line) [--rate N]",
             );
         }
         let Some(topic) = self.target_topic() else {
             return self.warn("no topic to publish to: tail or select one first");
         };
-        let path = crate::files::expand(arg);
-        match self.files.as_ref().map(|f| f.produce(path, topic.clone())) {
-            Some(Ok(())) => self.say(format!("publishing {arg} to {topic}…")),
+        let path = crate::files::expand(file);
+        let pace = rate.map_or(String::new(), |r| format!(" at {r} a second at most"));
+        match self
+            .files
+            .as_ref()
+            .map(|f| f.produce(path, topic.clone(), rate))
+        {
+            Some(Ok(())) => self.say(format!("publishing {file} to {topic}{pace}…")),
             Some(Err(e)) => self.warn(e),
             None => self.warn("files are not available in this session"),
         }
@@ -100,6 +109,51 @@ impl App {
             FileEvent::Progress { line } => self.say(line),
             FileEvent::Done { ok: true, message } => self.say(message),
             FileEvent::Done { ok: false, message } => self.warn(message),
+        }
+    }
+}
+
+/// `FILE [--rate N]` → the file and the rate (records a second, as `kafka-tui produce --rate`).
+fn split_rate(arg: &str) -> Result<(&str, Option<f64>), String> {
+    let arg = arg.trim();
+    let Some((file, rate)) = arg.rsplit_once("--rate") else {
+        return Ok((arg, None));
+    };
+    // `--rate` inside a file name (`a--rate.txt`) is part of it.
+    if !(file.is_empty() || file.ends_with(char::is_whitespace)) {
+        return Ok((arg, None));
+    }
+    match rate.trim().parse::<f64>() {
+        Ok(r) if r.is_finite() && r > 0.0 => Ok((file.trim_end(), Some(r))),
+        _ => Err(format!(
+            "--rate takes records a second, a number above 0 (not {:?})",
+            crate::text::sanitize_inline(rate.trim())
+        )),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::split_rate;
+
+    #[test]
+    fn a_rate_follows_the_file() {
+        assert_eq!(split_rate("a.jsonl"), Ok(("a.jsonl", None)));
+        assert_eq!(
+            split_rate(" my file.txt --rate 50 "),
+            Ok(("my file.txt", Some(50.0)))
+        );
+        assert_eq!(split_rate("a.jsonl --rate 0.5"), Ok(("a.jsonl", Some(0.5))));
+        assert_eq!(split_rate("x--rate.txt"), Ok(("x--rate.txt", None)));
+        assert_eq!(split_rate("--rate 5"), Ok(("", Some(5.0))));
+        for bad in [
+            "a.jsonl --rate",
+            "a.jsonl --rate 0",
+            "a.jsonl --rate -3",
+            "a --rate fast",
+            "a --rate inf",
+        ] {
+            assert!(split_rate(bad).is_err(), "{bad}");
         }
     }
 }
