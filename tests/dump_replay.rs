@@ -9,33 +9,9 @@ mod kafka_ref;
 use std::io::Write as _;
 use std::process::{Command, Output, Stdio};
 
+use common::fixture::{embedded, Embedded};
 use kafka_ref::{config, produce, read_all, unique, Kafka, Rec};
-use kafka_tui::kafka::embedded::mock::{MockBroker, MockOptions};
 use serde_json::Value;
-
-/// The embedded broker, kept running by its own runtime while the test thread runs the binary.
-struct Embedded {
-    _broker: MockBroker,
-    _rt: tokio::runtime::Runtime,
-    addr: String,
-    home: tempfile::TempDir,
-}
-
-fn embedded() -> Embedded {
-    let rt = tokio::runtime::Runtime::new().unwrap();
-    let broker = rt
-        .block_on(MockBroker::start(MockOptions {
-            demo: false,
-            ..MockOptions::loopback()
-        }))
-        .expect("embedded broker starts");
-    Embedded {
-        addr: broker.address().to_string(),
-        _broker: broker,
-        _rt: rt,
-        home: tempfile::tempdir().unwrap(),
-    }
-}
 
 /// Runs kafka-tui with `args` (no config file, a private log), `stdin` fed in.
 fn kt(home: &std::path::Path, args: &[&str], stdin: Option<&[u8]>) -> Output {
@@ -247,7 +223,7 @@ fn an_exported_range_replays_into_another_topic_field_by_field() {
 fn produce_rate_paces_the_records_and_delivers_them_all() {
     let e = embedded();
     let topic = unique("rate");
-    e._broker.create_topic(&topic, 1).unwrap();
+    e.broker.create_topic(&topic, 1).unwrap();
     let dir = tempfile::tempdir().unwrap();
     let file = dir.path().join("values.txt");
     let values: Vec<String> = (0..20).map(|i| format!("paced-{i:02}")).collect();

@@ -11,6 +11,7 @@ mod kafka_ref;
 use std::process::Command;
 use std::time::Duration;
 
+use common::fixture::embedded;
 use kafka_ref::peer;
 use kafka_tui::schema::loaded;
 use kafka_tui::schema::registry::{RegistryClient, RegistryConfig};
@@ -531,31 +532,6 @@ fn producer_publishes_typed_json_that_the_real_deserializers_read() {
 // ---------------------------------------------------------------------------------------------
 // `kafka-tui dump` with a registry: the real binary, records in the embedded broker run here
 // ---------------------------------------------------------------------------------------------
-
-/// The embedded broker, kept running by its own runtime while the test runs the binary.
-struct Embedded {
-    _broker: kafka_tui::kafka::embedded::mock::MockBroker,
-    _rt: tokio::runtime::Runtime,
-    addr: String,
-    home: tempfile::TempDir,
-}
-
-fn embedded() -> Embedded {
-    use kafka_tui::kafka::embedded::mock::{MockBroker, MockOptions};
-    let rt = tokio::runtime::Runtime::new().unwrap();
-    let broker = rt
-        .block_on(MockBroker::start(MockOptions {
-            demo: false,
-            ..MockOptions::loopback()
-        }))
-        .expect("embedded broker starts");
-    Embedded {
-        addr: broker.address().to_string(),
-        _broker: broker,
-        _rt: rt,
-        home: tempfile::tempdir().unwrap(),
-    }
-}
 
 /// Publishes (key, value) byte records to partition 0 of `topic`, waiting for each delivery.
 fn publish(addr: &str, topic: &str, records: &[(Vec<u8>, Vec<u8>)]) {

@@ -160,3 +160,30 @@ pub fn inactive_group(name: &str) -> kafka_tui::model::GroupDetail {
             .collect(),
     }
 }
+
+/// The embedded broker, kept running by its own runtime while the test thread runs the
+/// binary against `addr` (with `home` as its HOME).
+pub struct Embedded {
+    pub broker: kafka_tui::kafka::embedded::mock::MockBroker,
+    _rt: tokio::runtime::Runtime,
+    pub addr: String,
+    pub home: tempfile::TempDir,
+}
+
+/// An empty embedded broker (no demo topic) on a loopback port.
+pub fn embedded() -> Embedded {
+    use kafka_tui::kafka::embedded::mock::{MockBroker, MockOptions};
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    let broker = rt
+        .block_on(MockBroker::start(MockOptions {
+            demo: false,
+            ..MockOptions::loopback()
+        }))
+        .expect("embedded broker starts");
+    Embedded {
+        addr: broker.address().to_string(),
+        broker,
+        _rt: rt,
+        home: tempfile::tempdir().unwrap(),
+    }
+}
