@@ -147,6 +147,7 @@ impl FilesHandle {
                     partition: -1,
                     offset: -1,
                     timestamp_ms: None,
+                    leader_epoch: None,
                     key: d.key,
                     value: Some(d.value),
                     headers: d.headers,

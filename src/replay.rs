@@ -189,6 +189,7 @@ fn parse_line(spec: &ReplaySpec, line: &str) -> Result<Option<Record>, String> {
                 partition: -1,
                 offset: -1,
                 timestamp_ms: None,
+                leader_epoch: None,
                 key,
                 value: Some(value.as_bytes().to_vec()),
                 headers: Vec::new(),

@@ -1922,3 +1922,180 @@ fn read_only_refuses_every_write_and_kafka_finds_nothing_changed() {
     assert_eq!(read, ["before"]);
     assert_eq!(kafka_group_offsets(&k, &group, &topic), vec![(0, 1, 1, 0)]);
 }
+
+/// The partition leader epoch of each batch of `topic`/`partition` as the brokers stored it
+/// (bytes 12..16 of a v2 batch header), by (base offset, last offset), from the segment files
+/// of a node that holds a replica.
+fn stored_leader_epochs(k: &Kafka, topic: &str, partition: i32) -> Vec<(i64, i64, i32)> {
+    let dir = (1..=3)
+        .map(|id| {
+            k.peers_dir
+                .join(format!("kraft-{id}/data/{topic}-{partition}"))
+        })
+        .find(|d| d.is_dir())
+        .expect("a node holds the partition");
+    let mut logs: Vec<_> = std::fs::read_dir(&dir)
+        .unwrap()
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.extension().is_some_and(|x| x == "log"))
+        .collect();
+    logs.sort();
+    let mut out = Vec::new();
+    for log in logs {
+        let b = std::fs::read(&log).unwrap();
+        let i64_at = |p: usize| i64::from_be_bytes(b[p..p + 8].try_into().unwrap());
+        let i32_at = |p: usize| i32::from_be_bytes(b[p..p + 4].try_into().unwrap());
+        let mut pos = 0;
+        while pos + 61 <= b.len() {
+            let len = i32_at(pos + 8);
+            if len <= 0 || pos + 12 + len as usize > b.len() {
+                break;
+            }
+            assert_eq!(b[pos + 16], 2, "message format v2 in {}", log.display());
+            let base = i64_at(pos);
+            out.push((base, base + i64::from(i32_at(pos + 23)), i32_at(pos + 12)));
+            pos += 12 + len as usize;
+        }
+    }
+    out
+}
+
+/// Waits until Kafka's own `kafka-topics --describe` names `leader` as partition 0's leader.
+fn wait_for_leader(k: &Kafka, topic: &str, leader: i32) {
+    let deadline = std::time::Instant::now() + Duration::from_secs(60);
+    loop {
+        let says = k.describe_with_kafka_topics(topic);
+        if says.first().is_some_and(|(_, l, _, _)| *l == leader) {
+            return;
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "node {leader} does not lead {topic}-0: {says:?}"
+        );
+        std::thread::sleep(Duration::from_millis(200));
+    }
+}
+
+/// Issue 12.4: each consumed record carries the partition leader epoch it was written in, as
+/// the brokers stored it in its batch (`Some`, at least 0), and a record written after the
+/// leadership moved carries the new one. The record detail of the real binary shows it.
+#[test]
+fn records_carry_the_leader_epoch_the_brokers_stored() {
+    use kafka_tui::kafka::api::{KafkaEvent, TailRequest};
+    use kafka_tui::kafka::client::ClientSettings;
+    use kafka_tui::kafka::tail::spawn_tail;
+    use kafka_tui::model::StartFrom;
+
+    let Some(k) = setup() else { return };
+    let topic = unique("kt-epoch");
+    // Node 1 leads first (the first replica of the assignment).
+    k.tool_ok(&[
+        "kafka-topics",
+        "--bootstrap-server",
+        &k.node_addr(1),
+        "--create",
+        "--topic",
+        &topic,
+        "--replica-assignment",
+        "1:2:3",
+    ]);
+    wait_for_leader(&k, &topic, 1);
+    produce(&k.config(), &topic, &[Rec::value("under-node-1").to(0)]);
+    // Then node 2: first in the replica list, and elected as the preferred leader.
+    let plan = tempfile::NamedTempFile::new().unwrap();
+    std::fs::write(
+        plan.path(),
+        format!(
+            r#"{{"version":1,"partitions":[{{"topic":"{topic}","partition":0,"replicas":[2,1,3]}}]}}"#
+        ),
+    )
+    .unwrap();
+    let plan = plan.path().to_str().unwrap();
+    let reassign = |action: &str| {
+        k.tool_ok(&[
+            "kafka-reassign-partitions",
+            "--bootstrap-server",
+            &k.node_addr(1),
+            "--reassignment-json-file",
+            plan,
+            action,
+        ])
+    };
+    reassign("--execute");
+    let deadline = std::time::Instant::now() + Duration::from_secs(60);
+    loop {
+        let out = reassign("--verify");
+        if out.contains("is completed") {
+            break;
+        }
+        assert!(std::time::Instant::now() < deadline, "{out}");
+    }
+    // It may say that node 2 was elected already (the controller's own rebalance).
+    k.tool(&[
+        "kafka-leader-election",
+        "--bootstrap-server",
+        &k.node_addr(1),
+        "--election-type",
+        "PREFERRED",
+        "--topic",
+        &topic,
+        "--partition",
+        "0",
+    ]);
+    wait_for_leader(&k, &topic, 2);
+    produce(&k.config(), &topic, &[Rec::value("under-node-2").to(0)]);
+
+    let stored = stored_leader_epochs(&k, &topic, 0);
+    let epoch_at = |offset: i64| {
+        stored
+            .iter()
+            .find(|(a, b, _)| (*a..=*b).contains(&offset))
+            .map(|(_, _, e)| *e)
+            .unwrap_or_else(|| panic!("no batch holds offset {offset}: {stored:?}"))
+    };
+    let (before, after) = (epoch_at(0), epoch_at(1));
+    assert!(before >= 0 && after > before, "{stored:?}");
+
+    // The tail reads both records, each with the epoch of its batch.
+    let (tx, mut rx) = tokio::sync::mpsc::channel(64);
+    let tail = spawn_tail(
+        &ClientSettings::new(&k.plain),
+        TailRequest {
+            topics: topic.as_str().into(),
+            start: StartFrom::Beginning,
+            generation: 1,
+            ..Default::default()
+        },
+        tx,
+    )
+    .unwrap();
+    let mut records = Vec::new();
+    let deadline = std::time::Instant::now() + SCREEN;
+    while records.len() < 2 {
+        match rx.try_recv() {
+            Ok(KafkaEvent::Records { records: r, .. }) => records.extend(r),
+            Ok(_) => {}
+            Err(tokio::sync::mpsc::error::TryRecvError::Empty) => {
+                assert!(
+                    std::time::Instant::now() < deadline,
+                    "the tail read {records:?}"
+                );
+                std::thread::sleep(Duration::from_millis(20));
+            }
+            Err(e) => panic!("the tail stopped: {e}"),
+        }
+    }
+    tail.stop();
+    let got: Vec<(i64, Option<i32>)> = records.iter().map(|r| (r.offset, r.leader_epoch)).collect();
+    assert_eq!(got, [(0, Some(before)), (1, Some(after))], "{stored:?}");
+
+    // The record detail shows the newest record's.
+    let t = tui(&k, "epoch", &format!("-t {topic} --from beginning"));
+    t.wait("the 2 records held", SCREEN, |s| held(s) == Some(2));
+    t.keys(&["2", "End", "Enter"]);
+    t.wait("the record detail with its leader epoch", SCREEN, |s| {
+        s.contains(&format!("record {topic}/0@1"))
+            && s.contains(&format!("offset 1  leader epoch {after}"))
+    });
+    t.quit();
+}

@@ -282,6 +282,7 @@ fn stale_tail_batches_are_ignored() {
         partition: 0,
         offset: 1,
         timestamp_ms: None,
+        leader_epoch: None,
         key: None,
         value: Some(b"late".to_vec()),
         headers: vec![],
@@ -1337,6 +1338,7 @@ fn r_copies_a_tail_record_into_the_producer() {
         partition: 1,
         offset,
         timestamp_ms: None,
+        leader_epoch: None,
         key: Some(b"user-7".to_vec()),
         value: value.map(<[u8]>::to_vec),
         headers: vec![Header {

@@ -558,3 +558,198 @@ fn width_probe(out: &std::path::Path) {
     crossterm::terminal::disable_raw_mode().unwrap();
     std::fs::write(out, report).unwrap();
 }
+
+/// kafka-tui on the embedded broker at `port`, tailing `demo` from the beginning, with a home
+/// of its own (HOME and the XDG directories in the returned directory) and `env` (`NAME=value`
+/// words, quoted for sh) added to its environment.
+fn launch_at_home(
+    name: &str,
+    port: u16,
+    env: &str,
+    width: u16,
+    height: u16,
+) -> (Tmux, tempfile::TempDir) {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path().display();
+    let cmd = format!(
+        "env HOME={d} XDG_CONFIG_HOME={d}/config XDG_STATE_HOME={d}/state KAFKA_TUI_CONFIG= {env} \
+         {} --log-file {d}/kafka-tui.log --listen 127.0.0.1:{port} -t demo --from beginning; \
+         echo kafka-tui-exited-$?; sleep 30",
+        binary().display(),
+    );
+    (Tmux::start(name, &cmd, width, height), dir)
+}
+
+/// Publishes one record with a key to partition 0 of `topic`, and waits for its acknowledgement.
+fn publish_keyed(addr: &str, topic: &str, key: &str, value: &str) {
+    use rdkafka::producer::{BaseProducer, BaseRecord, Producer};
+    let producer: BaseProducer = rdkafka::ClientConfig::new()
+        .set("bootstrap.servers", addr)
+        .create()
+        .expect("producer");
+    producer
+        .send(BaseRecord::to(topic).partition(0).key(key).payload(value))
+        .expect("queued");
+    producer.flush(Duration::from_secs(15)).expect("delivered");
+}
+
+/// The tail's newest record (`key`, `value`, published to `demo` partition 0), opened in the
+/// detail: its offset, and the leader epoch the detail shows (None: "unknown").
+fn open_newest(t: &Tmux, port: u16, key: &str, value: &str) -> (i64, Option<i64>) {
+    t.wait_for("the demo topic tailing", Duration::from_secs(30), |s| {
+        s.contains("order-1001")
+    });
+    publish_keyed(&format!("127.0.0.1:{port}"), "demo", key, value);
+    t.wait_for("the record in the tail", Duration::from_secs(20), |s| {
+        s.contains(key)
+    });
+    t.keys(&["2", "End", "Enter"]);
+    let screen = t.wait_for("the record detail", Duration::from_secs(10), |s| {
+        s.contains("record demo/0@") && s.contains(key) && s.contains("leader epoch ")
+    });
+    let after = |s: &str, marker: &str| -> String {
+        let at = s.find(marker).unwrap() + marker.len();
+        s[at..]
+            .chars()
+            .take_while(|c| c.is_ascii_alphanumeric())
+            .collect()
+    };
+    let offset = after(&screen, "record demo/0@").parse().unwrap();
+    let epoch = after(&screen, "leader epoch ");
+    let epoch = (epoch != "unknown").then(|| epoch.parse().expect("a number or unknown"));
+    (offset, epoch)
+}
+
+/// The Tail pane's rows (right of Topics, down to its bottom border), a relative time
+/// ("(3s ago)") left out: it moves on by itself.
+fn detail_pane(screen: &str) -> Vec<String> {
+    let mut rows = Vec::new();
+    for line in screen.lines().skip(1) {
+        let Some((_, right)) = line.split_once("││").or_else(|| line.split_once("╮╭"))
+        else {
+            if line.starts_with('╰') {
+                break;
+            }
+            continue;
+        };
+        let mut row = right.to_string();
+        if let Some(end) = row.find(" ago)") {
+            if let Some(start) = row[..end].rfind('(') {
+                row.replace_range(start..end + " ago)".len(), "");
+            }
+        }
+        rows.push(row);
+        if line.starts_with('╰') {
+            break;
+        }
+    }
+    rows
+}
+
+/// `Y` in the record detail: the whole record as JSON reaches the terminal's clipboard through
+/// OSC 52 (tmux, with `set-clipboard on`, decodes the base64 into its paste buffer): topic,
+/// partition, offset, key, value and the leader epoch, as the detail shows them.
+#[test]
+fn capital_y_copies_the_record_as_json_through_osc_52() {
+    if skip_without_tmux() {
+        return;
+    }
+    let port = free_port();
+    let (t, _dir) = launch_at_home("copy-record", port, "", 120, 36);
+    t.tmux(&["set", "-g", "set-clipboard", "on"]);
+    let key = format!("copy-key-{}", std::process::id());
+    let value = r#"{"copied":"the whole record","n":7}"#;
+    let (offset, epoch) = open_newest(&t, port, &key, value);
+    t.keys(&["Y"]);
+    t.wait_for("the copy's message", Duration::from_secs(10), |s| {
+        s.contains("copied the record as JSON")
+    });
+    let deadline = std::time::Instant::now() + Duration::from_secs(10);
+    let copied: serde_json::Value = loop {
+        let out = t.tmux(&["show-buffer"]);
+        if let Ok(v) = serde_json::from_slice(&out.stdout) {
+            break v;
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "tmux buffer: {:?} {:?}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        );
+        std::thread::sleep(Duration::from_millis(100));
+    };
+    assert_eq!(copied["topic"], "demo", "{copied}");
+    assert_eq!(copied["partition"], 0, "{copied}");
+    assert_eq!(copied["offset"], offset, "{copied}");
+    assert_eq!(copied["key"], key.as_str(), "{copied}");
+    assert_eq!(copied["value"], value, "{copied}");
+    assert!(copied["timestamp_ms"].is_i64(), "{copied}");
+    assert_eq!(
+        copied["leader_epoch"],
+        epoch.map_or(serde_json::Value::Null, Into::into),
+        "{copied}"
+    );
+    t.quit_cleanly(Duration::from_secs(15));
+}
+
+/// `e` in the record detail: `$EDITOR` gets a file holding the value (a script that copies
+/// it to a marker file and exits), and the detail comes back whole afterwards, on the
+/// alternate screen, with the file removed.
+#[test]
+fn e_opens_the_value_in_the_editor_and_the_detail_comes_back() {
+    if skip_without_tmux() {
+        return;
+    }
+    let scratch = tempfile::tempdir().unwrap();
+    let got = scratch.path().join("editor-got");
+    let arg = scratch.path().join("editor-arg");
+    let editor = scratch.path().join("editor.sh");
+    std::fs::write(
+        &editor,
+        format!(
+            "#!/bin/sh\nprintf '%s' \"$1\" > {arg}\ncp \"$1\" {got}.part && mv {got}.part {got}\n",
+            arg = sh_quote(&arg.display().to_string()),
+            got = sh_quote(&got.display().to_string()),
+        ),
+    )
+    .unwrap();
+    std::fs::set_permissions(&editor, std::os::unix::fs::PermissionsExt::from_mode(0o755)).unwrap();
+    let port = free_port();
+    let env = format!("EDITOR={}", sh_quote(&editor.display().to_string()));
+    let (t, _dir) = launch_at_home("editor", port, &env, 120, 36);
+    let key = format!("edit-key-{}", std::process::id());
+    let value = format!("{{\"edit\":\"me\",\"pid\":{}}}", std::process::id());
+    let (offset, _) = open_newest(&t, port, &key, &value);
+    let before = t.capture();
+    t.keys(&["e"]);
+    let deadline = std::time::Instant::now() + Duration::from_secs(15);
+    while !got.exists() {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the editor was not run; screen:\n{}",
+            t.capture()
+        );
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    assert_eq!(std::fs::read_to_string(&got).unwrap(), value);
+    // The detail as it was before the editor ran (the status line says where it came back
+    // from; the Logs pane may have moved on meanwhile).
+    let detail = detail_pane(&before);
+    let screen = t.wait_for("the detail back", Duration::from_secs(10), |s| {
+        s.contains("back from") && broken_rows(s).is_empty() && detail_pane(s) == detail
+    });
+    assert!(detail
+        .iter()
+        .any(|r| r.contains(&format!("record demo/0@{offset}"))));
+    assert!(
+        detail.iter().any(|r| r.contains("\"edit\": \"me\",")),
+        "{screen}"
+    );
+    assert_eq!(t.display("#{alternate_on}"), "1", "{screen}");
+    let path = std::fs::read_to_string(&arg).unwrap();
+    assert!(
+        !std::path::Path::new(&path).exists(),
+        "the value's file {path} was left behind"
+    );
+    t.quit_cleanly(Duration::from_secs(15));
+}

@@ -26,6 +26,7 @@ fn record(offset: i64, key: &str, value: &str) -> Record {
         partition: (offset % 3) as i32,
         offset,
         timestamp_ms: Some(((NOW_SECS - 60) * 1000) as i64),
+        leader_epoch: None,
         key: Some(key.as_bytes().to_vec()),
         value: Some(value.as_bytes().to_vec()),
         headers: Vec::new(),

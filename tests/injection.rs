@@ -120,6 +120,7 @@ fn record(topic: &str, offset: i64, bytes: &[u8]) -> Record {
         partition: 0,
         offset,
         timestamp_ms: Some((NOW_SECS as i64 - 5) * 1000),
+        leader_epoch: None,
         key: Some(bytes.to_vec()),
         value: Some(bytes.to_vec()),
         headers: vec![Header {

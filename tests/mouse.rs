@@ -39,6 +39,7 @@ fn fixture() -> (App, UnboundedReceiver<KafkaCommand>) {
             partition: 0,
             offset: i,
             timestamp_ms: None,
+            leader_epoch: None,
             key: Some(format!("key-{i}").into_bytes()),
             value: Some(format!("value-{i}").into_bytes()),
             headers: vec![],

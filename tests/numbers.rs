@@ -73,6 +73,7 @@ fn record(partition: i32, offset: i64, key: &str) -> Record {
         partition,
         offset,
         timestamp_ms: Some((NOW_SECS as i64 - 5) * 1000),
+        leader_epoch: None,
         key: Some(key.as_bytes().to_vec()),
         value: Some(b"a value that is long enough to need cutting at most widths".to_vec()),
         headers: vec![],

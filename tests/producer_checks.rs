@@ -144,6 +144,7 @@ fn on_a_topic_whose_records_are_json_text_is_refused_once() {
             partition: 0,
             offset: i,
             timestamp_ms: None,
+            leader_epoch: None,
             key: None,
             value: Some(format!("{{\"order\": {i}}}").into_bytes()),
             headers: vec![],

@@ -91,6 +91,7 @@ fn record(
         partition,
         offset,
         timestamp_ms: Some(((NOW_SECS - secs_ago) * 1000) as i64),
+        leader_epoch: None,
         key: key.map(<[u8]>::to_vec),
         value: Some(value.to_vec()),
         headers: headers.iter().map(header).collect(),

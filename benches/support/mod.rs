@@ -396,6 +396,7 @@ pub fn sample_record(topic: &str, i: u64, now_ms: i64) -> Record {
         partition: (i % 4) as i32,
         offset: (i / 4) as i64,
         timestamp_ms: Some(now_ms - (10_000 - (i as i64 % 10_000)) * 100),
+        leader_epoch: None,
         key: (i % 5 != 0).then(|| format!("key-{}", i % 1000).into_bytes()),
         value: Some(value),
         headers,

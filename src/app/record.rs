@@ -69,8 +69,9 @@ impl App {
         }
     }
 
-    /// The whole record as one JSON object: position, time, key, value (decoded JSON embedded
-    /// as JSON, text as a string, other bytes as base64 with an encoding field), headers.
+    /// The whole record as one JSON object: position, time, leader epoch (null when unknown),
+    /// key, value (decoded JSON embedded as JSON, text as a string, other bytes as base64 with
+    /// an encoding field), headers.
     pub fn record_json(&self, r: &Record) -> String {
         use base64::Engine as _;
         let field = |bytes: Option<&[u8]>| -> serde_json::Value {
@@ -106,6 +107,7 @@ impl App {
             "partition": r.partition,
             "offset": r.offset,
             "timestamp_ms": r.timestamp_ms,
+            "leader_epoch": r.leader_epoch,
             "key": field(r.key.as_deref()),
             "value": field(r.value.as_deref()),
             "headers": headers,

@@ -275,6 +275,7 @@ impl Line {
             partition: self.partition.unwrap_or(-1),
             offset: -1,
             timestamp_ms: self.timestamp,
+            leader_epoch: None,
             key,
             value,
             headers,

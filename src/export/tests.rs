@@ -9,6 +9,7 @@ fn record(key: Option<&[u8]>, value: Option<&[u8]>, headers: Vec<Header>) -> Rec
         partition: 2,
         offset: 41,
         timestamp_ms: Some(1_700_000_000_123),
+        leader_epoch: None,
         key: key.map(<[u8]>::to_vec),
         value: value.map(<[u8]>::to_vec),
         headers,
@@ -187,6 +188,7 @@ proptest! {
             partition,
             offset: 7,
             timestamp_ms: ts,
+            leader_epoch: None,
             key,
             value,
             headers: headers

@@ -58,6 +58,7 @@ pub fn fill(r: &mut Record, topic: &str, m: &Fetched<'_>) {
         m.partition(),
         m.offset(),
         m.timestamp_ms(),
+        m.leader_epoch(),
         m.key(),
         m.payload(),
     );
@@ -65,12 +66,14 @@ pub fn fill(r: &mut Record, topic: &str, m: &Fetched<'_>) {
 }
 
 /// Overwrites every field but the headers, reusing `r`'s buffers where they are big enough.
+#[allow(clippy::too_many_arguments)]
 fn fill_from(
     r: &mut Record,
     topic: &str,
     partition: i32,
     offset: i64,
     timestamp_ms: Option<i64>,
+    leader_epoch: Option<i32>,
     key: Option<&[u8]>,
     value: Option<&[u8]>,
 ) {
@@ -81,6 +84,7 @@ fn fill_from(
     r.partition = partition;
     r.offset = offset;
     r.timestamp_ms = timestamp_ms;
+    r.leader_epoch = leader_epoch;
     copy_into(&mut r.key, key);
     copy_into(&mut r.value, value);
 }
@@ -107,6 +111,7 @@ mod tests {
             partition: 7,
             offset: 99,
             timestamp_ms: Some(1),
+            leader_epoch: Some(9),
             key: Some(b"old key".to_vec()),
             value: Some(vec![b'v'; 500]),
             headers: vec![Header {
@@ -120,9 +125,12 @@ mod tests {
     fn fill_overwrites_every_field_and_reuses_buffers() {
         let mut r = dirty();
         let value_ptr = r.value.as_ref().unwrap().as_ptr();
-        fill_from(&mut r, "t", 2, 5, None, None, Some(b"new"));
+        fill_from(&mut r, "t", 2, 5, None, None, None, Some(b"new"));
         assert_eq!(r.topic, "t");
-        assert_eq!((r.partition, r.offset, r.timestamp_ms), (2, 5, None));
+        assert_eq!(
+            (r.partition, r.offset, r.timestamp_ms, r.leader_epoch),
+            (2, 5, None, None)
+        );
         assert_eq!(r.key, None);
         assert_eq!(r.value.as_deref(), Some(&b"new"[..]));
         assert_eq!(
@@ -130,12 +138,13 @@ mod tests {
             value_ptr,
             "buffer reused"
         );
-        fill_from(&mut r, "t", 0, 6, Some(42), Some(b"k"), None);
+        fill_from(&mut r, "t", 0, 6, Some(42), Some(4), Some(b"k"), None);
         assert_eq!(r.key.as_deref(), Some(&b"k"[..]));
         assert_eq!(r.value, None);
         assert_eq!(r.timestamp_ms, Some(42));
+        assert_eq!(r.leader_epoch, Some(4));
         // An empty payload is not a null one.
-        fill_from(&mut r, "t", 0, 7, None, Some(b""), Some(b""));
+        fill_from(&mut r, "t", 0, 7, None, None, Some(b""), Some(b""));
         assert_eq!(r.key.as_deref(), Some(&b""[..]));
         assert_eq!(r.value.as_deref(), Some(&b""[..]));
     }

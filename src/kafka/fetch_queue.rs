@@ -88,6 +88,14 @@ impl<'m> Fetched<'m> {
             .then_some(ts)
     }
 
+    /// The partition leader epoch of the message's batch, when there is one (librdkafka
+    /// says -1 for a batch without one: message formats before v2).
+    pub fn leader_epoch(&self) -> Option<i32> {
+        // SAFETY: reads a field of a live message.
+        let epoch = unsafe { rd::rd_kafka_message_leader_epoch(self.0) };
+        (epoch >= 0).then_some(epoch)
+    }
+
     /// Replaces `out` with copies of the message's headers.
     pub fn headers_into(&self, out: &mut Vec<Header>) {
         out.clear();
@@ -450,5 +458,52 @@ mod tests {
             done_rx.recv_timeout(Duration::from_secs(30)).is_ok(),
             "the consumer was not destroyed within 30 s: messages leaked"
         );
+    }
+
+    /// Each record carries the leader epoch of the batch it was written in: the mock cluster
+    /// writes its partition's epoch into every batch it stores, and a new leader bumps it.
+    #[test]
+    fn records_carry_the_leader_epoch_they_were_written_in() {
+        let mock = MockCluster::new(2).unwrap();
+        mock.create_topic("t", 1, 2).unwrap();
+        let producer: BaseProducer = ClientConfig::new()
+            .set("bootstrap.servers", mock.bootstrap_servers())
+            .create()
+            .unwrap();
+        let send = |v: &str| {
+            producer
+                .send(BaseRecord::<str, str>::to("t").payload(v))
+                .map_err(|(e, _)| e)
+                .unwrap();
+            producer.flush(Duration::from_secs(10)).unwrap();
+        };
+        send("before");
+        // A leader set (even the same one again) is a new leader epoch.
+        mock.partition_leader("t", 0, Some(2)).unwrap();
+        send("after");
+
+        let consumer: BaseConsumer = ClientConfig::new()
+            .set("bootstrap.servers", mock.bootstrap_servers())
+            .set("group.id", "fetch-queue-epoch")
+            .set("enable.auto.commit", "false")
+            .create()
+            .unwrap();
+        let mut tpl = TopicPartitionList::new();
+        tpl.add_partition_offset("t", 0, Offset::Beginning).unwrap();
+        let mut queue = FetchQueue::assign(&consumer, &tpl, 16).unwrap();
+        let mut seen: Vec<(Vec<u8>, Option<i32>)> = Vec::new();
+        let deadline = Instant::now() + Duration::from_secs(10);
+        while seen.len() < 2 && Instant::now() < deadline {
+            queue.drain(Duration::from_millis(100), 16, |m| {
+                assert_eq!(m.error(), None);
+                seen.push((m.payload().unwrap_or_default().to_vec(), m.leader_epoch()));
+            });
+        }
+        assert_eq!(seen.len(), 2, "{seen:?}");
+        let (before, after) = (seen[0].1, seen[1].1);
+        assert_eq!(seen[0].0, b"before");
+        assert!(before.is_some_and(|e| e >= 0), "{seen:?}");
+        assert_eq!(after, before.map(|e| e + 1), "{seen:?}");
+        drop(queue);
     }
 }

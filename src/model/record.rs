@@ -13,6 +13,10 @@ pub struct Record {
     pub offset: i64,
     /// Milliseconds since the Unix epoch, when the broker or producer gave one.
     pub timestamp_ms: Option<i64>,
+    /// The partition leader epoch the record was written in, where known: it comes with each
+    /// record batch (message format v2), and librdkafka gives -1 (here `None`) for a batch
+    /// without one. A record read from a file or made to be published has none.
+    pub leader_epoch: Option<i32>,
     pub key: Option<Vec<u8>>,
     pub value: Option<Vec<u8>>,
     pub headers: Vec<Header>,
@@ -96,6 +100,7 @@ mod tests {
         ] {
             let r = Record {
                 timestamp_ms: Some(ms),
+                leader_epoch: None,
                 ..Record::default()
             };
             if let Some(t) = r.timestamp() {
@@ -105,6 +110,7 @@ mod tests {
         }
         let far = Record {
             timestamp_ms: Some(i64::MAX),
+            leader_epoch: None,
             ..Record::default()
         };
         assert_eq!(far.timestamp(), None);

@@ -492,6 +492,7 @@ mod tests {
             partition: 0,
             offset: i,
             timestamp_ms: None,
+            leader_epoch: None,
             key: None,
             value: Some(format!("v{i}").into_bytes()),
             headers: Vec::new(),
