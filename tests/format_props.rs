@@ -1073,10 +1073,11 @@ proptest! {
     ) {
         let mut w = Writer::new(FileFormat::Csv, Vec::new());
         for (r, jq, decoded) in &records {
-            let value = match decoded {
+            // A decoded record has its key decoded too (schema 8, the value's 9).
+            let decoding = |id: u32| match decoded {
                 Some(json) => Decoding::Decoded {
                     schema: kafka_tui::export::SchemaRef {
-                        id: 9,
+                        id,
                         kind: Some("AVRO".into()),
                         subject: None,
                         version: None,
@@ -1086,7 +1087,7 @@ proptest! {
                 },
                 None => Decoding::None,
             };
-            w.write(r, &Decoding::None, &value, jq.as_deref()).unwrap();
+            w.write(r, &decoding(8), &decoding(9), jq.as_deref()).unwrap();
         }
         let out = w.into_inner();
         let text = String::from_utf8(out).expect("CSV is UTF-8");
@@ -1096,13 +1097,14 @@ proptest! {
             header,
             [
                 "topic", "partition", "offset", "timestamp", "time", "key", "key_encoding",
-                "value", "value_encoding", "value_decoded", "headers", "jq",
+                "value", "value_encoding", "value_decoded", "headers", "jq", "key_decoded",
+                "key_schema", "value_schema",
             ]
         );
         let rows: Vec<csv::StringRecord> = reader.records().collect::<Result<_, _>>().unwrap();
         prop_assert_eq!(rows.len(), records.len());
         for (row, (r, jq, decoded)) in rows.iter().zip(&records) {
-            prop_assert_eq!(row.len(), 12);
+            prop_assert_eq!(row.len(), 15);
             prop_assert_eq!(&row[0], r.topic.as_str());
             prop_assert_eq!(row[1].to_string(), r.partition.to_string());
             prop_assert_eq!(row[2].to_string(), r.offset.to_string());
@@ -1138,6 +1140,18 @@ proptest! {
                 }
             }
             prop_assert_eq!(row[11].to_string(), jq.as_ref().map(|o| o.join(" ")).unwrap_or_default());
+            prop_assert_eq!(&row[12], decoded.as_deref().unwrap_or(""));
+            for (col, id) in [(13, 8), (14, 9)] {
+                match decoded {
+                    None => prop_assert_eq!(&row[col], ""),
+                    Some(_) => {
+                        let schema: serde_json::Value = serde_json::from_str(&row[col])
+                            .map_err(|e| TestCaseError::fail(format!("{e}: {}", &row[col])))?;
+                        prop_assert_eq!(&schema["id"], &serde_json::json!(id));
+                        prop_assert_eq!(&schema["type"], &serde_json::json!("AVRO"));
+                    }
+                }
+            }
         }
     }
 }

@@ -3,7 +3,9 @@
 use super::line::{Decoding, Encoding, Line};
 use crate::model::Record;
 
-const HEADER: [&str; 12] = [
+/// The JSON line's fields; the key's decoded form and both schemas come last (added after the
+/// rest, so that older readers' column positions hold).
+const HEADER: [&str; 15] = [
     "topic",
     "partition",
     "offset",
@@ -16,6 +18,9 @@ const HEADER: [&str; 12] = [
     "value_decoded",
     "headers",
     "jq",
+    "key_decoded",
+    "key_schema",
+    "value_schema",
 ];
 
 #[derive(Default)]
@@ -70,6 +75,17 @@ impl CsvRows {
             .as_ref()
             .map(|outs| outs.iter().map(|o| o.get()).collect::<Vec<_>>().join(" "))
             .unwrap_or_default();
+        let schema = |s: &Option<_>| -> std::io::Result<String> {
+            s.as_ref().map_or(Ok(String::new()), |s| {
+                serde_json::to_string(s).map_err(std::io::Error::other)
+            })
+        };
+        let (key_schema, value_schema) = (schema(&line.key_schema)?, schema(&line.value_schema)?);
+        let key_decoded = line
+            .key_decoded
+            .as_ref()
+            .map(|d| d.get().to_string())
+            .unwrap_or_default();
         let row = [
             r.topic.clone(),
             r.partition.to_string(),
@@ -85,6 +101,9 @@ impl CsvRows {
                 .unwrap_or_default(),
             headers,
             jq,
+            key_decoded,
+            key_schema,
+            value_schema,
         ];
         w.write_record(&row)?;
         w.flush()?;
