@@ -19,11 +19,16 @@ pub fn compact(area: Rect) -> bool {
 
 /// The width the pane needs to show every visible topic's name whole, with its partitions
 /// and offsets columns and borders (names' lengths in characters: close enough to decide a
-/// split, and cheap over 10,000 topics).
+/// split, and cheap over 10,000 topics; a name with characters drawn as stand-ins, such as
+/// `<U+200B>`, is measured as drawn).
 pub fn topics_width_wanted(s: &crate::state::topics::TopicsState) -> u16 {
+    use unicode_width::UnicodeWidthStr;
     let name = s
         .visible()
-        .map(|t| t.name.chars().count())
+        .map(|t| match crate::text::needs_escaping(&t.name) {
+            true => crate::text::sanitize_inline(&t.name).width(),
+            false => t.name.chars().count(),
+        })
         .max()
         .unwrap_or(0);
     let records = s
