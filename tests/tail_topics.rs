@@ -10,7 +10,6 @@ mod kafka_ref;
 use std::time::Duration;
 
 use kafka_ref::*;
-use kafka_tui::kafka::embedded::mock::{MockBroker, MockOptions};
 
 const SCREEN: Duration = Duration::from_secs(30);
 
@@ -171,25 +170,18 @@ fn config_tail_from_sets_where_a_tail_starts_and_from_wins() {
     if no_tmux() {
         return;
     }
-    let rt = tokio::runtime::Runtime::new().unwrap();
-    let broker = rt
-        .block_on(MockBroker::start(MockOptions {
-            demo: false,
-            ..MockOptions::loopback()
-        }))
-        .expect("embedded broker starts");
-    let addr = broker.address().to_string();
+    let e = common::fixture::embedded();
+    let addr = e.addr.clone();
     let topic = unique("tailfrom");
-    broker.create_topic(&topic, 1).unwrap();
+    e.broker.create_topic(&topic, 1).unwrap();
     let recs: Vec<Rec> = (0..10)
         .map(|i| Rec::kv(format!("k{i}"), Some(&format!("v{i}"))).to(0))
         .collect();
     produce(&config(&addr), &topic, &recs);
 
-    let home = tempfile::tempdir().unwrap();
-    let cfg = home.path().join("config.toml");
+    let cfg = e.home.path().join("config.toml");
     std::fs::write(&cfg, "tail_from = \"-3\"\n").unwrap();
-    let h = home.path().display().to_string();
+    let h = e.home.path().display().to_string();
     let env = format!(
         "HOME={} XDG_CONFIG_HOME={} XDG_STATE_HOME={} KAFKA_TUI_CONFIG={}",
         common::sh_quote(&h),
