@@ -208,16 +208,6 @@ fn measure(value: &[u8], wrap: bool, opens: usize, n_steps: usize) -> Figures {
     Figures { first, steps, far }
 }
 
-fn line(label: &str, v: &[Duration]) {
-    println!(
-        "    {label:<44} median {:>10}  p99 {:>10}  max {:>10}  (n={})",
-        us(median(v)),
-        us(percentile(v, 0.99)),
-        us(percentile(v, 1.0)),
-        v.len()
-    );
-}
-
 fn main() {
     header(
         "big_value",
@@ -251,9 +241,9 @@ fn main() {
             let f = measure(value, wrap, opens, n_steps);
             let mode = if wrap { "wrapped" } else { "not wrapped" };
             println!();
-            line(&format!("{label}, {mode}: first frame"), &f.first);
-            line(&format!("{label}, {mode}: scroll step"), &f.steps);
-            line(&format!("{label}, {mode}: far rows/columns"), &f.far);
+            timings(&format!("{label}, {mode}: first frame"), &f.first);
+            timings(&format!("{label}, {mode}: scroll step"), &f.steps);
+            timings(&format!("{label}, {mode}: far rows/columns"), &f.far);
             all.push((label.clone(), wrap, f));
         }
     }

@@ -122,16 +122,6 @@ fn frames(app: &mut App, term: &mut Terminal<TestBackend>, n: usize) -> Vec<Dura
     out
 }
 
-fn summary(label: &str, v: &[Duration]) {
-    println!(
-        "    {label:<48} median {:>10}  p99 {:>10}  max {:>10}  (n={})",
-        us(median(v)),
-        us(percentile(v, 0.99)),
-        us(percentile(v, 1.0)),
-        v.len()
-    );
-}
-
 fn main() {
     header(
         "render",
@@ -171,10 +161,10 @@ fn main() {
     app.update(Action::Back);
 
     println!();
-    summary("empty App (baseline)", &base);
-    summary("10k topics + 10k records, Topics focused", &topics_focus);
-    summary("10k topics + 10k records, Tail focused", &tail_focus);
-    summary("record detail open (2 KB JSON)", &detail);
+    timings("empty App (baseline)", &base);
+    timings("10k topics + 10k records, Topics focused", &topics_focus);
+    timings("10k topics + 10k records, Tail focused", &tail_focus);
+    timings("record detail open (2 KB JSON)", &detail);
     let worst = median(&topics_focus).max(median(&tail_focus));
     result(
         "render.frame_median_ms",
@@ -222,8 +212,8 @@ fn main() {
         }
     }
     println!();
-    summary("scroll: Down handled", &upd);
-    summary("scroll: Down handled + frame drawn", &step);
+    timings("scroll: Down handled", &upd);
+    timings("scroll: Down handled + frame drawn", &step);
     note(format!(
         "watermarks asked for {} topics over {} steps (rows near the selection only)",
         thousands(asked as u64),
@@ -270,8 +260,8 @@ fn main() {
             break;
         }
     }
-    summary("filter: key handled (refilter 10k topics)", &fupd);
-    summary("filter: key handled + frame drawn", &fstep);
+    timings("filter: key handled (refilter 10k topics)", &fupd);
+    timings("filter: key handled + frame drawn", &fstep);
     result(
         "render.filter_step_p99_ms",
         percentile(&fstep, 0.99).as_secs_f64() * 1000.0,

@@ -188,6 +188,17 @@ pub fn result(name: &str, value: f64, unit: &str, target: Target, note: &str) ->
 
 // ---------------------------------------------------------------- statistics
 
+/// One row of timings: median, p99 and max of `v`, with how many there were.
+pub fn timings(label: &str, v: &[Duration]) {
+    println!(
+        "    {label:<48} median {:>10}  p99 {:>10}  max {:>10}  (n={})",
+        us(median(v)),
+        us(percentile(v, 0.99)),
+        us(percentile(v, 1.0)),
+        v.len()
+    );
+}
+
 pub fn median(v: &[Duration]) -> Duration {
     percentile(v, 0.5)
 }
