@@ -301,6 +301,23 @@ mod tests {
 
     use super::*;
 
+    /// A consumer of the test cluster at `bootstrap`, committing nothing.
+    fn test_consumer(bootstrap: &str, group: &str) -> BaseConsumer {
+        ClientConfig::new()
+            .set("bootstrap.servers", bootstrap)
+            .set("group.id", group)
+            .set("enable.auto.commit", "false")
+            .create()
+            .unwrap()
+    }
+
+    /// Partition 0 of `t` from its first record.
+    fn t0_from_start() -> TopicPartitionList {
+        let mut tpl = TopicPartitionList::new();
+        tpl.add_partition_offset("t", 0, Offset::Beginning).unwrap();
+        tpl
+    }
+
     type Seen = (
         i64,
         Option<Vec<u8>>,
@@ -339,15 +356,8 @@ mod tests {
         }
         producer.flush(Duration::from_secs(10)).unwrap();
 
-        let consumer: BaseConsumer = ClientConfig::new()
-            .set("bootstrap.servers", mock.bootstrap_servers())
-            .set("group.id", "fetch-queue-test")
-            .set("enable.auto.commit", "false")
-            .create()
-            .unwrap();
-        let mut tpl = TopicPartitionList::new();
-        tpl.add_partition_offset("t", 0, Offset::Beginning).unwrap();
-        let mut queue = FetchQueue::assign(&consumer, &tpl, 16).unwrap();
+        let consumer = test_consumer(&mock.bootstrap_servers(), "fetch-queue-test");
+        let mut queue = FetchQueue::assign(&consumer, &t0_from_start(), 16).unwrap();
 
         let mut seen: Vec<Seen> = Vec::new();
         let deadline = Instant::now() + Duration::from_secs(10);
@@ -429,15 +439,8 @@ mod tests {
 
         let (done_tx, done_rx) = std::sync::mpsc::channel();
         std::thread::spawn(move || {
-            let consumer: BaseConsumer = ClientConfig::new()
-                .set("bootstrap.servers", &bootstrap)
-                .set("group.id", "fetch-queue-panic")
-                .set("enable.auto.commit", "false")
-                .create()
-                .unwrap();
-            let mut tpl = TopicPartitionList::new();
-            tpl.add_partition_offset("t", 0, Offset::Beginning).unwrap();
-            let mut queue = FetchQueue::assign(&consumer, &tpl, 16).unwrap();
+            let consumer = test_consumer(&bootstrap, "fetch-queue-panic");
+            let mut queue = FetchQueue::assign(&consumer, &t0_from_start(), 16).unwrap();
             let deadline = Instant::now() + Duration::from_secs(10);
             let mut panicked = 0;
             // Panic on the first record of each batch until several batches went that way.
@@ -482,15 +485,8 @@ mod tests {
         mock.partition_leader("t", 0, Some(2)).unwrap();
         send("after");
 
-        let consumer: BaseConsumer = ClientConfig::new()
-            .set("bootstrap.servers", mock.bootstrap_servers())
-            .set("group.id", "fetch-queue-epoch")
-            .set("enable.auto.commit", "false")
-            .create()
-            .unwrap();
-        let mut tpl = TopicPartitionList::new();
-        tpl.add_partition_offset("t", 0, Offset::Beginning).unwrap();
-        let mut queue = FetchQueue::assign(&consumer, &tpl, 16).unwrap();
+        let consumer = test_consumer(&mock.bootstrap_servers(), "fetch-queue-epoch");
+        let mut queue = FetchQueue::assign(&consumer, &t0_from_start(), 16).unwrap();
         let mut seen: Vec<(Vec<u8>, Option<i32>)> = Vec::new();
         let deadline = Instant::now() + Duration::from_secs(10);
         while seen.len() < 2 && Instant::now() < deadline {
