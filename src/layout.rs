@@ -153,11 +153,6 @@ fn moved(value: u16, delta: i16) -> u16 {
     (value as i16 + delta).clamp(SPLIT_MIN as i16, SPLIT_MAX as i16) as u16
 }
 
-/// Where each pane is drawn with the default arrangement.
-pub fn pane_areas(area: Rect) -> Vec<(Pane, Rect)> {
-    pane_areas_in(area, Arrangement::default())
-}
-
 /// Where each pane is drawn. In compact mode only the focused pane has a body; the tab bar
 /// labels (row 1) are returned as the click targets of the others. A zoomed pane is the only
 /// one, over the whole body.
