@@ -425,6 +425,40 @@ pub fn alter_config<C: ClientContext>(
     Ok(ConfigSet::Replaced { reset_sensitive })
 }
 
+/// Pauses between read-backs of a config just set. Kafka's controller accepts the change and
+/// the brokers apply it from the metadata log a moment later, so the broker asked first may
+/// still report the old value (seen on a loaded 3-node KRaft cluster): only a value still
+/// missing after these is reported as not applied.
+pub const READ_BACK_WAITS: [Duration; 5] = [
+    Duration::from_millis(0),
+    Duration::from_millis(200),
+    Duration::from_millis(500),
+    Duration::from_secs(1),
+    Duration::from_secs(2),
+];
+
+/// Reads the topic's configs (with `describe`) until `key` holds `value`, pausing by `waits`:
+/// `Ok` with what to add to the report, `Err` with what the broker last reported instead.
+pub fn read_back(
+    mut describe: impl FnMut() -> Result<Vec<crate::model::ConfigItem>, KafkaError>,
+    key: &str,
+    value: &str,
+    waits: &[Duration],
+) -> Result<String, String> {
+    let mut last = Ok(String::new());
+    for wait in waits {
+        std::thread::sleep(*wait);
+        last = match describe() {
+            Ok(items) => applied(&items, key, value),
+            Err(e) => return Ok(format!(" (not read back: {e})")),
+        };
+        if last.is_ok() {
+            break;
+        }
+    }
+    last
+}
+
 /// Whether the topic's configs, read after setting `key`, hold the value set: `Ok` with what to
 /// add to the report, `Err` saying what the broker reports instead.
 pub fn applied(
@@ -662,5 +696,56 @@ mod tests {
         assert!(applied(&items, "nope", "1")
             .unwrap_err()
             .contains("no such config"));
+    }
+
+    #[test]
+    fn a_config_read_back_waits_for_the_brokers_to_apply_it() {
+        let item = |value: &str| crate::model::ConfigItem {
+            name: "retention.ms".into(),
+            value: Some(value.into()),
+            overridden: true,
+            source: "DYNAMIC_TOPIC_CONFIG".into(),
+            read_only: false,
+            sensitive: false,
+        };
+        let waits = [Duration::ZERO; 3];
+        // The old value twice, then the new one: applied, after three reads.
+        let mut reads = 0;
+        let r = read_back(
+            || {
+                reads += 1;
+                Ok(vec![item(if reads < 3 { "1000" } else { "5000" })])
+            },
+            "retention.ms",
+            "5000",
+            &waits,
+        );
+        assert_eq!((r, reads), (Ok(String::new()), 3));
+        // Never the new one: not applied, with the last value read, after every wait.
+        let mut reads = 0;
+        let r = read_back(
+            || {
+                reads += 1;
+                Ok(vec![item("1000")])
+            },
+            "retention.ms",
+            "5000",
+            &waits,
+        );
+        assert!(
+            r.as_ref()
+                .unwrap_err()
+                .contains("reports retention.ms = 1000"),
+            "{r:?}"
+        );
+        assert_eq!(reads, 3);
+        // A failed read is said, not taken for a refusal.
+        let r = read_back(
+            || Err(KafkaError::other("timed out")),
+            "retention.ms",
+            "5000",
+            &waits,
+        );
+        assert!(r.unwrap().contains("not read back: timed out"));
     }
 }

@@ -494,11 +494,13 @@ async fn run(
                         }
                         // The broker's word that it was set is checked against what it reports
                         // now: a value it did not apply is said, not taken for done.
-                        let read_back = match admin::describe_configs(c.meta.client(), &topic) {
-                            Ok(items) => admin::applied(&items, &key, &value)
-                                .map_err(|why| KafkaError::other(format!("{why}{how_text}")))?,
-                            Err(e) => format!(" (not read back: {e})"),
-                        };
+                        let read_back = admin::read_back(
+                            || admin::describe_configs(c.meta.client(), &topic),
+                            &key,
+                            &value,
+                            &admin::READ_BACK_WAITS,
+                        )
+                        .map_err(|why| KafkaError::other(format!("{why}{how_text}")))?;
                         Ok(format!("{topic}: {key} = {value}{read_back}{how_text}"))
                     });
                     done(format!("set {key} on {topic}"), r)
