@@ -2,7 +2,7 @@
 //! gives the terminal back when the UI thread panics and reports a panic anywhere else on
 //! screen while the UI goes on. Fatal signals are `signals`' business.
 
-use std::io::{stdout, IsTerminal, Stdout, Write};
+use std::io::{stdout, BufWriter, IsTerminal, Stdout, Write};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Mutex, OnceLock};
 use std::thread::ThreadId;
@@ -19,7 +19,13 @@ use ratatui::Terminal;
 
 use crate::signals;
 
-pub type Term = Terminal<CrosstermBackend<Stdout>>;
+/// Frames go out through one buffer, flushed by ratatui at the end of each draw: a frame is
+/// one write instead of one per KiB (std's stdout buffers 1 KiB), so a terminal (or tmux, or
+/// ssh) never shows half of one.
+pub type Term = Terminal<CrosstermBackend<BufWriter<Stdout>>>;
+
+/// Larger than a full frame of a big terminal with colours.
+const FRAME_BUFFER: usize = 256 * 1024;
 
 /// Set while the terminal is ours, so `restore` writes nothing before `init` (an early error
 /// must leave stdout clean) or twice.
@@ -34,7 +40,10 @@ pub fn init() -> anyhow::Result<Term> {
     signals::arm();
     enable_raw_mode()?;
     enter(&mut stdout())?;
-    let mut term = Terminal::new(CrosstermBackend::new(stdout()))?;
+    let mut term = Terminal::new(CrosstermBackend::new(BufWriter::with_capacity(
+        FRAME_BUFFER,
+        stdout(),
+    )))?;
     term.clear()?;
     Ok(term)
 }

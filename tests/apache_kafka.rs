@@ -1090,7 +1090,11 @@ fn compacted_topic_tombstones_and_the_gaps_compaction_leaves() {
     );
 
     let t = tui(&k, "compact", &format!("-t {topic} --from beginning"));
-    let screen = t.wait("the 4 records", SCREEN, |s| held(s) == Some(4));
+    // The title and the rows are one frame, but a capture can land between tmux's reads of
+    // it: wait for the rows too.
+    let screen = t.wait("the 4 records", SCREEN, |s| {
+        held(s) == Some(4) && (0..4).all(|o| tail_line(s, 0, o).is_some())
+    });
     let empty = tail_line(&screen, 0, 1).expect("offset 1 shown");
     let tomb = tail_line(&screen, 0, 2).expect("offset 2 shown");
     assert!(empty.ends_with(" k2"), "an empty value is blank: {empty:?}");
