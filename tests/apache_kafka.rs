@@ -1090,11 +1090,7 @@ fn compacted_topic_tombstones_and_the_gaps_compaction_leaves() {
     );
 
     let t = tui(&k, "compact", &format!("-t {topic} --from beginning"));
-    // The title and the rows are one frame, but a capture can land between tmux's reads of
-    // it: wait for the rows too.
-    let screen = t.wait("the 4 records", SCREEN, |s| {
-        held(s) == Some(4) && (0..4).all(|o| tail_line(s, 0, o).is_some())
-    });
+    let screen = t.wait("the 4 records", SCREEN, |s| all_shown(s, 4));
     let empty = tail_line(&screen, 0, 1).expect("offset 1 shown");
     let tomb = tail_line(&screen, 0, 2).expect("offset 2 shown");
     assert!(empty.ends_with(" k2"), "an empty value is blank: {empty:?}");
@@ -1237,7 +1233,7 @@ fn transactions_aborted_records_and_markers_as_kafka_consumers_see_them() {
             &format!("-X isolation.level={isolation} -t {topic} --from beginning"),
         );
         let n = want.len() as u64;
-        let screen = t.wait(&format!("{n} records"), SCREEN, |s| held(s) == Some(n));
+        let screen = t.wait(&format!("{n} records"), SCREEN, |s| all_shown(s, n));
         let rows = tail_rows(&screen);
         let got: Vec<(i64, String)> = rows.iter().map(|r| (r.offset, r.value.clone())).collect();
         let expect: Vec<(i64, String)> =
@@ -1333,9 +1329,7 @@ fn tail_from_a_time_ago_starts_where_kafka_finds_that_time() {
     starts.sort();
     assert_eq!(starts, [(0, 2), (1, 2)], "{out}");
     let t = tui(&k, "ago", &format!("-t {topic} --from 2h"));
-    let screen = t.wait("the 4 records after the time", SCREEN, |s| {
-        held(s) == Some(4)
-    });
+    let screen = t.wait("the 4 records after the time", SCREEN, |s| all_shown(s, 4));
     let mut got: Vec<(i32, i64)> = tail_rows(&screen)
         .iter()
         .map(|r| (r.partition, r.offset))

@@ -219,7 +219,7 @@ fn codecs_tombstones_and_producer_flags_work_as_on_kafka() {
         &topic,
         &[Rec::kv("k", Some("")), Rec::kv("k", None)],
     );
-    let screen = t.wait("the 7 records", SCREEN, |s| held(s) == Some(7));
+    let screen = t.wait("the 7 records", SCREEN, |s| all_shown(s, 7));
     for (o, codec) in ["none", "gzip", "snappy", "lz4", "zstd"].iter().enumerate() {
         let row = tail_line(&screen, 0, o as i64).unwrap_or_default();
         assert!(row.ends_with(&format!("e-{codec}")), "offset {o}: {row}");
@@ -284,7 +284,7 @@ fn transactions_show_aborted_records_and_leave_no_gaps() {
         }
     }
     let screen = t.wait("the records and the note", SCREEN, |s| {
-        held(s) == Some(6) && s.contains("transactions in use")
+        all_shown(s, 6) && s.contains("transactions in use")
     });
     let rows: Vec<(i64, String)> = tail_rows(&screen)
         .into_iter()
@@ -348,7 +348,7 @@ fn a_time_ago_starts_from_the_end_and_says_so() {
             && s.contains(&format!("{topic} from 2h ago"))
     });
     produce(&config(&addr), &topic, &[Rec::value("new").to(0)]);
-    let screen = t.wait("the new record only", SCREEN, |s| held(s) == Some(1));
+    let screen = t.wait("the new record only", SCREEN, |s| all_shown(s, 1));
     assert!(
         tail_line(&screen, 0, 2).is_some_and(|l| l.ends_with("new")),
         "{screen}"

@@ -778,6 +778,12 @@ pub fn tail_rows(screen: &str) -> Vec<Row> {
     rows
 }
 
+/// Whether the Tail's title says `n` held and its `n` rows are drawn: the title and the rows
+/// are one frame, but a capture can land while tmux has read only part of it.
+pub fn all_shown(screen: &str, n: u64) -> bool {
+    held(screen) == Some(n) && tail_rows(screen).len() as u64 == n
+}
+
 /// The "N held" count in the Tail pane's title.
 pub fn held(screen: &str) -> Option<u64> {
     let line = screen.lines().find(|l| l.contains(" held · "))?;
