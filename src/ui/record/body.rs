@@ -1,42 +1,22 @@
-//! The record detail view: what the record is (position and leader epoch, absolute and
-//! relative time, sizes, headers, the schema that decoded it), then the value, wrapped or
-//! scrolled sideways (`w`). Only the rows on screen are formatted: a 10 MB value costs its
-//! visible rows per frame, and decoding, re-indenting, finding its lines and where each one's
-//! wrapped rows start happen once per record (cached in `RecordView`).
+//! The value's rows in the record detail, built once per record (`Body`): formatted whole up
+//! to `DETAIL_MAX_BYTES`, else indexed (a large text value's line starts, a large binary
+//! value's hex rows) and formatted only where drawn.
 
-use crate::action::Action;
-use crate::keymap::Context;
-use crate::theme::Role;
 use std::fmt::Write as _;
 use std::sync::{Arc, Mutex};
 
-use ratatui::layout::Rect;
-use ratatui::text::{Line, Span};
-use ratatui::widgets::Paragraph;
-use ratatui::Frame;
-use unicode_width::UnicodeWidthChar;
-
-use super::widgets::{ago, pane_block};
-use crate::app::App;
-use crate::model::Record;
-use crate::state::record::BodyKey;
+use super::wrap::{cut, line_width, wrap_line};
+use super::DETAIL_MAX_BYTES;
 use crate::state::schemas::Shown;
-use crate::state::Pane;
 use crate::text::sanitize_inline as clean;
-use crate::text::{full_styled, kind_of, preview, Format, Kind, StyledLine, Token};
-
-/// Values up to this size are decoded and re-indented whole (once); larger ones are shown
-/// as sent, formatting only the rows on screen.
-pub const DETAIL_MAX_BYTES: usize = 256 * 1024;
-/// Header rows shown before "+N more".
-const MAX_HEADER_ROWS: usize = 8;
+use crate::text::{full_styled, kind_of, Format, Kind, StyledLine, Token};
 
 /// The value's rows and what it is, built once per record (see `body`).
 #[derive(Debug)]
 pub struct Body {
     rows: Rows,
     /// What the value is, as the `value` line says it: judged once, not every frame.
-    label: String,
+    pub(super) label: String,
     /// Where each line's rows start when wrapped, for the width last drawn at (the line
     /// holding a row is found by a binary search, not by measuring every line above it).
     /// Built only when some line is wider than the pane.
@@ -79,56 +59,7 @@ enum Index {
     Starts(Arc<[usize]>),
 }
 
-/// The one-line preview of a key or value for the tail's rows: decoded through the schema
-/// registry when it is in the wire format (Auto and JSON formats), else as the format says.
-pub fn preview_of(app: &App, bytes: Option<&[u8]>, format: Format) -> String {
-    let Some(b) = bytes else {
-        return preview(None, format);
-    };
-    if !matches!(format, Format::Auto | Format::Json) {
-        return preview(bytes, format);
-    }
-    match app.schemas.show(b) {
-        Shown::Plain => preview(bytes, format),
-        Shown::Decoded { decoded, .. } => preview(Some(decoded.json.as_bytes()), Format::Text),
-        Shown::Loading(id) => format!("(schema {id} loading…) {}", preview(bytes, Format::Hex)),
-        Shown::Failed { id, .. } => {
-            format!(
-                "(schema {id} failed: Enter) {}",
-                preview(bytes, Format::Hex)
-            )
-        }
-    }
-}
-
-/// The schema's part of a key's or value's description: `Avro kt.Order · subject s v1 · id 3`.
-fn schema_text(shown: &Shown, topic: &str, key: bool) -> Option<String> {
-    match shown {
-        Shown::Plain => None,
-        Shown::Loading(id) => Some(format!("schema id {id}: loading from the registry…")),
-        Shown::Failed { id, reason } => Some(format!("schema id {id}: {reason}; shown as hex")),
-        Shown::Decoded {
-            id,
-            schema,
-            decoded,
-        } => {
-            let mut s = schema.kind.to_string();
-            if let Some(t) = &decoded.type_name {
-                s.push_str(&format!(" {t}"));
-            }
-            if let Some((subject, v)) = schema.subject_for(topic, key) {
-                s.push_str(&format!(" · subject {subject} v{v}"));
-            }
-            s.push_str(&format!(" · id {id}"));
-            if let Some(n) = &decoded.note {
-                s.push_str(&format!(" · {n}"));
-            }
-            Some(s)
-        }
-    }
-}
-
-fn kind_label(bytes: Option<&[u8]>) -> &'static str {
+pub(super) fn kind_label(bytes: Option<&[u8]>) -> &'static str {
     // Judged on a bounded prefix, as the detail shows it, so a frame stays cheap for a 10 MB
     // key (a value's label is judged once, in its `Body`).
     let bytes = bytes.map(|b| &b[..b.len().min(DETAIL_MAX_BYTES)]);
@@ -145,7 +76,7 @@ fn kind_label(bytes: Option<&[u8]>) -> &'static str {
 /// What a value shown in the detail is, as `kind_label` says it. JSON too large to be
 /// re-indented says so, and is judged on its first part (it is not read whole when the record
 /// is opened).
-fn value_label(value: &[u8]) -> String {
+pub(super) fn value_label(value: &[u8]) -> String {
     if value.len() <= DETAIL_MAX_BYTES {
         return kind_label(Some(value)).to_string();
     }
@@ -174,144 +105,7 @@ fn json_so_far(prefix: &[u8]) -> bool {
     }
 }
 
-fn size_label(bytes: Option<&[u8]>) -> String {
-    match bytes {
-        None => "null".into(),
-        Some(b) => format!("{} bytes, {}", b.len(), kind_label(Some(b))),
-    }
-}
-
-/// The lines above the value (`width` columns): position, time, key, headers, what the value
-/// is.
-fn meta_lines<'a>(
-    app: &App,
-    r: &Record,
-    shown: &Shown,
-    body: &Body,
-    width: usize,
-) -> Vec<Line<'a>> {
-    let t = &app.theme;
-    let label = t.style(Role::BaseMuted);
-    let (abs, rel) = match r.timestamp() {
-        Some(ts) => (
-            humantime::format_rfc3339_millis(ts).to_string(),
-            ago(app.now, ts),
-        ),
-        None => ("-".into(), "no timestamp".into()),
-    };
-    // Where the record is: its partition, offset and the leader epoch it was written in.
-    let mut position = vec![
-        Span::styled("partition ", label),
-        Span::styled(r.partition.to_string(), t.style(Role::TailPartition)),
-        Span::styled("  offset ", label),
-        Span::styled(r.offset.to_string(), t.style(Role::TailOffset)),
-        Span::styled("  leader epoch ", label),
-        match r.leader_epoch {
-            Some(e) => Span::styled(e.to_string(), t.style(Role::TailPartition)),
-            // librdkafka gives -1 for a batch without one (message formats before v2), and
-            // a record read from a file has none.
-            None => Span::styled("unknown", label),
-        },
-    ];
-    let time = [
-        Span::styled("time ", label),
-        Span::styled(format!("{abs} ({rel})"), t.style(Role::TailTimestamp)),
-    ];
-    let wide = |spans: &[Span]| spans.iter().map(Span::width).sum::<usize>();
-    // The time on the same line when it fits, else on the next: never cut.
-    let mut lines = if wide(&position) + 2 + wide(&time) <= width {
-        position.push(Span::styled("  ", label));
-        position.extend(time);
-        vec![Line::from(position)]
-    } else {
-        vec![Line::from(position), Line::from(time.to_vec())]
-    };
-    let key_shown = app.shown(r.key.as_deref());
-    let key_desc = format!("key       {}", size_label(r.key.as_deref()));
-    lines.push(Line::from(Span::styled(clean(&key_desc), label)));
-    // The schema on a line of its own: subject names are long, and cut text hides the id.
-    if let Some(s) = schema_text(&key_shown, &r.topic, true) {
-        lines.push(Line::from(Span::styled(clean(&format!("  {s}")), label)));
-    }
-    lines.push(Line::from(Span::styled(
-        format!("  {}", preview_of(app, r.key.as_deref(), app.tail.format)),
-        t.style(Role::TailKey),
-    )));
-    if r.headers.is_empty() {
-        lines.push(Line::from(Span::styled("headers   (none)", label)));
-    } else {
-        lines.push(Line::from(Span::styled(
-            format!("headers   ({})", r.headers.len()),
-            label,
-        )));
-        for h in r.headers.iter().take(MAX_HEADER_ROWS) {
-            lines.push(Line::from(vec![
-                Span::styled(format!("  {}", clean(&h.name)), t.style(Role::TailHeaders)),
-                Span::styled(" = ", label),
-                Span::styled(
-                    preview(h.value.as_deref(), app.tail.format),
-                    t.style(Role::TailValue),
-                ),
-            ]));
-        }
-        if r.headers.len() > MAX_HEADER_ROWS {
-            lines.push(Line::from(Span::styled(
-                format!("  +{} more", r.headers.len() - MAX_HEADER_ROWS),
-                label,
-            )));
-        }
-    }
-    let v = &app.record;
-    let mut value_desc = match &r.value {
-        None => "value     null".to_string(),
-        Some(v) => format!("value     {} bytes, {}", v.len(), body.label),
-    };
-    let key = |a: Action| app.key(Context::Record, a);
-    value_desc.push_str(&format!(
-        " · shown as {} · {} ({}) · {} copy · {} pager",
-        app.tail.format.label(),
-        if v.wrap { "wrapped" } else { "not wrapped" },
-        key(Action::ToggleWrap),
-        key(Action::CopyValue),
-        key(Action::OpenPager)
-    ));
-    lines.push(Line::from(Span::styled(clean(&value_desc), label)));
-    if let Some(s) = schema_text(shown, &r.topic, false) {
-        lines.push(Line::from(Span::styled(clean(&format!("  {s}")), label)));
-    }
-    lines
-}
-
-/// The schema state, as a number for the cache key.
-fn shown_tag(s: &Shown) -> u8 {
-    match s {
-        Shown::Plain => 0,
-        Shown::Loading(_) => 1,
-        Shown::Decoded { .. } => 2,
-        Shown::Failed { .. } => 3,
-    }
-}
-
-/// The value's body, from the cache when it was built for this record and state.
-pub fn body(app: &App, r: &Record, shown: &Shown) -> Arc<Body> {
-    let key = BodyKey {
-        topic: r.topic.clone(),
-        partition: r.partition,
-        offset: r.offset,
-        format: app.tail.format,
-        schema: shown_tag(shown),
-    };
-    if let Some((k, b)) = app.record.cache.borrow().as_ref() {
-        if *k == key {
-            return b.clone();
-        }
-    }
-    let b = Arc::new(build_body(r.value.as_deref(), app.tail.format, shown));
-    app.record.cache.replace(Some((key, b.clone())));
-    b
-}
-
-fn build_body(value: Option<&[u8]>, format: Format, shown: &Shown) -> Body {
+pub(super) fn build_body(value: Option<&[u8]>, format: Format, shown: &Shown) -> Body {
     let label = value.map_or_else(|| "null".to_string(), value_label);
     Body {
         rows: build_rows(value, format, shown),
@@ -630,146 +424,10 @@ impl Body {
     }
 }
 
-fn line_width(l: &StyledLine) -> usize {
-    l.iter()
-        .map(|(_, t)| t.chars().map(|c| c.width().unwrap_or(0)).sum::<usize>())
-        .sum()
-}
-
-/// Rows `from..to` of `line` wrapped at `width` columns (a character wider than what is
-/// left of a row starts the next one, so nothing is lost at the edges), and the number of
-/// rows walked: all of the line's when `to` is past its end.
-fn wrap_line(line: &StyledLine, width: usize, from: usize, to: usize) -> (Vec<StyledLine>, usize) {
-    let mut out = Vec::new();
-    let mut cur: StyledLine = Vec::new();
-    let (mut row, mut col) = (0, 0);
-    for (tok, text) in line {
-        for c in text.chars() {
-            let w = c.width().unwrap_or(0);
-            if col > 0 && col + w > width {
-                if row >= from {
-                    out.push(std::mem::take(&mut cur));
-                }
-                row += 1;
-                col = 0;
-                if row >= to {
-                    return (out, row);
-                }
-            }
-            if row >= from {
-                match cur.last_mut() {
-                    Some((t, s)) if t == tok => s.push(c),
-                    _ => cur.push((*tok, c.to_string())),
-                }
-            }
-            col += w;
-        }
-    }
-    if row >= from && row < to {
-        out.push(cur);
-    }
-    (out, row + 1)
-}
-
-/// Pieces of `line` from column `from`, at most `width` columns.
-fn cut(line: &StyledLine, from: usize, width: usize) -> StyledLine {
-    let mut out = Vec::new();
-    let mut col = 0;
-    for (tok, text) in line {
-        let mut piece = String::new();
-        for c in text.chars() {
-            let w = c.width().unwrap_or(0);
-            if col >= from && col + w <= from + width {
-                piece.push(c);
-            }
-            col += w;
-            if col >= from + width {
-                break;
-            }
-        }
-        if !piece.is_empty() {
-            out.push((*tok, piece));
-        }
-        if col >= from + width {
-            break;
-        }
-    }
-    out
-}
-
-pub fn draw(frame: &mut Frame, area: Rect, app: &App, focused: bool) {
-    let t = &app.theme;
-    let Some(r) = app.tail.selected() else {
-        frame.render_widget(
-            Paragraph::new("no record selected").block(pane_block(
-                app,
-                Pane::Tail,
-                focused,
-                vec![],
-            )),
-            area,
-        );
-        return;
-    };
-    let extra = vec![Span::styled(
-        format!(
-            "record {}/{}@{} · {} closes ",
-            clean(&r.topic),
-            r.partition,
-            r.offset,
-            app.key(Context::Global, Action::Back)
-        ),
-        t.style(Role::BaseMuted),
-    )];
-    let block = pane_block(app, Pane::Tail, focused, extra);
-    let inner = block.inner(area);
-    frame.render_widget(block, area);
-    let shown = app.shown(r.value.as_deref());
-    let body = body(app, r, &shown);
-    let meta = meta_lines(app, r, &shown, &body, inner.width as usize);
-    let meta_h = (meta.len() as u16).min(inner.height);
-    frame.render_widget(
-        Paragraph::new(meta),
-        Rect {
-            height: meta_h,
-            ..inner
-        },
-    );
-    let body_area = Rect {
-        y: inner.y + meta_h,
-        height: inner.height - meta_h,
-        ..inner
-    };
-    let value = r.value.as_deref().unwrap_or(&[]);
-    let (w, h) = (body_area.width as usize, body_area.height as usize);
-    let v = &app.record;
-    let max = body.total_rows(v.wrap, w).saturating_sub(h);
-    app.reach.record.measured(app.record_reach_key(r), max);
-    let rows = body.visible_rows(value, v.wrap, v.scroll.min(max), v.hscroll, w, h);
-    let style = |token: Token| match token {
-        Token::Plain => t.style(Role::TailValue),
-        Token::Key => t.style(Role::TailKey),
-        Token::Str => t.style(Role::TailHeaders),
-        Token::Number => t.style(Role::TailOffset),
-        Token::Literal => t.style(Role::TailPartition),
-        Token::Punct => t.style(Role::BaseMuted),
-    };
-    let lines: Vec<Line> = rows
-        .into_iter()
-        .map(|l| {
-            Line::from(
-                l.into_iter()
-                    .map(|(tok, text)| Span::styled(text, style(tok)))
-                    .collect::<Vec<_>>(),
-            )
-        })
-        .collect();
-    frame.render_widget(Paragraph::new(lines), body_area);
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use unicode_width::UnicodeWidthChar;
 
     fn text(rows: &[StyledLine]) -> Vec<String> {
         rows.iter()
@@ -819,32 +477,6 @@ mod tests {
             assert_eq!(got, want, "{:?}", String::from_utf8_lossy(v));
             let longest = want.iter().map(|(a, b)| b - a).max().unwrap();
             assert_eq!(lines.longest, longest, "{:?}", String::from_utf8_lossy(v));
-        }
-    }
-
-    #[test]
-    fn a_wrapped_line_loses_nothing_and_no_row_is_too_wide() {
-        let line: StyledLine = vec![
-            (Token::Key, "\"名前\"".into()),
-            (Token::Punct, ": ".into()),
-            (
-                Token::Str,
-                "\"日本語のテキスト and some ASCII, e\u{301} 👍\"".into(),
-            ),
-        ];
-        let whole: String = line.iter().map(|(_, t)| t.as_str()).collect();
-        for width in 1..=40 {
-            let (rows, n) = wrap_line(&line, width, 0, usize::MAX);
-            let rows = text(&rows);
-            assert_eq!(rows.len(), n);
-            assert_eq!(rows.concat(), whole, "width {width}");
-            assert!(
-                rows.iter().all(|r| width_of(r) <= width.max(2)),
-                "{width}: {rows:?}"
-            );
-            // Any range of rows is the same rows.
-            let (some, _) = wrap_line(&line, width, 1, 3);
-            assert_eq!(text(&some), rows[1.min(n)..3.min(n)].to_vec());
         }
     }
 
