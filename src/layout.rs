@@ -42,25 +42,16 @@ pub fn topics_width_wanted(s: &crate::state::topics::TopicsState) -> u16 {
 /// What the focused pane needs (see `Arrangement::producer_focused`): borders, the key, two
 /// rows of headers, the value's lines (3 to 8), and its report's characters.
 pub fn producer_focused_wants(p: &crate::state::producer::ProducerState) -> (u16, u16) {
-    use crate::model::Delivery;
-    use crate::state::producer::ProduceStatus;
     let value_rows = p
         .editor(crate::state::producer::Field::Value)
         .lines()
         .len()
         .clamp(3, 8) as u16;
-    // The report's words around the reason (`ui::producer` writes them) are counted roughly:
-    // a row too many or too few is all an estimate costs.
-    let report = match &p.status {
-        ProduceStatus::Invalid(e) | ProduceStatus::Refused(e) => e.chars().count() + 2,
-        ProduceStatus::Done(Delivery::Failed { topic, error }) => {
-            topic.chars().count() + error.chars().count() + 40
-        }
-        ProduceStatus::Done(Delivery::Unknown { topic, error }) => {
-            topic.chars().count() + error.chars().count() + 110
-        }
-        _ => 40,
-    };
+    // The words the pane draws (`ProduceStatus::report`); an idle hint fits a row.
+    let report = p
+        .status
+        .report()
+        .map_or(40, |(text, _)| text.chars().count());
     (2 + 1 + 2 + value_rows, report.min(4000) as u16)
 }
 

@@ -101,6 +101,51 @@ pub enum ProduceStatus {
     Refused(String),
 }
 
+impl ProduceStatus {
+    /// The report row's words for what the last publish did, and whether it is an error;
+    /// `None` while idle (the pane shows a hint or the count sent instead). Layout sizes the
+    /// focused pane from the same words the pane draws.
+    pub fn report(&self) -> Option<(String, bool)> {
+        use crate::text::sanitize_inline as clean;
+        Some(match self {
+            ProduceStatus::Idle => return None,
+            ProduceStatus::Sending { topic } => (format!("sending to {}…", clean(topic)), false),
+            ProduceStatus::Done(Delivery::Delivered {
+                topic,
+                partition,
+                offset,
+            }) => (
+                format!(
+                    "✔ delivered to {}: partition {partition}, offset {offset}",
+                    clean(topic)
+                ),
+                false,
+            ),
+            ProduceStatus::Done(Delivery::Failed { topic, error }) => (
+                format!(
+                    "✖ not delivered to {} (your text is kept): {}",
+                    clean(topic),
+                    clean(error)
+                ),
+                true,
+            ),
+            // It timed out in flight: the broker may have written it. Resending blindly could
+            // duplicate it, so the report says where to look first.
+            ProduceStatus::Done(Delivery::Unknown { topic, error }) => (
+                format!(
+                    "? outcome unknown for {}: check the tail before resending (a resend may duplicate it; your text is kept): {}",
+                    clean(topic),
+                    clean(error)
+                ),
+                true,
+            ),
+            ProduceStatus::Invalid(e) | ProduceStatus::Refused(e) => {
+                (format!("✖ {}", clean(e)), true)
+            }
+        })
+    }
+}
+
 pub struct ProducerState {
     pub key: TextArea<'static>,
     pub headers: TextArea<'static>,

@@ -12,7 +12,6 @@ use ratatui::Frame;
 
 use super::widgets::{pane_block, truncate};
 use crate::app::App;
-use crate::model::Delivery;
 use crate::state::producer::{Field, ProduceStatus};
 use crate::state::Pane;
 
@@ -51,8 +50,18 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, focused: bool) {
     if inner.height == 0 {
         return;
     }
-    let report: Line = match &p.status {
-        ProduceStatus::Idle if !p.editing && focused => Line::from(Span::styled(
+    let report: Line = match p.status.report() {
+        Some((text, error)) => Line::from(Span::styled(
+            text,
+            t.style(if error {
+                Role::StatusError
+            } else if matches!(p.status, ProduceStatus::Done(_)) {
+                Role::StatusInfo
+            } else {
+                Role::BaseMuted
+            }),
+        )),
+        None if !p.editing && focused => Line::from(Span::styled(
             format!(
                 "{} to type · {} publishes",
                 app.key(Context::Producer, Action::Edit),
@@ -60,50 +69,9 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, focused: bool) {
             ),
             t.style(Role::BaseMuted),
         )),
-        ProduceStatus::Idle => Line::from(Span::styled(
+        None => Line::from(Span::styled(
             format!("{} sent", p.sent),
             t.style(Role::BaseMuted),
-        )),
-        ProduceStatus::Sending { topic } => Line::from(Span::styled(
-            format!("sending to {}…", clean(topic)),
-            t.style(Role::BaseMuted),
-        )),
-        ProduceStatus::Done(Delivery::Delivered {
-            topic,
-            partition,
-            offset,
-        }) => Line::from(Span::styled(
-            format!(
-                "✔ delivered to {}: partition {partition}, offset {offset}",
-                clean(topic)
-            ),
-            t.style(Role::StatusInfo),
-        )),
-        ProduceStatus::Done(Delivery::Failed { topic, error }) => Line::from(Span::styled(
-            format!(
-                "✖ not delivered to {} (your text is kept): {}",
-                clean(topic),
-                clean(error)
-            ),
-            t.style(Role::StatusError),
-        )),
-        // It timed out in flight: the broker may have written it. Resending blindly could
-        // duplicate it, so the report says where to look first.
-        ProduceStatus::Done(Delivery::Unknown { topic, error }) => Line::from(Span::styled(
-            format!(
-                "? outcome unknown for {}: check the tail before resending (a resend may duplicate it; your text is kept): {}",
-                clean(topic),
-                clean(error)
-            ),
-            t.style(Role::StatusError),
-        )),
-        ProduceStatus::Invalid(e) => Line::from(Span::styled(
-            format!("✖ {}", clean(e)),
-            t.style(Role::StatusError),
-        )),
-        ProduceStatus::Refused(e) => Line::from(Span::styled(
-            format!("✖ {}", clean(e)),
-            t.style(Role::StatusError),
         )),
     };
     let mut report = report;
