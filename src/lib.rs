@@ -34,3 +34,8 @@ pub mod theme;
 pub mod timing;
 pub mod tui;
 pub mod ui;
+
+/// The unit tests' one-shot HTTP server, shared with the integration tests.
+#[cfg(test)]
+#[path = "../tests/common/http_stub.rs"]
+mod http_stub;

@@ -535,53 +535,6 @@ fn message(app: &App) -> (String, bool) {
     (m.text, m.error)
 }
 
-/// A fake Connect worker: answers the `answers` (status line, body) to one request each, in
-/// order, and returns the requests it got (request line, headers and body).
-async fn fake_worker(
-    answers: Vec<(&'static str, String)>,
-) -> (String, tokio::task::JoinHandle<Vec<String>>) {
-    use tokio::io::{AsyncReadExt, AsyncWriteExt};
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let url = format!("http://{}", listener.local_addr().unwrap());
-    let task = tokio::spawn(async move {
-        let mut got = Vec::new();
-        for (status, body) in answers {
-            let (mut s, _) = listener.accept().await.unwrap();
-            let mut req = Vec::new();
-            let mut buf = [0u8; 4096];
-            loop {
-                let n = s.read(&mut buf).await.unwrap();
-                req.extend_from_slice(&buf[..n]);
-                let text = String::from_utf8_lossy(&req).to_string();
-                if let Some(end) = text.find("\r\n\r\n") {
-                    let len = text
-                        .lines()
-                        .find_map(|l| {
-                            let (k, v) = l.split_once(':')?;
-                            k.eq_ignore_ascii_case("content-length").then_some(v)
-                        })
-                        .and_then(|v| v.trim().parse::<usize>().ok())
-                        .unwrap_or(0);
-                    if req.len() >= end + 4 + len {
-                        break;
-                    }
-                }
-                if n == 0 {
-                    break;
-                }
-            }
-            let answer = format!(
-                "HTTP/1.1 {status}\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
-                body.len()
-            );
-            s.write_all(answer.as_bytes()).await.unwrap();
-            got.push(String::from_utf8_lossy(&req).to_string());
-        }
-        got
-    });
-    (url, task)
-}
-
 /// `cmd` (as the app sent it) through the real Connect task, whose cluster `kt-connect` is a
 /// fake worker giving `answers`: the requests the worker got, and the task's answer.
 fn through_the_task(
@@ -595,7 +548,7 @@ fn through_the_task(
         .unwrap();
     rt.block_on(async move {
         let n = answers.len();
-        let (url, worker) = fake_worker(answers).await;
+        let (url, worker) = common::http_stub::serve(answers).await;
         let clusters = ConnectClusters::new(
             &[ConnectEndpoint {
                 name: "kt-connect".into(),

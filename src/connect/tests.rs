@@ -1,17 +1,15 @@
 //! The parsing and error mapping on answers recorded from a real Kafka Connect 4.3.1 worker
 //! (tests/fixtures/connect/, recorded with curl from the `connect` peer), and the client's
-//! requests against a one-shot local HTTP server. tests/connect_streams.rs covers the rest
-//! against the real workers.
+//! requests against a one-shot local HTTP server (tests/common/http_stub.rs).
+//! tests/connect_streams.rs covers the rest against the real workers.
 
 use std::collections::BTreeMap;
 use std::time::Duration;
 
-use tokio::io::{AsyncReadExt, AsyncWriteExt};
-use tokio::net::TcpListener;
-
 use super::error::{one_line, ConnectError};
 use super::types::{parse_expanded, parse_topics, parse_validation};
 use super::*;
+use crate::http_stub;
 
 fn fixture(name: &str) -> Vec<u8> {
     let path = format!(
@@ -391,44 +389,16 @@ fn paths_are_encoded_per_segment_under_the_base_path() {
     assert_eq!(root.url_for(&[], &[]).unwrap().as_str(), "http://w:1/");
 }
 
-/// A server that answers one request with `status` and `body`, and returns the request it got.
+/// A server answering one request with `status` and `body`; the task gives the request.
 async fn serve_once(
     status: &'static str,
     body: &'static str,
 ) -> (String, tokio::task::JoinHandle<String>) {
-    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let url = format!("http://{}", listener.local_addr().unwrap());
-    let task = tokio::spawn(async move {
-        let (mut s, _) = listener.accept().await.unwrap();
-        let mut req = Vec::new();
-        let mut buf = [0u8; 4096];
-        // Headers, then the body if Content-Length says there is one.
-        loop {
-            let n = s.read(&mut buf).await.unwrap();
-            req.extend_from_slice(&buf[..n]);
-            let text = String::from_utf8_lossy(&req).to_string();
-            if let Some(end) = text.find("\r\n\r\n") {
-                let len = text
-                    .lines()
-                    .find_map(|l| l.strip_prefix("content-length: "))
-                    .and_then(|v| v.trim().parse::<usize>().ok())
-                    .unwrap_or(0);
-                if req.len() >= end + 4 + len {
-                    break;
-                }
-            }
-            if n == 0 {
-                break;
-            }
-        }
-        let answer = format!(
-            "HTTP/1.1 {status}\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
-            body.len()
-        );
-        s.write_all(answer.as_bytes()).await.unwrap();
-        String::from_utf8_lossy(&req).to_string()
-    });
-    (url, task)
+    let (url, task) = http_stub::serve(vec![(status, body.to_string())]).await;
+    (
+        url,
+        tokio::spawn(async move { task.await.unwrap().remove(0) }),
+    )
 }
 
 #[tokio::test]

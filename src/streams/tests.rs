@@ -5,10 +5,11 @@
 use std::collections::BTreeMap;
 use std::time::{Duration, Instant};
 
-use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpListener;
 
 use super::*;
+
+use crate::http_stub;
 
 fn fixture(name: &str) -> String {
     let path = format!(
@@ -538,22 +539,11 @@ async fn topologies_load_from_a_file_or_a_url_with_errors_and_a_timeout() {
     }
 
     // Over HTTP, from a server that answers once.
-    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let url = format!("http://{}/topology", listener.local_addr().unwrap());
-    let body = text.clone();
-    let server = tokio::spawn(async move {
-        let (mut s, _) = listener.accept().await.unwrap();
-        let mut buf = [0u8; 2048];
-        let _ = s.read(&mut buf).await.unwrap();
-        let head = format!(
-            "HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
-            body.len()
-        );
-        s.write_all(head.as_bytes()).await.unwrap();
-        s.write_all(body.as_bytes()).await.unwrap();
-    });
+    let (base, server) = http_stub::serve(vec![("200 OK", text.clone())]).await;
+    let url = format!("{base}/topology");
     assert_eq!(load_topology(&url, t).await.unwrap(), text);
-    server.await.unwrap();
+    let got = server.await.unwrap();
+    assert!(got[0].starts_with("GET /topology "), "{got:?}");
 
     // A server that accepts and never answers: a timeout when it is due, not a hang.
     let silent = TcpListener::bind("127.0.0.1:0").await.unwrap();

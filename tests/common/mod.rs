@@ -200,4 +200,5 @@ pub fn buffer_text(buffer: &Buffer) -> String {
 }
 pub mod fixture;
 pub mod hostile;
+pub mod http_stub;
 pub mod peers;
