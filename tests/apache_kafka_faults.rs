@@ -146,22 +146,43 @@ fn wait_isr_full(cfg: &ClientConfig, topic: &str) {
     }
 }
 
+/// `written` with each delivery that came back without an offset (librdkafka's -1001) placed
+/// where Kafka's consumer finds its value in that partition. The broker answers a retried batch
+/// it had already written as a duplicate (DUPLICATE_SEQUENCE_NUMBER), and librdkafka reports it
+/// delivered without saying where. Sorted.
+fn with_offsets_found(
+    written: &[(i32, i64, String)],
+    read: &[(i32, i64, String)],
+) -> Vec<(i32, i64, String)> {
+    let mut placed: Vec<_> = written
+        .iter()
+        .map(
+            |w| match read.iter().find(|r| w.1 < 0 && r.0 == w.0 && r.2 == w.2) {
+                Some(r) => (w.0, r.1, w.2.clone()),
+                None => w.clone(),
+            },
+        )
+        .collect();
+    placed.sort();
+    placed
+}
+
 /// The records of `topic` as Kafka's consumer reads them, and the tail holds them all, each
 /// once, at the same partition and offset.
 fn check_everything(k: &Kafka, tailer: &Tui, topic: &str, written: &[(i32, i64, String)]) {
-    let mut written = written.to_vec();
-    written.sort();
     // One pass ends at each partition's end as its leader reports it; a leader elected moments
     // ago may still report an old end, so a short pass is read again (until 30 s), and what
     // differs at the end is named record by record.
     let deadline = Instant::now() + Duration::from_secs(30);
-    let read = loop {
-        let read: Vec<(i32, i64, String)> = read_all(&k.config(), topic, "read_committed")
+    let (read, written) = loop {
+        let mut read: Vec<(i32, i64, String)> = read_all(&k.config(), topic, "read_committed")
             .into_iter()
             .map(|s| (s.partition, s.offset, s.value.unwrap_or_default()))
             .collect();
-        if read == written || Instant::now() > deadline {
-            break read;
+        read.sort();
+        let placed = with_offsets_found(written, &read);
+        if read == placed || Instant::now() > deadline {
+            break (read, placed);
         }
         std::thread::sleep(Duration::from_millis(500));
     };

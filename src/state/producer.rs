@@ -110,6 +110,20 @@ impl ProduceStatus {
         Some(match self {
             ProduceStatus::Idle => return None,
             ProduceStatus::Sending { topic } => (format!("sending to {}…", clean(topic)), false),
+            // librdkafka reports no offset (-1001) with acks=0, and for a retried batch the
+            // broker had already written (it answers DUPLICATE_SEQUENCE_NUMBER): delivered,
+            // but where is not known.
+            ProduceStatus::Done(Delivery::Delivered {
+                topic,
+                partition,
+                offset,
+            }) if *offset < 0 => (
+                format!(
+                    "✔ delivered to {}: partition {partition}, offset not reported (acks=0, or a retry the broker had already written)",
+                    clean(topic)
+                ),
+                false,
+            ),
             ProduceStatus::Done(Delivery::Delivered {
                 topic,
                 partition,
@@ -362,6 +376,34 @@ mod tests {
             name: name.into(),
             value: Some(value.as_bytes().to_vec()),
         }
+    }
+
+    #[test]
+    fn a_delivery_without_an_offset_says_so() {
+        let done = |offset| {
+            ProduceStatus::Done(Delivery::Delivered {
+                topic: "orders".into(),
+                partition: 1,
+                offset,
+            })
+            .report()
+            .unwrap()
+        };
+        assert_eq!(
+            done(42),
+            (
+                "✔ delivered to orders: partition 1, offset 42".into(),
+                false
+            )
+        );
+        let (text, error) = done(-1001);
+        assert!(!error);
+        assert!(
+            text.starts_with("✔ delivered to orders: partition 1, offset not reported"),
+            "{text}"
+        );
+        assert!(!text.contains("-1001"), "{text}");
+        assert_eq!(ProduceStatus::Idle.report(), None);
     }
 
     #[test]

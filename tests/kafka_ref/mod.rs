@@ -831,7 +831,11 @@ pub fn delivered(screen: &str) -> Option<(i32, i64)> {
         .filter(|w| !w.is_empty());
     let p = w.next()?.parse().ok()?;
     let _ = w.next(); // "offset"
-    let o = w.next()?.parse().ok()?;
+                      // librdkafka's "no offset" (a duplicate of a retried batch): -1 here.
+    let o = match w.next()? {
+        "not" => -1,
+        o => o.parse().ok()?,
+    };
     Some((p, o))
 }
 
