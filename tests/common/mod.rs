@@ -9,6 +9,24 @@ use std::time::{Duration, Instant};
 use ratatui::buffer::Buffer;
 use unicode_width::UnicodeWidthStr;
 
+/// `screen` satisfied a wait: it is looked at again a moment later, and that capture is the
+/// answer when it still does. A capture can land while tmux has read only part of a frame (the
+/// top rows new, the rest old); the second is whole. A state that lasts less than the moment
+/// keeps the first capture.
+pub fn settled(
+    screen: String,
+    capture: impl Fn() -> String,
+    pred: impl Fn(&str) -> bool,
+) -> String {
+    std::thread::sleep(Duration::from_millis(30));
+    let again = capture();
+    if pred(&again) {
+        again
+    } else {
+        screen
+    }
+}
+
 /// The kafka-tui binary Cargo built for these tests.
 pub fn binary() -> PathBuf {
     PathBuf::from(env!("CARGO_BIN_EXE_kafka-tui"))
@@ -128,7 +146,7 @@ impl Tmux {
         loop {
             let screen = self.capture();
             if pred(&screen) {
-                return screen;
+                return settled(screen, || self.capture(), &pred);
             }
             assert!(
                 Instant::now() < deadline,

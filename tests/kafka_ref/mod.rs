@@ -666,7 +666,7 @@ impl Tui {
         loop {
             let s = self.screen();
             if pred(&s) {
-                return s;
+                return common::settled(s, || self.screen(), &pred);
             }
             assert!(
                 Instant::now() < deadline,
