@@ -1172,7 +1172,7 @@ fn a_paste_goes_into_the_prompt_and_the_dialog() {
 fn every_command_is_in_the_help_and_every_alias_resolves() {
     use kafka_tui::app::command::{lookup, COMMANDS};
     let (shown_to, _rx) = app();
-    let help: Vec<String> = kafka_tui::ui::help::lines(&shown_to)
+    let help: Vec<String> = kafka_tui::ui::help::lines(&shown_to, 200)
         .iter()
         .map(|l| l.spans.iter().map(|s| s.content.as_ref()).collect())
         .collect();
