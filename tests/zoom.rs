@@ -113,6 +113,9 @@ fn zoom_and_split() {
         z.contains(" 1 Topics") && !z.contains(" 2 Tail") && !z.contains(" 4 Logs"),
         "{z}"
     );
+    // It says it is zoomed and how to restore it; the four panes never say so.
+    assert!(z.contains(" zoomed · z restores "), "{z}");
+    assert!(!four.contains("zoomed"), "{four}");
     // The long name, cut at 160 columns in a quarter of the width, is whole when zoomed.
     assert!(
         z.contains("payments.eu-west-1.settlements-v2.dead-letter"),

@@ -55,11 +55,28 @@ pub fn pane_block<'a>(app: &App, pane: Pane, focused: bool, extra: Vec<Span<'a>>
         title,
     )];
     spans.extend(extra);
-    let block = Block::default()
+    let mut block = Block::default()
         .borders(Borders::ALL)
         .border_type(BorderType::Rounded)
         .border_style(border)
         .title(Line::from(spans));
+    // A zoomed pane looks like a big pane: say it is zoomed, and how to undo it (on the
+    // bottom border, where no pane's own title runs into it).
+    if app.layout.zoomed.is_some() && pane == app.focus {
+        block = block.title_bottom(
+            Line::from(Span::styled(
+                format!(
+                    " zoomed · {} restores ",
+                    app.key(
+                        crate::keymap::Context::Global,
+                        crate::action::Action::ToggleZoom
+                    )
+                ),
+                title,
+            ))
+            .right_aligned(),
+        );
+    }
     accent_border(app, block, focused)
 }
 
