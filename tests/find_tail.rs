@@ -125,6 +125,34 @@ fn slash_filters_live_while_typing_and_keeps_filtering_new_arrivals() {
     assert_eq!(listed(&app).len(), 7);
 }
 
+/// A paused tail stays paused through a filter that hides the selected record and through
+/// clearing it: the selection moves to a listed record, the title keeps saying PAUSED.
+#[test]
+fn a_paused_tail_stays_paused_through_a_filter() {
+    let mut app = app_with(orders());
+    key(&mut app, KeyCode::Char('k')); // offset 3 selected, paused
+    assert!(app.tail.paused());
+    assert_eq!(app.tail.selected().map(|r| r.offset), Some(3));
+    key(&mut app, KeyCode::Char('/'));
+    type_text(&mut app, "o-2");
+    key(&mut app, KeyCode::Enter);
+    assert_eq!(listed(&app), vec![1]);
+    assert!(app.tail.paused(), "the filter resumed following");
+    assert_eq!(app.tail.selected().map(|r| r.offset), Some(1));
+    assert!(screen(&mut app, (120, 30)).contains("PAUSED"));
+    key(&mut app, KeyCode::Esc);
+    assert_eq!(listed(&app).len(), 5);
+    assert!(app.tail.paused(), "clearing the filter resumed following");
+    assert_eq!(app.tail.selected().map(|r| r.offset), Some(1));
+    // A filter nothing matches: still paused; the first match to come is selected.
+    key(&mut app, KeyCode::Char('/'));
+    type_text(&mut app, "nothing-like-this");
+    key(&mut app, KeyCode::Enter);
+    assert!(listed(&app).is_empty() && app.tail.paused());
+    push(&mut app, vec![record(5, "k", "nothing-like-this here")]);
+    assert_eq!(app.tail.selected().map(|r| r.offset), Some(5));
+}
+
 #[test]
 fn regex_and_inverted_filters() {
     let mut app = app_with(orders());

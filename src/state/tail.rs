@@ -262,9 +262,12 @@ impl TailState {
     pub fn set_query(&mut self, text: &str) -> Result<(), crate::find::FindError> {
         match Query::parse(text) {
             Ok(q) => {
+                // The selection as listed before the change: once the query is set, the old
+                // matches no longer say which record it is.
+                let keep = self.kept_selection();
                 self.find.query = q;
                 self.find.problem = None;
-                self.refilter();
+                self.refilter_keeping(keep);
                 Ok(())
             }
             Err(e) => {
@@ -276,26 +279,47 @@ impl TailState {
 
     /// Sets (or, with an empty program, removes) the `:jq` program.
     pub fn set_jq(&mut self, code: &str) -> Result<(), JqError> {
+        let keep = self.kept_selection();
         if code.trim().is_empty() {
             self.find.jq = None;
         } else {
             self.find.jq = Some(Jq::start(code.trim())?);
         }
         self.find.problem = None;
-        self.refilter();
+        self.refilter_keeping(keep);
         Ok(())
+    }
+
+    /// What a change of filter keeps: nothing when following; when paused, the selected
+    /// record (none when nothing is listed).
+    fn kept_selection(&self) -> Option<Option<u64>> {
+        (!self.scroll.follow).then(|| self.selected_seq())
     }
 
     /// Filters every held record again, keeping the selected record selected if it still shows.
     pub fn refilter(&mut self) {
-        let keep = self.selected_seq().filter(|_| !self.scroll.follow);
+        let keep = self.kept_selection();
+        self.refilter_keeping(keep);
+    }
+
+    /// Filters every held record again; a paused tail stays paused, on `keep` or the nearest
+    /// listed record.
+    fn refilter_keeping(&mut self, keep: Option<Option<u64>>) {
         self.find.clear_matches();
         if self.find.active() {
             let (first, end) = (self.records.first_seq(), self.records.end_seq());
             self.find.scan(self.records.range(first, end));
         }
         match keep {
-            Some(seq) => self.select_record(seq),
+            Some(Some(seq)) => self.select_record(seq),
+            // Paused on an empty list: still paused, on the newest row listed or to come.
+            Some(None) => {
+                let (_, end) = self.view_bounds();
+                self.scroll = Scroll {
+                    follow: false,
+                    selected: end.saturating_sub(1),
+                };
+            }
             None => self.scroll = Scroll::default(),
         }
     }
@@ -369,14 +393,17 @@ impl TailState {
         self.records.get_seq(self.selected_seq()?)
     }
 
-    /// Parks the selection on the record `seq`, or on the nearest listed one after it.
+    /// Parks the selection on the record `seq`, or on the nearest listed one after it (before
+    /// it when none is after). Selecting stops following.
     fn select_record(&mut self, seq: u64) {
         let row = if self.hiding() {
-            let i = self.find.matches.partition_point(|&s| s < seq);
-            if i >= self.find.matches.len() {
-                self.scroll = Scroll::default();
-                return;
-            }
+            // The first match from `seq` on, else the last one: a paused tail stays paused
+            // (with no match at all, the selection waits at the first row to come).
+            let i = self
+                .find
+                .matches
+                .partition_point(|&s| s < seq)
+                .min(self.find.matches.len().saturating_sub(1));
             self.find.match_first + i as u64
         } else {
             seq
@@ -404,12 +431,12 @@ impl TailState {
 
     /// Switches between hiding and highlighting, keeping the selected record.
     pub fn toggle_mode(&mut self) -> FindMode {
-        let keep = self.selected_seq().filter(|_| !self.scroll.follow);
+        let keep = self.kept_selection();
         self.find.mode = match self.find.mode {
             FindMode::Hide => FindMode::Highlight,
             FindMode::Highlight => FindMode::Hide,
         };
-        if let Some(seq) = keep {
+        if let Some(Some(seq)) = keep {
             self.select_record(seq);
         }
         self.find.mode
