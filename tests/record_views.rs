@@ -78,9 +78,24 @@ fn a_long_value_wrapped() {
         let mut app = opened(long.clone().into_bytes(), |_| {});
         // A record opens on one line scrolled sideways: the end is off screen.
         let sideways = fixture::screen(&mut app, (w, h));
+        // The value line says what it can whole: wide, all of it; narrow, no piece cut.
         assert!(
-            w < 160 || sideways.contains("not wrapped (w)"),
+            w < 160 || sideways.contains("not wrapped (w) · y copy · o pager"),
             "{sideways}"
+        );
+        let value_line = sideways
+            .lines()
+            .find(|l| l.contains("value     429 bytes"))
+            .expect("the value line");
+        let said = value_line
+            .rsplit_once("││")
+            .map_or("", |(_, r)| r)
+            .trim_end_matches('│');
+        assert!(
+            ["text", "auto", "(w)", "copy", "pager"]
+                .iter()
+                .any(|end| said.trim_end().ends_with(end)),
+            "a piece is cut: {said:?}"
         );
         assert!(!sideways.contains("word59 end"), "{sideways}");
         // `w` wraps it: every word is on screen, in order.

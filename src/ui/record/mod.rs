@@ -171,24 +171,44 @@ fn meta_lines<'a>(
         }
     }
     let v = &app.record;
-    let mut value_desc = match &r.value {
+    let value_desc = match &r.value {
         None => "value     null".to_string(),
         Some(v) => format!("value     {} bytes, {}", v.len(), body.label),
     };
     let key = |a: Action| app.key(Context::Record, a);
-    value_desc.push_str(&format!(
-        " · shown as {} · {} ({}) · {} copy · {} pager",
-        app.tail.format.label(),
-        if v.wrap { "wrapped" } else { "not wrapped" },
-        key(Action::ToggleWrap),
-        key(Action::CopyValue),
-        key(Action::OpenPager)
-    ));
-    lines.push(Line::from(Span::styled(clean(&value_desc), label)));
+    let pieces = [
+        clean(&value_desc),
+        format!("shown as {}", app.tail.format.label()),
+        format!(
+            "{} ({})",
+            if v.wrap { "wrapped" } else { "not wrapped" },
+            key(Action::ToggleWrap)
+        ),
+        format!("{} copy", key(Action::CopyValue)),
+        format!("{} pager", key(Action::OpenPager)),
+    ];
+    // One row, never cut mid-word: what does not fit is left out, the keys first (the status
+    // line has them). Rows are scarce at 80x24.
+    lines.push(Line::from(Span::styled(fitted(&pieces, width), label)));
     if let Some(s) = schema_text(shown, &r.topic, false) {
         lines.push(Line::from(Span::styled(clean(&format!("  {s}")), label)));
     }
     lines
+}
+
+/// `pieces` joined with " · " as far as `width` allows: the first always, the others in order
+/// while they fit.
+fn fitted(pieces: &[String], width: usize) -> String {
+    use unicode_width::UnicodeWidthStr;
+    let mut row = pieces.first().cloned().unwrap_or_default();
+    for p in &pieces[1.min(pieces.len())..] {
+        if row.width() + 3 + p.width() > width {
+            break;
+        }
+        row.push_str(" · ");
+        row.push_str(p);
+    }
+    row
 }
 
 /// The schema state, as a number for the cache key.
@@ -288,4 +308,36 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, focused: bool) {
         })
         .collect();
     frame.render_widget(Paragraph::new(lines), body_area);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::fitted;
+
+    #[test]
+    fn a_row_keeps_whole_pieces_in_order_while_they_fit() {
+        let pieces: Vec<String> = [
+            "value     81 bytes, JSON",
+            "shown as auto",
+            "y copy",
+            "o pager",
+        ]
+        .map(String::from)
+        .to_vec();
+        assert_eq!(
+            fitted(&pieces, 200),
+            "value     81 bytes, JSON · shown as auto · y copy · o pager"
+        );
+        assert_eq!(
+            fitted(&pieces, 49),
+            "value     81 bytes, JSON · shown as auto · y copy"
+        );
+        assert_eq!(
+            fitted(&pieces, 48),
+            "value     81 bytes, JSON · shown as auto"
+        );
+        // The first piece is always there (the pane cuts it if it must).
+        assert_eq!(fitted(&pieces, 5), "value     81 bytes, JSON");
+        assert_eq!(fitted(&[], 5), "");
+    }
 }
