@@ -576,3 +576,43 @@ fn one_of_a_thing_is_singular() {
     let text = text_of(&mut big_tail(), (160, 45));
     assert!(text.contains("│ 3 topics │"), "{text}");
 }
+
+/// The brokers view's summary lines (cluster id, controller, topics) are said whole at every
+/// size: a long one wraps under itself instead of running off the pane.
+#[test]
+fn the_brokers_summary_is_whole_at_every_size() {
+    for controller in [
+        Controller::Embedded,
+        Controller::Kraft,
+        Controller::Unsure(3),
+    ] {
+        for size in SIZES {
+            let mut app = big_brokers();
+            if let Some(View::Brokers {
+                overview: Some(Ok(o)),
+            }) = app.views.last_mut()
+            {
+                o.controller = controller.clone();
+            }
+            let text: String = screen(&mut app, size)
+                .into_iter()
+                .map(|l| l.into_iter().collect::<String>())
+                .collect::<Vec<_>>()
+                .join("\n");
+            let words: Vec<&str> = text
+                .split(|c: char| c.is_whitespace() || c == '│')
+                .filter(|w| !w.is_empty())
+                .collect();
+            let said = match controller {
+                Controller::Embedded => "none: the embedded broker (librdkafka's mock cluster) has no controller",
+                Controller::Kraft => "KRaft: the active controller is not visible to clients (kafka-metadata-quorum describe --status)",
+                _ => "3, as the brokers report it (the controller in ZooKeeper mode; in KRaft any live broker)",
+            };
+            let want: Vec<&str> = said.split_whitespace().collect();
+            assert!(
+                words.windows(want.len()).any(|w| w == want.as_slice()),
+                "{size:?}: not whole: {said}\n{text}"
+            );
+        }
+    }
+}

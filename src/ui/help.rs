@@ -7,10 +7,11 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, BorderType, Borders, Clear, Paragraph};
 use ratatui::Frame;
 
+use super::widgets::wrap_words;
 use crate::app::command::COMMANDS;
 use crate::app::App;
 use crate::keymap::{keys_label, ALL_CONTEXTS};
-use unicode_width::{UnicodeWidthChar, UnicodeWidthStr};
+use unicode_width::UnicodeWidthStr;
 
 /// Columns of the key column and of the command column (with the 2-column indent).
 const KEY_COL: usize = 18;
@@ -23,7 +24,7 @@ pub fn lines(app: &App, width: u16) -> Vec<Line<'static>> {
     let width = usize::from(width);
     let mut out = Vec::new();
     for ctx in ALL_CONTEXTS {
-        for row in wrap(ctx.title(), width) {
+        for row in wrap_words(ctx.title(), width) {
             out.push(Line::from(Span::styled(
                 row,
                 t.style(Role::BaseTitleFocused),
@@ -40,14 +41,14 @@ pub fn lines(app: &App, width: u16) -> Vec<Line<'static>> {
         }
         out.push(Line::default());
     }
-    for row in wrap("Commands (:)", width) {
+    for row in wrap_words("Commands (:)", width) {
         out.push(Line::from(Span::styled(
             row,
             t.style(Role::BaseTitleFocused),
         )));
     }
     // The prompt's keys live in app/input.rs, not the key table: said here in one line.
-    for row in wrap(
+    for row in wrap_words(
         "Tab: list (fuzzy) · ↑↓ choose · Tab take · Enter run · Esc close list",
         width.saturating_sub(2),
     ) {
@@ -87,7 +88,7 @@ fn entry(
     // Narrower than the columns need: desc goes under left, indented 4.
     let col = if width >= col + 20 { col } else { 4 };
     let room = width.saturating_sub(col).max(1);
-    let rows = wrap(&desc, room);
+    let rows = wrap_words(&desc, room);
     let left_w = 2 + left.width();
     let mut rows = rows.into_iter();
     if left_w < col {
@@ -97,7 +98,7 @@ fn entry(
             Span::styled(first, desc_style),
         ]));
     } else {
-        for piece in wrap(&left, width.saturating_sub(2).max(1)) {
+        for piece in wrap_words(&left, width.saturating_sub(2).max(1)) {
             out.push(Line::from(Span::styled(format!("  {piece}"), left_style)));
         }
     }
@@ -107,37 +108,6 @@ fn entry(
             Span::styled(row, desc_style),
         ]));
     }
-}
-
-/// `text` in rows of at most `width` columns, broken at spaces (a word wider than a row is
-/// broken where it must).
-fn wrap(text: &str, width: usize) -> Vec<String> {
-    let width = width.max(1);
-    let mut rows = Vec::new();
-    let mut row = String::new();
-    for word in text.split(' ') {
-        let sep = usize::from(!row.is_empty());
-        if row.width() + sep + word.width() <= width {
-            if sep == 1 {
-                row.push(' ');
-            }
-            row.push_str(word);
-            continue;
-        }
-        if !row.is_empty() {
-            rows.push(std::mem::take(&mut row));
-        }
-        for c in word.chars() {
-            if row.width() + c.width().unwrap_or(0) > width && !row.is_empty() {
-                rows.push(std::mem::take(&mut row));
-            }
-            row.push(c);
-        }
-    }
-    if !row.is_empty() || rows.is_empty() {
-        rows.push(row);
-    }
-    rows
 }
 
 /// Where the help is drawn. Small screens get the whole area: side strips of the panes behind

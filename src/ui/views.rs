@@ -473,36 +473,44 @@ fn brokers(
     }
     let Some(Ok(o)) = overview else { return };
     let muted = t.style(Role::BaseMuted);
-    let mut lines = vec![
-        Line::from(vec![
-            Span::styled("cluster id  ", muted),
-            Span::raw(
-                o.cluster_id
-                    .as_deref()
-                    .map_or_else(|| "(not reported)".into(), clean),
-            ),
-        ]),
-        Line::from(vec![
-            Span::styled("controller  ", muted),
-            Span::raw(match o.controller {
-                Controller::Broker(id) => id.to_string(),
-                Controller::Kraft => "KRaft: the active controller is not visible to clients (kafka-metadata-quorum describe --status)".into(),
-                Controller::Embedded => "none: the embedded broker (librdkafka's mock cluster) has no controller".into(),
-                Controller::Unsure(id) => format!("{id}, as the brokers report it (the controller in ZooKeeper mode; in KRaft any live broker)"),
-                Controller::NotReported => "(not reported)".into(),
-            }),
-        ]),
-        Line::from(vec![
-            Span::styled("topics      ", muted),
-            Span::raw(format!(
+    let controller = match o.controller {
+        Controller::Broker(id) => id.to_string(),
+        Controller::Kraft => "KRaft: the active controller is not visible to clients (kafka-metadata-quorum describe --status)".into(),
+        Controller::Embedded => "none: the embedded broker (librdkafka's mock cluster) has no controller".into(),
+        Controller::Unsure(id) => format!("{id}, as the brokers report it (the controller in ZooKeeper mode; in KRaft any live broker)"),
+        Controller::NotReported => "(not reported)".into(),
+    };
+    let summary = [
+        (
+            "cluster id  ",
+            o.cluster_id
+                .as_deref()
+                .map_or_else(|| "(not reported)".into(), clean),
+        ),
+        ("controller  ", controller),
+        (
+            "topics      ",
+            format!(
                 "{}, {}, {} under-replicated",
                 count(o.topics as u64, "topic"),
                 count(o.partitions as u64, "partition"),
                 o.under_replicated
-            )),
-        ]),
-        Line::default(),
+            ),
+        ),
     ];
+    // Each said whole: wrapped under itself, never cut at the pane's edge.
+    let mut lines = Vec::new();
+    for (label, text) in summary {
+        let room = (area.width as usize).saturating_sub(label.len());
+        for (i, row) in super::widgets::wrap_words(&text, room)
+            .into_iter()
+            .enumerate()
+        {
+            let lead = if i == 0 { label } else { "            " };
+            lines.push(Line::from(vec![Span::styled(lead, muted), Span::raw(row)]));
+        }
+    }
+    lines.push(Line::default());
     // Broker ids are numbers, and so is the port in host:port: the host and rack give way.
     use Kind::{Endpoint, Number, Text};
     let kinds = [Number, Endpoint, Text, Text];
