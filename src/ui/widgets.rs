@@ -195,6 +195,37 @@ pub fn view_table_state(
         .with_selected((n > 0).then_some(selected))
 }
 
+/// `text` in rows of at most `width` columns, broken at spaces (a word wider than a row is
+/// broken where it must).
+pub fn wrap_words(text: &str, width: usize) -> Vec<String> {
+    let width = width.max(1);
+    let mut rows = Vec::new();
+    let mut row = String::new();
+    for word in text.split(' ') {
+        let sep = usize::from(!row.is_empty());
+        if row.width() + sep + word.width() <= width {
+            if sep == 1 {
+                row.push(' ');
+            }
+            row.push_str(word);
+            continue;
+        }
+        if !row.is_empty() {
+            rows.push(std::mem::take(&mut row));
+        }
+        for c in word.chars() {
+            if row.width() + c.width().unwrap_or(0) > width && !row.is_empty() {
+                rows.push(std::mem::take(&mut row));
+            }
+            row.push(c);
+        }
+    }
+    if !row.is_empty() || rows.is_empty() {
+        rows.push(row);
+    }
+    rows
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -234,35 +265,4 @@ mod tests {
         let texts: Vec<_> = spans.iter().map(|s| s.content.to_string()).collect();
         assert_eq!(texts, vec!["Error", " and ", "ERROR"]);
     }
-}
-
-/// `text` in rows of at most `width` columns, broken at spaces (a word wider than a row is
-/// broken where it must).
-pub fn wrap_words(text: &str, width: usize) -> Vec<String> {
-    let width = width.max(1);
-    let mut rows = Vec::new();
-    let mut row = String::new();
-    for word in text.split(' ') {
-        let sep = usize::from(!row.is_empty());
-        if row.width() + sep + word.width() <= width {
-            if sep == 1 {
-                row.push(' ');
-            }
-            row.push_str(word);
-            continue;
-        }
-        if !row.is_empty() {
-            rows.push(std::mem::take(&mut row));
-        }
-        for c in word.chars() {
-            if row.width() + c.width().unwrap_or(0) > width && !row.is_empty() {
-                rows.push(std::mem::take(&mut row));
-            }
-            row.push(c);
-        }
-    }
-    if !row.is_empty() || rows.is_empty() {
-        rows.push(row);
-    }
-    rows
 }
