@@ -2,7 +2,7 @@
 //! codes. The Logs pane draws them as colours (not `␛[32m` text), finds the level on the text
 //! without them so the level filter works, honours `NO_COLOR`, and leaves every other escape
 //! sequence visible and inert. Records are never coloured this way (tests/injection.rs shows
-//! their `␛[31m`).
+//! their `␛[31m`). Also: how a narrow pane shortens librdkafka's lines.
 
 mod common;
 use common::*;
@@ -169,4 +169,27 @@ fn coloured_log_command_on_a_real_terminal() {
         "ERROR is drawn red: {line:?}"
     );
     t.keys(&["q"]);
+}
+
+/// A narrow Logs pane (under 60 columns, as at 80x24) keeps a line's time of day and drops
+/// librdkafka's thread tag, so the embedded broker's lines show their message.
+#[test]
+fn a_narrow_pane_shows_librdkafkas_message_not_its_thread_tag() {
+    let mut app = app(Theme::builtin("dark"));
+    app.handle_event(Event::Log(LogEvent::Lines {
+        source: 0,
+        lines: vec![
+            "[2026-12-02T22:07:45.524Z] DEBUG [MOCK] [thrd:mock]: Broker 1: Log append demo [0]"
+                .into(),
+        ],
+    }));
+    let mut term = Terminal::new(TestBackend::new(80, 24)).unwrap();
+    app.size = (80, 24);
+    term.draw(|f| kafka_tui::ui::draw(f, &app)).unwrap();
+    let text = buffer_text(term.backend().buffer());
+    assert!(
+        text.contains("22:07:45 DEBUG [MOCK] Broker 1: Log append"),
+        "{text}"
+    );
+    assert!(!text.contains("thrd:mock"), "{text}");
 }

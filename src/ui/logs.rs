@@ -126,6 +126,17 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, focused: bool) {
                 }
                 _ => (Vec::new(), 0, width),
             };
+            // ... and drops librdkafka's thread tag (`[thrd:mock]: `), which says little there.
+            let (start, room) = match (width < NARROW)
+                .then(|| thread_tag(&l.text[start..]))
+                .flatten()
+            {
+                Some((a, b)) if text_width(&l.text[start..start + a]) <= room => {
+                    line.extend(spans(l, start, start + a, &matches, &looks));
+                    (start + b, room - text_width(&l.text[start..start + a]))
+                }
+                _ => (start, room),
+            };
             let end = start + cut_at(&l.text[start..], room);
             line.extend(spans(l, start, end, &matches, &looks));
             if end < l.text.len() {
@@ -309,6 +320,19 @@ fn short_time(text: &str) -> Option<(&str, usize)> {
     Some((&text[t..t + 8], end + 1))
 }
 
+fn text_width(s: &str) -> usize {
+    unicode_width::UnicodeWidthStr::width(s)
+}
+
+/// Where librdkafka's thread tag (`[thrd:NAME]: `) sits in the start of `text` (its level and
+/// facility come first: `DEBUG [MOCK] [thrd:mock]: …`), from its `[` to the message.
+fn thread_tag(text: &str) -> Option<(usize, usize)> {
+    let head = &text[..text.len().min(64)];
+    let a = head.find(" [thrd:")? + 1;
+    let b = text[a..].find("]: ")? + a + 3;
+    Some((a, b))
+}
+
 /// Where `text` must be cut to fit `width` columns with a `…` after it (`text.len()` if it
 /// fits whole).
 fn cut_at(text: &str, width: usize) -> usize {
@@ -379,6 +403,27 @@ mod tests {
             "[2024-05-01 10:00:00,001]",
         ] {
             assert_eq!(short_time(other), None, "{other:?}");
+        }
+    }
+
+    #[test]
+    fn librdkafkas_thread_tag_is_found_after_the_level_and_facility() {
+        let mock = "DEBUG [MOCK] [thrd:mock]: Broker 1: Log append";
+        let (a, b) = thread_tag(mock).unwrap();
+        assert_eq!(
+            (&mock[..a], &mock[b..]),
+            ("DEBUG [MOCK] ", "Broker 1: Log append")
+        );
+        let client = "DEBUG [CONNECT] [thrd:127.0.0.1:9092/1]: 127.0.0.1:9092/1: Connecting";
+        let (a, b) = thread_tag(client).unwrap();
+        assert_eq!(&client[..a], "DEBUG [CONNECT] ");
+        assert_eq!(&client[b..], "127.0.0.1:9092/1: Connecting");
+        for other in [
+            "INFO [KafkaServer id=1] started",
+            "[thrd:x]: at the start",
+            "[thrd:x",
+        ] {
+            assert_eq!(thread_tag(other), None, "{other:?}");
         }
     }
 }
