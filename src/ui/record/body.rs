@@ -426,18 +426,8 @@ impl Body {
 
 #[cfg(test)]
 mod tests {
+    use super::super::wrap::tests::{text, width_of};
     use super::*;
-    use unicode_width::UnicodeWidthChar;
-
-    fn text(rows: &[StyledLine]) -> Vec<String> {
-        rows.iter()
-            .map(|r| r.iter().map(|(_, t)| t.as_str()).collect())
-            .collect()
-    }
-
-    fn width_of(s: &str) -> usize {
-        s.chars().map(|c| c.width().unwrap_or(0)).sum()
-    }
 
     /// Every row of the body at `width`, one scroll position at a time (as the screen sees
     /// them), and the total the body gives.

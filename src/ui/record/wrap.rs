@@ -77,18 +77,20 @@ pub(super) fn cut(line: &StyledLine, from: usize, width: usize) -> StyledLine {
     out
 }
 
+/// Also the body's tests' helpers.
 #[cfg(test)]
-mod tests {
+pub(super) mod tests {
     use super::*;
     use crate::text::Token;
 
-    fn text(rows: &[StyledLine]) -> Vec<String> {
+    /// Each row's text, styles left out.
+    pub(in crate::ui::record) fn text(rows: &[StyledLine]) -> Vec<String> {
         rows.iter()
             .map(|r| r.iter().map(|(_, t)| t.as_str()).collect())
             .collect()
     }
 
-    fn width_of(s: &str) -> usize {
+    pub(in crate::ui::record) fn width_of(s: &str) -> usize {
         s.chars().map(|c| c.width().unwrap_or(0)).sum()
     }
 
